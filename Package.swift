@@ -1,0 +1,159 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// Settings shared by every target.
+let swiftSettings: [SwiftSetting] = [
+  .swiftLanguageMode(.v6),
+  // Existential types are spelled `any P`, so their cost is visible where they are used.
+  .enableUpcomingFeature("ExistentialAny"),
+  // A file sees only the members of the modules it imports itself: the module graph in
+  // Docs/Architecture.md is then enforced by the compiler, not by convention.
+  .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+  name: "assure",
+  platforms: [.macOS(.v15)],
+  products: [
+    .executable(name: "assure-server", targets: ["Server"]),
+    .executable(name: "assure", targets: ["FieldClient"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+    .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+    .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0", traits: []),
+    .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+    .package(url: "https://github.com/grpc/grpc-swift-2.git", from: "2.4.3"),
+    .package(url: "https://github.com/grpc/grpc-swift-nio-transport.git", from: "2.9.2"),
+    .package(url: "https://github.com/grpc/grpc-swift-protobuf.git", from: "2.4.1"),
+    .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+  ],
+  targets: [
+    .target(
+      name: "Model",
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(
+      name: "ModelTests",
+      dependencies: ["Model"],
+      swiftSettings: swiftSettings
+    ),
+
+    .target(
+      name: "Storage",
+      dependencies: [
+        "Model",
+        .product(name: "GRDB", package: "GRDB.swift"),
+      ],
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(
+      name: "StorageTests",
+      dependencies: [
+        "Model",
+        "Storage",
+        .product(name: "GRDB", package: "GRDB.swift"),
+      ],
+      swiftSettings: swiftSettings
+    ),
+
+    .target(
+      name: "Sync",
+      dependencies: [
+        "Model",
+        "Storage",
+        .product(name: "GRDB", package: "GRDB.swift"),
+      ],
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(
+      name: "SyncTests",
+      dependencies: [
+        "Model",
+        "Storage",
+        "Sync",
+        .product(name: "GRDB", package: "GRDB.swift"),
+      ],
+      swiftSettings: swiftSettings
+    ),
+
+    .target(
+      name: "RPC",
+      dependencies: [
+        "Model",
+        "Sync",
+        .product(name: "GRPCCore", package: "grpc-swift-2"),
+        .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+        .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+      ],
+      exclude: ["Generated/README.md"],
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(
+      name: "RPCTests",
+      dependencies: [
+        "Model",
+        "RPC",
+        .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+      ],
+      swiftSettings: swiftSettings
+    ),
+
+    .executableTarget(
+      name: "Server",
+      dependencies: [
+        "Model",
+        "RPC",
+        "Storage",
+        "Sync",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "GRPCCore", package: "grpc-swift-2"),
+        .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+        .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+      ],
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(
+      name: "ServerTests",
+      dependencies: [
+        "Model",
+        "RPC",
+        "Server",
+        "Storage",
+        "Sync",
+        .product(name: "GRPCCore", package: "grpc-swift-2"),
+        .product(name: "GRPCInProcessTransport", package: "grpc-swift-2"),
+        .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+        .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+      ],
+      swiftSettings: swiftSettings
+    ),
+
+    .executableTarget(
+      name: "FieldClient",
+      dependencies: [
+        "Model",
+        "RPC",
+        "Storage",
+        "Sync",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "GRPCCore", package: "grpc-swift-2"),
+        .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+        .product(name: "Logging", package: "swift-log"),
+      ],
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(
+      name: "FieldClientTests",
+      dependencies: [
+        "FieldClient",
+        "Model",
+        "Server",
+      ],
+      swiftSettings: swiftSettings
+    ),
+  ]
+)

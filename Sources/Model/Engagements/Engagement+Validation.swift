@@ -1,0 +1,139 @@
+import Foundation
+
+/// What an engagement is checked against: the force's configuration and the known plan.
+///
+/// Each part is optional. A field device with no cached plan cannot check plan links, and a
+/// device applying the server's own changes skips the future-date rule, since its clock may
+/// be wrong; the server always checks everything.
+public struct ValidationContext: Sendable {
+  /// Last day an engagement may be dated; `nil` skips the future-date rule.
+  public var latestDate: LocalDate?
+  /// Known area codes; `nil` skips the area rule.
+  public var areas: Set<String>?
+  /// Known objective ids; `nil` skips the objective link rule.
+  public var objectives: Set<String>?
+  /// Known plan element ids, each with its objective; `nil` skips the element link rule.
+  public var elements: [String: String]?
+
+  public init(
+    latestDate: LocalDate? = nil,
+    areas: Set<String>? = nil,
+    objectives: Set<String>? = nil,
+    elements: [String: String]? = nil
+  ) {
+    self.latestDate = latestDate
+    self.areas = areas
+    self.objectives = objectives
+    self.elements = elements
+  }
+
+  /// Checks nothing that needs configuration: only the value's own rules.
+  public static let standalone = ValidationContext()
+}
+
+extension Engagement {
+  /// Limits on the sizes of an engagement's fields.
+  public enum Limits {
+    public static let attendees = 0...100_000
+    public static let organisationLength = 200
+    public static let placeLength = 200
+    public static let topicCount = 20
+    public static let topicLength = 60
+    public static let followUpCount = 50
+    public static let followUpLength = 500
+    public static let notesLength = 10_000
+    public static let userLength = 100
+    public static let earliestDate = LocalDate(year: 2000, month: 1, day: 1)!
+  }
+
+  /// Checks every rule and throws all the violations together; changes nothing.
+  public func validate(in context: ValidationContext) throws(ValidationError) {
+    var v = ViolationCollector()
+
+    if let latest = context.latestDate, date > latest {
+      v.fail("date", "must not be in the future (got \(date), today is \(latest))")
+    }
+    v.check(date >= Limits.earliestDate, "date", "must be on or after \(Limits.earliestDate) (got \(date))")
+    v.check(who.isKnown, "who", "must be one of \(Officeholder.knownList) (got \"\(who)\")")
+    v.check(kind.isKnown, "kind", "must be one of \(EngagementKind.knownList) (got \"\(kind)\")")
+    checkText(organisation, "organisation", required: true, max: Limits.organisationLength, &v)
+    checkText(place, "place", required: true, max: Limits.placeLength, &v)
+
+    if area.isEmpty {
+      v.fail("area", "is required")
+    } else if let areas = context.areas, !areas.contains(area) {
+      v.fail("area", "must be one of \(areas.sorted().joined(separator: ", ")) (got \"\(area)\")")
+    }
+    if let attendees {
+      v.check(
+        Limits.attendees.contains(attendees), "attendees",
+        "must be between \(Limits.attendees.lowerBound) and \(Limits.attendees.upperBound) (got \(attendees))")
+    }
+
+    v.check(topics.count <= Limits.topicCount, "topics", "at most \(Limits.topicCount) topics (got \(topics.count))")
+    for topic in topics {
+      checkText(topic, "topics", required: true, max: Limits.topicLength, &v)
+    }
+    v.check(
+      Set(topics.map { $0.lowercased() }).count == topics.count, "topics", "must not repeat a topic")
+
+    v.check(
+      followUpActions.count <= Limits.followUpCount, "follow_up_actions",
+      "at most \(Limits.followUpCount) actions (got \(followUpActions.count))")
+    for action in followUpActions {
+      checkText(action, "follow_up_actions", required: true, max: Limits.followUpLength, &v)
+    }
+    v.check(
+      notes.count <= Limits.notesLength, "notes",
+      "must be at most \(Limits.notesLength) characters (got \(notes.count))")
+    v.check(!containsControlCharacters(notes, allowNewlines: true), "notes", "must not contain control characters")
+
+    if let objectiveID {
+      if objectiveID.isEmpty {
+        v.fail("objective", "must not be empty when given")
+      } else if let objectives = context.objectives, !objectives.contains(objectiveID) {
+        v.fail("objective", "no objective \"\(objectiveID)\" in the delivery plan")
+      }
+    }
+    if let elementID {
+      if elementID.isEmpty {
+        v.fail("element", "must not be empty when given")
+      } else if let elements = context.elements {
+        if let owner = elements[elementID] {
+          if let objectiveID, !objectiveID.isEmpty, owner != objectiveID {
+            v.fail("element", "plan element \(elementID) belongs to objective \(owner), not \(objectiveID)")
+          }
+        } else {
+          v.fail("element", "no plan element \"\(elementID)\" in the delivery plan")
+        }
+      }
+    }
+    checkText(createdBy, "created_by", required: true, max: Limits.userLength, &v)
+    checkText(updatedBy, "updated_by", required: true, max: Limits.userLength, &v)
+
+    try v.throwIfAny()
+  }
+
+  private func checkText(
+    _ value: String, _ field: String, required: Bool, max: Int, _ v: inout ViolationCollector
+  ) {
+    let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
+    if required && trimmed.isEmpty {
+      v.fail(field, "is required and must not be blank")
+      return
+    }
+    if value.count > max {
+      v.fail(field, "must be at most \(max) characters (got \(value.count))")
+    }
+    if containsControlCharacters(value, allowNewlines: false) {
+      v.fail(field, "must be one line with no control characters")
+    }
+  }
+
+  private func containsControlCharacters(_ value: String, allowNewlines: Bool) -> Bool {
+    value.unicodeScalars.contains { scalar in
+      if allowNewlines && (scalar == "\n" || scalar == "\r" || scalar == "\t") { return false }
+      return scalar.properties.generalCategory == .control
+    }
+  }
+}

@@ -1,0 +1,34 @@
+import Foundation
+
+/// One entry of the server's change log, as a device receives it when pulling.
+public struct Change: Sendable, Hashable, Codable {
+  /// Position in the server's change log: strictly increasing, assigned by the server.
+  public var cursor: Int64
+  public var entityType: EntityType
+  public var entityID: String
+  public var operation: Operation
+  /// State after the change; `nil` for a delete.
+  public var payload: Payload?
+  /// When the server applied it, by the server's clock.
+  public var changedAt: Date
+
+  /// The entity's state after a change.
+  public enum Payload: Sendable, Hashable, Codable {
+    case engagement(Engagement)
+    case objective(Objective)
+    case element(PlanElement)
+    case area(Area)
+  }
+
+  public init(
+    cursor: Int64, entityType: EntityType, entityID: String, operation: Operation,
+    payload: Payload?, changedAt: Date
+  ) {
+    self.cursor = cursor
+    self.entityType = entityType
+    self.entityID = entityID
+    self.operation = operation
+    self.payload = payload
+    self.changedAt = changedAt
+  }
+}

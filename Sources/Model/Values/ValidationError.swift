@@ -1,0 +1,61 @@
+/// Bad input, with every field at fault and the rule it broke.
+///
+/// Thrown before anything is stored: a value that fails validation changes nothing. The
+/// description lists one `field: rule` line per violation, so a user can fix them all at once.
+///
+/// ```swift
+/// do {
+///   try engagement.validate(in: context)
+/// } catch {
+///   print(error)  // "attendees: must be between 0 and 100000 (got -3)"
+/// }
+/// ```
+public struct ValidationError: Error, Sendable, Hashable, CustomStringConvertible {
+  /// One broken rule.
+  public struct Violation: Sendable, Hashable, CustomStringConvertible {
+    /// Name of the field as users and the wire contract spell it, e.g. `attendees`.
+    public let field: String
+    /// The rule in words, e.g. `must be between 0 and 100000 (got -3)`.
+    public let rule: String
+
+    public init(field: String, rule: String) {
+      self.field = field
+      self.rule = rule
+    }
+
+    public var description: String { "\(field): \(rule)" }
+  }
+
+  /// The violations, in field order; never empty.
+  public let violations: [Violation]
+
+  public init(violations: [Violation]) {
+    precondition(!violations.isEmpty, "a ValidationError needs at least one violation")
+    self.violations = violations
+  }
+
+  public init(field: String, rule: String) {
+    self.init(violations: [Violation(field: field, rule: rule)])
+  }
+
+  public var description: String {
+    violations.map(\.description).joined(separator: "\n")
+  }
+}
+
+/// Collects violations while checking a value, then throws them all together.
+struct ViolationCollector {
+  private(set) var violations: [ValidationError.Violation] = []
+
+  mutating func fail(_ field: String, _ rule: String) {
+    violations.append(.init(field: field, rule: rule))
+  }
+
+  mutating func check(_ condition: Bool, _ field: String, _ rule: @autoclosure () -> String) {
+    if !condition { fail(field, rule()) }
+  }
+
+  func throwIfAny() throws(ValidationError) {
+    if !violations.isEmpty { throw ValidationError(violations: violations) }
+  }
+}

@@ -1,0 +1,216 @@
+import Foundation
+import Model
+import SwiftProtobuf
+import Sync
+
+extension Model.Operation {
+  init?(proto: Assure_V1_Operation) {
+    switch proto {
+    case .upsert: self = .upsert
+    case .delete: self = .delete
+    default: return nil
+    }
+  }
+
+  var proto: Assure_V1_Operation {
+    switch self {
+    case .upsert: .upsert
+    case .delete: .delete
+    }
+  }
+}
+
+extension Mutation {
+  /// Reads a mutation from the wire, or says which field could not be read.
+  public init(proto p: Assure_V1_Mutation, receivedAt: Date = Date()) throws(ValidationError) {
+    guard let id = UUID(uuidString: p.mutationID) else {
+      throw ValidationError(field: "mutation_id", rule: "must be a UUID (got \"\(p.mutationID)\")")
+    }
+    guard let type = EntityType(rawValue: p.entityType) else {
+      throw ValidationError(field: "entity_type", rule: "must be engagement (got \"\(p.entityType)\")")
+    }
+    guard let operation = Model.Operation(proto: p.operation) else {
+      throw ValidationError(field: "operation", rule: "must be OPERATION_UPSERT or OPERATION_DELETE")
+    }
+    var engagement: Engagement?
+    if case .engagement(let e)? = p.payload {
+      engagement = try Engagement(proto: e, fallbackTime: receivedAt)
+    }
+    self.init(
+      id: id, entityType: type, entityID: p.entityID.lowercased(), operation: operation, engagement: engagement,
+      recordedAt: p.hasRecordedAt ? p.recordedAt.millisecondDate : receivedAt.truncatedToMilliseconds,
+      recordedBy: p.recordedBy)
+  }
+
+  public var proto: Assure_V1_Mutation {
+    .with {
+      $0.mutationID = id.uuidString.lowercased()
+      $0.entityType = entityType.rawValue
+      $0.entityID = entityID
+      $0.operation = operation.proto
+      if let engagement { $0.engagement = engagement.proto }
+      $0.recordedAt = Google_Protobuf_Timestamp(milliseconds: recordedAt)
+      $0.recordedBy = recordedBy
+    }
+  }
+}
+
+extension PushRequest {
+  public var proto: Assure_V1_PushRequest {
+    .with {
+      $0.deviceID = deviceID
+      $0.protocolVersion = protocolVersion
+      $0.mutations = mutations.map(\.proto)
+    }
+  }
+}
+
+/// A push read from the wire: the mutations that could be read, and a ready answer for each
+/// one that could not (a malformed mutation is rejected on its own; the rest still apply).
+public struct DecodedPush: Sendable {
+  public let request: PushRequest
+  private let unreadable: [Int: Assure_V1_MutationResult]
+  private let count: Int
+
+  public init(proto p: Assure_V1_PushRequest, receivedAt: Date = Date()) {
+    var mutations: [Mutation] = []
+    var unreadable: [Int: Assure_V1_MutationResult] = [:]
+    for (index, m) in p.mutations.enumerated() {
+      do throws(ValidationError) {
+        mutations.append(try Mutation(proto: m, receivedAt: receivedAt))
+      } catch {
+        unreadable[index] = MutationResult.rejectedProto(mutationID: m.mutationID, error: error)
+      }
+    }
+    self.request = PushRequest(deviceID: p.deviceID, protocolVersion: p.protocolVersion, mutations: mutations)
+    self.unreadable = unreadable
+    self.count = p.mutations.count
+  }
+
+  /// The answer, one result per request mutation in request order.
+  public func response(merging results: [MutationResult]) -> Assure_V1_PushResponse {
+    var applied = results.makeIterator()
+    var out: [Assure_V1_MutationResult] = []
+    for index in 0..<count {
+      if let rejected = unreadable[index] {
+        out.append(rejected)
+      } else if let result = applied.next() {
+        out.append(result.proto)
+      }
+    }
+    return .with { $0.results = out }
+  }
+}
+
+extension MutationResult {
+  public init(proto p: Assure_V1_MutationResult) throws {
+    guard let id = UUID(uuidString: p.mutationID) else {
+      throw SyncError(.server, "the server answered for an unreadable mutation id \"\(p.mutationID)\"")
+    }
+    let outcome: Outcome
+    switch p.outcome {
+    case .applied: outcome = .applied
+    case .duplicate: outcome = .duplicate
+    case .rejected:
+      outcome = .rejected(
+        ValidationError(field: p.field.isEmpty ? "mutation" : p.field, rule: p.error.isEmpty ? "refused" : p.error))
+    default: throw SyncError(.server, "the server gave no outcome for mutation \(p.mutationID)")
+    }
+    self.init(mutationID: id, outcome: outcome, cursor: Int64(p.cursor))
+  }
+
+  public var proto: Assure_V1_MutationResult {
+    switch outcome {
+    case .applied, .duplicate:
+      return .with {
+        $0.mutationID = mutationID.uuidString.lowercased()
+        $0.outcome = outcome == .applied ? .applied : .duplicate
+        $0.cursor = UInt64(max(cursor, 0))
+      }
+    case .rejected(let error):
+      return Self.rejectedProto(mutationID: mutationID.uuidString.lowercased(), error: error)
+    }
+  }
+
+  static func rejectedProto(mutationID: String, error: ValidationError) -> Assure_V1_MutationResult {
+    .with {
+      $0.mutationID = mutationID
+      $0.outcome = .rejected
+      $0.field = error.violations.map(\.field).joined(separator: ",")
+      $0.error = error.violations.map(\.rule).joined(separator: "; ")
+    }
+  }
+}
+
+extension PullRequest {
+  public init(proto p: Assure_V1_PullRequest) {
+    self.init(
+      afterCursor: Int64(clamping: p.afterCursor), pageSize: Int(p.pageSize), deviceID: p.deviceID,
+      protocolVersion: p.protocolVersion)
+  }
+
+  public var proto: Assure_V1_PullRequest {
+    .with {
+      $0.afterCursor = UInt64(max(afterCursor, 0))
+      $0.pageSize = UInt32(clamping: pageSize)
+      $0.deviceID = deviceID
+      $0.protocolVersion = protocolVersion
+    }
+  }
+}
+
+extension Change {
+  public init(proto p: Assure_V1_Change) throws {
+    guard let type = EntityType(rawValue: p.entityType), let operation = Model.Operation(proto: p.operation) else {
+      throw SyncError(.server, "change \(p.cursor) has an unknown entity type \"\(p.entityType)\" or operation")
+    }
+    let payload: Payload?
+    switch p.payload {
+    case .engagement(let e)?:
+      do throws(ValidationError) {
+        payload = .engagement(try Engagement(proto: e))
+      } catch {
+        throw SyncError(.server, "change \(p.cursor) carries an unreadable engagement: \(error)")
+      }
+    case .objective(let o)?: payload = .objective(Objective(proto: o))
+    case .element(let e)?: payload = .element(PlanElement(proto: e))
+    case .area(let a)?: payload = .area(Area(proto: a))
+    case nil: payload = nil
+    }
+    self.init(
+      cursor: Int64(clamping: p.cursor), entityType: type, entityID: p.entityID, operation: operation,
+      payload: payload, changedAt: p.changedAt.millisecondDate)
+  }
+
+  public var proto: Assure_V1_Change {
+    .with {
+      $0.cursor = UInt64(max(cursor, 0))
+      $0.entityType = entityType.rawValue
+      $0.entityID = entityID
+      $0.operation = operation.proto
+      switch payload {
+      case .engagement(let e)?: $0.engagement = e.proto
+      case .objective(let o)?: $0.objective = o.proto
+      case .element(let e)?: $0.element = e.proto
+      case .area(let a)?: $0.area = a.proto
+      case nil: break
+      }
+      $0.changedAt = Google_Protobuf_Timestamp(milliseconds: changedAt)
+    }
+  }
+}
+
+extension PullPage {
+  public init(proto p: Assure_V1_PullResponse) throws {
+    self.init(
+      changes: try p.changes.map(Change.init(proto:)), nextCursor: Int64(clamping: p.nextCursor), hasMore: p.hasMore)
+  }
+
+  public var proto: Assure_V1_PullResponse {
+    .with {
+      $0.changes = changes.map(\.proto)
+      $0.nextCursor = UInt64(max(nextCursor, 0))
+      $0.hasMore = hasMore
+    }
+  }
+}

@@ -1,0 +1,3 @@
+import GRPCNIOTransportHTTP2
+import ServiceLifecycle
+@main struct M { static func main() {} }

@@ -1,0 +1,56 @@
+import GRDB
+
+/// Tables with the same shape on the server and on field devices: engagements and the plan.
+enum SharedTables {
+  static func create(_ db: Database) throws {
+    try db.execute(
+      sql: """
+        CREATE TABLE area (
+          code TEXT PRIMARY KEY NOT NULL,
+          name TEXT NOT NULL,
+          position INTEGER NOT NULL
+        );
+        CREATE TABLE objective (
+          id TEXT PRIMARY KEY NOT NULL,
+          title TEXT NOT NULL,
+          description TEXT NOT NULL,
+          position INTEGER NOT NULL
+        );
+        CREATE TABLE plan_element (
+          id TEXT PRIMARY KEY NOT NULL,
+          objective_id TEXT NOT NULL,
+          title TEXT NOT NULL,
+          description TEXT NOT NULL,
+          opcc_lead TEXT NOT NULL,
+          force_lead TEXT NOT NULL,
+          status TEXT NOT NULL,
+          start_date TEXT,
+          due_date TEXT,
+          position INTEGER NOT NULL
+        );
+        CREATE INDEX plan_element_by_objective ON plan_element(objective_id, position);
+        CREATE TABLE engagement (
+          id TEXT PRIMARY KEY NOT NULL,
+          date TEXT NOT NULL,
+          who TEXT NOT NULL,
+          kind TEXT NOT NULL,
+          organisation TEXT NOT NULL,
+          place TEXT NOT NULL,
+          area TEXT NOT NULL,
+          attendees INTEGER,
+          topics TEXT NOT NULL,
+          objective_id TEXT,
+          element_id TEXT,
+          follow_up_actions TEXT NOT NULL,
+          notes TEXT NOT NULL,
+          created_by TEXT NOT NULL,
+          created_at_ms INTEGER NOT NULL,
+          updated_by TEXT NOT NULL,
+          updated_at_ms INTEGER NOT NULL,
+          -- Set when deleted: the row stays as a tombstone.
+          deleted_at_ms INTEGER
+        );
+        CREATE INDEX engagement_by_date ON engagement(date DESC, id DESC);
+        """)
+  }
+}

@@ -1,0 +1,60 @@
+import Foundation
+import GRDB
+import Model
+
+/// The server's change log: every write appends one row in its own transaction, and devices
+/// pull it in cursor order.
+extension Database {
+  /// Appends a change and returns its cursor.
+  public func appendChange(
+    _ type: EntityType, id: String, operation: Model.Operation, payload: Change.Payload?,
+    at time: Date, mutationID: UUID? = nil, deviceID: String? = nil
+  ) throws -> Int64 {
+    try execute(
+      sql: """
+        INSERT INTO change_log (entity_type, entity_id, operation, payload, changed_at_ms, mutation_id, device_id)
+        VALUES (?, ?, ?, ?, ?, ?, ?)
+        """,
+      arguments: [
+        type.rawValue, id, operation.rawValue, try payload.map(JSONText.encode), time.millisecondsSince1970,
+        mutationID?.storageKey, deviceID,
+      ])
+    return lastInsertedRowID
+  }
+
+  /// Changes with a cursor greater than `cursor`, in cursor order, at most `limit`.
+  public func changes(after cursor: Int64, limit: Int) throws -> [Change] {
+    try Row.fetchAll(
+      self, sql: "SELECT * FROM change_log WHERE cursor > ? ORDER BY cursor LIMIT ?",
+      arguments: [cursor, limit]
+    ).map { row in
+      let typeText: String = row["entity_type"]
+      let operationText: String = row["operation"]
+      guard let type = EntityType(rawValue: typeText), let operation = Model.Operation(rawValue: operationText)
+      else { throw StorageError(.corrupt, "change \(row["cursor"] as Int64) has an unknown type or operation") }
+      return Change(
+        cursor: row["cursor"], entityType: type, entityID: row["entity_id"], operation: operation,
+        payload: try (row["payload"] as String?).map { try JSONText.decode($0) },
+        changedAt: Date(millisecondsSince1970: row["changed_at_ms"]))
+    }
+  }
+
+  /// The newest cursor, or 0 for an empty log.
+  public func headCursor() throws -> Int64 {
+    try Int64.fetchOne(self, sql: "SELECT MAX(cursor) FROM change_log") ?? 0
+  }
+
+  // MARK: - Applied mutations
+
+  /// The cursor a mutation was applied at, or `nil` if it never was.
+  public func appliedCursor(mutationID: UUID) throws -> Int64? {
+    try Int64.fetchOne(
+      self, sql: "SELECT cursor FROM applied_mutation WHERE mutation_id = ?", arguments: [mutationID.storageKey])
+  }
+
+  public func recordApplied(mutationID: UUID, deviceID: String, cursor: Int64, at time: Date) throws {
+    try execute(
+      sql: "INSERT INTO applied_mutation (mutation_id, device_id, cursor, applied_at_ms) VALUES (?, ?, ?, ?)",
+      arguments: [mutationID.storageKey, deviceID, cursor, time.millisecondsSince1970])
+  }
+}

@@ -1,0 +1,186 @@
+import Foundation
+import GRDB
+import Model
+
+/// Reads and writes of the `engagement` table, shared by the server and field devices.
+///
+/// These run inside a caller's transaction, so that an engagement and its change-log or
+/// outbox row are written together or not at all.
+extension Database {
+  // MARK: - Writes
+
+  /// Inserts or replaces an engagement, clearing any tombstone.
+  public func saveEngagement(_ e: Engagement) throws {
+    try execute(
+      sql: """
+        INSERT INTO engagement (id, date, who, kind, organisation, place, area, attendees, topics,
+          objective_id, element_id, follow_up_actions, notes, created_by, created_at_ms,
+          updated_by, updated_at_ms, deleted_at_ms)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)
+        ON CONFLICT(id) DO UPDATE SET
+          date = excluded.date, who = excluded.who, kind = excluded.kind,
+          organisation = excluded.organisation, place = excluded.place, area = excluded.area,
+          attendees = excluded.attendees, topics = excluded.topics,
+          objective_id = excluded.objective_id, element_id = excluded.element_id,
+          follow_up_actions = excluded.follow_up_actions, notes = excluded.notes,
+          created_by = excluded.created_by, created_at_ms = excluded.created_at_ms,
+          updated_by = excluded.updated_by, updated_at_ms = excluded.updated_at_ms,
+          deleted_at_ms = NULL
+        """,
+      arguments: [
+        e.id.storageKey, e.date.description, e.who.rawValue, e.kind.rawValue, e.organisation,
+        e.place, e.area, e.attendees, try JSONText.encode(e.topics), e.objectiveID, e.elementID,
+        try JSONText.encode(e.followUpActions), e.notes, e.createdBy,
+        e.createdAt.millisecondsSince1970, e.updatedBy, e.updatedAt.millisecondsSince1970,
+      ])
+  }
+
+  /// Marks an engagement deleted, keeping its row as a tombstone. Returns whether it existed.
+  @discardableResult
+  public func tombstoneEngagement(id: UUID, at time: Date) throws -> Bool {
+    try execute(
+      sql: "UPDATE engagement SET deleted_at_ms = ? WHERE id = ? AND deleted_at_ms IS NULL",
+      arguments: [time.millisecondsSince1970, id.storageKey])
+    return changesCount > 0
+  }
+
+  // MARK: - Reads
+
+  /// The live engagement with this id, or `nil` when absent or deleted.
+  public func engagement(id: UUID) throws -> Engagement? {
+    try Row.fetchOne(
+      self, sql: "SELECT * FROM engagement WHERE id = ? AND deleted_at_ms IS NULL",
+      arguments: [id.storageKey]
+    ).map(Engagement.init(row:))
+  }
+
+  /// Whether any row, live or tombstone, has this id.
+  public func engagementExists(id: UUID, includingDeleted: Bool) throws -> Bool {
+    let sql =
+      includingDeleted
+      ? "SELECT 1 FROM engagement WHERE id = ?"
+      : "SELECT 1 FROM engagement WHERE id = ? AND deleted_at_ms IS NULL"
+    return try Int.fetchOne(self, sql: sql, arguments: [id.storageKey]) != nil
+  }
+
+  /// Ids of live engagements starting with `prefix` (for short ids typed by users), at most `limit`.
+  public func engagementIDs(withPrefix prefix: String, limit: Int = 2) throws -> [String] {
+    let escaped = prefix.lowercased().replacingOccurrences(of: "%", with: "")
+      .replacingOccurrences(of: "_", with: "")
+    return try String.fetchAll(
+      self,
+      sql: "SELECT id FROM engagement WHERE id LIKE ? AND deleted_at_ms IS NULL ORDER BY id LIMIT ?",
+      arguments: [escaped + "%", limit])
+  }
+
+  /// Live engagements matching `query`, newest first (by date, then id), after an optional
+  /// keyset position, at most `limit` (all when `nil`).
+  public func engagements(
+    matching query: EngagementQuery, after position: EngagementPosition? = nil, limit: Int? = nil
+  ) throws -> [Engagement] {
+    var (whereSQL, arguments) = query.sqlFilter()
+    if let position {
+      whereSQL += " AND (date < ? OR (date = ? AND id < ?))"
+      _ = arguments.append(contentsOf: [position.date.description, position.date.description, position.id])
+    }
+    var sql = "SELECT * FROM engagement WHERE \(whereSQL) ORDER BY date DESC, id DESC"
+    if let limit {
+      sql += " LIMIT ?"
+      _ = arguments.append(contentsOf: [limit])
+    }
+    return try Row.fetchAll(self, sql: sql, arguments: arguments).map(Engagement.init(row:))
+  }
+
+  /// Number of live engagements matching `query`.
+  public func engagementCount(matching query: EngagementQuery) throws -> Int {
+    let (whereSQL, arguments) = query.sqlFilter()
+    return try Int.fetchOne(self, sql: "SELECT COUNT(*) FROM engagement WHERE \(whereSQL)", arguments: arguments)
+      ?? 0
+  }
+
+  /// Counts of live engagements matching `query` by who, area, kind and month.
+  public func engagementSummary(matching query: EngagementQuery) throws -> EngagementSummary {
+    let (whereSQL, arguments) = query.sqlFilter()
+    func counts(_ column: String) throws -> [String: Int] {
+      let rows = try Row.fetchAll(
+        self,
+        sql: "SELECT \(column) AS k, COUNT(*) AS n FROM engagement WHERE \(whereSQL) GROUP BY k",
+        arguments: arguments)
+      return Dictionary(uniqueKeysWithValues: rows.map { ($0["k"] as String, $0["n"] as Int) })
+    }
+    return EngagementSummary(
+      total: try engagementCount(matching: query),
+      byWho: try counts("who"), byArea: try counts("area"), byKind: try counts("kind"),
+      byMonth: try counts("substr(date, 1, 7)"))
+  }
+}
+
+/// A place in the newest-first engagement order, for keyset paging.
+public struct EngagementPosition: Sendable, Hashable {
+  public var date: LocalDate
+  public var id: String
+
+  public init(date: LocalDate, id: String) {
+    self.date = date
+    self.id = id
+  }
+
+  public init(after engagement: Engagement) {
+    self.init(date: engagement.date, id: engagement.id.storageKey)
+  }
+}
+
+extension EngagementQuery {
+  fileprivate func sqlFilter() -> (String, StatementArguments) {
+    var clauses = ["deleted_at_ms IS NULL"]
+    var arguments = StatementArguments()
+    func add(_ clause: String, _ value: String?) {
+      guard let value else { return }
+      clauses.append(clause)
+      _ = arguments.append(contentsOf: [value])
+    }
+    add("date >= ?", from?.description)
+    add("date <= ?", to?.description)
+    add("who = ?", who?.rawValue)
+    add("area = ?", area)
+    add("kind = ?", kind?.rawValue)
+    return (clauses.joined(separator: " AND "), arguments)
+  }
+}
+
+extension Engagement {
+  init(row: Row) throws {
+    let idText: String = row["id"]
+    let dateText: String = row["date"]
+    guard let id = UUID(uuidString: idText), let date = LocalDate(dateText) else {
+      throw StorageError(.corrupt, "engagement row \(idText) has an unreadable id or date")
+    }
+    self.init(
+      id: id, date: date, who: Officeholder(rawValue: row["who"]),
+      kind: EngagementKind(rawValue: row["kind"]), organisation: row["organisation"],
+      place: row["place"], area: row["area"], attendees: row["attendees"],
+      topics: try JSONText.decode(row["topics"]), objectiveID: row["objective_id"],
+      elementID: row["element_id"], followUpActions: try JSONText.decode(row["follow_up_actions"]),
+      notes: row["notes"], createdBy: row["created_by"],
+      createdAt: Date(millisecondsSince1970: row["created_at_ms"]), updatedBy: row["updated_by"],
+      updatedAt: Date(millisecondsSince1970: row["updated_at_ms"]))
+  }
+}
+
+extension UUID {
+  /// Lower-case text form: how ids are stored and sent.
+  public var storageKey: String { uuidString.lowercased() }
+}
+
+/// JSON text columns (lists of strings, change payloads).
+enum JSONText {
+  static func encode<T: Encodable>(_ value: T) throws -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    return String(decoding: try encoder.encode(value), as: UTF8.self)
+  }
+
+  static func decode<T: Decodable>(_ text: String) throws -> T {
+    try JSONDecoder().decode(T.self, from: Data(text.utf8))
+  }
+}

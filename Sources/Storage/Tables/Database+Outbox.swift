@@ -1,0 +1,83 @@
+import Foundation
+import GRDB
+import Model
+
+/// A mutation waiting in a device's outbox.
+public struct OutboxEntry: Sendable, Hashable {
+  /// Position in the outbox: mutations are pushed in this order.
+  public var seq: Int64
+  public var mutation: Mutation
+  /// Whether the server refused it (`error` says why); refused entries are not pushed again.
+  public var isRejected: Bool
+  public var error: String?
+}
+
+/// A field device's outbox: every local write enqueues its mutation in the same transaction.
+extension Database {
+  public func enqueue(_ m: Mutation) throws {
+    try execute(
+      sql: """
+        INSERT INTO outbox (mutation_id, entity_type, entity_id, operation, payload, recorded_at_ms, recorded_by)
+        VALUES (?, ?, ?, ?, ?, ?, ?)
+        """,
+      arguments: [
+        m.id.storageKey, m.entityType.rawValue, m.entityID, m.operation.rawValue,
+        try m.engagement.map(JSONText.encode), m.recordedAt.millisecondsSince1970, m.recordedBy,
+      ])
+  }
+
+  /// The oldest pending (not rejected) mutations, at most `limit`.
+  public func pendingMutations(limit: Int) throws -> [OutboxEntry] {
+    try outbox(where: "state = 'pending'", limit: limit)
+  }
+
+  /// Mutations the server refused, oldest first.
+  public func rejectedMutations() throws -> [OutboxEntry] {
+    try outbox(where: "state = 'rejected'", limit: nil)
+  }
+
+  public func pendingCount() throws -> Int {
+    try Int.fetchOne(self, sql: "SELECT COUNT(*) FROM outbox WHERE state = 'pending'") ?? 0
+  }
+
+  public func rejectedCount() throws -> Int {
+    try Int.fetchOne(self, sql: "SELECT COUNT(*) FROM outbox WHERE state = 'rejected'") ?? 0
+  }
+
+  /// Whether the entity has a change here still waiting to be pushed.
+  public func hasUnacknowledgedMutation(entityID: String) throws -> Bool {
+    try Int.fetchOne(self, sql: "SELECT 1 FROM outbox WHERE entity_id = ? AND state = 'pending' LIMIT 1", arguments: [entityID]) != nil
+  }
+
+  /// Removes an acknowledged mutation.
+  public func removeFromOutbox(mutationID: UUID) throws {
+    try execute(sql: "DELETE FROM outbox WHERE mutation_id = ?", arguments: [mutationID.storageKey])
+  }
+
+  /// Keeps a refused mutation aside with the server's reason, so the rest can flow.
+  public func markRejected(mutationID: UUID, error: String) throws {
+    try execute(
+      sql: "UPDATE outbox SET state = 'rejected', error = ? WHERE mutation_id = ?",
+      arguments: [error, mutationID.storageKey])
+  }
+
+  private func outbox(where condition: String, limit: Int?) throws -> [OutboxEntry] {
+    var sql = "SELECT * FROM outbox WHERE \(condition) ORDER BY seq"
+    if let limit { sql += " LIMIT \(limit)" }
+    return try Row.fetchAll(self, sql: sql).map { row in
+      let idText: String = row["mutation_id"]
+      let typeText: String = row["entity_type"]
+      let operationText: String = row["operation"]
+      guard let id = UUID(uuidString: idText), let type = EntityType(rawValue: typeText),
+        let operation = Model.Operation(rawValue: operationText)
+      else { throw StorageError(.corrupt, "outbox row \(idText) is unreadable") }
+      let mutation = Mutation(
+        id: id, entityType: type, entityID: row["entity_id"], operation: operation,
+        engagement: try (row["payload"] as String?).map { try JSONText.decode($0) },
+        recordedAt: Date(millisecondsSince1970: row["recorded_at_ms"]), recordedBy: row["recorded_by"])
+      return OutboxEntry(
+        seq: row["seq"], mutation: mutation, isRejected: (row["state"] as String) == "rejected",
+        error: row["error"])
+    }
+  }
+}

@@ -1,0 +1,57 @@
+import Foundation
+import GRDB
+import Model
+
+/// Where a field device stands with the server.
+public struct SyncState: Sendable, Hashable {
+  /// Stable id of this device, made on first use.
+  public var deviceID: String
+  /// Cursor of the last change pulled and applied here.
+  public var cursor: Int64
+  /// When a sync last completed (push and pull), by this device's clock.
+  public var lastSyncAt: Date?
+  /// When a sync was last tried.
+  public var lastAttemptAt: Date?
+  /// Why the last try failed, when it did.
+  public var lastError: String?
+  /// Server of the last sync attempt, `HOST:PORT`.
+  public var server: String?
+}
+
+extension Database {
+  /// This device's sync state, made with a new device id on first use.
+  public func syncState() throws -> SyncState {
+    if let row = try Row.fetchOne(self, sql: "SELECT * FROM sync_state WHERE id = 1") {
+      return SyncState(
+        deviceID: row["device_id"], cursor: row["cursor"],
+        lastSyncAt: (row["last_sync_at_ms"] as Int64?).map(Date.init(millisecondsSince1970:)),
+        lastAttemptAt: (row["last_attempt_at_ms"] as Int64?).map(Date.init(millisecondsSince1970:)),
+        lastError: row["last_error"], server: row["server"])
+    }
+    let state = SyncState(deviceID: UUID().storageKey, cursor: 0)
+    try execute(sql: "INSERT INTO sync_state (id, device_id, cursor) VALUES (1, ?, 0)", arguments: [state.deviceID])
+    return state
+  }
+
+  public func setCursor(_ cursor: Int64) throws {
+    _ = try syncState()
+    try execute(sql: "UPDATE sync_state SET cursor = ? WHERE id = 1", arguments: [cursor])
+  }
+
+  /// Records the outcome of a sync attempt: success clears the error and sets `lastSyncAt`.
+  public func recordSyncAttempt(server: String, at time: Date, error: String?) throws {
+    _ = try syncState()
+    if let error {
+      try execute(
+        sql: "UPDATE sync_state SET server = ?, last_attempt_at_ms = ?, last_error = ? WHERE id = 1",
+        arguments: [server, time.millisecondsSince1970, error])
+    } else {
+      try execute(
+        sql: """
+          UPDATE sync_state SET server = ?, last_attempt_at_ms = ?, last_sync_at_ms = ?, last_error = NULL
+          WHERE id = 1
+          """,
+        arguments: [server, time.millisecondsSince1970, time.millisecondsSince1970])
+    }
+  }
+}

@@ -1,0 +1,110 @@
+import Foundation
+import GRDB
+import Model
+import Storage
+
+/// Every write a field device makes: the engagement row and its outbox mutation are
+/// committed in one transaction, so a change acknowledged to the user is always queued.
+public struct FieldRepository: Sendable {
+  public let database: ClientDatabase
+  /// User recorded as making the changes.
+  public let user: String
+  public let now: @Sendable () -> Date
+  /// Zone that decides what "today" is for the future-date rule.
+  public let timeZone: TimeZone
+
+  public init(
+    database: ClientDatabase, user: String, now: @escaping @Sendable () -> Date = Date.init,
+    timeZone: TimeZone = .current
+  ) {
+    self.database = database
+    self.user = user
+    self.now = now
+    self.timeZone = timeZone
+  }
+
+  /// The rules a new or edited engagement must pass here: the cached plan and areas (the
+  /// West Mercia areas before the first sync), and no date after today.
+  public func validationContext() async throws -> ValidationContext {
+    let today = LocalDate.today(in: timeZone, now: now())
+    var context = try await database.read { try $0.validationContext(latestDate: today) }
+    if context.areas == nil { context.areas = Set(Area.westMercia.map(\.code)) }
+    return context
+  }
+
+  // MARK: - Writes
+
+  /// Validates and stores a new engagement, queueing it for the server.
+  @discardableResult
+  public func record(_ draft: Engagement) async throws -> Engagement {
+    let time = now().truncatedToMilliseconds
+    var engagement = draft
+    engagement.createdBy = user
+    engagement.createdAt = time
+    engagement.updatedBy = user
+    engagement.updatedAt = time
+    try engagement.validate(in: try await validationContext())
+    let stored = engagement
+    try await database.write { db in
+      guard try !db.engagementExists(id: stored.id, includingDeleted: true) else {
+        throw StorageError(.alreadyExists, "an engagement with id \(stored.id.storageKey) already exists")
+      }
+      try db.saveEngagement(stored)
+      try db.enqueue(.upsert(stored, by: user, at: time))
+    }
+    return stored
+  }
+
+  /// Applies `change` to a stored engagement, validates the result and queues it.
+  @discardableResult
+  public func edit(id: UUID, _ change: @Sendable (inout Engagement) -> Void) async throws -> Engagement {
+    let context = try await validationContext()
+    let time = now().truncatedToMilliseconds
+    let user = self.user
+    return try await database.write { db in
+      guard var engagement = try db.engagement(id: id) else {
+        throw StorageError(.notFound, "no engagement \(id.storageKey)")
+      }
+      let before = engagement
+      change(&engagement)
+      engagement.id = before.id
+      engagement.createdBy = before.createdBy
+      engagement.createdAt = before.createdAt
+      guard engagement != before else { return before }
+      engagement.updatedBy = user
+      engagement.updatedAt = time
+      try engagement.validate(in: context)
+      try db.saveEngagement(engagement)
+      try db.enqueue(.upsert(engagement, by: user, at: time))
+      return engagement
+    }
+  }
+
+  /// Deletes an engagement, keeping a tombstone, and queues the delete.
+  public func delete(id: UUID) async throws {
+    let time = now().truncatedToMilliseconds
+    let user = self.user
+    try await database.write { db in
+      guard try db.tombstoneEngagement(id: id, at: time) else {
+        throw StorageError(.notFound, "no engagement \(id.storageKey)")
+      }
+      try db.enqueue(.delete(engagement: id, by: user, at: time))
+    }
+  }
+
+  // MARK: - Reads
+
+  /// Resolves a full id or a unique prefix of at least 4 characters to an engagement id.
+  public func resolve(_ text: String) async throws -> UUID {
+    if let id = UUID(uuidString: text) { return id }
+    guard text.count >= 4, text.allSatisfy({ $0.isHexDigit || $0 == "-" }) else {
+      throw ValidationError(field: "id", rule: "must be an engagement id or at least its first 4 characters (got \"\(text)\")")
+    }
+    let matches = try await database.read { try $0.engagementIDs(withPrefix: text) }
+    switch matches.count {
+    case 0: throw StorageError(.notFound, "no engagement with an id starting \(text)")
+    case 1: return UUID(uuidString: matches[0]) ?? UUID()
+    default: throw StorageError(.ambiguous, "more than one engagement has an id starting \(text); give more characters")
+    }
+  }
+}

@@ -1,0 +1,153 @@
+import Foundation
+import GRDB
+import Model
+import Storage
+
+/// What one sync did.
+public struct SyncReport: Sendable, Hashable {
+  /// Mutations the server applied now.
+  public var pushed = 0
+  /// Mutations the server had already applied (an earlier answer was lost).
+  public var duplicates = 0
+  /// Mutations the server refused, with why; they are kept aside, not lost.
+  public var rejected: [RejectedMutation] = []
+  /// Changes pulled and applied here.
+  public var pulled = 0
+  /// Cursor after the pull.
+  public var cursor: Int64 = 0
+  /// Mutations still waiting (0 after a complete sync).
+  public var pending = 0
+
+  public init() {}
+}
+
+/// A mutation the server refused.
+public struct RejectedMutation: Sendable, Hashable {
+  public var mutationID: UUID
+  public var entityID: String
+  public var error: String
+}
+
+/// Progress reported while syncing.
+public enum SyncProgress: Sendable, Hashable {
+  case pushed(done: Int, of: Int)
+  case pulled(count: Int)
+}
+
+/// The device half of the sync protocol: push the outbox, then pull the change log.
+///
+/// Each push batch is acknowledged by the server before it leaves the outbox; if the answer
+/// is lost the batch is sent again and the server recognises every mutation id. Each pulled
+/// page is applied together with its cursor in one transaction, so an interrupted pull
+/// resumes where it stopped.
+public struct SyncClient: Sendable {
+  public let database: ClientDatabase
+  public let transport: any SyncTransport
+  public var batchSize: Int
+  public var pageSize: Int
+
+  public init(database: ClientDatabase, transport: any SyncTransport, batchSize: Int = 200, pageSize: Int = 500) {
+    self.database = database
+    self.transport = transport
+    self.batchSize = batchSize
+    self.pageSize = pageSize
+  }
+
+  /// Pushes every pending mutation, then pulls every change after the stored cursor.
+  public func sync(progress: @Sendable (SyncProgress) -> Void = { _ in }) async throws -> SyncReport {
+    var report = SyncReport()
+    let state = try await database.write { try $0.syncState() }
+    try await push(deviceID: state.deviceID, into: &report, progress: progress)
+    try await pull(deviceID: state.deviceID, into: &report, progress: progress)
+    report.pending = try await database.read { try $0.pendingCount() }
+    return report
+  }
+
+  // MARK: - Push
+
+  func push(deviceID: String, into report: inout SyncReport, progress: @Sendable (SyncProgress) -> Void) async throws {
+    let total = try await database.read { try $0.pendingCount() }
+    var done = 0
+    while true {
+      let batch = try await database.read { [batchSize] in try $0.pendingMutations(limit: batchSize) }
+      guard !batch.isEmpty else { return }
+      let results = try await transport.push(
+        PushRequest(deviceID: deviceID, mutations: batch.map(\.mutation)))
+      let byID = Dictionary(results.map { ($0.mutationID, $0) }, uniquingKeysWith: { first, _ in first })
+      let settled = try await database.write { db in
+        var settled: [MutationResult] = []
+        for entry in batch {
+          guard let result = byID[entry.mutation.id] else { continue }
+          switch result.outcome {
+          case .applied, .duplicate:
+            try db.removeFromOutbox(mutationID: entry.mutation.id)
+          case .rejected(let error):
+            try db.markRejected(mutationID: entry.mutation.id, error: error.description)
+          }
+          settled.append(result)
+        }
+        return settled
+      }
+      for result in settled {
+        switch result.outcome {
+        case .applied: report.pushed += 1
+        case .duplicate: report.duplicates += 1
+        case .rejected(let error):
+          let entityID = batch.first { $0.mutation.id == result.mutationID }?.mutation.entityID ?? ""
+          report.rejected.append(
+            RejectedMutation(mutationID: result.mutationID, entityID: entityID, error: error.description))
+        }
+      }
+      done += settled.count
+      progress(.pushed(done: done, of: total))
+      // A server that answers none of the batch would otherwise be asked forever.
+      guard !settled.isEmpty else {
+        throw SyncError(.server, "the server acknowledged none of \(batch.count) mutations; they stay queued")
+      }
+    }
+  }
+
+  // MARK: - Pull
+
+  func pull(deviceID: String, into report: inout SyncReport, progress: @Sendable (SyncProgress) -> Void) async throws {
+    var cursor = try await database.read { try $0.syncState().cursor }
+    while true {
+      let page = try await transport.pull(PullRequest(afterCursor: cursor, pageSize: pageSize, deviceID: deviceID))
+      guard page.nextCursor >= cursor else {
+        throw SyncError(.server, "the server moved the cursor back from \(cursor) to \(page.nextCursor)")
+      }
+      try await database.write { db in
+        for change in page.changes { try Self.apply(change, in: db) }
+        try db.setCursor(page.nextCursor)
+      }
+      cursor = page.nextCursor
+      report.pulled += page.changes.count
+      report.cursor = cursor
+      progress(.pulled(count: report.pulled))
+      if !page.hasMore || page.changes.isEmpty { return }
+    }
+  }
+
+  /// Applies one pulled change. A local engagement with a change still waiting to be pushed
+  /// keeps its local state: the server will order that change after this one and send it back.
+  static func apply(_ change: Change, in db: Database) throws {
+    switch (change.operation, change.payload) {
+    case (.upsert, .engagement(let engagement)?):
+      guard try !db.hasUnacknowledgedMutation(entityID: change.entityID) else { return }
+      try db.saveEngagement(engagement)
+    case (.delete, _) where change.entityType == .engagement:
+      guard let id = UUID(uuidString: change.entityID),
+        try !db.hasUnacknowledgedMutation(entityID: change.entityID)
+      else { return }
+      try db.tombstoneEngagement(id: id, at: change.changedAt)
+    case (.upsert, .objective(let objective)?): try db.saveObjective(objective)
+    case (.upsert, .element(let element)?): try db.saveElement(element)
+    case (.upsert, .area(let area)?):
+      let position = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM area") ?? 0
+      try db.saveArea(area, position: position)
+    case (.delete, _): try db.deletePlanEntity(change.entityType, id: change.entityID)
+    case (.upsert, _):
+      throw SyncError(.server, "change \(change.cursor) is an upsert of \(change.entityType.rawValue) without its payload")
+    }
+  }
+}

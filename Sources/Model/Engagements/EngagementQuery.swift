@@ -33,6 +33,28 @@ public struct EngagementQuery: Sendable, Hashable {
   }
 }
 
+extension EngagementQuery {
+  /// Reads filters as typed by users or sent on the wire; a malformed date or an inverted
+  /// range names its field. Empty text does not filter.
+  public init(fromDate: String, toDate: String, who: String = "", area: String = "", kind: String = "") throws(ValidationError) {
+    var violations: [ValidationError.Violation] = []
+    func day(_ text: String, _ field: String) -> LocalDate? {
+      guard !text.isEmpty else { return nil }
+      guard let date = LocalDate(text) else {
+        violations.append(.init(field: field, rule: "must be a real day written YYYY-MM-DD (got \"\(text)\")"))
+        return nil
+      }
+      return date
+    }
+    self.init(
+      from: day(fromDate, "from_date"), to: day(toDate, "to_date"),
+      who: who.isEmpty ? nil : Officeholder(rawValue: who), area: area.isEmpty ? nil : area,
+      kind: kind.isEmpty ? nil : EngagementKind(rawValue: kind))
+    if !violations.isEmpty { throw ValidationError(violations: violations) }
+    try validate()
+  }
+}
+
 /// Engagement counts for a date range.
 public struct EngagementSummary: Sendable, Hashable, Codable {
   public var total: Int

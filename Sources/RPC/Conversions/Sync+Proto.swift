@@ -203,14 +203,14 @@ extension Change {
 extension PullPage {
   public init(proto p: Assure_V1_PullResponse) throws {
     self.init(
-      changes: try p.changes.map(Change.init(proto:)), nextCursor: Int64(clamping: p.nextCursor), hasMore: p.hasMore)
+      changes: try p.changes.map(Change.init(proto:)), nextCursor: Int64(clamping: p.nextCursor), hasMore: p.hasMore_p)
   }
 
   public var proto: Assure_V1_PullResponse {
     .with {
       $0.changes = changes.map(\.proto)
       $0.nextCursor = UInt64(max(nextCursor, 0))
-      $0.hasMore = hasMore
+      $0.hasMore_p = hasMore
     }
   }
 }

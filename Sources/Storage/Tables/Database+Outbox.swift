@@ -81,3 +81,13 @@ extension Database {
     }
   }
 }
+
+extension Database {
+  /// For each entity with a change in the outbox: `pending` if any change still waits,
+  /// else `rejected`.
+  public func outboxStateByEntity() throws -> [String: String] {
+    let rows = try Row.fetchAll(
+      self, sql: "SELECT entity_id, MIN(state) AS state FROM outbox GROUP BY entity_id")
+    return Dictionary(uniqueKeysWithValues: rows.map { ($0["entity_id"] as String, $0["state"] as String) })
+  }
+}

@@ -1,0 +1,20 @@
+import ArgumentParser
+
+/// `assure`: the offline-first field client.
+@main
+struct Assure: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "assure",
+    abstract: "Record community engagements offline and sync them with the Assure server.",
+    discussion: """
+      Everything works without a connection: engagements are kept in a local SQLite file and \
+      queued until `assure sync` reaches the server.
+
+      Environment: ASSURE_HOME (data folder, default ~/.local/share/assure), ASSURE_SERVER \
+      (default 127.0.0.1:50051), ASSURE_USER (name recorded on changes, default $USER).
+
+      Exit codes: 0 success; 1 other failure (e.g. no such engagement); 64 usage error; \
+      65 invalid data (nothing was stored); 75 server unreachable (everything stays queued).
+      """,
+    subcommands: [EngagementCommand.self, SyncCommand.self, StatusCommand.self, PlanCommand.self])
+}

@@ -1,0 +1,85 @@
+import ArgumentParser
+import Foundation
+import Model
+import Storage
+
+struct PlanCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "plan",
+    abstract: "Read the delivery plan cached on this device (refreshed by `assure sync`).",
+    subcommands: [List.self, Show.self])
+}
+
+extension PlanCommand {
+  struct List: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "List objectives and their plan elements.")
+
+    @OptionGroup var options: ClientOptions
+    @Option(help: "table or json.") var format: OutputFormat = .table
+
+    struct ObjectiveJSON: Encodable {
+      let id: String
+      let title: String
+      let elements: [PlanElement]
+    }
+
+    func run() async throws {
+      try await reportingErrors {
+        let database = try options.openDatabase()
+        let (objectives, elements) = try await database.read { (try $0.objectives(), try $0.elements()) }
+        if format == .json {
+          try Output.json(objectives.map { o in
+            ObjectiveJSON(id: o.id, title: o.title, elements: elements.filter { $0.objectiveID == o.id })
+          })
+          return
+        }
+        guard !objectives.isEmpty else {
+          print("No plan cached on this device yet: run `assure sync` while connected.")
+          return
+        }
+        for objective in objectives {
+          print("\(objective.id)  \(objective.title)")
+          for element in elements where element.objectiveID == objective.id {
+            let rag = element.rag.map { $0.rawValue.uppercased() } ?? "-"
+            print("   \(element.id.padding(toLength: 5, withPad: " ", startingAt: 0)) \(rag.padding(toLength: 6, withPad: " ", startingAt: 0)) \(element.status.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)) \(element.title)")
+          }
+        }
+      }
+    }
+  }
+
+  struct Show: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Show one objective or plan element.")
+
+    @OptionGroup var options: ClientOptions
+    @Argument(help: "Objective id (e.g. 2) or element id (e.g. 2.3).") var id: String
+    @Option(help: "table or json.") var format: OutputFormat = .table
+
+    func run() async throws {
+      try await reportingErrors {
+        let database = try options.openDatabase()
+        let id = self.id
+        let (objective, element, children) = try await database.read { db in
+          (try db.objective(id: id), try db.element(id: id), try db.elements(objectiveID: id))
+        }
+        if let element {
+          if format == .json { return try Output.json(element) }
+          let rows: [(String, String)] = [
+            ("element", element.id), ("objective", element.objectiveID), ("title", element.title),
+            ("description", element.description), ("status", element.status.rawValue),
+            ("rag", element.rag.map { $0.rawValue.uppercased() } ?? "-"), ("opcc lead", element.opccLead),
+            ("force lead", element.forceLead.isEmpty ? "-" : element.forceLead),
+            ("start", element.startDate?.description ?? "-"), ("due", element.dueDate?.description ?? "-"),
+          ]
+          for (label, value) in rows { print("\(label.padding(toLength: 12, withPad: " ", startingAt: 0))\(value)") }
+        } else if let objective {
+          if format == .json { return try Output.json(objective) }
+          print("\(objective.id)  \(objective.title)\n\n\(objective.description)\n")
+          for child in children { print("   \(child.id)  \(child.status.rawValue)  \(child.title)") }
+        } else {
+          throw StorageError(.notFound, "no objective or plan element \"\(id)\" cached on this device")
+        }
+      }
+    }
+  }
+}

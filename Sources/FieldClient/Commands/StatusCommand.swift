@@ -1,0 +1,63 @@
+import ArgumentParser
+import Foundation
+import Model
+import Storage
+
+struct StatusCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "status",
+    abstract: "Show what is waiting to sync, what the server refused, and when this device last synced.")
+
+  @OptionGroup var options: ClientOptions
+  @Option(help: "table or json.") var format: OutputFormat = .table
+
+  struct Status: Encodable {
+    let server: String
+    let dataDir: String
+    let deviceId: String
+    let pending: Int
+    let quarantined: [Quarantined]
+    let lastSyncAt: Date?
+    let lastAttemptAt: Date?
+    let lastError: String?
+    let cursor: Int64
+    let engagements: Int
+    let objectives: Int
+    let elements: Int
+    struct Quarantined: Encodable { let mutationId: String; let entityId: String; let operation: String; let error: String }
+  }
+
+  func run() async throws {
+    try await reportingErrors {
+      let database = try options.openDatabase()
+      let status = try await database.write { db in
+        let state = try db.syncState()
+        return Status(
+          server: options.resolvedServer, dataDir: options.resolvedDataDir, deviceId: state.deviceID,
+          pending: try db.pendingCount(),
+          quarantined: try db.rejectedMutations().map {
+            .init(mutationId: $0.mutation.id.storageKey, entityId: $0.mutation.entityID,
+                  operation: $0.mutation.operation.rawValue, error: $0.error ?? "")
+          },
+          lastSyncAt: state.lastSyncAt, lastAttemptAt: state.lastAttemptAt, lastError: state.lastError,
+          cursor: state.cursor, engagements: try db.engagementCount(matching: EngagementQuery()),
+          objectives: try db.objectives().count, elements: try db.elements().count)
+      }
+      if format == .json {
+        try Output.json(status)
+        return
+      }
+      func when(_ date: Date?) -> String { date.map { $0.formatted(.iso8601) } ?? "never" }
+      print("server:        \(status.server)")
+      print("data:          \(status.dataDir)")
+      print("device:        \(status.deviceId)")
+      print("pending:       \(status.pending) change\(status.pending == 1 ? "" : "s") waiting to sync")
+      print("quarantined:   \(status.quarantined.count)")
+      for q in status.quarantined { print("  \(q.operation) \(q.entityId): \(q.error)") }
+      print("last sync:     \(when(status.lastSyncAt))")
+      if let error = status.lastError { print("last error:    \(error) (at \(when(status.lastAttemptAt)))") }
+      print("engagements:   \(status.engagements) on this device")
+      print("plan:          \(status.objectives) objectives, \(status.elements) elements cached")
+    }
+  }
+}

@@ -1,0 +1,36 @@
+import ArgumentParser
+import Foundation
+import Model
+import Storage
+import Sync
+
+/// Documented exit codes (sysexits.h where one fits).
+enum Exit {
+  static let failure = ExitCode(1)
+  /// Bad data: nothing was stored.
+  static let invalidData = ExitCode(65)
+  /// The server could not be reached; everything stays queued.
+  static let offline = ExitCode(75)
+}
+
+/// Prints a line to standard error.
+func printError(_ text: String) {
+  FileHandle.standardError.write(Data((text + "\n").utf8))
+}
+
+/// Runs a command body, turning domain errors into messages and documented exit codes.
+func reportingErrors(_ body: () async throws -> Void) async throws {
+  do {
+    try await body()
+  } catch let error as Model.ValidationError {
+    printError("error: invalid data, nothing was stored:")
+    for violation in error.violations { printError("  \(violation.field): \(violation.rule)") }
+    throw Exit.invalidData
+  } catch let error as StorageError {
+    printError("error: \(error.message)")
+    throw error.code == .ambiguous ? Exit.invalidData : Exit.failure
+  } catch let error as SyncError where error.code != .offline {
+    printError("error: \(error.message)")
+    throw Exit.failure
+  }
+}

@@ -1,0 +1,78 @@
+import ArgumentParser
+import Foundation
+import Model
+
+/// How lists and status are printed.
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+  case table, json
+}
+
+enum Output {
+  /// Pretty, key-sorted JSON on standard output.
+  static func json<T: Encodable>(_ value: T) throws {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    encoder.dateEncodingStrategy = .iso8601
+    print(String(decoding: try encoder.encode(value), as: UTF8.self))
+  }
+
+  /// Left-aligned columns separated by two spaces.
+  static func table(_ header: [String], _ rows: [[String]]) {
+    let all = [header] + rows
+    let widths = header.indices.map { column in all.map { $0[column].count }.max() ?? 0 }
+    for row in all {
+      let cells = row.enumerated().map { index, cell in
+        index == row.count - 1 ? cell : cell.padding(toLength: widths[index], withPad: " ", startingAt: 0)
+      }
+      print(cells.joined(separator: "  "))
+    }
+  }
+
+  static func truncate(_ text: String, _ width: Int) -> String {
+    text.count <= width ? text : String(text.prefix(width - 1)) + "…"
+  }
+}
+
+/// An engagement as `--format json` prints it.
+struct EngagementJSON: Encodable {
+  let id: String
+  let date: String
+  let who: String
+  let kind: String
+  let organisation: String
+  let place: String
+  let area: String
+  let attendees: Int?
+  let topics: [String]
+  let objective: String?
+  let element: String?
+  let followUpActions: [String]
+  let notes: String
+  let createdBy: String
+  let createdAt: Date
+  let updatedBy: String
+  let updatedAt: Date
+  /// `pending` while a change waits to be pushed, `rejected` if the server refused it, else `synced`.
+  let syncState: String
+
+  init(_ e: Engagement, syncState: String) {
+    id = e.id.uuidString.lowercased()
+    date = e.date.description
+    who = e.who.rawValue
+    kind = e.kind.rawValue
+    organisation = e.organisation
+    place = e.place
+    area = e.area
+    attendees = e.attendees
+    topics = e.topics
+    objective = e.objectiveID
+    element = e.elementID
+    followUpActions = e.followUpActions
+    notes = e.notes
+    createdBy = e.createdBy
+    createdAt = e.createdAt
+    updatedBy = e.updatedBy
+    updatedAt = e.updatedAt
+    self.syncState = syncState
+  }
+}

@@ -1,0 +1,35 @@
+import GRPCCore
+import GRPCNIOTransportHTTP2
+import RPC
+import Logging
+import ServiceLifecycle
+
+/// Runs the gRPC server as a swift-service-lifecycle service: SIGTERM or SIGINT starts a
+/// graceful shutdown (health NOT_SERVING, no new calls, in-flight calls finish).
+struct GRPCServerService: Service {
+  let server: GRPCServer<HTTP2ServerTransport.Posix>
+  let health: HealthRegistry
+  let logger: Logger
+  /// Called with the bound address once the server listens.
+  let onListening: @Sendable (String) -> Void
+
+  func run() async throws {
+    try await withGracefulShutdownHandler {
+      try await withThrowingDiscardingTaskGroup { group in
+        group.addTask { try await server.serve() }
+        group.addTask {
+          let address = try await server.transport.listeningAddress
+          let text = address.ipv4.map { "\($0.host):\($0.port)" } ?? address.ipv6.map { "[\($0.host)]:\($0.port)" } ?? "\(address)"
+          health.setAll(.serving)
+          logger.info("assure-server listening on \(text)", metadata: ["address": "\(text)"])
+          onListening(text)
+        }
+      }
+    } onGracefulShutdown: {
+      logger.info("shutting down: finishing in-flight calls")
+      health.setAll(.notServing)
+      health.finishWatches()
+      server.beginGracefulShutdown()
+    }
+  }
+}

@@ -1,3 +1,0 @@
-import GRPCNIOTransportHTTP2
-import ServiceLifecycle
-@main struct M { static func main() {} }

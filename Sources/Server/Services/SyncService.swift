@@ -1,0 +1,20 @@
+import Foundation
+import GRPCCore
+import RPC
+import Sync
+
+/// `assure.v1.SyncService`: push and pull for field devices. The rules live in Sync's
+/// `ServerRepository`; this only reads and writes the wire.
+struct SyncService: Assure_V1_SyncService.SimpleServiceProtocol {
+  let repository: ServerRepository
+
+  func push(request: Assure_V1_PushRequest, context: ServerContext) async throws -> Assure_V1_PushResponse {
+    let decoded = DecodedPush(proto: request, receivedAt: repository.now())
+    let results = try await repository.push(decoded.request)
+    return decoded.response(merging: results)
+  }
+
+  func pull(request: Assure_V1_PullRequest, context: ServerContext) async throws -> Assure_V1_PullResponse {
+    try await repository.pull(PullRequest(proto: request)).proto
+  }
+}

@@ -146,7 +146,9 @@ enum DemoData {
 
   /// Fixed ids, so that two demo servers hold the same engagements.
   private static func demoID(_ index: Int) -> UUID {
-    UUID(uuidString: String(format: "d3e00000-2022-4000-8000-%012d", index + 1)) ?? UUID()
+    let n = UInt32(index + 1)
+    let spread = n &* 2_654_435_761  // distinct leading characters, so short ids differ
+    return UUID(uuidString: String(format: "%08x-d3e0-4022-8000-%012x", spread, n)) ?? UUID()
   }
 }
 

@@ -1,0 +1,331 @@
+#!/usr/bin/env python3
+"""Independent gRPC interop check of assure-server with Python grpcio.
+
+Generates Python stubs from ../Protos (relative to this script) with grpc_tools.protoc into a
+temporary directory, then exercises Health, EngagementService, DeliveryPlanService and
+SyncService against a running server. Prints one line per check and a final
+`N passed, M failed` line; exits 1 if any check failed.
+
+Usage: interop_check.py [--server HOST:PORT] [--expect-ids FILE]
+"""
+
+import argparse
+import importlib
+import importlib.util
+import os
+import re
+import sys
+import tempfile
+import traceback
+import uuid
+
+TIMEOUT = 10.0  # seconds, on every call
+
+try:
+    import grpc
+    from grpc_tools import protoc
+except ImportError as exc:  # pragma: no cover
+    print(f"FAIL setup: {exc} (pip install grpcio grpcio-tools)")
+    print("0 passed, 1 failed")
+    sys.exit(1)
+
+
+class Results:
+    def __init__(self):
+        self.passed = 0
+        self.failed = 0
+
+    def ok(self, text):
+        self.passed += 1
+        print(f"ok   {text}", flush=True)
+
+    def fail(self, text):
+        self.failed += 1
+        print(f"FAIL {text}", flush=True)
+
+    def check(self, cond, text, why=""):
+        if cond:
+            self.ok(text)
+        else:
+            self.fail(f"{text}{': ' + why if why else ''}")
+        return cond
+
+
+def grpc_tools_include():
+    """Directory of the .proto files bundled with grpc_tools (google/protobuf/*.proto)."""
+    try:
+        from importlib.resources import files
+
+        return str(files("grpc_tools") / "_proto")
+    except Exception:  # Python < 3.9
+        import pkg_resources
+
+        return pkg_resources.resource_filename("grpc_tools", "_proto")
+
+
+def generate(protos_dir, out_dir):
+    sources = []
+    for dirpath, _, names in os.walk(protos_dir):
+        for name in names:
+            if name.endswith(".proto"):
+                sources.append(os.path.relpath(os.path.join(dirpath, name), protos_dir))
+    sources.sort()
+    args = [
+        "grpc_tools.protoc",
+        f"-I{protos_dir}",
+        f"-I{grpc_tools_include()}",
+        f"--python_out={out_dir}",
+        f"--grpc_python_out={out_dir}",
+    ] + sources
+    rc = protoc.main(args)
+    if rc != 0:
+        raise RuntimeError(f"grpc_tools.protoc failed with status {rc} for {sources}")
+
+
+def load_module_from_file(name, path):
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def mentions(text, word):
+    return re.search(r"\b" + re.escape(word) + r"\b", text or "") is not None
+
+
+def expect_status(res, label, fn, code, word):
+    """Runs fn(), which must fail with `code` and details mentioning `word`."""
+    try:
+        fn()
+    except grpc.RpcError as err:
+        details = err.details() or ""
+        if err.code() != code:
+            res.fail(f"{label}: expected {code.name}, got {err.code().name}: {details!r}")
+        elif word and not mentions(details, word):
+            res.fail(f"{label}: {code.name} but details do not mention {word!r}: {details!r}")
+        else:
+            res.ok(f"{label} -> {code.name} ({details})")
+        return
+    res.fail(f"{label}: expected {code.name}, but the call succeeded")
+
+
+def run_section(res, name, fn):
+    try:
+        fn()
+    except grpc.RpcError as err:
+        res.fail(f"{name}: RPC failed {err.code().name}: {err.details()!r}")
+    except Exception as exc:  # keep going with the other sections
+        res.fail(f"{name}: {type(exc).__name__}: {exc}")
+        traceback.print_exc(file=sys.stderr)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--server", default="127.0.0.1:50051", help="HOST:PORT of assure-server")
+    parser.add_argument("--expect-ids", metavar="FILE", help="file with one engagement UUID per line")
+    args = parser.parse_args()
+
+    res = Results()
+    protos_dir = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Protos"))
+
+    with tempfile.TemporaryDirectory(prefix="assure-interop-") as gen_dir:
+        try:
+            generate(protos_dir, gen_dir)
+            sys.path.insert(0, gen_dir)
+            engagement_pb2 = importlib.import_module("assure.v1.engagement_pb2")
+            engagement_grpc = importlib.import_module("assure.v1.engagement_pb2_grpc")
+            plan_pb2 = importlib.import_module("assure.v1.plan_pb2")
+            plan_grpc = importlib.import_module("assure.v1.plan_pb2_grpc")
+            sync_pb2 = importlib.import_module("assure.v1.sync_pb2")
+            sync_grpc = importlib.import_module("assure.v1.sync_pb2_grpc")
+            # grpc/health/v1/health_pb2.py would shadow/collide with the installed `grpc`
+            # package, so load the message module by file path and call Health generically.
+            health_pb2 = load_module_from_file(
+                "_assure_interop_health_pb2", os.path.join(gen_dir, "grpc", "health", "v1", "health_pb2.py")
+            )
+        except Exception as exc:
+            traceback.print_exc(file=sys.stderr)
+            res.fail(f"generate stubs from {protos_dir}: {exc}")
+            print(f"{res.passed} passed, {res.failed} failed")
+            return 1
+        res.ok(f"stubs generated from {protos_dir}")
+
+        channel = grpc.insecure_channel(args.server)
+        health_check = channel.unary_unary(
+            "/grpc.health.v1.Health/Check",
+            request_serializer=health_pb2.HealthCheckRequest.SerializeToString,
+            response_deserializer=health_pb2.HealthCheckResponse.FromString,
+        )
+        engagements = engagement_grpc.EngagementServiceStub(channel)
+        plan = plan_grpc.DeliveryPlanServiceStub(channel)
+        sync = sync_grpc.SyncServiceStub(channel)
+        serving = health_pb2.HealthCheckResponse.SERVING
+        status_name = health_pb2.HealthCheckResponse.ServingStatus.Name
+
+        # --- Health -------------------------------------------------------------------------
+        for service in ("", "assure.v1.EngagementService"):
+            def health(service=service):
+                resp = health_check(health_pb2.HealthCheckRequest(service=service), timeout=TIMEOUT)
+                res.check(
+                    resp.status == serving,
+                    f"health {service or '(overall)'} {status_name(resp.status)}",
+                    "expected SERVING",
+                )
+            run_section(res, f"health {service or '(overall)'}", health)
+
+        # --- ListEngagements paging ---------------------------------------------------------
+        listed = []
+
+        def list_all():
+            token = ""
+            pages = 0
+            total_sizes = set()
+            while True:
+                resp = engagements.ListEngagements(
+                    engagement_pb2.ListEngagementsRequest(page_size=7, page_token=token), timeout=TIMEOUT
+                )
+                pages += 1
+                listed.extend(resp.engagements)
+                total_sizes.add(resp.total_size)
+                token = resp.next_page_token
+                if not token:
+                    break
+                if pages > 10000:
+                    raise RuntimeError("more than 10000 pages; paging does not terminate")
+                if not resp.engagements:
+                    res.fail(f"list page {pages} is empty but has next_page_token {token!r}")
+            ids = [e.id for e in listed]
+            dupes = sorted({i for i in ids if ids.count(i) > 1})
+            res.check(not dupes, f"list {len(ids)} engagements in {pages} pages of 7, no duplicate ids",
+                      f"duplicated: {dupes}")
+            res.check(
+                len(total_sizes) == 1 and total_sizes == {len(ids)},
+                f"list total_size {sorted(total_sizes)} == {len(ids)} collected",
+                f"total_size per page {sorted(total_sizes)}, collected {len(ids)}",
+            )
+            bad = [
+                (i, listed[i].date, listed[i + 1].date)
+                for i in range(len(listed) - 1)
+                if listed[i].date < listed[i + 1].date
+            ]
+            res.check(not bad, "list newest first (date descending)",
+                      f"{len(bad)} out-of-order pairs, first at index {bad[0][0] if bad else ''}: "
+                      f"{bad[0][1] if bad else ''} before {bad[0][2] if bad else ''}")
+            if args.expect_ids:
+                with open(args.expect_ids, encoding="utf-8") as fh:
+                    expected = [line.strip() for line in fh if line.strip()]
+                wrong = {i: ids.count(i) for i in expected if ids.count(i) != 1}
+                res.check(not wrong, f"list contains each of {len(expected)} expected ids exactly once",
+                          f"id -> times seen: {wrong}")
+        run_section(res, "list engagements", list_all)
+
+        # --- GetEngagement ------------------------------------------------------------------
+        def get_one():
+            if not listed:
+                res.fail("get engagement: no engagement listed to get")
+                return
+            want = listed[0].id
+            resp = engagements.GetEngagement(engagement_pb2.GetEngagementRequest(id=want), timeout=TIMEOUT)
+            res.check(resp.engagement.id == want, f"get engagement {want}", f"got id {resp.engagement.id!r}")
+        run_section(res, "get engagement", get_one)
+        run_section(res, "get engagement not-a-uuid", lambda: expect_status(
+            res, "get engagement id 'not-a-uuid'",
+            lambda: engagements.GetEngagement(engagement_pb2.GetEngagementRequest(id="not-a-uuid"), timeout=TIMEOUT),
+            grpc.StatusCode.INVALID_ARGUMENT, "id"))
+
+        # --- SummarizeEngagements -----------------------------------------------------------
+        def summarize():
+            resp = engagements.SummarizeEngagements(
+                engagement_pb2.SummarizeEngagementsRequest(from_date="2022-07-01", to_date="2022-09-30"),
+                timeout=TIMEOUT,
+            )
+            who = ", ".join(f"{c.key}={c.count}" for c in resp.by_who)
+            area = ", ".join(f"{c.key}={c.count}" for c in resp.by_area)
+            print(f"     summary 2022-07-01..2022-09-30: total={resp.total}; by_who: {who}; by_area: {area}")
+            area_sum = sum(c.count for c in resp.by_area)
+            res.check(area_sum == resp.total, f"summarize total {resp.total} == sum of by_area {area_sum}",
+                      f"by_area sums to {area_sum}")
+        run_section(res, "summarize engagements", summarize)
+
+        # --- DeliveryPlanService ------------------------------------------------------------
+        def delivery_plan():
+            objectives = plan.ListObjectives(plan_pb2.ListObjectivesRequest(), timeout=TIMEOUT).objectives
+            res.ok(f"list objectives: {len(objectives)}")
+            elements = plan.ListElements(plan_pb2.ListElementsRequest(), timeout=TIMEOUT).elements
+            res.ok(f"list elements: {len(elements)}")
+            if not elements:
+                res.fail("get element: no element listed to get")
+                return
+            want = elements[0].id
+            got = plan.GetElement(plan_pb2.GetElementRequest(id=want), timeout=TIMEOUT).element
+            res.check(got.id == want, f"get element {want} ({got.title})", f"got id {got.id!r}")
+        run_section(res, "delivery plan", delivery_plan)
+
+        # --- RecordEngagement ---------------------------------------------------------------
+        new_id = str(uuid.uuid4())
+        recorded = {}
+
+        def record():
+            eng = engagement_pb2.Engagement(
+                id=new_id, date="2022-08-01", who="apcc", kind="community-group",
+                organisation="Interop check", place="Hereford", area="herefordshire", attendees=5,
+            )
+            first = engagements.RecordEngagement(engagement_pb2.RecordEngagementRequest(engagement=eng),
+                                                 timeout=TIMEOUT)
+            recorded["first"] = first
+            res.check(first.engagement.id == new_id, f"record engagement {new_id} (cursor {first.cursor})",
+                      f"returned id {first.engagement.id!r}")
+            again = engagements.RecordEngagement(
+                engagement_pb2.RecordEngagementRequest(engagement=first.engagement), timeout=TIMEOUT)
+            res.check(again.engagement.id == new_id,
+                      f"record same engagement again is idempotent (cursor {again.cursor})",
+                      f"returned id {again.engagement.id!r}")
+        run_section(res, "record engagement", record)
+
+        def record_invalid():
+            bad = engagement_pb2.Engagement(
+                id=str(uuid.uuid4()), date="2022-08-01", who="apcc", kind="community-group",
+                organisation="Interop check", place="Hereford", area="herefordshire", attendees=-1,
+            )
+            expect_status(
+                res, "record engagement attendees -1",
+                lambda: engagements.RecordEngagement(engagement_pb2.RecordEngagementRequest(engagement=bad),
+                                                     timeout=TIMEOUT),
+                grpc.StatusCode.INVALID_ARGUMENT, "attendees")
+        run_section(res, "record invalid engagement", record_invalid)
+
+        # --- SyncService.Pull ---------------------------------------------------------------
+        def pull():
+            device = str(uuid.uuid4())
+            changes = []
+            cursor = 0
+            for _ in range(1000):  # page on if the log is longer than one page
+                resp = sync.Pull(sync_pb2.PullRequest(after_cursor=cursor, page_size=1000, device_id=device,
+                                                      protocol_version=1), timeout=TIMEOUT)
+                changes.extend(resp.changes)
+                if not resp.has_more or resp.next_cursor <= cursor:
+                    break
+                cursor = resp.next_cursor
+            hits = [c for c in changes if c.entity_type == "engagement" and c.entity_id == new_id]
+            res.check(
+                bool(hits) and hits[-1].HasField("engagement") and hits[-1].engagement.id == new_id,
+                f"pull from cursor 0: {len(changes)} changes include recorded engagement {new_id}"
+                + (f" at cursor {hits[-1].cursor}" if hits else ""),
+                f"not found among {len(changes)} changes" if not hits else "change has no engagement payload",
+            )
+        run_section(res, "pull", pull)
+        run_section(res, "pull protocol 99", lambda: expect_status(
+            res, "pull protocol_version 99",
+            lambda: sync.Pull(sync_pb2.PullRequest(after_cursor=0, page_size=1000, device_id=str(uuid.uuid4()),
+                                                   protocol_version=99), timeout=TIMEOUT),
+            grpc.StatusCode.FAILED_PRECONDITION, None))
+
+        channel.close()
+
+    print(f"{res.passed} passed, {res.failed} failed")
+    return 1 if res.failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

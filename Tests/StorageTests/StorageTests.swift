@@ -1,0 +1,143 @@
+import Foundation
+import GRDB
+import Model
+import Storage
+import Testing
+
+/// A fresh folder per test, removed afterwards.
+final class TemporaryFolder: Sendable {
+  let url: URL
+  init() throws {
+    url = FileManager.default.temporaryDirectory.appendingPathComponent("assure-tests-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+  }
+  func path(_ name: String) -> String { url.appendingPathComponent(name).path }
+  deinit { try? FileManager.default.removeItem(at: url) }
+}
+
+func sampleEngagement(date: String = "2022-07-14", organisation: String = "Ledbury Town Council") -> Engagement {
+  Engagement(
+    date: LocalDate(date)!, who: .pcc, kind: .parishCouncil, organisation: organisation, place: "Ledbury",
+    area: "herefordshire", attendees: 20, topics: ["rural-crime"], createdBy: "pcc",
+    createdAt: Date().truncatedToMilliseconds)
+}
+
+@Suite struct StorageTests {
+  @Test("a fresh server file gets every migration, in WAL mode")
+  func serverMigrations() throws {
+    let folder = try TemporaryFolder()
+    let database = try ServerDatabase(path: folder.path("nested/server.sqlite"))
+    #expect(try database.appliedMigrations() == ["v1-plan-engagements-change-log"])
+    let mode = try database.pool.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") }
+    #expect(mode == "wal")
+    // Re-opening runs nothing again and keeps the data.
+    try database.pool.write { try $0.saveEngagement(sampleEngagement()) }
+    let reopened = try ServerDatabase(path: folder.path("nested/server.sqlite"))
+    #expect(try reopened.pool.read { try $0.engagementCount(matching: EngagementQuery()) } == 1)
+  }
+
+  @Test("a fresh client file gets every migration and a device id on first use")
+  func clientMigrations() throws {
+    let folder = try TemporaryFolder()
+    let database = try ClientDatabase(path: folder.path("client.sqlite"))
+    #expect(try database.appliedMigrations() == ["v1-engagements-outbox-sync-state-plan-cache"])
+    let first = try database.pool.write { try $0.syncState() }
+    let second = try database.pool.write { try $0.syncState() }
+    #expect(first.deviceID == second.deviceID)
+    #expect(UUID(uuidString: first.deviceID) != nil)
+    #expect(first.cursor == 0)
+  }
+
+  @Test("an engagement survives a round trip unchanged")
+  func engagementRoundTrip() throws {
+    let folder = try TemporaryFolder()
+    let database = try ClientDatabase(path: folder.path("client.sqlite"))
+    var engagement = sampleEngagement()
+    engagement.followUpActions = ["Write to Highways about the A449"]
+    engagement.objectiveID = "2"
+    engagement.elementID = "2.3"
+    engagement.notes = "Multi-line\nnotes with ünïcödé"
+    try database.pool.write { try $0.saveEngagement(engagement) }
+    #expect(try database.pool.read { try $0.engagement(id: engagement.id) } == engagement)
+  }
+
+  @Test("the engagement and its outbox row commit together or not at all")
+  func writeAndOutboxAreAtomic() throws {
+    let folder = try TemporaryFolder()
+    let database = try ClientDatabase(path: folder.path("client.sqlite"))
+    let engagement = sampleEngagement()
+    let mutation = Mutation.upsert(engagement, by: "pcc", at: Date().truncatedToMilliseconds)
+    try database.pool.write { db in
+      try db.saveEngagement(engagement)
+      try db.enqueue(mutation)
+    }
+    // Given a second write whose outbox insert fails (same mutation id)...
+    var other = sampleEngagement(organisation: "Bromyard Town Council")
+    other.id = UUID()
+    #expect(throws: DatabaseError.self) {
+      try database.pool.write { db in
+        try db.saveEngagement(other)
+        try db.enqueue(mutation)
+      }
+    }
+    // ...then its engagement row was rolled back too.
+    #expect(try database.pool.read { try $0.engagement(id: other.id) } == nil)
+    #expect(try database.pool.read { try $0.pendingCount() } == 1)
+  }
+
+  @Test("deletes leave tombstones that lists skip")
+  func tombstones() throws {
+    let folder = try TemporaryFolder()
+    let database = try ServerDatabase(path: folder.path("server.sqlite"))
+    let engagement = sampleEngagement()
+    try database.pool.write { try $0.saveEngagement(engagement) }
+    #expect(try database.pool.write { try $0.tombstoneEngagement(id: engagement.id, at: Date()) })
+    #expect(try database.pool.write { try $0.tombstoneEngagement(id: engagement.id, at: Date()) } == false)
+    #expect(try database.pool.read { try $0.engagement(id: engagement.id) } == nil)
+    #expect(try database.pool.read { try $0.engagementExists(id: engagement.id, includingDeleted: true) })
+    #expect(try database.pool.read { try $0.engagementCount(matching: EngagementQuery()) } == 0)
+  }
+
+  @Test("lists are newest first, filtered, and page by keyset without gaps or repeats")
+  func listingAndPaging() throws {
+    let folder = try TemporaryFolder()
+    let database = try ServerDatabase(path: folder.path("server.sqlite"))
+    let all = (1...25).map { day in sampleEngagement(date: String(format: "2022-08-%02d", day)) }
+    try database.pool.write { db in for e in all { try db.saveEngagement(e) } }
+    var seen: [Engagement] = []
+    var position: EngagementPosition?
+    while true {
+      let page = try database.pool.read { try $0.engagements(matching: EngagementQuery(), after: position, limit: 7) }
+      guard let last = page.last else { break }
+      seen += page
+      position = EngagementPosition(after: last)
+    }
+    #expect(seen.count == 25)
+    #expect(Set(seen.map(\.id)).count == 25)
+    #expect(seen.map(\.date) == seen.map(\.date).sorted(by: >))
+    let august10to12 = EngagementQuery(from: LocalDate("2022-08-10"), to: LocalDate("2022-08-12"))
+    #expect(try database.pool.read { try $0.engagementCount(matching: august10to12) } == 3)
+    let summary = try database.pool.read { try $0.engagementSummary(matching: august10to12) }
+    #expect(summary.total == 3)
+    #expect(summary.byMonth == ["2022-08": 3])
+    #expect(summary.byArea == ["herefordshire": 3])
+  }
+
+  @Test("the change log hands out increasing cursors and reads back in order")
+  func changeLog() throws {
+    let folder = try TemporaryFolder()
+    let database = try ServerDatabase(path: folder.path("server.sqlite"))
+    let engagement = sampleEngagement()
+    let cursors = try database.pool.write { db in
+      [
+        try db.appendChange(.engagement, id: engagement.id.storageKey, operation: .upsert, payload: .engagement(engagement), at: Date()),
+        try db.appendChange(.engagement, id: engagement.id.storageKey, operation: .delete, payload: nil, at: Date()),
+      ]
+    }
+    #expect(cursors[0] < cursors[1])
+    let changes = try database.pool.read { try $0.changes(after: 0, limit: 10) }
+    #expect(changes.map(\.cursor) == cursors)
+    #expect(changes[0].payload == .engagement(engagement))
+    #expect(try database.pool.read { try $0.changes(after: cursors[0], limit: 10) }.count == 1)
+  }
+}

@@ -1,0 +1,250 @@
+import Foundation
+import GRDB
+import Model
+import Storage
+import Sync
+import Synchronization
+import Testing
+
+/// A transport straight into a real `ServerRepository`, which fails on purpose: before the
+/// server commits (the batch is lost on the way) or after (the answer is lost on the way back).
+final class FaultyTransport: SyncTransport {
+  enum Fault {
+    /// Let this call through untouched.
+    case none
+    case beforeCommit, afterCommit
+  }
+
+  let server: ServerRepository
+  private let pushFaults = Mutex<[Fault]>([])
+  private let pullFaults = Mutex<[Fault]>([])
+
+  init(server: ServerRepository) { self.server = server }
+
+  func failNextPush(_ fault: Fault) { pushFaults.withLock { $0.append(fault) } }
+  func failNextPull(_ fault: Fault) { pullFaults.withLock { $0.append(fault) } }
+
+  private func take(_ queue: borrowing Mutex<[Fault]>) -> Fault? {
+    queue.withLock { $0.isEmpty ? nil : $0.removeFirst() }
+  }
+
+  func push(_ request: PushRequest) async throws -> [MutationResult] {
+    let fault = take(pushFaults)
+    if fault == .beforeCommit { throw SyncError(.offline, "connection lost before the server committed") }
+    let results = try await server.push(request)
+    if fault == .afterCommit { throw SyncError(.offline, "connection lost after the server committed") }
+    return results
+  }
+
+  func pull(_ request: PullRequest) async throws -> PullPage {
+    let fault = take(pullFaults)
+    if fault == .beforeCommit { throw SyncError(.offline, "connection lost") }
+    let page = try await server.pull(request)
+    if fault == .afterCommit { throw SyncError(.offline, "answer lost") }
+    return page
+  }
+}
+
+/// One server and any number of devices, each on its own real SQLite file.
+struct SyncWorld {
+  let folder: TemporaryFolder
+  let server: ServerRepository
+  let transport: FaultyTransport
+
+  init() async throws {
+    folder = try TemporaryFolder()
+    server = ServerRepository(database: try ServerDatabase(path: folder.path("server.sqlite")))
+    try await server.configureAreas(Area.westMercia)
+    try await server.savePlan(
+      objectives: [Objective(id: "2", title: "Building a more secure West Mercia", position: 2)],
+      elements: [PlanElement(id: "2.3", objectiveID: "2", title: "Road safety", position: 3)])
+    transport = FaultyTransport(server: server)
+  }
+
+  func device(_ name: String, pageSize: Int = 500, batchSize: Int = 200) throws -> Device {
+    let database = try ClientDatabase(path: folder.path("\(name).sqlite"))
+    return Device(
+      repository: FieldRepository(database: database, user: name),
+      client: SyncClient(database: database, transport: transport, batchSize: batchSize, pageSize: pageSize))
+  }
+
+  func serverEngagements() async throws -> [Engagement] {
+    try await server.database.read { try $0.engagements(matching: EngagementQuery()) }
+  }
+
+  func serverChangeCount() async throws -> Int {
+    try await server.database.read { try $0.headCursor() }.asInt
+  }
+}
+
+struct Device {
+  let repository: FieldRepository
+  let client: SyncClient
+  var database: ClientDatabase { repository.database }
+
+  func add(_ organisation: String, date: String = "2022-07-14") async throws -> Engagement {
+    try await repository.record(
+      Engagement(
+        date: LocalDate(date)!, who: .apcc, kind: .communityGroup, organisation: organisation, place: "Telford",
+        area: "telford-and-wrekin", attendees: 9, createdBy: "x"))
+  }
+
+  func engagements() async throws -> [Engagement] {
+    try await database.read { try $0.engagements(matching: EngagementQuery()) }
+  }
+
+  func pending() async throws -> Int { try await database.read { try $0.pendingCount() } }
+}
+
+extension Int64 { var asInt: Int { Int(self) } }
+
+@Suite struct SyncTests {
+  @Test("a batch lost before the server commits stays queued and arrives once on the next sync")
+  func lostBeforeCommit() async throws {
+    let world = try await SyncWorld()
+    let device = try world.device("a")
+    let recorded = try await device.add("Wellington Street Pastors")
+
+    world.transport.failNextPush(.beforeCommit)
+    await #expect(throws: SyncError.self) { try await device.client.sync() }
+    #expect(try await device.pending() == 1)
+    #expect(try await world.serverEngagements().isEmpty)
+
+    let report = try await device.client.sync()
+    #expect(report.pushed == 1)
+    #expect(try await device.pending() == 0)
+    #expect(try await world.serverEngagements() == [recorded])
+  }
+
+  @Test("an answer lost after the server commits is acknowledged as a duplicate, never applied twice")
+  func lostAfterCommit() async throws {
+    let world = try await SyncWorld()
+    let device = try world.device("a")
+    for name in ["One", "Two", "Three"] { _ = try await device.add(name) }
+
+    world.transport.failNextPush(.afterCommit)
+    await #expect(throws: SyncError.self) { try await device.client.sync() }
+    #expect(try await device.pending() == 3, "the device never saw the answer, so nothing left its outbox")
+    let changesAfterFirstPush = try await world.serverChangeCount()
+
+    let report = try await device.client.sync()
+    #expect(report.pushed == 0)
+    #expect(report.duplicates == 3)
+    #expect(try await device.pending() == 0)
+    #expect(try await world.serverEngagements().count == 3)
+    #expect(try await world.serverChangeCount() == changesAfterFirstPush, "the retry must not add changes")
+  }
+
+  @Test("a pull interrupted between pages resumes from the last applied page")
+  func interruptedPull() async throws {
+    let world = try await SyncWorld()
+    let writer = try world.device("writer")
+    for index in 0..<12 { _ = try await writer.add("Group \(index)") }
+    _ = try await writer.client.sync()
+
+    let reader = try world.device("reader", pageSize: 5)
+    // The third page is lost: the first two (10 changes: 6 of plan and areas, 4 engagements)
+    // are applied and kept with their cursor.
+    world.transport.failNextPull(.none)
+    world.transport.failNextPull(.none)
+    world.transport.failNextPull(.beforeCommit)
+    await #expect(throws: SyncError.self) { try await reader.client.sync() }
+    #expect(try await reader.engagements().count == 4)
+    let cursorAfterFailure = try await reader.database.read { try $0.syncState().cursor }
+    #expect(cursorAfterFailure == 10)
+
+    _ = try await reader.client.sync()
+    #expect(try await reader.engagements() == world.serverEngagements())
+    let again = try await reader.client.sync()
+    #expect(again.pulled == 0)
+  }
+
+  @Test("two devices editing and deleting converge on the server's rows after syncing twice")
+  func convergence() async throws {
+    let world = try await SyncWorld()
+    let a = try world.device("a")
+    let b = try world.device("b")
+    let first = try await a.add("Newport Town Council")
+    let second = try await a.add("Telford Mosque")
+    _ = try await a.client.sync()
+    _ = try await b.client.sync()
+
+    // B edits one of A's engagements and deletes the other; A adds a third.
+    try await b.repository.edit(id: first.id) { $0.attendees = 40 }
+    try await b.repository.delete(id: second.id)
+    _ = try await a.add("Oakengates Youth Club")
+
+    for _ in 0..<2 {
+      _ = try await a.client.sync()
+      _ = try await b.client.sync()
+    }
+    let server = try await world.serverEngagements()
+    #expect(server.count == 2)
+    #expect(server.first { $0.id == first.id }?.attendees == 40)
+    #expect(try await a.engagements() == server)
+    #expect(try await b.engagements() == server)
+  }
+
+  @Test("a mutation the server refuses is quarantined with its error and the rest still go")
+  func quarantine() async throws {
+    let world = try await SyncWorld()
+    let device = try world.device("a")
+    _ = try await device.add("Before")
+    // A change that slipped past local checks (e.g. made by an older client version).
+    var bad = sampleEngagement()
+    bad.attendees = -5
+    let badEngagement = bad
+    let badMutation = Mutation.upsert(bad, by: "a", at: Date().truncatedToMilliseconds)
+    try await device.database.write { db in
+      try db.saveEngagement(badEngagement)
+      try db.enqueue(badMutation)
+    }
+    _ = try await device.add("After")
+
+    let report = try await device.client.sync()
+    #expect(report.pushed == 2)
+    #expect(report.rejected.map(\.mutationID) == [badMutation.id])
+    #expect(report.rejected.first?.error.contains("attendees") == true)
+    let rejected = try await device.database.read { try $0.rejectedMutations() }
+    #expect(rejected.map(\.mutation.id) == [badMutation.id])
+    #expect(try await device.pending() == 0)
+    #expect(try await world.serverEngagements().count == 2)
+  }
+
+  @Test("the same mutation twice in one batch is applied once")
+  func duplicateWithinBatch() async throws {
+    let world = try await SyncWorld()
+    let mutation = Mutation.upsert(sampleEngagement(), by: "a", at: Date().truncatedToMilliseconds)
+    let before = try await world.serverChangeCount()
+    let results = try await world.server.push(PushRequest(deviceID: "d", mutations: [mutation, mutation]))
+    #expect(results.map(\.outcome) == [.applied, .duplicate])
+    #expect(try await world.serverChangeCount() == before + 1)
+  }
+
+  @Test("an unknown protocol version is refused with an upgrade message")
+  func protocolVersion() async throws {
+    let world = try await SyncWorld()
+    await #expect(throws: SyncError.self) {
+      try await world.server.pull(PullRequest(afterCursor: 0, pageSize: 10, deviceID: "d", protocolVersion: 2))
+    }
+    do {
+      _ = try await world.server.push(PushRequest(deviceID: "d", protocolVersion: 0, mutations: []))
+    } catch let error as SyncError {
+      #expect(error.code == .unsupportedProtocol)
+      #expect(error.message.contains("upgrade"))
+    }
+  }
+
+  @Test("devices receive the plan and areas, and validate links against them offline")
+  func planReachesDevices() async throws {
+    let world = try await SyncWorld()
+    let device = try world.device("a")
+    _ = try await device.client.sync()
+    let elements = try await device.database.read { try $0.elements() }
+    #expect(elements.map(\.id) == ["2.3"])
+    var linked = sampleEngagement()
+    linked.elementID = "9.9"
+    await #expect(throws: ValidationError.self) { try await device.repository.record(linked) }
+    #expect(try await device.engagements().isEmpty)
+  }
+}

@@ -1,0 +1,131 @@
+import Foundation
+import Testing
+
+/// The main journey with the real binaries: record offline, sync when the server appears,
+/// and see exactly those engagements on a second device.
+@Suite(.serialized) struct EndToEndTests {
+  let root: URL
+
+  init() throws {
+    root = FileManager.default.temporaryDirectory.appendingPathComponent("assure-e2e-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+  }
+
+  func add(_ device: FieldDevice, _ organisation: String, date: String, extra: [String] = []) throws -> RunResult {
+    try device.run(
+      [
+        "engagement", "add", "--date", date, "--by", "pcc", "--kind", "parish-council", "--organisation",
+        organisation, "--place", "Ludlow", "--area", "shropshire", "--attendees", "15", "--topic", "rural-crime",
+      ] + extra)
+  }
+
+  @Test("offline recording, then sync: nothing lost, nothing duplicated, a second device sees exactly the three")
+  func offlineThenOnline() async throws {
+    defer { try? FileManager.default.removeItem(at: root) }
+    let port = try freeLoopbackPort()
+    let address = "127.0.0.1:\(port)"
+    let first = FieldDevice(home: root.appendingPathComponent("first"), server: address)
+    let second = FieldDevice(home: root.appendingPathComponent("second"), server: address)
+
+    // Given three engagements recorded with no server.
+    var ids: [String] = []
+    for (index, name) in ["Ludlow Town Council", "Bishop's Castle Town Council", "Clun Parish Council"].enumerated() {
+      let result = try add(first, name, date: "2022-07-1\(index + 1)")
+      #expect(result.status == 0, "\(result)")
+      let id = result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+      #expect(UUID(uuidString: id) != nil, "add prints the new id: \(result)")
+      ids.append(id)
+    }
+
+    // When syncing offline, it reports the queue and exits 75.
+    let offline = try first.run(["sync"])
+    #expect(offline.status == 75, "\(offline)")
+    #expect(offline.stderr.contains("offline: 3 changes pending"), "\(offline)")
+    let offlineStatus = try first.status()
+    #expect(offlineStatus["pending"] as? Int == 3)
+    #expect(offlineStatus["server"] as? String == address)
+    #expect(offlineStatus["lastError"] is String)
+    #expect(try first.listedIDs().sorted() == ids.sorted(), "offline lists work")
+
+    // Then with the server up, sync succeeds and empties the queue.
+    let server = try ServerProcess(port: port, dataDir: root.appendingPathComponent("server"))
+    _ = try await server.waitUntilListening()
+    let online = try first.run(["sync"])
+    #expect(online.status == 0, "\(online)")
+    #expect(online.stdout.contains("pushed 3"), "\(online)")
+    let onlineStatus = try first.status()
+    #expect(onlineStatus["pending"] as? Int == 0)
+    #expect(onlineStatus["lastSyncAt"] is String)
+
+    // A repeated sync changes nothing.
+    let repeated = try first.run(["sync", "--format", "json"])
+    #expect(repeated.status == 0, "\(repeated)")
+    let summary = try JSONSerialization.jsonObject(with: Data(repeated.stdout.utf8)) as? [String: Any]
+    #expect(summary?["pushed"] as? Int == 0)
+    #expect(summary?["pulled"] as? Int == 0)
+    #expect(try first.listedIDs().sorted() == ids.sorted())
+
+    // A second device pulls exactly those three.
+    let pulled = try second.run(["sync", "--quiet"])
+    #expect(pulled.status == 0, "\(pulled)")
+    #expect(pulled.stdout.isEmpty, "--quiet prints nothing: \(pulled)")
+    #expect(try second.listedIDs().sorted() == ids.sorted())
+    let plan = try second.run(["plan", "list"])
+    #expect(plan.status == 0 && plan.stdout.contains("No plan"), "no --demo, so no plan: \(plan)")
+
+    // Edits and deletes travel the same way.
+    let edited = try second.run(["engagement", "edit", String(ids[0].prefix(8)), "--attendees", "30"])
+    #expect(edited.status == 0, "\(edited)")
+    #expect(try second.run(["engagement", "delete", ids[1]]).status == 0)
+    #expect(try second.run(["sync"]).status == 0)
+    #expect(try first.run(["sync"]).status == 0)
+    #expect(try first.listedIDs().sorted() == [ids[0], ids[2]].sorted())
+    let shown = try first.run(["engagement", "show", ids[0], "--format", "json"])
+    let shownObject = try JSONSerialization.jsonObject(with: Data(shown.stdout.utf8)) as? [String: Any]
+    #expect(shownObject?["attendees"] as? Int == 30, "\(shown)")
+
+    // SIGTERM shuts the server down cleanly.
+    #expect(try await server.terminate() == 0, "\(server.output)")
+  }
+
+  @Test(
+    "bad input exits 65, names the field, and stores nothing",
+    arguments: [
+      (["--attendees", "-3"], "attendees"),
+      (["--date", "2999-01-01"], "date"),
+      (["--area", "atlantis"], "area"),
+      (["--by", "mayor"], "who"),
+      (["--date", "2022-02-30"], "date"),
+      (["--attendees", "lots"], "attendees"),
+      (["--organisation", "  "], "organisation"),
+      (["--notes", String(repeating: "n", count: 10_001)], "notes"),
+    ])
+  func badInput(override: [String], field: String) throws {
+    defer { try? FileManager.default.removeItem(at: root) }
+    let device = FieldDevice(home: root.appendingPathComponent("device"), server: "127.0.0.1:1")
+    var arguments = [
+      "engagement", "add", "--date", "2022-07-11", "--by", "pcc", "--kind", "school", "--organisation",
+      "Ludlow School", "--place", "Ludlow", "--area", "shropshire",
+    ]
+    // Later options of the same name win, so the override replaces the good value.
+    arguments += override
+    let result = try device.run(arguments)
+    #expect(result.status == 65, "\(result)")
+    #expect(result.stderr.contains("\(field):"), "\(result)")
+    #expect(result.stdout.isEmpty)
+    #expect(try device.listedIDs().isEmpty)
+    #expect(try device.status()["pending"] as? Int == 0)
+  }
+
+  @Test("usage errors exit 64 and unknown ids exit 1")
+  func usageAndNotFound() throws {
+    defer { try? FileManager.default.removeItem(at: root) }
+    let device = FieldDevice(home: root.appendingPathComponent("device"), server: "127.0.0.1:1")
+    #expect(try device.run(["engagement", "add", "--by", "pcc"]).status == 64)
+    #expect(try device.run(["engagement", "frobnicate"]).status == 64)
+    #expect(try device.run(["status", "--server", "nonsense"]).status == 64)
+    let missing = try device.run(["engagement", "show", "deadbeef"])
+    #expect(missing.status == 1, "\(missing)")
+    #expect(missing.stderr.contains("no engagement"))
+  }
+}

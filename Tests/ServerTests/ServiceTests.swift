@@ -120,6 +120,9 @@ func expectStatus(_ code: RPCError.Code, mentioning word: String, _ body: () asy
       let first = try await engagements.recordEngagement(.with { $0.engagement = new })
       let again = try await engagements.recordEngagement(.with { $0.engagement = first.engagement })
       #expect(again.engagement == first.engagement)
+      // A retried request (no audit fields, as first sent) is the same engagement too.
+      let retried = try await engagements.recordEngagement(.with { $0.engagement = new })
+      #expect(retried.engagement == first.engagement)
       let fetched = try await engagements.getEngagement(.with { $0.id = new.id })
       #expect(fetched.engagement == first.engagement)
 

@@ -25,6 +25,28 @@ struct StatusCommand: AsyncParsableCommand {
     let objectives: Int
     let elements: Int
     struct Quarantined: Encodable { let mutationId: String; let entityId: String; let operation: String; let error: String }
+
+    private enum CodingKeys: String, CodingKey {
+      case server, dataDir, deviceId, pending, quarantined, lastSyncAt, lastAttemptAt, lastError, cursor
+      case engagements, objectives, elements
+    }
+
+    /// Absent values are written as `null`, so scripts can rely on every key being there.
+    func encode(to encoder: any Encoder) throws {
+      var c = encoder.container(keyedBy: CodingKeys.self)
+      try c.encode(server, forKey: .server)
+      try c.encode(dataDir, forKey: .dataDir)
+      try c.encode(deviceId, forKey: .deviceId)
+      try c.encode(pending, forKey: .pending)
+      try c.encode(quarantined, forKey: .quarantined)
+      try c.encode(lastSyncAt, forKey: .lastSyncAt)
+      try c.encode(lastAttemptAt, forKey: .lastAttemptAt)
+      try c.encode(lastError, forKey: .lastError)
+      try c.encode(cursor, forKey: .cursor)
+      try c.encode(engagements, forKey: .engagements)
+      try c.encode(objectives, forKey: .objectives)
+      try c.encode(elements, forKey: .elements)
+    }
   }
 
   func run() async throws {

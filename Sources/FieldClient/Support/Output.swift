@@ -75,4 +75,32 @@ struct EngagementJSON: Encodable {
     updatedAt = e.updatedAt
     self.syncState = syncState
   }
+
+  private enum CodingKeys: String, CodingKey {
+    case id, date, who, kind, organisation, place, area, attendees, topics, objective, element
+    case followUpActions, notes, createdBy, createdAt, updatedBy, updatedAt, syncState
+  }
+
+  /// Absent values are written as `null`, so every object has every key.
+  func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: CodingKeys.self)
+    try c.encode(id, forKey: .id)
+    try c.encode(date, forKey: .date)
+    try c.encode(who, forKey: .who)
+    try c.encode(kind, forKey: .kind)
+    try c.encode(organisation, forKey: .organisation)
+    try c.encode(place, forKey: .place)
+    try c.encode(area, forKey: .area)
+    try c.encode(attendees, forKey: .attendees)
+    try c.encode(topics, forKey: .topics)
+    try c.encode(objective, forKey: .objective)
+    try c.encode(element, forKey: .element)
+    try c.encode(followUpActions, forKey: .followUpActions)
+    try c.encode(notes, forKey: .notes)
+    try c.encode(createdBy, forKey: .createdBy)
+    try c.encode(createdAt, forKey: .createdAt)
+    try c.encode(updatedBy, forKey: .updatedBy)
+    try c.encode(updatedAt, forKey: .updatedAt)
+    try c.encode(syncState, forKey: .syncState)
+  }
 }

@@ -71,4 +71,17 @@ public struct Engagement: Sendable, Hashable, Codable, Identifiable {
     self.updatedBy = updatedBy ?? createdBy
     self.updatedAt = updatedAt ?? createdAt
   }
+
+  /// Whether the two record the same engagement, ignoring who saved it and when.
+  ///
+  /// A client retrying a request that in fact succeeded sends the same content with new or
+  /// missing audit fields; that is the same engagement, not a conflicting one.
+  public func hasSameContent(as other: Engagement) -> Bool {
+    var mine = self
+    mine.createdBy = other.createdBy
+    mine.createdAt = other.createdAt
+    mine.updatedBy = other.updatedBy
+    mine.updatedAt = other.updatedAt
+    return mine == other
+  }
 }

@@ -26,14 +26,14 @@ public struct ServerRepository: Sendable {
 
   // MARK: - Engagements
 
-  /// Records an engagement made online. Recording the same engagement again returns the
-  /// stored one; a different engagement with an existing id is refused.
+  /// Records an engagement made online. Recording the same engagement again (whatever its
+  /// audit fields) returns the stored one; a different engagement with an existing id is refused.
   public func record(_ engagement: Engagement, deviceID: String? = nil) async throws -> (Engagement, Int64) {
     let time = now().truncatedToMilliseconds
     return try await database.write { db in
       try engagement.validate(in: db.validationContext(latestDate: latestAllowedDate(at: time)))
       if let existing = try db.engagement(id: engagement.id) {
-        guard existing == engagement else {
+        guard existing.hasSameContent(as: engagement) else {
           throw StorageError(.alreadyExists, "engagement \(engagement.id.storageKey) already exists with other values")
         }
         return (existing, try db.headCursor())

@@ -33,6 +33,13 @@ let package = Package(
       name: "Model",
       swiftSettings: swiftSettings
     ),
+    // Helpers shared by test targets only (temporary folders, sample values).
+    .target(
+      name: "TestSupport",
+      dependencies: ["Model"],
+      path: "Tests/TestSupport",
+      swiftSettings: swiftSettings
+    ),
     .testTarget(
       name: "ModelTests",
       dependencies: ["Model"],
@@ -52,6 +59,7 @@ let package = Package(
       dependencies: [
         "Model",
         "Storage",
+        "TestSupport",
         .product(name: "GRDB", package: "GRDB.swift"),
       ],
       swiftSettings: swiftSettings
@@ -72,6 +80,7 @@ let package = Package(
         "Model",
         "Storage",
         "Sync",
+        "TestSupport",
         .product(name: "GRDB", package: "GRDB.swift"),
       ],
       swiftSettings: swiftSettings

@@ -3,24 +3,7 @@ import GRDB
 import Model
 import Storage
 import Testing
-
-/// A fresh folder per test, removed afterwards.
-final class TemporaryFolder: Sendable {
-  let url: URL
-  init() throws {
-    url = FileManager.default.temporaryDirectory.appendingPathComponent("assure-tests-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-  }
-  func path(_ name: String) -> String { url.appendingPathComponent(name).path }
-  deinit { try? FileManager.default.removeItem(at: url) }
-}
-
-func sampleEngagement(date: String = "2022-07-14", organisation: String = "Ledbury Town Council") -> Engagement {
-  Engagement(
-    date: LocalDate(date)!, who: .pcc, kind: .parishCouncil, organisation: organisation, place: "Ledbury",
-    area: "herefordshire", attendees: 20, topics: ["rural-crime"], createdBy: "pcc",
-    createdAt: Date().truncatedToMilliseconds)
-}
+import TestSupport
 
 @Suite struct StorageTests {
   @Test("a fresh server file gets every migration, in WAL mode")

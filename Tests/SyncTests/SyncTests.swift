@@ -5,6 +5,7 @@ import Storage
 import Sync
 import Synchronization
 import Testing
+import TestSupport
 
 /// A transport straight into a real `ServerRepository`, which fails on purpose: before the
 /// server commits (the batch is lost on the way) or after (the answer is lost on the way back).

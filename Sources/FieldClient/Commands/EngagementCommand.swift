@@ -186,7 +186,7 @@ extension EngagementCommand {
           ("recorded", "\(e.createdBy), \(e.createdAt.formatted(.iso8601))"),
           ("updated", "\(e.updatedBy), \(e.updatedAt.formatted(.iso8601))"), ("sync", sync),
         ]
-        for (label, value) in rows { print("\(label.padding(toLength: 13, withPad: " ", startingAt: 0))\(value)") }
+        Output.fields(rows)
       }
     }
   }

@@ -71,7 +71,7 @@ extension PlanCommand {
             ("force lead", element.forceLead.isEmpty ? "-" : element.forceLead),
             ("start", element.startDate?.description ?? "-"), ("due", element.dueDate?.description ?? "-"),
           ]
-          for (label, value) in rows { print("\(label.padding(toLength: 12, withPad: " ", startingAt: 0))\(value)") }
+          Output.fields(rows)
         } else if let objective {
           if format == .json { return try Output.json(objective) }
           print("\(objective.id)  \(objective.title)\n\n\(objective.description)\n")

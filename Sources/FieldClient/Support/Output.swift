@@ -28,6 +28,12 @@ enum Output {
     }
   }
 
+  /// One `label  value` line per field, labels padded to one width.
+  static func fields(_ rows: [(String, String)]) {
+    let width = (rows.map(\.0.count).max() ?? 0) + 2
+    for (label, value) in rows { print(label.padding(toLength: width, withPad: " ", startingAt: 0) + value) }
+  }
+
   static func truncate(_ text: String, _ width: Int) -> String {
     text.count <= width ? text : String(text.prefix(width - 1)) + "…"
   }

@@ -110,6 +110,11 @@ extension EngagementCommand {
         try fields.apply(to: &engagement)
         let stored = try await repository.record(engagement)
         print(stored.id.uuidString.lowercased())
+        if stored.objectiveID != nil || stored.elementID != nil,
+          try await repository.validationContext().elements == nil
+        {
+          printError("note: no delivery plan is cached here yet, so the plan link is checked by the server at sync")
+        }
       }
     }
   }
@@ -180,9 +185,10 @@ extension EngagementCommand {
         let rows: [(String, String)] = [
           ("id", e.id.storageKey), ("date", e.date.description), ("by", "\(e.who.rawValue) (\(e.who.title))"),
           ("kind", e.kind.rawValue), ("organisation", e.organisation), ("place", e.place), ("area", e.area),
-          ("attendees", e.attendees.map(String.init) ?? "-"), ("topics", e.topics.joined(separator: ", ")),
+          ("attendees", e.attendees.map(String.init) ?? "-"), ("topics", e.topics.isEmpty ? "-" : e.topics.joined(separator: ", ")),
           ("objective", e.objectiveID ?? "-"), ("element", e.elementID ?? "-"),
-          ("follow-up", e.followUpActions.joined(separator: "; ")), ("notes", e.notes),
+          ("follow-up", e.followUpActions.isEmpty ? "-" : e.followUpActions.joined(separator: "; ")),
+          ("notes", e.notes.isEmpty ? "-" : e.notes),
           ("recorded", "\(e.createdBy), \(e.createdAt.formatted(.iso8601))"),
           ("updated", "\(e.updatedBy), \(e.updatedAt.formatted(.iso8601))"), ("sync", sync),
         ]

@@ -131,17 +131,29 @@ enum DemoData {
       let who: Officeholder =
         day >= deputyStart && index % 2 == 0 ? .dpcc : (index % 5 == 3 ? .apcc : .pcc)
       let elementID = venue.3 == .fundedOrganisation ? "1.7" : (venue.3 == .parishCouncil ? "4.1" : nil)
-      let created = Date(timeIntervalSince1970: 1_656_633_600 + Double(index) * 86_400 * 1.8)
+      // Recorded on the evening of the day, after the engagement.
+      let created = evening(of: day)
+      let followUps =
+        index % 4 == 0 ? ["Ask the local policing team to attend the next meeting"]
+        : index % 7 == 0 ? ["Send details of the PCC's Prevention Fund", "Reply to the clerk by email"] : []
       result.append(
         Engagement(
           id: demoID(index), date: day, who: who, kind: venue.3, organisation: venue.0, place: venue.1,
           area: venue.2, attendees: 8 + Int(generator.next() % 60),
           topics: topics[Int(generator.next() % UInt64(topics.count))],
-          objectiveID: elementID.map { String($0.prefix(1)) }, elementID: elementID,
+          objectiveID: elementID.map { String($0.prefix(1)) }, elementID: elementID, followUpActions: followUps,
           notes: "Demo engagement \(index + 1) of 50 (West Mercia 2022 data set).", createdBy: "demo",
           createdAt: created.truncatedToMilliseconds))
     }
     return result
+  }
+
+  /// 18:00 UTC on `day`.
+  private static func evening(of day: LocalDate) -> Date {
+    var calendar = Calendar(identifier: .gregorian)
+    calendar.timeZone = TimeZone(identifier: "UTC") ?? .current
+    let components = DateComponents(year: day.year, month: day.month, day: day.day, hour: 18)
+    return calendar.date(from: components) ?? Date(timeIntervalSince1970: 0)
   }
 
   /// Fixed ids, so that two demo servers hold the same engagements.

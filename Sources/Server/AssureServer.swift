@@ -38,6 +38,10 @@ struct AssureServer: AsyncParsableCommand {
   var logLevel: String = "info"
 
   func validate() throws {
+    var buffer = [UInt8](repeating: 0, count: 16)
+    guard inet_pton(AF_INET, host, &buffer) == 1 || inet_pton(AF_INET6, host, &buffer) == 1 else {
+      throw ValidationError("--host must be an IPv4 or IPv6 address, e.g. 127.0.0.1 or ::1 (got \"\(host)\")")
+    }
     guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535 (got \(port))") }
     guard Logger.Level(rawValue: logLevel) != nil else {
       throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")

@@ -7,6 +7,7 @@ import ServiceLifecycle
 import UnixSignals
 import Storage
 import Sync
+import Synchronization
 
 /// What the server runs with.
 struct ServerConfiguration: Sendable {
@@ -40,10 +41,12 @@ enum ServerApplication {
     return repository
   }
 
-  static func services(repository: ServerRepository, health: HealthRegistry) -> [any RegistrableRPCService] {
+  static func services(
+    repository: ServerRepository, health: HealthRegistry, logger: Logger = Logger(label: "assure-server")
+  ) -> [any RegistrableRPCService] {
     [
       EngagementService(repository: repository),
-      SyncService(repository: repository),
+      SyncService(repository: repository, logger: logger),
       DeliveryPlanService(repository: repository),
       HealthService(registry: health),
     ]
@@ -51,15 +54,41 @@ enum ServerApplication {
 
   /// Runs until SIGTERM or SIGINT, then shuts down gracefully.
   static func run(_ configuration: ServerConfiguration, logger: Logger) async throws {
-    let repository = try await prepare(configuration, logger: logger)
+    let repository: ServerRepository
+    do {
+      repository = try await prepare(configuration, logger: logger)
+    } catch {
+      throw StartupError("cannot open the database at \(configuration.databasePath): \(describe(error))")
+    }
     let health = HealthRegistry(services: serviceNames)
+    let transport: HTTP2ServerTransport.Posix =
+      configuration.host.contains(":")
+      ? .http2NIOPosix(address: .ipv6(host: configuration.host, port: configuration.port), transportSecurity: .plaintext)
+      : .http2NIOPosix(address: .ipv4(host: configuration.host, port: configuration.port), transportSecurity: .plaintext)
     let server = GRPCServer(
-      transport: .http2NIOPosix(
-        address: .ipv4(host: configuration.host, port: configuration.port), transportSecurity: .plaintext),
-      services: services(repository: repository, health: health))
-    let service = GRPCServerService(server: server, health: health, logger: logger, onListening: { _ in })
+      transport: transport,
+      services: services(repository: repository, health: health, logger: logger))
+    let listening = Atomic(false)
+    let service = GRPCServerService(server: server, health: health, logger: logger) { _ in
+      listening.store(true, ordering: .relaxed)
+    }
     let group = ServiceGroup(
       configuration: .init(services: [service], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-    try await group.run()
+    do {
+      try await group.run()
+    } catch where !listening.load(ordering: .relaxed) {
+      throw StartupError("cannot listen on \(configuration.host):\(configuration.port): \(describe(error))")
+    }
   }
+
+  /// The most useful text of an error: Foundation's sentence, or the error's own description.
+  private static func describe(_ error: any Error) -> String {
+    error is CocoaError ? error.localizedDescription : String(describing: error)
+  }
+}
+
+/// The server could not start; the message says what to fix.
+struct StartupError: Error, CustomStringConvertible {
+  let description: String
+  init(_ description: String) { self.description = description }
 }

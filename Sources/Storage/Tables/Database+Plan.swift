@@ -41,6 +41,15 @@ extension Database {
       arguments: [a.code, a.name, position])
   }
 
+  /// Saves an area received from the server: a known area keeps its place in the list, a new
+  /// one goes last.
+  public func saveArea(_ a: Area) throws {
+    let position =
+      try Int.fetchOne(self, sql: "SELECT position FROM area WHERE code = ?", arguments: [a.code])
+      ?? Int.fetchOne(self, sql: "SELECT COALESCE(MAX(position) + 1, 0) FROM area") ?? 0
+    try saveArea(a, position: position)
+  }
+
   public func deletePlanEntity(_ type: EntityType, id: String) throws {
     switch type {
     case .objective: try execute(sql: "DELETE FROM objective WHERE id = ?", arguments: [id])

@@ -142,9 +142,7 @@ public struct SyncClient: Sendable {
       try db.tombstoneEngagement(id: id, at: change.changedAt)
     case (.upsert, .objective(let objective)?): try db.saveObjective(objective)
     case (.upsert, .element(let element)?): try db.saveElement(element)
-    case (.upsert, .area(let area)?):
-      let position = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM area") ?? 0
-      try db.saveArea(area, position: position)
+    case (.upsert, .area(let area)?): try db.saveArea(area)
     case (.delete, _): try db.deletePlanEntity(change.entityType, id: change.entityID)
     case (.upsert, _):
       throw SyncError(.server, "change \(change.cursor) is an upsert of \(change.entityType.rawValue) without its payload")

@@ -25,6 +25,12 @@ final class FaultyTransport: SyncTransport {
   func failNextPush(_ fault: Fault) { pushFaults.withLock { $0.append(fault) } }
   func failNextPull(_ fault: Fault) { pullFaults.withLock { $0.append(fault) } }
 
+  /// Drops faults queued for calls that never came (a sync with nothing to push, say).
+  func clearFaults() {
+    pushFaults.withLock { $0.removeAll() }
+    pullFaults.withLock { $0.removeAll() }
+  }
+
   private func take(_ queue: borrowing Mutex<[Fault]>) -> Fault? {
     queue.withLock { $0.isEmpty ? nil : $0.removeFirst() }
   }

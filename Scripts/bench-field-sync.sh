@@ -25,7 +25,7 @@ cleanup() {
 trap cleanup EXIT
 
 now() { date +%s.%N; }
-stats() { sort -n | awk '{v[NR]=$1} END {m=(NR%2)?v[(NR+1)/2]:(v[NR/2]+v[NR/2+1])/2; printf "median %.4f s, min %.4f s, max %.4f s, runs %d", m, v[1], v[NR], NR}'; }
+stats() { sort -n | awk '{v[NR]=$1} END {m=(NR%2)?v[(NR+1)/2]:(v[NR/2]+v[NR/2+1])/2; printf "median %.4f s, min %.4f s, max %.4f s, runs %d\n", m, v[1], v[NR], NR}'; }
 
 add() {
   "$bin/assure" engagement add --date 2022-08-01 --by pcc --kind community-group \

@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import Synchronization
 
 /// The real `assure` and `assure-server` executables, built by `swift build` / `swift test`
@@ -112,7 +113,7 @@ final class ServerProcess: Sendable {
     let deadline = ContinuousClock.now + timeout
     while process.isRunning {
       guard ContinuousClock.now < deadline else {
-        kill(process.processIdentifier, SIGKILL)
+        Glibc.kill(process.processIdentifier, SIGKILL)
         throw TestFailure("assure-server ignored SIGTERM for \(timeout)")
       }
       try await Task.sleep(for: .milliseconds(50))
@@ -120,8 +121,14 @@ final class ServerProcess: Sendable {
     return process.terminationStatus
   }
 
+  /// Kills the process with SIGKILL (no chance to clean up) and waits for it to end.
+  func killNow() {
+    Glibc.kill(process.processIdentifier, SIGKILL)
+    process.waitUntilExit()
+  }
+
   deinit {
-    if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    if process.isRunning { Glibc.kill(process.processIdentifier, SIGKILL) }
   }
 }
 

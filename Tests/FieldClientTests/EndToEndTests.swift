@@ -57,6 +57,11 @@ import Testing
     #expect(onlineStatus["pending"] as? Int == 0)
     #expect(onlineStatus["lastSyncAt"] is String)
 
+    // An acknowledged push survives the server being killed outright.
+    server.killNow()
+    let restarted = try ServerProcess(port: port, dataDir: root.appendingPathComponent("server"))
+    _ = try await restarted.waitUntilListening()
+
     // A repeated sync changes nothing.
     let repeated = try first.run(["sync", "--format", "json"])
     #expect(repeated.status == 0, "\(repeated)")
@@ -84,8 +89,11 @@ import Testing
     let shownObject = try JSONSerialization.jsonObject(with: Data(shown.stdout.utf8)) as? [String: Any]
     #expect(shownObject?["attendees"] as? Int == 30, "\(shown)")
 
+    let summary2 = try second.run(["engagement", "summary", "--from", "2022-07-01", "--to", "2022-07-31"])
+    #expect(summary2.stdout.hasPrefix("2 engagements"), "\(summary2)")
+
     // SIGTERM shuts the server down cleanly.
-    #expect(try await server.terminate() == 0, "\(server.output)")
+    #expect(try await restarted.terminate() == 0, "\(restarted.output)")
   }
 
   @Test(

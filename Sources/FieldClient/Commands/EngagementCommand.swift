@@ -8,7 +8,7 @@ struct EngagementCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "engagement",
     abstract: "Record, list, show, edit and delete engagements (works offline).",
-    subcommands: [Add.self, List.self, Show.self, Edit.self, Delete.self])
+    subcommands: [Add.self, List.self, Show.self, Edit.self, Delete.self, Summary.self])
 }
 
 /// Fields of an engagement as options, shared by `add` and `edit`.
@@ -157,6 +157,34 @@ extension EngagementCommand {
                Output.truncate($0.organisation, 40), state($0)]
             })
           print("\(engagements.count) engagement\(engagements.count == 1 ? "" : "s")")
+        }
+      }
+    }
+  }
+
+  struct Summary: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Count the engagements on this device by who, area, kind and month.",
+      discussion: "For example `--from 2022-07-01 --to 2022-09-30` gives the quarter's totals for the Panel report.")
+
+    @OptionGroup var options: ClientOptions
+    @Option(help: "First day included, YYYY-MM-DD.") var from: String?
+    @Option(help: "Last day included, YYYY-MM-DD.") var to: String?
+    @Option(help: "table or json.") var format: OutputFormat = .table
+
+    func run() async throws {
+      try await reportingErrors {
+        let query = try EngagementQuery(fromDate: from ?? "", toDate: to ?? "")
+        let summary = try await options.openDatabase().read { try $0.engagementSummary(matching: query) }
+        if format == .json { return try Output.json(summary) }
+        let range = "\(from ?? "the start") to \(to ?? "today")"
+        print("\(summary.total) engagement\(summary.total == 1 ? "" : "s") from \(range)")
+        for (title, counts) in [
+          ("by who", summary.byWho), ("by area", summary.byArea), ("by kind", summary.byKind),
+          ("by month", summary.byMonth),
+        ] where !counts.isEmpty {
+          print("\n\(title)")
+          Output.fields(counts.sorted { $0.key < $1.key }.map { ("  \($0.key)", String($0.value)) })
         }
       }
     }

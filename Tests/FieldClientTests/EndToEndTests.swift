@@ -125,6 +125,19 @@ import Testing
     #expect(try device.status()["pending"] as? Int == 0)
   }
 
+  @Test("a server name that does not resolve is offline at once, not a hang")
+  func unresolvableServer() throws {
+    defer { try? FileManager.default.removeItem(at: root) }
+    let device = FieldDevice(home: root.appendingPathComponent("device"), server: "no-such-host.invalid:50051")
+    #expect(try add(device, "Clun Parish Council", date: "2022-07-20").status == 0)
+    let started = ContinuousClock.now
+    let result = try device.run(["sync"])
+    #expect(result.status == 75, "\(result)")
+    #expect(result.stderr.contains("offline: 1 change pending"), "\(result)")
+    #expect(ContinuousClock.now - started < .seconds(30))
+    #expect((try device.status()["lastError"] as? String)?.contains("cannot resolve") == true)
+  }
+
   @Test("usage errors exit 64 and unknown ids exit 1")
   func usageAndNotFound() throws {
     defer { try? FileManager.default.removeItem(at: root) }

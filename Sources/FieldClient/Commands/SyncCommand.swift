@@ -38,26 +38,28 @@ struct SyncCommand: AsyncParsableCommand {
     try await reportingErrors {
       let database = try options.openDatabase()
       let address = try ServerAddress(options.resolvedServer)
-      let transport = try HTTP2ClientTransport.Posix(
-        target: address.host.first?.isNumber == true || address.host.contains(":")
-          ? (address.host.contains(":") ? .ipv6(address: address.host, port: address.port) : .ipv4(address: address.host, port: address.port))
-          : .dns(host: address.host, port: address.port),
-        transportSecurity: .plaintext)
       let showProgress = !quiet && format == .table && isatty(STDERR_FILENO) == 1
       let timeout = Duration.seconds(max(1, self.timeout))
-      let outcome: Result<SyncReport, any Error> = try await withGRPCClient(transport: transport) { client in
-        let sync = SyncClient(database: database, transport: GRPCSyncTransport(client: client, timeout: timeout))
-        do {
-          return .success(
-            try await sync.sync { progress in
-              guard showProgress else { return }
-              switch progress {
-              case .pushed(let done, let total): printError("\rpushed \(done)/\(total)\u{1B}[K")
-              case .pulled(let count): printError("\rpulled \(count)\u{1B}[K")
-              }
-            })
-        } catch {
-          return .failure(error)
+      let outcome: Result<SyncReport, any Error>
+      switch address.resolve() {
+      case .failure(let error):
+        outcome = .failure(error)
+      case .success(let target):
+        let transport = try HTTP2ClientTransport.Posix(target: target, transportSecurity: .plaintext)
+        outcome = try await withGRPCClient(transport: transport) { client in
+          let sync = SyncClient(database: database, transport: GRPCSyncTransport(client: client, timeout: timeout))
+          do {
+            return .success(
+              try await sync.sync { progress in
+                guard showProgress else { return }
+                switch progress {
+                case .pushed(let done, let total): printError("\rpushed \(done)/\(total)\u{1B}[K")
+                case .pulled(let count): printError("\rpulled \(count)\u{1B}[K")
+                }
+              })
+          } catch {
+            return .failure(error)
+          }
         }
       }
       let now = Date()

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GRPCNIOTransportHTTP2
 import Storage
 import Sync
 
@@ -71,4 +72,43 @@ struct ServerAddress: Sendable, CustomStringConvertible {
   }
 
   var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+
+  /// Where gRPC connects: the address itself for an IPv4 or IPv6 literal, else the first
+  /// address the system resolver gives for the name.
+  ///
+  /// Names are resolved here rather than by gRPC, whose resolver retries an unknown name
+  /// for ever: with no network, `sync` must say "offline" promptly, not hang.
+  func resolve() -> Result<any ResolvableTarget, SyncError> {
+    var buffer = [UInt8](repeating: 0, count: 16)
+    if inet_pton(AF_INET, host, &buffer) == 1 { return .success(.ipv4(address: host, port: port)) }
+    if inet_pton(AF_INET6, host, &buffer) == 1 { return .success(.ipv6(address: host, port: port)) }
+    var hints = addrinfo()
+    hints.ai_family = AF_UNSPEC
+    hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+    var list: UnsafeMutablePointer<addrinfo>?
+    let status = getaddrinfo(host, nil, &hints, &list)
+    defer { if list != nil { freeaddrinfo(list) } }
+    var entry = list
+    while status == 0, let info = entry?.pointee {
+      var text = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
+      if info.ai_family == AF_INET, let address = info.ai_addr {
+        var ipv4 = address.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { $0.pointee.sin_addr }
+        inet_ntop(AF_INET, &ipv4, &text, socklen_t(text.count))
+        return .success(.ipv4(address: Self.string(text), port: port))
+      }
+      if info.ai_family == AF_INET6, let address = info.ai_addr {
+        var ipv6 = address.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { $0.pointee.sin6_addr }
+        inet_ntop(AF_INET6, &ipv6, &text, socklen_t(text.count))
+        return .success(.ipv6(address: Self.string(text), port: port))
+      }
+      entry = info.ai_next
+    }
+    let reason = status == 0 ? "no address" : gai_strerror(status).map { String(cString: $0) } ?? "error \(status)"
+    return .failure(SyncError(.offline, "cannot resolve \(host): \(reason)"))
+  }
+
+  /// Text of a NUL-terminated C buffer.
+  private static func string(_ buffer: [CChar]) -> String {
+    String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+  }
 }

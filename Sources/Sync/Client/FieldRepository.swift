@@ -103,7 +103,9 @@ public struct FieldRepository: Sendable {
     let matches = try await database.read { try $0.engagementIDs(withPrefix: text) }
     switch matches.count {
     case 0: throw StorageError(.notFound, "no engagement with an id starting \(text)")
-    case 1: return UUID(uuidString: matches[0]) ?? UUID()
+    case 1:
+      guard let id = UUID(uuidString: matches[0]) else { throw StorageError(.corrupt, "stored id \(matches[0]) is unreadable") }
+      return id
     default: throw StorageError(.ambiguous, "more than one engagement has an id starting \(text); give more characters")
     }
   }

@@ -138,6 +138,20 @@ import Testing
     #expect((try device.status()["lastError"] as? String)?.contains("cannot resolve") == true)
   }
 
+  @Test("a peer that accepts the connection but never answers is offline after the timeout, not a hang")
+  func silentPeer() throws {
+    defer { try? FileManager.default.removeItem(at: root) }
+    let listener = try SilentListener()
+    let device = FieldDevice(home: root.appendingPathComponent("device"), server: "127.0.0.1:\(listener.port)")
+    #expect(try add(device, "Clun Parish Council", date: "2022-07-20").status == 0)
+    let started = ContinuousClock.now
+    let result = try device.run(["sync", "--timeout", "2"])
+    #expect(result.status == 75, "\(result)")
+    #expect(result.stderr.contains("offline: 1 change pending"), "\(result)")
+    #expect(ContinuousClock.now - started < .seconds(20))
+    #expect(try device.status()["pending"] as? Int == 1)
+  }
+
   @Test("usage errors exit 64 and unknown ids exit 1")
   func usageAndNotFound() throws {
     defer { try? FileManager.default.removeItem(at: root) }

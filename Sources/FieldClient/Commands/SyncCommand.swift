@@ -45,8 +45,14 @@ struct SyncCommand: AsyncParsableCommand {
       case .failure(let error):
         outcome = .failure(error)
       case .success(let target):
-        let transport = try HTTP2ClientTransport.Posix(target: target, transportSecurity: .plaintext)
-        outcome = try await withGRPCClient(transport: transport) { client in
+        let client = GRPCClient(
+          transport: try HTTP2ClientTransport.Posix(target: target, transportSecurity: .plaintext))
+        // The connection runs in a child task that is cancelled once the sync is over: a
+        // graceful shutdown would wait for ever on a peer that accepted TCP but never spoke
+        // HTTP/2 (a captive portal, a half-open link).
+        outcome = try await withThrowingTaskGroup(of: Void.self) { group in
+          group.addTask { try await client.runConnections() }
+          defer { group.cancelAll() }
           let sync = SyncClient(database: database, transport: GRPCSyncTransport(client: client, timeout: timeout))
           do {
             return .success(

@@ -228,6 +228,16 @@ extension Int64 { var asInt: Int { Int(self) } }
     #expect(try await world.serverChangeCount() == before + 1)
   }
 
+  @Test("a push without a device id is refused whole")
+  func deviceIDRequired() async throws {
+    let world = try await SyncWorld()
+    let mutation = Mutation.upsert(sampleEngagement(), by: "a", at: Date().truncatedToMilliseconds)
+    await #expect(throws: SyncError.self) {
+      try await world.server.push(PushRequest(deviceID: "", mutations: [mutation]))
+    }
+    #expect(try await world.serverEngagements().isEmpty)
+  }
+
   @Test("an unknown protocol version is refused with an upgrade message")
   func protocolVersion() async throws {
     let world = try await SyncWorld()

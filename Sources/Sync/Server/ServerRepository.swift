@@ -97,6 +97,9 @@ public struct ServerRepository: Sendable {
   /// mutation is rejected with its error and the others still apply.
   public func push(_ request: PushRequest) async throws -> [MutationResult] {
     try Self.checkProtocol(request.protocolVersion)
+    guard !request.deviceID.isEmpty, request.deviceID.count <= 100 else {
+      throw SyncError(.invalidRequest, "device_id: is required, at most 100 characters")
+    }
     guard request.mutations.count <= SyncProtocol.maxBatchSize else {
       throw SyncError(
         .invalidRequest, "mutations: at most \(SyncProtocol.maxBatchSize) per push (got \(request.mutations.count))")

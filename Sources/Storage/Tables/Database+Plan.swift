@@ -63,13 +63,11 @@ extension Database {
 
   /// Every objective in plan order.
   public func objectives() throws -> [Objective] {
-    try Row.fetchAll(self, sql: "SELECT * FROM objective ORDER BY position, id").map {
-      Objective(id: $0["id"], title: $0["title"], description: $0["description"], position: $0["position"])
-    }
+    try Row.fetchAll(self, sql: "SELECT * FROM objective ORDER BY position, id").map(Objective.init(row:))
   }
 
   public func objective(id: String) throws -> Objective? {
-    try objectives().first { $0.id == id }
+    try Row.fetchOne(self, sql: "SELECT * FROM objective WHERE id = ?", arguments: [id]).map(Objective.init(row:))
   }
 
   /// Plan elements in plan order (objective position, then element position), optionally of one objective.
@@ -110,6 +108,12 @@ extension Database {
       objectives: objectiveIDs.isEmpty ? nil : Set(objectiveIDs),
       elements: elementRows.isEmpty
         ? nil : Dictionary(uniqueKeysWithValues: elementRows.map { ($0["id"] as String, $0["objective_id"] as String) }))
+  }
+}
+
+extension Objective {
+  init(row: Row) {
+    self.init(id: row["id"], title: row["title"], description: row["description"], position: row["position"])
   }
 }
 

@@ -122,5 +122,9 @@ import TestSupport
     #expect(changes.map(\.cursor) == cursors)
     #expect(changes[0].payload == .engagement(engagement))
     #expect(try database.pool.read { try $0.changes(after: cursors[0], limit: 10) }.count == 1)
+    // The stored payload is the engagement alone, instants in whole milliseconds.
+    let stored = try database.pool.read { try String.fetchOne($0, sql: "SELECT payload FROM change_log WHERE cursor = ?", arguments: [cursors[0]]) }
+    #expect(stored?.hasPrefix("{\"area\":\"herefordshire\"") == true, "\(stored ?? "nil")")
+    #expect(stored?.contains("\"createdAt\":\(engagement.createdAt.millisecondsSince1970)") == true)
   }
 }

@@ -228,6 +228,17 @@ extension Int64 { var asInt: Int { Int(self) } }
     #expect(try await world.serverChangeCount() == before + 1)
   }
 
+  @Test("a refused mutation sent twice in one batch is refused twice, not called a duplicate")
+  func refusedRepeat() async throws {
+    let world = try await SyncWorld()
+    var bad = sampleEngagement()
+    bad.attendees = -1
+    let mutation = Mutation.upsert(bad, by: "a", at: Date().truncatedToMilliseconds)
+    let results = try await world.server.push(PushRequest(deviceID: "d", mutations: [mutation, mutation]))
+    #expect(results.map(\.cursor) == [0, 0])
+    #expect(results.allSatisfy { if case .rejected = $0.outcome { true } else { false } })
+  }
+
   @Test("a push without a device id is refused whole")
   func deviceIDRequired() async throws {
     let world = try await SyncWorld()

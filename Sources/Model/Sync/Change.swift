@@ -1,7 +1,7 @@
 import Foundation
 
 /// One entry of the server's change log, as a device receives it when pulling.
-public struct Change: Sendable, Hashable, Codable {
+public struct Change: Sendable, Hashable {
   /// Position in the server's change log: strictly increasing, assigned by the server.
   public var cursor: Int64
   public var entityType: EntityType
@@ -13,7 +13,7 @@ public struct Change: Sendable, Hashable, Codable {
   public var changedAt: Date
 
   /// The entity's state after a change.
-  public enum Payload: Sendable, Hashable, Codable {
+  public enum Payload: Sendable, Hashable {
     case engagement(Engagement)
     case objective(Objective)
     case element(PlanElement)

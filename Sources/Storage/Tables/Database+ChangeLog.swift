@@ -16,7 +16,7 @@ extension Database {
         VALUES (?, ?, ?, ?, ?, ?, ?)
         """,
       arguments: [
-        type.rawValue, id, operation.rawValue, try payload.map(JSONText.encode), time.millisecondsSince1970,
+        type.rawValue, id, operation.rawValue, try payload.map(Self.entityJSON), time.millisecondsSince1970,
         mutationID?.storageKey, deviceID,
       ])
     return lastInsertedRowID
@@ -34,8 +34,27 @@ extension Database {
       else { throw StorageError(.corrupt, "change \(row["cursor"] as Int64) has an unknown type or operation") }
       return Change(
         cursor: row["cursor"], entityType: type, entityID: row["entity_id"], operation: operation,
-        payload: try (row["payload"] as String?).map { try JSONText.decode($0) },
+        payload: try (row["payload"] as String?).map { try Self.payload(type, fromJSON: $0) },
         changedAt: Date(millisecondsSince1970: row["changed_at_ms"]))
+    }
+  }
+
+  /// The entity itself as JSON: the `entity_type` column says what it is.
+  private static func entityJSON(_ payload: Change.Payload) throws -> String {
+    switch payload {
+    case .engagement(let value): try JSONText.encode(value)
+    case .objective(let value): try JSONText.encode(value)
+    case .element(let value): try JSONText.encode(value)
+    case .area(let value): try JSONText.encode(value)
+    }
+  }
+
+  private static func payload(_ type: EntityType, fromJSON text: String) throws -> Change.Payload {
+    switch type {
+    case .engagement: .engagement(try JSONText.decode(text))
+    case .objective: .objective(try JSONText.decode(text))
+    case .element: .element(try JSONText.decode(text))
+    case .area: .area(try JSONText.decode(text))
     }
   }
 

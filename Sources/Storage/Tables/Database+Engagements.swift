@@ -173,14 +173,20 @@ extension UUID {
 }
 
 /// JSON text columns (lists of strings, change payloads).
+///
+/// Instants are written as whole milliseconds since 1970, the precision every replica keeps,
+/// so the stored text is readable with the `sqlite3` shell and reads back equal.
 enum JSONText {
   static func encode<T: Encodable>(_ value: T) throws -> String {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    encoder.dateEncodingStrategy = .millisecondsSince1970
     return String(decoding: try encoder.encode(value), as: UTF8.self)
   }
 
   static func decode<T: Decodable>(_ text: String) throws -> T {
-    try JSONDecoder().decode(T.self, from: Data(text.utf8))
+    let decoder = JSONDecoder()
+    decoder.dateDecodingStrategy = .millisecondsSince1970
+    return try decoder.decode(T.self, from: Data(text.utf8))
   }
 }

@@ -108,13 +108,12 @@ public struct ServerRepository: Sendable {
     return try await database.write { db in
       let context = try db.validationContext(latestDate: latestAllowedDate(at: time))
       var results: [MutationResult] = []
-      var seen = Set<UUID>()
       for mutation in request.mutations {
-        if let cursor = try db.appliedCursor(mutationID: mutation.id) ?? (seen.contains(mutation.id) ? 0 : nil) {
+        // The transaction sees its own writes, so this also catches a repeat within the batch.
+        if let cursor = try db.appliedCursor(mutationID: mutation.id) {
           results.append(MutationResult(mutationID: mutation.id, outcome: .duplicate, cursor: cursor))
           continue
         }
-        seen.insert(mutation.id)
         do throws(ValidationError) {
           try Self.check(mutation, in: context)
         } catch {

@@ -68,20 +68,26 @@ struct EngagementFields: ParsableArguments {
     return .some(count)
   }
 
-  /// Applies the options that were given to `engagement`.
-  func apply(to engagement: inout Engagement) throws {
-    if let date = try parsedDate() { engagement.date = date }
-    if let by { engagement.who = Officeholder(rawValue: by.lowercased()) }
-    if let kind { engagement.kind = EngagementKind(rawValue: kind.lowercased()) }
-    if let organisation { engagement.organisation = organisation }
-    if let place { engagement.place = place }
-    if let area { engagement.area = area.lowercased() }
-    if let attendees = try parsedAttendees() { engagement.attendees = attendees }
-    if !topics.isEmpty { engagement.topics = topics }
-    if let objective { engagement.objectiveID = objective.isEmpty ? nil : objective }
-    if let element { engagement.elementID = element.isEmpty ? nil : element }
-    if !followUps.isEmpty { engagement.followUpActions = followUps }
-    if let notes { engagement.notes = notes }
+  /// The change the given options make, read once: an unreadable date or count is reported
+  /// here, before anything is touched.
+  func edits() throws -> @Sendable (inout Engagement) -> Void {
+    let date = try parsedDate()
+    let attendees = try parsedAttendees()
+    let fields = self
+    return { engagement in
+      if let date { engagement.date = date }
+      if let by = fields.by { engagement.who = Officeholder(rawValue: by.lowercased()) }
+      if let kind = fields.kind { engagement.kind = EngagementKind(rawValue: kind.lowercased()) }
+      if let organisation = fields.organisation { engagement.organisation = organisation }
+      if let place = fields.place { engagement.place = place }
+      if let area = fields.area { engagement.area = area.lowercased() }
+      if let attendees { engagement.attendees = attendees }
+      if !fields.topics.isEmpty { engagement.topics = fields.topics }
+      if let objective = fields.objective { engagement.objectiveID = objective.isEmpty ? nil : objective }
+      if let element = fields.element { engagement.elementID = element.isEmpty ? nil : element }
+      if !fields.followUps.isEmpty { engagement.followUpActions = fields.followUps }
+      if let notes = fields.notes { engagement.notes = notes }
+    }
   }
 }
 
@@ -107,7 +113,7 @@ extension EngagementCommand {
         var engagement = Engagement(
           date: LocalDate.today(), who: .pcc, kind: .other, organisation: "", place: "", area: "",
           createdBy: options.user)
-        try fields.apply(to: &engagement)
+        try fields.edits()(&engagement)
         let stored = try await repository.record(engagement)
         print(stored.id.uuidString.lowercased())
         if stored.objectiveID != nil || stored.elementID != nil,
@@ -238,12 +244,7 @@ extension EngagementCommand {
       try await reportingErrors {
         let repository = try options.repository()
         let uuid = try await repository.resolve(id)
-        var probe = Engagement(date: LocalDate.today(), who: .pcc, kind: .other, organisation: "", place: "", area: "", createdBy: "")
-        try fields.apply(to: &probe)  // reports unreadable dates or counts before touching anything
-        let fields = self.fields
-        let updated = try await repository.edit(id: uuid) { engagement in
-          try? fields.apply(to: &engagement)
-        }
+        let updated = try await repository.edit(id: uuid, try fields.edits())
         print(updated.id.storageKey)
       }
     }

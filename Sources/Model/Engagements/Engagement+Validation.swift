@@ -83,10 +83,7 @@ extension Engagement {
     for action in followUpActions {
       checkText(action, "follow_up_actions", required: true, max: Limits.followUpLength, &v)
     }
-    v.check(
-      notes.count <= Limits.notesLength, "notes",
-      "must be at most \(Limits.notesLength) characters (got \(notes.count))")
-    v.check(!containsControlCharacters(notes, allowNewlines: true), "notes", "must not contain control characters")
+    v.text(notes, "notes", required: false, max: Limits.notesLength, multiline: true)
 
     if let objectiveID {
       if objectiveID.isEmpty {
@@ -117,23 +114,6 @@ extension Engagement {
   private func checkText(
     _ value: String, _ field: String, required: Bool, max: Int, _ v: inout ViolationCollector
   ) {
-    let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
-    if required && trimmed.isEmpty {
-      v.fail(field, "is required and must not be blank")
-      return
-    }
-    if value.count > max {
-      v.fail(field, "must be at most \(max) characters (got \(value.count))")
-    }
-    if containsControlCharacters(value, allowNewlines: false) {
-      v.fail(field, "must be one line with no control characters")
-    }
-  }
-
-  private func containsControlCharacters(_ value: String, allowNewlines: Bool) -> Bool {
-    value.unicodeScalars.contains { scalar in
-      if allowNewlines && (scalar == "\n" || scalar == "\r" || scalar == "\t") { return false }
-      return scalar.properties.generalCategory == .control
-    }
+    v.text(value, field, required: required, max: max)
   }
 }

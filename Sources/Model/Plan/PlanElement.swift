@@ -14,11 +14,13 @@ public struct PlanElement: Sendable, Hashable, Codable, Identifiable {
   public var dueDate: LocalDate?
   /// Order within its objective, from 1.
   public var position: Int
+  /// A RAG set by hand in place of the derived one; it always carries a reason.
+  public var ragOverride: RAGOverride?
 
   public init(
     id: String, objectiveID: String, title: String, description: String = "",
     opccLead: String = "", forceLead: String = "", status: ElementStatus = .notStarted,
-    startDate: LocalDate? = nil, dueDate: LocalDate? = nil, position: Int
+    startDate: LocalDate? = nil, dueDate: LocalDate? = nil, position: Int, ragOverride: RAGOverride? = nil
   ) {
     self.id = id
     self.objectiveID = objectiveID
@@ -30,10 +32,49 @@ public struct PlanElement: Sendable, Hashable, Codable, Identifiable {
     self.startDate = startDate
     self.dueDate = dueDate
     self.position = position
+    self.ragOverride = ragOverride
   }
 
-  /// RAG rating derived from the status; `nil` for elements not started or paused.
-  public var rag: RAG? { status.rag }
+  /// The element's RAG rating on a given day: the override when one is set, else derived.
+  ///
+  /// Derived from the status and the dates: `complete` and `on-track` are green,
+  /// `at-risk` amber, `off-track` red; an element still open after its due date is red; one
+  /// `not-started` after its start date is amber; `paused` and `not-started` before its start
+  /// have no rating (`nil`).
+  public func rag(on day: LocalDate) -> RAG? {
+    if let ragOverride { return ragOverride.rag }
+    return Self.derivedRAG(status: status, startDate: startDate, dueDate: dueDate, on: day)
+  }
+
+  /// The rule of ``rag(on:)`` without an override, for a status held at some earlier time.
+  public static func derivedRAG(status: ElementStatus, startDate: LocalDate?, dueDate: LocalDate?, on day: LocalDate)
+    -> RAG?
+  {
+    let overdue = dueDate.map { $0 < day } ?? false
+    switch status {
+    case .complete: return .green
+    case .paused: return nil
+    case .offTrack: return .red
+    case .atRisk: return overdue ? .red : .amber
+    case .onTrack: return overdue ? .red : .green
+    case .notStarted:
+      if overdue { return .red }
+      if let startDate, startDate < day { return .amber }
+      return nil
+    default: return status.rag
+    }
+  }
+}
+
+/// A RAG rating set by hand on a plan element, with the reason the governance team gave.
+public struct RAGOverride: Sendable, Hashable, Codable {
+  public var rag: RAG
+  public var reason: String
+
+  public init(rag: RAG, reason: String) {
+    self.rag = rag
+    self.reason = reason
+  }
 }
 
 /// Delivery status of a plan element.
@@ -51,7 +92,7 @@ public struct ElementStatus: Code {
   public static let known: [ElementStatus] = [.notStarted, .onTrack, .atRisk, .offTrack, .complete, .paused]
   public static let fieldName = "status"
 
-  /// The RAG rating a status implies.
+  /// The RAG rating the status alone implies (dates aside; see ``PlanElement/rag(on:)``).
   public var rag: RAG? {
     switch self {
     case .onTrack, .complete: .green
@@ -60,9 +101,15 @@ public struct ElementStatus: Code {
     default: nil
     }
   }
+
+  /// True for `at-risk` and `off-track`: the statuses a governance meeting looks at first.
+  public var isOfConcern: Bool { self == .atRisk || self == .offTrack }
 }
 
 /// Red, amber or green: always shown with its word, never by colour alone.
-public enum RAG: String, Sendable, Hashable, Codable {
+public enum RAG: String, Sendable, Hashable, Codable, CaseIterable {
   case red, amber, green
+
+  /// `RED`, `AMBER` or `GREEN`.
+  public var label: String { rawValue.uppercased() }
 }

@@ -20,6 +20,13 @@ public struct LocalDate: Sendable, Hashable, Comparable, Codable, CustomStringCo
     self.day = day
   }
 
+  /// A day already known to exist (used where the parts come from another valid date).
+  init(checked year: Int, month: Int, day: Int) {
+    self.year = year
+    self.month = month
+    self.day = day
+  }
+
   /// Parses `YYYY-MM-DD`, or returns `nil` for any other text or a day that does not exist.
   public init?(_ text: String) {
     let parts = text.split(separator: "-", omittingEmptySubsequences: false)
@@ -83,7 +90,7 @@ public struct LocalDate: Sendable, Hashable, Comparable, Codable, CustomStringCo
     try container.encode(description)
   }
 
-  private static func daysIn(month: Int, year: Int) -> Int {
+  static func daysIn(month: Int, year: Int) -> Int {
     switch month {
     case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
     case 4, 6, 9, 11: return 30

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Bad input, with every field at fault and the rule it broke.
 ///
 /// Thrown before anything is stored: a value that fails validation changes nothing. The
@@ -57,5 +59,37 @@ struct ViolationCollector {
 
   func throwIfAny() throws(ValidationError) {
     if !violations.isEmpty { throw ValidationError(violations: violations) }
+  }
+
+  /// Checks a text field: present when required, at most `max` characters, and free of
+  /// control characters (line breaks and tabs allowed only when `multiline`).
+  mutating func text(_ value: String, _ field: String, required: Bool, max: Int, multiline: Bool = false) {
+    if required && value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+      fail(field, "is required and must not be blank")
+      return
+    }
+    if value.count > max {
+      fail(field, "must be at most \(max) characters (got \(value.count))")
+    }
+    let control = value.unicodeScalars.contains { scalar in
+      if multiline && (scalar == "\n" || scalar == "\r" || scalar == "\t") { return false }
+      return scalar.properties.generalCategory == .control
+    }
+    if control {
+      fail(field, multiline ? "must not contain control characters" : "must be one line with no control characters")
+    }
+  }
+
+  /// Checks a short reference (`1`, `2.4`, `A12`): 1 to 20 letters, digits, '.', '-' or '_',
+  /// starting with a letter or digit.
+  mutating func reference(_ value: String, _ field: String) {
+    let allowed = value.unicodeScalars.allSatisfy {
+      $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || ".-_".unicodeScalars.contains($0))
+    }
+    let first = value.unicodeScalars.first
+    guard !value.isEmpty else { return fail(field, "is required") }
+    if value.count > 20 || !allowed || first.map({ ".-_".unicodeScalars.contains($0) }) ?? true {
+      fail(field, "must be 1 to 20 letters, digits, '.', '-' or '_', starting with a letter or digit (got \"\(value)\")")
+    }
   }
 }

@@ -20,6 +20,7 @@ let package = Package(
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+    .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
     .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
     .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0", traits: []),
     .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
@@ -50,6 +51,7 @@ let package = Package(
       name: "Storage",
       dependencies: [
         "Model",
+        .product(name: "Crypto", package: "swift-crypto"),
         .product(name: "GRDB", package: "GRDB.swift"),
       ],
       swiftSettings: swiftSettings
@@ -143,10 +145,23 @@ let package = Package(
       swiftSettings: swiftSettings
     ),
 
+    // Governance pack and Panel report: data -> document (Markdown, HTML).
+    .target(
+      name: "Reports",
+      dependencies: ["Model"],
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(
+      name: "ReportsTests",
+      dependencies: ["Model", "Reports"],
+      swiftSettings: swiftSettings
+    ),
+
     .executableTarget(
       name: "FieldClient",
       dependencies: [
         "Model",
+        "Reports",
         "RPC",
         "Storage",
         "Sync",

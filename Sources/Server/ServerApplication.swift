@@ -24,6 +24,7 @@ enum ServerApplication {
   /// Names of the services reported by grpc.health.v1.Health.
   static let serviceNames = [
     "assure.v1.EngagementService", "assure.v1.SyncService", "assure.v1.DeliveryPlanService",
+    "assure.v1.GovernanceService",
   ]
 
   /// Opens the database (running migrations), stores the configured areas and, when asked,
@@ -47,10 +48,14 @@ enum ServerApplication {
     [
       EngagementService(repository: repository),
       SyncService(repository: repository, logger: logger),
-      DeliveryPlanService(repository: repository),
+      DeliveryPlanService(repository: repository, governance: GovernanceRepository(database: repository.database, now: repository.now)),
+      GovernanceService(governance: GovernanceRepository(database: repository.database, now: repository.now)),
       HealthService(registry: health),
     ]
   }
+
+  /// Interceptors every RPC passes through, in order.
+  static let interceptors: [any ServerInterceptor] = [CallerInterceptor()]
 
   /// Runs until SIGTERM or SIGINT, then shuts down gracefully.
   static func run(_ configuration: ServerConfiguration, logger: Logger) async throws {
@@ -67,7 +72,8 @@ enum ServerApplication {
       : .http2NIOPosix(address: .ipv4(host: configuration.host, port: configuration.port), transportSecurity: .plaintext)
     let server = GRPCServer(
       transport: transport,
-      services: services(repository: repository, health: health, logger: logger))
+      services: services(repository: repository, health: health, logger: logger),
+      interceptors: interceptors)
     let listening = Atomic(false)
     let service = GRPCServerService(server: server, health: health, logger: logger) { _ in
       listening.store(true, ordering: .relaxed)

@@ -40,7 +40,7 @@ extension PlanCommand {
         for objective in objectives {
           print("\(objective.id)  \(objective.title)")
           for element in elements where element.objectiveID == objective.id {
-            let rag = element.rag.map { $0.rawValue.uppercased() } ?? "-"
+            let rag = element.rag(on: LocalDate.today()).map(\.label) ?? "-"
             print("   \(element.id.padding(toLength: 5, withPad: " ", startingAt: 0)) \(rag.padding(toLength: 6, withPad: " ", startingAt: 0)) \(element.status.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)) \(element.title)")
           }
         }
@@ -67,7 +67,7 @@ extension PlanCommand {
           let rows: [(String, String)] = [
             ("element", element.id), ("objective", element.objectiveID), ("title", element.title),
             ("description", element.description), ("status", element.status.rawValue),
-            ("rag", element.rag.map { $0.rawValue.uppercased() } ?? "-"), ("opcc lead", element.opccLead),
+            ("rag", element.rag(on: LocalDate.today()).map(\.label) ?? "-"), ("opcc lead", element.opccLead),
             ("force lead", element.forceLead.isEmpty ? "-" : element.forceLead),
             ("start", element.startDate?.description ?? "-"), ("due", element.dueDate?.description ?? "-"),
           ]

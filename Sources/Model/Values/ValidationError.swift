@@ -46,24 +46,26 @@ public struct ValidationError: Error, Sendable, Hashable, CustomStringConvertibl
 }
 
 /// Collects violations while checking a value, then throws them all together.
-struct ViolationCollector {
-  private(set) var violations: [ValidationError.Violation] = []
+public struct ViolationCollector {
+  public init() {}
 
-  mutating func fail(_ field: String, _ rule: String) {
+  public private(set) var violations: [ValidationError.Violation] = []
+
+  public mutating func fail(_ field: String, _ rule: String) {
     violations.append(.init(field: field, rule: rule))
   }
 
-  mutating func check(_ condition: Bool, _ field: String, _ rule: @autoclosure () -> String) {
+  public mutating func check(_ condition: Bool, _ field: String, _ rule: @autoclosure () -> String) {
     if !condition { fail(field, rule()) }
   }
 
-  func throwIfAny() throws(ValidationError) {
+  public func throwIfAny() throws(ValidationError) {
     if !violations.isEmpty { throw ValidationError(violations: violations) }
   }
 
   /// Checks a text field: present when required, at most `max` characters, and free of
   /// control characters (line breaks and tabs allowed only when `multiline`).
-  mutating func text(_ value: String, _ field: String, required: Bool, max: Int, multiline: Bool = false) {
+  public mutating func text(_ value: String, _ field: String, required: Bool, max: Int, multiline: Bool = false) {
     if required && value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
       fail(field, "is required and must not be blank")
       return
@@ -82,7 +84,7 @@ struct ViolationCollector {
 
   /// Checks a short reference (`1`, `2.4`, `A12`): 1 to 20 letters, digits, '.', '-' or '_',
   /// starting with a letter or digit.
-  mutating func reference(_ value: String, _ field: String) {
+  public mutating func reference(_ value: String, _ field: String) {
     let allowed = value.unicodeScalars.allSatisfy {
       $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || ".-_".unicodeScalars.contains($0))
     }

@@ -1,3 +1,4 @@
+import Foundation
 import Model
 import SwiftProtobuf
 
@@ -21,10 +22,15 @@ extension PlanElement {
     self.init(
       id: p.id, objectiveID: p.objectiveID, title: p.title, description: p.description_p,
       opccLead: p.opccLead, forceLead: p.forceLead, status: ElementStatus(rawValue: p.status),
-      startDate: LocalDate(p.startDate), dueDate: LocalDate(p.dueDate), position: Int(p.position))
+      startDate: LocalDate(p.startDate), dueDate: LocalDate(p.dueDate), position: Int(p.position),
+      ragOverride: RAG(rawValue: p.ragOverride).map { RAGOverride(rag: $0, reason: p.ragOverrideReason) })
   }
 
-  public var proto: Assure_V1_PlanElement {
+  /// The element with its RAG as at today (UTC), as it is served.
+  public var proto: Assure_V1_PlanElement { proto(on: LocalDate.today(in: TimeZone(identifier: "UTC") ?? .current)) }
+
+  /// The element with its RAG as at `day`.
+  public func proto(on day: LocalDate) -> Assure_V1_PlanElement {
     .with {
       $0.id = id
       $0.objectiveID = objectiveID
@@ -33,10 +39,12 @@ extension PlanElement {
       $0.opccLead = opccLead
       $0.forceLead = forceLead
       $0.status = status.rawValue
-      $0.rag = rag?.rawValue ?? ""
+      $0.rag = rag(on: day)?.rawValue ?? ""
       $0.startDate = startDate?.description ?? ""
       $0.dueDate = dueDate?.description ?? ""
       $0.position = Int32(clamping: position)
+      $0.ragOverride = ragOverride?.rag.rawValue ?? ""
+      $0.ragOverrideReason = ragOverride?.reason ?? ""
     }
   }
 }

@@ -1,7 +1,10 @@
-// The Police and Crime Plan's delivery plan: objectives and the plan elements (commitments)
-// under them, scrutinised at the PCC's monthly governance meeting. This file holds the read
-// side; field devices also receive objectives and elements through SyncService.Pull so that
+// The Police and Crime Plan's delivery plan: objectives, the plan elements (commitments)
+// under them, their milestones, dated progress updates and status history, scrutinised at the
+// PCC's monthly governance meeting. The governance team keeps it through DeliveryPlanService;
+// field devices also receive objectives and elements through SyncService.Pull so that
 // engagements can be linked to them offline.
+//
+// Writes name their author from the `assure-user` request metadata.
 
 // DO NOT EDIT.
 // swift-format-ignore-file
@@ -64,11 +67,179 @@ public enum Assure_V1_DeliveryPlanService: Sendable {
                 type: .unary
             )
         }
+        /// Namespace for "CreateObjective" metadata.
+        public enum CreateObjective: Sendable {
+            /// Request type for "CreateObjective".
+            public typealias Input = Assure_V1_CreateObjectiveRequest
+            /// Response type for "CreateObjective".
+            public typealias Output = Assure_V1_ObjectiveResponse
+            /// Descriptor for "CreateObjective".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "assure.v1.DeliveryPlanService"),
+                method: "CreateObjective",
+                type: .unary
+            )
+        }
+        /// Namespace for "UpdateObjective" metadata.
+        public enum UpdateObjective: Sendable {
+            /// Request type for "UpdateObjective".
+            public typealias Input = Assure_V1_UpdateObjectiveRequest
+            /// Response type for "UpdateObjective".
+            public typealias Output = Assure_V1_ObjectiveResponse
+            /// Descriptor for "UpdateObjective".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "assure.v1.DeliveryPlanService"),
+                method: "UpdateObjective",
+                type: .unary
+            )
+        }
+        /// Namespace for "CreateElement" metadata.
+        public enum CreateElement: Sendable {
+            /// Request type for "CreateElement".
+            public typealias Input = Assure_V1_CreateElementRequest
+            /// Response type for "CreateElement".
+            public typealias Output = Assure_V1_ElementResponse
+            /// Descriptor for "CreateElement".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "assure.v1.DeliveryPlanService"),
+                method: "CreateElement",
+                type: .unary
+            )
+        }
+        /// Namespace for "UpdateElement" metadata.
+        public enum UpdateElement: Sendable {
+            /// Request type for "UpdateElement".
+            public typealias Input = Assure_V1_UpdateElementRequest
+            /// Response type for "UpdateElement".
+            public typealias Output = Assure_V1_ElementResponse
+            /// Descriptor for "UpdateElement".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "assure.v1.DeliveryPlanService"),
+                method: "UpdateElement",
+                type: .unary
+            )
+        }
+        /// Namespace for "SetElementStatus" metadata.
+        public enum SetElementStatus: Sendable {
+            /// Request type for "SetElementStatus".
+            public typealias Input = Assure_V1_SetElementStatusRequest
+            /// Response type for "SetElementStatus".
+            public typealias Output = Assure_V1_ElementResponse
+            /// Descriptor for "SetElementStatus".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "assure.v1.DeliveryPlanService"),
+                method: "SetElementStatus",
+                type: .unary
+            )
+        }
+        /// Namespace for "GetElementHistory" metadata.
+        public enum GetElementHistory: Sendable {
+            /// Request type for "GetElementHistory".
+            public typealias Input = Assure_V1_GetElementHistoryRequest
+            /// Response type for "GetElementHistory".
+            public typealias Output = Assure_V1_GetElementHistoryResponse
+            /// Descriptor for "GetElementHistory".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "assure.v1.DeliveryPlanService"),
+                method: "GetElementHistory",
+                type: .unary
+            )
+        }
+        /// Namespace for "AddMilestone" metadata.
+        public enum AddMilestone: Sendable {
+            /// Request type for "AddMilestone".
+            public typealias Input = Assure_V1_AddMilestoneRequest
+            /// Response type for "AddMilestone".
+            public typealias Output = Assure_V1_MilestoneResponse
+            /// Descriptor for "AddMilestone".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "assure.v1.DeliveryPlanService"),
+                method: "AddMilestone",
+                type: .unary
+            )
+        }
+        /// Namespace for "CompleteMilestone" metadata.
+        public enum CompleteMilestone: Sendable {
+            /// Request type for "CompleteMilestone".
+            public typealias Input = Assure_V1_CompleteMilestoneRequest
+            /// Response type for "CompleteMilestone".
+            public typealias Output = Assure_V1_MilestoneResponse
+            /// Descriptor for "CompleteMilestone".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "assure.v1.DeliveryPlanService"),
+                method: "CompleteMilestone",
+                type: .unary
+            )
+        }
+        /// Namespace for "ListMilestones" metadata.
+        public enum ListMilestones: Sendable {
+            /// Request type for "ListMilestones".
+            public typealias Input = Assure_V1_ListMilestonesRequest
+            /// Response type for "ListMilestones".
+            public typealias Output = Assure_V1_ListMilestonesResponse
+            /// Descriptor for "ListMilestones".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "assure.v1.DeliveryPlanService"),
+                method: "ListMilestones",
+                type: .unary
+            )
+        }
+        /// Namespace for "AddProgressUpdate" metadata.
+        public enum AddProgressUpdate: Sendable {
+            /// Request type for "AddProgressUpdate".
+            public typealias Input = Assure_V1_AddProgressUpdateRequest
+            /// Response type for "AddProgressUpdate".
+            public typealias Output = Assure_V1_ProgressUpdateResponse
+            /// Descriptor for "AddProgressUpdate".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "assure.v1.DeliveryPlanService"),
+                method: "AddProgressUpdate",
+                type: .unary
+            )
+        }
+        /// Namespace for "ListProgressUpdates" metadata.
+        public enum ListProgressUpdates: Sendable {
+            /// Request type for "ListProgressUpdates".
+            public typealias Input = Assure_V1_ListProgressUpdatesRequest
+            /// Response type for "ListProgressUpdates".
+            public typealias Output = Assure_V1_ListProgressUpdatesResponse
+            /// Descriptor for "ListProgressUpdates".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "assure.v1.DeliveryPlanService"),
+                method: "ListProgressUpdates",
+                type: .unary
+            )
+        }
+        /// Namespace for "ImportPlan" metadata.
+        public enum ImportPlan: Sendable {
+            /// Request type for "ImportPlan".
+            public typealias Input = Assure_V1_ImportPlanRequest
+            /// Response type for "ImportPlan".
+            public typealias Output = Assure_V1_ImportPlanResponse
+            /// Descriptor for "ImportPlan".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "assure.v1.DeliveryPlanService"),
+                method: "ImportPlan",
+                type: .unary
+            )
+        }
         /// Descriptors for all methods in the "assure.v1.DeliveryPlanService" service.
         public static let descriptors: [GRPCCore.MethodDescriptor] = [
             ListObjectives.descriptor,
             ListElements.descriptor,
-            GetElement.descriptor
+            GetElement.descriptor,
+            CreateObjective.descriptor,
+            UpdateObjective.descriptor,
+            CreateElement.descriptor,
+            UpdateElement.descriptor,
+            SetElementStatus.descriptor,
+            GetElementHistory.descriptor,
+            AddMilestone.descriptor,
+            CompleteMilestone.descriptor,
+            ListMilestones.descriptor,
+            AddProgressUpdate.descriptor,
+            ListProgressUpdates.descriptor,
+            ImportPlan.descriptor
         ]
     }
 }
@@ -97,7 +268,10 @@ extension Assure_V1_DeliveryPlanService {
     ///
     /// > Source IDL Documentation:
     /// >
-    /// > Read access to the delivery plan.
+    /// > The delivery plan: read by everyone, kept by the governance team. Every write is stored
+    /// > with an audit entry; status changes are kept as history, never overwritten. Bad input is
+    /// > INVALID_ARGUMENT naming each field and rule (also as `assure-violation-bin` trailers, one
+    /// > per violation, `field` NUL `rule` in UTF-8); an unknown id is NOT_FOUND.
     public protocol StreamingServiceProtocol: GRPCCore.RegistrableRPCService {
         /// Handle the "ListObjectives" method.
         ///
@@ -152,6 +326,222 @@ extension Assure_V1_DeliveryPlanService {
             request: GRPCCore.StreamingServerRequest<Assure_V1_GetElementRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.StreamingServerResponse<Assure_V1_GetElementResponse>
+
+        /// Handle the "CreateObjective" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Adds an objective; ALREADY_EXISTS if its id is taken. Position 0 puts it last.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Assure_V1_CreateObjectiveRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Assure_V1_ObjectiveResponse` messages.
+        func createObjective(
+            request: GRPCCore.StreamingServerRequest<Assure_V1_CreateObjectiveRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Assure_V1_ObjectiveResponse>
+
+        /// Handle the "UpdateObjective" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Changes an objective's title or description.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Assure_V1_UpdateObjectiveRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Assure_V1_ObjectiveResponse` messages.
+        func updateObjective(
+            request: GRPCCore.StreamingServerRequest<Assure_V1_UpdateObjectiveRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Assure_V1_ObjectiveResponse>
+
+        /// Handle the "CreateElement" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Adds a plan element (its first status goes into its history); ALREADY_EXISTS if taken.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Assure_V1_CreateElementRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Assure_V1_ElementResponse` messages.
+        func createElement(
+            request: GRPCCore.StreamingServerRequest<Assure_V1_CreateElementRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Assure_V1_ElementResponse>
+
+        /// Handle the "UpdateElement" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Changes an element's details (not its status: see SetElementStatus).
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Assure_V1_UpdateElementRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Assure_V1_ElementResponse` messages.
+        func updateElement(
+            request: GRPCCore.StreamingServerRequest<Assure_V1_UpdateElementRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Assure_V1_ElementResponse>
+
+        /// Handle the "SetElementStatus" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Records a status change, effective on a day, with an optional RAG override and reason.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Assure_V1_SetElementStatusRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Assure_V1_ElementResponse` messages.
+        func setElementStatus(
+            request: GRPCCore.StreamingServerRequest<Assure_V1_SetElementStatusRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Assure_V1_ElementResponse>
+
+        /// Handle the "GetElementHistory" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > An element's status history, oldest first.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Assure_V1_GetElementHistoryRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Assure_V1_GetElementHistoryResponse` messages.
+        func getElementHistory(
+            request: GRPCCore.StreamingServerRequest<Assure_V1_GetElementHistoryRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Assure_V1_GetElementHistoryResponse>
+
+        /// Handle the "AddMilestone" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Adds a milestone to an element.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Assure_V1_AddMilestoneRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Assure_V1_MilestoneResponse` messages.
+        func addMilestone(
+            request: GRPCCore.StreamingServerRequest<Assure_V1_AddMilestoneRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Assure_V1_MilestoneResponse>
+
+        /// Handle the "CompleteMilestone" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Marks a milestone completed on a day.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Assure_V1_CompleteMilestoneRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Assure_V1_MilestoneResponse` messages.
+        func completeMilestone(
+            request: GRPCCore.StreamingServerRequest<Assure_V1_CompleteMilestoneRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Assure_V1_MilestoneResponse>
+
+        /// Handle the "ListMilestones" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Milestones of one element, or of the whole plan, by due date.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Assure_V1_ListMilestonesRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Assure_V1_ListMilestonesResponse` messages.
+        func listMilestones(
+            request: GRPCCore.StreamingServerRequest<Assure_V1_ListMilestonesRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Assure_V1_ListMilestonesResponse>
+
+        /// Handle the "AddProgressUpdate" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Records a dated progress update on an element.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Assure_V1_AddProgressUpdateRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Assure_V1_ProgressUpdateResponse` messages.
+        func addProgressUpdate(
+            request: GRPCCore.StreamingServerRequest<Assure_V1_AddProgressUpdateRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Assure_V1_ProgressUpdateResponse>
+
+        /// Handle the "ListProgressUpdates" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Progress updates of one element or one month, newest first.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Assure_V1_ListProgressUpdatesRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Assure_V1_ListProgressUpdatesResponse` messages.
+        func listProgressUpdates(
+            request: GRPCCore.StreamingServerRequest<Assure_V1_ListProgressUpdatesRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Assure_V1_ListProgressUpdatesResponse>
+
+        /// Handle the "ImportPlan" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Creates and updates objectives and elements from a CSV file, all or nothing.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Assure_V1_ImportPlanRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Assure_V1_ImportPlanResponse` messages.
+        func importPlan(
+            request: GRPCCore.StreamingServerRequest<Assure_V1_ImportPlanRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Assure_V1_ImportPlanResponse>
     }
 
     /// Service protocol for the "assure.v1.DeliveryPlanService" service.
@@ -164,7 +554,10 @@ extension Assure_V1_DeliveryPlanService {
     ///
     /// > Source IDL Documentation:
     /// >
-    /// > Read access to the delivery plan.
+    /// > The delivery plan: read by everyone, kept by the governance team. Every write is stored
+    /// > with an audit entry; status changes are kept as history, never overwritten. Bad input is
+    /// > INVALID_ARGUMENT naming each field and rule (also as `assure-violation-bin` trailers, one
+    /// > per violation, `field` NUL `rule` in UTF-8); an unknown id is NOT_FOUND.
     public protocol ServiceProtocol: Assure_V1_DeliveryPlanService.StreamingServiceProtocol {
         /// Handle the "ListObjectives" method.
         ///
@@ -219,6 +612,222 @@ extension Assure_V1_DeliveryPlanService {
             request: GRPCCore.ServerRequest<Assure_V1_GetElementRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.ServerResponse<Assure_V1_GetElementResponse>
+
+        /// Handle the "CreateObjective" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Adds an objective; ALREADY_EXISTS if its id is taken. Position 0 puts it last.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Assure_V1_CreateObjectiveRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Assure_V1_ObjectiveResponse` message.
+        func createObjective(
+            request: GRPCCore.ServerRequest<Assure_V1_CreateObjectiveRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Assure_V1_ObjectiveResponse>
+
+        /// Handle the "UpdateObjective" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Changes an objective's title or description.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Assure_V1_UpdateObjectiveRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Assure_V1_ObjectiveResponse` message.
+        func updateObjective(
+            request: GRPCCore.ServerRequest<Assure_V1_UpdateObjectiveRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Assure_V1_ObjectiveResponse>
+
+        /// Handle the "CreateElement" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Adds a plan element (its first status goes into its history); ALREADY_EXISTS if taken.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Assure_V1_CreateElementRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Assure_V1_ElementResponse` message.
+        func createElement(
+            request: GRPCCore.ServerRequest<Assure_V1_CreateElementRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Assure_V1_ElementResponse>
+
+        /// Handle the "UpdateElement" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Changes an element's details (not its status: see SetElementStatus).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Assure_V1_UpdateElementRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Assure_V1_ElementResponse` message.
+        func updateElement(
+            request: GRPCCore.ServerRequest<Assure_V1_UpdateElementRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Assure_V1_ElementResponse>
+
+        /// Handle the "SetElementStatus" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Records a status change, effective on a day, with an optional RAG override and reason.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Assure_V1_SetElementStatusRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Assure_V1_ElementResponse` message.
+        func setElementStatus(
+            request: GRPCCore.ServerRequest<Assure_V1_SetElementStatusRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Assure_V1_ElementResponse>
+
+        /// Handle the "GetElementHistory" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > An element's status history, oldest first.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Assure_V1_GetElementHistoryRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Assure_V1_GetElementHistoryResponse` message.
+        func getElementHistory(
+            request: GRPCCore.ServerRequest<Assure_V1_GetElementHistoryRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Assure_V1_GetElementHistoryResponse>
+
+        /// Handle the "AddMilestone" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Adds a milestone to an element.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Assure_V1_AddMilestoneRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Assure_V1_MilestoneResponse` message.
+        func addMilestone(
+            request: GRPCCore.ServerRequest<Assure_V1_AddMilestoneRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Assure_V1_MilestoneResponse>
+
+        /// Handle the "CompleteMilestone" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Marks a milestone completed on a day.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Assure_V1_CompleteMilestoneRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Assure_V1_MilestoneResponse` message.
+        func completeMilestone(
+            request: GRPCCore.ServerRequest<Assure_V1_CompleteMilestoneRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Assure_V1_MilestoneResponse>
+
+        /// Handle the "ListMilestones" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Milestones of one element, or of the whole plan, by due date.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Assure_V1_ListMilestonesRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Assure_V1_ListMilestonesResponse` message.
+        func listMilestones(
+            request: GRPCCore.ServerRequest<Assure_V1_ListMilestonesRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Assure_V1_ListMilestonesResponse>
+
+        /// Handle the "AddProgressUpdate" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Records a dated progress update on an element.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Assure_V1_AddProgressUpdateRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Assure_V1_ProgressUpdateResponse` message.
+        func addProgressUpdate(
+            request: GRPCCore.ServerRequest<Assure_V1_AddProgressUpdateRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Assure_V1_ProgressUpdateResponse>
+
+        /// Handle the "ListProgressUpdates" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Progress updates of one element or one month, newest first.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Assure_V1_ListProgressUpdatesRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Assure_V1_ListProgressUpdatesResponse` message.
+        func listProgressUpdates(
+            request: GRPCCore.ServerRequest<Assure_V1_ListProgressUpdatesRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Assure_V1_ListProgressUpdatesResponse>
+
+        /// Handle the "ImportPlan" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Creates and updates objectives and elements from a CSV file, all or nothing.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Assure_V1_ImportPlanRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Assure_V1_ImportPlanResponse` message.
+        func importPlan(
+            request: GRPCCore.ServerRequest<Assure_V1_ImportPlanRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Assure_V1_ImportPlanResponse>
     }
 
     /// Simple service protocol for the "assure.v1.DeliveryPlanService" service.
@@ -229,7 +838,10 @@ extension Assure_V1_DeliveryPlanService {
     ///
     /// > Source IDL Documentation:
     /// >
-    /// > Read access to the delivery plan.
+    /// > The delivery plan: read by everyone, kept by the governance team. Every write is stored
+    /// > with an audit entry; status changes are kept as history, never overwritten. Bad input is
+    /// > INVALID_ARGUMENT naming each field and rule (also as `assure-violation-bin` trailers, one
+    /// > per violation, `field` NUL `rule` in UTF-8); an unknown id is NOT_FOUND.
     public protocol SimpleServiceProtocol: Assure_V1_DeliveryPlanService.ServiceProtocol {
         /// Handle the "ListObjectives" method.
         ///
@@ -284,6 +896,222 @@ extension Assure_V1_DeliveryPlanService {
             request: Assure_V1_GetElementRequest,
             context: GRPCCore.ServerContext
         ) async throws -> Assure_V1_GetElementResponse
+
+        /// Handle the "CreateObjective" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Adds an objective; ALREADY_EXISTS if its id is taken. Position 0 puts it last.
+        ///
+        /// - Parameters:
+        ///   - request: A `Assure_V1_CreateObjectiveRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Assure_V1_ObjectiveResponse` to respond with.
+        func createObjective(
+            request: Assure_V1_CreateObjectiveRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Assure_V1_ObjectiveResponse
+
+        /// Handle the "UpdateObjective" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Changes an objective's title or description.
+        ///
+        /// - Parameters:
+        ///   - request: A `Assure_V1_UpdateObjectiveRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Assure_V1_ObjectiveResponse` to respond with.
+        func updateObjective(
+            request: Assure_V1_UpdateObjectiveRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Assure_V1_ObjectiveResponse
+
+        /// Handle the "CreateElement" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Adds a plan element (its first status goes into its history); ALREADY_EXISTS if taken.
+        ///
+        /// - Parameters:
+        ///   - request: A `Assure_V1_CreateElementRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Assure_V1_ElementResponse` to respond with.
+        func createElement(
+            request: Assure_V1_CreateElementRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Assure_V1_ElementResponse
+
+        /// Handle the "UpdateElement" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Changes an element's details (not its status: see SetElementStatus).
+        ///
+        /// - Parameters:
+        ///   - request: A `Assure_V1_UpdateElementRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Assure_V1_ElementResponse` to respond with.
+        func updateElement(
+            request: Assure_V1_UpdateElementRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Assure_V1_ElementResponse
+
+        /// Handle the "SetElementStatus" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Records a status change, effective on a day, with an optional RAG override and reason.
+        ///
+        /// - Parameters:
+        ///   - request: A `Assure_V1_SetElementStatusRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Assure_V1_ElementResponse` to respond with.
+        func setElementStatus(
+            request: Assure_V1_SetElementStatusRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Assure_V1_ElementResponse
+
+        /// Handle the "GetElementHistory" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > An element's status history, oldest first.
+        ///
+        /// - Parameters:
+        ///   - request: A `Assure_V1_GetElementHistoryRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Assure_V1_GetElementHistoryResponse` to respond with.
+        func getElementHistory(
+            request: Assure_V1_GetElementHistoryRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Assure_V1_GetElementHistoryResponse
+
+        /// Handle the "AddMilestone" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Adds a milestone to an element.
+        ///
+        /// - Parameters:
+        ///   - request: A `Assure_V1_AddMilestoneRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Assure_V1_MilestoneResponse` to respond with.
+        func addMilestone(
+            request: Assure_V1_AddMilestoneRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Assure_V1_MilestoneResponse
+
+        /// Handle the "CompleteMilestone" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Marks a milestone completed on a day.
+        ///
+        /// - Parameters:
+        ///   - request: A `Assure_V1_CompleteMilestoneRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Assure_V1_MilestoneResponse` to respond with.
+        func completeMilestone(
+            request: Assure_V1_CompleteMilestoneRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Assure_V1_MilestoneResponse
+
+        /// Handle the "ListMilestones" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Milestones of one element, or of the whole plan, by due date.
+        ///
+        /// - Parameters:
+        ///   - request: A `Assure_V1_ListMilestonesRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Assure_V1_ListMilestonesResponse` to respond with.
+        func listMilestones(
+            request: Assure_V1_ListMilestonesRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Assure_V1_ListMilestonesResponse
+
+        /// Handle the "AddProgressUpdate" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Records a dated progress update on an element.
+        ///
+        /// - Parameters:
+        ///   - request: A `Assure_V1_AddProgressUpdateRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Assure_V1_ProgressUpdateResponse` to respond with.
+        func addProgressUpdate(
+            request: Assure_V1_AddProgressUpdateRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Assure_V1_ProgressUpdateResponse
+
+        /// Handle the "ListProgressUpdates" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Progress updates of one element or one month, newest first.
+        ///
+        /// - Parameters:
+        ///   - request: A `Assure_V1_ListProgressUpdatesRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Assure_V1_ListProgressUpdatesResponse` to respond with.
+        func listProgressUpdates(
+            request: Assure_V1_ListProgressUpdatesRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Assure_V1_ListProgressUpdatesResponse
+
+        /// Handle the "ImportPlan" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Creates and updates objectives and elements from a CSV file, all or nothing.
+        ///
+        /// - Parameters:
+        ///   - request: A `Assure_V1_ImportPlanRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Assure_V1_ImportPlanResponse` to respond with.
+        func importPlan(
+            request: Assure_V1_ImportPlanRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Assure_V1_ImportPlanResponse
     }
 }
 
@@ -324,6 +1152,138 @@ extension Assure_V1_DeliveryPlanService.StreamingServiceProtocol {
                 )
             }
         )
+        router.registerHandler(
+            forMethod: Assure_V1_DeliveryPlanService.Method.CreateObjective.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Assure_V1_CreateObjectiveRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Assure_V1_ObjectiveResponse>(),
+            handler: { request, context in
+                try await self.createObjective(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Assure_V1_DeliveryPlanService.Method.UpdateObjective.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Assure_V1_UpdateObjectiveRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Assure_V1_ObjectiveResponse>(),
+            handler: { request, context in
+                try await self.updateObjective(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Assure_V1_DeliveryPlanService.Method.CreateElement.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Assure_V1_CreateElementRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Assure_V1_ElementResponse>(),
+            handler: { request, context in
+                try await self.createElement(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Assure_V1_DeliveryPlanService.Method.UpdateElement.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Assure_V1_UpdateElementRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Assure_V1_ElementResponse>(),
+            handler: { request, context in
+                try await self.updateElement(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Assure_V1_DeliveryPlanService.Method.SetElementStatus.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Assure_V1_SetElementStatusRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Assure_V1_ElementResponse>(),
+            handler: { request, context in
+                try await self.setElementStatus(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Assure_V1_DeliveryPlanService.Method.GetElementHistory.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Assure_V1_GetElementHistoryRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Assure_V1_GetElementHistoryResponse>(),
+            handler: { request, context in
+                try await self.getElementHistory(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Assure_V1_DeliveryPlanService.Method.AddMilestone.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Assure_V1_AddMilestoneRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Assure_V1_MilestoneResponse>(),
+            handler: { request, context in
+                try await self.addMilestone(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Assure_V1_DeliveryPlanService.Method.CompleteMilestone.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Assure_V1_CompleteMilestoneRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Assure_V1_MilestoneResponse>(),
+            handler: { request, context in
+                try await self.completeMilestone(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Assure_V1_DeliveryPlanService.Method.ListMilestones.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Assure_V1_ListMilestonesRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Assure_V1_ListMilestonesResponse>(),
+            handler: { request, context in
+                try await self.listMilestones(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Assure_V1_DeliveryPlanService.Method.AddProgressUpdate.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Assure_V1_AddProgressUpdateRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Assure_V1_ProgressUpdateResponse>(),
+            handler: { request, context in
+                try await self.addProgressUpdate(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Assure_V1_DeliveryPlanService.Method.ListProgressUpdates.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Assure_V1_ListProgressUpdatesRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Assure_V1_ListProgressUpdatesResponse>(),
+            handler: { request, context in
+                try await self.listProgressUpdates(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Assure_V1_DeliveryPlanService.Method.ImportPlan.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Assure_V1_ImportPlanRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Assure_V1_ImportPlanResponse>(),
+            handler: { request, context in
+                try await self.importPlan(
+                    request: request,
+                    context: context
+                )
+            }
+        )
     }
 }
 
@@ -357,6 +1317,138 @@ extension Assure_V1_DeliveryPlanService.ServiceProtocol {
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.StreamingServerResponse<Assure_V1_GetElementResponse> {
         let response = try await self.getElement(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func createObjective(
+        request: GRPCCore.StreamingServerRequest<Assure_V1_CreateObjectiveRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Assure_V1_ObjectiveResponse> {
+        let response = try await self.createObjective(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func updateObjective(
+        request: GRPCCore.StreamingServerRequest<Assure_V1_UpdateObjectiveRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Assure_V1_ObjectiveResponse> {
+        let response = try await self.updateObjective(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func createElement(
+        request: GRPCCore.StreamingServerRequest<Assure_V1_CreateElementRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Assure_V1_ElementResponse> {
+        let response = try await self.createElement(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func updateElement(
+        request: GRPCCore.StreamingServerRequest<Assure_V1_UpdateElementRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Assure_V1_ElementResponse> {
+        let response = try await self.updateElement(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func setElementStatus(
+        request: GRPCCore.StreamingServerRequest<Assure_V1_SetElementStatusRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Assure_V1_ElementResponse> {
+        let response = try await self.setElementStatus(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func getElementHistory(
+        request: GRPCCore.StreamingServerRequest<Assure_V1_GetElementHistoryRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Assure_V1_GetElementHistoryResponse> {
+        let response = try await self.getElementHistory(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func addMilestone(
+        request: GRPCCore.StreamingServerRequest<Assure_V1_AddMilestoneRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Assure_V1_MilestoneResponse> {
+        let response = try await self.addMilestone(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func completeMilestone(
+        request: GRPCCore.StreamingServerRequest<Assure_V1_CompleteMilestoneRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Assure_V1_MilestoneResponse> {
+        let response = try await self.completeMilestone(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func listMilestones(
+        request: GRPCCore.StreamingServerRequest<Assure_V1_ListMilestonesRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Assure_V1_ListMilestonesResponse> {
+        let response = try await self.listMilestones(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func addProgressUpdate(
+        request: GRPCCore.StreamingServerRequest<Assure_V1_AddProgressUpdateRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Assure_V1_ProgressUpdateResponse> {
+        let response = try await self.addProgressUpdate(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func listProgressUpdates(
+        request: GRPCCore.StreamingServerRequest<Assure_V1_ListProgressUpdatesRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Assure_V1_ListProgressUpdatesResponse> {
+        let response = try await self.listProgressUpdates(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func importPlan(
+        request: GRPCCore.StreamingServerRequest<Assure_V1_ImportPlanRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Assure_V1_ImportPlanResponse> {
+        let response = try await self.importPlan(
             request: GRPCCore.ServerRequest(stream: request),
             context: context
         )
@@ -405,6 +1497,162 @@ extension Assure_V1_DeliveryPlanService.SimpleServiceProtocol {
             metadata: [:]
         )
     }
+
+    public func createObjective(
+        request: GRPCCore.ServerRequest<Assure_V1_CreateObjectiveRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Assure_V1_ObjectiveResponse> {
+        return GRPCCore.ServerResponse<Assure_V1_ObjectiveResponse>(
+            message: try await self.createObjective(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func updateObjective(
+        request: GRPCCore.ServerRequest<Assure_V1_UpdateObjectiveRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Assure_V1_ObjectiveResponse> {
+        return GRPCCore.ServerResponse<Assure_V1_ObjectiveResponse>(
+            message: try await self.updateObjective(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func createElement(
+        request: GRPCCore.ServerRequest<Assure_V1_CreateElementRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Assure_V1_ElementResponse> {
+        return GRPCCore.ServerResponse<Assure_V1_ElementResponse>(
+            message: try await self.createElement(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func updateElement(
+        request: GRPCCore.ServerRequest<Assure_V1_UpdateElementRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Assure_V1_ElementResponse> {
+        return GRPCCore.ServerResponse<Assure_V1_ElementResponse>(
+            message: try await self.updateElement(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func setElementStatus(
+        request: GRPCCore.ServerRequest<Assure_V1_SetElementStatusRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Assure_V1_ElementResponse> {
+        return GRPCCore.ServerResponse<Assure_V1_ElementResponse>(
+            message: try await self.setElementStatus(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func getElementHistory(
+        request: GRPCCore.ServerRequest<Assure_V1_GetElementHistoryRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Assure_V1_GetElementHistoryResponse> {
+        return GRPCCore.ServerResponse<Assure_V1_GetElementHistoryResponse>(
+            message: try await self.getElementHistory(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func addMilestone(
+        request: GRPCCore.ServerRequest<Assure_V1_AddMilestoneRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Assure_V1_MilestoneResponse> {
+        return GRPCCore.ServerResponse<Assure_V1_MilestoneResponse>(
+            message: try await self.addMilestone(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func completeMilestone(
+        request: GRPCCore.ServerRequest<Assure_V1_CompleteMilestoneRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Assure_V1_MilestoneResponse> {
+        return GRPCCore.ServerResponse<Assure_V1_MilestoneResponse>(
+            message: try await self.completeMilestone(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func listMilestones(
+        request: GRPCCore.ServerRequest<Assure_V1_ListMilestonesRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Assure_V1_ListMilestonesResponse> {
+        return GRPCCore.ServerResponse<Assure_V1_ListMilestonesResponse>(
+            message: try await self.listMilestones(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func addProgressUpdate(
+        request: GRPCCore.ServerRequest<Assure_V1_AddProgressUpdateRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Assure_V1_ProgressUpdateResponse> {
+        return GRPCCore.ServerResponse<Assure_V1_ProgressUpdateResponse>(
+            message: try await self.addProgressUpdate(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func listProgressUpdates(
+        request: GRPCCore.ServerRequest<Assure_V1_ListProgressUpdatesRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Assure_V1_ListProgressUpdatesResponse> {
+        return GRPCCore.ServerResponse<Assure_V1_ListProgressUpdatesResponse>(
+            message: try await self.listProgressUpdates(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func importPlan(
+        request: GRPCCore.ServerRequest<Assure_V1_ImportPlanRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Assure_V1_ImportPlanResponse> {
+        return GRPCCore.ServerResponse<Assure_V1_ImportPlanResponse>(
+            message: try await self.importPlan(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
 }
 
 // MARK: assure.v1.DeliveryPlanService (client)
@@ -418,7 +1666,10 @@ extension Assure_V1_DeliveryPlanService {
     ///
     /// > Source IDL Documentation:
     /// >
-    /// > Read access to the delivery plan.
+    /// > The delivery plan: read by everyone, kept by the governance team. Every write is stored
+    /// > with an audit entry; status changes are kept as history, never overwritten. Bad input is
+    /// > INVALID_ARGUMENT naming each field and rule (also as `assure-violation-bin` trailers, one
+    /// > per violation, `field` NUL `rule` in UTF-8); an unknown id is NOT_FOUND.
     public protocol ClientProtocol: Sendable {
         /// Call the "ListObjectives" method.
         ///
@@ -488,6 +1739,282 @@ extension Assure_V1_DeliveryPlanService {
             options: GRPCCore.CallOptions,
             onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Assure_V1_GetElementResponse>) async throws -> Result
         ) async throws -> Result where Result: Sendable
+
+        /// Call the "CreateObjective" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Adds an objective; ALREADY_EXISTS if its id is taken. Position 0 puts it last.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Assure_V1_CreateObjectiveRequest` message.
+        ///   - serializer: A serializer for `Assure_V1_CreateObjectiveRequest` messages.
+        ///   - deserializer: A deserializer for `Assure_V1_ObjectiveResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func createObjective<Result>(
+            request: GRPCCore.ClientRequest<Assure_V1_CreateObjectiveRequest>,
+            serializer: some GRPCCore.MessageSerializer<Assure_V1_CreateObjectiveRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Assure_V1_ObjectiveResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Assure_V1_ObjectiveResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "UpdateObjective" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Changes an objective's title or description.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Assure_V1_UpdateObjectiveRequest` message.
+        ///   - serializer: A serializer for `Assure_V1_UpdateObjectiveRequest` messages.
+        ///   - deserializer: A deserializer for `Assure_V1_ObjectiveResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func updateObjective<Result>(
+            request: GRPCCore.ClientRequest<Assure_V1_UpdateObjectiveRequest>,
+            serializer: some GRPCCore.MessageSerializer<Assure_V1_UpdateObjectiveRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Assure_V1_ObjectiveResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Assure_V1_ObjectiveResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "CreateElement" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Adds a plan element (its first status goes into its history); ALREADY_EXISTS if taken.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Assure_V1_CreateElementRequest` message.
+        ///   - serializer: A serializer for `Assure_V1_CreateElementRequest` messages.
+        ///   - deserializer: A deserializer for `Assure_V1_ElementResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func createElement<Result>(
+            request: GRPCCore.ClientRequest<Assure_V1_CreateElementRequest>,
+            serializer: some GRPCCore.MessageSerializer<Assure_V1_CreateElementRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Assure_V1_ElementResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Assure_V1_ElementResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "UpdateElement" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Changes an element's details (not its status: see SetElementStatus).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Assure_V1_UpdateElementRequest` message.
+        ///   - serializer: A serializer for `Assure_V1_UpdateElementRequest` messages.
+        ///   - deserializer: A deserializer for `Assure_V1_ElementResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func updateElement<Result>(
+            request: GRPCCore.ClientRequest<Assure_V1_UpdateElementRequest>,
+            serializer: some GRPCCore.MessageSerializer<Assure_V1_UpdateElementRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Assure_V1_ElementResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Assure_V1_ElementResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "SetElementStatus" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Records a status change, effective on a day, with an optional RAG override and reason.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Assure_V1_SetElementStatusRequest` message.
+        ///   - serializer: A serializer for `Assure_V1_SetElementStatusRequest` messages.
+        ///   - deserializer: A deserializer for `Assure_V1_ElementResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func setElementStatus<Result>(
+            request: GRPCCore.ClientRequest<Assure_V1_SetElementStatusRequest>,
+            serializer: some GRPCCore.MessageSerializer<Assure_V1_SetElementStatusRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Assure_V1_ElementResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Assure_V1_ElementResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "GetElementHistory" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > An element's status history, oldest first.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Assure_V1_GetElementHistoryRequest` message.
+        ///   - serializer: A serializer for `Assure_V1_GetElementHistoryRequest` messages.
+        ///   - deserializer: A deserializer for `Assure_V1_GetElementHistoryResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func getElementHistory<Result>(
+            request: GRPCCore.ClientRequest<Assure_V1_GetElementHistoryRequest>,
+            serializer: some GRPCCore.MessageSerializer<Assure_V1_GetElementHistoryRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Assure_V1_GetElementHistoryResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Assure_V1_GetElementHistoryResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "AddMilestone" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Adds a milestone to an element.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Assure_V1_AddMilestoneRequest` message.
+        ///   - serializer: A serializer for `Assure_V1_AddMilestoneRequest` messages.
+        ///   - deserializer: A deserializer for `Assure_V1_MilestoneResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func addMilestone<Result>(
+            request: GRPCCore.ClientRequest<Assure_V1_AddMilestoneRequest>,
+            serializer: some GRPCCore.MessageSerializer<Assure_V1_AddMilestoneRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Assure_V1_MilestoneResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Assure_V1_MilestoneResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "CompleteMilestone" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Marks a milestone completed on a day.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Assure_V1_CompleteMilestoneRequest` message.
+        ///   - serializer: A serializer for `Assure_V1_CompleteMilestoneRequest` messages.
+        ///   - deserializer: A deserializer for `Assure_V1_MilestoneResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func completeMilestone<Result>(
+            request: GRPCCore.ClientRequest<Assure_V1_CompleteMilestoneRequest>,
+            serializer: some GRPCCore.MessageSerializer<Assure_V1_CompleteMilestoneRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Assure_V1_MilestoneResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Assure_V1_MilestoneResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "ListMilestones" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Milestones of one element, or of the whole plan, by due date.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Assure_V1_ListMilestonesRequest` message.
+        ///   - serializer: A serializer for `Assure_V1_ListMilestonesRequest` messages.
+        ///   - deserializer: A deserializer for `Assure_V1_ListMilestonesResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func listMilestones<Result>(
+            request: GRPCCore.ClientRequest<Assure_V1_ListMilestonesRequest>,
+            serializer: some GRPCCore.MessageSerializer<Assure_V1_ListMilestonesRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Assure_V1_ListMilestonesResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Assure_V1_ListMilestonesResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "AddProgressUpdate" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Records a dated progress update on an element.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Assure_V1_AddProgressUpdateRequest` message.
+        ///   - serializer: A serializer for `Assure_V1_AddProgressUpdateRequest` messages.
+        ///   - deserializer: A deserializer for `Assure_V1_ProgressUpdateResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func addProgressUpdate<Result>(
+            request: GRPCCore.ClientRequest<Assure_V1_AddProgressUpdateRequest>,
+            serializer: some GRPCCore.MessageSerializer<Assure_V1_AddProgressUpdateRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Assure_V1_ProgressUpdateResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Assure_V1_ProgressUpdateResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "ListProgressUpdates" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Progress updates of one element or one month, newest first.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Assure_V1_ListProgressUpdatesRequest` message.
+        ///   - serializer: A serializer for `Assure_V1_ListProgressUpdatesRequest` messages.
+        ///   - deserializer: A deserializer for `Assure_V1_ListProgressUpdatesResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func listProgressUpdates<Result>(
+            request: GRPCCore.ClientRequest<Assure_V1_ListProgressUpdatesRequest>,
+            serializer: some GRPCCore.MessageSerializer<Assure_V1_ListProgressUpdatesRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Assure_V1_ListProgressUpdatesResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Assure_V1_ListProgressUpdatesResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "ImportPlan" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Creates and updates objectives and elements from a CSV file, all or nothing.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Assure_V1_ImportPlanRequest` message.
+        ///   - serializer: A serializer for `Assure_V1_ImportPlanRequest` messages.
+        ///   - deserializer: A deserializer for `Assure_V1_ImportPlanResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func importPlan<Result>(
+            request: GRPCCore.ClientRequest<Assure_V1_ImportPlanRequest>,
+            serializer: some GRPCCore.MessageSerializer<Assure_V1_ImportPlanRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Assure_V1_ImportPlanResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Assure_V1_ImportPlanResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
     }
 
     /// Generated client for the "assure.v1.DeliveryPlanService" service.
@@ -498,7 +2025,10 @@ extension Assure_V1_DeliveryPlanService {
     ///
     /// > Source IDL Documentation:
     /// >
-    /// > Read access to the delivery plan.
+    /// > The delivery plan: read by everyone, kept by the governance team. Every write is stored
+    /// > with an audit entry; status changes are kept as history, never overwritten. Bad input is
+    /// > INVALID_ARGUMENT naming each field and rule (also as `assure-violation-bin` trailers, one
+    /// > per violation, `field` NUL `rule` in UTF-8); an unknown id is NOT_FOUND.
     public struct Client<Transport>: ClientProtocol where Transport: GRPCCore.ClientTransport {
         private let client: GRPCCore.GRPCClient<Transport>
 
@@ -611,6 +2141,414 @@ extension Assure_V1_DeliveryPlanService {
                 onResponse: handleResponse
             )
         }
+
+        /// Call the "CreateObjective" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Adds an objective; ALREADY_EXISTS if its id is taken. Position 0 puts it last.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Assure_V1_CreateObjectiveRequest` message.
+        ///   - serializer: A serializer for `Assure_V1_CreateObjectiveRequest` messages.
+        ///   - deserializer: A deserializer for `Assure_V1_ObjectiveResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func createObjective<Result>(
+            request: GRPCCore.ClientRequest<Assure_V1_CreateObjectiveRequest>,
+            serializer: some GRPCCore.MessageSerializer<Assure_V1_CreateObjectiveRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Assure_V1_ObjectiveResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Assure_V1_ObjectiveResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Assure_V1_DeliveryPlanService.Method.CreateObjective.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "UpdateObjective" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Changes an objective's title or description.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Assure_V1_UpdateObjectiveRequest` message.
+        ///   - serializer: A serializer for `Assure_V1_UpdateObjectiveRequest` messages.
+        ///   - deserializer: A deserializer for `Assure_V1_ObjectiveResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func updateObjective<Result>(
+            request: GRPCCore.ClientRequest<Assure_V1_UpdateObjectiveRequest>,
+            serializer: some GRPCCore.MessageSerializer<Assure_V1_UpdateObjectiveRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Assure_V1_ObjectiveResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Assure_V1_ObjectiveResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Assure_V1_DeliveryPlanService.Method.UpdateObjective.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "CreateElement" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Adds a plan element (its first status goes into its history); ALREADY_EXISTS if taken.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Assure_V1_CreateElementRequest` message.
+        ///   - serializer: A serializer for `Assure_V1_CreateElementRequest` messages.
+        ///   - deserializer: A deserializer for `Assure_V1_ElementResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func createElement<Result>(
+            request: GRPCCore.ClientRequest<Assure_V1_CreateElementRequest>,
+            serializer: some GRPCCore.MessageSerializer<Assure_V1_CreateElementRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Assure_V1_ElementResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Assure_V1_ElementResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Assure_V1_DeliveryPlanService.Method.CreateElement.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "UpdateElement" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Changes an element's details (not its status: see SetElementStatus).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Assure_V1_UpdateElementRequest` message.
+        ///   - serializer: A serializer for `Assure_V1_UpdateElementRequest` messages.
+        ///   - deserializer: A deserializer for `Assure_V1_ElementResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func updateElement<Result>(
+            request: GRPCCore.ClientRequest<Assure_V1_UpdateElementRequest>,
+            serializer: some GRPCCore.MessageSerializer<Assure_V1_UpdateElementRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Assure_V1_ElementResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Assure_V1_ElementResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Assure_V1_DeliveryPlanService.Method.UpdateElement.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "SetElementStatus" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Records a status change, effective on a day, with an optional RAG override and reason.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Assure_V1_SetElementStatusRequest` message.
+        ///   - serializer: A serializer for `Assure_V1_SetElementStatusRequest` messages.
+        ///   - deserializer: A deserializer for `Assure_V1_ElementResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func setElementStatus<Result>(
+            request: GRPCCore.ClientRequest<Assure_V1_SetElementStatusRequest>,
+            serializer: some GRPCCore.MessageSerializer<Assure_V1_SetElementStatusRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Assure_V1_ElementResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Assure_V1_ElementResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Assure_V1_DeliveryPlanService.Method.SetElementStatus.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "GetElementHistory" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > An element's status history, oldest first.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Assure_V1_GetElementHistoryRequest` message.
+        ///   - serializer: A serializer for `Assure_V1_GetElementHistoryRequest` messages.
+        ///   - deserializer: A deserializer for `Assure_V1_GetElementHistoryResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func getElementHistory<Result>(
+            request: GRPCCore.ClientRequest<Assure_V1_GetElementHistoryRequest>,
+            serializer: some GRPCCore.MessageSerializer<Assure_V1_GetElementHistoryRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Assure_V1_GetElementHistoryResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Assure_V1_GetElementHistoryResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Assure_V1_DeliveryPlanService.Method.GetElementHistory.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "AddMilestone" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Adds a milestone to an element.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Assure_V1_AddMilestoneRequest` message.
+        ///   - serializer: A serializer for `Assure_V1_AddMilestoneRequest` messages.
+        ///   - deserializer: A deserializer for `Assure_V1_MilestoneResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func addMilestone<Result>(
+            request: GRPCCore.ClientRequest<Assure_V1_AddMilestoneRequest>,
+            serializer: some GRPCCore.MessageSerializer<Assure_V1_AddMilestoneRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Assure_V1_MilestoneResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Assure_V1_MilestoneResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Assure_V1_DeliveryPlanService.Method.AddMilestone.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "CompleteMilestone" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Marks a milestone completed on a day.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Assure_V1_CompleteMilestoneRequest` message.
+        ///   - serializer: A serializer for `Assure_V1_CompleteMilestoneRequest` messages.
+        ///   - deserializer: A deserializer for `Assure_V1_MilestoneResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func completeMilestone<Result>(
+            request: GRPCCore.ClientRequest<Assure_V1_CompleteMilestoneRequest>,
+            serializer: some GRPCCore.MessageSerializer<Assure_V1_CompleteMilestoneRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Assure_V1_MilestoneResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Assure_V1_MilestoneResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Assure_V1_DeliveryPlanService.Method.CompleteMilestone.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "ListMilestones" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Milestones of one element, or of the whole plan, by due date.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Assure_V1_ListMilestonesRequest` message.
+        ///   - serializer: A serializer for `Assure_V1_ListMilestonesRequest` messages.
+        ///   - deserializer: A deserializer for `Assure_V1_ListMilestonesResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func listMilestones<Result>(
+            request: GRPCCore.ClientRequest<Assure_V1_ListMilestonesRequest>,
+            serializer: some GRPCCore.MessageSerializer<Assure_V1_ListMilestonesRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Assure_V1_ListMilestonesResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Assure_V1_ListMilestonesResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Assure_V1_DeliveryPlanService.Method.ListMilestones.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "AddProgressUpdate" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Records a dated progress update on an element.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Assure_V1_AddProgressUpdateRequest` message.
+        ///   - serializer: A serializer for `Assure_V1_AddProgressUpdateRequest` messages.
+        ///   - deserializer: A deserializer for `Assure_V1_ProgressUpdateResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func addProgressUpdate<Result>(
+            request: GRPCCore.ClientRequest<Assure_V1_AddProgressUpdateRequest>,
+            serializer: some GRPCCore.MessageSerializer<Assure_V1_AddProgressUpdateRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Assure_V1_ProgressUpdateResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Assure_V1_ProgressUpdateResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Assure_V1_DeliveryPlanService.Method.AddProgressUpdate.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "ListProgressUpdates" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Progress updates of one element or one month, newest first.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Assure_V1_ListProgressUpdatesRequest` message.
+        ///   - serializer: A serializer for `Assure_V1_ListProgressUpdatesRequest` messages.
+        ///   - deserializer: A deserializer for `Assure_V1_ListProgressUpdatesResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func listProgressUpdates<Result>(
+            request: GRPCCore.ClientRequest<Assure_V1_ListProgressUpdatesRequest>,
+            serializer: some GRPCCore.MessageSerializer<Assure_V1_ListProgressUpdatesRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Assure_V1_ListProgressUpdatesResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Assure_V1_ListProgressUpdatesResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Assure_V1_DeliveryPlanService.Method.ListProgressUpdates.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "ImportPlan" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Creates and updates objectives and elements from a CSV file, all or nothing.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Assure_V1_ImportPlanRequest` message.
+        ///   - serializer: A serializer for `Assure_V1_ImportPlanRequest` messages.
+        ///   - deserializer: A deserializer for `Assure_V1_ImportPlanResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func importPlan<Result>(
+            request: GRPCCore.ClientRequest<Assure_V1_ImportPlanRequest>,
+            serializer: some GRPCCore.MessageSerializer<Assure_V1_ImportPlanRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Assure_V1_ImportPlanResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Assure_V1_ImportPlanResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Assure_V1_DeliveryPlanService.Method.ImportPlan.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
     }
 }
 
@@ -699,6 +2637,354 @@ extension Assure_V1_DeliveryPlanService.ClientProtocol {
             request: request,
             serializer: GRPCProtobuf.ProtobufSerializer<Assure_V1_GetElementRequest>(),
             deserializer: GRPCProtobuf.ProtobufDeserializer<Assure_V1_GetElementResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "CreateObjective" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Adds an objective; ALREADY_EXISTS if its id is taken. Position 0 puts it last.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Assure_V1_CreateObjectiveRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func createObjective<Result>(
+        request: GRPCCore.ClientRequest<Assure_V1_CreateObjectiveRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Assure_V1_ObjectiveResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.createObjective(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Assure_V1_CreateObjectiveRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Assure_V1_ObjectiveResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "UpdateObjective" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Changes an objective's title or description.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Assure_V1_UpdateObjectiveRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func updateObjective<Result>(
+        request: GRPCCore.ClientRequest<Assure_V1_UpdateObjectiveRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Assure_V1_ObjectiveResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.updateObjective(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Assure_V1_UpdateObjectiveRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Assure_V1_ObjectiveResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "CreateElement" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Adds a plan element (its first status goes into its history); ALREADY_EXISTS if taken.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Assure_V1_CreateElementRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func createElement<Result>(
+        request: GRPCCore.ClientRequest<Assure_V1_CreateElementRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Assure_V1_ElementResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.createElement(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Assure_V1_CreateElementRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Assure_V1_ElementResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "UpdateElement" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Changes an element's details (not its status: see SetElementStatus).
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Assure_V1_UpdateElementRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func updateElement<Result>(
+        request: GRPCCore.ClientRequest<Assure_V1_UpdateElementRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Assure_V1_ElementResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.updateElement(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Assure_V1_UpdateElementRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Assure_V1_ElementResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "SetElementStatus" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Records a status change, effective on a day, with an optional RAG override and reason.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Assure_V1_SetElementStatusRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func setElementStatus<Result>(
+        request: GRPCCore.ClientRequest<Assure_V1_SetElementStatusRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Assure_V1_ElementResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.setElementStatus(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Assure_V1_SetElementStatusRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Assure_V1_ElementResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "GetElementHistory" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > An element's status history, oldest first.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Assure_V1_GetElementHistoryRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func getElementHistory<Result>(
+        request: GRPCCore.ClientRequest<Assure_V1_GetElementHistoryRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Assure_V1_GetElementHistoryResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.getElementHistory(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Assure_V1_GetElementHistoryRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Assure_V1_GetElementHistoryResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "AddMilestone" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Adds a milestone to an element.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Assure_V1_AddMilestoneRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func addMilestone<Result>(
+        request: GRPCCore.ClientRequest<Assure_V1_AddMilestoneRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Assure_V1_MilestoneResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.addMilestone(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Assure_V1_AddMilestoneRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Assure_V1_MilestoneResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "CompleteMilestone" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Marks a milestone completed on a day.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Assure_V1_CompleteMilestoneRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func completeMilestone<Result>(
+        request: GRPCCore.ClientRequest<Assure_V1_CompleteMilestoneRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Assure_V1_MilestoneResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.completeMilestone(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Assure_V1_CompleteMilestoneRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Assure_V1_MilestoneResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListMilestones" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Milestones of one element, or of the whole plan, by due date.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Assure_V1_ListMilestonesRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listMilestones<Result>(
+        request: GRPCCore.ClientRequest<Assure_V1_ListMilestonesRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Assure_V1_ListMilestonesResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.listMilestones(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Assure_V1_ListMilestonesRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Assure_V1_ListMilestonesResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "AddProgressUpdate" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Records a dated progress update on an element.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Assure_V1_AddProgressUpdateRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func addProgressUpdate<Result>(
+        request: GRPCCore.ClientRequest<Assure_V1_AddProgressUpdateRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Assure_V1_ProgressUpdateResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.addProgressUpdate(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Assure_V1_AddProgressUpdateRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Assure_V1_ProgressUpdateResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListProgressUpdates" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Progress updates of one element or one month, newest first.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Assure_V1_ListProgressUpdatesRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listProgressUpdates<Result>(
+        request: GRPCCore.ClientRequest<Assure_V1_ListProgressUpdatesRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Assure_V1_ListProgressUpdatesResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.listProgressUpdates(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Assure_V1_ListProgressUpdatesRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Assure_V1_ListProgressUpdatesResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ImportPlan" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Creates and updates objectives and elements from a CSV file, all or nothing.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Assure_V1_ImportPlanRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func importPlan<Result>(
+        request: GRPCCore.ClientRequest<Assure_V1_ImportPlanRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Assure_V1_ImportPlanResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.importPlan(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Assure_V1_ImportPlanRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Assure_V1_ImportPlanResponse>(),
             options: options,
             onResponse: handleResponse
         )
@@ -801,6 +3087,402 @@ extension Assure_V1_DeliveryPlanService.ClientProtocol {
             metadata: metadata
         )
         return try await self.getElement(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "CreateObjective" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Adds an objective; ALREADY_EXISTS if its id is taken. Position 0 puts it last.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func createObjective<Result>(
+        _ message: Assure_V1_CreateObjectiveRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Assure_V1_ObjectiveResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Assure_V1_CreateObjectiveRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.createObjective(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "UpdateObjective" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Changes an objective's title or description.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func updateObjective<Result>(
+        _ message: Assure_V1_UpdateObjectiveRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Assure_V1_ObjectiveResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Assure_V1_UpdateObjectiveRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.updateObjective(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "CreateElement" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Adds a plan element (its first status goes into its history); ALREADY_EXISTS if taken.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func createElement<Result>(
+        _ message: Assure_V1_CreateElementRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Assure_V1_ElementResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Assure_V1_CreateElementRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.createElement(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "UpdateElement" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Changes an element's details (not its status: see SetElementStatus).
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func updateElement<Result>(
+        _ message: Assure_V1_UpdateElementRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Assure_V1_ElementResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Assure_V1_UpdateElementRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.updateElement(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "SetElementStatus" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Records a status change, effective on a day, with an optional RAG override and reason.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func setElementStatus<Result>(
+        _ message: Assure_V1_SetElementStatusRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Assure_V1_ElementResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Assure_V1_SetElementStatusRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.setElementStatus(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "GetElementHistory" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > An element's status history, oldest first.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func getElementHistory<Result>(
+        _ message: Assure_V1_GetElementHistoryRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Assure_V1_GetElementHistoryResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Assure_V1_GetElementHistoryRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.getElementHistory(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "AddMilestone" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Adds a milestone to an element.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func addMilestone<Result>(
+        _ message: Assure_V1_AddMilestoneRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Assure_V1_MilestoneResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Assure_V1_AddMilestoneRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.addMilestone(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "CompleteMilestone" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Marks a milestone completed on a day.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func completeMilestone<Result>(
+        _ message: Assure_V1_CompleteMilestoneRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Assure_V1_MilestoneResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Assure_V1_CompleteMilestoneRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.completeMilestone(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListMilestones" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Milestones of one element, or of the whole plan, by due date.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listMilestones<Result>(
+        _ message: Assure_V1_ListMilestonesRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Assure_V1_ListMilestonesResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Assure_V1_ListMilestonesRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.listMilestones(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "AddProgressUpdate" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Records a dated progress update on an element.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func addProgressUpdate<Result>(
+        _ message: Assure_V1_AddProgressUpdateRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Assure_V1_ProgressUpdateResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Assure_V1_AddProgressUpdateRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.addProgressUpdate(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListProgressUpdates" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Progress updates of one element or one month, newest first.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listProgressUpdates<Result>(
+        _ message: Assure_V1_ListProgressUpdatesRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Assure_V1_ListProgressUpdatesResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Assure_V1_ListProgressUpdatesRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.listProgressUpdates(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ImportPlan" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Creates and updates objectives and elements from a CSV file, all or nothing.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func importPlan<Result>(
+        _ message: Assure_V1_ImportPlanRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Assure_V1_ImportPlanResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Assure_V1_ImportPlanRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.importPlan(
             request: request,
             options: options,
             onResponse: handleResponse

@@ -8,10 +8,13 @@
 // For information on using the generated types, please see the documentation:
 //   https://github.com/apple/swift-protobuf/
 
-// The Police and Crime Plan's delivery plan: objectives and the plan elements (commitments)
-// under them, scrutinised at the PCC's monthly governance meeting. This file holds the read
-// side; field devices also receive objectives and elements through SyncService.Pull so that
+// The Police and Crime Plan's delivery plan: objectives, the plan elements (commitments)
+// under them, their milestones, dated progress updates and status history, scrutinised at the
+// PCC's monthly governance meeting. The governance team keeps it through DeliveryPlanService;
+// field devices also receive objectives and elements through SyncService.Pull so that
 // engagements can be linked to them offline.
+//
+// Writes name their author from the `assure-user` request metadata.
 
 import SwiftProtobuf
 
@@ -87,9 +90,126 @@ public nonisolated struct Assure_V1_PlanElement: Sendable {
   /// Order of the element within its objective, from 1.
   public var position: Int32 = 0
 
+  /// `red`, `amber` or `green` set by hand in place of the derived RAG; empty when none.
+  public var ragOverride: String = String()
+
+  /// Why the RAG was set by hand; present whenever rag_override is.
+  public var ragOverrideReason: String = String()
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
+}
+
+/// A dated step of a plan element.
+public nonisolated struct Assure_V1_Milestone: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// Assigned by the server from the element's id, e.g. `2.3-M1`.
+  public var id: String = String()
+
+  public var elementID: String = String()
+
+  public var title: String = String()
+
+  /// `YYYY-MM-DD`.
+  public var dueDate: String = String()
+
+  /// `YYYY-MM-DD`; empty while open.
+  public var completedOn: String = String()
+
+  /// Records it refers to, as `type:id` (e.g. `engagement:<uuid>`, `fund:prevention-fund`).
+  public var links: [String] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// A dated account of progress on a plan element.
+public nonisolated struct Assure_V1_ProgressUpdate: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// UUID assigned by the server.
+  public var id: String = String()
+
+  public var elementID: String = String()
+
+  /// Day the progress is reported for, `YYYY-MM-DD`.
+  public var date: String = String()
+
+  public var narrative: String = String()
+
+  /// Who reported it.
+  public var author: String = String()
+
+  /// The element's status when the update was written.
+  public var status: String = String()
+
+  /// To be used in the quarterly report to the Police and Crime Panel.
+  public var forPanel: Bool = false
+
+  /// Records it refers to, as `type:id`.
+  public var links: [String] = []
+
+  /// When the server stored it.
+  public var recordedAt: SwiftProtobuf.Google_Protobuf_Timestamp {
+    get {_recordedAt ?? SwiftProtobuf.Google_Protobuf_Timestamp()}
+    set {_recordedAt = newValue}
+  }
+  /// Returns true if `recordedAt` has been explicitly set.
+  public var hasRecordedAt: Bool {self._recordedAt != nil}
+  /// Clears the value of `recordedAt`. Subsequent reads from it will return its default value.
+  public mutating func clearRecordedAt() {self._recordedAt = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _recordedAt: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
+}
+
+/// One entry of a plan element's status history (append-only).
+public nonisolated struct Assure_V1_StatusChange: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var elementID: String = String()
+
+  /// Day from which the status holds, `YYYY-MM-DD`.
+  public var effectiveOn: String = String()
+
+  public var status: String = String()
+
+  /// RAG set by hand with this change, and why; empty when the RAG is derived.
+  public var ragOverride: String = String()
+
+  public var ragOverrideReason: String = String()
+
+  /// Why the status changed.
+  public var note: String = String()
+
+  public var author: String = String()
+
+  public var recordedAt: SwiftProtobuf.Google_Protobuf_Timestamp {
+    get {_recordedAt ?? SwiftProtobuf.Google_Protobuf_Timestamp()}
+    set {_recordedAt = newValue}
+  }
+  /// Returns true if `recordedAt` has been explicitly set.
+  public var hasRecordedAt: Bool {self._recordedAt != nil}
+  /// Clears the value of `recordedAt`. Subsequent reads from it will return its default value.
+  public mutating func clearRecordedAt() {self._recordedAt = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _recordedAt: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
 }
 
 /// A local policing area of the force; engagements are counted by area.
@@ -190,6 +310,459 @@ public nonisolated struct Assure_V1_GetElementResponse: Sendable {
   fileprivate var _element: Assure_V1_PlanElement? = nil
 }
 
+public nonisolated struct Assure_V1_CreateObjectiveRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var objective: Assure_V1_Objective {
+    get {_objective ?? Assure_V1_Objective()}
+    set {_objective = newValue}
+  }
+  /// Returns true if `objective` has been explicitly set.
+  public var hasObjective: Bool {self._objective != nil}
+  /// Clears the value of `objective`. Subsequent reads from it will return its default value.
+  public mutating func clearObjective() {self._objective = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _objective: Assure_V1_Objective? = nil
+}
+
+public nonisolated struct Assure_V1_UpdateObjectiveRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var id: String = String()
+
+  /// Only the fields given change.
+  public var title: String {
+    get {_title ?? String()}
+    set {_title = newValue}
+  }
+  /// Returns true if `title` has been explicitly set.
+  public var hasTitle: Bool {self._title != nil}
+  /// Clears the value of `title`. Subsequent reads from it will return its default value.
+  public mutating func clearTitle() {self._title = nil}
+
+  public var description_p: String {
+    get {_description_p ?? String()}
+    set {_description_p = newValue}
+  }
+  /// Returns true if `description_p` has been explicitly set.
+  public var hasDescription_p: Bool {self._description_p != nil}
+  /// Clears the value of `description_p`. Subsequent reads from it will return its default value.
+  public mutating func clearDescription_p() {self._description_p = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _title: String? = nil
+  fileprivate var _description_p: String? = nil
+}
+
+public nonisolated struct Assure_V1_ObjectiveResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var objective: Assure_V1_Objective {
+    get {_objective ?? Assure_V1_Objective()}
+    set {_objective = newValue}
+  }
+  /// Returns true if `objective` has been explicitly set.
+  public var hasObjective: Bool {self._objective != nil}
+  /// Clears the value of `objective`. Subsequent reads from it will return its default value.
+  public mutating func clearObjective() {self._objective = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _objective: Assure_V1_Objective? = nil
+}
+
+public nonisolated struct Assure_V1_CreateElementRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// status defaults to `not-started`; position 0 puts it last in its objective; rag is ignored.
+  public var element: Assure_V1_PlanElement {
+    get {_element ?? Assure_V1_PlanElement()}
+    set {_element = newValue}
+  }
+  /// Returns true if `element` has been explicitly set.
+  public var hasElement: Bool {self._element != nil}
+  /// Clears the value of `element`. Subsequent reads from it will return its default value.
+  public mutating func clearElement() {self._element = nil}
+
+  /// Day the first status holds from, `YYYY-MM-DD`; empty means today.
+  public var effectiveOn: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _element: Assure_V1_PlanElement? = nil
+}
+
+public nonisolated struct Assure_V1_UpdateElementRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var id: String = String()
+
+  /// Only the fields given change; an empty date clears it.
+  public var title: String {
+    get {_title ?? String()}
+    set {_title = newValue}
+  }
+  /// Returns true if `title` has been explicitly set.
+  public var hasTitle: Bool {self._title != nil}
+  /// Clears the value of `title`. Subsequent reads from it will return its default value.
+  public mutating func clearTitle() {self._title = nil}
+
+  public var description_p: String {
+    get {_description_p ?? String()}
+    set {_description_p = newValue}
+  }
+  /// Returns true if `description_p` has been explicitly set.
+  public var hasDescription_p: Bool {self._description_p != nil}
+  /// Clears the value of `description_p`. Subsequent reads from it will return its default value.
+  public mutating func clearDescription_p() {self._description_p = nil}
+
+  public var opccLead: String {
+    get {_opccLead ?? String()}
+    set {_opccLead = newValue}
+  }
+  /// Returns true if `opccLead` has been explicitly set.
+  public var hasOpccLead: Bool {self._opccLead != nil}
+  /// Clears the value of `opccLead`. Subsequent reads from it will return its default value.
+  public mutating func clearOpccLead() {self._opccLead = nil}
+
+  public var forceLead: String {
+    get {_forceLead ?? String()}
+    set {_forceLead = newValue}
+  }
+  /// Returns true if `forceLead` has been explicitly set.
+  public var hasForceLead: Bool {self._forceLead != nil}
+  /// Clears the value of `forceLead`. Subsequent reads from it will return its default value.
+  public mutating func clearForceLead() {self._forceLead = nil}
+
+  public var startDate: String {
+    get {_startDate ?? String()}
+    set {_startDate = newValue}
+  }
+  /// Returns true if `startDate` has been explicitly set.
+  public var hasStartDate: Bool {self._startDate != nil}
+  /// Clears the value of `startDate`. Subsequent reads from it will return its default value.
+  public mutating func clearStartDate() {self._startDate = nil}
+
+  public var dueDate: String {
+    get {_dueDate ?? String()}
+    set {_dueDate = newValue}
+  }
+  /// Returns true if `dueDate` has been explicitly set.
+  public var hasDueDate: Bool {self._dueDate != nil}
+  /// Clears the value of `dueDate`. Subsequent reads from it will return its default value.
+  public mutating func clearDueDate() {self._dueDate = nil}
+
+  /// Moves the element to another objective (last there).
+  public var objectiveID: String {
+    get {_objectiveID ?? String()}
+    set {_objectiveID = newValue}
+  }
+  /// Returns true if `objectiveID` has been explicitly set.
+  public var hasObjectiveID: Bool {self._objectiveID != nil}
+  /// Clears the value of `objectiveID`. Subsequent reads from it will return its default value.
+  public mutating func clearObjectiveID() {self._objectiveID = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _title: String? = nil
+  fileprivate var _description_p: String? = nil
+  fileprivate var _opccLead: String? = nil
+  fileprivate var _forceLead: String? = nil
+  fileprivate var _startDate: String? = nil
+  fileprivate var _dueDate: String? = nil
+  fileprivate var _objectiveID: String? = nil
+}
+
+public nonisolated struct Assure_V1_ElementResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var element: Assure_V1_PlanElement {
+    get {_element ?? Assure_V1_PlanElement()}
+    set {_element = newValue}
+  }
+  /// Returns true if `element` has been explicitly set.
+  public var hasElement: Bool {self._element != nil}
+  /// Clears the value of `element`. Subsequent reads from it will return its default value.
+  public mutating func clearElement() {self._element = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _element: Assure_V1_PlanElement? = nil
+}
+
+public nonisolated struct Assure_V1_SetElementStatusRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var id: String = String()
+
+  /// `not-started`, `on-track`, `at-risk`, `off-track`, `complete` or `paused`.
+  public var status: String = String()
+
+  /// Day the status holds from, `YYYY-MM-DD`, not in the future; empty means today.
+  public var effectiveOn: String = String()
+
+  /// Why it changed.
+  public var note: String = String()
+
+  /// `red`, `amber` or `green` to set the RAG by hand (needs a reason); empty derives it.
+  /// Every status change restates the RAG: one set earlier does not carry over.
+  public var ragOverride: String = String()
+
+  public var ragOverrideReason: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Assure_V1_GetElementHistoryRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var id: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Assure_V1_GetElementHistoryResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var changes: [Assure_V1_StatusChange] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Assure_V1_AddMilestoneRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var elementID: String = String()
+
+  public var title: String = String()
+
+  public var dueDate: String = String()
+
+  public var links: [String] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Assure_V1_CompleteMilestoneRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var id: String = String()
+
+  /// `YYYY-MM-DD`, not in the future; empty means today.
+  public var completedOn: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Assure_V1_MilestoneResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var milestone: Assure_V1_Milestone {
+    get {_milestone ?? Assure_V1_Milestone()}
+    set {_milestone = newValue}
+  }
+  /// Returns true if `milestone` has been explicitly set.
+  public var hasMilestone: Bool {self._milestone != nil}
+  /// Clears the value of `milestone`. Subsequent reads from it will return its default value.
+  public mutating func clearMilestone() {self._milestone = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _milestone: Assure_V1_Milestone? = nil
+}
+
+public nonisolated struct Assure_V1_ListMilestonesRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// Empty lists every milestone.
+  public var elementID: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Assure_V1_ListMilestonesResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var milestones: [Assure_V1_Milestone] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Assure_V1_AddProgressUpdateRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var elementID: String = String()
+
+  /// `YYYY-MM-DD`, not in the future; empty means today.
+  public var date: String = String()
+
+  public var narrative: String = String()
+
+  public var forPanel: Bool = false
+
+  public var links: [String] = []
+
+  /// Author shown on the update; empty means the caller.
+  public var author: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Assure_V1_ProgressUpdateResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var update: Assure_V1_ProgressUpdate {
+    get {_update ?? Assure_V1_ProgressUpdate()}
+    set {_update = newValue}
+  }
+  /// Returns true if `update` has been explicitly set.
+  public var hasUpdate: Bool {self._update != nil}
+  /// Clears the value of `update`. Subsequent reads from it will return its default value.
+  public mutating func clearUpdate() {self._update = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _update: Assure_V1_ProgressUpdate? = nil
+}
+
+public nonisolated struct Assure_V1_ListProgressUpdatesRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// Only this element's updates; empty for all.
+  public var elementID: String = String()
+
+  /// Only updates dated in this month, `YYYY-MM`; empty for all.
+  public var month: String = String()
+
+  /// At most this many (default 100, at most 1000).
+  public var limit: Int32 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Assure_V1_ListProgressUpdatesResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var updates: [Assure_V1_ProgressUpdate] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Assure_V1_ImportPlanRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// The file's text: a header row naming the columns, then one row per objective or element.
+  public var csv: String = String()
+
+  /// Check the file and report what would change, storing nothing.
+  public var dryRun: Bool = false
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Assure_V1_ImportPlanResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var objectivesCreated: Int32 = 0
+
+  public var objectivesUpdated: Int32 = 0
+
+  public var elementsCreated: Int32 = 0
+
+  public var elementsUpdated: Int32 = 0
+
+  /// Rows that matched what is stored.
+  public var unchanged: Int32 = 0
+
+  /// Status changes recorded (each also in the element's history).
+  public var statusChanges: Int32 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
 
 fileprivate nonisolated let _protobuf_package = "assure.v1"
@@ -241,7 +814,7 @@ nonisolated extension Assure_V1_Objective: SwiftProtobuf.Message, SwiftProtobuf.
 
 nonisolated extension Assure_V1_PlanElement: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".PlanElement"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{3}objective_id\0\u{1}title\0\u{1}description\0\u{3}opcc_lead\0\u{3}force_lead\0\u{1}status\0\u{1}rag\0\u{3}start_date\0\u{3}due_date\0\u{1}position\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{3}objective_id\0\u{1}title\0\u{1}description\0\u{3}opcc_lead\0\u{3}force_lead\0\u{1}status\0\u{1}rag\0\u{3}start_date\0\u{3}due_date\0\u{1}position\0\u{3}rag_override\0\u{3}rag_override_reason\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -260,6 +833,8 @@ nonisolated extension Assure_V1_PlanElement: SwiftProtobuf.Message, SwiftProtobu
       case 9: try { try decoder.decodeSingularStringField(value: &self.startDate) }()
       case 10: try { try decoder.decodeSingularStringField(value: &self.dueDate) }()
       case 11: try { try decoder.decodeSingularInt32Field(value: &self.position) }()
+      case 12: try { try decoder.decodeSingularStringField(value: &self.ragOverride) }()
+      case 13: try { try decoder.decodeSingularStringField(value: &self.ragOverrideReason) }()
       default: break
       }
     }
@@ -299,6 +874,12 @@ nonisolated extension Assure_V1_PlanElement: SwiftProtobuf.Message, SwiftProtobu
     if self.position != 0 {
       try visitor.visitSingularInt32Field(value: self.position, fieldNumber: 11)
     }
+    if !self.ragOverride.isEmpty {
+      try visitor.visitSingularStringField(value: self.ragOverride, fieldNumber: 12)
+    }
+    if !self.ragOverrideReason.isEmpty {
+      try visitor.visitSingularStringField(value: self.ragOverrideReason, fieldNumber: 13)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -314,6 +895,206 @@ nonisolated extension Assure_V1_PlanElement: SwiftProtobuf.Message, SwiftProtobu
     if lhs.startDate != rhs.startDate {return false}
     if lhs.dueDate != rhs.dueDate {return false}
     if lhs.position != rhs.position {return false}
+    if lhs.ragOverride != rhs.ragOverride {return false}
+    if lhs.ragOverrideReason != rhs.ragOverrideReason {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Assure_V1_Milestone: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".Milestone"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{3}element_id\0\u{1}title\0\u{3}due_date\0\u{3}completed_on\0\u{1}links\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.id) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.elementID) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.title) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.dueDate) }()
+      case 5: try { try decoder.decodeSingularStringField(value: &self.completedOn) }()
+      case 6: try { try decoder.decodeRepeatedStringField(value: &self.links) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.id.isEmpty {
+      try visitor.visitSingularStringField(value: self.id, fieldNumber: 1)
+    }
+    if !self.elementID.isEmpty {
+      try visitor.visitSingularStringField(value: self.elementID, fieldNumber: 2)
+    }
+    if !self.title.isEmpty {
+      try visitor.visitSingularStringField(value: self.title, fieldNumber: 3)
+    }
+    if !self.dueDate.isEmpty {
+      try visitor.visitSingularStringField(value: self.dueDate, fieldNumber: 4)
+    }
+    if !self.completedOn.isEmpty {
+      try visitor.visitSingularStringField(value: self.completedOn, fieldNumber: 5)
+    }
+    if !self.links.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.links, fieldNumber: 6)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Assure_V1_Milestone, rhs: Assure_V1_Milestone) -> Bool {
+    if lhs.id != rhs.id {return false}
+    if lhs.elementID != rhs.elementID {return false}
+    if lhs.title != rhs.title {return false}
+    if lhs.dueDate != rhs.dueDate {return false}
+    if lhs.completedOn != rhs.completedOn {return false}
+    if lhs.links != rhs.links {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Assure_V1_ProgressUpdate: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ProgressUpdate"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{3}element_id\0\u{1}date\0\u{1}narrative\0\u{1}author\0\u{1}status\0\u{3}for_panel\0\u{1}links\0\u{3}recorded_at\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.id) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.elementID) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.date) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.narrative) }()
+      case 5: try { try decoder.decodeSingularStringField(value: &self.author) }()
+      case 6: try { try decoder.decodeSingularStringField(value: &self.status) }()
+      case 7: try { try decoder.decodeSingularBoolField(value: &self.forPanel) }()
+      case 8: try { try decoder.decodeRepeatedStringField(value: &self.links) }()
+      case 9: try { try decoder.decodeSingularMessageField(value: &self._recordedAt) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.id.isEmpty {
+      try visitor.visitSingularStringField(value: self.id, fieldNumber: 1)
+    }
+    if !self.elementID.isEmpty {
+      try visitor.visitSingularStringField(value: self.elementID, fieldNumber: 2)
+    }
+    if !self.date.isEmpty {
+      try visitor.visitSingularStringField(value: self.date, fieldNumber: 3)
+    }
+    if !self.narrative.isEmpty {
+      try visitor.visitSingularStringField(value: self.narrative, fieldNumber: 4)
+    }
+    if !self.author.isEmpty {
+      try visitor.visitSingularStringField(value: self.author, fieldNumber: 5)
+    }
+    if !self.status.isEmpty {
+      try visitor.visitSingularStringField(value: self.status, fieldNumber: 6)
+    }
+    if self.forPanel != false {
+      try visitor.visitSingularBoolField(value: self.forPanel, fieldNumber: 7)
+    }
+    if !self.links.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.links, fieldNumber: 8)
+    }
+    try { if let v = self._recordedAt {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 9)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Assure_V1_ProgressUpdate, rhs: Assure_V1_ProgressUpdate) -> Bool {
+    if lhs.id != rhs.id {return false}
+    if lhs.elementID != rhs.elementID {return false}
+    if lhs.date != rhs.date {return false}
+    if lhs.narrative != rhs.narrative {return false}
+    if lhs.author != rhs.author {return false}
+    if lhs.status != rhs.status {return false}
+    if lhs.forPanel != rhs.forPanel {return false}
+    if lhs.links != rhs.links {return false}
+    if lhs._recordedAt != rhs._recordedAt {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Assure_V1_StatusChange: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".StatusChange"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}element_id\0\u{3}effective_on\0\u{1}status\0\u{3}rag_override\0\u{3}rag_override_reason\0\u{1}note\0\u{1}author\0\u{3}recorded_at\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.elementID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.effectiveOn) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.status) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.ragOverride) }()
+      case 5: try { try decoder.decodeSingularStringField(value: &self.ragOverrideReason) }()
+      case 6: try { try decoder.decodeSingularStringField(value: &self.note) }()
+      case 7: try { try decoder.decodeSingularStringField(value: &self.author) }()
+      case 8: try { try decoder.decodeSingularMessageField(value: &self._recordedAt) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.elementID.isEmpty {
+      try visitor.visitSingularStringField(value: self.elementID, fieldNumber: 1)
+    }
+    if !self.effectiveOn.isEmpty {
+      try visitor.visitSingularStringField(value: self.effectiveOn, fieldNumber: 2)
+    }
+    if !self.status.isEmpty {
+      try visitor.visitSingularStringField(value: self.status, fieldNumber: 3)
+    }
+    if !self.ragOverride.isEmpty {
+      try visitor.visitSingularStringField(value: self.ragOverride, fieldNumber: 4)
+    }
+    if !self.ragOverrideReason.isEmpty {
+      try visitor.visitSingularStringField(value: self.ragOverrideReason, fieldNumber: 5)
+    }
+    if !self.note.isEmpty {
+      try visitor.visitSingularStringField(value: self.note, fieldNumber: 6)
+    }
+    if !self.author.isEmpty {
+      try visitor.visitSingularStringField(value: self.author, fieldNumber: 7)
+    }
+    try { if let v = self._recordedAt {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 8)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Assure_V1_StatusChange, rhs: Assure_V1_StatusChange) -> Bool {
+    if lhs.elementID != rhs.elementID {return false}
+    if lhs.effectiveOn != rhs.effectiveOn {return false}
+    if lhs.status != rhs.status {return false}
+    if lhs.ragOverride != rhs.ragOverride {return false}
+    if lhs.ragOverrideReason != rhs.ragOverrideReason {return false}
+    if lhs.note != rhs.note {return false}
+    if lhs.author != rhs.author {return false}
+    if lhs._recordedAt != rhs._recordedAt {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -522,6 +1303,798 @@ nonisolated extension Assure_V1_GetElementResponse: SwiftProtobuf.Message, Swift
 
   public static func ==(lhs: Assure_V1_GetElementResponse, rhs: Assure_V1_GetElementResponse) -> Bool {
     if lhs._element != rhs._element {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Assure_V1_CreateObjectiveRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".CreateObjectiveRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}objective\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularMessageField(value: &self._objective) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    try { if let v = self._objective {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Assure_V1_CreateObjectiveRequest, rhs: Assure_V1_CreateObjectiveRequest) -> Bool {
+    if lhs._objective != rhs._objective {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Assure_V1_UpdateObjectiveRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".UpdateObjectiveRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}title\0\u{1}description\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.id) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self._title) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self._description_p) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.id.isEmpty {
+      try visitor.visitSingularStringField(value: self.id, fieldNumber: 1)
+    }
+    try { if let v = self._title {
+      try visitor.visitSingularStringField(value: v, fieldNumber: 2)
+    } }()
+    try { if let v = self._description_p {
+      try visitor.visitSingularStringField(value: v, fieldNumber: 3)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Assure_V1_UpdateObjectiveRequest, rhs: Assure_V1_UpdateObjectiveRequest) -> Bool {
+    if lhs.id != rhs.id {return false}
+    if lhs._title != rhs._title {return false}
+    if lhs._description_p != rhs._description_p {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Assure_V1_ObjectiveResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ObjectiveResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}objective\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularMessageField(value: &self._objective) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    try { if let v = self._objective {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Assure_V1_ObjectiveResponse, rhs: Assure_V1_ObjectiveResponse) -> Bool {
+    if lhs._objective != rhs._objective {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Assure_V1_CreateElementRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".CreateElementRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}element\0\u{3}effective_on\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularMessageField(value: &self._element) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.effectiveOn) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    try { if let v = self._element {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+    } }()
+    if !self.effectiveOn.isEmpty {
+      try visitor.visitSingularStringField(value: self.effectiveOn, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Assure_V1_CreateElementRequest, rhs: Assure_V1_CreateElementRequest) -> Bool {
+    if lhs._element != rhs._element {return false}
+    if lhs.effectiveOn != rhs.effectiveOn {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Assure_V1_UpdateElementRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".UpdateElementRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}title\0\u{1}description\0\u{3}opcc_lead\0\u{3}force_lead\0\u{3}start_date\0\u{3}due_date\0\u{3}objective_id\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.id) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self._title) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self._description_p) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self._opccLead) }()
+      case 5: try { try decoder.decodeSingularStringField(value: &self._forceLead) }()
+      case 6: try { try decoder.decodeSingularStringField(value: &self._startDate) }()
+      case 7: try { try decoder.decodeSingularStringField(value: &self._dueDate) }()
+      case 8: try { try decoder.decodeSingularStringField(value: &self._objectiveID) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.id.isEmpty {
+      try visitor.visitSingularStringField(value: self.id, fieldNumber: 1)
+    }
+    try { if let v = self._title {
+      try visitor.visitSingularStringField(value: v, fieldNumber: 2)
+    } }()
+    try { if let v = self._description_p {
+      try visitor.visitSingularStringField(value: v, fieldNumber: 3)
+    } }()
+    try { if let v = self._opccLead {
+      try visitor.visitSingularStringField(value: v, fieldNumber: 4)
+    } }()
+    try { if let v = self._forceLead {
+      try visitor.visitSingularStringField(value: v, fieldNumber: 5)
+    } }()
+    try { if let v = self._startDate {
+      try visitor.visitSingularStringField(value: v, fieldNumber: 6)
+    } }()
+    try { if let v = self._dueDate {
+      try visitor.visitSingularStringField(value: v, fieldNumber: 7)
+    } }()
+    try { if let v = self._objectiveID {
+      try visitor.visitSingularStringField(value: v, fieldNumber: 8)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Assure_V1_UpdateElementRequest, rhs: Assure_V1_UpdateElementRequest) -> Bool {
+    if lhs.id != rhs.id {return false}
+    if lhs._title != rhs._title {return false}
+    if lhs._description_p != rhs._description_p {return false}
+    if lhs._opccLead != rhs._opccLead {return false}
+    if lhs._forceLead != rhs._forceLead {return false}
+    if lhs._startDate != rhs._startDate {return false}
+    if lhs._dueDate != rhs._dueDate {return false}
+    if lhs._objectiveID != rhs._objectiveID {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Assure_V1_ElementResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ElementResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}element\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularMessageField(value: &self._element) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    try { if let v = self._element {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Assure_V1_ElementResponse, rhs: Assure_V1_ElementResponse) -> Bool {
+    if lhs._element != rhs._element {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Assure_V1_SetElementStatusRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".SetElementStatusRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}status\0\u{3}effective_on\0\u{1}note\0\u{3}rag_override\0\u{3}rag_override_reason\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.id) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.status) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.effectiveOn) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.note) }()
+      case 5: try { try decoder.decodeSingularStringField(value: &self.ragOverride) }()
+      case 6: try { try decoder.decodeSingularStringField(value: &self.ragOverrideReason) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.id.isEmpty {
+      try visitor.visitSingularStringField(value: self.id, fieldNumber: 1)
+    }
+    if !self.status.isEmpty {
+      try visitor.visitSingularStringField(value: self.status, fieldNumber: 2)
+    }
+    if !self.effectiveOn.isEmpty {
+      try visitor.visitSingularStringField(value: self.effectiveOn, fieldNumber: 3)
+    }
+    if !self.note.isEmpty {
+      try visitor.visitSingularStringField(value: self.note, fieldNumber: 4)
+    }
+    if !self.ragOverride.isEmpty {
+      try visitor.visitSingularStringField(value: self.ragOverride, fieldNumber: 5)
+    }
+    if !self.ragOverrideReason.isEmpty {
+      try visitor.visitSingularStringField(value: self.ragOverrideReason, fieldNumber: 6)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Assure_V1_SetElementStatusRequest, rhs: Assure_V1_SetElementStatusRequest) -> Bool {
+    if lhs.id != rhs.id {return false}
+    if lhs.status != rhs.status {return false}
+    if lhs.effectiveOn != rhs.effectiveOn {return false}
+    if lhs.note != rhs.note {return false}
+    if lhs.ragOverride != rhs.ragOverride {return false}
+    if lhs.ragOverrideReason != rhs.ragOverrideReason {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Assure_V1_GetElementHistoryRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".GetElementHistoryRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.id) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.id.isEmpty {
+      try visitor.visitSingularStringField(value: self.id, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Assure_V1_GetElementHistoryRequest, rhs: Assure_V1_GetElementHistoryRequest) -> Bool {
+    if lhs.id != rhs.id {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Assure_V1_GetElementHistoryResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".GetElementHistoryResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}changes\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeRepeatedMessageField(value: &self.changes) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.changes.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.changes, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Assure_V1_GetElementHistoryResponse, rhs: Assure_V1_GetElementHistoryResponse) -> Bool {
+    if lhs.changes != rhs.changes {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Assure_V1_AddMilestoneRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".AddMilestoneRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}element_id\0\u{1}title\0\u{3}due_date\0\u{1}links\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.elementID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.title) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.dueDate) }()
+      case 4: try { try decoder.decodeRepeatedStringField(value: &self.links) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.elementID.isEmpty {
+      try visitor.visitSingularStringField(value: self.elementID, fieldNumber: 1)
+    }
+    if !self.title.isEmpty {
+      try visitor.visitSingularStringField(value: self.title, fieldNumber: 2)
+    }
+    if !self.dueDate.isEmpty {
+      try visitor.visitSingularStringField(value: self.dueDate, fieldNumber: 3)
+    }
+    if !self.links.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.links, fieldNumber: 4)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Assure_V1_AddMilestoneRequest, rhs: Assure_V1_AddMilestoneRequest) -> Bool {
+    if lhs.elementID != rhs.elementID {return false}
+    if lhs.title != rhs.title {return false}
+    if lhs.dueDate != rhs.dueDate {return false}
+    if lhs.links != rhs.links {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Assure_V1_CompleteMilestoneRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".CompleteMilestoneRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{3}completed_on\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.id) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.completedOn) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.id.isEmpty {
+      try visitor.visitSingularStringField(value: self.id, fieldNumber: 1)
+    }
+    if !self.completedOn.isEmpty {
+      try visitor.visitSingularStringField(value: self.completedOn, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Assure_V1_CompleteMilestoneRequest, rhs: Assure_V1_CompleteMilestoneRequest) -> Bool {
+    if lhs.id != rhs.id {return false}
+    if lhs.completedOn != rhs.completedOn {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Assure_V1_MilestoneResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".MilestoneResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}milestone\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularMessageField(value: &self._milestone) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    try { if let v = self._milestone {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Assure_V1_MilestoneResponse, rhs: Assure_V1_MilestoneResponse) -> Bool {
+    if lhs._milestone != rhs._milestone {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Assure_V1_ListMilestonesRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ListMilestonesRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}element_id\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.elementID) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.elementID.isEmpty {
+      try visitor.visitSingularStringField(value: self.elementID, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Assure_V1_ListMilestonesRequest, rhs: Assure_V1_ListMilestonesRequest) -> Bool {
+    if lhs.elementID != rhs.elementID {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Assure_V1_ListMilestonesResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ListMilestonesResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}milestones\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeRepeatedMessageField(value: &self.milestones) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.milestones.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.milestones, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Assure_V1_ListMilestonesResponse, rhs: Assure_V1_ListMilestonesResponse) -> Bool {
+    if lhs.milestones != rhs.milestones {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Assure_V1_AddProgressUpdateRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".AddProgressUpdateRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}element_id\0\u{1}date\0\u{1}narrative\0\u{3}for_panel\0\u{1}links\0\u{1}author\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.elementID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.date) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.narrative) }()
+      case 4: try { try decoder.decodeSingularBoolField(value: &self.forPanel) }()
+      case 5: try { try decoder.decodeRepeatedStringField(value: &self.links) }()
+      case 6: try { try decoder.decodeSingularStringField(value: &self.author) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.elementID.isEmpty {
+      try visitor.visitSingularStringField(value: self.elementID, fieldNumber: 1)
+    }
+    if !self.date.isEmpty {
+      try visitor.visitSingularStringField(value: self.date, fieldNumber: 2)
+    }
+    if !self.narrative.isEmpty {
+      try visitor.visitSingularStringField(value: self.narrative, fieldNumber: 3)
+    }
+    if self.forPanel != false {
+      try visitor.visitSingularBoolField(value: self.forPanel, fieldNumber: 4)
+    }
+    if !self.links.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.links, fieldNumber: 5)
+    }
+    if !self.author.isEmpty {
+      try visitor.visitSingularStringField(value: self.author, fieldNumber: 6)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Assure_V1_AddProgressUpdateRequest, rhs: Assure_V1_AddProgressUpdateRequest) -> Bool {
+    if lhs.elementID != rhs.elementID {return false}
+    if lhs.date != rhs.date {return false}
+    if lhs.narrative != rhs.narrative {return false}
+    if lhs.forPanel != rhs.forPanel {return false}
+    if lhs.links != rhs.links {return false}
+    if lhs.author != rhs.author {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Assure_V1_ProgressUpdateResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ProgressUpdateResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}update\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularMessageField(value: &self._update) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    try { if let v = self._update {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Assure_V1_ProgressUpdateResponse, rhs: Assure_V1_ProgressUpdateResponse) -> Bool {
+    if lhs._update != rhs._update {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Assure_V1_ListProgressUpdatesRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ListProgressUpdatesRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}element_id\0\u{1}month\0\u{1}limit\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.elementID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.month) }()
+      case 3: try { try decoder.decodeSingularInt32Field(value: &self.limit) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.elementID.isEmpty {
+      try visitor.visitSingularStringField(value: self.elementID, fieldNumber: 1)
+    }
+    if !self.month.isEmpty {
+      try visitor.visitSingularStringField(value: self.month, fieldNumber: 2)
+    }
+    if self.limit != 0 {
+      try visitor.visitSingularInt32Field(value: self.limit, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Assure_V1_ListProgressUpdatesRequest, rhs: Assure_V1_ListProgressUpdatesRequest) -> Bool {
+    if lhs.elementID != rhs.elementID {return false}
+    if lhs.month != rhs.month {return false}
+    if lhs.limit != rhs.limit {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Assure_V1_ListProgressUpdatesResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ListProgressUpdatesResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}updates\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeRepeatedMessageField(value: &self.updates) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.updates.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.updates, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Assure_V1_ListProgressUpdatesResponse, rhs: Assure_V1_ListProgressUpdatesResponse) -> Bool {
+    if lhs.updates != rhs.updates {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Assure_V1_ImportPlanRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ImportPlanRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}csv\0\u{3}dry_run\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.csv) }()
+      case 2: try { try decoder.decodeSingularBoolField(value: &self.dryRun) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.csv.isEmpty {
+      try visitor.visitSingularStringField(value: self.csv, fieldNumber: 1)
+    }
+    if self.dryRun != false {
+      try visitor.visitSingularBoolField(value: self.dryRun, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Assure_V1_ImportPlanRequest, rhs: Assure_V1_ImportPlanRequest) -> Bool {
+    if lhs.csv != rhs.csv {return false}
+    if lhs.dryRun != rhs.dryRun {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Assure_V1_ImportPlanResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ImportPlanResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}objectives_created\0\u{3}objectives_updated\0\u{3}elements_created\0\u{3}elements_updated\0\u{1}unchanged\0\u{3}status_changes\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularInt32Field(value: &self.objectivesCreated) }()
+      case 2: try { try decoder.decodeSingularInt32Field(value: &self.objectivesUpdated) }()
+      case 3: try { try decoder.decodeSingularInt32Field(value: &self.elementsCreated) }()
+      case 4: try { try decoder.decodeSingularInt32Field(value: &self.elementsUpdated) }()
+      case 5: try { try decoder.decodeSingularInt32Field(value: &self.unchanged) }()
+      case 6: try { try decoder.decodeSingularInt32Field(value: &self.statusChanges) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.objectivesCreated != 0 {
+      try visitor.visitSingularInt32Field(value: self.objectivesCreated, fieldNumber: 1)
+    }
+    if self.objectivesUpdated != 0 {
+      try visitor.visitSingularInt32Field(value: self.objectivesUpdated, fieldNumber: 2)
+    }
+    if self.elementsCreated != 0 {
+      try visitor.visitSingularInt32Field(value: self.elementsCreated, fieldNumber: 3)
+    }
+    if self.elementsUpdated != 0 {
+      try visitor.visitSingularInt32Field(value: self.elementsUpdated, fieldNumber: 4)
+    }
+    if self.unchanged != 0 {
+      try visitor.visitSingularInt32Field(value: self.unchanged, fieldNumber: 5)
+    }
+    if self.statusChanges != 0 {
+      try visitor.visitSingularInt32Field(value: self.statusChanges, fieldNumber: 6)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Assure_V1_ImportPlanResponse, rhs: Assure_V1_ImportPlanResponse) -> Bool {
+    if lhs.objectivesCreated != rhs.objectivesCreated {return false}
+    if lhs.objectivesUpdated != rhs.objectivesUpdated {return false}
+    if lhs.elementsCreated != rhs.elementsCreated {return false}
+    if lhs.elementsUpdated != rhs.elementsUpdated {return false}
+    if lhs.unchanged != rhs.unchanged {return false}
+    if lhs.statusChanges != rhs.statusChanges {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

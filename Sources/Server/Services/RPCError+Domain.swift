@@ -7,6 +7,15 @@ import Sync
 extension ValidationError: RPCErrorConvertible {
   public var rpcErrorCode: RPCError.Code { .invalidArgument }
   public var rpcErrorMessage: String { violations.map(\.description).joined(separator: "; ") }
+  /// Each violation as an `assure-violation-bin` entry (`field`, NUL, `rule`), so that a client
+  /// can show them one per line without parsing the message.
+  public var rpcErrorMetadata: Metadata {
+    var metadata = Metadata()
+    for violation in violations {
+      metadata.addBinary(Array((violation.field + "\u{0}" + violation.rule).utf8), forKey: "assure-violation-bin")
+    }
+    return metadata
+  }
 }
 
 extension StorageError: RPCErrorConvertible {

@@ -34,6 +34,9 @@ enum ClientSchema {
           );
           """)
     }
+    migrator.registerMigration("v2-plan-rag-override") { db in
+      try SharedTables.addRAGOverride(db)
+    }
     return migrator
   }
 }

@@ -28,6 +28,97 @@ enum ServerSchema {
           );
           """)
     }
+    migrator.registerMigration("v2-plan-governance-audit") { db in
+      try SharedTables.addRAGOverride(db)
+      try db.execute(
+        sql: """
+          -- Each element's status history: appended, never updated; the review reads it.
+          CREATE TABLE element_status_change (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            element_id TEXT NOT NULL,
+            effective_on TEXT NOT NULL,
+            status TEXT NOT NULL,
+            rag_override TEXT,
+            rag_override_reason TEXT,
+            note TEXT NOT NULL,
+            author TEXT NOT NULL,
+            recorded_at_ms INTEGER NOT NULL
+          );
+          CREATE INDEX element_status_change_by_element ON element_status_change(element_id, effective_on, seq);
+          CREATE INDEX element_status_change_by_day ON element_status_change(effective_on);
+          CREATE TABLE milestone (
+            id TEXT PRIMARY KEY NOT NULL,
+            element_id TEXT NOT NULL,
+            number INTEGER NOT NULL,
+            title TEXT NOT NULL,
+            due_date TEXT NOT NULL,
+            completed_on TEXT,
+            links TEXT NOT NULL
+          );
+          CREATE INDEX milestone_by_element ON milestone(element_id, number);
+          CREATE INDEX milestone_by_due ON milestone(due_date);
+          CREATE INDEX milestone_by_completed ON milestone(completed_on);
+          CREATE TABLE progress_update (
+            id TEXT PRIMARY KEY NOT NULL,
+            element_id TEXT NOT NULL,
+            date TEXT NOT NULL,
+            narrative TEXT NOT NULL,
+            author TEXT NOT NULL,
+            status TEXT NOT NULL,
+            for_panel INTEGER NOT NULL,
+            links TEXT NOT NULL,
+            recorded_at_ms INTEGER NOT NULL
+          );
+          CREATE INDEX progress_update_by_date ON progress_update(date);
+          CREATE INDEX progress_update_by_element ON progress_update(element_id, date);
+          CREATE TABLE meeting (
+            id TEXT PRIMARY KEY NOT NULL,
+            date TEXT NOT NULL,
+            title TEXT NOT NULL,
+            attendees TEXT NOT NULL,
+            decisions TEXT NOT NULL,
+            notes TEXT NOT NULL,
+            recorded_by TEXT NOT NULL,
+            recorded_at_ms INTEGER NOT NULL
+          );
+          CREATE INDEX meeting_by_date ON meeting(date);
+          CREATE TABLE meeting_action (
+            number INTEGER PRIMARY KEY AUTOINCREMENT,
+            id TEXT NOT NULL UNIQUE,
+            meeting_id TEXT NOT NULL,
+            text TEXT NOT NULL,
+            owner TEXT NOT NULL,
+            due_date TEXT,
+            status TEXT NOT NULL,
+            closed_on TEXT,
+            element_id TEXT,
+            note TEXT NOT NULL
+          );
+          CREATE INDEX meeting_action_by_status ON meeting_action(status, due_date);
+          -- Every write of the plan and governance records: who, from where, when, which call,
+          -- which record, and digests of the record before and after. Append-only.
+          CREATE TABLE audit_event (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            at_ms INTEGER NOT NULL,
+            actor TEXT NOT NULL,
+            device_id TEXT,
+            rpc TEXT NOT NULL,
+            entity_type TEXT NOT NULL,
+            entity_id TEXT NOT NULL,
+            before_digest TEXT,
+            after_digest TEXT
+          );
+          CREATE INDEX audit_event_by_entity ON audit_event(entity_type, entity_id);
+          CREATE TRIGGER audit_event_no_update BEFORE UPDATE ON audit_event
+            BEGIN SELECT RAISE(ABORT, 'audit_event is append-only'); END;
+          CREATE TRIGGER audit_event_no_delete BEFORE DELETE ON audit_event
+            BEGIN SELECT RAISE(ABORT, 'audit_event is append-only'); END;
+          CREATE TRIGGER element_status_change_no_update BEFORE UPDATE ON element_status_change
+            BEGIN SELECT RAISE(ABORT, 'element_status_change is append-only'); END;
+          CREATE TRIGGER element_status_change_no_delete BEFORE DELETE ON element_status_change
+            BEGIN SELECT RAISE(ABORT, 'element_status_change is append-only'); END;
+          """)
+    }
     return migrator
   }
 }

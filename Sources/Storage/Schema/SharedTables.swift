@@ -53,4 +53,13 @@ enum SharedTables {
         CREATE INDEX engagement_by_date ON engagement(date DESC, id DESC);
         """)
   }
+
+  /// Adds the hand-set RAG of plan elements (migration 2 on both sides).
+  static func addRAGOverride(_ db: Database) throws {
+    try db.execute(
+      sql: """
+        ALTER TABLE plan_element ADD COLUMN rag_override TEXT;
+        ALTER TABLE plan_element ADD COLUMN rag_override_reason TEXT;
+        """)
+  }
 }

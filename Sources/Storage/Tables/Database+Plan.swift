@@ -19,16 +19,19 @@ extension Database {
     try execute(
       sql: """
         INSERT INTO plan_element (id, objective_id, title, description, opcc_lead, force_lead,
-          status, start_date, due_date, position) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+          status, start_date, due_date, position, rag_override, rag_override_reason)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT(id) DO UPDATE SET objective_id = excluded.objective_id, title = excluded.title,
           description = excluded.description, opcc_lead = excluded.opcc_lead,
           force_lead = excluded.force_lead, status = excluded.status,
           start_date = excluded.start_date, due_date = excluded.due_date,
-          position = excluded.position
+          position = excluded.position, rag_override = excluded.rag_override,
+          rag_override_reason = excluded.rag_override_reason
         """,
       arguments: [
         e.id, e.objectiveID, e.title, e.description, e.opccLead, e.forceLead, e.status.rawValue,
-        e.startDate?.description, e.dueDate?.description, e.position,
+        e.startDate?.description, e.dueDate?.description, e.position, e.ragOverride?.rag.rawValue,
+        e.ragOverride?.reason,
       ])
   }
 
@@ -124,6 +127,9 @@ extension PlanElement {
       description: row["description"], opccLead: row["opcc_lead"], forceLead: row["force_lead"],
       status: ElementStatus(rawValue: row["status"]),
       startDate: (row["start_date"] as String?).flatMap(LocalDate.init),
-      dueDate: (row["due_date"] as String?).flatMap(LocalDate.init), position: row["position"])
+      dueDate: (row["due_date"] as String?).flatMap(LocalDate.init), position: row["position"],
+      ragOverride: (row["rag_override"] as String?).flatMap(RAG.init(rawValue:)).map {
+        RAGOverride(rag: $0, reason: row["rag_override_reason"] ?? "")
+      })
   }
 }

@@ -1,0 +1,452 @@
+import Foundation
+import GRDB
+import Model
+import Storage
+
+/// The governance team's writes to the delivery plan, meetings and actions, and the monthly
+/// review.
+///
+/// Every write is one transaction holding the record, its audit entry and, for objectives and
+/// elements (which field devices cache), its change-log row. Status changes are appended to
+/// the element's history, never overwritten.
+public struct GovernanceRepository: Sendable {
+  public let database: ServerDatabase
+  /// The server's clock.
+  public let now: @Sendable () -> Date
+  /// The office's time zone: "today" for default dates and the future-date rule.
+  public let timeZone: TimeZone
+
+  public init(
+    database: ServerDatabase, now: @escaping @Sendable () -> Date = Date.init,
+    timeZone: TimeZone = TimeZone(identifier: "Europe/London") ?? .current
+  ) {
+    self.database = database
+    self.now = now
+    self.timeZone = timeZone
+  }
+
+  /// Today in the office's time zone.
+  public var today: LocalDate { LocalDate(now(), in: timeZone) }
+
+  // MARK: - Objectives and elements
+
+  public func createObjective(_ objective: Objective, by caller: Caller) async throws -> Objective {
+    let time = now().truncatedToMilliseconds
+    return try await database.write { db in
+      var objective = objective
+      if objective.position == 0 {
+        objective.position = (try Int.fetchOne(db, sql: "SELECT MAX(position) FROM objective") ?? 0) + 1
+      }
+      try objective.validate()
+      guard try db.objective(id: objective.id) == nil else {
+        throw StorageError(.alreadyExists, "objective \(objective.id) already exists")
+      }
+      try save(objective, before: nil, at: time, by: caller, in: db)
+      return objective
+    }
+  }
+
+  public func updateObjective(id: String, title: String?, description: String?, by caller: Caller) async throws
+    -> Objective
+  {
+    let time = now().truncatedToMilliseconds
+    return try await database.write { db in
+      guard let before = try db.objective(id: id) else { throw StorageError(.notFound, "no objective \(id)") }
+      var objective = before
+      if let title { objective.title = title }
+      if let description { objective.description = description }
+      try objective.validate()
+      if objective != before { try save(objective, before: before, at: time, by: caller, in: db) }
+      return objective
+    }
+  }
+
+  /// Adds an element; its first status enters its history effective `effectiveOn` (today by default).
+  public func createElement(_ element: PlanElement, effectiveOn: LocalDate?, by caller: Caller) async throws
+    -> PlanElement
+  {
+    let time = now().truncatedToMilliseconds
+    let today = self.today
+    return try await database.write { db in
+      var element = element
+      if element.position == 0 { element.position = try nextPosition(in: element.objectiveID, db) }
+      try element.validate(objectives: Set(try db.objectives().map(\.id)))
+      let day = try checkedDay(effectiveOn ?? today, field: "effective_on", today: today)
+      guard try db.element(id: element.id) == nil else {
+        throw StorageError(.alreadyExists, "plan element \(element.id) already exists")
+      }
+      try save(element, before: nil, at: time, by: caller, in: db)
+      try db.appendStatusChange(
+        StatusChange(
+          elementID: element.id, effectiveOn: day, status: element.status, ragOverride: element.ragOverride,
+          note: "added to the plan", author: caller.user, recordedAt: time))
+      return element
+    }
+  }
+
+  /// What an element update changes; `nil` leaves a field as it is. For the dates, `.some(nil)` clears it.
+  public struct ElementEdit: Sendable {
+    public var title: String?
+    public var description: String?
+    public var opccLead: String?
+    public var forceLead: String?
+    public var startDate: LocalDate??
+    public var dueDate: LocalDate??
+    public var objectiveID: String?
+
+    public init(
+      title: String? = nil, description: String? = nil, opccLead: String? = nil, forceLead: String? = nil,
+      startDate: LocalDate?? = nil, dueDate: LocalDate?? = nil, objectiveID: String? = nil
+    ) {
+      self.title = title
+      self.description = description
+      self.opccLead = opccLead
+      self.forceLead = forceLead
+      self.startDate = startDate
+      self.dueDate = dueDate
+      self.objectiveID = objectiveID
+    }
+  }
+
+  public func updateElement(id: String, _ edit: ElementEdit, by caller: Caller) async throws -> PlanElement {
+    let time = now().truncatedToMilliseconds
+    return try await database.write { db in
+      guard let before = try db.element(id: id) else { throw StorageError(.notFound, "no plan element \(id)") }
+      var element = before
+      if let value = edit.title { element.title = value }
+      if let value = edit.description { element.description = value }
+      if let value = edit.opccLead { element.opccLead = value }
+      if let value = edit.forceLead { element.forceLead = value }
+      if let value = edit.startDate { element.startDate = value }
+      if let value = edit.dueDate { element.dueDate = value }
+      if let value = edit.objectiveID, value != element.objectiveID {
+        element.objectiveID = value
+        element.position = try nextPosition(in: value, db)
+      }
+      try element.validate(objectives: Set(try db.objectives().map(\.id)))
+      if element != before { try save(element, before: before, at: time, by: caller, in: db) }
+      return element
+    }
+  }
+
+  /// Records a status change effective on a day (today by default, never in the future).
+  ///
+  /// Every change restates the RAG: `ragOverride` sets it by hand (with its reason), `nil`
+  /// lets it be derived. The element's current status is the latest change by effective day,
+  /// so a change backdated before a later one goes into the history without undoing it.
+  public func setStatus(
+    elementID: String, status: ElementStatus, effectiveOn: LocalDate?, note: String, ragOverride: RAGOverride?,
+    by caller: Caller
+  ) async throws -> PlanElement {
+    let time = now().truncatedToMilliseconds
+    let today = self.today
+    return try await database.write { db in
+      guard let before = try db.element(id: elementID) else {
+        throw StorageError(.notFound, "no plan element \(elementID)")
+      }
+      var v = ViolationCollector()
+      v.check(status.isKnown, "status", "must be one of \(ElementStatus.knownList) (got \"\(status)\")")
+      v.text(note, "note", required: false, max: PlanLimits.reasonLength, multiline: true)
+      if let ragOverride {
+        v.text(ragOverride.reason, "rag_override_reason", required: true, max: PlanLimits.reasonLength)
+      }
+      try v.throwIfAny()
+      let day = try checkedDay(effectiveOn ?? today, field: "effective_on", today: today)
+      try db.appendStatusChange(
+        StatusChange(
+          elementID: elementID, effectiveOn: day, status: status, ragOverride: ragOverride, note: note,
+          author: caller.user, recordedAt: time))
+      var element = before
+      if let current = try db.currentStatusChange(elementID: elementID) {
+        element.status = current.status
+        element.ragOverride = current.ragOverride
+      }
+      try save(element, before: before, at: time, by: caller, in: db, logChange: element != before)
+      return element
+    }
+  }
+
+  // MARK: - Milestones and progress updates
+
+  public func addMilestone(elementID: String, title: String, dueDate: LocalDate, links: [String], by caller: Caller)
+    async throws -> Milestone
+  {
+    let time = now().truncatedToMilliseconds
+    return try await database.write { db in
+      guard try db.element(id: elementID) != nil else { throw StorageError(.notFound, "no plan element \(elementID)") }
+      let number = try db.nextMilestoneNumber(elementID: elementID)
+      let milestone = Milestone(id: "\(elementID)-M\(number)", elementID: elementID, title: title, dueDate: dueDate, links: links)
+      try milestone.validate()
+      try checkLinks(links, db)
+      try db.saveMilestone(milestone, number: number)
+      try audit(type: "milestone", id: milestone.id, before: Milestone?.none, after: milestone, at: time, by: caller, db)
+      return milestone
+    }
+  }
+
+  /// Marks a milestone completed on a day (today by default, never in the future).
+  public func completeMilestone(id: String, on day: LocalDate?, by caller: Caller) async throws -> Milestone {
+    let time = now().truncatedToMilliseconds
+    let today = self.today
+    return try await database.write { db in
+      guard let before = try db.milestone(id: id) else { throw StorageError(.notFound, "no milestone \(id)") }
+      if let done = before.completedOn {
+        throw ValidationError(field: "id", rule: "milestone \(id) was already completed on \(done)")
+      }
+      var milestone = before
+      milestone.completedOn = try checkedDay(day ?? today, field: "completed_on", today: today)
+      let number = Int(id.split(separator: "M").last ?? "") ?? 0
+      try db.saveMilestone(milestone, number: number)
+      try audit(type: "milestone", id: id, before: before, after: milestone, at: time, by: caller, db)
+      return milestone
+    }
+  }
+
+  /// Records a progress update; the status at the time is taken from the element's history.
+  public func addUpdate(
+    elementID: String, date: LocalDate?, narrative: String, forPanel: Bool, links: [String], author: String?,
+    by caller: Caller
+  ) async throws -> ProgressUpdate {
+    let time = now().truncatedToMilliseconds
+    let today = self.today
+    return try await database.write { db in
+      guard let element = try db.element(id: elementID) else {
+        throw StorageError(.notFound, "no plan element \(elementID)")
+      }
+      let day = try checkedDay(date ?? today, field: "date", today: today)
+      let status = try db.historicStatus(elementID: elementID, on: day) ?? element.status
+      let update = ProgressUpdate(
+        elementID: elementID, date: day, narrative: narrative, author: author.flatMap { $0.isEmpty ? nil : $0 } ?? caller.user,
+        status: status, forPanel: forPanel, links: links, recordedAt: time)
+      try update.validate()
+      try checkLinks(links, db)
+      try db.saveProgressUpdate(update)
+      try audit(
+        type: "progress_update", id: update.id.storageKey, before: ProgressUpdate?.none, after: update, at: time,
+        by: caller, db)
+      return update
+    }
+  }
+
+  // MARK: - Meetings and actions
+
+  /// Records a meeting and the actions agreed at it; assigns their ids.
+  public func recordMeeting(_ meeting: Meeting, actions: [MeetingAction], by caller: Caller) async throws -> (
+    Meeting, [MeetingAction]
+  ) {
+    let time = now().truncatedToMilliseconds
+    return try await database.write { db in
+      var meeting = meeting
+      meeting.recordedBy = caller.user
+      var violations: [ValidationError.Violation] = []
+      do throws(ValidationError) { try meeting.validate() } catch { violations += error.violations }
+      let elements = Set(try db.elements().map(\.id))
+      for (index, action) in actions.enumerated() {
+        do throws(ValidationError) {
+          try action.validate(prefix: "actions[\(index + 1)].")
+        } catch {
+          violations += error.violations
+        }
+        if let element = action.elementID, !elements.contains(element) {
+          violations.append(.init(field: "actions[\(index + 1)].element", rule: "no plan element \"\(element)\""))
+        }
+      }
+      if !violations.isEmpty { throw ValidationError(violations: violations) }
+      meeting.id = try db.nextMeetingID(on: meeting.date)
+      try db.saveMeeting(meeting, recordedAt: time)
+      try audit(type: "meeting", id: meeting.id, before: Meeting?.none, after: meeting, at: time, by: caller, db)
+      var stored: [MeetingAction] = []
+      for var action in actions {
+        action.meetingID = meeting.id
+        action.status = .open
+        action.closedOn = nil
+        let saved = try db.insertAction(action)
+        try audit(type: "action", id: saved.id, before: MeetingAction?.none, after: saved, at: time, by: caller, db)
+        stored.append(saved)
+      }
+      return (meeting, stored)
+    }
+  }
+
+  /// What an action update changes; `nil` leaves a field as it is; `.some(nil)` clears the due date.
+  public struct ActionEdit: Sendable {
+    public var status: ActionStatus?
+    public var owner: String?
+    public var dueDate: LocalDate??
+    public var note: String?
+    public var closedOn: LocalDate?
+
+    public init(
+      status: ActionStatus? = nil, owner: String? = nil, dueDate: LocalDate?? = nil, note: String? = nil,
+      closedOn: LocalDate? = nil
+    ) {
+      self.status = status
+      self.owner = owner
+      self.dueDate = dueDate
+      self.note = note
+      self.closedOn = closedOn
+    }
+  }
+
+  /// Changes an action. Closing it (`done` or `dropped`) sets the day it closed (today unless
+  /// given); reopening clears it.
+  public func updateAction(id: String, _ edit: ActionEdit, by caller: Caller) async throws -> MeetingAction {
+    let time = now().truncatedToMilliseconds
+    let today = self.today
+    return try await database.write { db in
+      guard let before = try db.action(id: id) else { throw StorageError(.notFound, "no action \(id)") }
+      var action = before
+      if let owner = edit.owner { action.owner = owner }
+      if let due = edit.dueDate { action.dueDate = due }
+      if let note = edit.note { action.note = note }
+      if let status = edit.status { action.status = status }
+      if action.status == .open {
+        if edit.closedOn != nil { throw ValidationError(field: "closed_on", rule: "only a done or dropped action has one") }
+        action.closedOn = nil
+      } else if edit.closedOn != nil || before.status == .open {
+        action.closedOn = try checkedDay(edit.closedOn ?? today, field: "closed_on", today: today)
+      }
+      try action.validate()
+      if action != before {
+        try db.updateAction(action)
+        try audit(type: "action", id: action.id, before: before, after: action, at: time, by: caller, db)
+      }
+      return action
+    }
+  }
+
+  /// Actions (open ones by default) with where each stands today.
+  public func actionItems(status: ActionStatus?, owner: String?) async throws -> [ActionItem] {
+    let today = self.today
+    return try await database.read { db in
+      let meetings = Dictionary(try db.meetings().map { ($0.id, $0.date) }, uniquingKeysWith: { first, _ in first })
+      return try db.actions(status: status, owner: owner).map { action in
+        ActionItem(
+          action: action, meetingDate: meetings[action.meetingID] ?? today,
+          dueState: action.dueState(on: today, reviewing: YearMonth(today)))
+      }
+    }
+  }
+
+  // MARK: - The review
+
+  /// The review of `month` as at today (or the month's end).
+  public func monthlyReview(_ month: YearMonth) async throws -> MonthlyReview {
+    let today = self.today
+    let asOf = try MonthlyReview.asOf(month: month, today: today)
+    let inputs = try await database.read { db in try db.reviewInputs(month: month, asOf: asOf) }
+    return try MonthlyReview.build(month: month, today: today, inputs: inputs)
+  }
+
+  // MARK: - Import
+
+  /// What an import did (or, for a dry run, would do).
+  public struct ImportSummary: Sendable, Hashable {
+    public var objectivesCreated = 0
+    public var objectivesUpdated = 0
+    public var elementsCreated = 0
+    public var elementsUpdated = 0
+    public var unchanged = 0
+    public var statusChanges = 0
+  }
+
+  /// Creates and updates objectives and elements from a plan CSV file, all or nothing.
+  ///
+  /// A bad row stores nothing; the error lists every bad row with its line and rule. A
+  /// changed status enters the element's history effective today.
+  public func importPlan(csv: String, dryRun: Bool, by caller: Caller) async throws -> ImportSummary {
+    let rows = try PlanCSV.parse(csv)
+    let time = now().truncatedToMilliseconds
+    let today = self.today
+    return try await database.write { db in
+      let storedObjectives = try db.objectives()
+      let storedElements = try db.elements()
+      let plan = try PlanImport.merge(rows, objectives: storedObjectives, elements: storedElements)
+      let objectivesByID = Dictionary(storedObjectives.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+      let elementsByID = Dictionary(storedElements.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+      var summary = ImportSummary()
+      for objective in plan.objectives {
+        let before = objectivesByID[objective.id]
+        if before == objective { continue }
+        if before == nil { summary.objectivesCreated += 1 } else { summary.objectivesUpdated += 1 }
+        if !dryRun { try save(objective, before: before, at: time, by: caller, in: db) }
+      }
+      for element in plan.elements {
+        let before = elementsByID[element.id]
+        if before == element {
+          summary.unchanged += 1
+          continue
+        }
+        if before == nil { summary.elementsCreated += 1 } else { summary.elementsUpdated += 1 }
+        let statusMoved = before.map { $0.status != element.status || $0.ragOverride != element.ragOverride } ?? true
+        if statusMoved { summary.statusChanges += 1 }
+        guard !dryRun else { continue }
+        try save(element, before: before, at: time, by: caller, in: db)
+        if statusMoved {
+          try db.appendStatusChange(
+            StatusChange(
+              elementID: element.id, effectiveOn: today, status: element.status, ragOverride: element.ragOverride,
+              note: before == nil ? "added to the plan (import)" : "imported from a plan file", author: caller.user,
+              recordedAt: time))
+        }
+      }
+      return summary
+    }
+  }
+
+  // MARK: - Shared steps
+
+  private func save(_ objective: Objective, before: Objective?, at time: Date, by caller: Caller, in db: Database) throws {
+    try db.saveObjective(objective)
+    _ = try db.appendChange(
+      .objective, id: objective.id, operation: .upsert, payload: .objective(objective), at: time,
+      deviceID: caller.deviceID)
+    try audit(type: "objective", id: objective.id, before: before, after: objective, at: time, by: caller, db)
+  }
+
+  private func save(
+    _ element: PlanElement, before: PlanElement?, at time: Date, by caller: Caller, in db: Database,
+    logChange: Bool = true
+  ) throws {
+    if logChange {
+      try db.saveElement(element)
+      _ = try db.appendChange(
+        .element, id: element.id, operation: .upsert, payload: .element(element), at: time, deviceID: caller.deviceID)
+    }
+    try audit(type: "element", id: element.id, before: before, after: element, at: time, by: caller, db)
+  }
+
+  private func audit<T: Encodable>(
+    type: String, id: String, before: T?, after: T?, at time: Date, by caller: Caller, _ db: Database
+  ) throws {
+    try db.appendAudit(
+      AuditEntry(
+        at: time, actor: caller.user, deviceID: caller.deviceID, rpc: caller.rpc, entityType: type, entityID: id,
+        beforeDigest: try AuditEntry.digest(of: before), afterDigest: try AuditEntry.digest(of: after)))
+  }
+
+  private func nextPosition(in objectiveID: String, _ db: Database) throws -> Int {
+    (try Int.fetchOne(db, sql: "SELECT MAX(position) FROM plan_element WHERE objective_id = ?", arguments: [objectiveID])
+      ?? 0) + 1
+  }
+
+  /// A day given for something that happened: not in the future, not before 2000.
+  private func checkedDay(_ day: LocalDate, field: String, today: LocalDate) throws(ValidationError) -> LocalDate {
+    guard day <= today else { throw ValidationError(field: field, rule: "must not be in the future (got \(day), today is \(today))") }
+    guard day >= Engagement.Limits.earliestDate else {
+      throw ValidationError(field: field, rule: "must be on or after \(Engagement.Limits.earliestDate) (got \(day))")
+    }
+    return day
+  }
+
+  /// Engagement links must name an engagement that exists; other types are checked for form only.
+  private func checkLinks(_ links: [String], _ db: Database) throws {
+    for link in links {
+      if let id = RecordLink.engagementID(link) {
+        guard let uuid = UUID(uuidString: id), try db.engagement(id: uuid) != nil else {
+          throw ValidationError(field: "links", rule: "no engagement \(id)")
+        }
+      }
+    }
+  }
+}

@@ -6,8 +6,15 @@ import Storage
 struct PlanCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "plan",
-    abstract: "Read the delivery plan cached on this device (refreshed by `assure sync`).",
-    subcommands: [List.self, Show.self])
+    abstract: "Read the delivery plan (offline, from this device's copy) and keep it (online).",
+    discussion: """
+      `list` and `show` read the copy of the plan cached on this device by `assure sync`. The \
+      other commands change the plan on the server and need a connection.
+      """,
+    subcommands: [
+      List.self, Show.self, ObjectiveCommand.self, ElementCommand.self, MilestoneCommand.self,
+      UpdateCommand.self, Import.self, Export.self,
+    ])
 }
 
 extension PlanCommand {

@@ -29,7 +29,10 @@ func reportingErrors(_ body: () async throws -> Void) async throws {
   } catch let error as StorageError {
     printError("error: \(error.message)")
     throw error.code == .ambiguous ? Exit.invalidData : Exit.failure
-  } catch let error as SyncError where error.code != .offline {
+  } catch let error as SyncError where error.code == .offline {
+    printError("offline: \(error.message)")
+    throw Exit.offline
+  } catch let error as SyncError {
     printError("error: \(error.message)")
     throw Exit.failure
   }

@@ -1,0 +1,37 @@
+/// A block of the review (a paragraph, a list, a table, a section), before it is written as
+/// Markdown or HTML.
+///
+/// Sections nest: the review's top-level sections are level 2 (`##`, `<h2>`), their parts
+/// level 3, and so on, so a writer derives every heading level from the nesting alone.
+indirect enum ReviewBlock: Hashable, Sendable {
+  /// A paragraph of one-line inline text.
+  case paragraph([ReviewInline])
+  /// A paragraph to be noticed, such as the warning that the month is still running.
+  case notice([ReviewInline])
+  /// A bulleted list, one line per item.
+  case list([[ReviewInline]])
+  case table(Table)
+  /// Free text from the data that keeps its paragraphs (blank lines) and line breaks.
+  case narrative(String)
+  /// A titled section holding further blocks.
+  case section(title: [ReviewInline], blocks: [ReviewBlock])
+
+  /// A table with a header row; every cell is one line.
+  struct Table: Hashable, Sendable {
+    var columns: [Column]
+    /// One entry per row, one inline run per column.
+    var rows: [[[ReviewInline]]]
+  }
+
+  /// A table column's heading and alignment.
+  struct Column: Hashable, Sendable {
+    var title: String
+    /// Counts are right-aligned so that digits line up.
+    var isNumeric: Bool
+
+    init(_ title: String, numeric: Bool = false) {
+      self.title = title
+      self.isNumeric = numeric
+    }
+  }
+}

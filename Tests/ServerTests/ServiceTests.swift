@@ -25,7 +25,8 @@ func withDemoServer(
   let health = HealthRegistry(services: ServerApplication.serviceNames)
   let transport = InProcessTransport()
   let server = GRPCServer(
-    transport: transport.server, services: ServerApplication.services(repository: repository, health: health))
+    transport: transport.server, services: ServerApplication.services(repository: repository, health: health),
+    interceptors: ServerApplication.interceptors)
   try await withThrowingDiscardingTaskGroup { group in
     group.addTask { try await server.serve() }
     health.setAll(.serving)

@@ -1,0 +1,59 @@
+import Model
+
+/// Writes the review's blocks as GitHub-flavoured Markdown, with no raw HTML.
+///
+/// Tables are GFM pipe tables whose cells stay on one line; narratives keep their
+/// paragraphs (blank lines) and line breaks (a backslash at the end of a line).
+struct MarkdownWriter {
+  /// The whole document: the title as the one level-1 heading, then the blocks.
+  func document(title: String, blocks: [ReviewBlock]) -> String {
+    let parts = ["# " + MarkdownEscaping.lineStart(MarkdownEscaping.inline(title))] + blocks.map { write($0, depth: 2) }
+    return parts.joined(separator: "\n\n") + "\n"
+  }
+
+  private func write(_ block: ReviewBlock, depth: Int) -> String {
+    switch block {
+    case .paragraph(let content):
+      return MarkdownEscaping.lineStart(inline(content))
+    case .notice(let content):
+      return "> " + MarkdownEscaping.lineStart(inline(content))
+    case .list(let items):
+      return items.map { "- " + MarkdownEscaping.lineStart(inline($0)) }.joined(separator: "\n")
+    case .table(let table):
+      return write(table)
+    case .narrative(let text):
+      return ReviewWording.paragraphs(text).map { lines in
+        // A backslash before the line end is a hard line break in CommonMark.
+        lines.map { MarkdownEscaping.lineStart(MarkdownEscaping.inline($0)) }.joined(separator: "\\\n")
+      }.joined(separator: "\n\n")
+    case .section(let title, let blocks):
+      let heading = String(repeating: "#", count: min(depth, 6)) + " " + MarkdownEscaping.lineStart(inline(title))
+      return ([heading] + blocks.map { write($0, depth: depth + 1) }).joined(separator: "\n\n")
+    }
+  }
+
+  private func write(_ table: ReviewBlock.Table) -> String {
+    func row(_ cells: [String]) -> String { "| " + cells.joined(separator: " | ") + " |" }
+    var lines = [
+      row(table.columns.map { MarkdownEscaping.inline($0.title) }),
+      row(table.columns.map { $0.isNumeric ? "---:" : "---" }),
+    ]
+    lines += table.rows.map { cells in row(cells.map(inline)) }
+    return lines.joined(separator: "\n")
+  }
+
+  /// Inline content on one line, every piece of data escaped.
+  private func inline(_ content: [ReviewInline]) -> String {
+    content.map { piece in
+      switch piece {
+      case .text(let text): MarkdownEscaping.inline(text)
+      case .strong(let text): "**" + MarkdownEscaping.inline(text) + "**"
+      case .marker(let text): "**" + text + "**"
+      case .date(let date): date.longForm
+      case .standing(let standing): MarkdownEscaping.inline(ReviewWording.standing(standing))
+      case .rag(let rag, let overridden):
+        ReviewWording.rag(rag) + (overridden ? " (\(ReviewWording.setByHand))" : "")
+      }
+    }.joined()
+  }
+}

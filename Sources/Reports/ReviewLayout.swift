@@ -1,0 +1,253 @@
+import Model
+
+/// What the monthly review document says, and in what order, independent of its format.
+///
+/// Both forms are written from the same blocks, so the Markdown and the HTML always carry
+/// the same content in the same order:
+/// 1. the title, the "as at" day, and a notice while the month is still running;
+/// 2. a summary of counts;
+/// 3. one section per objective, with only the parts that have something in them;
+/// 4. the month's engagements; 5. its meetings; 6. the open actions.
+struct ReviewLayout {
+  let review: MonthlyReview
+
+  init(_ review: MonthlyReview) {
+    self.review = review
+  }
+
+  /// "Monthly governance review: October 2022".
+  var title: String { "Monthly governance review: \(review.month.title)" }
+
+  /// The document's blocks after its title.
+  var blocks: [ReviewBlock] {
+    var blocks: [ReviewBlock] = [.paragraph([.text("Delivery plan as at "), .date(review.asOf)])]
+    if let notice = stillRunning { blocks.append(notice) }
+    blocks.append(summary)
+    if review.objectives.isEmpty {
+      blocks.append(.paragraph(.plain("The delivery plan has no objectives.")))
+    }
+    blocks += review.objectives.map(objectiveSection)
+    blocks += [engagements, meetings, openActions]
+    return blocks
+  }
+
+  // MARK: - Opening
+
+  /// Said when the review describes a month that has not ended.
+  private var stillRunning: ReviewBlock? {
+    guard review.asOf < review.month.lastDay else { return nil }
+    return .notice([
+      .strong("The month is still running."), .text(" This review covers "), .date(review.month.firstDay),
+      .text(" to "), .date(review.asOf), .text(" only, and will change as the rest of the month is recorded."),
+    ])
+  }
+
+  private var summary: ReviewBlock {
+    let lines = ReviewSummary(review).lines(month: review.month)
+    return .section(title: .plain("Summary"), blocks: [.list(lines.map { [.text($0)] })])
+  }
+
+  // MARK: - Objectives
+
+  private func objectiveSection(_ part: ObjectiveReview) -> ReviewBlock {
+    let title = ReviewInline.text("Objective \(part.objective.id): \(part.objective.title)")
+    guard !part.isQuiet else {
+      return .section(title: [title], blocks: [.paragraph(.plain(ReviewWording.quiet))])
+    }
+    var parts: [ReviewBlock] = []
+    if !part.changes.isEmpty {
+      parts.append(.section(title: .plain("Status changes"), blocks: [changesTable(part.changes)]))
+    }
+    if !part.updates.isEmpty {
+      parts.append(.section(title: .plain("Progress updates"), blocks: part.updates.map(updateSection)))
+    }
+    if !part.milestonesCompleted.isEmpty {
+      parts.append(
+        .section(
+          title: .plain("Milestones completed"),
+          blocks: [milestoneTable(part.milestonesCompleted, extra: ReviewBlock.Column("Completed")) { item in
+            [item.milestone.completedOn.map(ReviewInline.date) ?? .text("not recorded")]
+          }]))
+    }
+    if !part.milestonesDueNextMonth.isEmpty {
+      parts.append(
+        .section(
+          title: .plain("Milestones due next month (\(review.month.next.title))"),
+          blocks: [milestoneTable(part.milestonesDueNextMonth, extra: nil) { _ in [] }]))
+    }
+    if !part.milestonesOverdue.isEmpty {
+      let asOf = review.asOf
+      parts.append(
+        .section(
+          title: .plain("Overdue milestones"),
+          blocks: [
+            .paragraph([.text("Days overdue are counted to "), .date(asOf), .text(".")]),
+            milestoneTable(part.milestonesOverdue, extra: ReviewBlock.Column("Overdue by", numeric: true)) { item in
+              [.text(ReviewWording.count(item.milestone.dueDate.days(until: asOf), "day"))]
+            },
+          ]))
+    }
+    if !part.elementsOfConcern.isEmpty {
+      parts.append(
+        .section(
+          title: .plain("Elements at risk or off track"),
+          blocks: [
+            .paragraph([.text("As at "), .date(review.asOf), .text(", including any element rated AMBER or RED.")]),
+            concernTable(part.elementsOfConcern),
+          ]))
+    }
+    if part.engagementCount > 0 {
+      parts.append(
+        .section(
+          title: .plain("Engagements"),
+          blocks: [.paragraph(.plain("Engagements in \(review.month.title) linked to this objective: \(part.engagementCount)."))]
+        ))
+    }
+    return .section(title: [title], blocks: parts)
+  }
+
+  private func changesTable(_ changes: [ElementChange]) -> ReviewBlock {
+    .table(
+      ReviewBlock.Table(
+        columns: ["Element", "From", "To", "Changed on", "Notes"].map { ReviewBlock.Column($0) },
+        rows: changes.map { change in
+          [
+            [.text("\(change.elementID) \(change.elementTitle)")],
+            [change.from.map(ReviewInline.standing) ?? .text(ReviewWording.newToPlan)],
+            [.standing(change.to)],
+            [.date(change.changedOn)],
+            [.text(change.notes.isEmpty ? "none recorded" : ReviewWording.notes(change.notes))],
+          ]
+        }))
+  }
+
+  /// One progress update: a heading with its day and element, who wrote it, and its narrative.
+  private func updateSection(_ item: UpdateItem) -> ReviewBlock {
+    let update = item.update
+    let author = ReviewWording.oneLine(update.author)
+    var meta: [ReviewInline] = [
+      .text(
+        (author.isEmpty ? "Author not recorded" : "By \(author)")
+          + "; status at the time: \(ReviewWording.status(update.status)).")
+    ]
+    if update.forPanel { meta += [.text(" "), .marker(ReviewWording.forPanel)] }
+    let narrative: ReviewBlock =
+      ReviewWording.paragraphs(update.narrative).isEmpty
+      ? .paragraph(.plain("No narrative recorded.")) : .narrative(update.narrative)
+    return .section(
+      title: [.date(update.date), .text(": \(update.elementID) \(item.elementTitle)")],
+      blocks: [.paragraph(meta), narrative])
+  }
+
+  /// A table of milestones, with one `extra` column filled by `extraCell` when given.
+  private func milestoneTable(
+    _ items: [MilestoneItem], extra: ReviewBlock.Column?, extraCell: (MilestoneItem) -> [ReviewInline]
+  ) -> ReviewBlock {
+    var columns = ["Ref", "Milestone", "Element", "Due"].map { ReviewBlock.Column($0) }
+    if let extra { columns.append(extra) }
+    return .table(
+      ReviewBlock.Table(
+        columns: columns,
+        rows: items.map { item in
+          var row: [[ReviewInline]] = [
+            [.text(item.milestone.id)],
+            [.text(item.milestone.title)],
+            [.text("\(item.milestone.elementID) \(item.elementTitle)")],
+            [.date(item.milestone.dueDate)],
+          ]
+          if extra != nil { row.append(extraCell(item)) }
+          return row
+        }))
+  }
+
+  private func concernTable(_ elements: [ElementStanding]) -> ReviewBlock {
+    .table(
+      ReviewBlock.Table(
+        columns: ["Element", "Status", "RAG", "OPCC lead", "Due"].map { ReviewBlock.Column($0) },
+        rows: elements.map { element in
+          let lead = ReviewWording.oneLine(element.opccLead)
+          return [
+            [.text("\(element.elementID) \(element.title)")],
+            [.text(ReviewWording.status(element.standing.status))],
+            [.rag(element.standing.rag, overridden: element.standing.ragOverridden)],
+            [.text(lead.isEmpty ? "not recorded" : lead)],
+            [element.dueDate.map(ReviewInline.date) ?? .text("no due date")],
+          ]
+        }))
+  }
+
+  // MARK: - Engagements, meetings, actions
+
+  private var engagements: ReviewBlock {
+    let activity = review.engagements
+    let month = review.month.title
+    guard activity.total > 0 else {
+      return .section(
+        title: .plain("Engagements in \(month)"),
+        blocks: [.paragraph(.plain("No engagements were recorded in \(month)."))])
+    }
+    func tally(_ title: String, _ column: String, _ tallies: [Tally]) -> ReviewBlock {
+      .section(
+        title: .plain(title),
+        blocks: [
+          .table(
+            ReviewBlock.Table(
+              columns: [ReviewBlock.Column(column), ReviewBlock.Column("Engagements", numeric: true)],
+              rows: tallies.map { [[.text($0.name)], [.text("\($0.count)")]] }))
+        ])
+    }
+    var blocks: [ReviewBlock] = [.paragraph(.plain("Total: \(ReviewWording.count(activity.total, "engagement"))."))]
+    if !activity.byWho.isEmpty { blocks.append(tally("By officeholder", "Officeholder", activity.byWho)) }
+    if !activity.byArea.isEmpty { blocks.append(tally("By area", "Area", activity.byArea)) }
+    return .section(title: .plain("Engagements in \(month)"), blocks: blocks)
+  }
+
+  private var meetings: ReviewBlock {
+    let month = review.month.title
+    guard !review.meetings.isEmpty else {
+      return .section(
+        title: .plain("Meetings held in \(month)"),
+        blocks: [.paragraph(.plain("No governance meetings were recorded in \(month)."))])
+    }
+    let sections = review.meetings.map { meeting -> ReviewBlock in
+      let attendees = meeting.attendees.map(ReviewWording.oneLine).filter { !$0.isEmpty }
+      let decisions = meeting.decisions.map(ReviewWording.oneLine).filter { !$0.isEmpty }
+      var blocks: [ReviewBlock] = [
+        .paragraph(.plain(attendees.isEmpty ? "Attendees not recorded." : "Attendees: \(ReviewWording.list(attendees)).")
+        )
+      ]
+      if decisions.isEmpty {
+        blocks.append(.paragraph(.plain("No decisions recorded.")))
+      } else {
+        blocks += [.paragraph(.plain("Decisions:")), .list(decisions.map { [.text($0)] })]
+      }
+      return .section(title: [.date(meeting.date), .text(": \(meeting.title)")], blocks: blocks)
+    }
+    return .section(title: .plain("Meetings held in \(month)"), blocks: sections)
+  }
+
+  private var openActions: ReviewBlock {
+    let title: [ReviewInline] = [.text("Open actions as at "), .date(review.asOf)]
+    guard !review.openActions.isEmpty else {
+      return .section(
+        title: title, blocks: [.paragraph([.text("No actions were open on "), .date(review.asOf), .text(".")])])
+    }
+    let table = ReviewBlock.Table(
+      columns: ["Ref", "Action", "Owner", "From meeting", "Due", "State"].map { ReviewBlock.Column($0) },
+      rows: review.openActions.map { item in
+        let state = ReviewWording.dueState(item.dueState)
+        let owner = ReviewWording.oneLine(item.action.owner)
+        return [
+          [.text(item.action.id)],
+          [.text(item.action.text)],
+          [.text(owner.isEmpty ? "not recorded" : owner)],
+          [.date(item.meetingDate)],
+          [item.action.dueDate.map(ReviewInline.date) ?? .text("none")],
+          [item.dueState == .overdue ? .strong(state) : .text(state)],
+        ]
+      })
+    return .section(
+      title: title,
+      blocks: [.paragraph(.plain("Overdue actions are listed first.")), .table(table)])
+  }
+}

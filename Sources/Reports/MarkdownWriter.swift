@@ -13,7 +13,7 @@ struct MarkdownWriter {
 
   private func write(_ block: ReviewBlock, depth: Int) -> String {
     switch block {
-    case .paragraph(let content):
+    case .paragraph(let content), .subtitle(let content), .byline(let content):
       return MarkdownEscaping.lineStart(inline(content))
     case .notice(let content):
       return "> " + MarkdownEscaping.lineStart(inline(content))

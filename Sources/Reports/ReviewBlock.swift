@@ -6,6 +6,10 @@
 indirect enum ReviewBlock: Hashable, Sendable {
   /// A paragraph of one-line inline text.
   case paragraph([ReviewInline])
+  /// The line under the title that says what the document describes.
+  case subtitle([ReviewInline])
+  /// Who wrote something and when: shown quieter than the text it introduces.
+  case byline([ReviewInline])
   /// A paragraph to be noticed, such as the warning that the month is still running.
   case notice([ReviewInline])
   /// A bulleted list, one line per item.

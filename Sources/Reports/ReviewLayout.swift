@@ -20,7 +20,7 @@ struct ReviewLayout {
 
   /// The document's blocks after its title.
   var blocks: [ReviewBlock] {
-    var blocks: [ReviewBlock] = [.paragraph([.text("Delivery plan as at "), .date(review.asOf)])]
+    var blocks: [ReviewBlock] = [.subtitle([.text("Delivery plan as at "), .date(review.asOf)])]
     if let notice = stillRunning { blocks.append(notice) }
     blocks.append(summary)
     if review.objectives.isEmpty {
@@ -136,7 +136,7 @@ struct ReviewLayout {
       ? .paragraph(.plain("No narrative recorded.")) : .narrative(update.narrative)
     return .section(
       title: [.date(update.date), .text(": \(update.elementID) \(item.elementTitle)")],
-      blocks: [.paragraph(meta), narrative])
+      blocks: [.byline(meta), narrative])
   }
 
   /// A table of milestones, with one `extra` column filled by `extraCell` when given.
@@ -246,8 +246,8 @@ struct ReviewLayout {
           [item.dueState == .overdue ? .strong(state) : .text(state)],
         ]
       })
+    let overdue = review.openActions.contains { $0.dueState == .overdue }
     return .section(
-      title: title,
-      blocks: [.paragraph(.plain("Overdue actions are listed first.")), .table(table)])
+      title: title, blocks: (overdue ? [.paragraph(.plain("Overdue actions are listed first."))] : []) + [.table(table)])
   }
 }

@@ -79,7 +79,6 @@ enum ReviewStyleSheet {
       .notice { margin: 1rem 0; padding: 0.75rem 1rem; border-left: 6px solid \(text); background: \(noticeFill); }
       .meta { color: \(muted); }
       .narrative { max-width: 42rem; }
-      .update { margin-top: 1rem; }
       time { white-space: nowrap; }
       .table-wrap { overflow-x: auto; margin: 0.5rem 0 1rem; }
       .table-wrap:focus-visible { outline: 3px solid \(text); outline-offset: 2px; }

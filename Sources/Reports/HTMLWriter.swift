@@ -1,0 +1,111 @@
+import Model
+
+/// Writes the review's blocks as one self-contained HTML file.
+///
+/// The file links to nothing: its only style is the inline sheet of ``ReviewStyleSheet``
+/// and it has no script, image or font. Sections become `<section>` elements labelled by
+/// their heading (`<h2>` for the review's parts, `<h3>` for their sub-parts); each table
+/// sits in a scrollable region labelled by the heading above it, so that a wide table
+/// scrolls sideways on a phone and can be scrolled from the keyboard. Every piece of data
+/// is escaped by ``HTMLEscaping``.
+struct HTMLWriter {
+  /// Headings written so far, to give each one a unique id.
+  private var headings = 0
+
+  /// The whole document.
+  mutating func document(title: String, blocks: [ReviewBlock]) -> String {
+    let title = HTMLEscaping.escape(title)
+    var lines = [
+      "<!doctype html>",
+      "<html lang=\"en-GB\">",
+      "<head>",
+      "<meta charset=\"utf-8\">",
+      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">",
+      "<title>\(title)</title>",
+      "<style>",
+      ReviewStyleSheet.css,
+      "</style>",
+      "</head>",
+      "<body>",
+      "<main>",
+      "<h1>\(title)</h1>",
+    ]
+    for block in blocks { lines.append(write(block, depth: 2, label: nil)) }
+    lines += ["</main>", "</body>", "</html>"]
+    return lines.joined(separator: "\n") + "\n"
+  }
+
+  /// One block; `label` is the id of the heading of the section it is in.
+  private mutating func write(_ block: ReviewBlock, depth: Int, label: String?) -> String {
+    switch block {
+    case .paragraph(let content):
+      return "<p>\(inline(content))</p>"
+    case .subtitle(let content):
+      return "<p class=\"as-at\">\(inline(content))</p>"
+    case .byline(let content):
+      return "<p class=\"meta\">\(inline(content))</p>"
+    case .notice(let content):
+      return "<p class=\"notice\" role=\"note\">\(inline(content))</p>"
+    case .list(let items):
+      return (["<ul>"] + items.map { "<li>\(inline($0))</li>" } + ["</ul>"]).joined(separator: "\n")
+    case .table(let table):
+      return write(table, label: label)
+    case .narrative(let text):
+      let paragraphs = ReviewWording.paragraphs(text).map { lines in
+        "<p>" + lines.map(HTMLEscaping.escape).joined(separator: "<br>\n") + "</p>"
+      }
+      return (["<div class=\"narrative\">"] + paragraphs + ["</div>"]).joined(separator: "\n")
+    case .section(let title, let blocks):
+      headings += 1
+      let id = "h\(headings)"
+      let level = min(depth, 6)
+      var lines = ["<section aria-labelledby=\"\(id)\">", "<h\(level) id=\"\(id)\">\(inline(title))</h\(level)>"]
+      for block in blocks { lines.append(write(block, depth: depth + 1, label: id)) }
+      lines.append("</section>")
+      return lines.joined(separator: "\n")
+    }
+  }
+
+  private func write(_ table: ReviewBlock.Table, label: String?) -> String {
+    let region = label.map { " role=\"region\" aria-labelledby=\"\($0)\" tabindex=\"0\"" } ?? ""
+    let wide = table.columns.count >= 4 ? " class=\"wide\"" : ""
+    let numeric = table.columns.map(\.isNumeric)
+    func cellClass(_ column: Int) -> String { numeric.indices.contains(column) && numeric[column] ? " class=\"num\"" : "" }
+    var lines = ["<div class=\"table-wrap\"\(region)>", "<table\(wide)>", "<thead>"]
+    let header = table.columns.enumerated().map { column, heading in
+      "<th scope=\"col\"\(cellClass(column))>\(HTMLEscaping.escape(heading.title))</th>"
+    }
+    lines.append("<tr>" + header.joined() + "</tr>")
+    lines += ["</thead>", "<tbody>"]
+    for row in table.rows {
+      let cells = row.enumerated().map { column, content in "<td\(cellClass(column))>\(inline(content))</td>" }
+      lines.append("<tr>" + cells.joined() + "</tr>")
+    }
+    lines += ["</tbody>", "</table>", "</div>"]
+    return lines.joined(separator: "\n")
+  }
+
+  /// Inline content, every piece of data escaped.
+  private func inline(_ content: [ReviewInline]) -> String {
+    content.map { piece in
+      switch piece {
+      case .text(let text): HTMLEscaping.escape(text)
+      case .strong(let text): "<strong>\(HTMLEscaping.escape(text))</strong>"
+      case .marker(let text): "<strong class=\"marker\">\(HTMLEscaping.escape(text))</strong>"
+      case .date(let date): "<time datetime=\"\(date.description)\">\(date.longForm)</time>"
+      case .standing(let standing):
+        HTMLEscaping.escape(ReviewWording.status(standing.status)) + " "
+          + badge(standing.rag, overridden: standing.ragOverridden)
+      case .rag(let rag, let overridden): badge(rag, overridden: overridden)
+      }
+    }.joined()
+  }
+
+  /// A RAG as a worded badge: the word carries the meaning, the colour repeats it.
+  private func badge(_ rag: RAG?, overridden: Bool) -> String {
+    let style = ReviewStyleSheet.badge(for: rag)
+    let word = rag?.label ?? ReviewWording.noRatingBadge
+    let badge = "<span class=\"rag \(style.className)\">\(word)</span>"
+    return overridden ? badge + " (\(ReviewWording.setByHand))" : badge
+  }
+}

@@ -57,7 +57,7 @@ struct HTMLWriter {
       return (["<div class=\"narrative\">"] + paragraphs + ["</div>"]).joined(separator: "\n")
     case .section(let title, let blocks):
       headings += 1
-      let id = "h\(headings)"
+      let id = "part-\(headings)"
       let level = min(depth, 6)
       var lines = ["<section aria-labelledby=\"\(id)\">", "<h\(level) id=\"\(id)\">\(inline(title))</h\(level)>"]
       for block in blocks { lines.append(write(block, depth: depth + 1, label: id)) }

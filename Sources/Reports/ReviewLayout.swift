@@ -37,8 +37,8 @@ struct ReviewLayout {
   private var stillRunning: ReviewBlock? {
     guard review.asOf < review.month.lastDay else { return nil }
     return .notice([
-      .strong("The month is still running."), .text(" This review covers "), .date(review.month.firstDay),
-      .text(" to "), .date(review.asOf), .text(" only, and will change as the rest of the month is recorded."),
+      .strong("The month is still running."), .text(" This review covers 1 to "), .date(review.asOf),
+      .text(" only, and will change as the rest of the month is recorded."),
     ])
   }
 

@@ -178,4 +178,55 @@ enum SampleReview {
   static func october(today: String = "2022-11-03") throws -> MonthlyReview {
     try MonthlyReview.build(month: try month("2022-10"), today: try day(today), inputs: try octoberInputs())
   }
+
+  /// A review made by hand, for behaviour the October records do not show.
+  static func handMade(
+    month: String = "2022-10", asOf: String = "2022-10-31", objectives: [ObjectiveReview] = [],
+    engagements: EngagementActivity = EngagementActivity(total: 0, byWho: [], byArea: []),
+    openActions: [ActionItem] = [], meetings: [Meeting] = []
+  ) throws -> MonthlyReview {
+    MonthlyReview(
+      month: try self.month(month), asOf: try day(asOf), objectives: objectives, engagements: engagements,
+      openActions: openActions, meetings: meetings)
+  }
+
+  /// A review in which every piece of text from the data is `payload`: element, objective
+  /// and milestone titles, notes, narratives, authors, status codes, leads, names of
+  /// officeholders and areas, meetings, attendees, decisions, and actions.
+  static func hostile(_ payload: String) throws -> MonthlyReview {
+    let status = ElementStatus(rawValue: payload)
+    let standing = Standing(status: status, rag: .red)
+    let update = ProgressUpdate(
+      elementID: payload, date: try day("2022-10-05"), narrative: payload + "\n\n" + payload, author: payload,
+      status: status, forPanel: true, recordedAt: try instant("2022-10-05"))
+    let milestone = MilestoneItem(
+      milestone: Milestone(id: payload, elementID: payload, title: payload, dueDate: try day("2022-10-01")),
+      elementTitle: payload)
+    let objective = ObjectiveReview(
+      objective: Objective(id: payload, title: payload, position: 1),
+      changes: [
+        ElementChange(
+          elementID: payload, elementTitle: payload, from: standing, to: standing, changedOn: try day("2022-10-03"),
+          notes: [payload, payload])
+      ],
+      updates: [UpdateItem(update: update, elementTitle: payload)],
+      milestonesCompleted: [milestone], milestonesDueNextMonth: [milestone], milestonesOverdue: [milestone],
+      elementsOfConcern: [
+        ElementStanding(elementID: payload, title: payload, standing: standing, opccLead: payload, dueDate: nil)
+      ],
+      engagementCount: 1)
+    let tally = Tally(code: payload, name: payload, count: 1)
+    return try handMade(
+      objectives: [objective], engagements: EngagementActivity(total: 1, byWho: [tally], byArea: [tally]),
+      openActions: [
+        ActionItem(
+          action: MeetingAction(id: payload, meetingID: payload, text: payload, owner: payload),
+          meetingDate: try day("2022-10-12"), dueState: .noDueDate)
+      ],
+      meetings: [
+        Meeting(
+          id: payload, date: try day("2022-10-12"), title: payload, attendees: [payload, payload],
+          decisions: [payload], notes: payload, recordedBy: payload)
+      ])
+  }
 }

@@ -83,7 +83,7 @@ extension PlanCommand {
       @Option(help: "First day of delivery, YYYY-MM-DD.") var start: String?
       @Option(help: "Day it is due, YYYY-MM-DD.") var due: String?
       @Option(help: "Status: \(ElementStatus.knownList) (default not-started).") var status: String = "not-started"
-      @Option(help: "Day the status holds from, YYYY-MM-DD (default today).") var on: String?
+      @Option(help: "Day the status holds from, YYYY-MM-DD (default: the start day, or today).") var on: String?
 
       func run() async throws {
         try await reportingErrors {

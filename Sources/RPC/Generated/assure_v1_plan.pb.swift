@@ -401,7 +401,7 @@ public nonisolated struct Assure_V1_CreateElementRequest: Sendable {
   /// Clears the value of `element`. Subsequent reads from it will return its default value.
   public mutating func clearElement() {self._element = nil}
 
-  /// Day the first status holds from, `YYYY-MM-DD`; empty means today.
+  /// Day the first status holds from, `YYYY-MM-DD`; empty means its start date (today if none or later).
   public var effectiveOn: String = String()
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()

@@ -83,9 +83,10 @@ enum DemoData {
     element("4.5", "Public confidence", "Holding to account on confidence and visibility after falls in the perception survey.", lead: "Performance Lead", force: "ACC Local Policing", .offTrack, start: "2022-04-01", due: "2023-03-31"),
   ]
 
-  /// 50 engagements between 1 July and 30 September 2022, made deterministically so that every
-  /// demo server holds the same ones. None fall in the national mourning period (8 to 19
-  /// September), and the Deputy PCC appears only from 26 September, when he took up post.
+  /// The report's 50 engagements between 1 July and 30 September 2022, then 14 in October 2022,
+  /// made deterministically so that every demo server holds the same ones. None fall in the
+  /// national mourning period (8 to 19 September), and the Deputy PCC appears only from 26
+  /// September, when he took up post.
   static func engagements() -> [Engagement] {
     let venues: [(String, String, String, EngagementKind)] = [
       ("Much Wenlock Town Council", "Much Wenlock", "shropshire", .parishCouncil),
@@ -144,6 +145,22 @@ enum DemoData {
           objectiveID: elementID.map { String($0.prefix(1)) }, elementID: elementID, followUpActions: followUps,
           notes: "Demo engagement \(index + 1) of 50 (West Mercia 2022 data set).", createdBy: "demo",
           createdAt: created.truncatedToMilliseconds))
+    }
+    // October 2022, after the report's quarter, so that the October governance review has a
+    // month of engagements too: the PCC and the new Deputy PCC, two a week.
+    for index in 0..<14 {
+      let day = LocalDate(year: 2022, month: 10, day: 3 + index * 2) ?? end
+      let venue = venues[Int(generator.next() % UInt64(venues.count))]
+      let who: Officeholder = index % 3 == 1 ? .dpcc : (index % 5 == 4 ? .apcc : .pcc)
+      let elementID = venue.3 == .fundedOrganisation ? "1.7" : (venue.3 == .parishCouncil ? "4.1" : nil)
+      result.append(
+        Engagement(
+          id: demoID(50 + index), date: day, who: who, kind: venue.3, organisation: venue.0, place: venue.1,
+          area: venue.2, attendees: 8 + Int(generator.next() % 60),
+          topics: topics[Int(generator.next() % UInt64(topics.count))],
+          objectiveID: elementID.map { String($0.prefix(1)) }, elementID: elementID, followUpActions: [],
+          notes: "Demo engagement in October 2022, after the report's quarter (West Mercia 2022 data set).",
+          createdBy: "demo", createdAt: evening(of: day).truncatedToMilliseconds))
     }
     return result
   }

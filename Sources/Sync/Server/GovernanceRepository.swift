@@ -61,7 +61,8 @@ public struct GovernanceRepository: Sendable {
     }
   }
 
-  /// Adds an element; its first status enters its history effective `effectiveOn` (today by default).
+  /// Adds an element; its first status enters its history effective `effectiveOn` (by default
+  /// its start date, or today if it starts later or has none).
   public func createElement(_ element: PlanElement, effectiveOn: LocalDate?, by caller: Caller) async throws
     -> PlanElement
   {
@@ -71,7 +72,7 @@ public struct GovernanceRepository: Sendable {
       var element = element
       if element.position == 0 { element.position = try nextPosition(in: element.objectiveID, db) }
       try element.validate(objectives: Set(try db.objectives().map(\.id)))
-      let day = try checkedDay(effectiveOn ?? today, field: "effective_on", today: today)
+      let day = try checkedDay(effectiveOn ?? Self.firstDay(of: element, today: today), field: "effective_on", today: today)
       guard try db.element(id: element.id) == nil else {
         throw StorageError(.alreadyExists, "plan element \(element.id) already exists")
       }
@@ -353,7 +354,8 @@ public struct GovernanceRepository: Sendable {
   /// Creates and updates objectives and elements from a plan CSV file, all or nothing.
   ///
   /// A bad row stores nothing; the error lists every bad row with its line and rule. A
-  /// changed status enters the element's history effective today.
+  /// changed status enters the element's history effective today; a new element's first status
+  /// holds from its start date (see ``firstDay(of:today:)``).
   public func importPlan(csv: String, dryRun: Bool, by caller: Caller) async throws -> ImportSummary {
     let rows = try PlanCSV.parse(csv)
     let time = now().truncatedToMilliseconds
@@ -385,7 +387,7 @@ public struct GovernanceRepository: Sendable {
         if statusMoved {
           try db.appendStatusChange(
             StatusChange(
-              elementID: element.id, effectiveOn: today, status: element.status, ragOverride: element.ragOverride,
+              elementID: element.id, effectiveOn: before == nil ? Self.firstDay(of: element, today: today) : today, status: element.status, ragOverride: element.ragOverride,
               note: before == nil ? "added to the plan (import)" : "imported from a plan file", author: caller.user,
               recordedAt: time))
         }
@@ -395,6 +397,13 @@ public struct GovernanceRepository: Sendable {
   }
 
   // MARK: - Shared steps
+
+  /// The day a new element's first status holds from: its start date, or today when it has
+  /// none or starts later.
+  static func firstDay(of element: PlanElement, today: LocalDate) -> LocalDate {
+    guard let start = element.startDate, start < today else { return today }
+    return max(start, Engagement.Limits.earliestDate)
+  }
 
   private func save(_ objective: Objective, before: Objective?, at time: Date, by caller: Caller, in db: Database) throws {
     try db.saveObjective(objective)

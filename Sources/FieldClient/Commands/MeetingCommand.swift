@@ -90,7 +90,7 @@ struct MeetingCommand: AsyncParsableCommand {
           try await Assure_V1_GovernanceService.Client(wrapping: s.client).listMeetings(
             .init(), metadata: s.metadata, options: s.callOptions
           ).meetings
-        }.map(Meeting.init(proto:))
+        }.map { try Meeting(proto: $0) }
         if format == .json { return try Output.json(meetings) }
         Output.table(
           ["ID", "DATE", "TITLE", "DECISIONS"],
@@ -122,7 +122,7 @@ struct ActionCommand: AsyncParsableCommand {
           try await Assure_V1_GovernanceService.Client(wrapping: s.client).listActions(
             request, metadata: s.metadata, options: s.callOptions
           ).actions
-        }.map(ActionItem.init(proto:))
+        }.map { try ActionItem(proto: $0) }
         if format == .json { return try Output.json(items) }
         guard !items.isEmpty else {
           print("No \(status == "all" ? "" : status + " ")actions.")

@@ -212,7 +212,7 @@ extension PlanCommand {
             try await Assure_V1_DeliveryPlanService.Client(wrapping: s.client).getElementHistory(
               request, metadata: s.metadata, options: s.callOptions
             ).changes
-          }.map(StatusChange.init(proto:))
+          }.map { try StatusChange(proto: $0) }
           if format == .json { return try Output.json(changes) }
           Output.table(
             ["FROM", "STATUS", "RAG SET BY HAND", "BY", "NOTE"],
@@ -296,7 +296,7 @@ extension PlanCommand {
             try await Assure_V1_DeliveryPlanService.Client(wrapping: s.client).listMilestones(
               request, metadata: s.metadata, options: s.callOptions
             ).milestones
-          }.map(Milestone.init(proto:))
+          }.map { try Milestone(proto: $0) }
           if format == .json { return try Output.json(milestones) }
           let today = LocalDate.today()
           Output.table(
@@ -365,7 +365,7 @@ extension PlanCommand {
             try await Assure_V1_DeliveryPlanService.Client(wrapping: s.client).listProgressUpdates(
               request, metadata: s.metadata, options: s.callOptions
             ).updates
-          }.map(ProgressUpdate.init(proto:))
+          }.map { try ProgressUpdate(proto: $0) }
           if format == .json { return try Output.json(updates) }
           Output.table(
             ["DATE", "ELEMENT", "STATUS", "PANEL", "AUTHOR", "UPDATE"],

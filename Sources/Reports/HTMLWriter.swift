@@ -70,7 +70,9 @@ struct HTMLWriter {
     let region = label.map { " role=\"region\" aria-labelledby=\"\($0)\" tabindex=\"0\"" } ?? ""
     let wide = table.columns.count >= 4 ? " class=\"wide\"" : ""
     let numeric = table.columns.map(\.isNumeric)
-    func cellClass(_ column: Int) -> String { numeric.indices.contains(column) && numeric[column] ? " class=\"num\"" : "" }
+    func cellClass(_ column: Int) -> String {
+      numeric.indices.contains(column) && numeric[column] ? " class=\"num\"" : ""
+    }
     var lines = ["<div class=\"table-wrap\"\(region)>", "<table\(wide)>", "<thead>"]
     let header = table.columns.enumerated().map { column, heading in
       "<th scope=\"col\"\(cellClass(column))>\(HTMLEscaping.escape(heading.title))</th>"

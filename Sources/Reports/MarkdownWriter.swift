@@ -4,6 +4,9 @@ import Model
 ///
 /// Tables are GFM pipe tables whose cells stay on one line; narratives keep their
 /// paragraphs (blank lines) and line breaks (a backslash at the end of a line).
+///
+/// Checked against GitHub's own renderer (cmark-gfm) while written: data never adds an
+/// element beyond those the writer makes, and every table row keeps its header's columns.
 struct MarkdownWriter {
   /// The whole document: the title as the one level-1 heading, then the blocks.
   func document(title: String, blocks: [ReviewBlock]) -> String {
@@ -23,8 +26,9 @@ struct MarkdownWriter {
       return write(table)
     case .narrative(let text):
       return ReviewWording.paragraphs(text).map { lines in
-        // A backslash before the line end is a hard line break in CommonMark.
-        lines.map { MarkdownEscaping.lineStart(MarkdownEscaping.inline($0)) }.joined(separator: "\\\n")
+        // A backslash before the line end is a hard line break in CommonMark; the space before
+        // it keeps GitHub's autolinking from taking it into a web address ending the line.
+        lines.map { MarkdownEscaping.lineStart(MarkdownEscaping.inline($0)) }.joined(separator: " \\\n")
       }.joined(separator: "\n\n")
     case .section(let title, let blocks):
       let heading = String(repeating: "#", count: min(depth, 6)) + " " + MarkdownEscaping.lineStart(inline(title))

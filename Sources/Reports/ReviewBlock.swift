@@ -3,7 +3,7 @@
 ///
 /// Sections nest: the review's top-level sections are level 2 (`##`, `<h2>`), their parts
 /// level 3, and so on, so a writer derives every heading level from the nesting alone.
-indirect enum ReviewBlock: Hashable, Sendable {
+enum ReviewBlock: Hashable, Sendable {
   /// A paragraph of one-line inline text.
   case paragraph([ReviewInline])
   /// The line under the title that says what the document describes.

@@ -65,15 +65,17 @@ struct ReviewLayout {
       parts.append(
         .section(
           title: .plain("Milestones completed"),
-          blocks: [milestoneTable(part.milestonesCompleted, extra: ReviewBlock.Column("Completed")) { item in
-            [item.milestone.completedOn.map(ReviewInline.date) ?? .text("not recorded")]
-          }]))
+          blocks: [
+            milestoneTable(part.milestonesCompleted, extraColumns: [ReviewBlock.Column("Completed")]) { item in
+              [[item.milestone.completedOn.map(ReviewInline.date) ?? .text("not recorded")]]
+            }
+          ]))
     }
     if !part.milestonesDueNextMonth.isEmpty {
       parts.append(
         .section(
           title: .plain("Milestones due next month (\(review.month.next.title))"),
-          blocks: [milestoneTable(part.milestonesDueNextMonth, extra: nil) { _ in [] }]))
+          blocks: [milestoneTable(part.milestonesDueNextMonth)]))
     }
     if !part.milestonesOverdue.isEmpty {
       let asOf = review.asOf
@@ -82,8 +84,8 @@ struct ReviewLayout {
           title: .plain("Overdue milestones"),
           blocks: [
             .paragraph([.text("Days overdue are counted to "), .date(asOf), .text(".")]),
-            milestoneTable(part.milestonesOverdue, extra: ReviewBlock.Column("Overdue by", numeric: true)) { item in
-              [.text(ReviewWording.count(item.milestone.dueDate.days(until: asOf), "day"))]
+            milestoneTable(part.milestonesOverdue, extraColumns: [ReviewBlock.Column("Overdue by", numeric: true)]) {
+              item in [[.text(ReviewWording.count(item.milestone.dueDate.days(until: asOf), "day"))]]
             },
           ]))
     }
@@ -100,8 +102,10 @@ struct ReviewLayout {
       parts.append(
         .section(
           title: .plain("Engagements"),
-          blocks: [.paragraph(.plain("Engagements in \(review.month.title) linked to this objective: \(part.engagementCount)."))]
-        ))
+          blocks: [
+            .paragraph(
+              .plain("Engagements in \(review.month.title) linked to this objective: \(part.engagementCount)."))
+          ]))
     }
     return .section(title: [title], blocks: parts)
   }
@@ -139,24 +143,22 @@ struct ReviewLayout {
       blocks: [.byline(meta), narrative])
   }
 
-  /// A table of milestones, with one `extra` column filled by `extraCell` when given.
+  /// A table of milestones: reference, title, element and due day, then `extraColumns`
+  /// filled for each milestone by `extraCells`.
   private func milestoneTable(
-    _ items: [MilestoneItem], extra: ReviewBlock.Column?, extraCell: (MilestoneItem) -> [ReviewInline]
+    _ items: [MilestoneItem], extraColumns: [ReviewBlock.Column] = [],
+    extraCells: (MilestoneItem) -> [[ReviewInline]] = { _ in [] }
   ) -> ReviewBlock {
-    var columns = ["Ref", "Milestone", "Element", "Due"].map { ReviewBlock.Column($0) }
-    if let extra { columns.append(extra) }
-    return .table(
+    .table(
       ReviewBlock.Table(
-        columns: columns,
+        columns: ["Ref", "Milestone", "Element", "Due"].map { ReviewBlock.Column($0) } + extraColumns,
         rows: items.map { item in
-          var row: [[ReviewInline]] = [
+          [
             [.text(item.milestone.id)],
             [.text(item.milestone.title)],
             [.text("\(item.milestone.elementID) \(item.elementTitle)")],
             [.date(item.milestone.dueDate)],
-          ]
-          if extra != nil { row.append(extraCell(item)) }
-          return row
+          ] + extraCells(item)
         }))
   }
 
@@ -212,16 +214,18 @@ struct ReviewLayout {
     let sections = review.meetings.map { meeting -> ReviewBlock in
       let attendees = meeting.attendees.map(ReviewWording.oneLine).filter { !$0.isEmpty }
       let decisions = meeting.decisions.map(ReviewWording.oneLine).filter { !$0.isEmpty }
+      let title = ReviewWording.oneLine(meeting.title)
       var blocks: [ReviewBlock] = [
-        .paragraph(.plain(attendees.isEmpty ? "Attendees not recorded." : "Attendees: \(ReviewWording.list(attendees)).")
-        )
+        .paragraph(
+          .plain(attendees.isEmpty ? "Attendees not recorded." : "Attendees: \(ReviewWording.list(attendees))."))
       ]
       if decisions.isEmpty {
         blocks.append(.paragraph(.plain("No decisions recorded.")))
       } else {
         blocks += [.paragraph(.plain("Decisions:")), .list(decisions.map { [.text($0)] })]
       }
-      return .section(title: [.date(meeting.date), .text(": \(meeting.title)")], blocks: blocks)
+      return .section(
+        title: [.date(meeting.date), .text(": \(title.isEmpty ? "Governance meeting" : title)")], blocks: blocks)
     }
     return .section(title: .plain("Meetings held in \(month)"), blocks: sections)
   }
@@ -246,8 +250,10 @@ struct ReviewLayout {
           [item.dueState == .overdue ? .strong(state) : .text(state)],
         ]
       })
-    let overdue = review.openActions.contains { $0.dueState == .overdue }
-    return .section(
-      title: title, blocks: (overdue ? [.paragraph(.plain("Overdue actions are listed first."))] : []) + [.table(table)])
+    // The order is the review's own (overdue first); it is said only when it shows.
+    let overdueFirst: [ReviewBlock] =
+      review.openActions.contains { $0.dueState == .overdue }
+      ? [.paragraph(.plain("Overdue actions are listed first."))] : []
+    return .section(title: title, blocks: overdueFirst + [.table(table)])
   }
 }

@@ -59,7 +59,8 @@ enum ReviewStyleSheet {
   /// The CSS for the `<style>` element. It names no URL, font file or image.
   static var css: String {
     let badgeRules = badges.map { badge in
-      ".\(badge.className) { color: \(badge.foreground); background: \(badge.background); border-color: \(badge.border); }"
+      ".\(badge.className) { color: \(badge.foreground); background: \(badge.background); "
+        + "border-color: \(badge.border); }"
     }.joined(separator: "\n")
     let printBadgeRules = badges.map { badge in
       "  .\(badge.className) { color: #000; background: none; border: \(badge.printBorder) #000; }"
@@ -68,10 +69,16 @@ enum ReviewStyleSheet {
       :root { color-scheme: light; }
       *, *::before, *::after { box-sizing: border-box; }
       html { -webkit-text-size-adjust: 100%; text-size-adjust: 100%; }
-      body { margin: 0; color: \(text); background: \(page); font-family: system-ui, -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif; font-size: 1rem; line-height: 1.5; }
+      body {
+        margin: 0; color: \(text); background: \(page); font-size: 1rem; line-height: 1.5;
+        font-family: system-ui, -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif;
+      }
       main { max-width: 60rem; margin: 0 auto; padding: 1rem; }
       h1 { font-size: 1.75rem; line-height: 1.25; margin: 0.5rem 0; }
-      h2 { font-size: 1.375rem; line-height: 1.3; margin: 2.5rem 0 0.75rem; padding-top: 0.5rem; border-top: 2px solid \(text); }
+      h2 {
+        font-size: 1.375rem; line-height: 1.3; margin: 2.5rem 0 0.75rem; padding-top: 0.5rem;
+        border-top: 2px solid \(text);
+      }
       h3 { font-size: 1.125rem; margin: 1.75rem 0 0.5rem; }
       h4 { font-size: 1rem; margin: 1.25rem 0 0.25rem; }
       p, ul { margin: 0.5rem 0; }
@@ -87,7 +94,10 @@ enum ReviewStyleSheet {
       th, td { padding: 0.375rem 0.5rem; text-align: left; vertical-align: top; border-bottom: 1px solid #b1b4b6; }
       thead th { border-bottom: 2px solid \(text); }
       .num { text-align: right; font-variant-numeric: tabular-nums; }
-      .rag { display: inline-block; padding: 0 0.375rem; border: 2px solid; border-radius: 3px; font-size: 0.8125rem; font-weight: 700; letter-spacing: 0.03em; line-height: 1.4; white-space: nowrap; }
+      .rag {
+        display: inline-block; padding: 0 0.375rem; border: 2px solid; border-radius: 3px;
+        font-size: 0.8125rem; font-weight: 700; letter-spacing: 0.03em; line-height: 1.4; white-space: nowrap;
+      }
       \(badgeRules)
       @media (max-width: 30rem) {
         main { padding: 0.75rem; }

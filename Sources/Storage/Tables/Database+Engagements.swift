@@ -184,6 +184,13 @@ enum JSONText {
     return String(decoding: try encoder.encode(value), as: UTF8.self)
   }
 
+  /// A stored JSON array of strings; the common empty list is read without a decoder, and an
+  /// unreadable value reads as empty.
+  static func list(_ text: String?) -> [String] {
+    guard let text, text != "[]" else { return [] }
+    return (try? decode(text)) ?? []
+  }
+
   static func decode<T: Decodable>(_ text: String) throws -> T {
     let decoder = JSONDecoder()
     decoder.dateDecodingStrategy = .millisecondsSince1970

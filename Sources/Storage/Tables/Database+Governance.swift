@@ -205,13 +205,14 @@ extension Database {
   public func reviewInputs(month: YearMonth, asOf: LocalDate) throws -> ReviewInputs {
     let start = month.firstDay.description
     let end = asOf.description
-    // Per element, its last change before the month (SQLite returns the row holding the MAX),
-    // then every change in the month up to the review day.
+    // Per element, its last change before the month (one index lookup each), then every change
+    // in the month up to the review day.
     let before = try Row.fetchAll(
       self,
       sql: """
-        SELECT *, MAX(effective_on || printf('%012d', seq)) FROM element_status_change
-        WHERE effective_on < ? GROUP BY element_id
+        SELECT h.* FROM plan_element p JOIN element_status_change h ON h.seq = (
+          SELECT s.seq FROM element_status_change s WHERE s.element_id = p.id AND s.effective_on < ?
+          ORDER BY s.effective_on DESC, s.seq DESC LIMIT 1)
         """, arguments: [start])
     let during = try Row.fetchAll(
       self, sql: "SELECT * FROM element_status_change WHERE effective_on BETWEEN ? AND ? ORDER BY effective_on, seq",
@@ -241,27 +242,29 @@ extension Database {
       arguments: [start, end, end]
     ).map(Meeting.init(row:)).filter { month.contains($0.date) || meetingIDs.contains($0.id) }
 
-    func counts(_ column: String) throws -> [String: Int] {
-      var result: [String: Int] = [:]
-      for row in try Row.fetchAll(
-        self,
-        sql: """
-          SELECT \(column) AS code, COUNT(*) AS n FROM engagement
-          WHERE date BETWEEN ? AND ? AND deleted_at_ms IS NULL GROUP BY code
-          """, arguments: [start, end])
-      {
-        if let code: String = row["code"] { result[code] = row["n"] }
-      }
-      return result
+    // The month's engagements counted in one pass, by who, area and objective (an element's
+    // objective when only the element is linked).
+    var byWho: [String: Int] = [:]
+    var byArea: [String: Int] = [:]
+    var byObjective: [String: Int] = [:]
+    for row in try Row.fetchAll(
+      self,
+      sql: """
+        SELECT who, area, COALESCE(objective_id,
+          (SELECT p.objective_id FROM plan_element p WHERE p.id = engagement.element_id)) AS objective, COUNT(*) AS n
+        FROM engagement WHERE date BETWEEN ? AND ? AND deleted_at_ms IS NULL GROUP BY 1, 2, 3
+        """, arguments: [start, end])
+    {
+      let n: Int = row["n"]
+      byWho[row["who"], default: 0] += n
+      byArea[row["area"], default: 0] += n
+      if let objective: String = row["objective"] { byObjective[objective, default: 0] += n }
     }
     return ReviewInputs(
       objectives: try objectives(), elements: try elements(),
       history: (before + during).map(StatusChange.init(row:)), elementsWithHistory: withHistory,
       updates: updates, milestones: milestones, meetings: meetings, actions: actions,
-      engagementsByWho: try counts("who"), engagementsByArea: try counts("area"),
-      engagementsByObjective: try counts(
-        "COALESCE(objective_id, (SELECT p.objective_id FROM plan_element p WHERE p.id = engagement.element_id))"),
-      areas: try areas())
+      engagementsByWho: byWho, engagementsByArea: byArea, engagementsByObjective: byObjective, areas: try areas())
   }
 }
 
@@ -282,7 +285,7 @@ extension Milestone {
       id: row["id"], elementID: row["element_id"], title: row["title"],
       dueDate: LocalDate(row["due_date"] as String) ?? Engagement.Limits.earliestDate,
       completedOn: (row["completed_on"] as String?).flatMap(LocalDate.init),
-      links: (try? JSONText.decode(row["links"] as String)) ?? [])
+      links: JSONText.list(row["links"]))
   }
 }
 
@@ -292,7 +295,7 @@ extension ProgressUpdate {
       id: UUID(uuidString: row["id"]) ?? UUID(), elementID: row["element_id"],
       date: LocalDate(row["date"] as String) ?? Engagement.Limits.earliestDate, narrative: row["narrative"],
       author: row["author"], status: ElementStatus(rawValue: row["status"]), forPanel: row["for_panel"],
-      links: (try? JSONText.decode(row["links"] as String)) ?? [],
+      links: JSONText.list(row["links"]),
       recordedAt: Date(millisecondsSince1970: row["recorded_at_ms"]))
   }
 }
@@ -301,8 +304,8 @@ extension Meeting {
   init(row: Row) {
     self.init(
       id: row["id"], date: LocalDate(row["date"] as String) ?? Engagement.Limits.earliestDate, title: row["title"],
-      attendees: (try? JSONText.decode(row["attendees"] as String)) ?? [],
-      decisions: (try? JSONText.decode(row["decisions"] as String)) ?? [], notes: row["notes"],
+      attendees: JSONText.list(row["attendees"]),
+      decisions: JSONText.list(row["decisions"]), notes: row["notes"],
       recordedBy: row["recorded_by"])
   }
 }

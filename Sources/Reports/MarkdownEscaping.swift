@@ -16,32 +16,8 @@ enum MarkdownEscaping {
   /// Spaces at either end are kept, as one, since the text may be a piece of a longer line;
   /// the writer trims whole lines.
   static func inline(_ text: String) -> String {
-    escapeCharacters(text)
-  }
-
-  /// A line that starts a paragraph, list item or heading: also escapes a leading list
-  /// marker (`-`, `+`, `1.`, `1)`) or setext underline (`=`), which would otherwise turn
-  /// the line into a list or a heading.
-  /// Leading and trailing spaces are removed first: CommonMark ignores up to three leading
-  /// spaces, so " - x" would still be a list item, and two trailing ones make a line break.
-  static func lineStart(_ text: String) -> String {
-    let line = ReviewWording.trimmed(text)
-    guard let first = line.first else { return line }
-    if "-+=".contains(first) { return "\\" + line }
-    let digits = line.prefix { $0.isASCII && $0.isNumber }
-    if !digits.isEmpty, digits.count <= 9 {
-      let rest = line.dropFirst(digits.count)
-      if let marker = rest.first, marker == "." || marker == ")" {
-        let after = rest.dropFirst()
-        if after.isEmpty || after.first == " " { return digits + "\\" + rest }
-      }
-    }
-    return line
-  }
-
-  private static func escapeCharacters(_ text: String) -> String {
     var result = ""
-    result.reserveCapacity(text.count)
+    result.reserveCapacity(text.utf8.count)
     var characters = text.makeIterator()
     var next = characters.next()
     var inSpace = false
@@ -61,5 +37,26 @@ enum MarkdownEscaping {
       result.append(character)
     }
     return result
+  }
+
+  /// A line that starts a paragraph, list item or heading: also escapes a leading list
+  /// marker (`-`, `+`, `1.`, `1)`) or setext underline (`=`), which would otherwise turn
+  /// the line into a list or a heading.
+  ///
+  /// Leading and trailing spaces are removed first: CommonMark ignores up to three leading
+  /// spaces, so " - x" would still be a list item, and two trailing ones make a line break.
+  static func lineStart(_ text: String) -> String {
+    let line = ReviewWording.trimmed(text)
+    guard let first = line.first else { return line }
+    if "-+=".contains(first) { return "\\" + line }
+    let digits = line.prefix { $0.isASCII && $0.isNumber }
+    if !digits.isEmpty, digits.count <= 9 {
+      let rest = line.dropFirst(digits.count)
+      if let marker = rest.first, marker == "." || marker == ")" {
+        let after = rest.dropFirst()
+        if after.isEmpty || after.first == " " { return digits + "\\" + rest }
+      }
+    }
+    return line
   }
 }

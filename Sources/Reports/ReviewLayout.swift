@@ -79,13 +79,14 @@ struct ReviewLayout {
     }
     if !part.milestonesOverdue.isEmpty {
       let asOf = review.asOf
+      let overdueBy = ReviewBlock.Column("Overdue by", numeric: true)
       parts.append(
         .section(
           title: .plain("Overdue milestones"),
           blocks: [
             .paragraph([.text("Days overdue are counted to "), .date(asOf), .text(".")]),
-            milestoneTable(part.milestonesOverdue, extraColumns: [ReviewBlock.Column("Overdue by", numeric: true)]) {
-              item in [[.text(ReviewWording.count(item.milestone.dueDate.days(until: asOf), "day"))]]
+            milestoneTable(part.milestonesOverdue, extraColumns: [overdueBy]) { item in
+              [[.text(ReviewWording.count(item.milestone.dueDate.days(until: asOf), "day"))]]
             },
           ]))
     }

@@ -64,6 +64,7 @@ import Testing
     #expect(change.from?.rag == .green)
     #expect(change.to.rag == .red)
     #expect(change.changedOn == Self.day("2022-11-16"))
+    #expect(change.notes == ["due date 2022-11-15 passed with the element still open"])
     #expect(november.objectives[1].elementsOfConcern.map(\.elementID) == ["2.1", "2.2"])
   }
 

@@ -56,6 +56,8 @@ import Testing
       payload: .element(PlanElement(id: "2.3", objectiveID: "2", title: "Road safety", status: .atRisk, dueDate: LocalDate("2023-03-31"), position: 3)),
       changedAt: Date().truncatedToMilliseconds)
     #expect(try Change(proto: change.proto) == change)
-    #expect(change.proto.element.rag == "amber")
+    #expect(change.proto.element.rag == "red", "served as at today: at risk and past its due date")
+    guard case .element(let element)? = change.payload else { return }
+    #expect(element.proto(on: LocalDate("2022-10-01")!).rag == "amber")
   }
 }

@@ -16,6 +16,13 @@ import Testing
 func withDemoServer(
   _ body: @Sendable (GRPCClient<InProcessTransport.Client>, HealthRegistry) async throws -> Void
 ) async throws {
+  try await withDemoServer { client, health, _ in try await body(client, health) }
+}
+
+/// The same, also handing `body` the server's repository, to look at what was stored.
+func withDemoServer(
+  _ body: @Sendable (GRPCClient<InProcessTransport.Client>, HealthRegistry, ServerRepository) async throws -> Void
+) async throws {
   let folder = FileManager.default.temporaryDirectory.appendingPathComponent("assure-server-\(UUID().uuidString)")
   defer { try? FileManager.default.removeItem(at: folder) }
   let configuration = ServerConfiguration(
@@ -31,7 +38,7 @@ func withDemoServer(
     group.addTask { try await server.serve() }
     health.setAll(.serving)
     try await withGRPCClient(transport: transport.client) { client in
-      try await body(client, health)
+      try await body(client, health, repository)
     }
     health.finishWatches()
     server.beginGracefulShutdown()

@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 import Model
-import Storage
+@testable import Storage
 import Testing
 import TestSupport
 
@@ -10,7 +10,7 @@ import TestSupport
   func serverMigrations() throws {
     let folder = try TemporaryFolder()
     let database = try ServerDatabase(path: folder.path("nested/server.sqlite"))
-    #expect(try database.appliedMigrations() == ["v1-plan-engagements-change-log"])
+    #expect(try database.appliedMigrations() == ["v1-plan-engagements-change-log", "v2-plan-governance-audit"])
     let mode = try database.pool.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") }
     #expect(mode == "wal")
     // Re-opening runs nothing again and keeps the data.
@@ -19,11 +19,43 @@ import TestSupport
     #expect(try reopened.pool.read { try $0.engagementCount(matching: EngagementQuery()) } == 1)
   }
 
+  @Test("a server file made by the first release upgrades with its plan, engagements and change log intact")
+  func serverUpgrade() async throws {
+    // Given a file migrated only as far as the first release, holding a plan and an engagement.
+    let folder = try TemporaryFolder()
+    let path = folder.path("server.sqlite")
+    let old = try DatabaseQueue(path: path)
+    try ServerSchema.migrator.migrate(old, upTo: "v1-plan-engagements-change-log")
+    let element = PlanElement(id: "2.3", objectiveID: "2", title: "Road safety", status: .atRisk, position: 3)
+    try await old.write { db in
+      try db.execute(
+        sql: """
+          INSERT INTO plan_element (id, objective_id, title, description, opcc_lead, force_lead, status, position)
+          VALUES ('2.3', '2', 'Road safety', '', '', '', 'at-risk', 3)
+          """)
+      try db.saveEngagement(sampleEngagement())
+      _ = try db.appendChange(.engagement, id: "x", operation: .delete, payload: nil, at: Date())
+    }
+    try old.close()
+
+    // When the current server opens it, everything is still there and the new tables exist.
+    let database = try ServerDatabase(path: path)
+    #expect(try database.appliedMigrations().count == 2)
+    let (stored, count, head, history) = try await database.read { db in
+      (try db.element(id: "2.3"), try db.engagementCount(matching: EngagementQuery()), try db.headCursor(),
+       try db.statusHistory(elementID: "2.3"))
+    }
+    #expect(stored == element)
+    #expect(count == 1)
+    #expect(head == 1)
+    #expect(history.isEmpty)
+  }
+
   @Test("a fresh client file gets every migration and a device id on first use")
   func clientMigrations() throws {
     let folder = try TemporaryFolder()
     let database = try ClientDatabase(path: folder.path("client.sqlite"))
-    #expect(try database.appliedMigrations() == ["v1-engagements-outbox-sync-state-plan-cache"])
+    #expect(try database.appliedMigrations() == ["v1-engagements-outbox-sync-state-plan-cache", "v2-plan-rag-override"])
     let first = try database.pool.write { try $0.syncState() }
     let second = try database.pool.write { try $0.syncState() }
     #expect(first.deviceID == second.deviceID)

@@ -106,9 +106,18 @@ extension MonthlyReview {
         if then != now {
           let inMonth = (historyByElement[element.id] ?? []).filter { $0.effectiveOn >= monthStart && $0.effectiveOn <= asOf }
           var changedOn = inMonth.last?.effectiveOn
-          if changedOn == nil, let due = element.dueDate, due >= before, due < asOf { changedOn = due.adding(days: 1) }
-          let notes = inMonth.flatMap { change in
+          var notes = inMonth.flatMap { change in
             [change.note, change.ragOverride.map { "RAG set to \($0.rag.label): \($0.reason)" } ?? ""].filter { !$0.isEmpty }
+          }
+          // With no change recorded in the month, a date moved the RAG: say which, and when.
+          if changedOn == nil {
+            if let due = element.dueDate, due >= before, due < asOf {
+              changedOn = due.adding(days: 1)
+              notes.append("due date \(due) passed with the element still open")
+            } else if let start = element.startDate, start >= before, start < asOf {
+              changedOn = start.adding(days: 1)
+              notes.append("start date \(start) passed with the element not started")
+            }
           }
           section.changes.append(
             ElementChange(

@@ -139,6 +139,8 @@ def main():
             plan_grpc = importlib.import_module("assure.v1.plan_pb2_grpc")
             sync_pb2 = importlib.import_module("assure.v1.sync_pb2")
             sync_grpc = importlib.import_module("assure.v1.sync_pb2_grpc")
+            governance_pb2 = importlib.import_module("assure.v1.governance_pb2")
+            governance_grpc = importlib.import_module("assure.v1.governance_pb2_grpc")
             # grpc/health/v1/health_pb2.py would shadow/collide with the installed `grpc`
             # package, so load the message module by file path and call Health generically.
             health_pb2 = load_module_from_file(
@@ -160,6 +162,7 @@ def main():
         engagements = engagement_grpc.EngagementServiceStub(channel)
         plan = plan_grpc.DeliveryPlanServiceStub(channel)
         sync = sync_grpc.SyncServiceStub(channel)
+        governance = governance_grpc.GovernanceServiceStub(channel)
         serving = health_pb2.HealthCheckResponse.SERVING
         status_name = health_pb2.HealthCheckResponse.ServingStatus.Name
 
@@ -320,6 +323,40 @@ def main():
             lambda: sync.Pull(sync_pb2.PullRequest(after_cursor=0, page_size=1000, device_id=str(uuid.uuid4()),
                                                    protocol_version=99), timeout=TIMEOUT),
             grpc.StatusCode.FAILED_PRECONDITION, None))
+
+        # --- GovernanceService ----------------------------------------------------------------
+        def review():
+            resp = governance.GetMonthlyReview(governance_pb2.GetMonthlyReviewRequest(month="2022-10"),
+                                               timeout=TIMEOUT)
+            r = resp.review
+            updates = sum(len(o.updates) for o in r.objectives)
+            res.check(
+                r.month == "2022-10" and r.as_of == "2022-10-31" and len(r.objectives) == 4,
+                f"review 2022-10: {len(r.objectives)} objectives, {updates} updates, "
+                f"{r.engagements.total} engagements, {len(r.open_actions)} open actions, "
+                f"built in {resp.server_micros} us",
+                f"month {r.month!r}, as_of {r.as_of!r}, {len(r.objectives)} objectives",
+            )
+        run_section(res, "monthly review", review)
+        run_section(res, "monthly review bad month", lambda: expect_status(
+            res, "review month 2022-13",
+            lambda: governance.GetMonthlyReview(governance_pb2.GetMonthlyReviewRequest(month="2022-13"),
+                                                timeout=TIMEOUT),
+            grpc.StatusCode.INVALID_ARGUMENT, "month"))
+
+        def set_status_trailers():
+            try:
+                plan.SetElementStatus(plan_pb2.SetElementStatusRequest(id="2.3", status="sideways"), timeout=TIMEOUT)
+                res.fail("set status sideways: expected INVALID_ARGUMENT, got OK")
+            except grpc.RpcError as err:
+                trailers = [v for k, v in (err.trailing_metadata() or ()) if k == "assure-violation-bin"]
+                res.check(
+                    err.code() == grpc.StatusCode.INVALID_ARGUMENT and trailers
+                    and trailers[0].split(b"\0")[0] == b"status",
+                    f"set status sideways: {err.code().name} with violation trailer {trailers[:1]}",
+                    f"code {err.code().name}, trailers {trailers}",
+                )
+        run_section(res, "set status violation trailers", set_status_trailers)
 
         channel.close()
 

@@ -24,7 +24,7 @@ struct AssureServer: AsyncParsableCommand {
   @Option(help: "Port to listen on; 0 picks a free port (the log says which).")
   var port: Int = 50051
 
-  @Flag(help: "On first start, seed the West Mercia 2022 demo plan and 50 engagements (July to September 2022).")
+  @Flag(help: "On first start, seed the West Mercia 2022 demo data: the plan with its August to November 2022 history, governance meetings and 64 engagements.")
   var demo = false
 
   @Option(

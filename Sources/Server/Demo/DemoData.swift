@@ -6,7 +6,8 @@ import Sync
 /// The West Mercia 2022 demo data set, taken from the Police and Crime Panel monitoring
 /// report of 23 November 2022: the Safer West Mercia Plan's four objectives, plan elements
 /// drawn from the activity the report describes, and the 50 engagements its paragraph 60
-/// counts between July and September 2022.
+/// counts between July and September 2022, and (``DemoGovernance``) the plan's history from
+/// August to November 2022: status moves, milestones, progress updates and governance meetings.
 enum DemoData {
   /// Seeds the plan into a database with no objectives and the engagements into one with no
   /// engagements. Returns whether anything was seeded.
@@ -15,7 +16,8 @@ enum DemoData {
       (try !db.objectives().isEmpty, try db.engagementCount(matching: EngagementQuery()) > 0)
     }
     if !hasPlan {
-      try await repository.savePlan(objectives: objectives, elements: elements)
+      let governance = GovernanceRepository(database: repository.database, now: repository.now)
+      try await DemoGovernance.seedPlan(objectives: objectives, elements: elements, into: governance)
     }
     if !hasEngagements {
       for engagement in engagements() { _ = try await repository.record(engagement, deviceID: "demo") }

@@ -305,7 +305,7 @@ def main():
             cursor = 0
             for _ in range(1000):  # page on if the log is longer than one page
                 resp = sync.Pull(sync_pb2.PullRequest(after_cursor=cursor, page_size=1000, device_id=device,
-                                                      protocol_version=1), timeout=TIMEOUT)
+                                                      protocol_version=2), timeout=TIMEOUT)
                 changes.extend(resp.changes)
                 if not resp.has_more or resp.next_cursor <= cursor:
                     break

@@ -137,7 +137,7 @@ func expectStatus(_ code: RPCError.Code, mentioning word: String, _ body: () asy
 
       let changes = try await Assure_V1_SyncService.Client(wrapping: client).pull(.with {
         $0.afterCursor = first.cursor - 1
-        $0.protocolVersion = 1
+        $0.protocolVersion = 2
       })
       #expect(changes.changes.map(\.entityID) == [new.id])
 
@@ -178,7 +178,7 @@ func expectStatus(_ code: RPCError.Code, mentioning word: String, _ body: () asy
       garbled.mutationID = "not-a-uuid"
       let request = Assure_V1_PushRequest.with {
         $0.deviceID = "device-1"
-        $0.protocolVersion = 1
+        $0.protocolVersion = 2
         $0.mutations = [garbled, good, good]
       }
       let response = try await sync.push(request)

@@ -63,8 +63,8 @@ import TestSupport
     }
     let (applied, distinct) = try await world.server.database.read { db in
       (
-        try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM change_log WHERE mutation_id IS NOT NULL") ?? -1,
-        try Int.fetchOne(db, sql: "SELECT COUNT(DISTINCT mutation_id) FROM change_log WHERE mutation_id IS NOT NULL") ?? -2
+        try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM change_log WHERE mutation_id IS NOT NULL AND entity_type = 'engagement'") ?? -1,
+        try Int.fetchOne(db, sql: "SELECT COUNT(DISTINCT mutation_id) FROM change_log WHERE mutation_id IS NOT NULL AND entity_type = 'engagement'") ?? -2
       )
     }
     #expect(applied == distinct, "seed \(seed): a mutation was applied more than once")

@@ -35,7 +35,7 @@ final class FaultyTransport: SyncTransport {
     queue.withLock { $0.isEmpty ? nil : $0.removeFirst() }
   }
 
-  func push(_ request: PushRequest) async throws -> [MutationResult] {
+  func push(_ request: PushRequest) async throws -> PushReply {
     let fault = take(pushFaults)
     if fault == .beforeCommit { throw SyncError(.offline, "connection lost before the server committed") }
     let results = try await server.push(request)
@@ -52,15 +52,28 @@ final class FaultyTransport: SyncTransport {
   }
 }
 
+/// A clock tests move by hand; it starts at the real time and only goes forward when told.
+final class TestClock: Sendable {
+  private let time: Mutex<Date>
+  init(_ start: Date = Date().truncatedToMilliseconds) { time = Mutex(start) }
+  var now: Date { time.withLock { $0 } }
+  func advance(_ seconds: TimeInterval) { time.withLock { $0 = $0.addingTimeInterval(seconds) } }
+}
+
 /// One server and any number of devices, each on its own real SQLite file.
 struct SyncWorld {
   let folder: TemporaryFolder
   let server: ServerRepository
   let transport: FaultyTransport
 
-  init() async throws {
+  /// The server's clock; devices' clocks are this plus their own skew.
+  let clock: TestClock
+
+  init(clock: TestClock = TestClock()) async throws {
+    self.clock = clock
     folder = try TemporaryFolder()
-    server = ServerRepository(database: try ServerDatabase(path: folder.path("server.sqlite")))
+    server = ServerRepository(
+      database: try ServerDatabase(path: folder.path("server.sqlite")), now: { clock.now })
     try await server.configureAreas(Area.westMercia)
     try await server.savePlan(
       objectives: [Objective(id: "2", title: "Building a more secure West Mercia", position: 2)],
@@ -68,11 +81,15 @@ struct SyncWorld {
     transport = FaultyTransport(server: server)
   }
 
-  func device(_ name: String, pageSize: Int = 500, batchSize: Int = 200) throws -> Device {
+  /// A device whose clock is the world's plus `skew` seconds.
+  func device(_ name: String, pageSize: Int = 500, batchSize: Int = 200, skew: TimeInterval = 0) throws -> Device {
     let database = try ClientDatabase(path: folder.path("\(name).sqlite"))
+    let clock = self.clock
+    let now: @Sendable () -> Date = { clock.now.addingTimeInterval(skew) }
     return Device(
-      repository: FieldRepository(database: database, user: name),
-      client: SyncClient(database: database, transport: transport, batchSize: batchSize, pageSize: pageSize))
+      repository: FieldRepository(database: database, user: name, now: now, timeZone: TimeZone(identifier: "UTC")!),
+      client: SyncClient(
+        database: database, transport: transport, batchSize: batchSize, pageSize: pageSize, now: now))
   }
 
   func serverEngagements() async throws -> [Engagement] {
@@ -223,7 +240,7 @@ extension Int64 { var asInt: Int { Int(self) } }
     let world = try await SyncWorld()
     let mutation = Mutation.upsert(sampleEngagement(), by: "a", at: Date().truncatedToMilliseconds)
     let before = try await world.serverChangeCount()
-    let results = try await world.server.push(PushRequest(deviceID: "d", mutations: [mutation, mutation]))
+    let results = try await world.server.push(PushRequest(deviceID: "d", mutations: [mutation, mutation])).results
     #expect(results.map(\.outcome) == [.applied, .duplicate])
     #expect(try await world.serverChangeCount() == before + 1)
   }
@@ -234,7 +251,7 @@ extension Int64 { var asInt: Int { Int(self) } }
     var bad = sampleEngagement()
     bad.attendees = -1
     let mutation = Mutation.upsert(bad, by: "a", at: Date().truncatedToMilliseconds)
-    let results = try await world.server.push(PushRequest(deviceID: "d", mutations: [mutation, mutation]))
+    let results = try await world.server.push(PushRequest(deviceID: "d", mutations: [mutation, mutation])).results
     #expect(results.map(\.cursor) == [0, 0])
     #expect(results.allSatisfy { if case .rejected = $0.outcome { true } else { false } })
   }
@@ -253,10 +270,11 @@ extension Int64 { var asInt: Int { Int(self) } }
   func protocolVersion() async throws {
     let world = try await SyncWorld()
     await #expect(throws: SyncError.self) {
-      try await world.server.pull(PullRequest(afterCursor: 0, pageSize: 10, deviceID: "d", protocolVersion: 2))
+      try await world.server.pull(PullRequest(afterCursor: 0, pageSize: 10, deviceID: "d", protocolVersion: 3))
     }
     do {
-      _ = try await world.server.push(PushRequest(deviceID: "d", protocolVersion: 0, mutations: []))
+      _ = try await world.server.push(PushRequest(deviceID: "d", protocolVersion: 1, mutations: []))
+      Issue.record("a version-1 push was accepted")
     } catch let error as SyncError {
       #expect(error.code == .unsupportedProtocol)
       #expect(error.message.contains("upgrade"))

@@ -18,6 +18,7 @@ public struct Change: Sendable, Hashable {
     case objective(Objective)
     case element(PlanElement)
     case area(Area)
+    case conflict(Conflict)
   }
 
   public init(

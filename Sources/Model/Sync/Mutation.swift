@@ -6,6 +6,8 @@ public enum EntityType: String, Sendable, Hashable, Codable, CaseIterable {
   case objective
   case element
   case area
+  /// A conflict record: devices send only its resolution.
+  case conflict
 }
 
 /// What a mutation or change does to its entity.
@@ -27,34 +29,84 @@ public struct Mutation: Sendable, Hashable, Codable, Identifiable {
   public var operation: Operation
   /// The engagement's full new state, for an upsert of an engagement.
   public var engagement: Engagement?
+  /// The fields this edit changed; the server applies only these. Empty for a new
+  /// engagement (every field is new).
+  public var changedFields: [Engagement.Field]
+  /// Cursor of the last server change of this entity the device had applied when the edit
+  /// was made (0 if none): what the edit was made on top of. A change after it by another
+  /// device was not seen, so the two are concurrent.
+  public var baseCursor: Int64
+  /// The device's clock reading for the edit, used only to pick between concurrent edits.
+  public var hlc: HLC?
+  /// For a conflict: how it was resolved.
+  public var resolution: Conflict.Resolution?
   /// When the device recorded it, by its own clock (informational, never used to order).
   public var recordedAt: Date
   public var recordedBy: String
 
   public init(
     id: UUID = UUID(), entityType: EntityType, entityID: String, operation: Operation,
-    engagement: Engagement?, recordedAt: Date, recordedBy: String
+    engagement: Engagement?, changedFields: [Engagement.Field] = [], baseCursor: Int64 = 0, hlc: HLC? = nil,
+    resolution: Conflict.Resolution? = nil, recordedAt: Date, recordedBy: String
   ) {
     self.id = id
     self.entityType = entityType
     self.entityID = entityID
     self.operation = operation
     self.engagement = engagement
+    self.changedFields = changedFields
+    self.baseCursor = baseCursor
+    self.hlc = hlc
+    self.resolution = resolution
     self.recordedAt = recordedAt
     self.recordedBy = recordedBy
   }
 
-  /// An upsert carrying an engagement's full state.
-  public static func upsert(_ engagement: Engagement, by user: String, at time: Date) -> Mutation {
+  /// An upsert of an engagement: a new one (`changed` empty) or an edit of the given fields.
+  public static func upsert(
+    _ engagement: Engagement, changed: [Engagement.Field] = [], base: Int64 = 0, hlc: HLC? = nil, by user: String,
+    at time: Date
+  ) -> Mutation {
     Mutation(
       entityType: .engagement, entityID: engagement.id.uuidString.lowercased(), operation: .upsert,
-      engagement: engagement, recordedAt: time, recordedBy: user)
+      engagement: engagement, changedFields: changed, baseCursor: base, hlc: hlc, recordedAt: time, recordedBy: user)
   }
 
   /// A delete of an engagement.
-  public static func delete(engagement id: UUID, by user: String, at time: Date) -> Mutation {
+  public static func delete(engagement id: UUID, base: Int64 = 0, hlc: HLC? = nil, by user: String, at time: Date)
+    -> Mutation
+  {
     Mutation(
       entityType: .engagement, entityID: id.uuidString.lowercased(), operation: .delete,
-      engagement: nil, recordedAt: time, recordedBy: user)
+      engagement: nil, baseCursor: base, hlc: hlc, recordedAt: time, recordedBy: user)
+  }
+
+  /// The resolution of a conflict.
+  public static func resolve(
+    conflict id: UUID, as resolution: Conflict.Resolution, hlc: HLC? = nil, by user: String, at time: Date
+  ) -> Mutation {
+    Mutation(
+      entityType: .conflict, entityID: id.uuidString.lowercased(), operation: .upsert, engagement: nil, hlc: hlc,
+      resolution: resolution, recordedAt: time, recordedBy: user)
+  }
+
+  /// Whether this upsert is a whole new engagement rather than an edit of some fields.
+  public var isCreation: Bool { operation == .upsert && changedFields.isEmpty }
+
+  /// The state of an engagement after this mutation is applied over `base` (`nil`: absent),
+  /// as the device shows it while the mutation waits: an edit's fields over the base, a new
+  /// engagement as it is, a delete as `nil`. A change to another entity leaves `base`.
+  public func applied(to base: Engagement?) -> Engagement? {
+    guard entityType == .engagement else { return base }
+    switch operation {
+    case .delete: return nil
+    case .upsert:
+      guard let engagement else { return base }
+      guard var merged = base, !changedFields.isEmpty else { return engagement }
+      for field in changedFields { merged.take(field, from: engagement) }
+      merged.updatedBy = engagement.updatedBy
+      merged.updatedAt = engagement.updatedAt
+      return merged
+    }
   }
 }

@@ -27,7 +27,7 @@ extension Mutation {
       throw ValidationError(field: "mutation_id", rule: "must be a UUID (got \"\(p.mutationID)\")")
     }
     guard let type = EntityType(rawValue: p.entityType) else {
-      throw ValidationError(field: "entity_type", rule: "must be engagement (got \"\(p.entityType)\")")
+      throw ValidationError(field: "entity_type", rule: "must be engagement or conflict (got \"\(p.entityType)\")")
     }
     guard let operation = Model.Operation(proto: p.operation) else {
       throw ValidationError(field: "operation", rule: "must be OPERATION_UPSERT or OPERATION_DELETE")
@@ -36,9 +36,26 @@ extension Mutation {
     if case .engagement(let e)? = p.payload {
       engagement = try Engagement(proto: e, fallbackTime: receivedAt)
     }
+    var changed: [Engagement.Field] = []
+    for name in p.changedFields {
+      guard let field = Engagement.Field(rawValue: name) else {
+        throw ValidationError(
+          field: "changed_fields",
+          rule: "\"\(name)\" is not an engagement field (\(Engagement.Field.allCases.map(\.rawValue).joined(separator: ", ")))")
+      }
+      if !changed.contains(field) { changed.append(field) }
+    }
+    var resolution: Conflict.Resolution?
+    if !p.resolution.isEmpty {
+      guard let value = Conflict.Resolution(rawValue: p.resolution) else {
+        throw ValidationError(field: "resolution", rule: "must be kept-current or took-other (got \"\(p.resolution)\")")
+      }
+      resolution = value
+    }
     self.init(
       id: id, entityType: type, entityID: p.entityID.lowercased(), operation: operation, engagement: engagement,
-      recordedAt: p.hasRecordedAt ? p.recordedAt.millisecondDate : receivedAt.truncatedToMilliseconds,
+      changedFields: changed, baseCursor: Int64(clamping: p.baseCursor), hlc: p.hasHlc ? HLC(proto: p.hlc) : nil,
+      resolution: resolution, recordedAt: p.hasRecordedAt ? p.recordedAt.millisecondDate : receivedAt.truncatedToMilliseconds,
       recordedBy: p.recordedBy)
   }
 
@@ -51,6 +68,61 @@ extension Mutation {
       if let engagement { $0.engagement = engagement.proto }
       $0.recordedAt = Google_Protobuf_Timestamp(milliseconds: recordedAt)
       $0.recordedBy = recordedBy
+      $0.changedFields = changedFields.map(\.rawValue)
+      $0.baseCursor = UInt64(max(baseCursor, 0))
+      if let hlc { $0.hlc = hlc.proto }
+      $0.resolution = resolution?.rawValue ?? ""
+    }
+  }
+}
+
+extension HLC {
+  public init(proto p: Assure_V1_Hlc) {
+    self.init(wallMillis: p.wallMs, counter: p.counter, node: p.node)
+  }
+
+  public var proto: Assure_V1_Hlc {
+    .with {
+      $0.wallMs = wallMillis
+      $0.counter = counter
+      $0.node = node
+    }
+  }
+}
+
+extension Conflict {
+  public init(proto p: Assure_V1_Conflict) throws {
+    guard let id = UUID(uuidString: p.id), let engagementID = UUID(uuidString: p.engagementID),
+      let subject = Subject(name: p.subject)
+    else { throw SyncError(.server, "conflict \"\(p.id)\" is unreadable (engagement \"\(p.engagementID)\", subject \"\(p.subject)\")") }
+    func side(_ s: Assure_V1_Conflict.Side) -> Side {
+      Side(value: s.value, user: s.user, deviceID: s.deviceID, hlc: HLC(proto: s.hlc))
+    }
+    self.init(
+      id: id, engagementID: engagementID, subject: subject, kept: side(p.kept), lost: side(p.lost),
+      detectedAt: p.detectedAt.millisecondDate, resolution: Resolution(rawValue: p.resolution),
+      resolvedBy: p.resolvedBy.isEmpty ? nil : p.resolvedBy, resolvedAt: p.hasResolvedAt ? p.resolvedAt.millisecondDate : nil)
+  }
+
+  public var proto: Assure_V1_Conflict {
+    func side(_ s: Side) -> Assure_V1_Conflict.Side {
+      .with {
+        $0.value = s.value
+        $0.user = s.user
+        $0.deviceID = s.deviceID
+        $0.hlc = s.hlc.proto
+      }
+    }
+    return .with {
+      $0.id = id.uuidString.lowercased()
+      $0.engagementID = engagementID.uuidString.lowercased()
+      $0.subject = subject.name
+      $0.kept = side(kept)
+      $0.lost = side(lost)
+      $0.detectedAt = Google_Protobuf_Timestamp(milliseconds: detectedAt)
+      $0.resolution = resolution?.rawValue ?? ""
+      $0.resolvedBy = resolvedBy ?? ""
+      if let resolvedAt { $0.resolvedAt = Google_Protobuf_Timestamp(milliseconds: resolvedAt) }
     }
   }
 }
@@ -61,6 +133,7 @@ extension PushRequest {
       $0.deviceID = deviceID
       $0.protocolVersion = protocolVersion
       $0.mutations = mutations.map(\.proto)
+      if let sentAt { $0.sentAt = Google_Protobuf_Timestamp(milliseconds: sentAt) }
     }
   }
 }
@@ -82,13 +155,16 @@ public struct DecodedPush: Sendable {
         unreadable[index] = MutationResult.rejectedProto(mutationID: m.mutationID, error: error)
       }
     }
-    self.request = PushRequest(deviceID: p.deviceID, protocolVersion: p.protocolVersion, mutations: mutations)
+    self.request = PushRequest(
+      deviceID: p.deviceID, protocolVersion: p.protocolVersion, mutations: mutations,
+      sentAt: p.hasSentAt ? p.sentAt.millisecondDate : nil)
     self.unreadable = unreadable
     self.count = p.mutations.count
   }
 
   /// The answer, one result per request mutation in request order.
-  public func response(merging results: [MutationResult]) -> Assure_V1_PushResponse {
+  public func response(merging reply: PushReply) -> Assure_V1_PushResponse {
+    let results = reply.results
     var applied = results.makeIterator()
     var out: [Assure_V1_MutationResult] = []
     for index in 0..<count {
@@ -98,7 +174,10 @@ public struct DecodedPush: Sendable {
         out.append(result.proto)
       }
     }
-    return .with { $0.results = out }
+    return .with {
+      $0.results = out
+      if let time = reply.serverTime { $0.serverTime = Google_Protobuf_Timestamp(milliseconds: time) }
+    }
   }
 }
 
@@ -175,6 +254,7 @@ extension Change {
     case .objective(let o)?: payload = .objective(Objective(proto: o))
     case .element(let e)?: payload = .element(PlanElement(proto: e))
     case .area(let a)?: payload = .area(Area(proto: a))
+    case .conflict(let c)?: payload = .conflict(try Conflict(proto: c))
     case nil: payload = nil
     }
     self.init(
@@ -193,6 +273,7 @@ extension Change {
       case .objective(let o)?: $0.objective = o.proto
       case .element(let e)?: $0.element = e.proto
       case .area(let a)?: $0.area = a.proto
+      case .conflict(let c)?: $0.conflict = c.proto
       case nil: break
       }
       $0.changedAt = Google_Protobuf_Timestamp(milliseconds: changedAt)
@@ -203,7 +284,8 @@ extension Change {
 extension PullPage {
   public init(proto p: Assure_V1_PullResponse) throws {
     self.init(
-      changes: try p.changes.map(Change.init(proto:)), nextCursor: Int64(clamping: p.nextCursor), hasMore: p.hasMore_p)
+      changes: try p.changes.map(Change.init(proto:)), nextCursor: Int64(clamping: p.nextCursor), hasMore: p.hasMore_p,
+      serverTime: p.hasServerTime ? p.serverTime.millisecondDate : nil)
   }
 
   public var proto: Assure_V1_PullResponse {
@@ -211,6 +293,7 @@ extension PullPage {
       $0.changes = changes.map(\.proto)
       $0.nextCursor = UInt64(max(nextCursor, 0))
       $0.hasMore_p = hasMore
+      if let serverTime { $0.serverTime = Google_Protobuf_Timestamp(milliseconds: serverTime) }
     }
   }
 }

@@ -54,10 +54,24 @@ public enum Assure_V1_SyncService: Sendable {
                 type: .unary
             )
         }
+        /// Namespace for "ListConflicts" metadata.
+        public enum ListConflicts: Sendable {
+            /// Request type for "ListConflicts".
+            public typealias Input = Assure_V1_ListConflictsRequest
+            /// Response type for "ListConflicts".
+            public typealias Output = Assure_V1_ListConflictsResponse
+            /// Descriptor for "ListConflicts".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "assure.v1.SyncService"),
+                method: "ListConflicts",
+                type: .unary
+            )
+        }
         /// Descriptors for all methods in the "assure.v1.SyncService" service.
         public static let descriptors: [GRPCCore.MethodDescriptor] = [
             Push.descriptor,
-            Pull.descriptor
+            Pull.descriptor,
+            ListConflicts.descriptor
         ]
     }
 }
@@ -123,6 +137,24 @@ extension Assure_V1_SyncService {
             request: GRPCCore.StreamingServerRequest<Assure_V1_PullRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.StreamingServerResponse<Assure_V1_PullResponse>
+
+        /// Handle the "ListConflicts" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Conflict records the server kept, newest first.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Assure_V1_ListConflictsRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Assure_V1_ListConflictsResponse` messages.
+        func listConflicts(
+            request: GRPCCore.StreamingServerRequest<Assure_V1_ListConflictsRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Assure_V1_ListConflictsResponse>
     }
 
     /// Service protocol for the "assure.v1.SyncService" service.
@@ -172,6 +204,24 @@ extension Assure_V1_SyncService {
             request: GRPCCore.ServerRequest<Assure_V1_PullRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.ServerResponse<Assure_V1_PullResponse>
+
+        /// Handle the "ListConflicts" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Conflict records the server kept, newest first.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Assure_V1_ListConflictsRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Assure_V1_ListConflictsResponse` message.
+        func listConflicts(
+            request: GRPCCore.ServerRequest<Assure_V1_ListConflictsRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Assure_V1_ListConflictsResponse>
     }
 
     /// Simple service protocol for the "assure.v1.SyncService" service.
@@ -219,6 +269,24 @@ extension Assure_V1_SyncService {
             request: Assure_V1_PullRequest,
             context: GRPCCore.ServerContext
         ) async throws -> Assure_V1_PullResponse
+
+        /// Handle the "ListConflicts" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Conflict records the server kept, newest first.
+        ///
+        /// - Parameters:
+        ///   - request: A `Assure_V1_ListConflictsRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Assure_V1_ListConflictsResponse` to respond with.
+        func listConflicts(
+            request: Assure_V1_ListConflictsRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Assure_V1_ListConflictsResponse
     }
 }
 
@@ -243,6 +311,17 @@ extension Assure_V1_SyncService.StreamingServiceProtocol {
             serializer: GRPCProtobuf.ProtobufSerializer<Assure_V1_PullResponse>(),
             handler: { request, context in
                 try await self.pull(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Assure_V1_SyncService.Method.ListConflicts.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Assure_V1_ListConflictsRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Assure_V1_ListConflictsResponse>(),
+            handler: { request, context in
+                try await self.listConflicts(
                     request: request,
                     context: context
                 )
@@ -275,6 +354,17 @@ extension Assure_V1_SyncService.ServiceProtocol {
         )
         return GRPCCore.StreamingServerResponse(single: response)
     }
+
+    public func listConflicts(
+        request: GRPCCore.StreamingServerRequest<Assure_V1_ListConflictsRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Assure_V1_ListConflictsResponse> {
+        let response = try await self.listConflicts(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
 }
 
 // Default implementation of methods from 'ServiceProtocol'.
@@ -299,6 +389,19 @@ extension Assure_V1_SyncService.SimpleServiceProtocol {
     ) async throws -> GRPCCore.ServerResponse<Assure_V1_PullResponse> {
         return GRPCCore.ServerResponse<Assure_V1_PullResponse>(
             message: try await self.pull(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func listConflicts(
+        request: GRPCCore.ServerRequest<Assure_V1_ListConflictsRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Assure_V1_ListConflictsResponse> {
+        return GRPCCore.ServerResponse<Assure_V1_ListConflictsResponse>(
+            message: try await self.listConflicts(
                 request: request.message,
                 context: context
             ),
@@ -364,6 +467,29 @@ extension Assure_V1_SyncService {
             deserializer: some GRPCCore.MessageDeserializer<Assure_V1_PullResponse>,
             options: GRPCCore.CallOptions,
             onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Assure_V1_PullResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "ListConflicts" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Conflict records the server kept, newest first.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Assure_V1_ListConflictsRequest` message.
+        ///   - serializer: A serializer for `Assure_V1_ListConflictsRequest` messages.
+        ///   - deserializer: A deserializer for `Assure_V1_ListConflictsResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func listConflicts<Result>(
+            request: GRPCCore.ClientRequest<Assure_V1_ListConflictsRequest>,
+            serializer: some GRPCCore.MessageSerializer<Assure_V1_ListConflictsRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Assure_V1_ListConflictsResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Assure_V1_ListConflictsResponse>) async throws -> Result
         ) async throws -> Result where Result: Sendable
     }
 
@@ -454,6 +580,40 @@ extension Assure_V1_SyncService {
                 onResponse: handleResponse
             )
         }
+
+        /// Call the "ListConflicts" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Conflict records the server kept, newest first.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Assure_V1_ListConflictsRequest` message.
+        ///   - serializer: A serializer for `Assure_V1_ListConflictsRequest` messages.
+        ///   - deserializer: A deserializer for `Assure_V1_ListConflictsResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func listConflicts<Result>(
+            request: GRPCCore.ClientRequest<Assure_V1_ListConflictsRequest>,
+            serializer: some GRPCCore.MessageSerializer<Assure_V1_ListConflictsRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Assure_V1_ListConflictsResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Assure_V1_ListConflictsResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Assure_V1_SyncService.Method.ListConflicts.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
     }
 }
 
@@ -513,6 +673,35 @@ extension Assure_V1_SyncService.ClientProtocol {
             request: request,
             serializer: GRPCProtobuf.ProtobufSerializer<Assure_V1_PullRequest>(),
             deserializer: GRPCProtobuf.ProtobufDeserializer<Assure_V1_PullResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListConflicts" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Conflict records the server kept, newest first.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Assure_V1_ListConflictsRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listConflicts<Result>(
+        request: GRPCCore.ClientRequest<Assure_V1_ListConflictsRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Assure_V1_ListConflictsResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.listConflicts(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Assure_V1_ListConflictsRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Assure_V1_ListConflictsResponse>(),
             options: options,
             onResponse: handleResponse
         )
@@ -582,6 +771,39 @@ extension Assure_V1_SyncService.ClientProtocol {
             metadata: metadata
         )
         return try await self.pull(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListConflicts" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Conflict records the server kept, newest first.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listConflicts<Result>(
+        _ message: Assure_V1_ListConflictsRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Assure_V1_ListConflictsResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Assure_V1_ListConflictsRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.listConflicts(
             request: request,
             options: options,
             onResponse: handleResponse

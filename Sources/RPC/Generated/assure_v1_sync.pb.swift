@@ -112,6 +112,27 @@ public nonisolated struct Assure_V1_Mutation: Sendable {
   /// User who made the change on the device.
   public var recordedBy: String = String()
 
+  /// For an edit: the engagement fields it changed (`notes`, `date`, ...); the server applies
+  /// only these. Empty for a new engagement. Protocol 2.
+  public var changedFields: [String] = []
+
+  /// Cursor of the last server change of this entity the device had applied when the change
+  /// was made (0 if none). A later change by another device was not seen: it is concurrent.
+  public var baseCursor: UInt64 = 0
+
+  /// The device's clock reading for the change, in server time; picks between concurrent edits.
+  public var hlc: Assure_V1_Hlc {
+    get {_hlc ?? Assure_V1_Hlc()}
+    set {_hlc = newValue}
+  }
+  /// Returns true if `hlc` has been explicitly set.
+  public var hasHlc: Bool {self._hlc != nil}
+  /// Clears the value of `hlc`. Subsequent reads from it will return its default value.
+  public mutating func clearHlc() {self._hlc = nil}
+
+  /// For entity_type `conflict`: `kept-current` or `took-other`.
+  public var resolution: String = String()
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   /// The entity's full new state for OPERATION_UPSERT; absent for OPERATION_DELETE.
@@ -123,6 +144,131 @@ public nonisolated struct Assure_V1_Mutation: Sendable {
   public init() {}
 
   fileprivate var _recordedAt: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
+  fileprivate var _hlc: Assure_V1_Hlc? = nil
+}
+
+/// A hybrid logical clock reading: wall-clock milliseconds, a counter within the millisecond,
+/// and the device that made it (the last tie-break).
+public nonisolated struct Assure_V1_Hlc: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var wallMs: Int64 = 0
+
+  public var counter: UInt32 = 0
+
+  public var node: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// Two edits of one engagement field that did not see each other (or an edit and a delete):
+/// the value kept, and the other, kept here so that nothing is lost without a trace.
+public nonisolated struct Assure_V1_Conflict: @unchecked Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var id: String {
+    get {_storage._id}
+    set {_uniqueStorage()._id = newValue}
+  }
+
+  public var engagementID: String {
+    get {_storage._engagementID}
+    set {_uniqueStorage()._engagementID = newValue}
+  }
+
+  /// The field (`notes`, `date`, ...) or `deleted`.
+  public var subject: String {
+    get {_storage._subject}
+    set {_uniqueStorage()._subject = newValue}
+  }
+
+  public var kept: Assure_V1_Conflict.Side {
+    get {_storage._kept ?? Assure_V1_Conflict.Side()}
+    set {_uniqueStorage()._kept = newValue}
+  }
+  /// Returns true if `kept` has been explicitly set.
+  public var hasKept: Bool {_storage._kept != nil}
+  /// Clears the value of `kept`. Subsequent reads from it will return its default value.
+  public mutating func clearKept() {_uniqueStorage()._kept = nil}
+
+  public var lost: Assure_V1_Conflict.Side {
+    get {_storage._lost ?? Assure_V1_Conflict.Side()}
+    set {_uniqueStorage()._lost = newValue}
+  }
+  /// Returns true if `lost` has been explicitly set.
+  public var hasLost: Bool {_storage._lost != nil}
+  /// Clears the value of `lost`. Subsequent reads from it will return its default value.
+  public mutating func clearLost() {_uniqueStorage()._lost = nil}
+
+  public var detectedAt: SwiftProtobuf.Google_Protobuf_Timestamp {
+    get {_storage._detectedAt ?? SwiftProtobuf.Google_Protobuf_Timestamp()}
+    set {_uniqueStorage()._detectedAt = newValue}
+  }
+  /// Returns true if `detectedAt` has been explicitly set.
+  public var hasDetectedAt: Bool {_storage._detectedAt != nil}
+  /// Clears the value of `detectedAt`. Subsequent reads from it will return its default value.
+  public mutating func clearDetectedAt() {_uniqueStorage()._detectedAt = nil}
+
+  /// Empty while unresolved; `kept-current` or `took-other`.
+  public var resolution: String {
+    get {_storage._resolution}
+    set {_uniqueStorage()._resolution = newValue}
+  }
+
+  public var resolvedBy: String {
+    get {_storage._resolvedBy}
+    set {_uniqueStorage()._resolvedBy = newValue}
+  }
+
+  public var resolvedAt: SwiftProtobuf.Google_Protobuf_Timestamp {
+    get {_storage._resolvedAt ?? SwiftProtobuf.Google_Protobuf_Timestamp()}
+    set {_uniqueStorage()._resolvedAt = newValue}
+  }
+  /// Returns true if `resolvedAt` has been explicitly set.
+  public var hasResolvedAt: Bool {_storage._resolvedAt != nil}
+  /// Clears the value of `resolvedAt`. Subsequent reads from it will return its default value.
+  public mutating func clearResolvedAt() {_uniqueStorage()._resolvedAt = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public nonisolated struct Side: Sendable {
+    // SwiftProtobuf.Message conformance is added in an extension below. See the
+    // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+    // methods supported on all messages.
+
+    /// The value as text (lists joined with "; "); for a deletion, what happened.
+    public var value: String = String()
+
+    public var user: String = String()
+
+    public var deviceID: String = String()
+
+    /// The edit's clock reading as the server corrected it.
+    public var hlc: Assure_V1_Hlc {
+      get {_hlc ?? Assure_V1_Hlc()}
+      set {_hlc = newValue}
+    }
+    /// Returns true if `hlc` has been explicitly set.
+    public var hasHlc: Bool {self._hlc != nil}
+    /// Clears the value of `hlc`. Subsequent reads from it will return its default value.
+    public mutating func clearHlc() {self._hlc = nil}
+
+    public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+    public init() {}
+
+    fileprivate var _hlc: Assure_V1_Hlc? = nil
+  }
+
+  public init() {}
+
+  fileprivate var _storage = _StorageClass.defaultInstance
 }
 
 public nonisolated struct Assure_V1_PushRequest: Sendable {
@@ -133,15 +279,28 @@ public nonisolated struct Assure_V1_PushRequest: Sendable {
   /// Stable id of the pushing device (UUID made on first use).
   public var deviceID: String = String()
 
-  /// Sync protocol version the device speaks; this server speaks 1.
+  /// Sync protocol version the device speaks; this server speaks 2.
   public var protocolVersion: UInt32 = 0
 
   /// Mutations in the order the device made them; at most 500 per request.
   public var mutations: [Assure_V1_Mutation] = []
 
+  /// The device's reading of the time as it sends, in server time (its clock plus the offset it
+  /// measured at its last sync); the server corrects clock readings by what skew remains.
+  public var sentAt: SwiftProtobuf.Google_Protobuf_Timestamp {
+    get {_sentAt ?? SwiftProtobuf.Google_Protobuf_Timestamp()}
+    set {_sentAt = newValue}
+  }
+  /// Returns true if `sentAt` has been explicitly set.
+  public var hasSentAt: Bool {self._sentAt != nil}
+  /// Clears the value of `sentAt`. Subsequent reads from it will return its default value.
+  public mutating func clearSentAt() {self._sentAt = nil}
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
+
+  fileprivate var _sentAt: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
 }
 
 /// The server's answer for one mutation.
@@ -224,9 +383,21 @@ public nonisolated struct Assure_V1_PushResponse: Sendable {
   /// One result per mutation, in request order.
   public var results: [Assure_V1_MutationResult] = []
 
+  /// The server's clock as it answered.
+  public var serverTime: SwiftProtobuf.Google_Protobuf_Timestamp {
+    get {_serverTime ?? SwiftProtobuf.Google_Protobuf_Timestamp()}
+    set {_serverTime = newValue}
+  }
+  /// Returns true if `serverTime` has been explicitly set.
+  public var hasServerTime: Bool {self._serverTime != nil}
+  /// Clears the value of `serverTime`. Subsequent reads from it will return its default value.
+  public mutating func clearServerTime() {self._serverTime = nil}
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
+
+  fileprivate var _serverTime: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
 }
 
 public nonisolated struct Assure_V1_PullRequest: Sendable {
@@ -317,6 +488,14 @@ public nonisolated struct Assure_V1_Change: @unchecked Sendable {
     set {_uniqueStorage()._payload = .area(newValue)}
   }
 
+  public var conflict: Assure_V1_Conflict {
+    get {
+      if case .conflict(let v)? = _storage._payload {return v}
+      return Assure_V1_Conflict()
+    }
+    set {_uniqueStorage()._payload = .conflict(newValue)}
+  }
+
   /// When the server applied the change, by the server's clock.
   public var changedAt: SwiftProtobuf.Google_Protobuf_Timestamp {
     get {_storage._changedAt ?? SwiftProtobuf.Google_Protobuf_Timestamp()}
@@ -335,6 +514,7 @@ public nonisolated struct Assure_V1_Change: @unchecked Sendable {
     case objective(Assure_V1_Objective)
     case element(Assure_V1_PlanElement)
     case area(Assure_V1_Area)
+    case conflict(Assure_V1_Conflict)
 
   }
 
@@ -357,6 +537,49 @@ public nonisolated struct Assure_V1_PullResponse: Sendable {
   /// True when more changes follow this page.
   public var hasMore_p: Bool = false
 
+  /// The server's clock as it answered.
+  public var serverTime: SwiftProtobuf.Google_Protobuf_Timestamp {
+    get {_serverTime ?? SwiftProtobuf.Google_Protobuf_Timestamp()}
+    set {_serverTime = newValue}
+  }
+  /// Returns true if `serverTime` has been explicitly set.
+  public var hasServerTime: Bool {self._serverTime != nil}
+  /// Clears the value of `serverTime`. Subsequent reads from it will return its default value.
+  public mutating func clearServerTime() {self._serverTime = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _serverTime: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
+}
+
+public nonisolated struct Assure_V1_ListConflictsRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// Only this engagement's conflicts, when set.
+  public var engagementID: String = String()
+
+  /// Include resolved ones (default: unresolved only).
+  public var includeResolved: Bool = false
+
+  /// At most this many, newest first; 0 means 1000.
+  public var limit: UInt32 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Assure_V1_ListConflictsResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var conflicts: [Assure_V1_Conflict] = []
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -372,7 +595,7 @@ nonisolated extension Assure_V1_Operation: SwiftProtobuf._ProtoNameProviding {
 
 nonisolated extension Assure_V1_Mutation: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Mutation"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}mutation_id\0\u{3}entity_type\0\u{3}entity_id\0\u{1}operation\0\u{1}engagement\0\u{3}recorded_at\0\u{3}recorded_by\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}mutation_id\0\u{3}entity_type\0\u{3}entity_id\0\u{1}operation\0\u{1}engagement\0\u{3}recorded_at\0\u{3}recorded_by\0\u{3}changed_fields\0\u{3}base_cursor\0\u{1}hlc\0\u{1}resolution\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -399,6 +622,10 @@ nonisolated extension Assure_V1_Mutation: SwiftProtobuf.Message, SwiftProtobuf._
       }()
       case 6: try { try decoder.decodeSingularMessageField(value: &self._recordedAt) }()
       case 7: try { try decoder.decodeSingularStringField(value: &self.recordedBy) }()
+      case 8: try { try decoder.decodeRepeatedStringField(value: &self.changedFields) }()
+      case 9: try { try decoder.decodeSingularUInt64Field(value: &self.baseCursor) }()
+      case 10: try { try decoder.decodeSingularMessageField(value: &self._hlc) }()
+      case 11: try { try decoder.decodeSingularStringField(value: &self.resolution) }()
       default: break
       }
     }
@@ -430,6 +657,18 @@ nonisolated extension Assure_V1_Mutation: SwiftProtobuf.Message, SwiftProtobuf._
     if !self.recordedBy.isEmpty {
       try visitor.visitSingularStringField(value: self.recordedBy, fieldNumber: 7)
     }
+    if !self.changedFields.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.changedFields, fieldNumber: 8)
+    }
+    if self.baseCursor != 0 {
+      try visitor.visitSingularUInt64Field(value: self.baseCursor, fieldNumber: 9)
+    }
+    try { if let v = self._hlc {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 10)
+    } }()
+    if !self.resolution.isEmpty {
+      try visitor.visitSingularStringField(value: self.resolution, fieldNumber: 11)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -441,6 +680,225 @@ nonisolated extension Assure_V1_Mutation: SwiftProtobuf.Message, SwiftProtobuf._
     if lhs.payload != rhs.payload {return false}
     if lhs._recordedAt != rhs._recordedAt {return false}
     if lhs.recordedBy != rhs.recordedBy {return false}
+    if lhs.changedFields != rhs.changedFields {return false}
+    if lhs.baseCursor != rhs.baseCursor {return false}
+    if lhs._hlc != rhs._hlc {return false}
+    if lhs.resolution != rhs.resolution {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Assure_V1_Hlc: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".Hlc"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}wall_ms\0\u{1}counter\0\u{1}node\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularInt64Field(value: &self.wallMs) }()
+      case 2: try { try decoder.decodeSingularUInt32Field(value: &self.counter) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.node) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.wallMs != 0 {
+      try visitor.visitSingularInt64Field(value: self.wallMs, fieldNumber: 1)
+    }
+    if self.counter != 0 {
+      try visitor.visitSingularUInt32Field(value: self.counter, fieldNumber: 2)
+    }
+    if !self.node.isEmpty {
+      try visitor.visitSingularStringField(value: self.node, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Assure_V1_Hlc, rhs: Assure_V1_Hlc) -> Bool {
+    if lhs.wallMs != rhs.wallMs {return false}
+    if lhs.counter != rhs.counter {return false}
+    if lhs.node != rhs.node {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Assure_V1_Conflict: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".Conflict"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{3}engagement_id\0\u{1}subject\0\u{1}kept\0\u{1}lost\0\u{3}detected_at\0\u{1}resolution\0\u{3}resolved_by\0\u{3}resolved_at\0")
+
+  fileprivate class _StorageClass {
+    var _id: String = String()
+    var _engagementID: String = String()
+    var _subject: String = String()
+    var _kept: Assure_V1_Conflict.Side? = nil
+    var _lost: Assure_V1_Conflict.Side? = nil
+    var _detectedAt: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
+    var _resolution: String = String()
+    var _resolvedBy: String = String()
+    var _resolvedAt: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
+
+      // This property is used as the initial default value for new instances of the type.
+      // The type itself is protecting the reference to its storage via CoW semantics.
+      // This will force a copy to be made of this reference when the first mutation occurs;
+      // hence, it is safe to mark this as `nonisolated(unsafe)`.
+      static nonisolated(unsafe) let defaultInstance = _StorageClass()
+
+    private init() {}
+
+    init(copying source: _StorageClass) {
+      _id = source._id
+      _engagementID = source._engagementID
+      _subject = source._subject
+      _kept = source._kept
+      _lost = source._lost
+      _detectedAt = source._detectedAt
+      _resolution = source._resolution
+      _resolvedBy = source._resolvedBy
+      _resolvedAt = source._resolvedAt
+    }
+  }
+
+  fileprivate mutating func _uniqueStorage() -> _StorageClass {
+    if !isKnownUniquelyReferenced(&_storage) {
+      _storage = _StorageClass(copying: _storage)
+    }
+    return _storage
+  }
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    _ = _uniqueStorage()
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      while let fieldNumber = try decoder.nextFieldNumber() {
+        // The use of inline closures is to circumvent an issue where the compiler
+        // allocates stack space for every case branch when no optimizations are
+        // enabled. https://github.com/apple/swift-protobuf/issues/1034
+        switch fieldNumber {
+        case 1: try { try decoder.decodeSingularStringField(value: &_storage._id) }()
+        case 2: try { try decoder.decodeSingularStringField(value: &_storage._engagementID) }()
+        case 3: try { try decoder.decodeSingularStringField(value: &_storage._subject) }()
+        case 4: try { try decoder.decodeSingularMessageField(value: &_storage._kept) }()
+        case 5: try { try decoder.decodeSingularMessageField(value: &_storage._lost) }()
+        case 6: try { try decoder.decodeSingularMessageField(value: &_storage._detectedAt) }()
+        case 7: try { try decoder.decodeSingularStringField(value: &_storage._resolution) }()
+        case 8: try { try decoder.decodeSingularStringField(value: &_storage._resolvedBy) }()
+        case 9: try { try decoder.decodeSingularMessageField(value: &_storage._resolvedAt) }()
+        default: break
+        }
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every if/case branch local when no optimizations
+      // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+      // https://github.com/apple/swift-protobuf/issues/1182
+      if !_storage._id.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._id, fieldNumber: 1)
+      }
+      if !_storage._engagementID.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._engagementID, fieldNumber: 2)
+      }
+      if !_storage._subject.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._subject, fieldNumber: 3)
+      }
+      try { if let v = _storage._kept {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 4)
+      } }()
+      try { if let v = _storage._lost {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 5)
+      } }()
+      try { if let v = _storage._detectedAt {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 6)
+      } }()
+      if !_storage._resolution.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._resolution, fieldNumber: 7)
+      }
+      if !_storage._resolvedBy.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._resolvedBy, fieldNumber: 8)
+      }
+      try { if let v = _storage._resolvedAt {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 9)
+      } }()
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Assure_V1_Conflict, rhs: Assure_V1_Conflict) -> Bool {
+    if lhs._storage !== rhs._storage {
+      let storagesAreEqual: Bool = withExtendedLifetime((lhs._storage, rhs._storage)) { (_args: (_StorageClass, _StorageClass)) in
+        let _storage = _args.0
+        let rhs_storage = _args.1
+        if _storage._id != rhs_storage._id {return false}
+        if _storage._engagementID != rhs_storage._engagementID {return false}
+        if _storage._subject != rhs_storage._subject {return false}
+        if _storage._kept != rhs_storage._kept {return false}
+        if _storage._lost != rhs_storage._lost {return false}
+        if _storage._detectedAt != rhs_storage._detectedAt {return false}
+        if _storage._resolution != rhs_storage._resolution {return false}
+        if _storage._resolvedBy != rhs_storage._resolvedBy {return false}
+        if _storage._resolvedAt != rhs_storage._resolvedAt {return false}
+        return true
+      }
+      if !storagesAreEqual {return false}
+    }
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Assure_V1_Conflict.Side: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = Assure_V1_Conflict.protoMessageName + ".Side"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}value\0\u{1}user\0\u{3}device_id\0\u{1}hlc\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.value) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.user) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.deviceID) }()
+      case 4: try { try decoder.decodeSingularMessageField(value: &self._hlc) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.value.isEmpty {
+      try visitor.visitSingularStringField(value: self.value, fieldNumber: 1)
+    }
+    if !self.user.isEmpty {
+      try visitor.visitSingularStringField(value: self.user, fieldNumber: 2)
+    }
+    if !self.deviceID.isEmpty {
+      try visitor.visitSingularStringField(value: self.deviceID, fieldNumber: 3)
+    }
+    try { if let v = self._hlc {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 4)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Assure_V1_Conflict.Side, rhs: Assure_V1_Conflict.Side) -> Bool {
+    if lhs.value != rhs.value {return false}
+    if lhs.user != rhs.user {return false}
+    if lhs.deviceID != rhs.deviceID {return false}
+    if lhs._hlc != rhs._hlc {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -448,7 +906,7 @@ nonisolated extension Assure_V1_Mutation: SwiftProtobuf.Message, SwiftProtobuf._
 
 nonisolated extension Assure_V1_PushRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".PushRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}device_id\0\u{3}protocol_version\0\u{1}mutations\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}device_id\0\u{3}protocol_version\0\u{1}mutations\0\u{3}sent_at\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -459,12 +917,17 @@ nonisolated extension Assure_V1_PushRequest: SwiftProtobuf.Message, SwiftProtobu
       case 1: try { try decoder.decodeSingularStringField(value: &self.deviceID) }()
       case 2: try { try decoder.decodeSingularUInt32Field(value: &self.protocolVersion) }()
       case 3: try { try decoder.decodeRepeatedMessageField(value: &self.mutations) }()
+      case 4: try { try decoder.decodeSingularMessageField(value: &self._sentAt) }()
       default: break
       }
     }
   }
 
   public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
     if !self.deviceID.isEmpty {
       try visitor.visitSingularStringField(value: self.deviceID, fieldNumber: 1)
     }
@@ -474,6 +937,9 @@ nonisolated extension Assure_V1_PushRequest: SwiftProtobuf.Message, SwiftProtobu
     if !self.mutations.isEmpty {
       try visitor.visitRepeatedMessageField(value: self.mutations, fieldNumber: 3)
     }
+    try { if let v = self._sentAt {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 4)
+    } }()
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -481,6 +947,7 @@ nonisolated extension Assure_V1_PushRequest: SwiftProtobuf.Message, SwiftProtobu
     if lhs.deviceID != rhs.deviceID {return false}
     if lhs.protocolVersion != rhs.protocolVersion {return false}
     if lhs.mutations != rhs.mutations {return false}
+    if lhs._sentAt != rhs._sentAt {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -542,7 +1009,7 @@ nonisolated extension Assure_V1_MutationResult.Outcome: SwiftProtobuf._ProtoName
 
 nonisolated extension Assure_V1_PushResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".PushResponse"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}results\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}results\0\u{3}server_time\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -551,20 +1018,29 @@ nonisolated extension Assure_V1_PushResponse: SwiftProtobuf.Message, SwiftProtob
       // enabled. https://github.com/apple/swift-protobuf/issues/1034
       switch fieldNumber {
       case 1: try { try decoder.decodeRepeatedMessageField(value: &self.results) }()
+      case 2: try { try decoder.decodeSingularMessageField(value: &self._serverTime) }()
       default: break
       }
     }
   }
 
   public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
     if !self.results.isEmpty {
       try visitor.visitRepeatedMessageField(value: self.results, fieldNumber: 1)
     }
+    try { if let v = self._serverTime {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+    } }()
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: Assure_V1_PushResponse, rhs: Assure_V1_PushResponse) -> Bool {
     if lhs.results != rhs.results {return false}
+    if lhs._serverTime != rhs._serverTime {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -617,7 +1093,7 @@ nonisolated extension Assure_V1_PullRequest: SwiftProtobuf.Message, SwiftProtobu
 
 nonisolated extension Assure_V1_Change: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Change"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}cursor\0\u{3}entity_type\0\u{3}entity_id\0\u{1}operation\0\u{1}engagement\0\u{1}objective\0\u{1}element\0\u{1}area\0\u{3}changed_at\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}cursor\0\u{3}entity_type\0\u{3}entity_id\0\u{1}operation\0\u{1}engagement\0\u{1}objective\0\u{1}element\0\u{1}area\0\u{3}changed_at\0\u{1}conflict\0")
 
   fileprivate class _StorageClass {
     var _cursor: UInt64 = 0
@@ -717,6 +1193,19 @@ nonisolated extension Assure_V1_Change: SwiftProtobuf.Message, SwiftProtobuf._Me
           }
         }()
         case 9: try { try decoder.decodeSingularMessageField(value: &_storage._changedAt) }()
+        case 10: try {
+          var v: Assure_V1_Conflict?
+          var hadOneofValue = false
+          if let current = _storage._payload {
+            hadOneofValue = true
+            if case .conflict(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._payload = .conflict(v)
+          }
+        }()
         default: break
         }
       }
@@ -758,10 +1247,13 @@ nonisolated extension Assure_V1_Change: SwiftProtobuf.Message, SwiftProtobuf._Me
         guard case .area(let v)? = _storage._payload else { preconditionFailure() }
         try visitor.visitSingularMessageField(value: v, fieldNumber: 8)
       }()
-      case nil: break
+      default: break
       }
       try { if let v = _storage._changedAt {
         try visitor.visitSingularMessageField(value: v, fieldNumber: 9)
+      } }()
+      try { if case .conflict(let v)? = _storage._payload {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 10)
       } }()
     }
     try unknownFields.traverse(visitor: &visitor)
@@ -789,7 +1281,7 @@ nonisolated extension Assure_V1_Change: SwiftProtobuf.Message, SwiftProtobuf._Me
 
 nonisolated extension Assure_V1_PullResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".PullResponse"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}changes\0\u{3}next_cursor\0\u{3}has_more\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}changes\0\u{3}next_cursor\0\u{3}has_more\0\u{3}server_time\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -800,12 +1292,17 @@ nonisolated extension Assure_V1_PullResponse: SwiftProtobuf.Message, SwiftProtob
       case 1: try { try decoder.decodeRepeatedMessageField(value: &self.changes) }()
       case 2: try { try decoder.decodeSingularUInt64Field(value: &self.nextCursor) }()
       case 3: try { try decoder.decodeSingularBoolField(value: &self.hasMore_p) }()
+      case 4: try { try decoder.decodeSingularMessageField(value: &self._serverTime) }()
       default: break
       }
     }
   }
 
   public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
     if !self.changes.isEmpty {
       try visitor.visitRepeatedMessageField(value: self.changes, fieldNumber: 1)
     }
@@ -815,6 +1312,9 @@ nonisolated extension Assure_V1_PullResponse: SwiftProtobuf.Message, SwiftProtob
     if self.hasMore_p != false {
       try visitor.visitSingularBoolField(value: self.hasMore_p, fieldNumber: 3)
     }
+    try { if let v = self._serverTime {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 4)
+    } }()
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -822,6 +1322,77 @@ nonisolated extension Assure_V1_PullResponse: SwiftProtobuf.Message, SwiftProtob
     if lhs.changes != rhs.changes {return false}
     if lhs.nextCursor != rhs.nextCursor {return false}
     if lhs.hasMore_p != rhs.hasMore_p {return false}
+    if lhs._serverTime != rhs._serverTime {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Assure_V1_ListConflictsRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ListConflictsRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}engagement_id\0\u{3}include_resolved\0\u{1}limit\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.engagementID) }()
+      case 2: try { try decoder.decodeSingularBoolField(value: &self.includeResolved) }()
+      case 3: try { try decoder.decodeSingularUInt32Field(value: &self.limit) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.engagementID.isEmpty {
+      try visitor.visitSingularStringField(value: self.engagementID, fieldNumber: 1)
+    }
+    if self.includeResolved != false {
+      try visitor.visitSingularBoolField(value: self.includeResolved, fieldNumber: 2)
+    }
+    if self.limit != 0 {
+      try visitor.visitSingularUInt32Field(value: self.limit, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Assure_V1_ListConflictsRequest, rhs: Assure_V1_ListConflictsRequest) -> Bool {
+    if lhs.engagementID != rhs.engagementID {return false}
+    if lhs.includeResolved != rhs.includeResolved {return false}
+    if lhs.limit != rhs.limit {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Assure_V1_ListConflictsResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ListConflictsResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}conflicts\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeRepeatedMessageField(value: &self.conflicts) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.conflicts.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.conflicts, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Assure_V1_ListConflictsResponse, rhs: Assure_V1_ListConflictsResponse) -> Bool {
+    if lhs.conflicts != rhs.conflicts {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

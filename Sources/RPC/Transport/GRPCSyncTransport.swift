@@ -1,6 +1,8 @@
+import Foundation
 import GRPCCore
 import Model
 import Sync
+import SwiftProtobuf
 
 /// Sync's transport over gRPC: `SyncService.Push` and `SyncService.Pull`.
 ///
@@ -18,9 +20,23 @@ public struct GRPCSyncTransport<Transport: ClientTransport>: SyncTransport {
     self.options = options
   }
 
-  public func push(_ request: PushRequest) async throws -> [MutationResult] {
+  public func push(_ request: PushRequest) async throws -> PushReply {
     let response = try await Self.mapErrors { try await client.push(request.proto, options: options) }
-    return try response.results.map(MutationResult.init(proto:))
+    return PushReply(
+      results: try response.results.map(MutationResult.init(proto:)),
+      serverTime: response.hasServerTime ? response.serverTime.millisecondDate : nil)
+  }
+
+  /// The server's conflict records, newest first.
+  public func conflicts(engagementID: UUID?, includeResolved: Bool) async throws -> [Conflict] {
+    let response = try await Self.mapErrors {
+      try await client.listConflicts(
+        .with {
+          $0.engagementID = engagementID?.uuidString.lowercased() ?? ""
+          $0.includeResolved = includeResolved
+        }, options: options)
+    }
+    return try response.conflicts.map(Conflict.init(proto:))
   }
 
   public func pull(_ request: PullRequest) async throws -> PullPage {

@@ -3,6 +3,7 @@ import GRPCCore
 import Logging
 import RPC
 import Sync
+import SwiftProtobuf
 
 /// `assure.v1.SyncService`: push and pull for field devices. The rules live in Sync's
 /// `ServerRepository`; this only reads and writes the wire.
@@ -12,8 +13,8 @@ struct SyncService: Assure_V1_SyncService.SimpleServiceProtocol {
 
   func push(request: Assure_V1_PushRequest, context: ServerContext) async throws -> Assure_V1_PushResponse {
     let decoded = DecodedPush(proto: request, receivedAt: repository.now())
-    let results = try await repository.push(decoded.request)
-    let response = decoded.response(merging: results)
+    let reply = try await repository.push(decoded.request)
+    let response = decoded.response(merging: reply)
     let outcomes = Dictionary(grouping: response.results, by: \.outcome).mapValues(\.count)
     logger.info(
       "push",
@@ -27,5 +28,24 @@ struct SyncService: Assure_V1_SyncService.SimpleServiceProtocol {
 
   func pull(request: Assure_V1_PullRequest, context: ServerContext) async throws -> Assure_V1_PullResponse {
     try await repository.pull(PullRequest(proto: request)).proto
+  }
+
+  func listConflicts(request: Assure_V1_ListConflictsRequest, context: ServerContext) async throws
+    -> Assure_V1_ListConflictsResponse
+  {
+    var engagementID: UUID?
+    if !request.engagementID.isEmpty {
+      guard let id = UUID(uuidString: request.engagementID) else {
+        throw RPCError(code: .invalidArgument, message: "engagement_id: must be a UUID (got \"\(request.engagementID)\")")
+      }
+      engagementID = id
+    }
+    let limit = request.limit == 0 ? 1000 : Int(request.limit)
+    guard (1...1000).contains(limit) else {
+      throw RPCError(code: .invalidArgument, message: "limit: must be between 1 and 1000 (got \(request.limit))")
+    }
+    let conflicts = try await repository.conflicts(
+      engagementID: engagementID, includeResolved: request.includeResolved, limit: limit)
+    return .with { $0.conflicts = conflicts.map(\.proto) }
   }
 }

@@ -1,4 +1,5 @@
 import GRDB
+import Model
 
 /// A field device's migrations, in order. Append new ones; never edit or remove a shipped one.
 enum ClientSchema {
@@ -36,6 +37,39 @@ enum ClientSchema {
     }
     migrator.registerMigration("v2-plan-rag-override") { db in
       try SharedTables.addRAGOverride(db)
+    }
+    migrator.registerMigration("v3-field-merge-conflicts") { db in
+      try SharedTables.createConflicts(db)
+      try db.execute(
+        sql: """
+          -- The server's last state of each engagement as pulled here (payload NULL: deleted
+          -- there) and the cursor of that change. What the device shows is this with the
+          -- outbox's waiting changes on top; an edit's base cursor comes from here.
+          CREATE TABLE engagement_base (
+            id TEXT PRIMARY KEY NOT NULL,
+            payload TEXT,
+            cursor INTEGER NOT NULL
+          );
+          -- What an edit changed (JSON list of field names; NULL for a new engagement), what
+          -- it was made on top of, its clock reading, and a conflict's resolution.
+          ALTER TABLE outbox ADD COLUMN changed_fields TEXT;
+          ALTER TABLE outbox ADD COLUMN base_cursor INTEGER NOT NULL DEFAULT 0;
+          ALTER TABLE outbox ADD COLUMN hlc TEXT;
+          ALTER TABLE outbox ADD COLUMN resolution TEXT;
+          -- The device's last clock reading, and server time minus device time at the last sync.
+          ALTER TABLE sync_state ADD COLUMN hlc TEXT;
+          ALTER TABLE sync_state ADD COLUMN clock_offset_ms INTEGER NOT NULL DEFAULT 0;
+          """)
+      // Engagements with nothing waiting are as the server last sent them: everything up to
+      // the device's cursor has been applied to them.
+      let cursor = try Int64.fetchOne(db, sql: "SELECT cursor FROM sync_state WHERE id = 1") ?? 0
+      let rows = try Row.fetchAll(
+        db, sql: "SELECT * FROM engagement WHERE id NOT IN (SELECT entity_id FROM outbox)")
+      for row in rows {
+        let engagement = try Engagement(row: row)
+        let deleted = (row["deleted_at_ms"] as Int64?) != nil
+        try db.saveEngagementBase(id: engagement.id, deleted ? nil : engagement, cursor: cursor)
+      }
     }
     return migrator
   }

@@ -119,6 +119,26 @@ enum ServerSchema {
             BEGIN SELECT RAISE(ABORT, 'element_status_change is append-only'); END;
           """)
     }
+    migrator.registerMigration("v3-field-merge-conflicts") { db in
+      try SharedTables.createConflicts(db)
+      try db.execute(
+        sql: """
+          -- Who last set each field of an engagement ('deleted' for its deletion), at which
+          -- cursor, by which device and clock reading: a pushed edit made on an older base
+          -- than a field's cursor, from another device, is concurrent with it.
+          CREATE TABLE engagement_field_stamp (
+            engagement_id TEXT NOT NULL,
+            field TEXT NOT NULL,
+            cursor INTEGER NOT NULL,
+            device_id TEXT NOT NULL,
+            user TEXT NOT NULL,
+            hlc_wall_ms INTEGER NOT NULL,
+            hlc_counter INTEGER NOT NULL,
+            hlc_node TEXT NOT NULL,
+            PRIMARY KEY (engagement_id, field)
+          ) WITHOUT ROWID;
+          """)
+    }
     return migrator
   }
 }

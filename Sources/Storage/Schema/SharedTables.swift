@@ -62,4 +62,21 @@ enum SharedTables {
         ALTER TABLE plan_element ADD COLUMN rag_override_reason TEXT;
         """)
   }
+
+  /// Conflict records (migration 3 on both sides): the server makes them, devices get them
+  /// by pull. The record itself is JSON; the columns are what lists filter and sort on.
+  static func createConflicts(_ db: Database) throws {
+    try db.execute(
+      sql: """
+        CREATE TABLE conflict (
+          id TEXT PRIMARY KEY NOT NULL,
+          engagement_id TEXT NOT NULL,
+          detected_at_ms INTEGER NOT NULL,
+          resolved INTEGER NOT NULL DEFAULT 0,
+          payload TEXT NOT NULL
+        );
+        CREATE INDEX conflict_by_engagement ON conflict(engagement_id);
+        CREATE INDEX conflict_unresolved ON conflict(resolved, detected_at_ms);
+        """)
+  }
 }

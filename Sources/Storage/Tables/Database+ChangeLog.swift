@@ -46,6 +46,7 @@ extension Database {
     case .objective(let value): try JSONText.encode(value)
     case .element(let value): try JSONText.encode(value)
     case .area(let value): try JSONText.encode(value)
+    case .conflict(let value): try JSONText.encode(value)
     }
   }
 
@@ -55,6 +56,7 @@ extension Database {
     case .objective: .objective(try JSONText.decode(text))
     case .element: .element(try JSONText.decode(text))
     case .area: .area(try JSONText.decode(text))
+    case .conflict: .conflict(try JSONText.decode(text))
     }
   }
 

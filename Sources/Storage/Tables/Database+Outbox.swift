@@ -17,12 +17,15 @@ extension Database {
   public func enqueue(_ m: Mutation) throws {
     try execute(
       sql: """
-        INSERT INTO outbox (mutation_id, entity_type, entity_id, operation, payload, recorded_at_ms, recorded_by)
-        VALUES (?, ?, ?, ?, ?, ?, ?)
+        INSERT INTO outbox (mutation_id, entity_type, entity_id, operation, payload, recorded_at_ms, recorded_by,
+          changed_fields, base_cursor, hlc, resolution)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """,
       arguments: [
         m.id.storageKey, m.entityType.rawValue, m.entityID, m.operation.rawValue,
         try m.engagement.map(JSONText.encode), m.recordedAt.millisecondsSince1970, m.recordedBy,
+        m.changedFields.isEmpty ? nil : try JSONText.encode(m.changedFields), m.baseCursor,
+        try m.hlc.map(JSONText.encode), m.resolution?.rawValue,
       ])
   }
 
@@ -44,6 +47,24 @@ extension Database {
     try Int.fetchOne(self, sql: "SELECT COUNT(*) FROM outbox WHERE state = 'rejected'") ?? 0
   }
 
+  /// Every change to one entity still in the outbox, waiting or refused, in the order made:
+  /// what the device shows is the server's state with these on top.
+  public func outboxMutations(entityID: String) throws -> [OutboxEntry] {
+    try outbox(where: "entity_id = ?", arguments: [entityID], limit: nil)
+  }
+
+  /// One outbox entry by its mutation id.
+  public func outboxEntry(mutationID: UUID) throws -> OutboxEntry? {
+    try outbox(where: "mutation_id = ?", arguments: [mutationID.storageKey], limit: nil).first
+  }
+
+  /// Puts a refused mutation back in the queue to be sent again.
+  public func requeue(mutationID: UUID) throws {
+    try execute(
+      sql: "UPDATE outbox SET state = 'pending', error = NULL WHERE mutation_id = ? AND state = 'rejected'",
+      arguments: [mutationID.storageKey])
+  }
+
   /// Whether the entity has a change here still waiting to be pushed.
   public func hasUnacknowledgedMutation(entityID: String) throws -> Bool {
     try Int.fetchOne(self, sql: "SELECT 1 FROM outbox WHERE entity_id = ? AND state = 'pending' LIMIT 1", arguments: [entityID]) != nil
@@ -61,10 +82,10 @@ extension Database {
       arguments: [error, mutationID.storageKey])
   }
 
-  private func outbox(where condition: String, limit: Int?) throws -> [OutboxEntry] {
+  private func outbox(where condition: String, arguments: StatementArguments = [], limit: Int?) throws -> [OutboxEntry] {
     var sql = "SELECT * FROM outbox WHERE \(condition) ORDER BY seq"
     if let limit { sql += " LIMIT \(limit)" }
-    return try Row.fetchAll(self, sql: sql).map { row in
+    return try Row.fetchAll(self, sql: sql, arguments: arguments).map { row in
       let idText: String = row["mutation_id"]
       let typeText: String = row["entity_type"]
       let operationText: String = row["operation"]
@@ -74,6 +95,9 @@ extension Database {
       let mutation = Mutation(
         id: id, entityType: type, entityID: row["entity_id"], operation: operation,
         engagement: try (row["payload"] as String?).map { try JSONText.decode($0) },
+        changedFields: try (row["changed_fields"] as String?).map { try JSONText.decode($0) } ?? [],
+        baseCursor: row["base_cursor"], hlc: try (row["hlc"] as String?).map { try JSONText.decode($0) },
+        resolution: (row["resolution"] as String?).flatMap(Conflict.Resolution.init(rawValue:)),
         recordedAt: Date(millisecondsSince1970: row["recorded_at_ms"]), recordedBy: row["recorded_by"])
       return OutboxEntry(
         seq: row["seq"], mutation: mutation, isRejected: (row["state"] as String) == "rejected",

@@ -58,7 +58,7 @@ extension Database {
     case .objective: try execute(sql: "DELETE FROM objective WHERE id = ?", arguments: [id])
     case .element: try execute(sql: "DELETE FROM plan_element WHERE id = ?", arguments: [id])
     case .area: try execute(sql: "DELETE FROM area WHERE code = ?", arguments: [id])
-    case .engagement: break
+    case .engagement, .conflict: break
     }
   }
 

@@ -16,6 +16,11 @@ public struct SyncState: Sendable, Hashable {
   public var lastError: String?
   /// Server of the last sync attempt, `HOST:PORT`.
   public var server: String?
+  /// The last clock reading this device made.
+  public var hlc: HLC?
+  /// Server time minus this device's time, measured at the last sync, in milliseconds: added
+  /// to the device's clock to read the time in server terms.
+  public var clockOffsetMillis: Int64 = 0
 }
 
 extension Database {
@@ -26,11 +31,28 @@ extension Database {
         deviceID: row["device_id"], cursor: row["cursor"],
         lastSyncAt: (row["last_sync_at_ms"] as Int64?).map(Date.init(millisecondsSince1970:)),
         lastAttemptAt: (row["last_attempt_at_ms"] as Int64?).map(Date.init(millisecondsSince1970:)),
-        lastError: row["last_error"], server: row["server"])
+        lastError: row["last_error"], server: row["server"],
+        hlc: try (row["hlc"] as String?).map { try JSONText.decode($0) }, clockOffsetMillis: row["clock_offset_ms"])
     }
     let state = SyncState(deviceID: UUID().storageKey, cursor: 0)
     try execute(sql: "INSERT INTO sync_state (id, device_id, cursor) VALUES (1, ?, 0)", arguments: [state.deviceID])
     return state
+  }
+
+  /// The next clock reading for a change made at `time` (device clock): in server time by the
+  /// last measured offset, after every earlier reading. Stored before it is returned.
+  public func nextHLC(at time: Date) throws -> HLC {
+    let state = try syncState()
+    let reading = HLC.tick(
+      after: state.hlc, now: time.millisecondsSince1970 + state.clockOffsetMillis, node: state.deviceID)
+    try execute(sql: "UPDATE sync_state SET hlc = ? WHERE id = 1", arguments: [try JSONText.encode(reading)])
+    return reading
+  }
+
+  /// Records server time minus device time, as measured at a sync.
+  public func setClockOffset(_ milliseconds: Int64) throws {
+    _ = try syncState()
+    try execute(sql: "UPDATE sync_state SET clock_offset_ms = ? WHERE id = 1", arguments: [milliseconds])
   }
 
   public func setCursor(_ cursor: Int64) throws {

@@ -50,7 +50,7 @@ public struct FieldRepository: Sendable {
         throw StorageError(.alreadyExists, "an engagement with id \(stored.id.storageKey) already exists")
       }
       try db.saveEngagement(stored)
-      try db.enqueue(.upsert(stored, by: user, at: time))
+      try db.enqueue(.upsert(stored, hlc: try db.nextHLC(at: time), by: user, at: time))
     }
     return stored
   }
@@ -75,7 +75,10 @@ public struct FieldRepository: Sendable {
       engagement.updatedAt = time
       try engagement.validate(in: context)
       try db.saveEngagement(engagement)
-      try db.enqueue(.upsert(engagement, by: user, at: time))
+      try db.enqueue(
+        .upsert(
+          engagement, changed: engagement.changedFields(from: before), base: try db.engagementBase(id: id)?.cursor ?? 0,
+          hlc: try db.nextHLC(at: time), by: user, at: time))
       return engagement
     }
   }
@@ -88,7 +91,90 @@ public struct FieldRepository: Sendable {
       guard try db.tombstoneEngagement(id: id, at: time) else {
         throw StorageError(.notFound, "no engagement \(id.storageKey)")
       }
-      try db.enqueue(.delete(engagement: id, by: user, at: time))
+      try db.enqueue(
+        .delete(
+          engagement: id, base: try db.engagementBase(id: id)?.cursor ?? 0, hlc: try db.nextHLC(at: time), by: user,
+          at: time))
+    }
+  }
+
+  // MARK: - Conflicts and refused changes
+
+  /// Resolves a conflict: keeps the value that won, or takes back the other with a new edit
+  /// (for an edit and a delete, deletes the engagement after all). The record stays, marked
+  /// resolved, here at once and on the server at the next sync.
+  @discardableResult
+  public func resolve(conflict id: UUID, _ resolution: Conflict.Resolution) async throws -> Conflict {
+    let context = try await validationContext()
+    let time = now().truncatedToMilliseconds
+    let user = self.user
+    return try await database.write { db in
+      guard var conflict = try db.conflict(id: id) else { throw StorageError(.notFound, "no conflict \(id.storageKey)") }
+      if let done = conflict.resolution {
+        throw ValidationError(field: "conflict", rule: "was already resolved (\(done.rawValue)) by \(conflict.resolvedBy ?? "someone")")
+      }
+      if resolution == .tookOther {
+        switch conflict.subject {
+        case .deletion:
+          if try db.tombstoneEngagement(id: conflict.engagementID, at: time) {
+            try db.enqueue(
+              .delete(
+                engagement: conflict.engagementID, base: try db.engagementBase(id: conflict.engagementID)?.cursor ?? 0,
+                hlc: try db.nextHLC(at: time), by: user, at: time))
+          }
+        case .field(let field):
+          guard var engagement = try db.engagement(id: conflict.engagementID) else {
+            throw StorageError(.notFound, "engagement \(conflict.engagementID.storageKey) is deleted here; nothing to change")
+          }
+          let before = engagement
+          guard engagement.set(field, text: conflict.lost.value) else {
+            throw ValidationError(field: field.label, rule: "the other value \"\(conflict.lost.value)\" cannot be read")
+          }
+          if engagement != before {
+            engagement.updatedBy = user
+            engagement.updatedAt = time
+            try engagement.validate(in: context)
+            try db.saveEngagement(engagement)
+            try db.enqueue(
+              .upsert(
+                engagement, changed: [field], base: try db.engagementBase(id: engagement.id)?.cursor ?? 0,
+                hlc: try db.nextHLC(at: time), by: user, at: time))
+          }
+        }
+      }
+      conflict.resolution = resolution
+      conflict.resolvedBy = user
+      conflict.resolvedAt = time
+      try db.saveConflict(conflict)
+      try db.enqueue(.resolve(conflict: id, as: resolution, hlc: try db.nextHLC(at: time), by: user, at: time))
+      return conflict
+    }
+  }
+
+  /// Puts a change the server refused back in the queue, to be sent at the next sync (after
+  /// the cause was fixed on the server, e.g. an area added).
+  public func retry(quarantined mutationID: UUID) async throws {
+    try await database.write { db in
+      guard let entry = try db.outboxEntry(mutationID: mutationID), entry.isRejected else {
+        throw StorageError(.notFound, "no refused change \(mutationID.storageKey)")
+      }
+      try db.requeue(mutationID: mutationID)
+    }
+  }
+
+  /// Throws away a change the server refused. The device then shows the engagement as the
+  /// server has it (with any other waiting changes); a refused new engagement disappears.
+  public func drop(quarantined mutationID: UUID) async throws -> OutboxEntry {
+    let time = now().truncatedToMilliseconds
+    return try await database.write { db in
+      guard let entry = try db.outboxEntry(mutationID: mutationID), entry.isRejected else {
+        throw StorageError(.notFound, "no refused change \(mutationID.storageKey)")
+      }
+      try db.removeFromOutbox(mutationID: mutationID)
+      if entry.mutation.entityType == .engagement, let id = UUID(uuidString: entry.mutation.entityID) {
+        try db.rebuildEngagement(id: id, at: time)
+      }
+      return entry
     }
   }
 

@@ -45,12 +45,18 @@ public struct SyncClient: Sendable {
   public let transport: any SyncTransport
   public var batchSize: Int
   public var pageSize: Int
+  /// The device's clock (never trusted for order; its offset from the server is measured).
+  public var now: @Sendable () -> Date
 
-  public init(database: ClientDatabase, transport: any SyncTransport, batchSize: Int = 200, pageSize: Int = 500) {
+  public init(
+    database: ClientDatabase, transport: any SyncTransport, batchSize: Int = 200, pageSize: Int = 500,
+    now: @escaping @Sendable () -> Date = Date.init
+  ) {
     self.database = database
     self.transport = transport
     self.batchSize = batchSize
     self.pageSize = pageSize
+    self.now = now
   }
 
   /// Pushes every pending mutation, then pulls every change after the stored cursor.
@@ -69,23 +75,33 @@ public struct SyncClient: Sendable {
     let total = try await database.read { try $0.pendingCount() }
     var done = 0
     while true {
-      let batch = try await database.read { [batchSize] in try $0.pendingMutations(limit: batchSize) }
+      let (batch, offset) = try await database.read { [batchSize] db in
+        (try db.pendingMutations(limit: batchSize), try db.syncState().clockOffsetMillis)
+      }
       guard !batch.isEmpty else { return }
-      let results = try await transport.push(
-        PushRequest(deviceID: deviceID, mutations: batch.map(\.mutation)))
-      let byID = Dictionary(results.map { ($0.mutationID, $0) }, uniquingKeysWith: { first, _ in first })
+      let sentAt = Date(millisecondsSince1970: now().millisecondsSince1970 + offset)
+      let reply = try await transport.push(
+        PushRequest(deviceID: deviceID, mutations: batch.map(\.mutation), sentAt: sentAt))
+      let receivedAt = now()
+      let byID = Dictionary(reply.results.map { ($0.mutationID, $0) }, uniquingKeysWith: { first, _ in first })
       let settled = try await database.write { db in
         var settled: [MutationResult] = []
+        var touched: Set<UUID> = []
         for entry in batch {
           guard let result = byID[entry.mutation.id] else { continue }
           switch result.outcome {
           case .applied, .duplicate:
             try db.removeFromOutbox(mutationID: entry.mutation.id)
+            if entry.mutation.entityType == .engagement, let id = UUID(uuidString: entry.mutation.entityID) {
+              touched.insert(id)
+            }
           case .rejected(let error):
             try db.markRejected(mutationID: entry.mutation.id, error: error.description)
           }
           settled.append(result)
         }
+        for id in touched { try db.rebuildEngagement(id: id, at: receivedAt) }
+        if let serverTime = reply.serverTime { try db.setClockOffset(Self.offset(serverTime, receivedAt)) }
         return settled
       }
       for result in settled {
@@ -116,9 +132,11 @@ public struct SyncClient: Sendable {
       guard page.nextCursor >= cursor else {
         throw SyncError(.server, "the server moved the cursor back from \(cursor) to \(page.nextCursor)")
       }
+      let receivedAt = now()
       try await database.write { db in
         for change in page.changes { try Self.apply(change, in: db) }
         try db.setCursor(page.nextCursor)
+        if let serverTime = page.serverTime { try db.setClockOffset(Self.offset(serverTime, receivedAt)) }
       }
       cursor = page.nextCursor
       report.pulled += page.changes.count
@@ -128,18 +146,26 @@ public struct SyncClient: Sendable {
     }
   }
 
-  /// Applies one pulled change. A local engagement with a change still waiting to be pushed
-  /// keeps its local state: the server will order that change after this one and send it back.
+  /// Server time minus device time, from a server reading received at a device time.
+  static func offset(_ serverTime: Date, _ receivedAt: Date) -> Int64 {
+    serverTime.millisecondsSince1970 - receivedAt.millisecondsSince1970
+  }
+
+  /// Applies one pulled change. An engagement's change becomes the device's copy of the
+  /// server's state, and what the device shows is rebuilt from it with the changes still
+  /// waiting here on top, so a waiting edit is never overwritten.
   static func apply(_ change: Change, in db: Database) throws {
     switch (change.operation, change.payload) {
     case (.upsert, .engagement(let engagement)?):
-      guard try !db.hasUnacknowledgedMutation(entityID: change.entityID) else { return }
-      try db.saveEngagement(engagement)
+      try db.saveEngagementBase(id: engagement.id, engagement, cursor: change.cursor)
+      try db.rebuildEngagement(id: engagement.id, at: change.changedAt)
     case (.delete, _) where change.entityType == .engagement:
-      guard let id = UUID(uuidString: change.entityID),
-        try !db.hasUnacknowledgedMutation(entityID: change.entityID)
-      else { return }
-      try db.tombstoneEngagement(id: id, at: change.changedAt)
+      guard let id = UUID(uuidString: change.entityID) else {
+        throw SyncError(.server, "change \(change.cursor) deletes an engagement with an unreadable id")
+      }
+      try db.saveEngagementBase(id: id, nil, cursor: change.cursor)
+      try db.rebuildEngagement(id: id, at: change.changedAt)
+    case (.upsert, .conflict(let conflict)?): try db.saveConflict(conflict)
     case (.upsert, .objective(let objective)?): try db.saveObjective(objective)
     case (.upsert, .element(let element)?): try db.saveElement(element)
     case (.upsert, .area(let area)?): try db.saveArea(area)

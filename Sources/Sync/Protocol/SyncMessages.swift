@@ -3,9 +3,12 @@ import Model
 
 /// The sync protocol version this build speaks. Sent with every push and pull.
 public enum SyncProtocol {
-  public static let version: UInt32 = 1
-  /// Versions a server of this build accepts.
-  public static let supportedVersions: ClosedRange<UInt32> = 1...1
+  /// 2: edits carry the fields they changed, their base cursor and a clock reading; the
+  /// server merges field by field and keeps conflict records.
+  public static let version: UInt32 = 2
+  /// Versions a server of this build accepts. A version-1 device sent whole records with no
+  /// base: merging them would turn every edit into a conflict, so it is told to upgrade.
+  public static let supportedVersions: ClosedRange<UInt32> = 2...2
   /// Most mutations in one push.
   public static let maxBatchSize = 500
   /// Most changes in one pull page.
@@ -17,11 +20,30 @@ public struct PushRequest: Sendable, Hashable {
   public var deviceID: String
   public var protocolVersion: UInt32
   public var mutations: [Mutation]
+  /// The device's reading of the time as it sends, in server terms (its clock plus its
+  /// measured offset): the server measures what skew remains from it.
+  public var sentAt: Date?
 
-  public init(deviceID: String, protocolVersion: UInt32 = SyncProtocol.version, mutations: [Mutation]) {
+  public init(
+    deviceID: String, protocolVersion: UInt32 = SyncProtocol.version, mutations: [Mutation], sentAt: Date? = nil
+  ) {
     self.deviceID = deviceID
     self.protocolVersion = protocolVersion
     self.mutations = mutations
+    self.sentAt = sentAt
+  }
+}
+
+/// The server's answer to a push.
+public struct PushReply: Sendable, Hashable {
+  /// One result per mutation, in request order.
+  public var results: [MutationResult]
+  /// The server's clock when it answered: devices measure their offset from it.
+  public var serverTime: Date?
+
+  public init(results: [MutationResult], serverTime: Date?) {
+    self.results = results
+    self.serverTime = serverTime
   }
 }
 
@@ -69,18 +91,21 @@ public struct PullPage: Sendable, Hashable {
   /// Cursor to pull after next time.
   public var nextCursor: Int64
   public var hasMore: Bool
+  /// The server's clock when it answered.
+  public var serverTime: Date?
 
-  public init(changes: [Change], nextCursor: Int64, hasMore: Bool) {
+  public init(changes: [Change], nextCursor: Int64, hasMore: Bool, serverTime: Date? = nil) {
     self.changes = changes
     self.nextCursor = nextCursor
     self.hasMore = hasMore
+    self.serverTime = serverTime
   }
 }
 
 /// Moves pushes and pulls between a device and the server. The gRPC implementation lives in
 /// the RPC module; tests use in-memory ones that fail on purpose.
 public protocol SyncTransport: Sendable {
-  func push(_ request: PushRequest) async throws -> [MutationResult]
+  func push(_ request: PushRequest) async throws -> PushReply
   func pull(_ request: PullRequest) async throws -> PullPage
 }
 

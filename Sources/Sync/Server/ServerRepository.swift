@@ -94,8 +94,9 @@ public struct ServerRepository: Sendable {
   ///
   /// A mutation id seen before is acknowledged as a duplicate and not applied again, so a
   /// device that lost the answer to an earlier push can safely send it again. An invalid
-  /// mutation is rejected with its error and the others still apply.
-  public func push(_ request: PushRequest) async throws -> [MutationResult] {
+  /// mutation is rejected with its error and the others still apply. Edits merge field by
+  /// field (see `applyUpsert`).
+  public func push(_ request: PushRequest) async throws -> PushReply {
     try Self.checkProtocol(request.protocolVersion)
     guard !request.deviceID.isEmpty, request.deviceID.count <= 100 else {
       throw SyncError(.invalidRequest, "device_id: is required, at most 100 characters")
@@ -105,7 +106,9 @@ public struct ServerRepository: Sendable {
         .invalidRequest, "mutations: at most \(SyncProtocol.maxBatchSize) per push (got \(request.mutations.count))")
     }
     let time = now().truncatedToMilliseconds
-    return try await database.write { db in
+    let clock = ClockCorrection(
+      sentAt: request.sentAt?.millisecondsSince1970, serverNow: time.millisecondsSince1970)
+    let results = try await database.write { db in
       let context = try db.validationContext(latestDate: latestAllowedDate(at: time))
       var results: [MutationResult] = []
       for mutation in request.mutations {
@@ -116,15 +119,34 @@ public struct ServerRepository: Sendable {
         }
         do throws(ValidationError) {
           try Self.check(mutation, in: context)
+          if mutation.entityType == .conflict, let id = UUID(uuidString: mutation.entityID),
+            (try? db.conflict(id: id)) == nil
+          {
+            throw ValidationError(field: "entity_id", rule: "no conflict \(mutation.entityID) on the server")
+          }
         } catch {
           results.append(MutationResult(mutationID: mutation.id, outcome: .rejected(error), cursor: 0))
           continue
         }
-        let cursor = try apply(mutation, deviceID: request.deviceID, at: time, in: db)
+        // The reading is the device's; the server corrects it and names the device itself.
+        var reading = mutation.hlc ?? HLC(wallMillis: time.millisecondsSince1970, node: request.deviceID)
+        reading.node = request.deviceID
+        let edit = Edit(
+          mutation: mutation, deviceID: request.deviceID, user: mutation.recordedBy, hlc: clock.correct(reading),
+          time: time)
+        let cursor = try apply(edit, in: db)
         try db.recordApplied(mutationID: mutation.id, deviceID: request.deviceID, cursor: cursor, at: time)
         results.append(MutationResult(mutationID: mutation.id, outcome: .applied, cursor: cursor))
       }
       return results
+    }
+    return PushReply(results: results, serverTime: time)
+  }
+
+  /// Conflict records kept by the server, newest first.
+  public func conflicts(engagementID: UUID?, includeResolved: Bool, limit: Int = 1000) async throws -> [Conflict] {
+    try await database.read { db in
+      try db.conflicts(engagementID: engagementID, includeResolved: includeResolved, limit: limit)
     }
   }
 
@@ -139,7 +161,8 @@ public struct ServerRepository: Sendable {
       let changes = try db.changes(after: request.afterCursor, limit: size + 1)
       let page = Array(changes.prefix(size))
       return PullPage(
-        changes: page, nextCursor: page.last?.cursor ?? request.afterCursor, hasMore: changes.count > size)
+        changes: page, nextCursor: page.last?.cursor ?? request.afterCursor, hasMore: changes.count > size,
+        serverTime: now().truncatedToMilliseconds)
     }
   }
 
@@ -147,14 +170,26 @@ public struct ServerRepository: Sendable {
     guard SyncProtocol.supportedVersions.contains(version) else {
       throw SyncError(
         .unsupportedProtocol,
-        "sync protocol \(version) is not supported by this server (it speaks \(SyncProtocol.supportedVersions)); upgrade the older side"
+        version < SyncProtocol.supportedVersions.lowerBound
+          ? "this device speaks sync protocol \(version) and the server needs \(SyncProtocol.supportedVersions.lowerBound) or later: upgrade the assure client"
+          : "this device speaks sync protocol \(version), newer than the server's \(SyncProtocol.supportedVersions.upperBound): upgrade the server"
       )
     }
   }
 
   private static func check(_ mutation: Mutation, in context: ValidationContext) throws(ValidationError) {
+    if mutation.entityType == .conflict {
+      guard UUID(uuidString: mutation.entityID) != nil else {
+        throw ValidationError(field: "entity_id", rule: "must be a conflict id (got \"\(mutation.entityID)\")")
+      }
+      guard mutation.operation == .upsert, mutation.resolution != nil else {
+        throw ValidationError(field: "resolution", rule: "a conflict can only be resolved (kept-current or took-other)")
+      }
+      return
+    }
     guard mutation.entityType == .engagement else {
-      throw ValidationError(field: "entity_type", rule: "field devices may only change engagements (got \(mutation.entityType.rawValue))")
+      throw ValidationError(
+        field: "entity_type", rule: "field devices may only change engagements and resolve conflicts (got \(mutation.entityType.rawValue))")
     }
     switch mutation.operation {
     case .upsert:
@@ -172,25 +207,149 @@ public struct ServerRepository: Sendable {
     }
   }
 
-  /// Applies a checked mutation and returns its cursor.
-  ///
-  /// An upsert of a deleted engagement restores it: an edit is never lost to a delete it
-  /// did not see. Deleting what does not exist changes nothing and returns the head cursor.
-  private func apply(_ mutation: Mutation, deviceID: String, at time: Date, in db: Database) throws -> Int64 {
-    switch mutation.operation {
-    case .upsert:
-      guard let engagement = mutation.engagement else { return try db.headCursor() }
-      try db.saveEngagement(engagement)
-      return try db.appendChange(
-        .engagement, id: mutation.entityID, operation: .upsert, payload: .engagement(engagement), at: time,
-        mutationID: mutation.id, deviceID: deviceID)
-    case .delete:
-      guard let id = UUID(uuidString: mutation.entityID), try db.tombstoneEngagement(id: id, at: time) else {
-        return try db.headCursor()
-      }
-      return try db.appendChange(
-        .engagement, id: mutation.entityID, operation: .delete, payload: nil, at: time, mutationID: mutation.id,
-        deviceID: deviceID)
+  /// A checked mutation with who made it and its corrected clock reading.
+  struct Edit {
+    let mutation: Mutation
+    let deviceID: String
+    let user: String
+    let hlc: HLC
+    let time: Date
+
+    var stamp: (Int64) -> FieldStamp { { FieldStamp(cursor: $0, deviceID: deviceID, user: user, hlc: hlc) } }
+
+    /// Whether a stored stamp is of a change this edit did not see: made after the edit's
+    /// base, by another device. (A device's own earlier changes are always behind its next.)
+    func isConcurrent(with stamp: FieldStamp?) -> Bool {
+      guard let stamp else { return false }
+      return stamp.cursor > mutation.baseCursor && stamp.deviceID != deviceID
     }
+
+    func side(_ value: String) -> Conflict.Side {
+      Conflict.Side(value: value, user: user, deviceID: deviceID, hlc: hlc)
+    }
+  }
+
+  /// Applies a checked mutation and returns its cursor.
+  private func apply(_ edit: Edit, in db: Database) throws -> Int64 {
+    let mutation = edit.mutation
+    switch (mutation.entityType, mutation.operation) {
+    case (.conflict, _):
+      return try applyResolution(edit, in: db)
+    case (_, .upsert):
+      guard let engagement = mutation.engagement else { return try db.headCursor() }
+      return try applyUpsert(edit, engagement, in: db)
+    case (_, .delete):
+      return try applyDelete(edit, in: db)
+    }
+  }
+
+  /// Applies an upsert field by field.
+  ///
+  /// A new engagement is stored as sent. An edit changes only the fields it lists. Where a
+  /// listed field was changed since the edit's base by another device, the two edits are
+  /// concurrent: the later clock reading (corrected by the server) wins, and the other value
+  /// is kept as a conflict record. An edit of a deleted engagement brings it back: an edit is
+  /// never lost to a delete it did not see (that delete is kept as a conflict record).
+  private func applyUpsert(_ edit: Edit, _ incoming: Engagement, in db: Database) throws -> Int64 {
+    let mutation = edit.mutation
+    guard let (stored, deletedAt) = try db.engagementIncludingDeleted(id: incoming.id) else {
+      try db.saveEngagement(incoming)
+      let cursor = try appendEngagement(incoming, edit, in: db)
+      for field in Engagement.Field.allCases {
+        try db.saveFieldStamp(engagementID: incoming.id, field: field.rawValue, edit.stamp(cursor))
+      }
+      return cursor
+    }
+    let stamps = try db.fieldStamps(engagementID: incoming.id)
+    var merged = stored
+    var taken: [Engagement.Field] = []
+    var conflicts: [Conflict] = []
+    for field in mutation.changedFields.isEmpty ? Engagement.Field.allCases : mutation.changedFields {
+      let mine = incoming.value(of: field)
+      let current = stored.value(of: field)
+      guard mine != current else { continue }
+      guard let stamp = stamps[field.rawValue], edit.isConcurrent(with: stamp) else {
+        merged.take(field, from: incoming)
+        taken.append(field)
+        continue
+      }
+      let other = Conflict.Side(value: current, user: stamp.user, deviceID: stamp.deviceID, hlc: stamp.hlc)
+      if edit.hlc > stamp.hlc {
+        merged.take(field, from: incoming)
+        taken.append(field)
+        conflicts.append(
+          Conflict(engagementID: stored.id, subject: .field(field), kept: edit.side(mine), lost: other, detectedAt: edit.time))
+      } else {
+        conflicts.append(
+          Conflict(engagementID: stored.id, subject: .field(field), kept: other, lost: edit.side(mine), detectedAt: edit.time))
+      }
+    }
+    if deletedAt != nil, let deletion = stamps["deleted"], edit.isConcurrent(with: deletion) {
+      conflicts.append(
+        Conflict(
+          engagementID: stored.id, subject: .deletion, kept: edit.side("restored by an edit made without seeing the delete"),
+          lost: Conflict.Side(value: "deleted", user: deletion.user, deviceID: deletion.deviceID, hlc: deletion.hlc),
+          detectedAt: edit.time))
+    }
+    var cursor = try db.headCursor()
+    if !taken.isEmpty || deletedAt != nil {
+      merged.updatedBy = incoming.updatedBy
+      merged.updatedAt = incoming.updatedAt
+      try db.saveEngagement(merged)
+      cursor = try appendEngagement(merged, edit, in: db)
+      for field in taken { try db.saveFieldStamp(engagementID: stored.id, field: field.rawValue, edit.stamp(cursor)) }
+    }
+    for conflict in conflicts { cursor = try record(conflict, edit, in: db) }
+    return cursor
+  }
+
+  /// Applies a delete, unless another device changed the engagement since the delete's base:
+  /// then the edit wins, the engagement stays, and the delete is kept as a conflict record.
+  /// Deleting what is absent or already deleted changes nothing.
+  private func applyDelete(_ edit: Edit, in db: Database) throws -> Int64 {
+    guard let id = UUID(uuidString: edit.mutation.entityID),
+      let (_, deletedAt) = try db.engagementIncludingDeleted(id: id), deletedAt == nil
+    else { return try db.headCursor() }
+    let stamps = try db.fieldStamps(engagementID: id)
+    let unseen = stamps.filter { $0.key != "deleted" && edit.isConcurrent(with: $0.value) }
+    if let latest = unseen.values.max(by: { $0.cursor < $1.cursor }) {
+      let fields = Set(unseen.keys).sorted().joined(separator: ", ")
+      let kept = Conflict.Side(
+        value: "kept: edited (\(fields)) by another device", user: latest.user, deviceID: latest.deviceID, hlc: latest.hlc)
+      return try record(
+        Conflict(engagementID: id, subject: .deletion, kept: kept, lost: edit.side("deleted"), detectedAt: edit.time),
+        edit, in: db)
+    }
+    try db.tombstoneEngagement(id: id, at: edit.time)
+    let cursor = try db.appendChange(
+      .engagement, id: edit.mutation.entityID, operation: .delete, payload: nil, at: edit.time,
+      mutationID: edit.mutation.id, deviceID: edit.deviceID)
+    try db.saveFieldStamp(engagementID: id, field: "deleted", edit.stamp(cursor))
+    return cursor
+  }
+
+  /// Marks a conflict resolved; the first resolution to arrive stands.
+  private func applyResolution(_ edit: Edit, in db: Database) throws -> Int64 {
+    guard let id = UUID(uuidString: edit.mutation.entityID), var conflict = try db.conflict(id: id),
+      !conflict.isResolved, let resolution = edit.mutation.resolution
+    else { return try db.headCursor() }
+    conflict.resolution = resolution
+    conflict.resolvedBy = edit.user
+    conflict.resolvedAt = edit.time
+    return try record(conflict, edit, in: db)
+  }
+
+  private func appendEngagement(_ engagement: Engagement, _ edit: Edit, in db: Database) throws -> Int64 {
+    try db.appendChange(
+      .engagement, id: engagement.id.storageKey, operation: .upsert, payload: .engagement(engagement), at: edit.time,
+      mutationID: edit.mutation.id, deviceID: edit.deviceID)
+  }
+
+  /// Stores a conflict record and logs it, so that every device receives it.
+  private func record(_ conflict: Conflict, _ edit: Edit, in db: Database) throws -> Int64 {
+    try db.saveConflict(conflict)
+    return try db.appendChange(
+      .conflict, id: conflict.id.storageKey, operation: .upsert, payload: .conflict(conflict), at: edit.time,
+      mutationID: edit.mutation.id, deviceID: edit.deviceID)
   }
 }

@@ -1,0 +1,134 @@
+import Foundation
+import GRDB
+import Model
+
+/// Who last set one field of an engagement on the server, and when: what a later edit is
+/// compared with to tell a concurrent edit from one made on top of it.
+public struct FieldStamp: Sendable, Hashable {
+  /// Cursor of the change that set it.
+  public var cursor: Int64
+  public var deviceID: String
+  public var user: String
+  public var hlc: HLC
+
+  public init(cursor: Int64, deviceID: String, user: String, hlc: HLC) {
+    self.cursor = cursor
+    self.deviceID = deviceID
+    self.user = user
+    self.hlc = hlc
+  }
+}
+
+extension Database {
+  // MARK: - Field stamps (server)
+
+  /// The stamps of an engagement's fields, by field name (`deleted` for the delete).
+  public func fieldStamps(engagementID: UUID) throws -> [String: FieldStamp] {
+    let rows = try Row.fetchAll(
+      self, sql: "SELECT * FROM engagement_field_stamp WHERE engagement_id = ?", arguments: [engagementID.storageKey])
+    var stamps: [String: FieldStamp] = [:]
+    for row in rows {
+      stamps[row["field"]] = FieldStamp(
+        cursor: row["cursor"], deviceID: row["device_id"], user: row["user"],
+        hlc: HLC(wallMillis: row["hlc_wall_ms"], counter: UInt32(row["hlc_counter"] as Int64), node: row["hlc_node"]))
+    }
+    return stamps
+  }
+
+  public func saveFieldStamp(engagementID: UUID, field: String, _ s: FieldStamp) throws {
+    try execute(
+      sql: """
+        INSERT INTO engagement_field_stamp (engagement_id, field, cursor, device_id, user, hlc_wall_ms, hlc_counter, hlc_node)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT(engagement_id, field) DO UPDATE SET cursor = excluded.cursor, device_id = excluded.device_id,
+          user = excluded.user, hlc_wall_ms = excluded.hlc_wall_ms, hlc_counter = excluded.hlc_counter,
+          hlc_node = excluded.hlc_node
+        """,
+      arguments: [
+        engagementID.storageKey, field, s.cursor, s.deviceID, s.user, s.hlc.wallMillis, Int64(s.hlc.counter), s.hlc.node,
+      ])
+  }
+
+  /// The engagement with this id whether live or deleted, with when it was deleted.
+  public func engagementIncludingDeleted(id: UUID) throws -> (engagement: Engagement, deletedAt: Date?)? {
+    guard let row = try Row.fetchOne(self, sql: "SELECT * FROM engagement WHERE id = ?", arguments: [id.storageKey])
+    else { return nil }
+    return (try Engagement(row: row), (row["deleted_at_ms"] as Int64?).map(Date.init(millisecondsSince1970:)))
+  }
+
+  // MARK: - Conflicts (both ends)
+
+  /// Inserts or replaces a conflict record.
+  public func saveConflict(_ c: Conflict) throws {
+    try execute(
+      sql: """
+        INSERT INTO conflict (id, engagement_id, detected_at_ms, resolved, payload) VALUES (?, ?, ?, ?, ?)
+        ON CONFLICT(id) DO UPDATE SET resolved = excluded.resolved, payload = excluded.payload
+        """,
+      arguments: [
+        c.id.storageKey, c.engagementID.storageKey, c.detectedAt.millisecondsSince1970, c.isResolved,
+        try JSONText.encode(c),
+      ])
+  }
+
+  public func conflict(id: UUID) throws -> Conflict? {
+    try String.fetchOne(self, sql: "SELECT payload FROM conflict WHERE id = ?", arguments: [id.storageKey])
+      .map { try JSONText.decode($0) }
+  }
+
+  /// Conflict records, newest first: unresolved only unless `includeResolved`, of one
+  /// engagement when given.
+  public func conflicts(engagementID: UUID? = nil, includeResolved: Bool = false, limit: Int = 1000) throws
+    -> [Conflict]
+  {
+    var conditions: [String] = []
+    var arguments: StatementArguments = []
+    if let engagementID {
+      conditions.append("engagement_id = ?")
+      arguments += [engagementID.storageKey]
+    }
+    if !includeResolved { conditions.append("resolved = 0") }
+    let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+    arguments += [limit]
+    return try String.fetchAll(
+      self, sql: "SELECT payload FROM conflict \(filter) ORDER BY detected_at_ms DESC, id LIMIT ?", arguments: arguments
+    ).map { try JSONText.decode($0) }
+  }
+
+  public func unresolvedConflictCount() throws -> Int {
+    try Int.fetchOne(self, sql: "SELECT COUNT(*) FROM conflict WHERE resolved = 0") ?? 0
+  }
+
+  /// Ids of conflicts starting with `prefix`, at most `limit`.
+  public func conflictIDs(withPrefix prefix: String, limit: Int = 2) throws -> [String] {
+    try String.fetchAll(
+      self, sql: "SELECT id FROM conflict WHERE id LIKE ? ESCAPE '\\' ORDER BY id LIMIT ?",
+      arguments: [prefix.lowercased().replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%", limit])
+  }
+
+  // MARK: - The server's copy on a device
+
+  /// The server's last state of an engagement as this device pulled it (`nil` engagement:
+  /// deleted there), with the cursor of that change; `nil` when the server never sent it.
+  public func engagementBase(id: UUID) throws -> (engagement: Engagement?, cursor: Int64)? {
+    guard let row = try Row.fetchOne(self, sql: "SELECT * FROM engagement_base WHERE id = ?", arguments: [id.storageKey])
+    else { return nil }
+    let engagement: Engagement? = try (row["payload"] as String?).map { try JSONText.decode($0) }
+    return (engagement, row["cursor"])
+  }
+
+  public func saveEngagementBase(id: UUID, _ engagement: Engagement?, cursor: Int64) throws {
+    try execute(
+      sql: """
+        INSERT INTO engagement_base (id, payload, cursor) VALUES (?, ?, ?)
+        ON CONFLICT(id) DO UPDATE SET payload = excluded.payload, cursor = excluded.cursor
+        """,
+      arguments: [id.storageKey, try engagement.map(JSONText.encode), cursor])
+  }
+
+  /// Removes an engagement row outright (a device dropping a refused new engagement that
+  /// the server never had).
+  public func removeEngagement(id: UUID) throws {
+    try execute(sql: "DELETE FROM engagement WHERE id = ?", arguments: [id.storageKey])
+  }
+}

@@ -19,6 +19,6 @@ struct Assure: AsyncParsableCommand {
       """,
     subcommands: [
       EngagementCommand.self, SyncCommand.self, StatusCommand.self, PlanCommand.self, ReviewCommand.self,
-      MeetingCommand.self, ActionCommand.self,
+      MeetingCommand.self, ActionCommand.self, ConflictsCommand.self,
     ])
 }

@@ -24,6 +24,7 @@ struct RunResult: CustomStringConvertible {
 struct FieldDevice {
   let home: URL
   let server: String
+  var user = "pcc-test"
 
   @discardableResult
   func run(_ arguments: [String]) throws -> RunResult {
@@ -33,7 +34,7 @@ struct FieldDevice {
     var environment = ProcessInfo.processInfo.environment
     environment["ASSURE_HOME"] = home.path
     environment["ASSURE_SERVER"] = server
-    environment["ASSURE_USER"] = "pcc-test"
+    environment["ASSURE_USER"] = user
     process.environment = environment
     let out = Pipe()
     let err = Pipe()

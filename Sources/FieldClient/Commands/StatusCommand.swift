@@ -17,6 +17,7 @@ struct StatusCommand: AsyncParsableCommand {
     let deviceId: String
     let pending: Int
     let quarantined: [Quarantined]
+    let conflicts: Int
     let lastSyncAt: Date?
     let lastAttemptAt: Date?
     let lastError: String?
@@ -27,7 +28,7 @@ struct StatusCommand: AsyncParsableCommand {
     struct Quarantined: Encodable { let mutationId: String; let entityId: String; let operation: String; let error: String }
 
     private enum CodingKeys: String, CodingKey {
-      case server, dataDir, deviceId, pending, quarantined, lastSyncAt, lastAttemptAt, lastError, cursor
+      case server, dataDir, deviceId, pending, quarantined, conflicts, lastSyncAt, lastAttemptAt, lastError, cursor
       case engagements, objectives, elements
     }
 
@@ -39,6 +40,7 @@ struct StatusCommand: AsyncParsableCommand {
       try c.encode(deviceId, forKey: .deviceId)
       try c.encode(pending, forKey: .pending)
       try c.encode(quarantined, forKey: .quarantined)
+      try c.encode(conflicts, forKey: .conflicts)
       try c.encode(lastSyncAt, forKey: .lastSyncAt)
       try c.encode(lastAttemptAt, forKey: .lastAttemptAt)
       try c.encode(lastError, forKey: .lastError)
@@ -61,6 +63,7 @@ struct StatusCommand: AsyncParsableCommand {
             .init(mutationId: $0.mutation.id.storageKey, entityId: $0.mutation.entityID,
                   operation: $0.mutation.operation.rawValue, error: $0.error ?? "")
           },
+          conflicts: try db.unresolvedConflictCount(),
           lastSyncAt: state.lastSyncAt, lastAttemptAt: state.lastAttemptAt, lastError: state.lastError,
           cursor: state.cursor, engagements: try db.engagementCount(matching: EngagementQuery()),
           objectives: try db.objectives().count, elements: try db.elements().count)
@@ -74,8 +77,9 @@ struct StatusCommand: AsyncParsableCommand {
       print("data:          \(status.dataDir)")
       print("device:        \(status.deviceId)")
       print("pending:       \(status.pending) change\(status.pending == 1 ? "" : "s") waiting to sync")
-      print("quarantined:   \(status.quarantined.count)")
-      for q in status.quarantined { print("  \(q.operation) \(q.entityId): \(q.error)") }
+      print("quarantined:   \(status.quarantined.count)" + (status.quarantined.isEmpty ? "" : " refused by the server, kept aside (`assure sync --retry ID` or `--drop ID`)"))
+      for q in status.quarantined { print("  \(q.mutationId.prefix(8))  \(q.operation) \(q.entityId): \(q.error)") }
+      print("conflicts:     \(status.conflicts) unresolved" + (status.conflicts == 0 ? "" : " (`assure conflicts list`)"))
       print("last sync:     \(when(status.lastSyncAt))")
       if let error = status.lastError { print("last error:    \(error) (at \(when(status.lastAttemptAt)))") }
       print("engagements:   \(status.engagements) on this device")

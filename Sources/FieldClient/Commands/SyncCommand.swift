@@ -14,12 +14,25 @@ struct SyncCommand: AsyncParsableCommand {
     discussion: """
       Safe to interrupt and to repeat: a change the server already has is acknowledged, not \
       applied twice. Exits 75 with "offline: N changes pending" when the server cannot be reached.
+
+      A change the server refuses is kept aside (quarantined, see `assure status`) and the rest \
+      go on. `--retry ID` (or `--retry all`) queues it again, e.g. after the server's areas were \
+      fixed; `--drop ID` throws it away after asking (`--yes` to skip the question).
       """)
 
   @OptionGroup var options: ClientOptions
   @Flag(help: "Print nothing on success.") var quiet = false
   @Option(help: "table (text) or json.") var format: OutputFormat = .table
   @Option(help: "Seconds to wait for the server before reporting offline.") var timeout: Int = 10
+  @Option(help: "Queue a refused change again (its id from `assure status`, or `all`), then sync.")
+  var retry: String?
+  @Option(help: "Throw away a refused change (its id from `assure status`) instead of syncing.")
+  var drop: String?
+  @Flag(help: "Do not ask before --drop.") var yes = false
+
+  func validate() throws {
+    if retry != nil && drop != nil { throw ValidationError("--retry and --drop cannot be used together") }
+  }
 
   struct Summary: Encodable {
     let status: String
@@ -30,6 +43,7 @@ struct SyncCommand: AsyncParsableCommand {
     let pulled: Int
     let pending: Int
     let cursor: Int64
+    var newConflicts: Int = 0
     let error: String?
     struct Rejected: Encodable { let mutationId: String; let entityId: String; let error: String }
   }
@@ -37,6 +51,16 @@ struct SyncCommand: AsyncParsableCommand {
   func run() async throws {
     try await reportingErrors {
       let database = try options.openDatabase()
+      if let drop {
+        try await dropQuarantined(drop, repository: try options.repository())
+        return
+      }
+      if let retry {
+        let repository = try options.repository()
+        let entries = try await quarantined(retry, in: database)
+        for entry in entries { try await repository.retry(quarantined: entry.mutation.id) }
+        if !quiet { printError("queued again: \(entries.count) refused change\(entries.count == 1 ? "" : "s")") }
+      }
       let address = try ServerAddress(options.resolvedServer)
       let showProgress = !quiet && format == .table && isatty(STDERR_FILENO) == 1
       let timeout = Duration.seconds(max(1, self.timeout))
@@ -98,7 +122,8 @@ struct SyncCommand: AsyncParsableCommand {
           status: "synced", server: server, pushed: report.pushed, duplicates: report.duplicates,
           rejected: report.rejected.map {
             .init(mutationId: $0.mutationID.uuidString.lowercased(), entityId: $0.entityID, error: $0.error)
-          }, pulled: report.pulled, pending: report.pending, cursor: report.cursor, error: nil))
+          }, pulled: report.pulled, pending: report.pending, cursor: report.cursor, newConflicts: report.newConflicts,
+          error: nil))
       return
     }
     for rejected in report.rejected {
@@ -110,6 +135,51 @@ struct SyncCommand: AsyncParsableCommand {
         "synced with \(server): pushed \(report.pushed), pulled \(report.pulled), \(report.pending) pending"
           + (report.rejected.isEmpty ? "" : ", \(report.rejected.count) refused"))
     }
+    if report.newConflicts > 0 {
+      printError(
+        "note: \(report.newConflicts) new conflict\(report.newConflicts == 1 ? "" : "s") (an edit met another device's); see `assure conflicts list`")
+    }
+  }
+
+  /// Refused outbox entries matching `text`: `all`, a full mutation id or a unique prefix.
+  private func quarantined(_ text: String, in database: ClientDatabase) async throws -> [OutboxEntry] {
+    let refused = try await database.read { try $0.rejectedMutations() }
+    if text == "all" {
+      guard !refused.isEmpty else { throw StorageError(.notFound, "no refused changes") }
+      return refused
+    }
+    let matches = refused.filter { $0.mutation.id.storageKey.hasPrefix(text.lowercased()) }
+    guard text.count >= 4, !matches.isEmpty else {
+      throw StorageError(.notFound, "no refused change with an id starting \(text) (see `assure status`)")
+    }
+    guard matches.count == 1 else {
+      throw StorageError(.ambiguous, "more than one refused change has an id starting \(text); give more characters")
+    }
+    return matches
+  }
+
+  private func dropQuarantined(_ text: String, repository: FieldRepository) async throws {
+    guard text != "all" else { throw StorageError(.ambiguous, "--drop takes one change at a time") }
+    let entry = try await quarantined(text, in: repository.database)[0]
+    let m = entry.mutation
+    let what =
+      m.entityType == .conflict
+      ? "the resolution of conflict \(m.entityID)"
+      : m.operation == .delete ? "the delete of engagement \(m.entityID)"
+      : m.isCreation ? "the new engagement \(m.entityID) (\(m.engagement?.organisation ?? "")): it will be removed from this device"
+      : "the edit of \(m.changedFields.map(\.label).joined(separator: ", ")) on engagement \(m.entityID)"
+    if !yes {
+      guard isatty(STDIN_FILENO) == 1 else {
+        throw StorageError(.ambiguous, "--drop asks for confirmation: run it on a terminal or add --yes")
+      }
+      printError("drop \(what)?\nrefused because: \(entry.error ?? "?")\nType yes to drop it: ", terminator: "")
+      guard readLine()?.trimmingCharacters(in: .whitespaces).lowercased() == "yes" else {
+        printError("kept; nothing changed")
+        return
+      }
+    }
+    _ = try await repository.drop(quarantined: m.id)
+    print("dropped \(m.id.storageKey.prefix(8)): \(what)")
   }
 }
 

@@ -17,6 +17,8 @@ public struct SyncReport: Sendable, Hashable {
   public var cursor: Int64 = 0
   /// Mutations still waiting (0 after a complete sync).
   public var pending = 0
+  /// Unresolved conflict records that arrived in this pull.
+  public var newConflicts = 0
 
   public init() {}
 }
@@ -140,6 +142,9 @@ public struct SyncClient: Sendable {
       }
       cursor = page.nextCursor
       report.pulled += page.changes.count
+      report.newConflicts += page.changes.count { change in
+        if case .conflict(let conflict)? = change.payload { !conflict.isResolved } else { false }
+      }
       report.cursor = cursor
       progress(.pulled(count: report.pulled))
       if !page.hasMore || page.changes.isEmpty { return }

@@ -88,21 +88,18 @@ public struct SyncClient: Sendable {
       let byID = Dictionary(reply.results.map { ($0.mutationID, $0) }, uniquingKeysWith: { first, _ in first })
       let settled = try await database.write { db in
         var settled: [MutationResult] = []
-        var touched: Set<UUID> = []
         for entry in batch {
           guard let result = byID[entry.mutation.id] else { continue }
           switch result.outcome {
           case .applied, .duplicate:
+            // The device goes on showing the change until the pull brings the server's
+            // (possibly merged) state of the engagement.
             try db.removeFromOutbox(mutationID: entry.mutation.id)
-            if entry.mutation.entityType == .engagement, let id = UUID(uuidString: entry.mutation.entityID) {
-              touched.insert(id)
-            }
           case .rejected(let error):
             try db.markRejected(mutationID: entry.mutation.id, error: error.description)
           }
           settled.append(result)
         }
-        for id in touched { try db.rebuildEngagement(id: id, at: receivedAt) }
         if let serverTime = reply.serverTime { try db.setClockOffset(Self.offset(serverTime, receivedAt)) }
         return settled
       }

@@ -298,6 +298,10 @@ public struct ServerRepository: Sendable {
       try db.saveEngagement(merged)
       cursor = try appendEngagement(merged, edit, in: db)
       for field in taken { try db.saveFieldStamp(engagementID: stored.id, field: field.rawValue, edit.stamp(cursor)) }
+    } else if !conflicts.isEmpty {
+      // The edit lost every field it changed: the engagement is logged again as it stands,
+      // so that the device that made the edit shows the value that won.
+      cursor = try appendEngagement(stored, edit, in: db)
     }
     for conflict in conflicts { cursor = try record(conflict, edit, in: db) }
     return cursor
@@ -308,7 +312,7 @@ public struct ServerRepository: Sendable {
   /// Deleting what is absent or already deleted changes nothing.
   private func applyDelete(_ edit: Edit, in db: Database) throws -> Int64 {
     guard let id = UUID(uuidString: edit.mutation.entityID),
-      let (_, deletedAt) = try db.engagementIncludingDeleted(id: id), deletedAt == nil
+      let (stored, deletedAt) = try db.engagementIncludingDeleted(id: id), deletedAt == nil
     else { return try db.headCursor() }
     let stamps = try db.fieldStamps(engagementID: id)
     let unseen = stamps.filter { $0.key != "deleted" && edit.isConcurrent(with: $0.value) }
@@ -316,6 +320,8 @@ public struct ServerRepository: Sendable {
       let fields = Set(unseen.keys).sorted().joined(separator: ", ")
       let kept = Conflict.Side(
         value: "kept: edited (\(fields)) by another device", user: latest.user, deviceID: latest.deviceID, hlc: latest.hlc)
+      // Logged again so that the device that deleted it gets it back.
+      _ = try appendEngagement(stored, edit, in: db)
       return try record(
         Conflict(engagementID: id, subject: .deletion, kept: kept, lost: edit.side("deleted"), detectedAt: edit.time),
         edit, in: db)

@@ -34,6 +34,9 @@ struct AssureServer: AsyncParsableCommand {
       valueName: "code[=name]"))
   var areas: [String] = []
 
+  @Option(help: "Days a deleted engagement is kept as a tombstone; a device offline longer pulls everything again.")
+  var tombstoneDays: Int = 180
+
   @Option(help: "Log level: trace, debug, info, notice, warning, error or critical.")
   var logLevel: String = "info"
 
@@ -43,6 +46,9 @@ struct AssureServer: AsyncParsableCommand {
       throw ValidationError("--host must be an IPv4 or IPv6 address, e.g. 127.0.0.1 or ::1 (got \"\(host)\")")
     }
     guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535 (got \(port))") }
+    guard (1...36_500).contains(tombstoneDays) else {
+      throw ValidationError("--tombstone-days must be between 1 and 36500 (got \(tombstoneDays))")
+    }
     guard Logger.Level(rawValue: logLevel) != nil else {
       throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
     }
@@ -57,7 +63,7 @@ struct AssureServer: AsyncParsableCommand {
     }
     let configuration = ServerConfiguration(
       databasePath: URL(fileURLWithPath: dataDir).appendingPathComponent("assure-server.sqlite").path,
-      host: host, port: port, demo: demo, areas: try parsedAreas())
+      host: host, port: port, demo: demo, areas: try parsedAreas(), tombstoneDays: tombstoneDays)
     try await ServerApplication.run(configuration, logger: Logger(label: "assure-server"))
   }
 

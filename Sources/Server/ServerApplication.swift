@@ -16,6 +16,9 @@ struct ServerConfiguration: Sendable {
   var port: Int
   var demo: Bool
   var areas: [Model.Area]
+  /// Days a deleted engagement is kept as a tombstone (the longest a device may stay offline
+  /// and still catch up from its cursor; past it, it pulls everything again).
+  var tombstoneDays: Int = ServerRepository.defaultTombstoneDays
 }
 
 /// Wiring of the server, callable from tests: open and migrate the database, apply the
@@ -79,7 +82,13 @@ enum ServerApplication {
       listening.store(true, ordering: .relaxed)
     }
     let group = ServiceGroup(
-      configuration: .init(services: [service], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+      configuration: .init(
+        services: [
+          .init(service: service),
+          .init(
+            service: TombstoneService(repository: repository, days: configuration.tombstoneDays, logger: logger),
+            successTerminationBehavior: .ignore, failureTerminationBehavior: .ignore),
+        ], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
     do {
       try await group.run()
     } catch where !listening.load(ordering: .relaxed) {

@@ -145,6 +145,8 @@ struct Harness {
   var seen: Set<Written> = []
   var counter = 0
   var crashes = 0
+  /// Engagements whose tombstones the server purged (past its window).
+  var purged: Set<UUID> = []
 
   static let traced: [Engagement.Field] = [.notes, .place, .organisation]
 
@@ -256,6 +258,11 @@ struct Harness {
       case 65..<68:
         // The device is switched off and on again.
         devices[index] = try open(index)
+      case 68..<70:
+        // Half a year passes: the server forgets old tombstones, and devices behind them must
+        // pull everything again.
+        clock.advance(181 * 86_400)
+        purged.formUnion(try await server.purgeTombstones(olderThanDays: 180))
       default:
         if pick(3) > 0 { network.inject(Fault.allCases[pick(Fault.allCases.count)], forDevice: names[index]) }
         try await sync(index)
@@ -304,14 +311,15 @@ struct Harness {
       )
     }
     if ProcessInfo.processInfo.environment["ASSURE_FAULT_STATS"] != nil {
-      print("seed \(seed): \(created.count) created, \(live.count) live, \(deleted_count(rows)) deleted, \(conflicts.count) conflicts, \(written.count) values written, \(crashes) crashes")
+      print("seed \(seed): \(created.count) created, \(live.count) live, \(deleted_count(rows)) deleted, \(conflicts.count) conflicts, \(written.count) values written, \(crashes) crashes, \(purged.count) purged")
     }
     let context = "seed \(seed) (\(names.count) devices, skews \(skews.map { Int($0) }) s, \(crashes) crashes)"
 
     // Nothing lost, nothing duplicated.
     let ids = rows.map(\.0)
     #expect(Set(ids).count == ids.count, "\(context): duplicate rows")
-    #expect(created.isSubset(of: Set(ids)), "\(context): lost \(created.subtracting(ids))")
+    #expect(created.isSubset(of: Set(ids).union(purged)), "\(context): lost \(created.subtracting(ids).subtracting(purged))")
+    #expect(purged.isSubset(of: deleteRequested), "\(context): purged what nobody deleted")
     let deleted = Set(rows.filter(\.1).map(\.0))
     #expect(deleted.isSubset(of: deleteRequested), "\(context): deleted without anyone deleting: \(deleted.subtracting(deleteRequested))")
     #expect(perMutation <= 1, "\(context): a mutation changed an engagement \(perMutation) times")

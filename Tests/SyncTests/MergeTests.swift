@@ -257,3 +257,45 @@ extension Device {
     #expect(try await a.database.read { try $0.rejectedMutations() }.isEmpty)
   }
 }
+
+/// Tombstones are kept for a window; a device offline longer pulls everything again.
+@Suite struct TombstoneWindowTests {
+  @Test("a device offline past the tombstone window is re-baselined without losing its outbox, even if interrupted")
+  func rebaseline() async throws {
+    let world = try await SyncWorld()
+    let a = try world.device("a")
+    let b = try world.device("b", pageSize: 1)
+    let gone = try await a.add("Deleted while b was away")
+    let kept = try await a.add("Edited on both")
+    let revived = try await a.add("Deleted by a, edited by b")
+    _ = try await a.client.sync()
+    _ = try await b.client.sync()
+
+    // b goes away for half a year with work of its own.
+    try await b.repository.edit(id: kept.id) { $0.notes = "b's notes" }
+    try await b.repository.edit(id: revived.id) { $0.place = "Hereford" }
+    let new = try await b.add("Recorded by b while away")
+    try await a.repository.delete(id: gone.id)
+    try await a.repository.delete(id: revived.id)
+    try await a.repository.edit(id: kept.id) { $0.attendees = 77 }
+    _ = try await a.client.sync()
+    world.clock.advance(181 * 86_400)
+    #expect(Set(try await world.server.purgeTombstones(olderThanDays: 180)) == [gone.id, revived.id])
+
+    // The full pull is interrupted once, then completes.
+    world.transport.failNextPull(.none)
+    world.transport.failNextPull(.afterCommit)
+    await #expect(throws: SyncError.self) { try await b.client.sync() }
+    let report = try await b.client.sync()
+    _ = try await a.client.sync()
+
+    let server = try await world.serverEngagements()
+    #expect(Set(server.map(\.id)) == [kept.id, revived.id, new.id])
+    #expect(server.first { $0.id == kept.id }?.notes == "b's notes")
+    #expect(server.first { $0.id == kept.id }?.attendees == 77)
+    #expect(server.first { $0.id == revived.id }?.place == "Hereford", "an edit of a purged engagement brings it back")
+    #expect(try await b.engagements() == server, "b no longer shows the purged delete: \(report)")
+    #expect(try await a.engagements() == server)
+    #expect(try await b.pending() == 0)
+  }
+}

@@ -225,7 +225,7 @@ extension PullRequest {
   public init(proto p: Assure_V1_PullRequest) {
     self.init(
       afterCursor: Int64(clamping: p.afterCursor), pageSize: Int(p.pageSize), deviceID: p.deviceID,
-      protocolVersion: p.protocolVersion)
+      protocolVersion: p.protocolVersion, fullPull: p.fullPull)
   }
 
   public var proto: Assure_V1_PullRequest {
@@ -234,6 +234,7 @@ extension PullRequest {
       $0.pageSize = UInt32(clamping: pageSize)
       $0.deviceID = deviceID
       $0.protocolVersion = protocolVersion
+      $0.fullPull = fullPull
     }
   }
 }
@@ -285,7 +286,7 @@ extension PullPage {
   public init(proto p: Assure_V1_PullResponse) throws {
     self.init(
       changes: try p.changes.map(Change.init(proto:)), nextCursor: Int64(clamping: p.nextCursor), hasMore: p.hasMore_p,
-      serverTime: p.hasServerTime ? p.serverTime.millisecondDate : nil)
+      serverTime: p.hasServerTime ? p.serverTime.millisecondDate : nil, rebaselineRequired: p.rebaselineRequired)
   }
 
   public var proto: Assure_V1_PullResponse {
@@ -294,6 +295,7 @@ extension PullPage {
       $0.nextCursor = UInt64(max(nextCursor, 0))
       $0.hasMore_p = hasMore
       if let serverTime { $0.serverTime = Google_Protobuf_Timestamp(milliseconds: serverTime) }
+      $0.rebaselineRequired = rebaselineRequired
     }
   }
 }

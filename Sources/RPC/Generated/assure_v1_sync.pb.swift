@@ -417,6 +417,10 @@ public nonisolated struct Assure_V1_PullRequest: Sendable {
   /// Sync protocol version the device speaks.
   public var protocolVersion: UInt32 = 0
 
+  /// True while the device pulls everything again after `rebaseline_required`: it will treat
+  /// what is not sent as deleted, so a cursor behind the tombstone window is expected.
+  public var fullPull: Bool = false
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -546,6 +550,11 @@ public nonisolated struct Assure_V1_PullResponse: Sendable {
   public var hasServerTime: Bool {self._serverTime != nil}
   /// Clears the value of `serverTime`. Subsequent reads from it will return its default value.
   public mutating func clearServerTime() {self._serverTime = nil}
+
+  /// The request's cursor is older than the server's tombstone window: deletes it may have
+  /// missed are gone from the log. No changes are sent; pull everything again from cursor 0
+  /// and treat engagements not sent again as deleted. Pending changes stay queued.
+  public var rebaselineRequired: Bool = false
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -1048,7 +1057,7 @@ nonisolated extension Assure_V1_PushResponse: SwiftProtobuf.Message, SwiftProtob
 
 nonisolated extension Assure_V1_PullRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".PullRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}after_cursor\0\u{3}page_size\0\u{3}device_id\0\u{3}protocol_version\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}after_cursor\0\u{3}page_size\0\u{3}device_id\0\u{3}protocol_version\0\u{3}full_pull\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1060,6 +1069,7 @@ nonisolated extension Assure_V1_PullRequest: SwiftProtobuf.Message, SwiftProtobu
       case 2: try { try decoder.decodeSingularUInt32Field(value: &self.pageSize) }()
       case 3: try { try decoder.decodeSingularStringField(value: &self.deviceID) }()
       case 4: try { try decoder.decodeSingularUInt32Field(value: &self.protocolVersion) }()
+      case 5: try { try decoder.decodeSingularBoolField(value: &self.fullPull) }()
       default: break
       }
     }
@@ -1078,6 +1088,9 @@ nonisolated extension Assure_V1_PullRequest: SwiftProtobuf.Message, SwiftProtobu
     if self.protocolVersion != 0 {
       try visitor.visitSingularUInt32Field(value: self.protocolVersion, fieldNumber: 4)
     }
+    if self.fullPull != false {
+      try visitor.visitSingularBoolField(value: self.fullPull, fieldNumber: 5)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1086,6 +1099,7 @@ nonisolated extension Assure_V1_PullRequest: SwiftProtobuf.Message, SwiftProtobu
     if lhs.pageSize != rhs.pageSize {return false}
     if lhs.deviceID != rhs.deviceID {return false}
     if lhs.protocolVersion != rhs.protocolVersion {return false}
+    if lhs.fullPull != rhs.fullPull {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -1281,7 +1295,7 @@ nonisolated extension Assure_V1_Change: SwiftProtobuf.Message, SwiftProtobuf._Me
 
 nonisolated extension Assure_V1_PullResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".PullResponse"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}changes\0\u{3}next_cursor\0\u{3}has_more\0\u{3}server_time\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}changes\0\u{3}next_cursor\0\u{3}has_more\0\u{3}server_time\0\u{3}rebaseline_required\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1293,6 +1307,7 @@ nonisolated extension Assure_V1_PullResponse: SwiftProtobuf.Message, SwiftProtob
       case 2: try { try decoder.decodeSingularUInt64Field(value: &self.nextCursor) }()
       case 3: try { try decoder.decodeSingularBoolField(value: &self.hasMore_p) }()
       case 4: try { try decoder.decodeSingularMessageField(value: &self._serverTime) }()
+      case 5: try { try decoder.decodeSingularBoolField(value: &self.rebaselineRequired) }()
       default: break
       }
     }
@@ -1315,6 +1330,9 @@ nonisolated extension Assure_V1_PullResponse: SwiftProtobuf.Message, SwiftProtob
     try { if let v = self._serverTime {
       try visitor.visitSingularMessageField(value: v, fieldNumber: 4)
     } }()
+    if self.rebaselineRequired != false {
+      try visitor.visitSingularBoolField(value: self.rebaselineRequired, fieldNumber: 5)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1323,6 +1341,7 @@ nonisolated extension Assure_V1_PullResponse: SwiftProtobuf.Message, SwiftProtob
     if lhs.nextCursor != rhs.nextCursor {return false}
     if lhs.hasMore_p != rhs.hasMore_p {return false}
     if lhs._serverTime != rhs._serverTime {return false}
+    if lhs.rebaselineRequired != rhs.rebaselineRequired {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

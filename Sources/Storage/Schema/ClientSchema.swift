@@ -48,7 +48,9 @@ enum ClientSchema {
           CREATE TABLE engagement_base (
             id TEXT PRIMARY KEY NOT NULL,
             payload TEXT,
-            cursor INTEGER NOT NULL
+            cursor INTEGER NOT NULL,
+            -- 1 while a full pull (re-baseline) has not yet sent it again.
+            stale INTEGER NOT NULL DEFAULT 0
           );
           -- What an edit changed (JSON list of field names; NULL for a new engagement), what
           -- it was made on top of, its clock reading, and a conflict's resolution.
@@ -59,6 +61,9 @@ enum ClientSchema {
           -- The device's last clock reading, and server time minus device time at the last sync.
           ALTER TABLE sync_state ADD COLUMN hlc TEXT;
           ALTER TABLE sync_state ADD COLUMN clock_offset_ms INTEGER NOT NULL DEFAULT 0;
+          -- 1 from the start of a full pull (the server's tombstone window passed this device)
+          -- until it completes, across interruptions.
+          ALTER TABLE sync_state ADD COLUMN rebaselining INTEGER NOT NULL DEFAULT 0;
           """)
       // Engagements with nothing waiting are as the server last sent them: everything up to
       // the device's cursor has been applied to them.

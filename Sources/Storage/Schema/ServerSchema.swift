@@ -137,6 +137,12 @@ enum ServerSchema {
             hlc_node TEXT NOT NULL,
             PRIMARY KEY (engagement_id, field)
           ) WITHOUT ROWID;
+          -- Numbers the server keeps about itself, e.g. 'purged_through': the newest change-log
+          -- cursor removed with a purged tombstone (a device behind it must pull everything again).
+          CREATE TABLE server_state (
+            key TEXT PRIMARY KEY NOT NULL,
+            value INTEGER NOT NULL
+          );
           """)
     }
     return migrator

@@ -56,6 +56,37 @@ extension Database {
     return (try Engagement(row: row), (row["deleted_at_ms"] as Int64?).map(Date.init(millisecondsSince1970:)))
   }
 
+  // MARK: - Tombstone window (server)
+
+  /// The newest change-log cursor removed with a purged tombstone (0 if none): a device whose
+  /// cursor is behind it may have missed a delete and must pull everything again.
+  public func purgedThrough() throws -> Int64 {
+    try Int64.fetchOne(self, sql: "SELECT value FROM server_state WHERE key = 'purged_through'") ?? 0
+  }
+
+  /// Removes engagements deleted before `cutoff`: the tombstone row, its field stamps and its
+  /// change-log rows. Returns the ids removed.
+  public func purgeTombstones(deletedBefore cutoff: Date) throws -> [UUID] {
+    let ids = try String.fetchAll(
+      self, sql: "SELECT id FROM engagement WHERE deleted_at_ms IS NOT NULL AND deleted_at_ms < ?",
+      arguments: [cutoff.millisecondsSince1970])
+    guard !ids.isEmpty else { return [] }
+    var through = try purgedThrough()
+    for id in ids {
+      let newest = try Int64.fetchOne(
+        self, sql: "SELECT MAX(cursor) FROM change_log WHERE entity_type = 'engagement' AND entity_id = ?",
+        arguments: [id]) ?? 0
+      through = max(through, newest)
+      try execute(sql: "DELETE FROM change_log WHERE entity_type = 'engagement' AND entity_id = ?", arguments: [id])
+      try execute(sql: "DELETE FROM engagement_field_stamp WHERE engagement_id = ?", arguments: [id])
+      try execute(sql: "DELETE FROM engagement WHERE id = ?", arguments: [id])
+    }
+    try execute(
+      sql: "INSERT INTO server_state (key, value) VALUES ('purged_through', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+      arguments: [through])
+    return ids.compactMap(UUID.init(uuidString:))
+  }
+
   // MARK: - Conflicts (both ends)
 
   /// Inserts or replaces a conflict record.
@@ -120,10 +151,32 @@ extension Database {
   public func saveEngagementBase(id: UUID, _ engagement: Engagement?, cursor: Int64) throws {
     try execute(
       sql: """
-        INSERT INTO engagement_base (id, payload, cursor) VALUES (?, ?, ?)
-        ON CONFLICT(id) DO UPDATE SET payload = excluded.payload, cursor = excluded.cursor
+        INSERT INTO engagement_base (id, payload, cursor, stale) VALUES (?, ?, ?, 0)
+        ON CONFLICT(id) DO UPDATE SET payload = excluded.payload, cursor = excluded.cursor, stale = 0
         """,
       arguments: [id.storageKey, try engagement.map(JSONText.encode), cursor])
+  }
+
+  /// Starts a full pull: the cursor goes back to 0 and every server copy is marked stale
+  /// until the pull sends it again.
+  public func beginRebaseline() throws {
+    _ = try syncState()
+    try execute(sql: "UPDATE engagement_base SET stale = 1")
+    try execute(sql: "UPDATE sync_state SET cursor = 0, rebaselining = 1 WHERE id = 1")
+  }
+
+  public func isRebaselining() throws -> Bool {
+    try Bool.fetchOne(self, sql: "SELECT rebaselining FROM sync_state WHERE id = 1") ?? false
+  }
+
+  /// Ends a full pull: returns the engagements the server did not send again (it no longer
+  /// has them: their tombstones were purged), whose copies are now marked deleted.
+  public func finishRebaseline() throws -> [UUID] {
+    let ids = try String.fetchAll(self, sql: "SELECT id FROM engagement_base WHERE stale = 1 AND payload IS NOT NULL")
+      .compactMap(UUID.init(uuidString:))
+    try execute(sql: "UPDATE engagement_base SET payload = NULL, stale = 0 WHERE stale = 1")
+    try execute(sql: "UPDATE sync_state SET rebaselining = 0 WHERE id = 1")
+    return ids
   }
 
   /// Removes an engagement row outright (a device dropping a refused new engagement that

@@ -19,6 +19,8 @@ public struct SyncReport: Sendable, Hashable {
   public var pending = 0
   /// Unresolved conflict records that arrived in this pull.
   public var newConflicts = 0
+  /// Whether the device had to pull everything again (offline past the tombstone window).
+  public var rebaselined = false
 
   public init() {}
 }
@@ -125,9 +127,20 @@ public struct SyncClient: Sendable {
   // MARK: - Pull
 
   func pull(deviceID: String, into report: inout SyncReport, progress: @Sendable (SyncProgress) -> Void) async throws {
-    var cursor = try await database.read { try $0.syncState().cursor }
+    var (cursor, fullPull) = try await database.read { (try $0.syncState().cursor, try $0.isRebaselining()) }
     while true {
-      let page = try await transport.pull(PullRequest(afterCursor: cursor, pageSize: pageSize, deviceID: deviceID))
+      let page = try await transport.pull(
+        PullRequest(afterCursor: cursor, pageSize: pageSize, deviceID: deviceID, fullPull: fullPull))
+      if page.rebaselineRequired {
+        // Offline longer than the server keeps tombstones: pull everything again. The outbox
+        // is untouched; what the server no longer sends is marked deleted at the end.
+        guard !fullPull else { throw SyncError(.server, "the server asked again for the full pull under way") }
+        try await database.write { try $0.beginRebaseline() }
+        report.rebaselined = true
+        cursor = 0
+        fullPull = true
+        continue
+      }
       guard page.nextCursor >= cursor else {
         throw SyncError(.server, "the server moved the cursor back from \(cursor) to \(page.nextCursor)")
       }
@@ -144,7 +157,14 @@ public struct SyncClient: Sendable {
       }
       report.cursor = cursor
       progress(.pulled(count: report.pulled))
-      if !page.hasMore || page.changes.isEmpty { return }
+      if !page.hasMore || page.changes.isEmpty {
+        let finishedAt = now()
+        try await database.write { db in
+          guard try db.isRebaselining() else { return }
+          for id in try db.finishRebaseline() { try db.rebuildEngagement(id: id, at: finishedAt) }
+        }
+        return
+      }
     }
   }
 

@@ -76,12 +76,18 @@ public struct PullRequest: Sendable, Hashable {
   public var pageSize: Int
   public var deviceID: String
   public var protocolVersion: UInt32
+  /// The device is pulling everything again after the server asked it to.
+  public var fullPull: Bool
 
-  public init(afterCursor: Int64, pageSize: Int, deviceID: String, protocolVersion: UInt32 = SyncProtocol.version) {
+  public init(
+    afterCursor: Int64, pageSize: Int, deviceID: String, protocolVersion: UInt32 = SyncProtocol.version,
+    fullPull: Bool = false
+  ) {
     self.afterCursor = afterCursor
     self.pageSize = pageSize
     self.deviceID = deviceID
     self.protocolVersion = protocolVersion
+    self.fullPull = fullPull
   }
 }
 
@@ -93,12 +99,19 @@ public struct PullPage: Sendable, Hashable {
   public var hasMore: Bool
   /// The server's clock when it answered.
   public var serverTime: Date?
+  /// The device's cursor is older than the server's tombstone window: it may have missed
+  /// deletes that are gone from the log, so it must pull everything again from cursor 0. The
+  /// page holds no changes.
+  public var rebaselineRequired: Bool
 
-  public init(changes: [Change], nextCursor: Int64, hasMore: Bool, serverTime: Date? = nil) {
+  public init(
+    changes: [Change], nextCursor: Int64, hasMore: Bool, serverTime: Date? = nil, rebaselineRequired: Bool = false
+  ) {
     self.changes = changes
     self.nextCursor = nextCursor
     self.hasMore = hasMore
     self.serverTime = serverTime
+    self.rebaselineRequired = rebaselineRequired
   }
 }
 

@@ -143,6 +143,18 @@ public struct ServerRepository: Sendable {
     return PushReply(results: results, serverTime: time)
   }
 
+  /// How long deleted engagements are kept as tombstones by default.
+  public static let defaultTombstoneDays = 180
+
+  /// Removes tombstones of engagements deleted more than `days` ago, with their change-log
+  /// rows. A device that last pulled before them is told to pull everything again; an edit
+  /// it still holds for one of them brings the engagement back, so nothing is lost.
+  @discardableResult
+  public func purgeTombstones(olderThanDays days: Int) async throws -> [UUID] {
+    let cutoff = now().addingTimeInterval(-Double(days) * 86_400)
+    return try await database.write { try $0.purgeTombstones(deletedBefore: cutoff) }
+  }
+
   /// Conflict records kept by the server, newest first.
   public func conflicts(engagementID: UUID?, includeResolved: Bool, limit: Int = 1000) async throws -> [Conflict] {
     try await database.read { db in
@@ -158,6 +170,10 @@ public struct ServerRepository: Sendable {
       throw SyncError(.invalidRequest, "page_size: must be between 1 and \(SyncProtocol.maxPageSize) (got \(size))")
     }
     return try await database.read { db in
+      if !request.fullPull, request.afterCursor > 0, request.afterCursor < (try db.purgedThrough()) {
+        return PullPage(
+          changes: [], nextCursor: 0, hasMore: true, serverTime: now().truncatedToMilliseconds, rebaselineRequired: true)
+      }
       let changes = try db.changes(after: request.afterCursor, limit: size + 1)
       let page = Array(changes.prefix(size))
       return PullPage(

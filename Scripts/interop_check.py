@@ -324,6 +324,46 @@ def main():
                                                    protocol_version=99), timeout=TIMEOUT),
             grpc.StatusCode.FAILED_PRECONDITION, None))
 
+        # --- SyncService.Push: two devices edit the same notes; ListConflicts shows the loser ---
+        def conflicting_edits():
+            head = 0
+            cursor = 0
+            for _ in range(1000):
+                resp = sync.Pull(sync_pb2.PullRequest(after_cursor=cursor, page_size=1000, device_id="interop-a",
+                                                      protocol_version=2), timeout=TIMEOUT)
+                head = resp.next_cursor
+                if not resp.has_more or resp.next_cursor <= cursor:
+                    break
+                cursor = resp.next_cursor
+            base = engagements.GetEngagement(engagement_pb2.GetEngagementRequest(id=new_id), timeout=TIMEOUT).engagement
+            replies = []
+            for device, notes in (("interop-a", "Notes from device a"), ("interop-b", "Notes from device b")):
+                edited = engagement_pb2.Engagement()
+                edited.CopyFrom(base)
+                edited.notes = notes
+                mutation = sync_pb2.Mutation(mutation_id=str(uuid.uuid4()), entity_type="engagement", entity_id=new_id,
+                                             operation=sync_pb2.OPERATION_UPSERT, engagement=edited,
+                                             changed_fields=["notes"], base_cursor=head, recorded_by=device)
+                replies.append(sync.Push(sync_pb2.PushRequest(device_id=device, protocol_version=2,
+                                                              mutations=[mutation]), timeout=TIMEOUT))
+            outcomes = [r.results[0].outcome for r in replies]
+            res.check(all(o == sync_pb2.MutationResult.OUTCOME_APPLIED for o in outcomes),
+                      "two concurrent pushes of the same field are both APPLIED", f"outcomes {outcomes}")
+            listed = sync.ListConflicts(sync_pb2.ListConflictsRequest(engagement_id=new_id), timeout=TIMEOUT)
+            values = sorted([c.kept.value for c in listed.conflicts] + [c.lost.value for c in listed.conflicts])
+            res.check(len(listed.conflicts) == 1 and listed.conflicts[0].subject == "notes"
+                      and values == ["Notes from device a", "Notes from device b"],
+                      "ListConflicts keeps the other value of the notes", f"got {listed}")
+        run_section(res, "conflicting edits", conflicting_edits)
+        run_section(res, "push protocol 1", lambda: expect_status(
+            res, "push protocol_version 1 (asks for an upgrade)",
+            lambda: sync.Push(sync_pb2.PushRequest(device_id="old", protocol_version=1), timeout=TIMEOUT),
+            grpc.StatusCode.FAILED_PRECONDITION, "upgrade"))
+        run_section(res, "list conflicts bad id", lambda: expect_status(
+            res, "ListConflicts engagement_id not-a-uuid",
+            lambda: sync.ListConflicts(sync_pb2.ListConflictsRequest(engagement_id="not-a-uuid"), timeout=TIMEOUT),
+            grpc.StatusCode.INVALID_ARGUMENT, "engagement_id"))
+
         # --- GovernanceService ----------------------------------------------------------------
         def review():
             resp = governance.GetMonthlyReview(governance_pb2.GetMonthlyReviewRequest(month="2022-10"),

@@ -14,14 +14,16 @@ import TestSupport
 /// invariants are checked.
 ///
 /// Each seed replays exactly. A failure names its seed; replay one with
-/// `ASSURE_FAULT_SEED=N swift test --filter FaultInjectionTests`. `ASSURE_FAULT_SCENARIOS`
-/// sets how many seeds run (default 200).
+/// `ASSURE_FAULT_SEED=N swift test --filter FaultInjectionTests` (`ASSURE_FAULT_TRACE=1`
+/// prints every step). `ASSURE_FAULT_SCENARIOS` sets how many seeds run (default 200) and
+/// `ASSURE_FAULT_FIRST` the first (default 1).
 @Suite struct FaultInjectionTests {
   static var seeds: [UInt64] {
     let environment = ProcessInfo.processInfo.environment
     if let seed = environment["ASSURE_FAULT_SEED"].flatMap(UInt64.init) { return [seed] }
     let count = environment["ASSURE_FAULT_SCENARIOS"].flatMap(UInt64.init) ?? 200
-    return Array(1...max(count, 1))
+    let first = environment["ASSURE_FAULT_FIRST"].flatMap(UInt64.init) ?? 1
+    return Array(first..<(first + max(count, 1)))
   }
 
   @Test("faults, skewed clocks and crashes: nothing lost, nothing duplicated, replicas equal, every overwritten value traced", arguments: seeds)
@@ -184,6 +186,11 @@ struct Harness {
         now: now))
   }
 
+  /// With `ASSURE_FAULT_TRACE` set, prints what each step does (for replaying a seed).
+  func trace(_ text: @autoclosure () -> String) {
+    if ProcessInfo.processInfo.environment["ASSURE_FAULT_TRACE"] != nil { print("seed \(seed): \(text())") }
+  }
+
   mutating func pick(_ bound: Int) -> Int { Int(random.next() % UInt64(max(bound, 1))) }
 
   mutating func unique(_ label: String) -> String {
@@ -214,6 +221,7 @@ struct Harness {
           attendees: pick(200), notes: unique("notes"), createdBy: "x")
         draft.topics = ["road-safety"]
         let recorded = try await device.repository.record(draft)
+        trace("\(names[index]) adds \(recorded.id.storageKey.prefix(8)) place \(recorded.place)")
         created.insert(recorded.id)
         for field in Self.traced { written.insert(Written(engagement: recorded.id, field: field, value: recorded.value(of: field))) }
       case 22..<50 where !live.isEmpty:
@@ -227,6 +235,7 @@ struct Harness {
           written.insert(Written(engagement: target.id, field: field, value: values[field]!))
         }
         let edits = values
+        trace("\(names[index]) edits \(target.id.storageKey.prefix(8)) \(values) (was place \(target.place))")
         try await device.repository.edit(id: target.id) { engagement in
           for (field, value) in edits { _ = engagement.set(field, text: value) }
           if fields.contains(.attendees) { engagement.attendees = attendees }
@@ -234,6 +243,7 @@ struct Harness {
       case 50..<57 where !live.isEmpty:
         let target = live[pick(live.count)]
         for field in Self.traced { seen.insert(Written(engagement: target.id, field: field, value: target.value(of: field))) }
+        trace("\(names[index]) deletes \(target.id.storageKey.prefix(8))")
         try await device.repository.delete(id: target.id)
         deleteRequested.insert(target.id)
       case 57..<62:
@@ -248,23 +258,33 @@ struct Harness {
           for field in Self.traced { seen.insert(Written(engagement: current.id, field: field, value: current.value(of: field))) }
           deleteRequested.insert(current.id)
         }
+        trace("\(names[index]) resolves \(conflict.subject.name) of \(conflict.engagementID.storageKey.prefix(8)) taking other: \(takeOther) (\(conflict.lost.value))")
         do {
           try await device.repository.resolve(conflict: conflict.id, takeOther ? .tookOther : .keptCurrent)
         } catch is StorageError {
           // Taking back a field of an engagement deleted here: nothing to change.
         }
       case 62..<65:
+        trace("network delivers a held push")
         try await network.deliverHeld(index: pick(8))
       case 65..<68:
         // The device is switched off and on again.
+        trace("\(names[index]) restarts")
         devices[index] = try open(index)
       case 68..<70:
         // Half a year passes: the server forgets old tombstones, and devices behind them must
         // pull everything again.
         clock.advance(181 * 86_400)
         purged.formUnion(try await server.purgeTombstones(olderThanDays: 180))
+        trace("half a year passes; purged \(purged.count) so far")
       default:
-        if pick(3) > 0 { network.inject(Fault.allCases[pick(Fault.allCases.count)], forDevice: names[index]) }
+        if pick(3) > 0 {
+          let fault = Fault.allCases[pick(Fault.allCases.count)]
+          trace("\(names[index]) syncs with fault \(fault)")
+          network.inject(fault, forDevice: names[index])
+        } else {
+          trace("\(names[index]) syncs")
+        }
         try await sync(index)
       }
     }

@@ -269,9 +269,12 @@ public struct ServerRepository: Sendable {
   private func applyUpsert(_ edit: Edit, _ incoming: Engagement, in db: Database) throws -> Int64 {
     let mutation = edit.mutation
     guard let (stored, deletedAt) = try db.engagementIncludingDeleted(id: incoming.id) else {
+      // A new engagement needs no stamps: no other device can have edited it before seeing
+      // it. An edit arriving here is of an engagement whose tombstone was purged: it comes
+      // back, and the fields the edit changed are stamped, since other devices hold copies.
       try db.saveEngagement(incoming)
       let cursor = try appendEngagement(incoming, edit, in: db)
-      for field in Engagement.Field.allCases {
+      for field in mutation.changedFields {
         try db.saveFieldStamp(engagementID: incoming.id, field: field.rawValue, edit.stamp(cursor))
       }
       return cursor

@@ -17,7 +17,10 @@ import TestSupport
 /// `ASSURE_FAULT_SEED=N swift test --filter FaultInjectionTests` (`ASSURE_FAULT_TRACE=1`
 /// prints every step). `ASSURE_FAULT_SCENARIOS` sets how many seeds run (default 200) and
 /// `ASSURE_FAULT_FIRST` the first (default 1).
-@Suite struct FaultInjectionTests {
+///
+/// Scenarios run one at a time: each holds five or so SQLite files open, and hundreds at once
+/// would exhaust the process's file descriptors.
+@Suite(.serialized) struct FaultInjectionTests {
   static var seeds: [UInt64] {
     let environment = ProcessInfo.processInfo.environment
     if let seed = environment["ASSURE_FAULT_SEED"].flatMap(UInt64.init) { return [seed] }

@@ -44,6 +44,7 @@ struct SyncCommand: AsyncParsableCommand {
     let pending: Int
     let cursor: Int64
     var newConflicts: Int = 0
+    var rebaselined = false
     let error: String?
     struct Rejected: Encodable { let mutationId: String; let entityId: String; let error: String }
   }
@@ -123,7 +124,7 @@ struct SyncCommand: AsyncParsableCommand {
           rejected: report.rejected.map {
             .init(mutationId: $0.mutationID.uuidString.lowercased(), entityId: $0.entityID, error: $0.error)
           }, pulled: report.pulled, pending: report.pending, cursor: report.cursor, newConflicts: report.newConflicts,
-          error: nil))
+          rebaselined: report.rebaselined, error: nil))
       return
     }
     for rejected in report.rejected {
@@ -134,6 +135,9 @@ struct SyncCommand: AsyncParsableCommand {
       Swift.print(
         "synced with \(server): pushed \(report.pushed), pulled \(report.pulled), \(report.pending) pending"
           + (report.rejected.isEmpty ? "" : ", \(report.rejected.count) refused"))
+    }
+    if report.rebaselined {
+      printError("note: this device was offline longer than the server keeps deletes, so it pulled everything again; its own changes were kept")
     }
     if report.newConflicts > 0 {
       printError(

@@ -317,6 +317,21 @@ struct Harness {
     }
   }
 
+  /// What differs between a device's engagements and the server's, briefly.
+  static func difference(_ device: [Engagement], _ server: [Engagement]) -> String {
+    let mine = Dictionary(uniqueKeysWithValues: device.map { ($0.id, $0) })
+    let theirs = Dictionary(uniqueKeysWithValues: server.map { ($0.id, $0) })
+    var lines: [String] = []
+    for (id, e) in mine where theirs[id] == nil { lines.append("only on the device: \(id.storageKey.prefix(8))") }
+    for (id, _) in theirs where mine[id] == nil { lines.append("only on the server: \(id.storageKey.prefix(8))") }
+    for (id, e) in mine {
+      guard let other = theirs[id], other != e else { continue }
+      let fields = e.changedFields(from: other).map { "\($0.rawValue) \(e.value(of: $0)) vs \(other.value(of: $0))" }
+      lines.append("\(id.storageKey.prefix(8)): \(fields.isEmpty ? "audit fields" : fields.joined(separator: ", "))")
+    }
+    return lines.sorted().joined(separator: "; ")
+  }
+
   func check() async throws {
     let (rows, live, conflicts, perMutation) = try await server.database.read { db in
       (
@@ -351,7 +366,10 @@ struct Harness {
     for (index, device) in devices.enumerated() {
       let (pending, refused) = try await device.database.read { (try $0.pendingCount(), try $0.rejectedCount()) }
       #expect(pending == 0 && refused == 0, "\(context): \(names[index]) has \(pending) pending, \(refused) refused")
-      #expect(try await device.engagements() == live, "\(context): \(names[index]) differs from the server")
+      let theirEngagements = try await device.engagements()
+      #expect(
+        theirEngagements == live,
+        "\(context): \(names[index]) differs from the server: \(Self.difference(theirEngagements, live))")
       let theirs = try await device.conflicts(includeResolved: true)
       #expect(Set(theirs) == Set(conflicts), "\(context): \(names[index]) has other conflict records")
     }

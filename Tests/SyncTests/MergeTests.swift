@@ -298,4 +298,26 @@ extension Device {
     #expect(try await a.engagements() == server)
     #expect(try await b.pending() == 0)
   }
+
+  @Test("an engagement made here, deleted elsewhere and purged before this device pulled it, goes after the full pull")
+  func purgedBeforeItCameBack() async throws {
+    let world = try await SyncWorld()
+    let a = try world.device("a")
+    let b = try world.device("b")
+    _ = try await a.add("Earlier")
+    _ = try await a.client.sync()
+    let made = try await a.add("Made on a, answer lost")
+    world.transport.failNextPush(.afterCommit)
+    await #expect(throws: SyncError.self) { try await a.client.sync() }
+    _ = try await b.client.sync()
+    try await b.repository.delete(id: made.id)
+    _ = try await b.client.sync()
+    world.clock.advance(181 * 86_400)
+    #expect(try await world.server.purgeTombstones(olderThanDays: 180) == [made.id])
+    let report = try await a.client.sync()
+    #expect(report.duplicates == 1)
+    #expect(report.rebaselined)
+    #expect(try await a.engagement(made.id) == nil)
+    #expect(try await a.engagements() == (try await world.serverEngagements()))
+  }
 }

@@ -171,10 +171,24 @@ extension Database {
 
   /// Ends a full pull: returns the engagements the server did not send again (it no longer
   /// has them: their tombstones were purged), whose copies are now marked deleted.
+  /// That includes engagements made here whose creation the server acknowledged but whose
+  /// change this device never pulled before they were deleted and purged.
   public func finishRebaseline() throws -> [UUID] {
-    let ids = try String.fetchAll(self, sql: "SELECT id FROM engagement_base WHERE stale = 1 AND payload IS NOT NULL")
-      .compactMap(UUID.init(uuidString:))
+    let stale = try String.fetchAll(self, sql: "SELECT id FROM engagement_base WHERE stale = 1 AND payload IS NOT NULL")
+    let unsent = try String.fetchAll(
+      self,
+      sql: """
+        SELECT id FROM engagement WHERE deleted_at_ms IS NULL
+          AND id NOT IN (SELECT id FROM engagement_base WHERE stale = 0 AND payload IS NOT NULL)
+          AND id NOT IN (SELECT entity_id FROM outbox)
+        """)
     try execute(sql: "UPDATE engagement_base SET payload = NULL, stale = 0 WHERE stale = 1")
+    for id in unsent {
+      try execute(
+        sql: "INSERT INTO engagement_base (id, payload, cursor, stale) VALUES (?, NULL, 0, 0) ON CONFLICT(id) DO NOTHING",
+        arguments: [id])
+    }
+    let ids = Set(stale + unsent).compactMap(UUID.init(uuidString:))
     try execute(sql: "UPDATE sync_state SET rebaselining = 0 WHERE id = 1")
     return ids
   }

@@ -124,3 +124,26 @@ import Testing
     #expect(try device.listedIDs() == [good.stdout.trimmingCharacters(in: .whitespacesAndNewlines)])
   }
 }
+
+/// Several `assure` processes started at once on a new data folder.
+@Suite struct ConcurrentFirstUseTests {
+  @Test("four commands at once on a new data folder all succeed: the file is migrated once", arguments: 1...5)
+  func concurrentFirstUse(round: Int) async throws {
+    let root = FileManager.default.temporaryDirectory.appendingPathComponent("assure-first-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: root) }
+    let device = FieldDevice(home: root, server: "127.0.0.1:1")
+    let results = try await withThrowingTaskGroup(of: RunResult.self) { group in
+      for index in 0..<4 {
+        group.addTask {
+          try device.run([
+            "engagement", "add", "--date", "2022-10-0\(index + 1)", "--by", "pcc", "--kind", "school",
+            "--organisation", "School \(index)", "--place", "Ludlow", "--area", "shropshire",
+          ])
+        }
+      }
+      return try await group.reduce(into: []) { $0.append($1) }
+    }
+    for result in results { #expect(result.status == 0, "\(result)") }
+    #expect(try device.listedIDs().count == 4)
+  }
+}

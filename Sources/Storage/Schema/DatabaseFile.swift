@@ -1,5 +1,8 @@
 import Foundation
 import GRDB
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Opens a SQLite file in WAL mode with the settings both ends share.
 enum DatabaseFile {
@@ -18,8 +21,29 @@ enum DatabaseFile {
       // FULL: a transaction acknowledged to the user survives power loss, not only a crash.
       try db.execute(sql: "PRAGMA synchronous = FULL")
     }
-    let pool = try DatabasePool(path: path, configuration: configuration)
-    try migrator.migrate(pool)
-    return pool
+    // Two processes opening a new file at once (two `assure` commands, say) would both see
+    // the migrations pending and both run them; an exclusive lock on a file beside the
+    // database makes the second wait and then find nothing to do.
+    return try withExclusiveLock(on: path + ".lock") {
+      let pool = try DatabasePool(path: path, configuration: configuration)
+      try migrator.migrate(pool)
+      return pool
+    }
+  }
+
+  /// Runs `body` holding an advisory exclusive lock (`flock`) on the file at `lockPath`.
+  private static func withExclusiveLock<T>(on lockPath: String, _ body: () throws -> T) throws -> T {
+    let descriptor = Glibc.open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+    guard descriptor >= 0 else {
+      throw StorageError(.corrupt, "cannot open the lock file \(lockPath): \(String(cString: strerror(errno)))")
+    }
+    defer { close(descriptor) }
+    while flock(descriptor, LOCK_EX) != 0 {
+      guard errno == EINTR else {
+        throw StorageError(.corrupt, "cannot lock \(lockPath): \(String(cString: strerror(errno)))")
+      }
+    }
+    defer { flock(descriptor, LOCK_UN) }
+    return try body()
   }
 }

@@ -65,54 +65,61 @@ struct SyncCommand: AsyncParsableCommand {
       let address = try ServerAddress(options.resolvedServer)
       let showProgress = !quiet && format == .table && isatty(STDERR_FILENO) == 1
       let timeout = Duration.seconds(max(1, self.timeout))
-      let outcome: Result<SyncReport, any Error>
+      var report = SyncReport()
+      let failure: (any Error)?
       switch address.resolve() {
       case .failure(let error):
-        outcome = .failure(error)
+        failure = error
       case .success(let target):
         let client = GRPCClient(
           transport: try HTTP2ClientTransport.Posix(target: target, transportSecurity: .plaintext))
         // The connection runs in a child task that is cancelled once the sync is over: a
         // graceful shutdown would wait for ever on a peer that accepted TCP but never spoke
         // HTTP/2 (a captive portal, a half-open link).
-        outcome = try await withThrowingTaskGroup(of: Void.self) { group in
+        failure = try await withThrowingTaskGroup(of: Void.self) { group in
           group.addTask { try await client.runConnections() }
           defer { group.cancelAll() }
           let sync = SyncClient(database: database, transport: GRPCSyncTransport(client: client, timeout: timeout))
           do {
-            return .success(
-              try await sync.sync { progress in
-                guard showProgress else { return }
-                switch progress {
-                case .pushed(let done, let total): printError("\rpushed \(done)/\(total)\u{1B}[K")
-                case .pulled(let count): printError("\rpulled \(count)\u{1B}[K")
-                }
-              })
+            try await sync.sync(into: &report) { progress in
+              guard showProgress else { return }
+              switch progress {
+              case .pushed(let done, let total): printError("\rpushed \(done)/\(total)\u{1B}[K")
+              case .pulled(let count): printError("\rpulled \(count)\u{1B}[K")
+              }
+            }
+            return nil
           } catch {
-            return .failure(error)
+            return error
           }
         }
       }
       let now = Date()
-      switch outcome {
-      case .success(let report):
+      guard let error = failure else {
         try await database.write { try $0.recordSyncAttempt(server: address.description, at: now, error: nil) }
         try show(report, server: address.description)
-      case .failure(let error):
-        let message = (error as? SyncError)?.message ?? "\(error)"
-        try await database.write { try $0.recordSyncAttempt(server: address.description, at: now, error: message) }
-        let pending = try await database.read { try $0.pendingCount() }
-        if let syncError = error as? SyncError, syncError.code == .offline {
-          if format == .json {
-            try Output.json(
-              Summary(status: "offline", server: address.description, pushed: 0, duplicates: 0, rejected: [],
-                      pulled: 0, pending: pending, cursor: 0, error: message))
-          }
-          printError("offline: \(pending) change\(pending == 1 ? "" : "s") pending (\(address) unreachable)")
-          throw Exit.offline
-        }
-        throw error
+        return
       }
+      let message = (error as? SyncError)?.message ?? "\(error)"
+      try await database.write { try $0.recordSyncAttempt(server: address.description, at: now, error: message) }
+      let (pending, cursor) = try await database.read { (try $0.pendingCount(), try $0.syncState().cursor) }
+      if showProgress { printError("\r\u{1B}[K", terminator: "") }
+      if let syncError = error as? SyncError, syncError.code == .offline {
+        if format == .json {
+          // What was done before the connection went: acknowledged batches stay acknowledged.
+          try Output.json(
+            Summary(
+              status: "offline", server: address.description, pushed: report.pushed, duplicates: report.duplicates,
+              rejected: report.rejected.map {
+                .init(mutationId: $0.mutationID.uuidString.lowercased(), entityId: $0.entityID, error: $0.error)
+              }, pulled: report.pulled, pending: pending, cursor: cursor, newConflicts: report.newConflicts,
+              rebaselined: report.rebaselined, error: message))
+        }
+        let done = report.pushed + report.pulled > 0 ? " after pushing \(report.pushed) and pulling \(report.pulled)" : ""
+        printError("offline: \(pending) change\(pending == 1 ? "" : "s") pending (\(address) unreachable\(done))")
+        throw Exit.offline
+      }
+      throw error
     }
   }
 

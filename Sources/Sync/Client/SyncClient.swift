@@ -66,11 +66,27 @@ public struct SyncClient: Sendable {
   /// Pushes every pending mutation, then pulls every change after the stored cursor.
   public func sync(progress: @Sendable (SyncProgress) -> Void = { _ in }) async throws -> SyncReport {
     var report = SyncReport()
-    let state = try await database.write { try $0.syncState() }
-    try await push(deviceID: state.deviceID, into: &report, progress: progress)
-    try await pull(deviceID: state.deviceID, into: &report, progress: progress)
-    report.pending = try await database.read { try $0.pendingCount() }
+    try await sync(into: &report, progress: progress)
     return report
+  }
+
+  /// The same, filling `report` as it goes: when the sync fails part-way, `report` says what
+  /// was done before (batches acknowledged, pages applied), and `pending` and `cursor` what
+  /// the device holds now.
+  public func sync(into report: inout SyncReport, progress: @Sendable (SyncProgress) -> Void = { _ in }) async throws {
+    let state = try await database.write { try $0.syncState() }
+    report.cursor = state.cursor
+    do {
+      try await push(deviceID: state.deviceID, into: &report, progress: progress)
+      try await pull(deviceID: state.deviceID, into: &report, progress: progress)
+    } catch {
+      if let (pending, cursor) = try? await database.read({ (try $0.pendingCount(), try $0.syncState().cursor) }) {
+        report.pending = pending
+        report.cursor = cursor
+      }
+      throw error
+    }
+    report.pending = try await database.read { try $0.pendingCount() }
   }
 
   // MARK: - Push

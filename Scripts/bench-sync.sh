@@ -1,0 +1,250 @@
+#!/usr/bin/env bash
+# Sync at scale, against a real assure-server (release build) on 127.0.0.1 with real `assure`
+# processes and real SQLite files.
+#
+# Part 1: one device holds N (default 10,000) engagements recorded offline; `assure sync`
+# pushes them to a fresh server (timed as a whole process; that sync also pulls the device's
+# own N changes back, as every sync does), then a second, new device runs `assure sync` and
+# pulls them (timed). Reported beside the time the sqlite3 CLI takes to insert N rows of the
+# same shape, in one transaction, into a table built like the server's `engagement` table
+# (same schema, WAL, synchronous = FULL as both ends use), in a file on the same machine.
+# Target: push + pull within 10x the sqlite3 insert.
+#
+# Part 2: D (default 100) devices, each with its own ASSURE_HOME and M (default 100)
+# engagements, all run `assure sync` at once against a fresh server: wall time and errors
+# (must be 0). Then every device syncs once more, one after the other, and the sqlite3 CLI
+# checks convergence: the server holds D x M live engagements and so does every device file.
+#
+# How the outboxes are filled (never timed): there is no import command, so by default
+# (FILL=cli) every engagement is recorded by its own `assure engagement add` process, the
+# real offline path (validation, engagement row and outbox row in one transaction), with
+# `nproc` processes at a time. That takes a few minutes, so it is done once per part and each
+# run syncs a fresh copy of the filled device folders against a fresh server.
+# FILL=sql is the quick alternative for trying the script: one engagement per device is
+# recorded by the CLI, then the sqlite3 CLI copies its engagement row and outbox row with new
+# random ids (the id and organisation replaced in the payload JSON too); the server validates every copy as usual.
+#
+#   Scripts/bench-sync.sh                           N=10000, D=100, M=100, RUNS=3, FILL=cli
+#   RUNS=1 FILL=sql Scripts/bench-sync.sh           quick
+#   N=1000 D=10 M=100 Scripts/bench-sync.sh         smaller
+#   CONFIG=debug Scripts/bench-sync.sh              debug build (default release)
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+config=${CONFIG:-release}
+count=${N:-10000}
+devices=${D:-100}
+per_device=${M:-100}
+runs=${RUNS:-3}
+fill=${FILL:-cli}
+jobs=$(nproc)
+case "$fill" in cli | sql) ;; *) echo "FILL must be cli or sql" >&2; exit 64 ;; esac
+command -v sqlite3 >/dev/null || { echo "sqlite3 CLI missing (Debian: apt-get install -y sqlite3)" >&2; exit 2; }
+(cd "$root" && swift build -c "$config" --product assure >&2 && swift build -c "$config" --product assure-server >&2)
+bin=$(cd "$root" && swift build -c "$config" --show-bin-path)
+
+work=$(mktemp -d)
+server_pid=""
+stop_server() {
+  if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
+  server_pid=""
+}
+cleanup() {
+  stop_server
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+now() { date +%s.%N; }
+stats() { sort -n | awk '{v[NR]=$1} END {m=(NR%2)?v[(NR+1)/2]:(v[NR/2]+v[NR/2+1])/2; printf "median %.3f s, min %.3f s, max %.3f s, runs %d\n", m, v[1], v[NR], NR}'; }
+median() { sort -n | awk '{v[NR]=$1} END {printf "%.4f", (NR%2)?v[(NR+1)/2]:(v[NR/2]+v[NR/2+1])/2}'; }
+live() { sqlite3 -readonly "$1" "SELECT COUNT(*) FROM engagement WHERE deleted_at_ms IS NULL"; }
+
+start_server() { # data-dir log
+  "$bin/assure-server" --port 0 --data-dir "$1" >"$2" 2>&1 &
+  server_pid=$!
+  port=""
+  for _ in $(seq 1 300); do
+    port=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9][0-9]*\).*/\1/p' "$2" | head -1)
+    [ -n "$port" ] && break
+    sleep 0.1
+  done
+  [ -n "$port" ] || { cat "$2" >&2; exit 1; }
+  export ASSURE_SERVER="127.0.0.1:$port"
+}
+
+# Records engagements with the CLI, `nproc` processes at a time. Input lines: HOME INDEX.
+record_with_cli() {
+  xargs -P "$jobs" -L 1 sh -c '
+    day=$(( $1 % 28 + 1 )); month=$(( $1 % 12 + 1 ))
+    ASSURE_HOME=$0 ASSURE_USER=bench "$BIN/assure" engagement add \
+      --date "2022-$(printf %02d $month)-$(printf %02d $day)" --by pcc --kind community-group \
+      --organisation "Benchmark group $1" --place Ludlow --area shropshire --attendees 10 \
+      --topic rural-crime --notes "Benchmark engagement $1" >/dev/null'
+}
+
+# Gives HOME COUNT engagements: one recorded by the CLI, the rest copies of it with new ids.
+record_with_sql() {
+  printf '%s 1\n' "$1" | record_with_cli
+  sqlite3 "$1/assure.sqlite" <<SQL
+PRAGMA synchronous = FULL;
+BEGIN;
+CREATE TEMP TABLE template AS SELECT * FROM engagement;
+CREATE TEMP TABLE template_outbox AS SELECT * FROM outbox;
+CREATE TEMP TABLE ids AS
+  WITH RECURSIVE n(i) AS (SELECT 2 UNION ALL SELECT i + 1 FROM n WHERE i < $2)
+  SELECT i, lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || substr(hex(randomblob(2)), 2) || '-a'
+         || substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6))) AS id,
+         lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || substr(hex(randomblob(2)), 2) || '-b'
+         || substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6))) AS mutation_id
+  FROM n;
+INSERT INTO engagement SELECT ids.id, t.date, t.who, t.kind, t.organisation || ' ' || ids.i, t.place, t.area,
+  t.attendees, t.topics, t.objective_id, t.element_id, t.follow_up_actions, t.notes, t.created_by, t.created_at_ms,
+  t.updated_by, t.updated_at_ms, t.deleted_at_ms FROM ids, template t;
+INSERT INTO outbox (mutation_id, entity_type, entity_id, operation, payload, recorded_at_ms, recorded_by, state, error)
+  SELECT ids.mutation_id, o.entity_type, ids.id, o.operation,
+         replace(replace(replace(o.payload, upper(o.entity_id), upper(ids.id)), o.entity_id, ids.id), json_quote(t.organisation), json_quote(t.organisation || ' ' || ids.i)),
+         o.recorded_at_ms, o.recorded_by, o.state, o.error
+  FROM ids, template_outbox o, template t ORDER BY ids.i;
+COMMIT;
+SQL
+}
+
+fill() { # HOME COUNT FIRST-INDEX
+  if [ "$fill" = cli ]; then
+    seq "$3" $(($3 + $2 - 1)) | sed "s|^|$1 |" | record_with_cli
+  else
+    record_with_sql "$1" "$2" >/dev/null
+  fi
+  local pending
+  pending=$(sqlite3 -readonly "$1/assure.sqlite" "SELECT COUNT(*) FROM outbox WHERE state = 'pending'")
+  [ "$pending" -eq "$2" ] || { echo "$1 holds $pending pending changes, expected $2" >&2; exit 1; }
+}
+
+export BIN=$bin
+how=""; [ "$fill" = cli ] && how=", one assure engagement add process each, $jobs at a time"
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr), $(swift --version 2>&1 | grep -o 'Swift version [0-9.]*'), $(sqlite3 --version | cut -d' ' -f1 | sed 's/^/sqlite3 /'), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "build: $config; command: N=$count D=$devices M=$per_device RUNS=$runs FILL=$fill Scripts/bench-sync.sh"
+
+# --- Part 1: N engagements pushed by one device, pulled by a new one --------------------
+s=$(now)
+fill "$work/filled" "$count" 1
+printf 'filled one device with %d engagements (FILL=%s%s): %.1f s, not timed below\n' "$count" "$fill" "$how" "$(echo "$(now) - $s" | bc)"
+
+for run in $(seq 1 "$runs"); do
+  start_server "$work/server-$run" "$work/server-$run.log"
+  cp -r "$work/filled" "$work/push-$run"
+  export ASSURE_HOME="$work/push-$run"
+  s=$(now); "$bin/assure" sync --quiet; echo "$(now) - $s" | bc >>"$work/push.txt"
+  [ "$(sqlite3 -readonly "$work/push-$run/assure.sqlite" "SELECT COUNT(*) FROM outbox")" -eq 0 ] || { echo "outbox not empty after the push" >&2; exit 1; }
+  export ASSURE_HOME="$work/pull-$run"
+  s=$(now); "$bin/assure" sync --quiet; echo "$(now) - $s" | bc >>"$work/pull.txt"
+  server_live=$(live "$work/server-$run/assure-server.sqlite")
+  pulled=$(live "$work/pull-$run/assure.sqlite")
+  [ "$server_live" -eq "$count" ] && [ "$pulled" -eq "$count" ] ||
+    { echo "server holds $server_live, new device $pulled engagements; expected $count" >&2; exit 1; }
+  stop_server
+done
+paste "$work/push.txt" "$work/pull.txt" | awk '{printf "%.6f\n", $1 + $2}' >"$work/total.txt"
+
+# The same rows through the sqlite3 CLI: the server's engagement table, built from its own schema.
+schema=$(sqlite3 -readonly "$work/server-1/assure-server.sqlite" ".schema engagement")
+awk -v n="$count" 'BEGIN {
+  srand(42)
+  print "BEGIN;"
+  for (i = 1; i <= n; i++) {
+    id = ""
+    for (j = 0; j < 32; j++) { id = id sprintf("%x", int(rand() * 16)); if (j == 7 || j == 11 || j == 15 || j == 19) id = id "-" }
+    printf "INSERT INTO engagement VALUES (\047%s\047, \0472022-%02d-%02d\047, \047pcc\047, \047community-group\047, \047Benchmark group %d\047, \047Ludlow\047, \047shropshire\047, 10, \047[\"rural-crime\"]\047, NULL, NULL, \047[]\047, \047Benchmark engagement %d\047, \047bench\047, 1700000000000, \047bench\047, 1700000000000, NULL);\n", id, i % 12 + 1, i % 28 + 1, i, i
+  }
+  print "COMMIT;"
+}' >"$work/insert.sql"
+for run in $(seq 1 5); do
+  db="$work/sqlite-$run.sqlite"
+  sqlite3 "$db" "PRAGMA journal_mode = WAL;" >/dev/null
+  sqlite3 "$db" "$schema"
+  s=$(now); sqlite3 -cmd "PRAGMA synchronous = FULL" "$db" <"$work/insert.sql"; echo "$(now) - $s" | bc >>"$work/sqlite.txt"
+  [ "$(sqlite3 -readonly "$db" "SELECT COUNT(*) FROM engagement")" -eq "$count" ] || { echo "sqlite3 insert incomplete" >&2; exit 1; }
+done
+
+sqlite_median=$(median <"$work/sqlite.txt")
+echo
+echo "Part 1: $count engagements, $runs runs (fresh server and a fresh copy of the filled device each run)"
+stats <"$work/push.txt" | sed "s/^/  assure sync pushing $count queued engagements (and pulling its own changes back): /"
+stats <"$work/pull.txt" | sed "s/^/  assure sync on a new device pulling $count engagements: /"
+stats <"$work/total.txt" | sed "s/^/  push + pull: /"
+stats <"$work/sqlite.txt" | sed "s/^/  sqlite3 CLI inserting $count rows in one transaction (WAL, synchronous FULL, whole process): /"
+for part in push pull total; do
+  printf '  ratio %s / sqlite3 insert (medians): %.1fx\n' "$part" "$(echo "$(median <"$work/$part.txt") / $sqlite_median" | bc -l)"
+done
+ratio=$(echo "$(median <"$work/total.txt") / $sqlite_median" | bc -l)
+if [ "$(echo "$ratio <= 10" | bc)" -eq 1 ]; then echo "  target push + pull within 10x: met"; else echo "  target push + pull within 10x: NOT met ($(printf '%.1f' "$ratio")x)"; fi
+
+# --- Part 2: D devices with M engagements each, all syncing at once ----------------------
+s=$(now)
+if [ "$fill" = cli ]; then
+  for d in $(seq 1 "$devices"); do seq $(((d - 1) * per_device + 1)) $((d * per_device)) | sed "s|^|$work/fleet/$d |"; done | record_with_cli
+  for d in $(seq 1 "$devices"); do
+    [ "$(sqlite3 -readonly "$work/fleet/$d/assure.sqlite" "SELECT COUNT(*) FROM outbox")" -eq "$per_device" ] || { echo "device $d not filled" >&2; exit 1; }
+  done
+else
+  for d in $(seq 1 "$devices"); do fill "$work/fleet/$d" "$per_device" 1; done
+fi
+printf '\nfilled %d devices with %d engagements each (FILL=%s%s): %.1f s, not timed below\n' "$devices" "$per_device" "$fill" "$how" "$(echo "$(now) - $s" | bc)"
+
+total=$((devices * per_device))
+for run in $(seq 1 "$runs"); do
+  start_server "$work/fleet-server-$run" "$work/fleet-server-$run.log"
+  rm -rf "$work/fleet-$run"; cp -r "$work/fleet" "$work/fleet-$run"
+  : >"$work/fleet-$run.results"
+  pids=()
+  s=$(now)
+  for d in $(seq 1 "$devices"); do
+    (
+      t=$(now)
+      rc=0
+      ASSURE_HOME="$work/fleet-$run/$d" ASSURE_USER="device-$d" "$bin/assure" sync --quiet \
+        >"$work/fleet-$run/$d.out" 2>&1 || rc=$?
+      echo "$d $rc $(echo "$(now) - $t" | bc)" >>"$work/fleet-$run.results"
+    ) &
+    pids+=($!)
+  done
+  wait "${pids[@]}"
+  echo "$(now) - $s" | bc >>"$work/fleet-wall.txt"
+  awk '{print $3}' "$work/fleet-$run.results" >>"$work/fleet-device.txt"
+  errors=$(awk '$2 != 0' "$work/fleet-$run.results" | wc -l)
+  echo "$errors" >>"$work/fleet-errors.txt"
+  if [ "$errors" -gt 0 ]; then
+    echo "run $run: $errors devices failed:" >&2
+    awk '$2 != 0 {print "  device " $1 " exit " $2}' "$work/fleet-$run.results" | head -5 >&2
+    awk '$2 != 0 {print $1}' "$work/fleet-$run.results" | head -3 | while read -r d; do sed "s/^/    /" "$work/fleet-$run/$d.out" >&2; done
+  fi
+  # Everyone syncs once more, one after the other, then every file is counted.
+  s=$(now)
+  for d in $(seq 1 "$devices"); do
+    ASSURE_HOME="$work/fleet-$run/$d" ASSURE_USER="device-$d" "$bin/assure" sync --quiet ||
+      { echo "run $run: second sync of device $d failed" >&2; echo x >>"$work/fleet-second-errors.txt"; }
+  done
+  echo "$(now) - $s" | bc >>"$work/fleet-second.txt"
+  server_live=$(live "$work/fleet-server-$run/assure-server.sqlite")
+  converged=0
+  for d in $(seq 1 "$devices"); do
+    db="$work/fleet-$run/$d/assure.sqlite"
+    [ "$(live "$db")" -eq "$total" ] && [ "$(sqlite3 -readonly "$db" "SELECT COUNT(*) FROM outbox")" -eq 0 ] && converged=$((converged + 1))
+  done
+  echo "run $run: server holds $server_live live engagements; $converged of $devices devices hold all $total with an empty outbox"
+  [ "$server_live" -eq "$total" ] && [ "$converged" -eq "$devices" ] || echo x >>"$work/fleet-unconverged.txt"
+  stop_server
+done
+
+echo
+echo "Part 2: $devices devices x $per_device engagements, all running assure sync at once, $runs runs (fresh server each run)"
+stats <"$work/fleet-wall.txt" | sed "s/^/  wall time until every sync has exited: /"
+stats <"$work/fleet-device.txt" | sed 's/ runs / syncs /' | sed "s/^/  one device's sync (whole process, under that load): /"
+echo "  errors (non-zero exits) per run: $(paste -sd' ' "$work/fleet-errors.txt") (must be 0)"
+stats <"$work/fleet-second.txt" | sed "s/^/  second sync of every device, one after the other (pulls the rest): /"
+unconverged=$( [ -f "$work/fleet-unconverged.txt" ] && wc -l <"$work/fleet-unconverged.txt" || echo 0)
+second_errors=$( [ -f "$work/fleet-second-errors.txt" ] && wc -l <"$work/fleet-second-errors.txt" || echo 0)
+echo "  convergence: server holds $total and every device holds $total after its second sync in $((runs - unconverged)) of $runs runs; second-sync errors $second_errors"
+fleet_errors=$(paste -sd+ "$work/fleet-errors.txt" | bc)
+[ "$fleet_errors" -eq 0 ] && [ "$unconverged" -eq 0 ] && [ "$second_errors" -eq 0 ] || exit 1

@@ -18,7 +18,9 @@
 # How the outboxes are filled (never timed): there is no import command, so by default
 # (FILL=cli) every engagement is recorded by its own `assure engagement add` process, the
 # real offline path (validation, engagement row and outbox row in one transaction), with
-# `nproc` processes at a time. That takes a few minutes, so it is done once per part and each
+# `nproc` processes at a time. The first add on each device runs alone: two `assure`
+# processes opening a new device folder at once can fail while creating it (see
+# Docs/Reliability.md). Filling takes several minutes, so it is done once per part and each
 # run syncs a fresh copy of the filled device folders against a fresh server.
 # FILL=sql is the quick alternative for trying the script: one engagement per device is
 # recorded by the CLI, then the sqlite3 CLI copies its engagement row and outbox row with new
@@ -73,9 +75,9 @@ start_server() { # data-dir log
   export ASSURE_SERVER="127.0.0.1:$port"
 }
 
-# Records engagements with the CLI, `nproc` processes at a time. Input lines: HOME INDEX.
+# Records engagements with the CLI, $1 processes at a time. Input lines: HOME INDEX.
 record_with_cli() {
-  xargs -P "$jobs" -L 1 sh -c '
+  xargs -P "$1" -L 1 sh -c '
     day=$(( $1 % 28 + 1 )); month=$(( $1 % 12 + 1 ))
     ASSURE_HOME=$0 ASSURE_USER=bench "$BIN/assure" engagement add \
       --date "2022-$(printf %02d $month)-$(printf %02d $day)" --by pcc --kind community-group \
@@ -85,7 +87,7 @@ record_with_cli() {
 
 # Gives HOME COUNT engagements: one recorded by the CLI, the rest copies of it with new ids.
 record_with_sql() {
-  printf '%s 1\n' "$1" | record_with_cli
+  printf '%s 1\n' "$1" | record_with_cli 1
   sqlite3 "$1/assure.sqlite" <<SQL
 PRAGMA synchronous = FULL;
 BEGIN;
@@ -112,7 +114,8 @@ SQL
 
 fill() { # HOME COUNT FIRST-INDEX
   if [ "$fill" = cli ]; then
-    seq "$3" $(($3 + $2 - 1)) | sed "s|^|$1 |" | record_with_cli
+    printf '%s %d\n' "$1" "$3" | record_with_cli 1
+    seq $(($3 + 1)) $(($3 + $2 - 1)) | sed "s|^|$1 |" | record_with_cli "$jobs"
   else
     record_with_sql "$1" "$2" >/dev/null
   fi
@@ -169,7 +172,7 @@ done
 
 sqlite_median=$(median <"$work/sqlite.txt")
 echo
-echo "Part 1: $count engagements, $runs runs (fresh server and a fresh copy of the filled device each run)"
+echo "Part 1: $count engagements, $runs runs (fresh server and a fresh copy of the filled device each run); load average now $(cut -d' ' -f1-3 /proc/loadavg)"
 stats <"$work/push.txt" | sed "s/^/  assure sync pushing $count queued engagements (and pulling its own changes back): /"
 stats <"$work/pull.txt" | sed "s/^/  assure sync on a new device pulling $count engagements: /"
 stats <"$work/total.txt" | sed "s/^/  push + pull: /"
@@ -183,7 +186,9 @@ if [ "$(echo "$ratio <= 10" | bc)" -eq 1 ]; then echo "  target push + pull with
 # --- Part 2: D devices with M engagements each, all syncing at once ----------------------
 s=$(now)
 if [ "$fill" = cli ]; then
-  for d in $(seq 1 "$devices"); do seq $(((d - 1) * per_device + 1)) $((d * per_device)) | sed "s|^|$work/fleet/$d |"; done | record_with_cli
+  for d in $(seq 1 "$devices"); do echo "$work/fleet/$d $(((d - 1) * per_device + 1))"; done | record_with_cli 1
+  for d in $(seq 1 "$devices"); do seq $(((d - 1) * per_device + 2)) $((d * per_device)) | sed "s|^|$work/fleet/$d |"; done |
+    record_with_cli "$jobs"
   for d in $(seq 1 "$devices"); do
     [ "$(sqlite3 -readonly "$work/fleet/$d/assure.sqlite" "SELECT COUNT(*) FROM outbox")" -eq "$per_device" ] || { echo "device $d not filled" >&2; exit 1; }
   done
@@ -238,7 +243,7 @@ for run in $(seq 1 "$runs"); do
 done
 
 echo
-echo "Part 2: $devices devices x $per_device engagements, all running assure sync at once, $runs runs (fresh server each run)"
+echo "Part 2: $devices devices x $per_device engagements, all running assure sync at once, $runs runs (fresh server each run); load average now $(cut -d' ' -f1-3 /proc/loadavg)"
 stats <"$work/fleet-wall.txt" | sed "s/^/  wall time until every sync has exited: /"
 stats <"$work/fleet-device.txt" | sed 's/ runs / syncs /' | sed "s/^/  one device's sync (whole process, under that load): /"
 echo "  errors (non-zero exits) per run: $(paste -sd' ' "$work/fleet-errors.txt") (must be 0)"

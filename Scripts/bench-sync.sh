@@ -29,6 +29,7 @@
 #   Scripts/bench-sync.sh                           N=10000, D=100, M=100, RUNS=3, FILL=cli
 #   RUNS=1 FILL=sql Scripts/bench-sync.sh           quick
 #   N=1000 D=10 M=100 Scripts/bench-sync.sh         smaller
+#   PART=2 Scripts/bench-sync.sh                    only part 2 (PART=1 only part 1; default both)
 #   CONFIG=debug Scripts/bench-sync.sh              debug build (default release)
 set -euo pipefail
 
@@ -39,13 +40,15 @@ devices=${D:-100}
 per_device=${M:-100}
 runs=${RUNS:-3}
 fill=${FILL:-cli}
+part=${PART:-all}
 jobs=$(nproc)
 case "$fill" in cli | sql) ;; *) echo "FILL must be cli or sql" >&2; exit 64 ;; esac
 command -v sqlite3 >/dev/null || { echo "sqlite3 CLI missing (Debian: apt-get install -y sqlite3)" >&2; exit 2; }
 (cd "$root" && swift build -c "$config" --product assure >&2 && swift build -c "$config" --product assure-server >&2)
 bin=$(cd "$root" && swift build -c "$config" --show-bin-path)
 
-work=$(mktemp -d)
+# Not /tmp/tmp.*: a shared machine's clean-up of stale mktemp folders removed one mid-run.
+work=$(mktemp -d "${TMPDIR:-/tmp}/assure-bench-sync.XXXXXX")
 server_pid=""
 stop_server() {
   if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
@@ -127,9 +130,10 @@ fill() { # HOME COUNT FIRST-INDEX
 export BIN=$bin
 how=""; [ "$fill" = cli ] && how=", one assure engagement add process each, $jobs at a time"
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr), $(swift --version 2>&1 | grep -o 'Swift version [0-9.]*'), $(sqlite3 --version | cut -d' ' -f1 | sed 's/^/sqlite3 /'), load average $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "build: $config; command: N=$count D=$devices M=$per_device RUNS=$runs FILL=$fill Scripts/bench-sync.sh"
+echo "build: $config; command: N=$count D=$devices M=$per_device RUNS=$runs FILL=$fill PART=$part Scripts/bench-sync.sh"
 
 # --- Part 1: N engagements pushed by one device, pulled by a new one --------------------
+if [ "$part" != 2 ]; then
 s=$(now)
 fill "$work/filled" "$count" 1
 printf 'filled one device with %d engagements (FILL=%s%s): %.1f s, not timed below\n' "$count" "$fill" "$how" "$(echo "$(now) - $s" | bc)"
@@ -177,11 +181,13 @@ stats <"$work/push.txt" | sed "s/^/  assure sync pushing $count queued engagemen
 stats <"$work/pull.txt" | sed "s/^/  assure sync on a new device pulling $count engagements: /"
 stats <"$work/total.txt" | sed "s/^/  push + pull: /"
 stats <"$work/sqlite.txt" | sed "s/^/  sqlite3 CLI inserting $count rows in one transaction (WAL, synchronous FULL, whole process): /"
-for part in push pull total; do
-  printf '  ratio %s / sqlite3 insert (medians): %.1fx\n' "$part" "$(echo "$(median <"$work/$part.txt") / $sqlite_median" | bc -l)"
+for measure in push pull total; do
+  printf '  ratio %s / sqlite3 insert (medians): %.1fx\n' "$measure" "$(echo "$(median <"$work/$measure.txt") / $sqlite_median" | bc -l)"
 done
 ratio=$(echo "$(median <"$work/total.txt") / $sqlite_median" | bc -l)
 if [ "$(echo "$ratio <= 10" | bc)" -eq 1 ]; then echo "  target push + pull within 10x: met"; else echo "  target push + pull within 10x: NOT met ($(printf '%.1f' "$ratio")x)"; fi
+fi
+[ "$part" != 1 ] || exit 0
 
 # --- Part 2: D devices with M engagements each, all syncing at once ----------------------
 s=$(now)
@@ -223,6 +229,11 @@ for run in $(seq 1 "$runs"); do
     echo "run $run: $errors devices failed:" >&2
     awk '$2 != 0 {print "  device " $1 " exit " $2}' "$work/fleet-$run.results" | head -5 >&2
     awk '$2 != 0 {print $1}' "$work/fleet-$run.results" | head -3 | while read -r d; do sed "s/^/    /" "$work/fleet-$run/$d.out" >&2; done
+    echo "  their recorded errors (sync_state.last_error), with counts:" >&2
+    awk '$2 != 0 {print $1}' "$work/fleet-$run.results" | while read -r d; do
+      sqlite3 -readonly "$work/fleet-$run/$d/assure.sqlite" "SELECT last_error FROM sync_state"
+    done | sort | uniq -c | sed 's/^/    /' >&2
+    awk '$2 != 0 {print $3}' "$work/fleet-$run.results" | stats | sed 's/ runs / syncs /; s/^/  failed syncs lasted: /' >&2
   fi
   # Everyone syncs once more, one after the other, then every file is counted.
   s=$(now)

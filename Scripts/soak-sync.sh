@@ -30,7 +30,8 @@ command -v sqlite3 >/dev/null || { echo "sqlite3 CLI missing (Debian: apt-get in
 (cd "$root" && swift build -c "$config" --product assure >&2 && swift build -c "$config" --product assure-server >&2)
 bin=$(cd "$root" && swift build -c "$config" --show-bin-path)
 
-work=$(mktemp -d)
+# Not /tmp/tmp.*: a shared machine's clean-up of stale mktemp folders removed one mid-run.
+work=$(mktemp -d "${TMPDIR:-/tmp}/assure-soak.XXXXXX")
 status=1
 cleanup() {
   if [ "$status" -eq 0 ] && [ -z "${KEEP:-}" ]; then rm -rf "$work"; else echo "work folder kept: $work" >&2; fi

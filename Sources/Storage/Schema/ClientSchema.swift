@@ -42,12 +42,29 @@ enum ClientSchema {
       try SharedTables.createConflicts(db)
       try db.execute(
         sql: """
-          -- The server's last state of each engagement as pulled here (payload NULL: deleted
-          -- there) and the cursor of that change. What the device shows is this with the
+          -- The server's last state of each engagement as pulled here and the cursor of that
+          -- change. What the device shows is this with the
           -- outbox's waiting changes on top; an edit's base cursor comes from here.
           CREATE TABLE engagement_base (
             id TEXT PRIMARY KEY NOT NULL,
-            payload TEXT,
+            date TEXT,
+            who TEXT,
+            kind TEXT,
+            organisation TEXT,
+            place TEXT,
+            area TEXT,
+            attendees INTEGER,
+            topics TEXT,
+            objective_id TEXT,
+            element_id TEXT,
+            follow_up_actions TEXT,
+            notes TEXT,
+            created_by TEXT,
+            created_at_ms INTEGER,
+            updated_by TEXT,
+            updated_at_ms INTEGER,
+            -- 1: deleted on the server (the other columns keep its last state, or are NULL).
+            deleted INTEGER NOT NULL DEFAULT 0,
             cursor INTEGER NOT NULL,
             -- 1 while a full pull (re-baseline) has not yet sent it again.
             stale INTEGER NOT NULL DEFAULT 0

@@ -29,8 +29,8 @@ extension Database {
         """,
       arguments: [
         e.id.storageKey, e.date.description, e.who.rawValue, e.kind.rawValue, e.organisation,
-        e.place, e.area, e.attendees, try JSONText.encode(e.topics), e.objectiveID, e.elementID,
-        try JSONText.encode(e.followUpActions), e.notes, e.createdBy,
+        e.place, e.area, e.attendees, try JSONText.encodeList(e.topics), e.objectiveID, e.elementID,
+        try JSONText.encodeList(e.followUpActions), e.notes, e.createdBy,
         e.createdAt.millisecondsSince1970, e.updatedBy, e.updatedAt.millisecondsSince1970,
       ])
   }
@@ -159,8 +159,8 @@ extension Engagement {
       id: id, date: date, who: Officeholder(rawValue: row["who"]),
       kind: EngagementKind(rawValue: row["kind"]), organisation: row["organisation"],
       place: row["place"], area: row["area"], attendees: row["attendees"],
-      topics: try JSONText.decode(row["topics"]), objectiveID: row["objective_id"],
-      elementID: row["element_id"], followUpActions: try JSONText.decode(row["follow_up_actions"]),
+      topics: try JSONText.decodeList(row["topics"]), objectiveID: row["objective_id"],
+      elementID: row["element_id"], followUpActions: try JSONText.decodeList(row["follow_up_actions"]),
       notes: row["notes"], createdBy: row["created_by"],
       createdAt: Date(millisecondsSince1970: row["created_at_ms"]), updatedBy: row["updated_by"],
       updatedAt: Date(millisecondsSince1970: row["updated_at_ms"]))
@@ -177,11 +177,26 @@ extension UUID {
 /// Instants are written as whole milliseconds since 1970, the precision every replica keeps,
 /// so the stored text is readable with the `sqlite3` shell and reads back equal.
 enum JSONText {
-  static func encode<T: Encodable>(_ value: T) throws -> String {
+  // Made once: building an encoder or decoder per value costs more than the value.
+  private static let encoder: JSONEncoder = {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
     encoder.dateEncodingStrategy = .millisecondsSince1970
-    return String(decoding: try encoder.encode(value), as: UTF8.self)
+    return encoder
+  }()
+  private static let decoder: JSONDecoder = {
+    let decoder = JSONDecoder()
+    decoder.dateDecodingStrategy = .millisecondsSince1970
+    return decoder
+  }()
+
+  static func encode<T: Encodable>(_ value: T) throws -> String {
+    String(decoding: try encoder.encode(value), as: UTF8.self)
+  }
+
+  /// A list of strings; the common empty list is written without an encoder.
+  static func encodeList(_ list: [String]) throws -> String {
+    list.isEmpty ? "[]" : try encode(list)
   }
 
   /// A stored JSON array of strings; the common empty list is read without a decoder, and an
@@ -192,8 +207,11 @@ enum JSONText {
   }
 
   static func decode<T: Decodable>(_ text: String) throws -> T {
-    let decoder = JSONDecoder()
-    decoder.dateDecodingStrategy = .millisecondsSince1970
-    return try decoder.decode(T.self, from: Data(text.utf8))
+    try decoder.decode(T.self, from: Data(text.utf8))
+  }
+
+  /// A stored list of strings, the empty one read without a decoder; unreadable text throws.
+  static func decodeList(_ text: String) throws -> [String] {
+    text == "[]" ? [] : try decode(text)
   }
 }

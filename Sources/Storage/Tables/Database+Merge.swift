@@ -144,17 +144,43 @@ extension Database {
   public func engagementBase(id: UUID) throws -> (engagement: Engagement?, cursor: Int64)? {
     guard let row = try Row.fetchOne(self, sql: "SELECT * FROM engagement_base WHERE id = ?", arguments: [id.storageKey])
     else { return nil }
-    let engagement: Engagement? = try (row["payload"] as String?).map { try JSONText.decode($0) }
-    return (engagement, row["cursor"])
+    let deleted: Bool = row["deleted"]
+    return (deleted ? nil : try Engagement(row: row), row["cursor"])
   }
 
-  public func saveEngagementBase(id: UUID, _ engagement: Engagement?, cursor: Int64) throws {
+  /// Stores the server's state of an engagement (`nil`: deleted there) as of `cursor`.
+  public func saveEngagementBase(id: UUID, _ e: Engagement?, cursor: Int64) throws {
+    guard let e else {
+      try execute(
+        sql: """
+          INSERT INTO engagement_base (id, deleted, cursor, stale) VALUES (?, 1, ?, 0)
+          ON CONFLICT(id) DO UPDATE SET deleted = 1, cursor = excluded.cursor, stale = 0
+          """,
+        arguments: [id.storageKey, cursor])
+      return
+    }
     try execute(
       sql: """
-        INSERT INTO engagement_base (id, payload, cursor, stale) VALUES (?, ?, ?, 0)
-        ON CONFLICT(id) DO UPDATE SET payload = excluded.payload, cursor = excluded.cursor, stale = 0
+        INSERT INTO engagement_base (id, date, who, kind, organisation, place, area, attendees, topics,
+          objective_id, element_id, follow_up_actions, notes, created_by, created_at_ms,
+          updated_by, updated_at_ms, deleted, cursor, stale)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, 0)
+        ON CONFLICT(id) DO UPDATE SET
+          date = excluded.date, who = excluded.who, kind = excluded.kind,
+          organisation = excluded.organisation, place = excluded.place, area = excluded.area,
+          attendees = excluded.attendees, topics = excluded.topics,
+          objective_id = excluded.objective_id, element_id = excluded.element_id,
+          follow_up_actions = excluded.follow_up_actions, notes = excluded.notes,
+          created_by = excluded.created_by, created_at_ms = excluded.created_at_ms,
+          updated_by = excluded.updated_by, updated_at_ms = excluded.updated_at_ms,
+          deleted = 0, cursor = excluded.cursor, stale = 0
         """,
-      arguments: [id.storageKey, try engagement.map(JSONText.encode), cursor])
+      arguments: [
+        e.id.storageKey, e.date.description, e.who.rawValue, e.kind.rawValue, e.organisation,
+        e.place, e.area, e.attendees, try JSONText.encodeList(e.topics), e.objectiveID, e.elementID,
+        try JSONText.encodeList(e.followUpActions), e.notes, e.createdBy,
+        e.createdAt.millisecondsSince1970, e.updatedBy, e.updatedAt.millisecondsSince1970, cursor,
+      ])
   }
 
   /// Starts a full pull: the cursor goes back to 0 and every server copy is marked stale
@@ -174,18 +200,18 @@ extension Database {
   /// That includes engagements made here whose creation the server acknowledged but whose
   /// change this device never pulled before they were deleted and purged.
   public func finishRebaseline() throws -> [UUID] {
-    let stale = try String.fetchAll(self, sql: "SELECT id FROM engagement_base WHERE stale = 1 AND payload IS NOT NULL")
+    let stale = try String.fetchAll(self, sql: "SELECT id FROM engagement_base WHERE stale = 1 AND deleted = 0")
     let unsent = try String.fetchAll(
       self,
       sql: """
         SELECT id FROM engagement WHERE deleted_at_ms IS NULL
-          AND id NOT IN (SELECT id FROM engagement_base WHERE stale = 0 AND payload IS NOT NULL)
+          AND id NOT IN (SELECT id FROM engagement_base WHERE stale = 0 AND deleted = 0)
           AND id NOT IN (SELECT entity_id FROM outbox)
         """)
-    try execute(sql: "UPDATE engagement_base SET payload = NULL, stale = 0 WHERE stale = 1")
+    try execute(sql: "UPDATE engagement_base SET deleted = 1, stale = 0 WHERE stale = 1")
     for id in unsent {
       try execute(
-        sql: "INSERT INTO engagement_base (id, payload, cursor, stale) VALUES (?, NULL, 0, 0) ON CONFLICT(id) DO NOTHING",
+        sql: "INSERT INTO engagement_base (id, deleted, cursor, stale) VALUES (?, 1, 0, 0) ON CONFLICT(id) DO NOTHING",
         arguments: [id])
     }
     let ids = Set(stale + unsent).compactMap(UUID.init(uuidString:))

@@ -65,6 +65,11 @@ extension Database {
       arguments: [mutationID.storageKey])
   }
 
+  /// Whether the entity has any change in the outbox, waiting or refused.
+  public func hasOutboxEntries(entityID: String) throws -> Bool {
+    try Int.fetchOne(self, sql: "SELECT 1 FROM outbox WHERE entity_id = ? LIMIT 1", arguments: [entityID]) != nil
+  }
+
   /// Whether the entity has a change here still waiting to be pushed.
   public func hasUnacknowledgedMutation(entityID: String) throws -> Bool {
     try Int.fetchOne(self, sql: "SELECT 1 FROM outbox WHERE entity_id = ? AND state = 'pending' LIMIT 1", arguments: [entityID]) != nil

@@ -14,6 +14,11 @@ extension Database {
   func rebuildEngagement(id: UUID, at time: Date) throws {
     let base = try engagementBase(id: id)
     let waiting = try outboxMutations(entityID: id.storageKey)
+    if waiting.isEmpty, let base {
+      // Nothing waiting here (the usual case): show the server's state as it is.
+      if let engagement = base.engagement { try saveEngagement(engagement) } else { try tombstoneEngagement(id: id, at: time) }
+      return
+    }
     var state = base?.engagement
     for entry in waiting { state = entry.mutation.applied(to: state) }
     if let state {

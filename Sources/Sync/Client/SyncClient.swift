@@ -196,7 +196,11 @@ public struct SyncClient: Sendable {
     switch (change.operation, change.payload) {
     case (.upsert, .engagement(let engagement)?):
       try db.saveEngagementBase(id: engagement.id, engagement, cursor: change.cursor)
-      try db.rebuildEngagement(id: engagement.id, at: change.changedAt)
+      if try db.hasOutboxEntries(entityID: change.entityID) {
+        try db.rebuildEngagement(id: engagement.id, at: change.changedAt)
+      } else {
+        try db.saveEngagement(engagement)
+      }
     case (.delete, _) where change.entityType == .engagement:
       guard let id = UUID(uuidString: change.entityID) else {
         throw SyncError(.server, "change \(change.cursor) deletes an engagement with an unreadable id")

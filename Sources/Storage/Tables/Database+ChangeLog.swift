@@ -10,7 +10,7 @@ extension Database {
     _ type: EntityType, id: String, operation: Model.Operation, payload: Change.Payload?,
     at time: Date, mutationID: UUID? = nil, deviceID: String? = nil
   ) throws -> Int64 {
-    try execute(
+    try executeCached(
       sql: """
         INSERT INTO change_log (entity_type, entity_id, operation, payload, changed_at_ms, mutation_id, device_id)
         VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -42,7 +42,7 @@ extension Database {
   /// The entity itself as JSON: the `entity_type` column says what it is.
   private static func entityJSON(_ payload: Change.Payload) throws -> String {
     switch payload {
-    case .engagement(let value): try JSONText.encode(value)
+    case .engagement(let value): EngagementJSON.encode(value)
     case .objective(let value): try JSONText.encode(value)
     case .element(let value): try JSONText.encode(value)
     case .area(let value): try JSONText.encode(value)
@@ -52,7 +52,7 @@ extension Database {
 
   private static func payload(_ type: EntityType, fromJSON text: String) throws -> Change.Payload {
     switch type {
-    case .engagement: .engagement(try JSONText.decode(text))
+    case .engagement: .engagement(try EngagementJSON.decode(text) ?? JSONText.decode(text))
     case .objective: .objective(try JSONText.decode(text))
     case .element: .element(try JSONText.decode(text))
     case .area: .area(try JSONText.decode(text))
@@ -70,11 +70,11 @@ extension Database {
   /// The cursor a mutation was applied at, or `nil` if it never was.
   public func appliedCursor(mutationID: UUID) throws -> Int64? {
     try Int64.fetchOne(
-      self, sql: "SELECT cursor FROM applied_mutation WHERE mutation_id = ?", arguments: [mutationID.storageKey])
+      cachedStatement(sql: "SELECT cursor FROM applied_mutation WHERE mutation_id = ?"), arguments: [mutationID.storageKey])
   }
 
   public func recordApplied(mutationID: UUID, deviceID: String, cursor: Int64, at time: Date) throws {
-    try execute(
+    try executeCached(
       sql: "INSERT INTO applied_mutation (mutation_id, device_id, cursor, applied_at_ms) VALUES (?, ?, ?, ?)",
       arguments: [mutationID.storageKey, deviceID, cursor, time.millisecondsSince1970])
   }

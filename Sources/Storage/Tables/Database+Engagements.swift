@@ -11,7 +11,7 @@ extension Database {
 
   /// Inserts or replaces an engagement, clearing any tombstone.
   public func saveEngagement(_ e: Engagement) throws {
-    try execute(
+    try executeCached(
       sql: """
         INSERT INTO engagement (id, date, who, kind, organisation, place, area, attendees, topics,
           objective_id, element_id, follow_up_actions, notes, created_by, created_at_ms,
@@ -38,7 +38,7 @@ extension Database {
   /// Marks an engagement deleted, keeping its row as a tombstone. Returns whether it existed.
   @discardableResult
   public func tombstoneEngagement(id: UUID, at time: Date) throws -> Bool {
-    try execute(
+    try executeCached(
       sql: "UPDATE engagement SET deleted_at_ms = ? WHERE id = ? AND deleted_at_ms IS NULL",
       arguments: [time.millisecondsSince1970, id.storageKey])
     return changesCount > 0
@@ -49,7 +49,7 @@ extension Database {
   /// The live engagement with this id, or `nil` when absent or deleted.
   public func engagement(id: UUID) throws -> Engagement? {
     try Row.fetchOne(
-      self, sql: "SELECT * FROM engagement WHERE id = ? AND deleted_at_ms IS NULL",
+      cachedStatement(sql: "SELECT * FROM engagement WHERE id = ? AND deleted_at_ms IS NULL"),
       arguments: [id.storageKey]
     ).map(Engagement.init(row:))
   }
@@ -213,5 +213,14 @@ enum JSONText {
   /// A stored list of strings, the empty one read without a decoder; unreadable text throws.
   static func decodeList(_ text: String) throws -> [String] {
     text == "[]" ? [] : try decode(text)
+  }
+}
+
+extension Database {
+  /// Runs one SQL statement, prepared once per connection and reused: the statements of
+  /// sync's hot paths run thousands of times per push or pull, and preparing each again
+  /// cost more than running it.
+  func executeCached(sql: String, arguments: StatementArguments = StatementArguments()) throws {
+    try cachedStatement(sql: sql).execute(arguments: arguments)
   }
 }

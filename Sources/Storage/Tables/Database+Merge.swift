@@ -25,7 +25,7 @@ extension Database {
   /// The stamps of an engagement's fields, by field name (`deleted` for the delete).
   public func fieldStamps(engagementID: UUID) throws -> [String: FieldStamp] {
     let rows = try Row.fetchAll(
-      self, sql: "SELECT * FROM engagement_field_stamp WHERE engagement_id = ?", arguments: [engagementID.storageKey])
+      cachedStatement(sql: "SELECT * FROM engagement_field_stamp WHERE engagement_id = ?"), arguments: [engagementID.storageKey])
     var stamps: [String: FieldStamp] = [:]
     for row in rows {
       stamps[row["field"]] = FieldStamp(
@@ -36,7 +36,7 @@ extension Database {
   }
 
   public func saveFieldStamp(engagementID: UUID, field: String, _ s: FieldStamp) throws {
-    try execute(
+    try executeCached(
       sql: """
         INSERT INTO engagement_field_stamp (engagement_id, field, cursor, device_id, user, hlc_wall_ms, hlc_counter, hlc_node)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
@@ -51,7 +51,7 @@ extension Database {
 
   /// The engagement with this id whether live or deleted, with when it was deleted.
   public func engagementIncludingDeleted(id: UUID) throws -> (engagement: Engagement, deletedAt: Date?)? {
-    guard let row = try Row.fetchOne(self, sql: "SELECT * FROM engagement WHERE id = ?", arguments: [id.storageKey])
+    guard let row = try Row.fetchOne(cachedStatement(sql: "SELECT * FROM engagement WHERE id = ?"), arguments: [id.storageKey])
     else { return nil }
     return (try Engagement(row: row), (row["deleted_at_ms"] as Int64?).map(Date.init(millisecondsSince1970:)))
   }
@@ -77,11 +77,11 @@ extension Database {
         self, sql: "SELECT MAX(cursor) FROM change_log WHERE entity_type = 'engagement' AND entity_id = ?",
         arguments: [id]) ?? 0
       through = max(through, newest)
-      try execute(sql: "DELETE FROM change_log WHERE entity_type = 'engagement' AND entity_id = ?", arguments: [id])
-      try execute(sql: "DELETE FROM engagement_field_stamp WHERE engagement_id = ?", arguments: [id])
-      try execute(sql: "DELETE FROM engagement WHERE id = ?", arguments: [id])
+      try executeCached(sql: "DELETE FROM change_log WHERE entity_type = 'engagement' AND entity_id = ?", arguments: [id])
+      try executeCached(sql: "DELETE FROM engagement_field_stamp WHERE engagement_id = ?", arguments: [id])
+      try executeCached(sql: "DELETE FROM engagement WHERE id = ?", arguments: [id])
     }
-    try execute(
+    try executeCached(
       sql: "INSERT INTO server_state (key, value) VALUES ('purged_through', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
       arguments: [through])
     return ids.compactMap(UUID.init(uuidString:))
@@ -91,7 +91,7 @@ extension Database {
 
   /// Inserts or replaces a conflict record.
   public func saveConflict(_ c: Conflict) throws {
-    try execute(
+    try executeCached(
       sql: """
         INSERT INTO conflict (id, engagement_id, detected_at_ms, resolved, payload) VALUES (?, ?, ?, ?, ?)
         ON CONFLICT(id) DO UPDATE SET resolved = excluded.resolved, payload = excluded.payload
@@ -142,7 +142,7 @@ extension Database {
   /// The server's last state of an engagement as this device pulled it (`nil` engagement:
   /// deleted there), with the cursor of that change; `nil` when the server never sent it.
   public func engagementBase(id: UUID) throws -> (engagement: Engagement?, cursor: Int64)? {
-    guard let row = try Row.fetchOne(self, sql: "SELECT * FROM engagement_base WHERE id = ?", arguments: [id.storageKey])
+    guard let row = try Row.fetchOne(cachedStatement(sql: "SELECT * FROM engagement_base WHERE id = ?"), arguments: [id.storageKey])
     else { return nil }
     let deleted: Bool = row["deleted"]
     return (deleted ? nil : try Engagement(row: row), row["cursor"])
@@ -151,7 +151,7 @@ extension Database {
   /// Stores the server's state of an engagement (`nil`: deleted there) as of `cursor`.
   public func saveEngagementBase(id: UUID, _ e: Engagement?, cursor: Int64) throws {
     guard let e else {
-      try execute(
+      try executeCached(
         sql: """
           INSERT INTO engagement_base (id, deleted, cursor, stale) VALUES (?, 1, ?, 0)
           ON CONFLICT(id) DO UPDATE SET deleted = 1, cursor = excluded.cursor, stale = 0
@@ -159,7 +159,7 @@ extension Database {
         arguments: [id.storageKey, cursor])
       return
     }
-    try execute(
+    try executeCached(
       sql: """
         INSERT INTO engagement_base (id, date, who, kind, organisation, place, area, attendees, topics,
           objective_id, element_id, follow_up_actions, notes, created_by, created_at_ms,
@@ -187,8 +187,8 @@ extension Database {
   /// until the pull sends it again.
   public func beginRebaseline() throws {
     _ = try syncState()
-    try execute(sql: "UPDATE engagement_base SET stale = 1")
-    try execute(sql: "UPDATE sync_state SET cursor = 0, rebaselining = 1 WHERE id = 1")
+    try executeCached(sql: "UPDATE engagement_base SET stale = 1")
+    try executeCached(sql: "UPDATE sync_state SET cursor = 0, rebaselining = 1 WHERE id = 1")
   }
 
   public func isRebaselining() throws -> Bool {
@@ -208,20 +208,20 @@ extension Database {
           AND id NOT IN (SELECT id FROM engagement_base WHERE stale = 0 AND deleted = 0)
           AND id NOT IN (SELECT entity_id FROM outbox)
         """)
-    try execute(sql: "UPDATE engagement_base SET deleted = 1, stale = 0 WHERE stale = 1")
+    try executeCached(sql: "UPDATE engagement_base SET deleted = 1, stale = 0 WHERE stale = 1")
     for id in unsent {
-      try execute(
+      try executeCached(
         sql: "INSERT INTO engagement_base (id, deleted, cursor, stale) VALUES (?, 1, 0, 0) ON CONFLICT(id) DO NOTHING",
         arguments: [id])
     }
     let ids = Set(stale + unsent).compactMap(UUID.init(uuidString:))
-    try execute(sql: "UPDATE sync_state SET rebaselining = 0 WHERE id = 1")
+    try executeCached(sql: "UPDATE sync_state SET rebaselining = 0 WHERE id = 1")
     return ids
   }
 
   /// Removes an engagement row outright (a device dropping a refused new engagement that
   /// the server never had).
   public func removeEngagement(id: UUID) throws {
-    try execute(sql: "DELETE FROM engagement WHERE id = ?", arguments: [id.storageKey])
+    try executeCached(sql: "DELETE FROM engagement WHERE id = ?", arguments: [id.storageKey])
   }
 }

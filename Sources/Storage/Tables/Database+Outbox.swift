@@ -15,7 +15,7 @@ public struct OutboxEntry: Sendable, Hashable {
 /// A field device's outbox: every local write enqueues its mutation in the same transaction.
 extension Database {
   public func enqueue(_ m: Mutation) throws {
-    try execute(
+    try executeCached(
       sql: """
         INSERT INTO outbox (mutation_id, entity_type, entity_id, operation, payload, recorded_at_ms, recorded_by,
           changed_fields, base_cursor, hlc, resolution)
@@ -23,7 +23,7 @@ extension Database {
         """,
       arguments: [
         m.id.storageKey, m.entityType.rawValue, m.entityID, m.operation.rawValue,
-        try m.engagement.map(JSONText.encode), m.recordedAt.millisecondsSince1970, m.recordedBy,
+        m.engagement.map(EngagementJSON.encode), m.recordedAt.millisecondsSince1970, m.recordedBy,
         m.changedFields.isEmpty ? nil : try JSONText.encode(m.changedFields), m.baseCursor,
         try m.hlc.map(JSONText.encode), m.resolution?.rawValue,
       ])
@@ -60,14 +60,14 @@ extension Database {
 
   /// Puts a refused mutation back in the queue to be sent again.
   public func requeue(mutationID: UUID) throws {
-    try execute(
+    try executeCached(
       sql: "UPDATE outbox SET state = 'pending', error = NULL WHERE mutation_id = ? AND state = 'rejected'",
       arguments: [mutationID.storageKey])
   }
 
   /// Whether the entity has any change in the outbox, waiting or refused.
   public func hasOutboxEntries(entityID: String) throws -> Bool {
-    try Int.fetchOne(self, sql: "SELECT 1 FROM outbox WHERE entity_id = ? LIMIT 1", arguments: [entityID]) != nil
+    try Int.fetchOne(cachedStatement(sql: "SELECT 1 FROM outbox WHERE entity_id = ? LIMIT 1"), arguments: [entityID]) != nil
   }
 
   /// Whether the entity has a change here still waiting to be pushed.
@@ -77,12 +77,12 @@ extension Database {
 
   /// Removes an acknowledged mutation.
   public func removeFromOutbox(mutationID: UUID) throws {
-    try execute(sql: "DELETE FROM outbox WHERE mutation_id = ?", arguments: [mutationID.storageKey])
+    try executeCached(sql: "DELETE FROM outbox WHERE mutation_id = ?", arguments: [mutationID.storageKey])
   }
 
   /// Keeps a refused mutation aside with the server's reason, so the rest can flow.
   public func markRejected(mutationID: UUID, error: String) throws {
-    try execute(
+    try executeCached(
       sql: "UPDATE outbox SET state = 'rejected', error = ? WHERE mutation_id = ?",
       arguments: [error, mutationID.storageKey])
   }
@@ -99,7 +99,7 @@ extension Database {
       else { throw StorageError(.corrupt, "outbox row \(idText) is unreadable") }
       let mutation = Mutation(
         id: id, entityType: type, entityID: row["entity_id"], operation: operation,
-        engagement: try (row["payload"] as String?).map { try JSONText.decode($0) },
+        engagement: try (row["payload"] as String?).map { try EngagementJSON.decode($0) ?? JSONText.decode($0) },
         changedFields: try (row["changed_fields"] as String?).map { try JSONText.decode($0) } ?? [],
         baseCursor: row["base_cursor"], hlc: try (row["hlc"] as String?).map { try JSONText.decode($0) },
         resolution: (row["resolution"] as String?).flatMap(Conflict.Resolution.init(rawValue:)),

@@ -35,7 +35,7 @@ extension Database {
         hlc: try (row["hlc"] as String?).map { try JSONText.decode($0) }, clockOffsetMillis: row["clock_offset_ms"])
     }
     let state = SyncState(deviceID: UUID().storageKey, cursor: 0)
-    try execute(sql: "INSERT INTO sync_state (id, device_id, cursor) VALUES (1, ?, 0)", arguments: [state.deviceID])
+    try executeCached(sql: "INSERT INTO sync_state (id, device_id, cursor) VALUES (1, ?, 0)", arguments: [state.deviceID])
     return state
   }
 
@@ -45,30 +45,30 @@ extension Database {
     let state = try syncState()
     let reading = HLC.tick(
       after: state.hlc, now: time.millisecondsSince1970 + state.clockOffsetMillis, node: state.deviceID)
-    try execute(sql: "UPDATE sync_state SET hlc = ? WHERE id = 1", arguments: [try JSONText.encode(reading)])
+    try executeCached(sql: "UPDATE sync_state SET hlc = ? WHERE id = 1", arguments: [try JSONText.encode(reading)])
     return reading
   }
 
   /// Records server time minus device time, as measured at a sync.
   public func setClockOffset(_ milliseconds: Int64) throws {
     _ = try syncState()
-    try execute(sql: "UPDATE sync_state SET clock_offset_ms = ? WHERE id = 1", arguments: [milliseconds])
+    try executeCached(sql: "UPDATE sync_state SET clock_offset_ms = ? WHERE id = 1", arguments: [milliseconds])
   }
 
   public func setCursor(_ cursor: Int64) throws {
     _ = try syncState()
-    try execute(sql: "UPDATE sync_state SET cursor = ? WHERE id = 1", arguments: [cursor])
+    try executeCached(sql: "UPDATE sync_state SET cursor = ? WHERE id = 1", arguments: [cursor])
   }
 
   /// Records the outcome of a sync attempt: success clears the error and sets `lastSyncAt`.
   public func recordSyncAttempt(server: String, at time: Date, error: String?) throws {
     _ = try syncState()
     if let error {
-      try execute(
+      try executeCached(
         sql: "UPDATE sync_state SET server = ?, last_attempt_at_ms = ?, last_error = ? WHERE id = 1",
         arguments: [server, time.millisecondsSince1970, error])
     } else {
-      try execute(
+      try executeCached(
         sql: """
           UPDATE sync_state SET server = ?, last_attempt_at_ms = ?, last_sync_at_ms = ?, last_error = NULL
           WHERE id = 1

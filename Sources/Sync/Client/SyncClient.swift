@@ -53,7 +53,7 @@ public struct SyncClient: Sendable {
   public var now: @Sendable () -> Date
 
   public init(
-    database: ClientDatabase, transport: any SyncTransport, batchSize: Int = 200, pageSize: Int = 500,
+    database: ClientDatabase, transport: any SyncTransport, batchSize: Int = 500, pageSize: Int = 1000,
     now: @escaping @Sendable () -> Date = Date.init
   ) {
     self.database = database

@@ -1,0 +1,253 @@
+import Foundation
+import Model
+
+/// The JSON text of an engagement, written and read by hand: the change log and the outbox
+/// hold one per change, and Foundation's coders were most of the time of a push or a pull.
+///
+/// The text is exactly what `JSONEncoder` with sorted keys writes (instants as whole
+/// milliseconds), so files written either way read the same. The reader takes that shape
+/// only; anything else (a key it does not know, say) returns `nil`, and the caller falls back
+/// to `JSONDecoder`.
+enum EngagementJSON {
+  static func encode(_ e: Engagement) -> String {
+    var out = "{"
+    out.reserveCapacity(256 + e.notes.utf8.count)
+    var first = true
+    func key(_ name: String) {
+      out += first ? "\"\(name)\":" : ",\"\(name)\":"
+      first = false
+    }
+    func string(_ value: String) { append(value, to: &out) }
+    func list(_ values: [String]) {
+      out += "["
+      for (index, value) in values.enumerated() {
+        if index > 0 { out += "," }
+        string(value)
+      }
+      out += "]"
+    }
+    key("area"); string(e.area)
+    if let attendees = e.attendees { key("attendees"); out += String(attendees) }
+    key("createdAt"); out += String(e.createdAt.millisecondsSince1970)
+    key("createdBy"); string(e.createdBy)
+    key("date"); string(e.date.description)
+    if let element = e.elementID { key("elementID"); string(element) }
+    key("followUpActions"); list(e.followUpActions)
+    key("id"); string(e.id.uuidString)
+    key("kind"); string(e.kind.rawValue)
+    key("notes"); string(e.notes)
+    if let objective = e.objectiveID { key("objectiveID"); string(objective) }
+    key("organisation"); string(e.organisation)
+    key("place"); string(e.place)
+    key("topics"); list(e.topics)
+    key("updatedAt"); out += String(e.updatedAt.millisecondsSince1970)
+    key("updatedBy"); string(e.updatedBy)
+    key("who"); string(e.who.rawValue)
+    out += "}"
+    return out
+  }
+
+  /// Escapes as `JSONEncoder` does with `.withoutEscapingSlashes`.
+  private static func append(_ value: String, to out: inout String) {
+    out += "\""
+    for scalar in value.unicodeScalars {
+      switch scalar {
+      case "\"": out += "\\\""
+      case "\\": out += "\\\\"
+      case "\n": out += "\\n"
+      case "\r": out += "\\r"
+      case "\t": out += "\\t"
+      case "\u{08}": out += "\\b"
+      case "\u{0C}": out += "\\f"
+      case _ where scalar.value < 0x20:
+        let hex = String(scalar.value, radix: 16)
+        out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+      default: out.unicodeScalars.append(scalar)
+      }
+    }
+    out += "\""
+  }
+
+  // MARK: - Reading
+
+  static func decode(_ text: String) -> Engagement? {
+    var parser = Parser(bytes: Array(text.utf8))
+    return parser.engagement()
+  }
+
+  private struct Parser {
+    let bytes: [UInt8]
+    var index = 0
+
+    mutating func skipSpace() {
+      while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x0A || bytes[index] == 0x0D || bytes[index] == 0x09 {
+        index += 1
+      }
+    }
+
+    mutating func take(_ byte: UInt8) -> Bool {
+      skipSpace()
+      guard index < bytes.count, bytes[index] == byte else { return false }
+      index += 1
+      return true
+    }
+
+    mutating func string() -> String? {
+      guard take(0x22) else { return nil }
+      var scalars = String.UnicodeScalarView()
+      var start = index
+      var plain: [UInt8] = []
+      while index < bytes.count {
+        let byte = bytes[index]
+        if byte == 0x22 {
+          plain.append(contentsOf: bytes[start..<index])
+          index += 1
+          scalars.append(contentsOf: String(decoding: plain, as: UTF8.self).unicodeScalars)
+          return String(scalars)
+        }
+        if byte == 0x5C {
+          plain.append(contentsOf: bytes[start..<index])
+          scalars.append(contentsOf: String(decoding: plain, as: UTF8.self).unicodeScalars)
+          plain.removeAll(keepingCapacity: true)
+          index += 1
+          guard index < bytes.count else { return nil }
+          switch bytes[index] {
+          case 0x22: scalars.append("\"")
+          case 0x5C: scalars.append("\\")
+          case 0x2F: scalars.append("/")
+          case 0x6E: scalars.append("\n")
+          case 0x72: scalars.append("\r")
+          case 0x74: scalars.append("\t")
+          case 0x62: scalars.append("\u{08}")
+          case 0x66: scalars.append("\u{0C}")
+          case 0x75:
+            // \uXXXX, with surrogate pairs.
+            guard let high = hex4(at: index + 1) else { return nil }
+            index += 4
+            if (0xD800...0xDBFF).contains(high) {
+              guard index + 6 < bytes.count, bytes[index + 1] == 0x5C, bytes[index + 2] == 0x75,
+                let low = hex4(at: index + 3), (0xDC00...0xDFFF).contains(low)
+              else { return nil }
+              index += 6
+              guard let scalar = Unicode.Scalar(0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00)) else { return nil }
+              scalars.append(scalar)
+            } else {
+              guard let scalar = Unicode.Scalar(high) else { return nil }
+              scalars.append(scalar)
+            }
+          default: return nil
+          }
+          index += 1
+          start = index
+          continue
+        }
+        index += 1
+      }
+      return nil
+    }
+
+    func hex4(at position: Int) -> UInt32? {
+      guard position + 4 <= bytes.count else { return nil }
+      var value: UInt32 = 0
+      for byte in bytes[position..<position + 4] {
+        let digit: UInt32
+        switch byte {
+        case 0x30...0x39: digit = UInt32(byte - 0x30)
+        case 0x41...0x46: digit = UInt32(byte - 0x41 + 10)
+        case 0x61...0x66: digit = UInt32(byte - 0x61 + 10)
+        default: return nil
+        }
+        value = value * 16 + digit
+      }
+      return value
+    }
+
+    /// A whole number (what the writer writes; anything else is left to JSONDecoder).
+    mutating func integer() -> Int64? {
+      skipSpace()
+      var negative = false
+      if index < bytes.count, bytes[index] == 0x2D {
+        negative = true
+        index += 1
+      }
+      let start = index
+      var value: Int64 = 0
+      while index < bytes.count, (0x30...0x39).contains(bytes[index]) {
+        let (times, overflow1) = value.multipliedReportingOverflow(by: 10)
+        let (sum, overflow2) = times.addingReportingOverflow(Int64(bytes[index] - 0x30))
+        guard !overflow1, !overflow2 else { return nil }
+        value = sum
+        index += 1
+      }
+      guard index > start else { return nil }
+      if index < bytes.count, bytes[index] == 0x2E || bytes[index] == 0x65 || bytes[index] == 0x45 { return nil }
+      return negative ? -value : value
+    }
+
+    mutating func list() -> [String]? {
+      guard take(0x5B) else { return nil }
+      var values: [String] = []
+      if take(0x5D) { return values }
+      repeat {
+        guard let value = string() else { return nil }
+        values.append(value)
+      } while take(0x2C)
+      return take(0x5D) ? values : nil
+    }
+
+    mutating func isNull() -> Bool {
+      skipSpace()
+      guard index + 4 <= bytes.count, bytes[index..<index + 4].elementsEqual("null".utf8) else { return false }
+      index += 4
+      return true
+    }
+
+    mutating func engagement() -> Engagement? {
+      guard take(0x7B) else { return nil }
+      var fields: [String: String] = [:]
+      var lists: [String: [String]] = [:]
+      var numbers: [String: Int64] = [:]
+      if !take(0x7D) {
+        repeat {
+          guard let name = string(), take(0x3A) else { return nil }
+          switch name {
+          case "topics", "followUpActions":
+            guard let value = list() else { return nil }
+            lists[name] = value
+          case "attendees", "createdAt", "updatedAt":
+            if isNull() { continue }
+            guard let value = integer() else { return nil }
+            numbers[name] = value
+          case "area", "createdBy", "date", "elementID", "id", "kind", "notes", "objectiveID", "organisation", "place",
+            "updatedBy", "who":
+            if isNull() { continue }
+            guard let value = string() else { return nil }
+            fields[name] = value
+          default:
+            return nil
+          }
+        } while take(0x2C)
+        guard take(0x7D) else { return nil }
+      }
+      skipSpace()
+      guard index == bytes.count, let idText = fields["id"], let id = UUID(uuidString: idText),
+        let dateText = fields["date"], let date = LocalDate(dateText), let who = fields["who"], let kind = fields["kind"],
+        let organisation = fields["organisation"], let place = fields["place"], let area = fields["area"],
+        let topics = lists["topics"], let followUp = lists["followUpActions"], let notes = fields["notes"],
+        let createdBy = fields["createdBy"], let createdAt = numbers["createdAt"], let updatedBy = fields["updatedBy"],
+        let updatedAt = numbers["updatedAt"]
+      else { return nil }
+      var attendees: Int?
+      if let value = numbers["attendees"] {
+        guard let small = Int(exactly: value) else { return nil }
+        attendees = small
+      }
+      return Engagement(
+        id: id, date: date, who: Officeholder(rawValue: who), kind: EngagementKind(rawValue: kind),
+        organisation: organisation, place: place, area: area, attendees: attendees, topics: topics,
+        objectiveID: fields["objectiveID"], elementID: fields["elementID"], followUpActions: followUp, notes: notes,
+        createdBy: createdBy, createdAt: Date(millisecondsSince1970: createdAt), updatedBy: updatedBy,
+        updatedAt: Date(millisecondsSince1970: updatedAt))
+    }
+  }
+}

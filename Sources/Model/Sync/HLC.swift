@@ -33,8 +33,16 @@ public struct HLC: Sendable, Hashable, Comparable, Codable, CustomStringConverti
 
   public var date: Date { Date(millisecondsSince1970: wallMillis) }
 
-  /// `wall.counter@node`, e.g. `1666000000000.0@3f2a...`.
+  /// `wall.counter@node`, e.g. `1666000000000.0@3f2a...`: also how it is stored.
   public var description: String { "\(wallMillis).\(counter)@\(node)" }
+
+  /// Reads the `description` form.
+  public init?(text: String) {
+    guard let at = text.firstIndex(of: "@"), let dot = text[..<at].firstIndex(of: "."),
+      let wall = Int64(text[..<dot]), let counter = UInt32(text[text.index(after: dot)..<at])
+    else { return nil }
+    self.init(wallMillis: wall, counter: counter, node: String(text[text.index(after: at)...]))
+  }
 }
 
 /// How the server turns a device's HLC reading into one it can compare with others.

@@ -70,7 +70,8 @@ enum ClientSchema {
             stale INTEGER NOT NULL DEFAULT 0
           );
           -- What an edit changed (JSON list of field names; NULL for a new engagement), what
-          -- it was made on top of, its clock reading, and a conflict's resolution.
+          -- it was made on top of, its clock reading (`wall.counter@device`), and a
+          -- conflict's resolution.
           ALTER TABLE outbox ADD COLUMN changed_fields TEXT;
           ALTER TABLE outbox ADD COLUMN base_cursor INTEGER NOT NULL DEFAULT 0;
           ALTER TABLE outbox ADD COLUMN hlc TEXT;

@@ -25,7 +25,7 @@ extension Database {
         m.id.storageKey, m.entityType.rawValue, m.entityID, m.operation.rawValue,
         m.engagement.map(EngagementJSON.encode), m.recordedAt.millisecondsSince1970, m.recordedBy,
         m.changedFields.isEmpty ? nil : try JSONText.encode(m.changedFields), m.baseCursor,
-        try m.hlc.map(JSONText.encode), m.resolution?.rawValue,
+        m.hlc?.description, m.resolution?.rawValue,
       ])
   }
 
@@ -101,7 +101,7 @@ extension Database {
         id: id, entityType: type, entityID: row["entity_id"], operation: operation,
         engagement: try (row["payload"] as String?).map { try EngagementJSON.decode($0) ?? JSONText.decode($0) },
         changedFields: try (row["changed_fields"] as String?).map { try JSONText.decode($0) } ?? [],
-        baseCursor: row["base_cursor"], hlc: try (row["hlc"] as String?).map { try JSONText.decode($0) },
+        baseCursor: row["base_cursor"], hlc: (row["hlc"] as String?).flatMap(HLC.init(text:)),
         resolution: (row["resolution"] as String?).flatMap(Conflict.Resolution.init(rawValue:)),
         recordedAt: Date(millisecondsSince1970: row["recorded_at_ms"]), recordedBy: row["recorded_by"])
       return OutboxEntry(

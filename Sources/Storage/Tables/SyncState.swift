@@ -32,7 +32,7 @@ extension Database {
         lastSyncAt: (row["last_sync_at_ms"] as Int64?).map(Date.init(millisecondsSince1970:)),
         lastAttemptAt: (row["last_attempt_at_ms"] as Int64?).map(Date.init(millisecondsSince1970:)),
         lastError: row["last_error"], server: row["server"],
-        hlc: try (row["hlc"] as String?).map { try JSONText.decode($0) }, clockOffsetMillis: row["clock_offset_ms"])
+        hlc: (row["hlc"] as String?).flatMap(HLC.init(text:)), clockOffsetMillis: row["clock_offset_ms"])
     }
     let state = SyncState(deviceID: UUID().storageKey, cursor: 0)
     try executeCached(sql: "INSERT INTO sync_state (id, device_id, cursor) VALUES (1, ?, 0)", arguments: [state.deviceID])
@@ -45,7 +45,7 @@ extension Database {
     let state = try syncState()
     let reading = HLC.tick(
       after: state.hlc, now: time.millisecondsSince1970 + state.clockOffsetMillis, node: state.deviceID)
-    try executeCached(sql: "UPDATE sync_state SET hlc = ? WHERE id = 1", arguments: [try JSONText.encode(reading)])
+    try executeCached(sql: "UPDATE sync_state SET hlc = ? WHERE id = 1", arguments: [reading.description])
     return reading
   }
 

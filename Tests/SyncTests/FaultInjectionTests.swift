@@ -322,8 +322,8 @@ struct Harness {
     let mine = Dictionary(uniqueKeysWithValues: device.map { ($0.id, $0) })
     let theirs = Dictionary(uniqueKeysWithValues: server.map { ($0.id, $0) })
     var lines: [String] = []
-    for (id, e) in mine where theirs[id] == nil { lines.append("only on the device: \(id.storageKey.prefix(8))") }
-    for (id, _) in theirs where mine[id] == nil { lines.append("only on the server: \(id.storageKey.prefix(8))") }
+    for id in mine.keys where theirs[id] == nil { lines.append("only on the device: \(id.storageKey.prefix(8))") }
+    for id in theirs.keys where mine[id] == nil { lines.append("only on the server: \(id.storageKey.prefix(8))") }
     for (id, e) in mine {
       guard let other = theirs[id], other != e else { continue }
       let fields = e.changedFields(from: other).map { "\($0.rawValue) \(e.value(of: $0)) vs \(other.value(of: $0))" }

@@ -148,6 +148,7 @@ import Testing
     let result = try device.run(["sync", "--timeout", "2"])
     #expect(result.status == 75, "\(result)")
     #expect(result.stderr.contains("offline: 1 change pending"), "\(result)")
+    #expect(result.stderr.contains("did not answer in time"), "\(result)")
     #expect(ContinuousClock.now - started < .seconds(20))
     #expect(try device.status()["pending"] as? Int == 1)
   }

@@ -116,7 +116,8 @@ struct SyncCommand: AsyncParsableCommand {
               rebaselined: report.rebaselined, error: message))
         }
         let done = report.pushed + report.pulled > 0 ? " after pushing \(report.pushed) and pulling \(report.pulled)" : ""
-        printError("offline: \(pending) change\(pending == 1 ? "" : "s") pending (\(address) unreachable\(done))")
+        let why = message.hasPrefix("no answer in time") ? "did not answer in time: unreachable or too busy" : "unreachable"
+        printError("offline: \(pending) change\(pending == 1 ? "" : "s") pending (\(address) \(why)\(done))")
         throw Exit.offline
       }
       throw error

@@ -50,7 +50,11 @@ public struct GRPCSyncTransport<Transport: ClientTransport>: SyncTransport {
       return try await body()
     } catch let error as RPCError {
       switch error.code {
-      case .unavailable, .deadlineExceeded, .cancelled:
+      case .deadlineExceeded:
+        // Connected, or still trying, but no answer in time: a server too busy to answer is
+        // treated like one out of reach (everything stays queued), and says so.
+        throw SyncError(.offline, "no answer in time (the server is unreachable or too busy): \(error.message)")
+      case .unavailable, .cancelled:
         throw SyncError(.offline, "server unreachable: \(error.message)")
       case .failedPrecondition:
         throw SyncError(.unsupportedProtocol, error.message)

@@ -35,6 +35,12 @@ import TestSupport
       #expect(fast == (try JSONText.encode(engagement)))
       #expect(EngagementJSON.decode(fast) == engagement)
       #expect((try JSONText.decode(fast) as Engagement) == engagement)
+      for list in [engagement.topics, engagement.followUpActions, [engagement.notes, engagement.place]] {
+        let text = EngagementJSON.encodeList(list)
+        let foundation = String(decoding: try JSONEncoder().encode(list), as: UTF8.self)
+        #expect(text == foundation.replacingOccurrences(of: "\\/", with: "/"))
+        #expect(EngagementJSON.decodeList(text) == list)
+      }
     }
   }
 

@@ -196,7 +196,7 @@ enum JSONText {
 
   /// A list of strings; the common empty list is written without an encoder.
   static func encodeList(_ list: [String]) throws -> String {
-    list.isEmpty ? "[]" : try encode(list)
+    list.isEmpty ? "[]" : EngagementJSON.encodeList(list)
   }
 
   /// A stored JSON array of strings; the common empty list is read without a decoder, and an
@@ -212,7 +212,7 @@ enum JSONText {
 
   /// A stored list of strings, the empty one read without a decoder; unreadable text throws.
   static func decodeList(_ text: String) throws -> [String] {
-    text == "[]" ? [] : try decode(text)
+    text == "[]" ? [] : try EngagementJSON.decodeList(text) ?? decode(text)
   }
 }
 

@@ -47,6 +47,24 @@ enum EngagementJSON {
     return out
   }
 
+  /// A list of strings as `JSONEncoder` writes it.
+  static func encodeList(_ values: [String]) -> String {
+    var out = "["
+    for (index, value) in values.enumerated() {
+      if index > 0 { out += "," }
+      append(value, to: &out)
+    }
+    return out + "]"
+  }
+
+  /// A list of strings as `encodeList` writes it, or `nil` for any other text.
+  static func decodeList(_ text: String) -> [String]? {
+    var parser = Parser(bytes: Array(text.utf8))
+    guard let list = parser.list() else { return nil }
+    parser.skipSpace()
+    return parser.index == parser.bytes.count ? list : nil
+  }
+
   /// Escapes as `JSONEncoder` does with `.withoutEscapingSlashes`.
   private static func append(_ value: String, to out: inout String) {
     out += "\""
@@ -94,6 +112,14 @@ enum EngagementJSON {
 
     mutating func string() -> String? {
       guard take(0x22) else { return nil }
+      // Most strings have no escapes: read them in one step.
+      var end = index
+      while end < bytes.count, bytes[end] != 0x22, bytes[end] != 0x5C { end += 1 }
+      if end < bytes.count, bytes[end] == 0x22 {
+        let text = String(decoding: bytes[index..<end], as: UTF8.self)
+        index = end + 1
+        return text
+      }
       var scalars = String.UnicodeScalarView()
       var start = index
       var plain: [UInt8] = []

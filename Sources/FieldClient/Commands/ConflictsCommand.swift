@@ -59,22 +59,6 @@ struct ConflictsCommand: AsyncParsableCommand {
     }
   }
 
-  /// Resolves a full conflict id or a unique prefix of at least 4 characters.
-  static func resolveID(_ text: String, in database: ClientDatabase) async throws -> UUID {
-    if let id = UUID(uuidString: text) { return id }
-    guard text.count >= 4, text.allSatisfy({ $0.isHexDigit || $0 == "-" }) else {
-      throw ValidationError(field: "id", rule: "must be a conflict id or at least its first 4 characters (got \"\(text)\")")
-    }
-    let matches = try await database.read { try $0.conflictIDs(withPrefix: text) }
-    switch matches.count {
-    case 0: throw StorageError(.notFound, "no conflict with an id starting \(text)")
-    case 1:
-      guard let id = UUID(uuidString: matches[0]) else { throw StorageError(.corrupt, "stored id \(matches[0]) is unreadable") }
-      return id
-    default: throw StorageError(.ambiguous, "more than one conflict has an id starting \(text); give more characters")
-    }
-  }
-
   struct List: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "List unresolved conflicts, newest first.")
 
@@ -120,9 +104,9 @@ struct ConflictsCommand: AsyncParsableCommand {
 
     func run() async throws {
       try await reportingErrors {
-        let database = try options.openDatabase()
-        let uuid = try await ConflictsCommand.resolveID(id, in: database)
-        guard let c = try await database.read({ try $0.conflict(id: uuid) }) else {
+        let repository = try options.repository()
+        let uuid = try await repository.resolveConflict(id)
+        guard let c = try await repository.database.read({ try $0.conflict(id: uuid) }) else {
           throw StorageError(.notFound, "no conflict \(id)")
         }
         if format == .json {
@@ -160,7 +144,7 @@ struct ConflictsCommand: AsyncParsableCommand {
     func run() async throws {
       try await reportingErrors {
         let repository = try options.repository()
-        let uuid = try await ConflictsCommand.resolveID(id, in: repository.database)
+        let uuid = try await repository.resolveConflict(id)
         let conflict = try await repository.resolve(conflict: uuid, keep == .current ? .keptCurrent : .tookOther)
         let what =
           keep == .current

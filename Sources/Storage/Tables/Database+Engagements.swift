@@ -11,28 +11,7 @@ extension Database {
 
   /// Inserts or replaces an engagement, clearing any tombstone.
   public func saveEngagement(_ e: Engagement) throws {
-    try executeCached(
-      sql: """
-        INSERT INTO engagement (id, date, who, kind, organisation, place, area, attendees, topics,
-          objective_id, element_id, follow_up_actions, notes, created_by, created_at_ms,
-          updated_by, updated_at_ms, deleted_at_ms)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)
-        ON CONFLICT(id) DO UPDATE SET
-          date = excluded.date, who = excluded.who, kind = excluded.kind,
-          organisation = excluded.organisation, place = excluded.place, area = excluded.area,
-          attendees = excluded.attendees, topics = excluded.topics,
-          objective_id = excluded.objective_id, element_id = excluded.element_id,
-          follow_up_actions = excluded.follow_up_actions, notes = excluded.notes,
-          created_by = excluded.created_by, created_at_ms = excluded.created_at_ms,
-          updated_by = excluded.updated_by, updated_at_ms = excluded.updated_at_ms,
-          deleted_at_ms = NULL
-        """,
-      arguments: [
-        e.id.storageKey, e.date.description, e.who.rawValue, e.kind.rawValue, e.organisation,
-        e.place, e.area, e.attendees, try JSONText.encodeList(e.topics), e.objectiveID, e.elementID,
-        try JSONText.encodeList(e.followUpActions), e.notes, e.createdBy,
-        e.createdAt.millisecondsSince1970, e.updatedBy, e.updatedAt.millisecondsSince1970,
-      ])
+    try executeCached(sql: EngagementColumns.saveSQL, arguments: try EngagementColumns.arguments(e))
   }
 
   /// Marks an engagement deleted, keeping its row as a tombstone. Returns whether it existed.
@@ -65,11 +44,16 @@ extension Database {
 
   /// Ids of live engagements starting with `prefix` (for short ids typed by users), at most `limit`.
   public func engagementIDs(withPrefix prefix: String, limit: Int = 2) throws -> [String] {
+    try ids(in: "engagement", where: "deleted_at_ms IS NULL", withPrefix: prefix, limit: limit)
+  }
+
+  /// Ids in `table` (meeting `condition`) starting with `prefix`, at most `limit`; the LIKE
+  /// wildcards are taken out of the prefix.
+  func ids(in table: String, where condition: String = "1", withPrefix prefix: String, limit: Int) throws -> [String] {
     let escaped = prefix.lowercased().replacingOccurrences(of: "%", with: "")
       .replacingOccurrences(of: "_", with: "")
     return try String.fetchAll(
-      self,
-      sql: "SELECT id FROM engagement WHERE id LIKE ? AND deleted_at_ms IS NULL ORDER BY id LIMIT ?",
+      self, sql: "SELECT id FROM \(table) WHERE id LIKE ? AND \(condition) ORDER BY id LIMIT ?",
       arguments: [escaped + "%", limit])
   }
 
@@ -145,6 +129,39 @@ extension EngagementQuery {
     add("area = ?", area)
     add("kind = ?", kind?.rawValue)
     return (clauses.joined(separator: " AND "), arguments)
+  }
+}
+
+/// The columns an engagement is stored in, shared by `engagement` and a device's
+/// `engagement_base`, which hold the same record.
+enum EngagementColumns {
+  static let names = """
+    id, date, who, kind, organisation, place, area, attendees, topics, objective_id, element_id,
+    follow_up_actions, notes, created_by, created_at_ms, updated_by, updated_at_ms
+    """
+  static let placeholders = Array(repeating: "?", count: 17).joined(separator: ", ")
+  static let updates = """
+    date = excluded.date, who = excluded.who, kind = excluded.kind,
+    organisation = excluded.organisation, place = excluded.place, area = excluded.area,
+    attendees = excluded.attendees, topics = excluded.topics,
+    objective_id = excluded.objective_id, element_id = excluded.element_id,
+    follow_up_actions = excluded.follow_up_actions, notes = excluded.notes,
+    created_by = excluded.created_by, created_at_ms = excluded.created_at_ms,
+    updated_by = excluded.updated_by, updated_at_ms = excluded.updated_at_ms
+    """
+  static let saveSQL = """
+    INSERT INTO engagement (\(names), deleted_at_ms) VALUES (\(placeholders), NULL)
+    ON CONFLICT(id) DO UPDATE SET \(updates), deleted_at_ms = NULL
+    """
+
+  /// The values of `names`, in order.
+  static func arguments(_ e: Engagement) throws -> StatementArguments {
+    [
+      e.id.storageKey, e.date.description, e.who.rawValue, e.kind.rawValue, e.organisation,
+      e.place, e.area, e.attendees, try JSONText.encodeList(e.topics), e.objectiveID, e.elementID,
+      try JSONText.encodeList(e.followUpActions), e.notes, e.createdBy,
+      e.createdAt.millisecondsSince1970, e.updatedBy, e.updatedAt.millisecondsSince1970,
+    ]
   }
 }
 

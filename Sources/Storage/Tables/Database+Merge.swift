@@ -132,9 +132,7 @@ extension Database {
 
   /// Ids of conflicts starting with `prefix`, at most `limit`.
   public func conflictIDs(withPrefix prefix: String, limit: Int = 2) throws -> [String] {
-    try String.fetchAll(
-      self, sql: "SELECT id FROM conflict WHERE id LIKE ? ESCAPE '\\' ORDER BY id LIMIT ?",
-      arguments: [prefix.lowercased().replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%", limit])
+    try ids(in: "conflict", withPrefix: prefix, limit: limit)
   }
 
   // MARK: - The server's copy on a device
@@ -159,29 +157,14 @@ extension Database {
         arguments: [id.storageKey, cursor])
       return
     }
-    try executeCached(
-      sql: """
-        INSERT INTO engagement_base (id, date, who, kind, organisation, place, area, attendees, topics,
-          objective_id, element_id, follow_up_actions, notes, created_by, created_at_ms,
-          updated_by, updated_at_ms, deleted, cursor, stale)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, 0)
-        ON CONFLICT(id) DO UPDATE SET
-          date = excluded.date, who = excluded.who, kind = excluded.kind,
-          organisation = excluded.organisation, place = excluded.place, area = excluded.area,
-          attendees = excluded.attendees, topics = excluded.topics,
-          objective_id = excluded.objective_id, element_id = excluded.element_id,
-          follow_up_actions = excluded.follow_up_actions, notes = excluded.notes,
-          created_by = excluded.created_by, created_at_ms = excluded.created_at_ms,
-          updated_by = excluded.updated_by, updated_at_ms = excluded.updated_at_ms,
-          deleted = 0, cursor = excluded.cursor, stale = 0
-        """,
-      arguments: [
-        e.id.storageKey, e.date.description, e.who.rawValue, e.kind.rawValue, e.organisation,
-        e.place, e.area, e.attendees, try JSONText.encodeList(e.topics), e.objectiveID, e.elementID,
-        try JSONText.encodeList(e.followUpActions), e.notes, e.createdBy,
-        e.createdAt.millisecondsSince1970, e.updatedBy, e.updatedAt.millisecondsSince1970, cursor,
-      ])
+    try executeCached(sql: Self.saveBaseSQL, arguments: try EngagementColumns.arguments(e) + [cursor])
   }
+
+  private static let saveBaseSQL = """
+    INSERT INTO engagement_base (\(EngagementColumns.names), deleted, cursor, stale)
+    VALUES (\(EngagementColumns.placeholders), 0, ?, 0)
+    ON CONFLICT(id) DO UPDATE SET \(EngagementColumns.updates), deleted = 0, cursor = excluded.cursor, stale = 0
+    """
 
   /// Starts a full pull: the cursor goes back to 0 and every server copy is marked stale
   /// until the pull sends it again.

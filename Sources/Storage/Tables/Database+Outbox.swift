@@ -65,16 +65,6 @@ extension Database {
       arguments: [mutationID.storageKey])
   }
 
-  /// Whether the entity has any change in the outbox, waiting or refused.
-  public func hasOutboxEntries(entityID: String) throws -> Bool {
-    try Int.fetchOne(cachedStatement(sql: "SELECT 1 FROM outbox WHERE entity_id = ? LIMIT 1"), arguments: [entityID]) != nil
-  }
-
-  /// Whether the entity has a change here still waiting to be pushed.
-  public func hasUnacknowledgedMutation(entityID: String) throws -> Bool {
-    try Int.fetchOne(self, sql: "SELECT 1 FROM outbox WHERE entity_id = ? AND state = 'pending' LIMIT 1", arguments: [entityID]) != nil
-  }
-
   /// Removes an acknowledged mutation.
   public func removeFromOutbox(mutationID: UUID) throws {
     try executeCached(sql: "DELETE FROM outbox WHERE mutation_id = ?", arguments: [mutationID.storageKey])
@@ -90,7 +80,8 @@ extension Database {
   private func outbox(where condition: String, arguments: StatementArguments = [], limit: Int?) throws -> [OutboxEntry] {
     var sql = "SELECT * FROM outbox WHERE \(condition) ORDER BY seq"
     if let limit { sql += " LIMIT \(limit)" }
-    return try Row.fetchAll(self, sql: sql, arguments: arguments).map { row in
+    // A handful of fixed statements, one of them run for every pulled change: prepared once.
+    return try Row.fetchAll(cachedStatement(sql: sql), arguments: arguments).map { row in
       let idText: String = row["mutation_id"]
       let typeText: String = row["entity_type"]
       let operationText: String = row["operation"]

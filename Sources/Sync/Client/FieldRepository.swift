@@ -70,15 +70,9 @@ public struct FieldRepository: Sendable {
       engagement.id = before.id
       engagement.createdBy = before.createdBy
       engagement.createdAt = before.createdAt
-      guard engagement != before else { return before }
-      engagement.updatedBy = user
-      engagement.updatedAt = time
-      try engagement.validate(in: context)
-      try db.saveEngagement(engagement)
-      try db.enqueue(
-        .upsert(
-          engagement, changed: engagement.changedFields(from: before), base: try db.engagementBase(id: id)?.cursor ?? 0,
-          hlc: try db.nextHLC(at: time), by: user, at: time))
+      guard try Self.saveEdit(&engagement, from: before, by: user, at: time, context: context, in: db) else {
+        return before
+      }
       return engagement
     }
   }
@@ -88,14 +82,39 @@ public struct FieldRepository: Sendable {
     let time = now().truncatedToMilliseconds
     let user = self.user
     try await database.write { db in
-      guard try db.tombstoneEngagement(id: id, at: time) else {
+      guard try Self.saveDelete(id: id, by: user, at: time, in: db) else {
         throw StorageError(.notFound, "no engagement \(id.storageKey)")
       }
-      try db.enqueue(
-        .delete(
-          engagement: id, base: try db.engagementBase(id: id)?.cursor ?? 0, hlc: try db.nextHLC(at: time), by: user,
-          at: time))
     }
+  }
+
+  /// Stores an edited engagement and queues the edit of the fields it changed from `before`,
+  /// stamped with who, when, its base cursor and a clock reading. Returns false, storing
+  /// nothing, when nothing changed.
+  private static func saveEdit(
+    _ engagement: inout Engagement, from before: Engagement, by user: String, at time: Date,
+    context: ValidationContext, in db: Database
+  ) throws -> Bool {
+    guard engagement != before else { return false }
+    engagement.updatedBy = user
+    engagement.updatedAt = time
+    try engagement.validate(in: context)
+    try db.saveEngagement(engagement)
+    try db.enqueue(
+      .upsert(
+        engagement, changed: engagement.changedFields(from: before), base: try db.engagementBase(id: before.id)?.cursor ?? 0,
+        hlc: try db.nextHLC(at: time), by: user, at: time))
+    return true
+  }
+
+  /// Tombstones a live engagement and queues its delete. Returns false when none was live.
+  private static func saveDelete(id: UUID, by user: String, at time: Date, in db: Database) throws -> Bool {
+    guard try db.tombstoneEngagement(id: id, at: time) else { return false }
+    try db.enqueue(
+      .delete(
+        engagement: id, base: try db.engagementBase(id: id)?.cursor ?? 0, hlc: try db.nextHLC(at: time), by: user,
+        at: time))
+    return true
   }
 
   // MARK: - Conflicts and refused changes
@@ -116,12 +135,7 @@ public struct FieldRepository: Sendable {
       if resolution == .tookOther {
         switch conflict.subject {
         case .deletion:
-          if try db.tombstoneEngagement(id: conflict.engagementID, at: time) {
-            try db.enqueue(
-              .delete(
-                engagement: conflict.engagementID, base: try db.engagementBase(id: conflict.engagementID)?.cursor ?? 0,
-                hlc: try db.nextHLC(at: time), by: user, at: time))
-          }
+          _ = try Self.saveDelete(id: conflict.engagementID, by: user, at: time, in: db)
         case .field(let field):
           guard var engagement = try db.engagement(id: conflict.engagementID) else {
             throw StorageError(.notFound, "engagement \(conflict.engagementID.storageKey) is deleted here; nothing to change")
@@ -130,16 +144,7 @@ public struct FieldRepository: Sendable {
           guard engagement.set(field, text: conflict.lost.value) else {
             throw ValidationError(field: field.label, rule: "the other value \"\(conflict.lost.value)\" cannot be read")
           }
-          if engagement != before {
-            engagement.updatedBy = user
-            engagement.updatedAt = time
-            try engagement.validate(in: context)
-            try db.saveEngagement(engagement)
-            try db.enqueue(
-              .upsert(
-                engagement, changed: [field], base: try db.engagementBase(id: engagement.id)?.cursor ?? 0,
-                hlc: try db.nextHLC(at: time), by: user, at: time))
-          }
+          _ = try Self.saveEdit(&engagement, from: before, by: user, at: time, context: context, in: db)
         }
       }
       conflict.resolution = resolution
@@ -182,17 +187,28 @@ public struct FieldRepository: Sendable {
 
   /// Resolves a full id or a unique prefix of at least 4 characters to an engagement id.
   public func resolve(_ text: String) async throws -> UUID {
+    try await resolve(text, naming: "engagement") { try $0.engagementIDs(withPrefix: $1) }
+  }
+
+  /// Resolves a full conflict id or a unique prefix of at least 4 characters.
+  public func resolveConflict(_ text: String) async throws -> UUID {
+    try await resolve(text, naming: "conflict") { try $0.conflictIDs(withPrefix: $1) }
+  }
+
+  private func resolve(
+    _ text: String, naming noun: String, matching: @escaping @Sendable (Database, String) throws -> [String]
+  ) async throws -> UUID {
     if let id = UUID(uuidString: text) { return id }
     guard text.count >= 4, text.allSatisfy({ $0.isHexDigit || $0 == "-" }) else {
-      throw ValidationError(field: "id", rule: "must be an engagement id or at least its first 4 characters (got \"\(text)\")")
+      throw ValidationError(field: "id", rule: "must be the \(noun)'s id or at least its first 4 characters (got \"\(text)\")")
     }
-    let matches = try await database.read { try $0.engagementIDs(withPrefix: text) }
+    let matches = try await database.read { try matching($0, text) }
     switch matches.count {
-    case 0: throw StorageError(.notFound, "no engagement with an id starting \(text)")
+    case 0: throw StorageError(.notFound, "no \(noun) with an id starting \(text)")
     case 1:
       guard let id = UUID(uuidString: matches[0]) else { throw StorageError(.corrupt, "stored id \(matches[0]) is unreadable") }
       return id
-    default: throw StorageError(.ambiguous, "more than one engagement has an id starting \(text); give more characters")
+    default: throw StorageError(.ambiguous, "more than one \(noun) has an id starting \(text); give more characters")
     }
   }
 }

@@ -196,17 +196,13 @@ public struct SyncClient: Sendable {
     switch (change.operation, change.payload) {
     case (.upsert, .engagement(let engagement)?):
       try db.saveEngagementBase(id: engagement.id, engagement, cursor: change.cursor)
-      if try db.hasOutboxEntries(entityID: change.entityID) {
-        try db.rebuildEngagement(id: engagement.id, at: change.changedAt)
-      } else {
-        try db.saveEngagement(engagement)
-      }
+      try db.rebuildEngagement(id: engagement.id, at: change.changedAt, base: .some(engagement))
     case (.delete, _) where change.entityType == .engagement:
       guard let id = UUID(uuidString: change.entityID) else {
         throw SyncError(.server, "change \(change.cursor) deletes an engagement with an unreadable id")
       }
       try db.saveEngagementBase(id: id, nil, cursor: change.cursor)
-      try db.rebuildEngagement(id: id, at: change.changedAt)
+      try db.rebuildEngagement(id: id, at: change.changedAt, base: .some(nil))
     case (.upsert, .conflict(let conflict)?): try db.saveConflict(conflict)
     case (.upsert, .objective(let objective)?): try db.saveObjective(objective)
     case (.upsert, .element(let element)?): try db.saveElement(element)

@@ -117,11 +117,13 @@ public struct ServerRepository: Sendable {
           results.append(MutationResult(mutationID: mutation.id, outcome: .duplicate, cursor: cursor))
           continue
         }
+        // A resolution must name a conflict the server has (a read error fails the push).
+        let unknownConflict =
+          mutation.entityType == .conflict
+          ? try UUID(uuidString: mutation.entityID).map { try db.conflict(id: $0) == nil } ?? false : false
         do throws(ValidationError) {
           try Self.check(mutation, in: context)
-          if mutation.entityType == .conflict, let id = UUID(uuidString: mutation.entityID),
-            (try? db.conflict(id: id)) == nil
-          {
+          if unknownConflict {
             throw ValidationError(field: "entity_id", rule: "no conflict \(mutation.entityID) on the server")
           }
         } catch {

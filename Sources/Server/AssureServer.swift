@@ -2,21 +2,43 @@ import ArgumentParser
 import Foundation
 import Logging
 import Model
+import Sync
 
-/// `assure-server`: the Assure gRPC server.
+/// `assure-server`: the Assure gRPC server, and the administration of its accounts.
 @main
 struct AssureServer: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "assure-server",
     abstract: "Serve Assure's delivery plan, engagements and field-device sync over gRPC (HTTP/2).",
     discussion: """
-      Stores everything in one SQLite file under --data-dir. SIGTERM or SIGINT shuts down \
-      gracefully. grpc.health.v1.Health reports SERVING once the database is migrated and \
-      the server listens.
-      """)
+      With no subcommand, serves (see `assure-server serve --help`). The other subcommands \
+      manage users, device sign-ins and the audit trail in the server's database directly; \
+      they may run while the server runs.
+      """,
+    subcommands: [Serve.self, UserCommand.self, DeviceCommand.self, AuditCommand.self],
+    defaultSubcommand: Serve.self)
+}
 
+/// Where the server keeps its database.
+struct DataOptions: ParsableArguments {
   @Option(help: "Folder holding the server's database (created if missing).")
   var dataDir: String = "./assure-data"
+
+  var databasePath: String { URL(fileURLWithPath: dataDir).appendingPathComponent("assure-server.sqlite").path }
+}
+
+/// `assure-server serve`: the gRPC server.
+struct Serve: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Serve over gRPC (HTTP/2) until SIGTERM or SIGINT.",
+    discussion: """
+      Stores everything in one SQLite file under --data-dir. SIGTERM or SIGINT shuts down \
+      gracefully. grpc.health.v1.Health reports SERVING once the database is migrated and \
+      the server listens. Every other call needs a device token (see `assure login`); on \
+      first start the server creates the user `admin` and prints its one-time sign-in code.
+      """)
+
+  @OptionGroup var data: DataOptions
 
   @Option(help: "Address to listen on.")
   var host: String = "127.0.0.1"
@@ -40,6 +62,24 @@ struct AssureServer: AsyncParsableCommand {
   @Option(help: "Log level: trace, debug, info, notice, warning, error or critical.")
   var logLevel: String = "info"
 
+  @Option(help: "PEM certificate chain: with --tls-key, the server speaks TLS only.")
+  var tlsCert: String?
+
+  @Option(help: "PEM private key of --tls-cert.")
+  var tlsKey: String?
+
+  @Flag(help: "Allow listening on an address other than loopback without TLS (tokens and records then cross the network in clear).")
+  var insecure = false
+
+  @Option(help: "Days a device token lasts; a device refreshes it when half has passed.")
+  var tokenDays: Int = 90
+
+  @Option(help: "Hours a one-time enrolment code lasts.")
+  var enrolmentHours: Int = 72
+
+  @Option(help: "Largest request message accepted, in bytes.")
+  var maxRequestBytes: Int = 4 * 1024 * 1024
+
   func validate() throws {
     var buffer = [UInt8](repeating: 0, count: 16)
     guard inet_pton(AF_INET, host, &buffer) == 1 || inet_pton(AF_INET6, host, &buffer) == 1 else {
@@ -52,7 +92,32 @@ struct AssureServer: AsyncParsableCommand {
     guard Logger.Level(rawValue: logLevel) != nil else {
       throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
     }
+    switch (tlsCert, tlsKey) {
+    case (nil, nil):
+      guard insecure || Self.isLoopback(host) else {
+        throw ValidationError(
+          "--host \(host) is not a loopback address: give --tls-cert and --tls-key (Scripts/dev-certs.sh makes a development pair), or --insecure to send everything in clear")
+      }
+    case (let cert?, let key?):
+      for (option, path) in [("--tls-cert", cert), ("--tls-key", key)] where !FileManager.default.isReadableFile(atPath: path) {
+        throw ValidationError("\(option): cannot read \(path)")
+      }
+    default:
+      throw ValidationError("--tls-cert and --tls-key go together: give both or neither")
+    }
+    guard (1...3650).contains(tokenDays) else { throw ValidationError("--token-days must be between 1 and 3650 (got \(tokenDays))") }
+    guard (1...24 * 90).contains(enrolmentHours) else {
+      throw ValidationError("--enrolment-hours must be between 1 and 2160 (got \(enrolmentHours))")
+    }
+    guard (64 * 1024...64 * 1024 * 1024).contains(maxRequestBytes) else {
+      throw ValidationError("--max-request-bytes must be between 65536 and 67108864 (got \(maxRequestBytes))")
+    }
     _ = try parsedAreas()
+  }
+
+  /// Whether `host` is a loopback address (127.0.0.0/8 or ::1).
+  static func isLoopback(_ host: String) -> Bool {
+    host == "::1" || host.hasPrefix("127.")
   }
 
   func run() async throws {
@@ -61,9 +126,13 @@ struct AssureServer: AsyncParsableCommand {
       handler.logLevel = Logger.Level(rawValue: logLevel) ?? .info
       return handler
     }
-    let configuration = ServerConfiguration(
-      databasePath: URL(fileURLWithPath: dataDir).appendingPathComponent("assure-server.sqlite").path,
-      host: host, port: port, demo: demo, areas: try parsedAreas(), tombstoneDays: tombstoneDays)
+    umask(0o077)
+    var configuration = ServerConfiguration(
+      databasePath: data.databasePath, host: host, port: port, demo: demo, areas: try parsedAreas(),
+      tombstoneDays: tombstoneDays, tlsCertificatePath: tlsCert, tlsKeyPath: tlsKey)
+    configuration.accounts.tokenLifetime = Double(tokenDays) * 86_400
+    configuration.accounts.enrolmentCodeLifetime = Double(enrolmentHours) * 3600
+    configuration.maxRequestBytes = maxRequestBytes
     try await ServerApplication.run(configuration, logger: Logger(label: "assure-server"))
   }
 

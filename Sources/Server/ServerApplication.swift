@@ -19,6 +19,24 @@ struct ServerConfiguration: Sendable {
   /// Days a deleted engagement is kept as a tombstone (the longest a device may stay offline
   /// and still catch up from its cursor; past it, it pulls everything again).
   var tombstoneDays: Int = ServerRepository.defaultTombstoneDays
+  /// PEM certificate chain and private key: with both, the server speaks TLS only.
+  var tlsCertificatePath: String?
+  var tlsKeyPath: String?
+  /// Lifetimes of enrolment codes and device tokens.
+  var accounts = AccountSettings()
+  /// When failed sign-in attempts slow an address down and then shut it out.
+  var attempts = AttemptLimiter.Settings()
+  /// Largest request message accepted, in bytes (gRPC answers RESOURCE_EXHAUSTED past it).
+  var maxRequestBytes = 4 * 1024 * 1024
+}
+
+/// The parts of a running server that its services share.
+struct ServerParts: Sendable {
+  let repository: ServerRepository
+  let accounts: AccountRepository
+  let limiter: AttemptLimiter
+  let cache: TokenCache
+  let health: HealthRegistry
 }
 
 /// Wiring of the server, callable from tests: open and migrate the database, apply the
@@ -27,7 +45,7 @@ enum ServerApplication {
   /// Names of the services reported by grpc.health.v1.Health.
   static let serviceNames = [
     "assure.v1.EngagementService", "assure.v1.SyncService", "assure.v1.DeliveryPlanService",
-    "assure.v1.GovernanceService",
+    "assure.v1.GovernanceService", "assure.v1.AccountService",
   ]
 
   /// Opens the database (running migrations), stores the configured areas and, when asked,
@@ -45,20 +63,56 @@ enum ServerApplication {
     return repository
   }
 
-  static func services(
-    repository: ServerRepository, health: HealthRegistry, logger: Logger = Logger(label: "assure-server")
-  ) -> [any RegistrableRPCService] {
-    [
+  /// The shared parts for a prepared repository.
+  static func parts(_ repository: ServerRepository, _ configuration: ServerConfiguration) -> ServerParts {
+    ServerParts(
+      repository: repository,
+      accounts: AccountRepository(database: repository.database, settings: configuration.accounts, now: repository.now),
+      limiter: AttemptLimiter(settings: configuration.attempts), cache: TokenCache(),
+      health: HealthRegistry(services: serviceNames))
+  }
+
+  static func services(_ parts: ServerParts, logger: Logger = Logger(label: "assure-server")) -> [any RegistrableRPCService] {
+    let repository = parts.repository
+    let governance = GovernanceRepository(database: repository.database, now: repository.now)
+    return [
       EngagementService(repository: repository),
       SyncService(repository: repository, logger: logger),
-      DeliveryPlanService(repository: repository, governance: GovernanceRepository(database: repository.database, now: repository.now)),
-      GovernanceService(governance: GovernanceRepository(database: repository.database, now: repository.now)),
-      HealthService(registry: health),
+      DeliveryPlanService(repository: repository, governance: governance),
+      GovernanceService(governance: governance),
+      AccountService(accounts: parts.accounts, limiter: parts.limiter, cache: parts.cache),
+      HealthService(registry: parts.health),
     ]
   }
 
   /// Interceptors every RPC passes through, in order.
-  static let interceptors: [any ServerInterceptor] = [CallerInterceptor()]
+  static func interceptors(_ parts: ServerParts) -> [any ServerInterceptor] {
+    [AuthInterceptor(accounts: parts.accounts, limiter: parts.limiter, cache: parts.cache)]
+  }
+
+  /// Sign-in codes to show on the console (never in the log): the first administrator's on
+  /// first start, and the demo users' when the demo creates them.
+  static func firstStartCodes(_ parts: ServerParts, demo: Bool) async throws -> [IssuedCode] {
+    var codes: [IssuedCode] = []
+    if let admin = try await parts.accounts.ensureFirstAdmin() { codes.append(admin) }
+    if demo { codes += try await DemoUsers.seed(into: parts.accounts) }
+    return codes
+  }
+
+  /// The console text that hands out first-start codes.
+  static func codeBanner(_ codes: [IssuedCode], server: String) -> String {
+    guard !codes.isEmpty else { return "" }
+    var lines = ["", "Sign-in codes (each works once; they are not stored and will not be shown again):"]
+    for issued in codes {
+      lines.append(
+        "  \(issued.account.name.padding(toLength: 12, withPad: " ", startingAt: 0)) \(issued.account.role.rawValue.padding(toLength: 13, withPad: " ", startingAt: 0)) \(issued.code)   expires \(ISO8601DateFormatter().string(from: issued.expiresAt))"
+      )
+    }
+    lines.append("Sign in a device with:  assure login --server \(server) --code CODE")
+    lines.append("A new code for a user:  assure-server user code NAME")
+    lines.append("")
+    return lines.joined(separator: "\n")
+  }
 
   /// Runs until SIGTERM or SIGINT, then shuts down gracefully.
   static func run(_ configuration: ServerConfiguration, logger: Logger) async throws {
@@ -68,18 +122,33 @@ enum ServerApplication {
     } catch {
       throw StartupError("cannot open the database at \(configuration.databasePath): \(describe(error))")
     }
-    let health = HealthRegistry(services: serviceNames)
+    let parts = parts(repository, configuration)
+    let codes = try await firstStartCodes(parts, demo: configuration.demo)
+    let security: HTTP2ServerTransport.Posix.TransportSecurity
+    if let certificate = configuration.tlsCertificatePath, let key = configuration.tlsKeyPath {
+      security = .tls(certificateChain: [.file(path: certificate, format: .pem)], privateKey: .file(path: key, format: .pem))
+    } else {
+      security = .plaintext
+    }
+    var transportConfig = HTTP2ServerTransport.Posix.Config.defaults
+    transportConfig.rpc.maxRequestPayloadSize = configuration.maxRequestBytes
     let transport: HTTP2ServerTransport.Posix =
       configuration.host.contains(":")
-      ? .http2NIOPosix(address: .ipv6(host: configuration.host, port: configuration.port), transportSecurity: .plaintext)
-      : .http2NIOPosix(address: .ipv4(host: configuration.host, port: configuration.port), transportSecurity: .plaintext)
+      ? .http2NIOPosix(
+        address: .ipv6(host: configuration.host, port: configuration.port), transportSecurity: security,
+        config: transportConfig)
+      : .http2NIOPosix(
+        address: .ipv4(host: configuration.host, port: configuration.port), transportSecurity: security,
+        config: transportConfig)
     let server = GRPCServer(
-      transport: transport,
-      services: services(repository: repository, health: health, logger: logger),
-      interceptors: interceptors)
+      transport: transport, services: services(parts, logger: logger), interceptors: interceptors(parts))
     let listening = Atomic(false)
-    let service = GRPCServerService(server: server, health: health, logger: logger) { _ in
+    let scheme = configuration.tlsCertificatePath == nil ? "plaintext" : "TLS"
+    let service = GRPCServerService(server: server, health: parts.health, logger: logger, security: scheme) { address in
       listening.store(true, ordering: .relaxed)
+      if !codes.isEmpty {
+        FileHandle.standardOutput.write(Data((codeBanner(codes, server: address) + "\n").utf8))
+      }
     }
     let group = ServiceGroup(
       configuration: .init(

@@ -49,13 +49,12 @@ import Testing
     }
   }
 
-  @Test("the caller named in the metadata is recorded in the audit trail with the RPC")
+  @Test("the signed-in caller and device are recorded in the audit trail with the RPC")
   func auditNamesTheCaller() async throws {
     try await withDemoServer { client, _, repository in
       let plan = Assure_V1_DeliveryPlanService.Client(wrapping: client)
       var metadata = Metadata()
-      metadata.addString("governance-officer", forKey: "assure-user")
-      metadata.addString("office-laptop", forKey: "assure-device")
+      metadata.addString("someone-else", forKey: "assure-user")
       _ = try await plan.setElementStatus(.with {
         $0.id = "2.3"
         $0.status = "off-track"
@@ -63,11 +62,12 @@ import Testing
       }, metadata: metadata)
       let trail = try await repository.database.read { try $0.auditTrail(entityType: "element", entityID: "2.3") }
       let last = try #require(trail.last)
-      #expect(last.actor == "governance-officer")
-      #expect(last.deviceID == "office-laptop")
+      // Who the token belongs to, not what the metadata claims.
+      #expect(last.actor == "test-governance")
+      #expect(last.deviceID == testDeviceID)
       #expect(last.rpc == "DeliveryPlanService.SetElementStatus")
       let history = try await plan.getElementHistory(.with { $0.id = "2.3" }).changes
-      #expect(history.last?.author == "governance-officer")
+      #expect(history.last?.author == "test-governance")
       #expect(history.last?.note == "Contract not let")
     }
   }

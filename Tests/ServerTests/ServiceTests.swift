@@ -12,35 +12,75 @@ import Testing
 @testable import Server
 
 /// Runs the real services (demo data on a real SQLite file) over grpc-swift's in-process
-/// transport and hands `body` a connected client.
+/// transport, behind the real authorisation interceptor, and hands `body` a client signed in
+/// with a role (governance unless told).
 func withDemoServer(
+  as role: Role = .governance,
   _ body: @Sendable (GRPCClient<InProcessTransport.Client>, HealthRegistry) async throws -> Void
 ) async throws {
-  try await withDemoServer { client, health, _ in try await body(client, health) }
+  try await withDemoServer(as: role) { client, health, _ in try await body(client, health) }
 }
 
 /// The same, also handing `body` the server's repository, to look at what was stored.
 func withDemoServer(
+  as role: Role = .governance,
   _ body: @Sendable (GRPCClient<InProcessTransport.Client>, HealthRegistry, ServerRepository) async throws -> Void
+) async throws {
+  try await withDemoServerParts { parts, transport in
+    let token = try await signIn(parts.accounts, role: role)
+    try await withTestClient(transport, token: token) { client in try await body(client, parts.health, parts.repository) }
+  }
+}
+
+/// Device id of the test clients' sign-ins.
+let testDeviceID = "test-device"
+
+/// Creates a user with `role` and returns a device token for it, by the same enrolment a
+/// device makes.
+func signIn(_ accounts: AccountRepository, role: Role, name: String? = nil, deviceID: String = testDeviceID)
+  async throws -> String
+{
+  let name = name ?? "test-\(role.rawValue)"
+  let code =
+    try await accounts.users().contains { $0.name == name }
+    ? try await accounts.issueCode(forUser: name, by: Caller(user: "test", rpc: "test"))
+    : try await accounts.addUser(name: name, role: role, by: Caller(user: "test", rpc: "test"))
+  return try await accounts.enrol(code: code.code, deviceID: deviceID, label: "test", rpc: "test").token
+}
+
+/// Runs `body` with a client of the in-process server that sends `token` (none when `nil`).
+func withTestClient(
+  _ transport: InProcessTransport, token: String?,
+  _ body: @Sendable (GRPCClient<InProcessTransport.Client>) async throws -> Void
+) async throws {
+  try await withGRPCClient(transport: transport.client, interceptors: token.map { [BearerToken($0)] } ?? []) { client in
+    try await body(client)
+  }
+}
+
+/// Runs the real server on the demo data and hands `body` its parts and its transport, to
+/// connect clients with any token.
+func withDemoServerParts(
+  configure: (inout ServerConfiguration) -> Void = { _ in },
+  _ body: @Sendable (ServerParts, InProcessTransport) async throws -> Void
 ) async throws {
   let folder = FileManager.default.temporaryDirectory.appendingPathComponent("assure-server-\(UUID().uuidString)")
   defer { try? FileManager.default.removeItem(at: folder) }
-  let configuration = ServerConfiguration(
+  var configuration = ServerConfiguration(
     databasePath: folder.appendingPathComponent("server.sqlite").path, host: "127.0.0.1", port: 0, demo: true,
     areas: Area.westMercia)
+  configure(&configuration)
   let repository = try await ServerApplication.prepare(configuration, logger: .init(label: "test"))
-  let health = HealthRegistry(services: ServerApplication.serviceNames)
+  let parts = ServerApplication.parts(repository, configuration)
   let transport = InProcessTransport()
   let server = GRPCServer(
-    transport: transport.server, services: ServerApplication.services(repository: repository, health: health),
-    interceptors: ServerApplication.interceptors)
+    transport: transport.server, services: ServerApplication.services(parts),
+    interceptors: ServerApplication.interceptors(parts))
   try await withThrowingDiscardingTaskGroup { group in
     group.addTask { try await server.serve() }
-    health.setAll(.serving)
-    try await withGRPCClient(transport: transport.client) { client in
-      try await body(client, health, repository)
-    }
-    health.finishWatches()
+    parts.health.setAll(.serving)
+    try await body(parts, transport)
+    parts.health.finishWatches()
     server.beginGracefulShutdown()
   }
 }
@@ -114,7 +154,7 @@ func expectStatus(_ code: RPCError.Code, mentioning word: String, _ body: () asy
 
   @Test("recording is validated, idempotent on id, and visible to sync")
   func recording() async throws {
-    try await withDemoServer { client, _ in
+    try await withDemoServer(as: .deputy) { client, _ in
       let engagements = Assure_V1_EngagementService.Client(wrapping: client)
       var new = Assure_V1_Engagement.with {
         $0.id = UUID().uuidString.lowercased()
@@ -168,7 +208,7 @@ func expectStatus(_ code: RPCError.Code, mentioning word: String, _ body: () asy
 
   @Test("a push answers every mutation in order, rejecting malformed ones on their own")
   func pushOutcomes() async throws {
-    try await withDemoServer { client, _ in
+    try await withDemoServer(as: .assistant) { client, _ in
       let sync = Assure_V1_SyncService.Client(wrapping: client)
       let engagement = Engagement(
         date: LocalDate("2022-08-08")!, who: .apcc, kind: .school, organisation: "Redditch High", place: "Redditch",
@@ -177,7 +217,7 @@ func expectStatus(_ code: RPCError.Code, mentioning word: String, _ body: () asy
       var garbled = good
       garbled.mutationID = "not-a-uuid"
       let request = Assure_V1_PushRequest.with {
-        $0.deviceID = "device-1"
+        $0.deviceID = testDeviceID
         $0.protocolVersion = 2
         $0.mutations = [garbled, good, good]
       }

@@ -114,6 +114,7 @@ extension EngagementCommand {
           date: LocalDate.today(), who: .pcc, kind: .other, organisation: "", place: "", area: "",
           createdBy: options.user)
         try fields.edits()(&engagement)
+        try options.checkMayRecord(engagement.who)
         let stored = try await repository.record(engagement)
         print(stored.id.uuidString.lowercased())
         if stored.objectiveID != nil || stored.elementID != nil,
@@ -244,6 +245,12 @@ extension EngagementCommand {
       try await reportingErrors {
         let repository = try options.repository()
         let uuid = try await repository.resolve(id)
+        if let stored = try await repository.database.read({ try $0.engagement(id: uuid) }) {
+          var changed = stored
+          try fields.edits()(&changed)
+          try options.checkMayRecord(stored.who)
+          try options.checkMayRecord(changed.who)
+        }
         let updated = try await repository.edit(id: uuid, try fields.edits())
         print(updated.id.storageKey)
       }
@@ -261,6 +268,9 @@ extension EngagementCommand {
       try await reportingErrors {
         let repository = try options.repository()
         let uuid = try await repository.resolve(id)
+        if let stored = try await repository.database.read({ try $0.engagement(id: uuid) }) {
+          try options.checkMayRecord(stored.who)
+        }
         try await repository.delete(id: uuid)
         print("deleted \(uuid.storageKey)")
       }

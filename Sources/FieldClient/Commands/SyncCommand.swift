@@ -62,23 +62,17 @@ struct SyncCommand: AsyncParsableCommand {
         for entry in entries { try await repository.retry(quarantined: entry.mutation.id) }
         if !quiet { printError("queued again: \(entries.count) refused change\(entries.count == 1 ? "" : "s")") }
       }
+      _ = try options.requireCredentials()
       let address = try ServerAddress(options.resolvedServer)
       let showProgress = !quiet && format == .table && isatty(STDERR_FILENO) == 1
       let timeout = Duration.seconds(max(1, self.timeout))
       var report = SyncReport()
       let failure: (any Error)?
-      switch address.resolve() {
-      case .failure(let error):
-        failure = error
-      case .success(let target):
-        let client = GRPCClient(
-          transport: try HTTP2ClientTransport.Posix(target: target, transportSecurity: .plaintext))
-        // The connection runs in a child task that is cancelled once the sync is over: a
-        // graceful shutdown would wait for ever on a peer that accepted TCP but never spoke
-        // HTTP/2 (a captive portal, a half-open link).
-        failure = try await withThrowingTaskGroup(of: Void.self) { group in
-          group.addTask { try await client.runConnections() }
-          defer { group.cancelAll() }
+      do {
+        // The connection is cancelled once the sync is over: a graceful shutdown would wait
+        // for ever on a peer that accepted TCP but never spoke HTTP/2 (a captive portal, a
+        // half-open link).
+        failure = try await ServerSession.connectSignedIn(options) { client in
           let sync = SyncClient(database: database, transport: GRPCSyncTransport(client: client, timeout: timeout))
           do {
             try await sync.sync(into: &report) { progress in
@@ -93,6 +87,8 @@ struct SyncCommand: AsyncParsableCommand {
             return error
           }
         }
+      } catch {
+        failure = error
       }
       let now = Date()
       guard let error = failure else {

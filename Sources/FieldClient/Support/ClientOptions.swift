@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GRPCNIOTransportHTTP2
+import Model
 import Storage
 import Sync
 
@@ -9,8 +10,11 @@ struct ClientOptions: ParsableArguments {
   @Option(help: "Folder holding this device's data (default: $ASSURE_HOME, else ~/.local/share/assure).")
   var dataDir: String?
 
-  @Option(help: "Server as HOST:PORT (default: $ASSURE_SERVER, else 127.0.0.1:50051).")
+  @Option(help: "Server as HOST:PORT (default: $ASSURE_SERVER, else the one signed in to, else 127.0.0.1:50051).")
   var server: String?
+
+  @Option(help: "PEM file of the CA that signed the server's certificate (default: $ASSURE_CA, else the one given at sign-in, else the system's trust store).")
+  var ca: String?
 
   var resolvedDataDir: String {
     if let dataDir { return dataDir }
@@ -23,16 +27,54 @@ struct ClientOptions: ParsableArguments {
   var resolvedServer: String {
     if let server { return server }
     if let env = ProcessInfo.processInfo.environment["ASSURE_SERVER"], !env.isEmpty { return env }
+    if let signedIn = (try? Credentials.load(from: resolvedDataDir))??.server { return signedIn }
     return "127.0.0.1:50051"
   }
 
-  /// The name recorded on this device's changes.
+  var resolvedCA: String? {
+    if let ca { return ca }
+    if let env = ProcessInfo.processInfo.environment["ASSURE_CA"], !env.isEmpty { return env }
+    return nil
+  }
+
+  /// The name recorded on this device's changes: the signed-in account, else the system user.
   var user: String {
+    if let account = (try? Credentials.load(from: resolvedDataDir))??.account { return account }
     let environment = ProcessInfo.processInfo.environment
     for key in ["ASSURE_USER", "USER", "LOGNAME"] {
       if let value = environment[key], !value.isEmpty { return value }
     }
     return "field-user"
+  }
+
+  /// This device's sign-in; an error that says how to sign in when there is none.
+  func requireCredentials() throws -> Credentials {
+    guard let credentials = try Credentials.load(from: resolvedDataDir) else {
+      throw AccessError(
+        .unauthenticated,
+        "this device is not signed in: ask an administrator for a sign-in code, then run assure login --server HOST:PORT --code CODE")
+    }
+    return credentials
+  }
+
+  /// Refuses, before anything is stored, a change the server would refuse to this device's
+  /// signed-in role: a field role records only its own office's engagements, other roles none.
+  /// A device not signed in may record anything; the server decides at sync.
+  func checkMayRecord(_ who: Officeholder) throws {
+    guard let credentials = try Credentials.load(from: resolvedDataDir), !credentials.role.mayRecord(for: who) else {
+      return
+    }
+    let mine = credentials.role.officeholder.map { "only \($0.rawValue) engagements" } ?? "no engagements"
+    throw AccessError(
+      .permissionDenied,
+      "signed in as \(credentials.account) (\(credentials.role.rawValue)), who may record and change \(mine); this one is \(who.rawValue)'s: nothing was stored")
+  }
+
+  /// How to reach `address`, from the options and the sign-in.
+  func security(for address: ServerAddress, _ credentials: Credentials?) -> ConnectionSecurity {
+    ConnectionSecurity.choose(
+      for: address, caFile: resolvedCA ?? credentials?.caFile, tls: credentials?.tls ?? false,
+      insecure: credentials?.insecure ?? false)
   }
 
   func validate() throws {
@@ -72,6 +114,15 @@ struct ServerAddress: Sendable, CustomStringConvertible {
   }
 
   var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+
+  /// Whether the host is this machine: `localhost`, 127.0.0.0/8 or ::1.
+  var isLoopback: Bool { host == "localhost" || host == "::1" || host.hasPrefix("127.") }
+
+  /// Whether the host is written as an IPv4 or IPv6 address rather than a name.
+  var isIPLiteral: Bool {
+    var buffer = [UInt8](repeating: 0, count: 16)
+    return inet_pton(AF_INET, host, &buffer) == 1 || inet_pton(AF_INET6, host, &buffer) == 1
+  }
 
   /// Where gRPC connects: the address itself for an IPv4 or IPv6 literal, else the first
   /// address the system resolver gives for the name.

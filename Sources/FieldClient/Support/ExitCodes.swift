@@ -11,6 +11,8 @@ enum Exit {
   static let invalidData = ExitCode(65)
   /// The server could not be reached; everything stays queued.
   static let offline = ExitCode(75)
+  /// Not signed in, or the server refused the sign-in or the role (EX_NOPERM).
+  static let noPermission = ExitCode(77)
 }
 
 /// Prints a line to standard error.
@@ -29,6 +31,9 @@ func reportingErrors(_ body: () async throws -> Void) async throws {
   } catch let error as StorageError {
     printError("error: \(error.message)")
     throw error.code == .ambiguous ? Exit.invalidData : Exit.failure
+  } catch let error as AccessError {
+    printError("error: \(error.message)")
+    throw Exit.noPermission
   } catch let error as SyncError where error.code == .offline {
     printError("offline: \(error.message)")
     throw Exit.offline

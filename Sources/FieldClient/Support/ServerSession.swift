@@ -2,8 +2,24 @@ import Foundation
 import GRPCCore
 import GRPCNIOTransportHTTP2
 import Model
+import RPC
 import Storage
 import Sync
+
+/// How the client reaches the server: plaintext (loopback, or `--insecure`) or TLS verified
+/// against a CA file or the system's trust store.
+enum ConnectionSecurity: Sendable, Equatable {
+  case plaintext
+  case tls(caFile: String?)
+
+  /// The security for `address`: TLS whenever a CA is given or TLS was asked for, and for
+  /// every address that is not loopback unless `insecure`.
+  static func choose(for address: ServerAddress, caFile: String?, tls: Bool, insecure: Bool) -> ConnectionSecurity {
+    if caFile != nil || tls { return .tls(caFile: caFile) }
+    if insecure || address.isLoopback { return .plaintext }
+    return .tls(caFile: nil)
+  }
+}
 
 /// A connection to the server for the online commands (plan management, review, meetings).
 ///
@@ -11,20 +27,37 @@ import Sync
 /// fails with exit code 75 and changes nothing.
 struct ServerSession {
   let client: GRPCClient<HTTP2ClientTransport.Posix>
-  /// Sent with every call: who is asking (recorded by the server on each write).
+  /// Sent with every call (the token travels in the client's interceptor).
   let metadata: Metadata
   /// A deadline on every call, so that a silent server is reported rather than waited on.
   let callOptions: CallOptions
 
-  /// Connects to `address`, runs `body`, and tears the connection down.
+  /// Connects to `address`, runs `body`, and tears the connection down. With `token`, every
+  /// call carries it.
   ///
   /// The connection runs in a child task that is cancelled when `body` returns: a graceful
   /// shutdown would wait for ever on a peer that accepted TCP but never spoke HTTP/2.
   static func connect<T: Sendable>(
-    to address: ServerAddress, _ body: (GRPCClient<HTTP2ClientTransport.Posix>) async throws -> T
+    to address: ServerAddress, security: ConnectionSecurity, token: BearerToken? = nil,
+    _ body: (GRPCClient<HTTP2ClientTransport.Posix>) async throws -> T
   ) async throws -> T {
     let target = try address.resolve().get()
-    let client = GRPCClient(transport: try HTTP2ClientTransport.Posix(target: target, transportSecurity: .plaintext))
+    var config = HTTP2ClientTransport.Posix.Config.defaults
+    let transportSecurity: HTTP2ClientTransport.Posix.TransportSecurity
+    switch security {
+    case .plaintext:
+      transportSecurity = .plaintext
+    case .tls(let caFile):
+      // The name the certificate must carry: the host as given, even though the address was
+      // resolved here.
+      if !address.isIPLiteral { config.http2.authority = address.host }
+      transportSecurity = .tls { tls in
+        if let caFile { tls.trustRoots = .certificates([.file(path: caFile, format: .pem)]) }
+      }
+    }
+    let client = GRPCClient(
+      transport: try HTTP2ClientTransport.Posix(target: target, transportSecurity: transportSecurity, config: config),
+      interceptors: token.map { [$0] } ?? [])
     return try await withThrowingTaskGroup(of: Void.self) { group in
       group.addTask { try await client.runConnections() }
       defer { group.cancelAll() }
@@ -32,9 +65,47 @@ struct ServerSession {
     }
   }
 
+  /// Connects as this device's signed-in user, exchanging the token for a new one first when
+  /// half its life has passed (a failed refresh leaves the old token in use).
+  static func connectSignedIn<T: Sendable>(
+    _ options: ClientOptions, _ body: (GRPCClient<HTTP2ClientTransport.Posix>) async throws -> T
+  ) async throws -> T {
+    let credentials = try options.requireCredentials()
+    let address = try ServerAddress(options.resolvedServer)
+    let token = BearerToken(credentials.token)
+    return try await connect(to: address, security: options.security(for: address, credentials), token: token) { client in
+      if credentials.refreshDue(at: Date()) {
+        await refresh(credentials, client: client, token: token, dataDir: options.resolvedDataDir)
+      }
+      return try await body(client)
+    }
+  }
+
+  /// Exchanges the token for a new one and saves it; on any failure the old one stays.
+  private static func refresh(
+    _ credentials: Credentials, client: GRPCClient<HTTP2ClientTransport.Posix>, token: BearerToken, dataDir: String
+  ) async {
+    var options = CallOptions.defaults
+    options.timeout = .seconds(10)
+    do {
+      let response = try await Assure_V1_AccountService.Client(wrapping: client).refreshToken(
+        .init(), options: options)
+      var renewed = credentials
+      renewed.token = response.token
+      renewed.signInID = response.signIn.id
+      renewed.issuedAt = response.signIn.createdAt.millisecondDate
+      renewed.expiresAt = response.signIn.expiresAt.millisecondDate
+      try renewed.save(to: dataDir)
+      token.replace(with: response.token)
+    } catch {
+      // The old token is still valid for a while; the next command tries again.
+    }
+  }
+
   /// Runs an online command's calls against the configured server, turning gRPC statuses into
   /// the CLI's errors: unreachable is "offline" (exit 75), INVALID_ARGUMENT lists each field and
-  /// rule (exit 65), NOT_FOUND and the rest name the problem (exit 1).
+  /// rule (exit 65), UNAUTHENTICATED and PERMISSION_DENIED say why (exit 77), NOT_FOUND and the
+  /// rest name the problem (exit 1).
   static func run<T: Sendable>(
     _ options: ClientOptions, timeout: Int = 30, _ body: (ServerSession) async throws -> T
   ) async throws -> T {
@@ -42,11 +113,9 @@ struct ServerSession {
     var callOptions = CallOptions.defaults
     callOptions.timeout = .seconds(max(1, timeout))
     callOptions.waitForReady = false
-    var metadata = Metadata()
-    metadata.addString(options.user, forKey: "assure-user")
     do {
-      return try await connect(to: address) { client in
-        try await body(ServerSession(client: client, metadata: metadata, callOptions: callOptions))
+      return try await connectSignedIn(options) { client in
+        try await body(ServerSession(client: client, metadata: Metadata(), callOptions: callOptions))
       }
     } catch let error as RPCError {
       throw translate(error, address: address)
@@ -67,6 +136,12 @@ struct ServerSession {
       }
       return violations.isEmpty
         ? Model.ValidationError(field: "request", rule: error.message) : Model.ValidationError(violations: violations)
+    case .unauthenticated:
+      return AccessError(.unauthenticated, "the server at \(address) refused this device's sign-in: \(error.message)")
+    case .permissionDenied:
+      return AccessError(.permissionDenied, "the server at \(address) refused: \(error.message)")
+    case .resourceExhausted:
+      return AccessError(.tooManyAttempts, "the server at \(address) refused: \(error.message)")
     case .notFound:
       return StorageError(.notFound, error.message)
     case .alreadyExists:

@@ -60,6 +60,12 @@ public struct GRPCSyncTransport<Transport: ClientTransport>: SyncTransport {
         throw SyncError(.unsupportedProtocol, error.message)
       case .invalidArgument:
         throw SyncError(.invalidRequest, error.message)
+      case .unauthenticated:
+        throw AccessError(.unauthenticated, error.message)
+      case .permissionDenied:
+        throw AccessError(.permissionDenied, error.message)
+      case .resourceExhausted:
+        throw AccessError(.tooManyAttempts, error.message)
       default:
         throw SyncError(.server, "server error \(error.code): \(error.message)")
       }

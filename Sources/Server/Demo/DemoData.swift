@@ -20,7 +20,7 @@ enum DemoData {
       try await DemoGovernance.seedPlan(objectives: objectives, elements: elements, into: governance)
     }
     if !hasEngagements {
-      for engagement in engagements() { _ = try await repository.record(engagement, deviceID: "demo") }
+      for engagement in engagements() { _ = try await repository.record(engagement, by: DemoGovernance.caller) }
     }
     return !hasPlan || !hasEngagements
   }

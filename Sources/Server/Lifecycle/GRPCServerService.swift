@@ -10,6 +10,8 @@ struct GRPCServerService: Service {
   let server: GRPCServer<HTTP2ServerTransport.Posix>
   let health: HealthRegistry
   let logger: Logger
+  /// "TLS" or "plaintext", for the log line that says where it listens.
+  let security: String
   /// Called with the bound address once the server listens.
   let onListening: @Sendable (String) -> Void
 
@@ -21,7 +23,7 @@ struct GRPCServerService: Service {
           let address = try await server.transport.listeningAddress
           let text = address.ipv4.map { "\($0.host):\($0.port)" } ?? address.ipv6.map { "[\($0.host)]:\($0.port)" } ?? "\(address)"
           health.setAll(.serving)
-          logger.info("assure-server listening on \(text)", metadata: ["address": "\(text)"])
+          logger.info("assure-server listening on \(text) (\(security))", metadata: ["address": "\(text)"])
           onListening(text)
         }
       }

@@ -11,7 +11,7 @@ struct DeliveryPlanService: Assure_V1_DeliveryPlanService.SimpleServiceProtocol 
   let repository: ServerRepository
   let governance: GovernanceRepository
 
-  private var caller: Caller { CallerInterceptor.current }
+  private var caller: Caller { AuthInterceptor.current }
 
   // MARK: - Reads
 

@@ -15,9 +15,10 @@ struct EngagementService: Assure_V1_EngagementService.SimpleServiceProtocol {
   ) async throws -> Assure_V1_RecordEngagementResponse {
     guard request.hasEngagement else { throw ValidationError(field: "engagement", rule: "is required") }
     var engagement = try Engagement(proto: request.engagement, fallbackTime: repository.now())
-    if engagement.createdBy.isEmpty { engagement.createdBy = "api" }
+    let caller = AuthInterceptor.current
+    if engagement.createdBy.isEmpty { engagement.createdBy = caller.user }
     if engagement.updatedBy.isEmpty { engagement.updatedBy = engagement.createdBy }
-    let (stored, cursor) = try await repository.record(engagement)
+    let (stored, cursor) = try await repository.record(engagement, by: caller)
     return .with {
       $0.engagement = stored.proto
       $0.cursor = UInt64(cursor)

@@ -10,7 +10,7 @@ import Sync
 struct GovernanceService: Assure_V1_GovernanceService.SimpleServiceProtocol {
   let governance: GovernanceRepository
 
-  private var caller: Caller { CallerInterceptor.current }
+  private var caller: Caller { AuthInterceptor.current }
 
   func getMonthlyReview(
     request: Assure_V1_GetMonthlyReviewRequest, context: ServerContext

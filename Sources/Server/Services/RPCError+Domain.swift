@@ -41,3 +41,14 @@ extension SyncError: RPCErrorConvertible {
   }
   public var rpcErrorMessage: String { message }
 }
+
+extension AccessError: RPCErrorConvertible {
+  public var rpcErrorCode: RPCError.Code {
+    switch code {
+    case .unauthenticated: .unauthenticated
+    case .permissionDenied: .permissionDenied
+    case .tooManyAttempts: .resourceExhausted
+    }
+  }
+  public var rpcErrorMessage: String { message }
+}

@@ -14,6 +14,7 @@ enum DatabaseFile {
     let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
     try FileManager.default.createDirectory(
       at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+    try restrictToOwner(file: path)
     var configuration = Configuration()
     configuration.foreignKeysEnabled = true
     configuration.busyMode = .timeout(10)
@@ -28,6 +29,25 @@ enum DatabaseFile {
       let pool = try DatabasePool(path: path, configuration: configuration)
       try migrator.migrate(pool)
       return pool
+    }
+  }
+
+  /// Makes the database file owner-read-write (0600), creating it empty if it is missing (a
+  /// folder Assure creates is owner-only, 0700; an existing folder is left as it is). SQLite gives its -wal and -shm files the
+  /// database file's permissions. The file holds OFFICIAL information; nobody else on the
+  /// machine may read it.
+  private static func restrictToOwner(file: String) throws {
+    let descriptor = Glibc.open(file, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+    guard descriptor >= 0 else {
+      throw StorageError(.corrupt, "cannot open \(file): \(String(cString: strerror(errno)))")
+    }
+    let fileMode = fchmod(descriptor, 0o600)
+    close(descriptor)
+    guard fileMode == 0 else {
+      throw StorageError(.corrupt, "cannot make \(file) private to its owner: \(String(cString: strerror(errno)))")
+    }
+    for suffix in ["-wal", "-shm"] where FileManager.default.fileExists(atPath: file + suffix) {
+      _ = chmod(file + suffix, 0o600)
     }
   }
 

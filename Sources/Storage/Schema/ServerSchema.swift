@@ -145,6 +145,47 @@ enum ServerSchema {
           );
           """)
     }
+    migrator.registerMigration("v4-accounts-devices") { db in
+      try db.execute(
+        sql: """
+          -- People who use the server, each with one role.
+          CREATE TABLE account (
+            id TEXT PRIMARY KEY NOT NULL,
+            name TEXT NOT NULL UNIQUE,
+            display_name TEXT NOT NULL,
+            role TEXT NOT NULL,
+            created_at_ms INTEGER NOT NULL,
+            created_by TEXT NOT NULL,
+            disabled_at_ms INTEGER
+          );
+          -- One-time codes a user exchanges for a device token; only the SHA-256 is kept.
+          CREATE TABLE enrolment_code (
+            code_hash TEXT PRIMARY KEY NOT NULL,
+            account_id TEXT NOT NULL REFERENCES account(id),
+            created_at_ms INTEGER NOT NULL,
+            expires_at_ms INTEGER NOT NULL,
+            used_at_ms INTEGER,
+            used_by_device TEXT
+          );
+          -- A device's sign-in: the SHA-256 of its token, never the token.
+          CREATE TABLE device_token (
+            id TEXT PRIMARY KEY NOT NULL,
+            token_hash TEXT NOT NULL UNIQUE,
+            account_id TEXT NOT NULL REFERENCES account(id),
+            device_id TEXT NOT NULL,
+            label TEXT NOT NULL,
+            created_at_ms INTEGER NOT NULL,
+            expires_at_ms INTEGER NOT NULL,
+            last_used_at_ms INTEGER,
+            revoked_at_ms INTEGER
+          );
+          CREATE INDEX device_token_by_account ON device_token(account_id);
+          CREATE INDEX device_token_by_device ON device_token(device_id);
+          -- The audit trail is queried by user and by date as well as by record.
+          CREATE INDEX audit_event_by_actor ON audit_event(actor, at_ms);
+          CREATE INDEX audit_event_by_time ON audit_event(at_ms);
+          """)
+    }
     return migrator
   }
 }

@@ -28,10 +28,16 @@ public struct ServerRepository: Sendable {
 
   /// Records an engagement made online. Recording the same engagement again (whatever its
   /// audit fields) returns the stored one; a different engagement with an existing id is refused.
-  public func record(_ engagement: Engagement, deviceID: String? = nil) async throws -> (Engagement, Int64) {
+  public func record(_ engagement: Engagement, by caller: Caller? = nil) async throws -> (Engagement, Int64) {
     let time = now().truncatedToMilliseconds
+    let deviceID = caller?.deviceID
     return try await database.write { db in
       try engagement.validate(in: db.validationContext(latestDate: latestAllowedDate(at: time)))
+      if let caller, !caller.mayRecord(for: engagement.who) {
+        throw AccessError(
+          .permissionDenied,
+          "\(caller.user) (\(caller.role?.rawValue ?? "server")) may record only \(caller.role?.officeholder?.rawValue ?? "no") engagements (got who = \(engagement.who.rawValue))")
+      }
       if let existing = try db.engagement(id: engagement.id) {
         guard existing.hasSameContent(as: engagement) else {
           throw StorageError(.alreadyExists, "engagement \(engagement.id.storageKey) already exists with other values")
@@ -42,6 +48,11 @@ public struct ServerRepository: Sendable {
         throw StorageError(.alreadyExists, "engagement \(engagement.id.storageKey) was deleted; use a new id")
       }
       try db.saveEngagement(engagement)
+      try db.appendAudit(
+        AuditEntry(
+          at: time, actor: caller?.user ?? engagement.createdBy, deviceID: deviceID,
+          rpc: caller?.rpc ?? "EngagementService.RecordEngagement", entityType: "engagement",
+          entityID: engagement.id.storageKey, beforeDigest: nil, afterDigest: AuditEntry.digest(of: engagement)))
       let cursor = try db.appendChange(
         .engagement, id: engagement.id.storageKey, operation: .upsert, payload: .engagement(engagement),
         at: time, deviceID: deviceID)
@@ -96,10 +107,18 @@ public struct ServerRepository: Sendable {
   /// device that lost the answer to an earlier push can safely send it again. An invalid
   /// mutation is rejected with its error and the others still apply. Edits merge field by
   /// field (see `applyUpsert`).
-  public func push(_ request: PushRequest) async throws -> PushReply {
+  ///
+  /// With a `caller` (a signed-in device), the push must come from the caller's own device,
+  /// and each mutation must be of an engagement of the caller's office: one that is not is
+  /// rejected as denied and the others still apply. Every change is audited under the caller.
+  public func push(_ request: PushRequest, by caller: Caller? = nil) async throws -> PushReply {
     try Self.checkProtocol(request.protocolVersion)
     guard !request.deviceID.isEmpty, request.deviceID.count <= 100 else {
       throw SyncError(.invalidRequest, "device_id: is required, at most 100 characters")
+    }
+    if let signedIn = caller?.deviceID, signedIn != request.deviceID {
+      throw AccessError(
+        .permissionDenied, "device_id: \(request.deviceID) is not the device this token was issued to (\(signedIn))")
     }
     guard request.mutations.count <= SyncProtocol.maxBatchSize else {
       throw SyncError(
@@ -121,11 +140,13 @@ public struct ServerRepository: Sendable {
         let unknownConflict =
           mutation.entityType == .conflict
           ? try UUID(uuidString: mutation.entityID).map { try db.conflict(id: $0) == nil } ?? false : false
+        let storedWho = caller == nil ? nil : try Self.storedOfficeholder(of: mutation, in: db)
         do throws(ValidationError) {
           try Self.check(mutation, in: context)
           if unknownConflict {
             throw ValidationError(field: "entity_id", rule: "no conflict \(mutation.entityID) on the server")
           }
+          if let caller { try Self.checkOwnership(of: mutation, stored: storedWho, by: caller) }
         } catch {
           results.append(MutationResult(mutationID: mutation.id, outcome: .rejected(error), cursor: 0))
           continue
@@ -134,8 +155,8 @@ public struct ServerRepository: Sendable {
         var reading = mutation.hlc ?? HLC(wallMillis: time.millisecondsSince1970, node: request.deviceID)
         reading.node = request.deviceID
         let edit = Edit(
-          mutation: mutation, deviceID: request.deviceID, user: mutation.recordedBy, hlc: clock.correct(reading),
-          time: time)
+          mutation: mutation, deviceID: request.deviceID, user: caller?.user ?? mutation.recordedBy,
+          hlc: clock.correct(reading), time: time, rpc: caller?.rpc ?? "SyncService.Push")
         let cursor = try apply(edit, in: db)
         try db.recordApplied(mutationID: mutation.id, deviceID: request.deviceID, cursor: cursor, at: time)
         results.append(MutationResult(mutationID: mutation.id, outcome: .applied, cursor: cursor))
@@ -232,6 +253,8 @@ public struct ServerRepository: Sendable {
     let user: String
     let hlc: HLC
     let time: Date
+    /// The call that carried it, for the audit trail.
+    let rpc: String
 
     var stamp: (Int64) -> FieldStamp { { FieldStamp(cursor: $0, deviceID: deviceID, user: user, hlc: hlc) } }
 
@@ -275,7 +298,7 @@ public struct ServerRepository: Sendable {
       // it. An edit arriving here is of an engagement whose tombstone was purged: it comes
       // back, and the fields the edit changed are stamped, since other devices hold copies.
       try db.saveEngagement(incoming)
-      let cursor = try appendEngagement(incoming, edit, in: db)
+      let cursor = try appendEngagement(incoming, edit, before: nil, in: db)
       for field in mutation.changedFields {
         try db.saveFieldStamp(engagementID: incoming.id, field: field.rawValue, edit.stamp(cursor))
       }
@@ -317,12 +340,12 @@ public struct ServerRepository: Sendable {
       merged.updatedBy = incoming.updatedBy
       merged.updatedAt = incoming.updatedAt
       try db.saveEngagement(merged)
-      cursor = try appendEngagement(merged, edit, in: db)
+      cursor = try appendEngagement(merged, edit, before: stored, in: db)
       for field in taken { try db.saveFieldStamp(engagementID: stored.id, field: field.rawValue, edit.stamp(cursor)) }
     } else if !conflicts.isEmpty {
       // The edit lost every field it changed: the engagement is logged again as it stands,
       // so that the device that made the edit shows the value that won.
-      cursor = try appendEngagement(stored, edit, in: db)
+      cursor = try appendEngagement(stored, edit, before: stored, in: db)
     }
     for conflict in conflicts { cursor = try record(conflict, edit, in: db) }
     return cursor
@@ -342,12 +365,13 @@ public struct ServerRepository: Sendable {
       let kept = Conflict.Side(
         value: "kept: edited (\(fields)) by another device", user: latest.user, deviceID: latest.deviceID, hlc: latest.hlc)
       // Logged again so that the device that deleted it gets it back.
-      _ = try appendEngagement(stored, edit, in: db)
+      _ = try appendEngagement(stored, edit, before: stored, in: db)
       return try record(
         Conflict(engagementID: id, subject: .deletion, kept: kept, lost: edit.side("deleted"), detectedAt: edit.time),
         edit, in: db)
     }
     try db.tombstoneEngagement(id: id, at: edit.time)
+    try audit(edit, type: "engagement", id: edit.mutation.entityID, before: AuditEntry.digest(of: stored), after: nil, in: db)
     let cursor = try db.appendChange(
       .engagement, id: edit.mutation.entityID, operation: .delete, payload: nil, at: edit.time,
       mutationID: edit.mutation.id, deviceID: edit.deviceID)
@@ -360,23 +384,61 @@ public struct ServerRepository: Sendable {
     guard let id = UUID(uuidString: edit.mutation.entityID), var conflict = try db.conflict(id: id),
       !conflict.isResolved, let resolution = edit.mutation.resolution
     else { return try db.headCursor() }
+    let before = conflict
     conflict.resolution = resolution
     conflict.resolvedBy = edit.user
     conflict.resolvedAt = edit.time
-    return try record(conflict, edit, in: db)
+    return try record(conflict, edit, before: before, in: db)
   }
 
-  private func appendEngagement(_ engagement: Engagement, _ edit: Edit, in db: Database) throws -> Int64 {
-    try db.appendChange(
+  /// Logs an engagement as it now stands and audits the change from `before`.
+  private func appendEngagement(_ engagement: Engagement, _ edit: Edit, before: Engagement?, in db: Database) throws
+    -> Int64
+  {
+    try audit(edit, type: "engagement", id: engagement.id.storageKey,
+      before: AuditEntry.digest(of: before), after: AuditEntry.digest(of: engagement), in: db)
+    return try db.appendChange(
       .engagement, id: engagement.id.storageKey, operation: .upsert, payload: .engagement(engagement), at: edit.time,
       mutationID: edit.mutation.id, deviceID: edit.deviceID)
   }
 
   /// Stores a conflict record and logs it, so that every device receives it.
-  private func record(_ conflict: Conflict, _ edit: Edit, in db: Database) throws -> Int64 {
+  private func record(_ conflict: Conflict, _ edit: Edit, before: Conflict? = nil, in db: Database) throws -> Int64 {
     try db.saveConflict(conflict)
+    try audit(edit, type: "conflict", id: conflict.id.storageKey,
+      before: try AuditEntry.digest(of: before), after: try AuditEntry.digest(of: conflict), in: db)
     return try db.appendChange(
       .conflict, id: conflict.id.storageKey, operation: .upsert, payload: .conflict(conflict), at: edit.time,
       mutationID: edit.mutation.id, deviceID: edit.deviceID)
   }
+
+  private func audit(_ edit: Edit, type: String, id: String, before: String?, after: String?, in db: Database) throws {
+    try db.appendAudit(
+      AuditEntry(
+        at: edit.time, actor: edit.user, deviceID: edit.deviceID, rpc: edit.rpc, entityType: type, entityID: id,
+        beforeDigest: before, afterDigest: after))
+  }
+
+  /// The office of the stored engagement a mutation touches (through its conflict, for a
+  /// resolution); `nil` when there is none yet.
+  static func storedOfficeholder(of mutation: Mutation, in db: Database) throws -> Officeholder? {
+    guard var id = UUID(uuidString: mutation.entityID) else { return nil }
+    if mutation.entityType == .conflict {
+      guard let engagementID = try db.conflict(id: id)?.engagementID else { return nil }
+      id = engagementID
+    }
+    return try db.engagementIncludingDeleted(id: id)?.0.who
+  }
+
+  /// Refuses a mutation of an engagement the caller's role may not change: a field role
+  /// changes only its own office's engagements, as stored and as sent.
+  static func checkOwnership(of mutation: Mutation, stored: Officeholder?, by caller: Caller) throws(ValidationError) {
+    for who in [stored, mutation.engagement?.who].compactMap({ $0 }) where !caller.mayRecord(for: who) {
+      throw ValidationError(
+        field: Officeholder.fieldName,
+        rule: "permission denied: \(caller.user) (\(caller.role?.rawValue ?? "server")) may change only "
+          + "\(caller.role?.officeholder?.rawValue ?? "no") engagements; this one is \(who.rawValue)'s")
+    }
+  }
+
 }

@@ -1,0 +1,189 @@
+import ArgumentParser
+import Foundation
+import GRPCCore
+import Model
+import RPC
+import Storage
+import Sync
+
+/// `assure login`: exchanges a one-time sign-in code for this device's token.
+struct LoginCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "login",
+    abstract: "Sign this device in with a one-time code from an administrator.",
+    discussion: """
+      The code is exchanged for a device token, kept in the data folder (credentials.json, \
+      readable by you only). The server becomes this device's default. The connection uses \
+      TLS, verified against --ca or the system's trust store, for every server that is not on \
+      this machine; --insecure allows plaintext to such a server (never do this across a \
+      network you do not control).
+      """)
+
+  @OptionGroup var options: ClientOptions
+  @Option(help: "The one-time code (dashes and case do not matter).") var code: String
+  @Flag(help: "Use TLS even to a server on this machine (verified against --ca or the system's trust store).")
+  var tls = false
+  @Flag(help: "Plaintext to a server that is not on this machine.") var insecure = false
+  @Option(help: "What this device is called in the server's device list (default: its host name).") var label: String?
+  @Flag(help: "Sign in as another user even though changes recorded by the current one are pending.") var force = false
+
+  func validate() throws {
+    if insecure && (tls || options.resolvedCA != nil) { throw ValidationError("--insecure cannot go with --tls or --ca") }
+    if let ca = options.resolvedCA, !FileManager.default.isReadableFile(atPath: ca) {
+      throw ValidationError("--ca: cannot read \(ca)")
+    }
+  }
+
+  func run() async throws {
+    try await reportingErrors {
+      let database = try options.openDatabase()
+      let (deviceID, pending) = try await database.write { db in (try db.syncState().deviceID, try db.pendingCount()) }
+      let previous = try Credentials.load(from: options.resolvedDataDir)
+      let address = try ServerAddress(options.resolvedServer)
+      let caFile = options.resolvedCA.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
+      let security = ConnectionSecurity.choose(for: address, caFile: caFile, tls: tls, insecure: insecure)
+      let label = self.label ?? ProcessInfo.processInfo.hostName
+      let response: Assure_V1_TokenResponse
+      do {
+        response = try await ServerSession.connect(to: address, security: security) { client in
+          var callOptions = CallOptions.defaults
+          callOptions.timeout = .seconds(20)
+          var request = Assure_V1_EnrolRequest()
+          request.code = code
+          request.deviceID = deviceID
+          request.label = String(label.prefix(DeviceToken.maxLabelLength))
+          return try await Assure_V1_AccountService.Client(wrapping: client).enrol(request, options: callOptions)
+        }
+      } catch let error as RPCError {
+        throw ServerSession.translate(error, address: address)
+      }
+      if let previous, previous.account != response.account.name, pending > 0, !force {
+        throw AccessError(
+          .permissionDenied,
+          "\(pending) change\(pending == 1 ? "" : "s") recorded by \(previous.account) \(pending == 1 ? "is" : "are") not yet on the server: sync them first, or give --force (they will be sent as \(response.account.name))")
+      }
+      let credentials = Credentials(
+        server: address.description, token: response.token, account: response.account.name,
+        displayName: response.account.displayName, role: Role(rawValue: response.account.role),
+        signInID: response.signIn.id, deviceID: deviceID, issuedAt: response.signIn.createdAt.millisecondDate,
+        expiresAt: response.signIn.expiresAt.millisecondDate, caFile: caFile, tls: security != .plaintext && caFile == nil && tls,
+        insecure: insecure)
+      try credentials.save(to: options.resolvedDataDir)
+      let scheme = security == .plaintext ? "plaintext" : "TLS"
+      print(
+        "signed in as \(credentials.account) (\(credentials.role.rawValue)) to \(address) over \(scheme); the sign-in lasts until \(credentials.expiresAt.formatted(.iso8601)) and renews itself when used"
+      )
+    }
+  }
+}
+
+/// `assure logout`: forgets this device's sign-in, and with `--wipe` its data.
+struct LogoutCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "logout",
+    abstract: "Sign this device out (the server revokes its token when it can be reached).",
+    discussion: """
+      Refuses while changes recorded here are not yet on the server (pending or refused), \
+      unless --force. --wipe also deletes this device's local database.
+      """)
+
+  @OptionGroup var options: ClientOptions
+  @Flag(help: "Sign out even though changes are not yet on the server.") var force = false
+  @Flag(help: "Also delete this device's local data (engagements, queue, plan copy).") var wipe = false
+
+  func run() async throws {
+    try await reportingErrors {
+      let dataDir = options.resolvedDataDir
+      let databasePath = URL(fileURLWithPath: dataDir).appendingPathComponent("assure.sqlite").path
+      var unsynced = 0
+      if FileManager.default.fileExists(atPath: databasePath) {
+        let database = try options.openDatabase()
+        unsynced = try await database.read { db in try db.pendingCount() + db.rejectedMutations().count }
+      }
+      if unsynced > 0 && !force {
+        throw AccessError(
+          .permissionDenied,
+          "\(unsynced) change\(unsynced == 1 ? " is" : "s are") not yet on the server: run assure sync first (see assure status), or give --force\(wipe ? " to lose \(unsynced == 1 ? "it" : "them")" : "")")
+      }
+      if let credentials = try? Credentials.load(from: dataDir) {
+        // Revoke on the server if it answers quickly; the local copy goes either way.
+        let revoked: Bool = await {
+          do {
+            return try await ServerSession.connectSignedIn(options) { client in
+              var callOptions = CallOptions.defaults
+              callOptions.timeout = .seconds(5)
+              _ = try await Assure_V1_AccountService.Client(wrapping: client).signOut(.init(), options: callOptions)
+              return true
+            }
+          } catch {
+            return false
+          }
+        }()
+        try Credentials.remove(from: dataDir)
+        print(
+          "signed out \(credentials.account)"
+            + (revoked ? "; the server revoked this device's token" : "; the server could not be reached: ask an administrator to revoke sign-in \(credentials.signInID.prefix(8))"))
+      } else {
+        print("this device was not signed in")
+      }
+      if wipe {
+        for suffix in ["", "-wal", "-shm", ".lock"] {
+          let path = databasePath + suffix
+          if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
+        }
+        print("deleted this device's data in \(dataDir)")
+      }
+    }
+  }
+}
+
+/// `assure whoami`: the signed-in account, as the server sees it when it can be reached.
+struct WhoAmICommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "whoami", abstract: "Show who this device is signed in as.")
+
+  @OptionGroup var options: ClientOptions
+  @Option(help: "table or json.") var format: OutputFormat = .table
+
+  struct Summary: Encodable {
+    let account: String
+    let displayName: String
+    let role: String
+    let server: String
+    let deviceId: String
+    let signIn: String
+    let expiresAt: Date
+    let checkedWithServer: Bool
+  }
+
+  func run() async throws {
+    try await reportingErrors {
+      var credentials = try options.requireCredentials()
+      var checked = false
+      do {
+        let response = try await ServerSession.connectSignedIn(options) { client in
+          var callOptions = CallOptions.defaults
+          callOptions.timeout = .seconds(5)
+          return try await Assure_V1_AccountService.Client(wrapping: client).whoAmI(.init(), options: callOptions)
+        }
+        credentials.role = Role(rawValue: response.account.role)
+        credentials.expiresAt = response.signIn.expiresAt.millisecondDate
+        checked = true
+      } catch let error as RPCError where error.code == .unauthenticated || error.code == .permissionDenied {
+        throw ServerSession.translate(error, address: try ServerAddress(options.resolvedServer))
+      } catch {
+        // Offline: what this device knows.
+      }
+      let summary = Summary(
+        account: credentials.account, displayName: credentials.displayName, role: credentials.role.rawValue,
+        server: credentials.server, deviceId: credentials.deviceID, signIn: credentials.signInID,
+        expiresAt: credentials.expiresAt, checkedWithServer: checked)
+      if format == .json {
+        try Output.json(summary)
+        return
+      }
+      print("\(summary.account) (\(summary.role)) on \(summary.server)\(checked ? "" : " (not checked: server unreachable)")")
+      print("device \(summary.deviceId), sign-in \(summary.signIn.prefix(8)), until \(summary.expiresAt.formatted(.iso8601))")
+    }
+  }
+}

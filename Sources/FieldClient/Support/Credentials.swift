@@ -1,0 +1,76 @@
+import Foundation
+import Model
+
+/// This device's sign-in, kept in the data folder as `credentials.json`, readable by its
+/// owner only (0600). It holds the device token: the one secret on the device.
+struct Credentials: Codable, Sendable {
+  /// The server signed in to, `HOST:PORT`: the default server of later commands.
+  var server: String
+  var token: String
+  var account: String
+  var displayName: String
+  var role: Role
+  /// The sign-in's id on the server (for `assure-server device revoke`).
+  var signInID: String
+  var deviceID: String
+  var issuedAt: Date
+  var expiresAt: Date
+  /// How to reach the server: a CA file to verify it against, TLS with the system's trust
+  /// store, or (loopback or `--insecure` only) plaintext.
+  var caFile: String?
+  var tls: Bool
+  var insecure: Bool
+
+  static let fileName = "credentials.json"
+
+  static func url(in dataDir: String) -> URL {
+    URL(fileURLWithPath: dataDir).appendingPathComponent(fileName)
+  }
+
+  /// The stored sign-in, or `nil` when the device is not signed in.
+  static func load(from dataDir: String) throws -> Credentials? {
+    let url = url(in: dataDir)
+    guard FileManager.default.fileExists(atPath: url.path) else { return nil }
+    do {
+      let decoder = JSONDecoder()
+      decoder.dateDecodingStrategy = .iso8601
+      return try decoder.decode(Credentials.self, from: Data(contentsOf: url))
+    } catch {
+      throw AccessError(.unauthenticated, "cannot read \(url.path) (\(error)); sign in again with assure login")
+    }
+  }
+
+  /// Writes the file owner-only, replacing any earlier one in one step (a crash leaves the
+  /// old file or the new one, never half of one).
+  func save(to dataDir: String) throws {
+    let folder = URL(fileURLWithPath: dataDir)
+    try FileManager.default.createDirectory(
+      at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+    let encoder = JSONEncoder()
+    encoder.dateEncodingStrategy = .iso8601
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    let data = try encoder.encode(self)
+    let temporary = folder.appendingPathComponent(".\(Self.fileName).\(getpid())")
+    let descriptor = open(temporary.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+    guard descriptor >= 0 else {
+      throw AccessError(.unauthenticated, "cannot write \(temporary.path): \(String(cString: strerror(errno)))")
+    }
+    let written = data.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+    let synced = fsync(descriptor)
+    close(descriptor)
+    guard written == data.count, synced == 0, rename(temporary.path, Self.url(in: dataDir).path) == 0 else {
+      unlink(temporary.path)
+      throw AccessError(.unauthenticated, "cannot save the sign-in in \(dataDir): \(String(cString: strerror(errno)))")
+    }
+  }
+
+  static func remove(from dataDir: String) throws {
+    let url = url(in: dataDir)
+    if FileManager.default.fileExists(atPath: url.path) { try FileManager.default.removeItem(at: url) }
+  }
+
+  /// Whether the token has passed half its life and should be exchanged for a new one.
+  func refreshDue(at now: Date) -> Bool {
+    now >= issuedAt.addingTimeInterval(expiresAt.timeIntervalSince(issuedAt) / 2)
+  }
+}

@@ -1,0 +1,221 @@
+import ArgumentParser
+import Foundation
+import Model
+import Storage
+import Sync
+
+/// Who the administration commands act as: the operating-system user at the server's console.
+private func consoleCaller(_ command: String) -> Caller {
+  let user = ProcessInfo.processInfo.environment["USER"].flatMap { $0.isEmpty ? nil : $0 } ?? "console"
+  return Caller(user: "console:\(user)", rpc: "assure-server \(command)")
+}
+
+/// Opens the server's database for an administration command, without seeding anything.
+private func openAccounts(_ data: DataOptions, enrolmentHours: Int = 72) throws -> AccountRepository {
+  umask(0o077)
+  var settings = AccountSettings()
+  settings.enrolmentCodeLifetime = Double(enrolmentHours) * 3600
+  return AccountRepository(database: try ServerDatabase(path: data.databasePath), settings: settings)
+}
+
+private func stamp(_ date: Date?) -> String {
+  guard let date else { return "-" }
+  let formatter = ISO8601DateFormatter()
+  formatter.formatOptions = [.withInternetDateTime]
+  return formatter.string(from: date)
+}
+
+/// Prints a code so that a script can take it from standard output, and says on standard
+/// error what it is for.
+private func show(_ issued: IssuedCode) {
+  FileHandle.standardError.write(
+    Data(
+      """
+      One-time sign-in code for \(issued.account.name) (\(issued.account.role.rawValue)), valid until \(stamp(issued.expiresAt)).
+      It is shown once and not stored. On the user's device: assure login --server HOST:PORT --code CODE
+
+      """.utf8))
+  print(issued.code)
+}
+
+/// Errors of the administration commands, said in one line.
+private func fail(_ error: any Error) -> any Error {
+  switch error {
+  case let error as Model.ValidationError: ArgumentParser.ValidationError(error.description)
+  case let error as StorageError: ArgumentParser.ValidationError(error.message)
+  default: error
+  }
+}
+
+struct UserCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "user", abstract: "Add, list and disable users, and issue sign-in codes.",
+    subcommands: [Add.self, List.self, Code.self, Disable.self])
+
+  struct Add: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Add a user and print a one-time sign-in code (on standard output).")
+    @OptionGroup var data: DataOptions
+    @Option(help: "Sign-in name: lower-case letters, digits, '.', '-' or '_'.") var name: String
+    @Option(help: "Role: \(Role.knownList).") var role: String
+    @Option(help: "Name as shown in lists (default: the sign-in name).") var displayName: String?
+    @Option(help: "Hours the code lasts.") var enrolmentHours: Int = 72
+
+    func run() async throws {
+      let accounts = try openAccounts(data, enrolmentHours: enrolmentHours)
+      do {
+        show(try await accounts.addUser(
+          name: name, displayName: displayName, role: Role(rawValue: role), by: consoleCaller("user add")))
+      } catch { throw fail(error) }
+    }
+  }
+
+  struct List: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "List users.")
+    @OptionGroup var data: DataOptions
+
+    func run() async throws {
+      let accounts = try openAccounts(data)
+      print("NAME          ROLE          CREATED                DISABLED              DISPLAY NAME")
+      for user in try await accounts.users() {
+        print(
+          [user.name.padded(13), user.role.rawValue.padded(13), stamp(user.createdAt).padded(22),
+           stamp(user.disabledAt).padded(21), user.displayName].joined(separator: " "))
+      }
+    }
+  }
+
+  struct Code: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Print a new one-time sign-in code for a user (an earlier unused one stops working).")
+    @OptionGroup var data: DataOptions
+    @Argument(help: "The user's sign-in name.") var name: String
+    @Option(help: "Hours the code lasts.") var enrolmentHours: Int = 72
+
+    func run() async throws {
+      let accounts = try openAccounts(data, enrolmentHours: enrolmentHours)
+      do { show(try await accounts.issueCode(forUser: name, by: consoleCaller("user code"))) } catch { throw fail(error) }
+    }
+  }
+
+  struct Disable: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Disable a user and revoke all their devices.")
+    @OptionGroup var data: DataOptions
+    @Argument(help: "The user's sign-in name.") var name: String
+
+    func run() async throws {
+      let accounts = try openAccounts(data)
+      do {
+        let account = try await accounts.disableUser(name: name, by: consoleCaller("user disable"))
+        print("disabled \(account.name) at \(stamp(account.disabledAt)); a running server refuses its devices within 30 seconds")
+      } catch { throw fail(error) }
+    }
+  }
+}
+
+struct DeviceCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "device", abstract: "List and revoke device sign-ins.", subcommands: [List.self, Revoke.self])
+
+  struct List: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "List device sign-ins, newest first.")
+    @OptionGroup var data: DataOptions
+    @Option(help: "Only this user's devices.") var user: String?
+    @Flag(help: "Also revoked and expired sign-ins.") var all = false
+
+    func run() async throws {
+      let accounts = try openAccounts(data)
+      let now = Date()
+      print("SIGN-IN   USER          DEVICE                                LABEL                 EXPIRES               LAST USED             STATE")
+      for token in try await accounts.devices(accountName: user, includeInactive: all) {
+        let state = token.revokedAt != nil ? "revoked" : token.expiresAt <= now ? "expired" : "active"
+        print(
+          [String(token.id.storageKey.prefix(8)) + " ", token.accountName.padded(13), token.deviceID.padded(37),
+           token.label.padded(21), stamp(token.expiresAt).padded(21), stamp(token.lastUsedAt).padded(21), state]
+            .joined(separator: " "))
+      }
+    }
+  }
+
+  struct Revoke: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Revoke a device's sign-in: the device must sign in again with a new code.")
+    @OptionGroup var data: DataOptions
+    @Argument(help: "A sign-in id (at least its first 8 characters) or a device id.") var id: String
+
+    func run() async throws {
+      let accounts = try openAccounts(data)
+      do {
+        let revoked = try await accounts.revoke(id, by: consoleCaller("device revoke"))
+        for token in revoked {
+          print("revoked \(token.id.storageKey.prefix(8)) (\(token.accountName) on \(token.label), device \(token.deviceID))")
+        }
+        print("a running server refuses it within 30 seconds")
+      } catch { throw fail(error) }
+    }
+  }
+}
+
+struct AuditCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "audit",
+    abstract: "Show the audit trail: every write, who made it, from which device, through which call.",
+    discussion: "Conditions combine; the newest --limit entries are shown, oldest first.")
+
+  enum Format: String, ExpressibleByArgument, CaseIterable { case table, json }
+
+  @OptionGroup var data: DataOptions
+  @Option(help: "A record type, or TYPE:ID for one record (e.g. engagement:6f1c2a4e-..., element:2.3).") var entity: String?
+  @Option(help: "Only writes by this user.") var user: String?
+  @Option(help: "From this day (YYYY-MM-DD, UTC), inclusive.") var from: String?
+  @Option(help: "To this day (YYYY-MM-DD, UTC), inclusive.") var to: String?
+  @Option(help: "At most this many entries.") var limit: Int = 1000
+  @Option(help: "table or json.") var format: Format = .table
+
+  func run() async throws {
+    func day(_ text: String?, _ option: String) throws -> LocalDate? {
+      guard let text else { return nil }
+      guard let day = LocalDate(text) else {
+        throw ArgumentParser.ValidationError("\(option) must be a real day written YYYY-MM-DD (got \"\(text)\")")
+      }
+      return day
+    }
+    guard (1...1_000_000).contains(limit) else { throw ArgumentParser.ValidationError("--limit must be between 1 and 1000000") }
+    var query = AuditQuery(actor: user, limit: limit)
+    if let entity {
+      let parts = entity.split(separator: ":", maxSplits: 1).map(String.init)
+      query.entityType = parts.first
+      query.entityID = parts.count > 1 ? parts[1] : nil
+    }
+    query.from = try day(from, "--from")?.startOfDayUTC
+    query.before = try day(to, "--to")?.adding(days: 1).startOfDayUTC
+    let entries = try await openAccounts(data).audit(query)
+    switch format {
+    case .json:
+      let objects: [[String: Any]] = entries.map { e in
+        [
+          "at": stamp(e.at), "actor": e.actor, "device": e.deviceID ?? NSNull(), "rpc": e.rpc,
+          "entityType": e.entityType, "entityID": e.entityID, "before": e.beforeDigest ?? NSNull(),
+          "after": e.afterDigest ?? NSNull(),
+        ]
+      }
+      let data = try JSONSerialization.data(withJSONObject: objects, options: [.prettyPrinted, .sortedKeys])
+      print(String(decoding: data, as: UTF8.self))
+    case .table:
+      print("AT                    ACTOR              DEVICE      CALL                                   RECORD")
+      for e in entries {
+        let change = e.beforeDigest == nil ? "created" : e.afterDigest == nil ? "removed" : "changed"
+        print(
+          [stamp(e.at).padded(21), e.actor.padded(18), String((e.deviceID ?? "-").prefix(11)).padded(11),
+           e.rpc.padded(38), "\(e.entityType) \(e.entityID) \(change)"].joined(separator: " "))
+      }
+    }
+  }
+}
+
+extension String {
+  /// The text cut or padded with spaces to `width` characters.
+  func padded(_ width: Int) -> String {
+    count >= width ? String(prefix(width)) : padding(toLength: width, withPad: " ", startingAt: 0)
+  }
+}

@@ -1,0 +1,138 @@
+import Foundation
+import GRPCCore
+import Model
+import Storage
+import Sync
+import Synchronization
+
+/// Authenticates and authorises every RPC: reads the device token from the `authorization`
+/// metadata (`Bearer <token>`), finds its account, checks the method against
+/// `PermissionTable`, and makes the caller known to the services for the call.
+///
+/// No token (where one is needed), or an unknown, expired or revoked one: `UNAUTHENTICATED`.
+/// A role the table does not allow: `PERMISSION_DENIED`. An address with too many failed
+/// attempts: `RESOURCE_EXHAUSTED` for a while. Tokens are never logged or stored, only their
+/// SHA-256.
+struct AuthInterceptor: ServerInterceptor {
+  /// The caller of the RPC being served; set for the duration of each call.
+  @TaskLocal static var current = Caller(user: "anonymous", rpc: "unknown")
+  /// The signed-in account and token of the RPC being served, if any.
+  @TaskLocal static var principal: Principal?
+
+  static let authorizationKey = "authorization"
+
+  let accounts: AccountRepository
+  let limiter: AttemptLimiter
+  let cache: TokenCache
+
+  init(accounts: AccountRepository, limiter: AttemptLimiter, cache: TokenCache) {
+    self.accounts = accounts
+    self.limiter = limiter
+    self.cache = cache
+  }
+
+  func intercept<Input: Sendable, Output: Sendable>(
+    request: StreamingServerRequest<Input>,
+    context: ServerContext,
+    next: @Sendable (StreamingServerRequest<Input>, ServerContext) async throws -> StreamingServerResponse<Output>
+  ) async throws -> StreamingServerResponse<Output> {
+    let rpc = "\(context.descriptor.service.service).\(context.descriptor.method)"
+    guard let access = PermissionTable.access(for: context.descriptor) else {
+      throw RPCError(code: .permissionDenied, message: "\(rpc) is not in the permission table: refused to everyone")
+    }
+    let peer = AttemptLimiter.address(of: context.remotePeer)
+    if limiter.blockedUntil(peer) != nil {
+      throw RPCError(
+        code: .resourceExhausted,
+        message: "too many failed sign-in attempts from \(peer): refused for up to \(Self.minutes(limiter.settings.blockFor)) minutes")
+    }
+    if access == .anyone {
+      let caller = Caller(user: "anonymous", rpc: rpc)
+      return try await Self.$current.withValue(caller) { try await next(request, context) }
+    }
+    guard let token = Self.bearerToken(in: request.metadata) else {
+      throw RPCError(
+        code: .unauthenticated,
+        message: "\(rpc) needs a device token (authorization: Bearer ...): sign in with assure login")
+    }
+    let principal: Principal
+    switch try await authenticate(token) {
+    case .success(let found):
+      principal = found
+    case .failure(let error):
+      let delay = limiter.recordFailure(peer)
+      if delay > .zero { try? await Task.sleep(for: delay) }
+      throw RPCError(code: .unauthenticated, message: error.message)
+    }
+    let role = principal.account.role
+    guard access.allows(role) else {
+      throw RPCError(code: .permissionDenied, message: "the role \(role.rawValue) may not call \(rpc)")
+    }
+    let caller = Caller(user: principal.account.name, deviceID: principal.token.deviceID, rpc: rpc, role: role)
+    return try await Self.$principal.withValue(principal) {
+      try await Self.$current.withValue(caller) { try await next(request, context) }
+    }
+  }
+
+  /// The account of a token: from the cache when it was checked in the last few seconds,
+  /// else from the database.
+  private func authenticate(_ token: String) async throws -> Result<Principal, AccessError> {
+    let hash = Secret.hash(token)
+    let now = accounts.now()
+    if let cached = cache.principal(hash: hash, at: now) { return .success(cached) }
+    let result = try await accounts.authenticate(token: token)
+    if case .success(let principal) = result {
+      cache.store(principal, hash: hash, at: now)
+      try? await accounts.noteUse(of: principal.token)
+    }
+    return result
+  }
+
+  static func bearerToken(in metadata: Metadata) -> String? {
+    for value in metadata[stringValues: authorizationKey] {
+      let parts = value.split(separator: " ", maxSplits: 1)
+      if parts.count == 2, parts[0].lowercased() == "bearer" {
+        let token = parts[1].trimmingCharacters(in: .whitespaces)
+        if !token.isEmpty && token.count <= 200 { return token }
+      }
+    }
+    return nil
+  }
+
+  private static func minutes(_ duration: Duration) -> Int { Int(duration.components.seconds / 60) }
+}
+
+/// Recently checked tokens (by hash), so that each call does not read the database. An entry
+/// is trusted for `ttl`: a revocation made outside this process (the `device revoke` command)
+/// takes effect within it; one made through the server takes effect at once.
+final class TokenCache: Sendable {
+  let ttl: TimeInterval
+  private let entries = Mutex<[String: (principal: Principal, checkedAt: Date)]>([:])
+
+  init(ttl: TimeInterval = 30) {
+    self.ttl = ttl
+  }
+
+  func principal(hash: String, at now: Date) -> Principal? {
+    entries.withLock { entries in
+      guard let entry = entries[hash] else { return nil }
+      guard now.timeIntervalSince(entry.checkedAt) < ttl, entry.principal.token.expiresAt > now else {
+        entries[hash] = nil
+        return nil
+      }
+      return entry.principal
+    }
+  }
+
+  func store(_ principal: Principal, hash: String, at now: Date) {
+    entries.withLock { entries in
+      if entries.count >= 10_000 { entries.removeAll() }
+      entries[hash] = (principal, now)
+    }
+  }
+
+  /// Forgets everything: after a revocation, a refresh or a disabled account.
+  func removeAll() {
+    entries.withLock { $0.removeAll() }
+  }
+}

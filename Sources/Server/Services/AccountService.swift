@@ -1,0 +1,173 @@
+import Foundation
+import GRPCCore
+import Model
+import RPC
+import Storage
+import SwiftProtobuf
+import Sync
+
+/// `assure.v1.AccountService`: enrolment, token refresh, and the administration of users,
+/// devices and the audit trail. Who may call what is `PermissionTable`'s.
+struct AccountService: Assure_V1_AccountService.SimpleServiceProtocol {
+  let accounts: AccountRepository
+  let limiter: AttemptLimiter
+  let cache: TokenCache
+
+  private var caller: Caller { AuthInterceptor.current }
+
+  func enrol(request: Assure_V1_EnrolRequest, context: ServerContext) async throws -> Assure_V1_TokenResponse {
+    let peer = AttemptLimiter.address(of: context.remotePeer)
+    do {
+      let issued = try await accounts.enrol(
+        code: request.code, deviceID: request.deviceID, label: request.label, rpc: caller.rpc)
+      return Self.response(issued)
+    } catch let error as AccessError {
+      let delay = limiter.recordFailure(peer)
+      if delay > .zero { try? await Task.sleep(for: delay) }
+      throw error
+    }
+  }
+
+  func refreshToken(request: Assure_V1_RefreshTokenRequest, context: ServerContext) async throws
+    -> Assure_V1_TokenResponse
+  {
+    guard let principal = AuthInterceptor.principal else {
+      throw AccessError(.unauthenticated, "RefreshToken needs a device token")
+    }
+    let issued = try await accounts.refresh(principal, by: caller)
+    cache.removeAll()
+    return Self.response(issued)
+  }
+
+  func whoAmI(request: Assure_V1_WhoAmIRequest, context: ServerContext) async throws -> Assure_V1_WhoAmIResponse {
+    guard let principal = AuthInterceptor.principal else {
+      throw AccessError(.unauthenticated, "WhoAmI needs a device token")
+    }
+    return .with {
+      $0.account = principal.account.proto
+      $0.signIn = principal.token.proto
+    }
+  }
+
+  func signOut(request: Assure_V1_SignOutRequest, context: ServerContext) async throws -> Assure_V1_SignOutResponse {
+    guard let principal = AuthInterceptor.principal else {
+      throw AccessError(.unauthenticated, "SignOut needs a device token")
+    }
+    _ = try await accounts.revoke(principal.token.id.storageKey, by: caller)
+    cache.removeAll()
+    return .init()
+  }
+
+  func createUser(request: Assure_V1_CreateUserRequest, context: ServerContext) async throws
+    -> Assure_V1_EnrolmentCodeResponse
+  {
+    let issued = try await accounts.addUser(
+      name: request.name, displayName: request.displayName.isEmpty ? nil : request.displayName,
+      role: Role(rawValue: request.role), by: caller)
+    return Self.response(issued)
+  }
+
+  func issueEnrolmentCode(request: Assure_V1_IssueEnrolmentCodeRequest, context: ServerContext) async throws
+    -> Assure_V1_EnrolmentCodeResponse
+  {
+    Self.response(try await accounts.issueCode(forUser: request.name, by: caller))
+  }
+
+  func disableUser(request: Assure_V1_DisableUserRequest, context: ServerContext) async throws
+    -> Assure_V1_AccountResponse
+  {
+    let account = try await accounts.disableUser(name: request.name, by: caller)
+    cache.removeAll()
+    return .with { $0.account = account.proto }
+  }
+
+  func listUsers(request: Assure_V1_ListUsersRequest, context: ServerContext) async throws -> Assure_V1_ListUsersResponse {
+    let users = try await accounts.users()
+    return .with { $0.accounts = users.map(\.proto) }
+  }
+
+  func listDevices(request: Assure_V1_ListDevicesRequest, context: ServerContext) async throws
+    -> Assure_V1_ListDevicesResponse
+  {
+    let devices = try await accounts.devices(
+      accountName: request.accountName.isEmpty ? nil : request.accountName, includeInactive: request.includeInactive)
+    return .with { $0.signIns = devices.map(\.proto) }
+  }
+
+  func revokeDevice(request: Assure_V1_RevokeDeviceRequest, context: ServerContext) async throws
+    -> Assure_V1_RevokeDeviceResponse
+  {
+    guard !request.id.isEmpty else { throw ValidationError(field: "id", rule: "is required: a sign-in id or a device id") }
+    let revoked = try await accounts.revoke(request.id, by: caller)
+    cache.removeAll()
+    return .with { $0.revoked = revoked.map(\.proto) }
+  }
+
+  func listAuditEvents(request: Assure_V1_ListAuditEventsRequest, context: ServerContext) async throws
+    -> Assure_V1_ListAuditEventsResponse
+  {
+    var violations: [ValidationError.Violation] = []
+    func day(_ text: String, _ field: String) -> LocalDate? {
+      guard !text.isEmpty else { return nil }
+      guard let day = LocalDate(text) else {
+        violations.append(.init(field: field, rule: "must be a real day written YYYY-MM-DD (got \"\(text)\")"))
+        return nil
+      }
+      return day
+    }
+    let from = day(request.fromDate, "from_date")
+    let to = day(request.toDate, "to_date")
+    if request.limit > 10_000 {
+      violations.append(.init(field: "limit", rule: "must be at most 10000, or 0 for 1000 (got \(request.limit))"))
+    }
+    if !violations.isEmpty { throw ValidationError(violations: violations) }
+    let query = AuditQuery(
+      entityType: request.entityType.isEmpty ? nil : request.entityType,
+      entityID: request.entityID.isEmpty ? nil : request.entityID,
+      actor: request.actor.isEmpty ? nil : request.actor,
+      from: from?.startOfDayUTC, before: to?.adding(days: 1).startOfDayUTC,
+      limit: request.limit == 0 ? 1000 : Int(request.limit))
+    let events = try await accounts.audit(query)
+    return .with { $0.events = events.map(\.proto) }
+  }
+
+  static func response(_ issued: IssuedToken) -> Assure_V1_TokenResponse {
+    .with {
+      $0.token = issued.token
+      $0.signIn = issued.record.proto
+      $0.account = issued.account.proto
+    }
+  }
+
+  static func response(_ issued: IssuedCode) -> Assure_V1_EnrolmentCodeResponse {
+    .with {
+      $0.account = issued.account.proto
+      $0.code = issued.code
+      $0.expiresAt = .init(seconds: issued.expiresAt.millisecondsSince1970 / 1000)
+    }
+  }
+}
+
+extension AuditEntry {
+  var proto: Assure_V1_AuditEvent {
+    .with {
+      $0.at = .init(seconds: at.millisecondsSince1970 / 1000, nanos: Int32(at.millisecondsSince1970 % 1000) * 1_000_000)
+      $0.actor = actor
+      $0.deviceID = deviceID ?? ""
+      $0.rpc = rpc
+      $0.entityType = entityType
+      $0.entityID = entityID
+      $0.beforeDigest = beforeDigest ?? ""
+      $0.afterDigest = afterDigest ?? ""
+    }
+  }
+}
+
+extension LocalDate {
+  /// Midnight UTC at the start of this day.
+  var startOfDayUTC: Date {
+    var calendar = Calendar(identifier: .gregorian)
+    calendar.timeZone = TimeZone(identifier: "UTC") ?? .current
+    return calendar.date(from: DateComponents(year: year, month: month, day: day)) ?? Date(timeIntervalSince1970: 0)
+  }
+}

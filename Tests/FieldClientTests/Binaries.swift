@@ -49,6 +49,21 @@ struct FieldDevice {
       stderr: String(decoding: stderr, as: UTF8.self))
   }
 
+  /// Signs this device in to the server whose data folder is `serverDataDir` and which
+  /// listens on `address`, as `name` with `role`: the administrator's `assure-server user add`
+  /// (or `user code` for an existing user) makes a one-time code, and `assure login` uses it.
+  func signIn(serverDataDir: URL, address: String, name: String? = nil, role: String = "commissioner") throws {
+    let name = name ?? user
+    var issued = try runServerCommand(["user", "add", "--data-dir", serverDataDir.path, "--name", name, "--role", role])
+    if issued.status != 0 && issued.stderr.contains("already exists") {
+      issued = try runServerCommand(["user", "code", "--data-dir", serverDataDir.path, name])
+    }
+    guard issued.status == 0 else { throw TestFailure("assure-server user add failed: \(issued)") }
+    let code = issued.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    let login = try run(["login", "--server", address, "--code", code])
+    guard login.status == 0 else { throw TestFailure("assure login failed: \(login)") }
+  }
+
   /// `engagement list --format json`, as parsed objects.
   func listedIDs() throws -> [String] {
     let result = try run(["engagement", "list", "--format", "json"])
@@ -67,6 +82,25 @@ struct FieldDevice {
   }
 }
 
+/// Runs `assure-server` with `arguments` (an administration command) and waits for it.
+@discardableResult
+func runServerCommand(_ arguments: [String]) throws -> RunResult {
+  let process = Process()
+  process.executableURL = Binaries.server
+  process.arguments = arguments
+  let out = Pipe()
+  let err = Pipe()
+  process.standardOutput = out
+  process.standardError = err
+  try process.run()
+  let stdout = out.fileHandleForReading.readDataToEndOfFile()
+  let stderr = err.fileHandleForReading.readDataToEndOfFile()
+  process.waitUntilExit()
+  return RunResult(
+    status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+    stderr: String(decoding: stderr, as: UTF8.self))
+}
+
 struct TestFailure: Error, CustomStringConvertible {
   let description: String
   init(_ description: String) { self.description = description }
@@ -75,9 +109,11 @@ struct TestFailure: Error, CustomStringConvertible {
 /// A real `assure-server` process on 127.0.0.1.
 final class ServerProcess: Sendable {
   let process: Process
+  let dataDir: URL
   private let log = LogBuffer()
 
   init(port: Int, dataDir: URL, extraArguments: [String] = []) throws {
+    self.dataDir = dataDir
     process = Process()
     process.executableURL = Binaries.server
     process.arguments =

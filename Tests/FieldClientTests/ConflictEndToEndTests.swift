@@ -21,8 +21,11 @@ import Testing
     let address = "127.0.0.1:\(port)"
     let server = try ServerProcess(port: port, dataDir: root.appendingPathComponent("server"))
     _ = try await server.waitUntilListening()
+    // The PCC's laptop and tablet: one account, two devices, each with its own sign-in.
     let pcc = FieldDevice(home: root.appendingPathComponent("pcc"), server: address, user: "pcc")
-    let deputy = FieldDevice(home: root.appendingPathComponent("deputy"), server: address, user: "dpcc")
+    let tablet = FieldDevice(home: root.appendingPathComponent("tablet"), server: address, user: "pcc")
+    try pcc.signIn(serverDataDir: server.dataDir, address: address)
+    try tablet.signIn(serverDataDir: server.dataDir, address: address)
 
     let added = try pcc.run([
       "engagement", "add", "--date", "2022-10-04", "--by", "pcc", "--kind", "parish-council", "--organisation",
@@ -31,23 +34,23 @@ import Testing
     #expect(added.status == 0, "\(added)")
     let id = added.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     #expect(try pcc.run(["sync"]).status == 0)
-    #expect(try deputy.run(["sync"]).status == 0)
+    #expect(try tablet.run(["sync"]).status == 0)
 
     // Offline, both change the notes.
     let a = try pcc.run(["engagement", "edit", id, "--notes", "Speeding on the A449 raised by residents"])
     #expect(a.status == 0, "\(a)")
     try await Task.sleep(for: .milliseconds(20))
-    let b = try deputy.run(["engagement", "edit", String(id.prefix(8)), "--notes", "Parking near the primary school"])
+    let b = try tablet.run(["engagement", "edit", String(id.prefix(8)), "--notes", "Parking near the primary school"])
     #expect(b.status == 0, "\(b)")
 
     let first = try pcc.run(["sync"])
     #expect(first.status == 0, "\(first)")
-    let second = try deputy.run(["sync"])
+    let second = try tablet.run(["sync"])
     #expect(second.status == 0, "\(second)")
     #expect(second.stderr.contains("1 new conflict"), "\(second)")
     #expect(try pcc.run(["sync", "--quiet"]).status == 0)
 
-    for device in [pcc, deputy] {
+    for device in [pcc, tablet] {
       let shown = try device.run(["engagement", "show", id, "--format", "json"])
       let notes = (try json(shown) as? [String: Any])?["notes"] as? String
       #expect(notes == "Parking near the primary school", "\(device.user): \(shown)")
@@ -70,14 +73,14 @@ import Testing
     let resolved = try pcc.run(["conflicts", "resolve", String((conflictID ?? "").prefix(8)), "--keep", "other"])
     #expect(resolved.status == 0, "\(resolved)")
     #expect(try pcc.run(["sync"]).status == 0)
-    #expect(try deputy.run(["sync"]).status == 0)
-    let final = try deputy.run(["engagement", "show", id, "--format", "json"])
+    #expect(try tablet.run(["sync"]).status == 0)
+    let final = try tablet.run(["engagement", "show", id, "--format", "json"])
     #expect((try json(final) as? [String: Any])?["notes"] as? String == "Speeding on the A449 raised by residents")
-    #expect(try deputy.run(["conflicts", "list"]).stdout.contains("no unresolved conflicts"))
-    let all = try json(try deputy.run(["conflicts", "list", "--all", "--format", "json"])) as? [[String: Any]]
+    #expect(try tablet.run(["conflicts", "list"]).stdout.contains("no unresolved conflicts"))
+    let all = try json(try tablet.run(["conflicts", "list", "--all", "--format", "json"])) as? [[String: Any]]
     #expect(all?.first?["resolution"] as? String == "took-other")
     #expect(all?.first?["resolvedBy"] as? String == "pcc")
-    let bad = try deputy.run(["conflicts", "resolve", "zz", "--keep", "current"])
+    let bad = try tablet.run(["conflicts", "resolve", "zz", "--keep", "current"])
     #expect(bad.status == 65, "\(bad)")
   }
 
@@ -91,6 +94,7 @@ import Testing
       port: port, dataDir: root.appendingPathComponent("server"), extraArguments: ["--area", "shropshire", "--area", "herefordshire"])
     _ = try await server.waitUntilListening()
     let device = FieldDevice(home: root.appendingPathComponent("device"), server: address)
+    try device.signIn(serverDataDir: server.dataDir, address: address)
     let good = try device.run([
       "engagement", "add", "--date", "2022-10-04", "--by", "pcc", "--kind", "school", "--organisation", "Ludlow School",
       "--place", "Ludlow", "--area", "shropshire",

@@ -26,6 +26,12 @@ import Testing
     let address = "127.0.0.1:\(port)"
     let first = FieldDevice(home: root.appendingPathComponent("first"), server: address)
     let second = FieldDevice(home: root.appendingPathComponent("second"), server: address)
+    // Both devices were signed in once, while the server was up.
+    let setup = try ServerProcess(port: port, dataDir: root.appendingPathComponent("server"))
+    _ = try await setup.waitUntilListening()
+    try first.signIn(serverDataDir: setup.dataDir, address: address)
+    try second.signIn(serverDataDir: setup.dataDir, address: address)
+    #expect(try await setup.terminate() == 0)
 
     // Given three engagements recorded with no server.
     var ids: [String] = []
@@ -125,10 +131,32 @@ import Testing
     #expect(try device.status()["pending"] as? Int == 0)
   }
 
+  /// Signs `device` in to a server that is then stopped: the device then meets whatever its
+  /// `server` address holds.
+  func signInThenGoOffline(_ device: FieldDevice) async throws {
+    let port = try freeLoopbackPort()
+    let server = try ServerProcess(port: port, dataDir: root.appendingPathComponent("server"))
+    _ = try await server.waitUntilListening()
+    try device.signIn(serverDataDir: server.dataDir, address: "127.0.0.1:\(port)")
+    _ = try await server.terminate()
+  }
+
+  @Test("a device that is not signed in is told how to sign in, and its changes stay queued")
+  func notSignedIn() throws {
+    defer { try? FileManager.default.removeItem(at: root) }
+    let device = FieldDevice(home: root.appendingPathComponent("device"), server: "127.0.0.1:1")
+    #expect(try add(device, "Clun Parish Council", date: "2022-07-20").status == 0)
+    let result = try device.run(["sync"])
+    #expect(result.status == 77, "\(result)")
+    #expect(result.stderr.contains("assure login --server HOST:PORT --code CODE"), "\(result)")
+    #expect(try device.status()["pending"] as? Int == 1)
+  }
+
   @Test("a server name that does not resolve is offline at once, not a hang")
-  func unresolvableServer() throws {
+  func unresolvableServer() async throws {
     defer { try? FileManager.default.removeItem(at: root) }
     let device = FieldDevice(home: root.appendingPathComponent("device"), server: "no-such-host.invalid:50051")
+    try await signInThenGoOffline(device)
     #expect(try add(device, "Clun Parish Council", date: "2022-07-20").status == 0)
     let started = ContinuousClock.now
     let result = try device.run(["sync"])
@@ -139,10 +167,11 @@ import Testing
   }
 
   @Test("a peer that accepts the connection but never answers is offline after the timeout, not a hang")
-  func silentPeer() throws {
+  func silentPeer() async throws {
     defer { try? FileManager.default.removeItem(at: root) }
     let listener = try SilentListener()
     let device = FieldDevice(home: root.appendingPathComponent("device"), server: "127.0.0.1:\(listener.port)")
+    try await signInThenGoOffline(device)
     #expect(try add(device, "Clun Parish Council", date: "2022-07-20").status == 0)
     let started = ContinuousClock.now
     let result = try device.run(["sync", "--timeout", "2"])

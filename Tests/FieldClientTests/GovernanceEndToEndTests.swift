@@ -33,15 +33,16 @@ import Testing
   func keepThePlan() async throws {
     defer { try? FileManager.default.removeItem(at: root) }
     let port = try freeLoopbackPort()
-    let team = FieldDevice(home: root.appendingPathComponent("team"), server: "127.0.0.1:\(port)")
-
-    // With no server, an online command says so and exits 75.
-    let offline = try team.run(["review", "2022-10"])
-    #expect(offline.status == 75, "\(offline)")
-    #expect(offline.stderr.contains("offline"), "\(offline)")
+    let team = FieldDevice(home: root.appendingPathComponent("team"), server: "127.0.0.1:\(port)", user: "governance")
 
     let server = try ServerProcess(port: port, dataDir: root.appendingPathComponent("server"))
     _ = try await server.waitUntilListening()
+    try team.signIn(serverDataDir: server.dataDir, address: "127.0.0.1:\(port)", role: "governance")
+
+    // With no server, an online command says so and exits 75.
+    let offline = try team.run(["review", "2022-10", "--server", "127.0.0.1:1"])
+    #expect(offline.status == 75, "\(offline)")
+    #expect(offline.stderr.contains("offline"), "\(offline)")
 
     // A file with one bad row imports nothing and names the line and the rule.
     let good = """

@@ -7,6 +7,7 @@ import RPC
 import Storage
 import SwiftProtobuf
 import Sync
+import Synchronization
 import Testing
 
 @testable import Server
@@ -26,9 +27,9 @@ func withDemoServer(
   as role: Role = .governance,
   _ body: @Sendable (GRPCClient<InProcessTransport.Client>, HealthRegistry, ServerRepository) async throws -> Void
 ) async throws {
-  try await withDemoServerParts { parts, transport in
-    let token = try await signIn(parts.accounts, role: role)
-    try await withTestClient(transport, token: token) { client in try await body(client, parts.health, parts.repository) }
+  try await withDemoServerParts { parts, client, token in
+    token.use(try await signIn(parts.accounts, role: role))
+    try await body(client, parts.health, parts.repository)
   }
 }
 
@@ -48,21 +49,27 @@ func signIn(_ accounts: AccountRepository, role: Role, name: String? = nil, devi
   return try await accounts.enrol(code: code.code, deviceID: deviceID, label: "test", rpc: "test").token
 }
 
-/// Runs `body` with a client of the in-process server that sends `token` (none when `nil`).
-func withTestClient(
-  _ transport: InProcessTransport, token: String?,
-  _ body: @Sendable (GRPCClient<InProcessTransport.Client>) async throws -> Void
-) async throws {
-  try await withGRPCClient(transport: transport.client, interceptors: token.map { [BearerToken($0)] } ?? []) { client in
-    try await body(client)
+/// The token a test client sends, switchable between calls (no header when `nil`).
+final class TestToken: ClientInterceptor {
+  private let token = Mutex<String?>(nil)
+
+  func use(_ value: String?) { token.withLock { $0 = value } }
+
+  func intercept<Input: Sendable, Output: Sendable>(
+    request: StreamingClientRequest<Input>, context: ClientContext,
+    next: (StreamingClientRequest<Input>, ClientContext) async throws -> StreamingClientResponse<Output>
+  ) async throws -> StreamingClientResponse<Output> {
+    var request = request
+    if let value = token.withLock({ $0 }) { request.metadata.replaceOrAddString("Bearer \(value)", forKey: "authorization") }
+    return try await next(request, context)
   }
 }
 
-/// Runs the real server on the demo data and hands `body` its parts and its transport, to
-/// connect clients with any token.
+/// Runs the real server on the demo data and hands `body` its parts, a connected client, and
+/// the token that client sends (none until set).
 func withDemoServerParts(
   configure: (inout ServerConfiguration) -> Void = { _ in },
-  _ body: @Sendable (ServerParts, InProcessTransport) async throws -> Void
+  _ body: @Sendable (ServerParts, GRPCClient<InProcessTransport.Client>, TestToken) async throws -> Void
 ) async throws {
   let folder = FileManager.default.temporaryDirectory.appendingPathComponent("assure-server-\(UUID().uuidString)")
   defer { try? FileManager.default.removeItem(at: folder) }
@@ -79,7 +86,10 @@ func withDemoServerParts(
   try await withThrowingDiscardingTaskGroup { group in
     group.addTask { try await server.serve() }
     parts.health.setAll(.serving)
-    try await body(parts, transport)
+    let token = TestToken()
+    try await withGRPCClient(transport: transport.client, interceptors: [token]) { client in
+      try await body(parts, client, token)
+    }
     parts.health.finishWatches()
     server.beginGracefulShutdown()
   }

@@ -1,8 +1,14 @@
 #!/usr/bin/env bash
-# Independent gRPC interop check. Records three engagements with the real `assure` client
-# while no server runs (sync must exit 75), starts assure-server with the demo data on a free
-# port in a throw-away data directory, syncs, and runs Scripts/interop_check.py (Python
-# grpcio) against it: each of the three must be on the server exactly once.
+# Independent gRPC interop check, run twice: over plaintext on loopback, then over TLS with a
+# development CA (Scripts/dev-certs.sh).
+#
+# Each run starts assure-server with the demo data on a free port in a throw-away data
+# directory, makes sign-in codes with `assure-server user add`, signs the real `assure` client
+# in, records three engagements with it while the server is out of reach (sync must exit 75),
+# syncs, and runs Scripts/interop_check.py (Python grpcio), which signs its own users in with
+# the codes and checks every service, the refusals, and that each of the three engagements is
+# on the server exactly once. The TLS run also checks with `openssl s_client` that the server
+# speaks TLS 1.2 or later with ALPN h2, that Python connects with the dev CA and fails without.
 #
 #   ASSURE_SERVER_BIN  server binary (default: .build/debug/assure-server under the repo root)
 #   ASSURE_CLIENT_BIN  client binary (default: .build/debug/assure under the repo root)
@@ -23,11 +29,9 @@ fi
 [ -x "$client_bin" ] || { echo "assure not found or not executable: $client_bin" >&2; exit 1; }
 
 work=$(mktemp -d)
-data_dir="$work/data"
-log="$work/server.log"
 server_pid=""
 
-cleanup() {
+stop_server() {
   if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
     kill "$server_pid" 2>/dev/null || true
     for _ in $(seq 1 50); do
@@ -37,55 +41,104 @@ cleanup() {
     kill -9 "$server_pid" 2>/dev/null || true
     wait "$server_pid" 2>/dev/null || true
   fi
+  server_pid=""
+}
+cleanup() {
+  stop_server
   rm -rf "$work"
 }
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-mkdir -p "$data_dir"
+# run NAME [server TLS arguments...]: one full check; the client and Python use TLS when the
+# server does.
+run() {
+  local name=$1
+  shift
+  local dir="$work/$name" tls_args=("$@")
+  local data_dir="$dir/data" log="$dir/server.log"
+  mkdir -p "$data_dir"
+  "$server_bin" --host 127.0.0.1 --port 0 --demo --data-dir "$data_dir" "${tls_args[@]}" >"$dir/codes.txt" 2>"$log" &
+  server_pid=$!
 
-# Offline first: port 1 on loopback has no server.
-export ASSURE_HOME="$work/device" ASSURE_USER=interop-check
-ids="$work/ids.txt"
-for place in Ludlow Ledbury Pershore; do
-  area=$(case $place in Ludlow) echo shropshire ;; Ledbury) echo herefordshire ;; *) echo worcestershire ;; esac)
-  "$client_bin" engagement add --server 127.0.0.1:1 --date 2022-08-02 --by apcc --kind community-group \
-    --organisation "$place interop group" --place "$place" --area "$area" --attendees 7 >>"$ids"
-done
-offline_status=0
-"$client_bin" sync --server 127.0.0.1:1 2>"$work/offline.txt" || offline_status=$?
-if [ "$offline_status" -ne 75 ] || ! grep -q "offline: 3 changes pending" "$work/offline.txt"; then
-  echo "expected assure sync to exit 75 with 'offline: 3 changes pending', got $offline_status:" >&2
-  cat "$work/offline.txt" >&2
-  exit 1
-fi
-echo "assure sync with no server: exit 75, $(cat "$work/offline.txt")" >&2
-
-"$server_bin" --host 127.0.0.1 --port 0 --demo --data-dir "$data_dir" >"$log" 2>&1 &
-server_pid=$!
-
-port=""
-for _ in $(seq 1 300); do  # up to 30 s
-  port=$(grep -oE 'listening on 127\.0\.0\.1:[0-9]+' "$log" 2>/dev/null | head -n1 | sed 's/.*://' || true)
-  [ -n "$port" ] && break
-  kill -0 "$server_pid" 2>/dev/null || break
-  sleep 0.1
-done
-
-if [ -z "$port" ]; then
-  if kill -0 "$server_pid" 2>/dev/null; then
-    echo "assure-server did not report 'listening on 127.0.0.1:PORT' within 30 s; its log:" >&2
-  else
-    echo "assure-server exited before listening; its log:" >&2
+  local port=""
+  for _ in $(seq 1 300); do  # up to 30 s
+    port=$(grep -oE 'listening on 127\.0\.0\.1:[0-9]+' "$log" 2>/dev/null | head -n1 | sed 's/.*://' || true)
+    [ -n "$port" ] && break
+    kill -0 "$server_pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  if [ -z "$port" ]; then
+    echo "[$name] assure-server did not report 'listening on 127.0.0.1:PORT' within 30 s; its log:" >&2
+    cat "$log" >&2
+    return 1
   fi
-  cat "$log" >&2
-  exit 1
-fi
-echo "assure-server (pid $server_pid) listening on 127.0.0.1:$port" >&2
+  echo "[$name] assure-server (pid $server_pid) listening on 127.0.0.1:$port" >&2
 
-"$client_bin" sync --server "127.0.0.1:$port" >&2
+  local client_tls=() python_tls=()
+  if [ ${#tls_args[@]} -gt 0 ]; then
+    client_tls=(--ca "$work/certs/ca.pem")
+    python_tls=(--ca "$work/certs/ca.pem")
+    local hello
+    hello=$(echo | openssl s_client -connect "127.0.0.1:$port" -alpn h2 -CAfile "$work/certs/ca.pem" 2>/dev/null | tr -d "\000" || true)
+    if ! grep -qE 'New, TLSv1\.[23]' <<<"$hello" || ! grep -q 'ALPN protocol: h2' <<<"$hello" \
+      || ! grep -q 'Verify return code: 0 (ok)' <<<"$hello"; then
+      echo "[$name] openssl s_client did not see TLS 1.2+ with ALPN h2 and a verified certificate:" >&2
+      echo "$hello" >&2
+      return 1
+    fi
+    echo "[$name] openssl s_client: $(grep -oE 'New, TLSv1\.[23]' <<<"$hello"), ALPN h2, certificate verified against the dev CA" >&2
+    if echo | openssl s_client -connect "127.0.0.1:$port" -tls1_1 >/dev/null 2>&1; then
+      echo "[$name] the server accepted TLS 1.1" >&2
+      return 1
+    fi
+    echo "[$name] openssl s_client -tls1_1: refused" >&2
+  fi
 
-status=0
-python3 "$root/Scripts/interop_check.py" --server "127.0.0.1:$port" --expect-ids "$ids" || status=$?
-exit "$status"
+  # Sign-in codes for the CLI device and for Python's users.
+  : >"$dir/users.txt"
+  for user in interop-apcc-a:assistant interop-apcc-b:assistant interop-governance:governance \
+    interop-panel:panel-reader interop-cli:assistant; do
+    local code
+    code=$("$server_bin" user add --data-dir "$data_dir" --name "${user%%:*}" --role "${user##*:}" 2>/dev/null)
+    [ "${user%%:*}" = interop-cli ] && cli_code=$code || echo "${user%%:*} ${user##*:} $code" >>"$dir/users.txt"
+  done
+
+  export ASSURE_HOME="$dir/device"
+  "$client_bin" login --server "127.0.0.1:$port" --code "$cli_code" "${client_tls[@]}" >&2
+
+  # Offline first: port 1 on loopback has no server.
+  local ids="$dir/ids.txt"
+  for place in Ludlow Ledbury Pershore; do
+    area=$(case $place in Ludlow) echo shropshire ;; Ledbury) echo herefordshire ;; *) echo worcestershire ;; esac)
+    "$client_bin" engagement add --date 2022-08-02 --by apcc --kind community-group \
+      --organisation "$place interop group" --place "$place" --area "$area" --attendees 7 >>"$ids"
+  done
+  local offline_status=0
+  "$client_bin" sync --server 127.0.0.1:1 2>"$dir/offline.txt" || offline_status=$?
+  if [ "$offline_status" -ne 75 ] || ! grep -q "offline: 3 changes pending" "$dir/offline.txt"; then
+    echo "[$name] expected assure sync to exit 75 with 'offline: 3 changes pending', got $offline_status:" >&2
+    cat "$dir/offline.txt" >&2
+    return 1
+  fi
+  echo "[$name] assure sync with no server: exit 75, $(cat "$dir/offline.txt")" >&2
+  "$client_bin" sync >&2
+
+  python3 "$root/Scripts/interop_check.py" --server "127.0.0.1:$port" --expect-ids "$ids" --codes "$dir/users.txt" \
+    "${python_tls[@]}"
+  stop_server
+  # No token or code may reach the log.
+  for secret in $(awk '{print $3}' "$dir/users.txt") $cli_code $(grep -oE '"token" : "[^"]+"' "$dir/device/credentials.json" | sed 's/.*: "//; s/"$//'); do
+    if grep -qF "$secret" "$log"; then
+      echo "[$name] a secret appears in the server's log" >&2
+      return 1
+    fi
+  done
+  echo "[$name] no code or token in the server's log" >&2
+}
+
+command -v openssl >/dev/null || { echo "openssl is needed for the TLS run" >&2; exit 1; }
+run plaintext
+"$root/Scripts/dev-certs.sh" "$work/certs"
+run tls --tls-cert "$work/certs/server.pem" --tls-key "$work/certs/server-key.pem"

@@ -2,12 +2,21 @@
 """Independent gRPC interop check of assure-server with Python grpcio.
 
 Generates Python stubs from ../Protos (relative to this script) with grpc_tools.protoc into a
-temporary directory, then exercises Health, EngagementService, DeliveryPlanService and
-SyncService against a running server. Prints one line per check and a final
-`N passed, M failed` line; exits 1 if any check failed.
+temporary directory, signs in with one-time codes (AccountService.Enrol), then exercises
+Health, EngagementService, DeliveryPlanService, SyncService and GovernanceService against a
+running server, each call carrying the token of a user whose role allows it, and checks that
+calls without a token or with the wrong role are refused. Prints one line per check and a
+final `N passed, M failed` line; exits 1 if any check failed.
 
-Usage: interop_check.py [--server HOST:PORT] [--expect-ids FILE]
+Usage: interop_check.py --codes FILE [--server HOST:PORT] [--expect-ids FILE] [--ca FILE]
+
+--codes names one user per line: `NAME ROLE CODE` (from `assure-server user add`); the check
+needs users of the roles assistant (two: NAME ending -a and -b), governance and panel-reader.
+With --ca the server is reached over TLS verified against that CA, and a connection without
+it must fail.
 """
+
+import collections
 
 import argparse
 import importlib
@@ -49,6 +58,32 @@ class Results:
         else:
             self.fail(f"{text}{': ' + why if why else ''}")
         return cond
+
+
+class _CallDetails(
+    collections.namedtuple("_CallDetails", ("method", "timeout", "metadata", "credentials", "wait_for_ready",
+                                            "compression")),
+    grpc.ClientCallDetails,
+):
+    pass
+
+
+class BearerToken(grpc.UnaryUnaryClientInterceptor, grpc.UnaryStreamClientInterceptor):
+    """Adds `authorization: Bearer <token>` to every call."""
+
+    def __init__(self, token):
+        self.token = token
+
+    def _details(self, details):
+        metadata = list(details.metadata or []) + [("authorization", f"Bearer {self.token}")]
+        return _CallDetails(details.method, details.timeout, metadata, details.credentials,
+                            getattr(details, "wait_for_ready", None), getattr(details, "compression", None))
+
+    def intercept_unary_unary(self, continuation, details, request):
+        return continuation(self._details(details), request)
+
+    def intercept_unary_stream(self, continuation, details, request):
+        return continuation(self._details(details), request)
 
 
 def grpc_tools_include():
@@ -124,6 +159,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--server", default="127.0.0.1:50051", help="HOST:PORT of assure-server")
     parser.add_argument("--expect-ids", metavar="FILE", help="file with one engagement UUID per line")
+    parser.add_argument("--codes", metavar="FILE", required=True, help="lines of NAME ROLE CODE")
+    parser.add_argument("--ca", metavar="FILE", help="PEM CA: connect over TLS verified against it")
     args = parser.parse_args()
 
     res = Results()
@@ -141,6 +178,8 @@ def main():
             sync_grpc = importlib.import_module("assure.v1.sync_pb2_grpc")
             governance_pb2 = importlib.import_module("assure.v1.governance_pb2")
             governance_grpc = importlib.import_module("assure.v1.governance_pb2_grpc")
+            account_pb2 = importlib.import_module("assure.v1.account_pb2")
+            account_grpc = importlib.import_module("assure.v1.account_pb2_grpc")
             # grpc/health/v1/health_pb2.py would shadow/collide with the installed `grpc`
             # package, so load the message module by file path and call Health generically.
             health_pb2 = load_module_from_file(
@@ -153,16 +192,80 @@ def main():
             return 1
         res.ok(f"stubs generated from {protos_dir}")
 
-        channel = grpc.insecure_channel(args.server)
+        ca = open(args.ca, "rb").read() if args.ca else None
+
+        def open_channel(token=None, root_certificates=ca):
+            if args.ca:
+                base = grpc.secure_channel(args.server, grpc.ssl_channel_credentials(root_certificates=root_certificates))
+            else:
+                base = grpc.insecure_channel(args.server)
+            return grpc.intercept_channel(base, BearerToken(token)) if token else base
+
+        # --- Sign in: each code for a token, as a device would -------------------------------
+        channel = open_channel()
+        tokens = {}
+        roles = {}
+        accounts = account_grpc.AccountServiceStub(channel)
+        with open(args.codes, encoding="utf-8") as fh:
+            users = [line.split() for line in fh if line.strip()]
+        for name, role, code in users:
+            def enrol(name=name, role=role, code=code):
+                resp = accounts.Enrol(account_pb2.EnrolRequest(code=code, device_id=f"{name}-device", label="interop"),
+                                      timeout=TIMEOUT)
+                ok = res.check(resp.account.name == name and resp.account.role == role and len(resp.token) >= 43,
+                               f"enrol {name} ({role}): a {len(resp.token)}-character token for device "
+                               f"{resp.sign_in.device_id}", f"got {resp.account}")
+                if ok:
+                    tokens[name] = resp.token
+                    roles[role] = name
+            run_section(res, f"enrol {name}", enrol)
+        run_section(res, "enrol used code", lambda: expect_status(
+            res, "enrol with a code already used",
+            lambda: accounts.Enrol(account_pb2.EnrolRequest(code=users[0][2], device_id="interop-again"),
+                                   timeout=TIMEOUT),
+            grpc.StatusCode.UNAUTHENTICATED, "code"))
+        apcc_a = next((n for n in tokens if n.endswith("-a")), None)
+        apcc_b = next((n for n in tokens if n.endswith("-b")), None)
+        if not (apcc_a and apcc_b and "governance" in roles and "panel-reader" in roles):
+            res.fail(f"--codes must give assistant users NAME-a and NAME-b, governance and panel-reader; have {roles}")
+            print(f"{res.passed} passed, {res.failed} failed")
+            return 1
+        field = open_channel(tokens[apcc_a])
+        office = open_channel(tokens[roles["governance"]])
+        panel = open_channel(tokens[roles["panel-reader"]])
+
+        # --- Refusals: no token, wrong role ---------------------------------------------------
+        run_section(res, "no token", lambda: expect_status(
+            res, "ListObjectives with no token",
+            lambda: plan_grpc.DeliveryPlanServiceStub(channel).ListObjectives(plan_pb2.ListObjectivesRequest(),
+                                                                              timeout=TIMEOUT),
+            grpc.StatusCode.UNAUTHENTICATED, "token"))
+        run_section(res, "panel reader writes", lambda: expect_status(
+            res, "CreateObjective as panel-reader",
+            lambda: plan_grpc.DeliveryPlanServiceStub(panel).CreateObjective(
+                plan_pb2.CreateObjectiveRequest(), timeout=TIMEOUT),
+            grpc.StatusCode.PERMISSION_DENIED, "panel-reader"))
+        run_section(res, "who am i", lambda: res.check(
+            account_grpc.AccountServiceStub(panel).WhoAmI(account_pb2.WhoAmIRequest(), timeout=TIMEOUT).account.role
+            == "panel-reader", "WhoAmI as the panel reader says panel-reader"))
+        if args.ca:
+            def without_ca():
+                try:
+                    grpc.channel_ready_future(open_channel(root_certificates=None)).result(timeout=5)
+                    res.fail("TLS without the dev CA: connected, expected the certificate to be refused")
+                except grpc.FutureTimeoutError:
+                    res.ok("TLS without the dev CA: no connection (the server's certificate is not trusted)")
+            run_section(res, "tls without ca", without_ca)
+
         health_check = channel.unary_unary(
             "/grpc.health.v1.Health/Check",
             request_serializer=health_pb2.HealthCheckRequest.SerializeToString,
             response_deserializer=health_pb2.HealthCheckResponse.FromString,
         )
-        engagements = engagement_grpc.EngagementServiceStub(channel)
-        plan = plan_grpc.DeliveryPlanServiceStub(channel)
-        sync = sync_grpc.SyncServiceStub(channel)
-        governance = governance_grpc.GovernanceServiceStub(channel)
+        engagements = engagement_grpc.EngagementServiceStub(field)
+        plan = plan_grpc.DeliveryPlanServiceStub(office)
+        sync = sync_grpc.SyncServiceStub(field)
+        governance = governance_grpc.GovernanceServiceStub(office)
         serving = health_pb2.HealthCheckResponse.SERVING
         status_name = health_pb2.HealthCheckResponse.ServingStatus.Name
 
@@ -329,7 +432,7 @@ def main():
             head = 0
             cursor = 0
             for _ in range(1000):
-                resp = sync.Pull(sync_pb2.PullRequest(after_cursor=cursor, page_size=1000, device_id="interop-a",
+                resp = sync.Pull(sync_pb2.PullRequest(after_cursor=cursor, page_size=1000, device_id=f"{apcc_a}-device",
                                                       protocol_version=2), timeout=TIMEOUT)
                 head = resp.next_cursor
                 if not resp.has_more or resp.next_cursor <= cursor:
@@ -337,15 +440,17 @@ def main():
                 cursor = resp.next_cursor
             base = engagements.GetEngagement(engagement_pb2.GetEngagementRequest(id=new_id), timeout=TIMEOUT).engagement
             replies = []
-            for device, notes in (("interop-a", "Notes from device a"), ("interop-b", "Notes from device b")):
+            for name, notes in ((apcc_a, "Notes from device a"), (apcc_b, "Notes from device b")):
+                device = f"{name}-device"
+                pusher = sync_grpc.SyncServiceStub(open_channel(tokens[name]))
                 edited = engagement_pb2.Engagement()
                 edited.CopyFrom(base)
                 edited.notes = notes
                 mutation = sync_pb2.Mutation(mutation_id=str(uuid.uuid4()), entity_type="engagement", entity_id=new_id,
                                              operation=sync_pb2.OPERATION_UPSERT, engagement=edited,
                                              changed_fields=["notes"], base_cursor=head, recorded_by=device)
-                replies.append(sync.Push(sync_pb2.PushRequest(device_id=device, protocol_version=2,
-                                                              mutations=[mutation]), timeout=TIMEOUT))
+                replies.append(pusher.Push(sync_pb2.PushRequest(device_id=device, protocol_version=2,
+                                                                mutations=[mutation]), timeout=TIMEOUT))
             outcomes = [r.results[0].outcome for r in replies]
             res.check(all(o == sync_pb2.MutationResult.OUTCOME_APPLIED for o in outcomes),
                       "two concurrent pushes of the same field are both APPLIED", f"outcomes {outcomes}")
@@ -357,7 +462,7 @@ def main():
         run_section(res, "conflicting edits", conflicting_edits)
         run_section(res, "push protocol 1", lambda: expect_status(
             res, "push protocol_version 1 (asks for an upgrade)",
-            lambda: sync.Push(sync_pb2.PushRequest(device_id="old", protocol_version=1), timeout=TIMEOUT),
+            lambda: sync.Push(sync_pb2.PushRequest(device_id=f"{apcc_a}-device", protocol_version=1), timeout=TIMEOUT),
             grpc.StatusCode.FAILED_PRECONDITION, "upgrade"))
         run_section(res, "list conflicts bad id", lambda: expect_status(
             res, "ListConflicts engagement_id not-a-uuid",

@@ -127,7 +127,13 @@ struct ServerSession {
   static func translate(_ error: RPCError, address: ServerAddress) -> any Error {
     switch error.code {
     case .unavailable, .deadlineExceeded, .cancelled:
-      return SyncError(.offline, "cannot reach the server at \(address) (\(error.message)); this command needs a connection")
+      // A TLS handshake that fails (an untrusted certificate, or TLS on one side only) shows
+      // only as a connection closed before HTTP/2 began.
+      let hint =
+        error.message.contains("connection preface")
+        ? "; if the server uses TLS, give --ca FILE (or --tls) and check its certificate names this host" : ""
+      return SyncError(
+        .offline, "cannot reach the server at \(address) (\(error.message)); this command needs a connection\(hint)")
     case .invalidArgument:
       let violations = error.metadata[binaryValues: "assure-violation-bin"].compactMap { bytes -> Model.ValidationError.Violation? in
         let text = String(decoding: bytes, as: UTF8.self)

@@ -1,0 +1,148 @@
+import Foundation
+import GRDB
+import Model
+import Storage
+import Sync
+import Synchronization
+import Testing
+import TestSupport
+
+/// A clock a test moves by hand.
+final class AccountClock: Sendable {
+  private let time = Mutex(Date(timeIntervalSince1970: 1_790_000_000))
+  var now: Date { time.withLock { $0 } }
+  func advance(_ seconds: TimeInterval) { time.withLock { $0 = $0.addingTimeInterval(seconds) } }
+}
+
+/// Accounts, enrolment and device tokens against a real SQLite file with a clock the test moves.
+@Suite struct AccountRepositoryTests {
+  let folder: TemporaryFolder
+  let clock = AccountClock()
+  let accounts: AccountRepository
+  let admin = Caller(user: "console:root", rpc: "test")
+
+  init() throws {
+    folder = try TemporaryFolder()
+    var settings = AccountSettings()
+    settings.enrolmentCodeLifetime = 3600
+    settings.tokenLifetime = 10 * 86_400
+    settings.refreshGrace = 600
+    let clock = self.clock
+    accounts = AccountRepository(
+      database: try ServerDatabase(path: folder.path("server.sqlite")), settings: settings, now: { clock.now })
+  }
+
+  func principal(_ token: String) async throws -> Principal {
+    try await accounts.authenticate(token: token).get()
+  }
+
+  func refusal(_ token: String) async throws -> String? {
+    if case .failure(let error) = try await accounts.authenticate(token: token) { return error.message }
+    return nil
+  }
+
+  @Test("a code works once, within its life, and gives a 256-bit token whose account and device the server knows")
+  func enrolment() async throws {
+    let issued = try await accounts.addUser(name: "john.campion", displayName: "John Campion", role: .commissioner, by: admin)
+    #expect(issued.code.count == 19 && issued.code.split(separator: "-").count == 4)
+    // Typed in lower case without dashes, with O for 0 and I or L for 1, it still works.
+    let typed = issued.code.lowercased().replacingOccurrences(of: "-", with: "")
+      .replacingOccurrences(of: "0", with: "o").replacingOccurrences(of: "1", with: "l")
+    let token = try await accounts.enrol(code: typed, deviceID: "laptop-1", label: "PCC laptop", rpc: "test")
+    #expect(token.token.hasPrefix("assure_"))
+    #expect(Data(base64Encoded: Self.base64(String(token.token.dropFirst(7))))?.count == 32)
+    let who = try await principal(token.token)
+    #expect(who.account.name == "john.campion" && who.account.role == .commissioner)
+    #expect(who.token.deviceID == "laptop-1")
+
+    await #expect(throws: AccessError.self) {
+      _ = try await accounts.enrol(code: issued.code, deviceID: "laptop-2", label: "", rpc: "test")
+    }
+    let late = try await accounts.issueCode(forUser: "john.campion", by: admin)
+    clock.advance(3601)
+    await #expect(throws: AccessError.self) {
+      _ = try await accounts.enrol(code: late.code, deviceID: "laptop-2", label: "", rpc: "test")
+    }
+  }
+
+  @Test("a new code cancels an unused earlier one; bad names and roles are refused naming the field")
+  func codesAndValidation() async throws {
+    let first = try await accounts.addUser(name: "gov", role: .governance, by: admin)
+    let second = try await accounts.issueCode(forUser: "gov", by: admin)
+    await #expect(throws: AccessError.self) {
+      _ = try await accounts.enrol(code: first.code, deviceID: "d", label: "", rpc: "test")
+    }
+    _ = try await accounts.enrol(code: second.code, deviceID: "d", label: "", rpc: "test")
+
+    do {
+      _ = try await accounts.addUser(name: "Bad Name!", role: Role(rawValue: "mayor"), by: admin)
+      Issue.record("expected a validation error")
+    } catch let error as ValidationError {
+      #expect(error.violations.map(\.field) == ["name", "role"])
+    }
+    await #expect(throws: StorageError.self) { _ = try await accounts.addUser(name: "gov", role: .analyst, by: admin) }
+    #expect(try await accounts.users().map(\.name) == ["gov"])
+  }
+
+  @Test("a token expires; refreshing gives a new one and the old one lasts only the grace period")
+  func expiryAndRefresh() async throws {
+    let code = try await accounts.addUser(name: "dpcc", role: .deputy, by: admin)
+    let old = try await accounts.enrol(code: code.code, deviceID: "tablet", label: "", rpc: "test")
+    clock.advance(6 * 86_400)
+    let renewed = try await accounts.refresh(try await principal(old.token), by: admin)
+    #expect(renewed.token != old.token)
+    #expect(renewed.record.deviceID == "tablet")
+    #expect(renewed.record.expiresAt == clock.now.truncatedToMilliseconds.addingTimeInterval(10 * 86_400))
+    // Both work during the grace period (a call already made with the old one goes through).
+    _ = try await principal(old.token)
+    clock.advance(601)
+    #expect(try await refusal(old.token)?.contains("expired") == true)
+    _ = try await principal(renewed.token)
+    clock.advance(10 * 86_400)
+    #expect(try await refusal(renewed.token)?.contains("expired") == true)
+  }
+
+  @Test("revoking a device or disabling its account stops its token; signing in again on a device replaces its token")
+  func revocation() async throws {
+    let code = try await accounts.addUser(name: "apcc", role: .assistant, by: admin)
+    let first = try await accounts.enrol(code: code.code, deviceID: "phone", label: "", rpc: "test")
+    let again = try await accounts.enrol(
+      code: try await accounts.issueCode(forUser: "apcc", by: admin).code, deviceID: "phone", label: "", rpc: "test")
+    #expect(try await refusal(first.token)?.contains("revoked") == true)
+    let other = try await accounts.enrol(
+      code: try await accounts.issueCode(forUser: "apcc", by: admin).code, deviceID: "laptop", label: "", rpc: "test")
+    #expect(try await accounts.devices().map(\.deviceID).sorted() == ["laptop", "phone"])
+
+    let revoked = try await accounts.revoke("phone", by: admin)
+    #expect(revoked.map(\.id) == [again.record.id])
+    #expect(try await refusal(again.token)?.contains("revoked") == true)
+    _ = try await principal(other.token)
+
+    _ = try await accounts.disableUser(name: "apcc", by: admin)
+    #expect(try await refusal(other.token) != nil)
+    #expect(try await refusal("assure_made-up")?.contains("not known") == true)
+  }
+
+  @Test("the database holds no code or token, only their hashes; every change is audited")
+  func noSecretsStored() async throws {
+    let code = try await accounts.addUser(name: "analyst", role: .analyst, by: admin)
+    let token = try await accounts.enrol(code: code.code, deviceID: "desk", label: "", rpc: "test")
+    let renewed = try await accounts.refresh(try await principal(token.token), by: admin)
+    var bytes = Data()
+    for suffix in ["", "-wal"] {
+      bytes += (try? Data(contentsOf: URL(fileURLWithPath: accounts.database.path + suffix))) ?? Data()
+    }
+    for secret in [code.code, Secret.canonicalCode(code.code), token.token, renewed.token] {
+      #expect(bytes.range(of: Data(secret.utf8)) == nil, "\(secret) is in the database file")
+    }
+    #expect(bytes.range(of: Data(Secret.hash(token.token).utf8)) != nil, "the hash is what is kept")
+    let trail = try await accounts.audit(AuditQuery())
+    #expect(trail.map(\.entityType) == ["account", "enrolment_code", "device_token", "device_token", "device_token"])
+    #expect(trail.allSatisfy { $0.actor != "" && $0.rpc != "" })
+  }
+
+  static func base64(_ url: String) -> String {
+    let text = url.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+    return text + String(repeating: "=", count: (4 - text.count % 4) % 4)
+  }
+}

@@ -41,6 +41,14 @@ export ASSURE_HOME="$work/adds" ASSURE_SERVER=127.0.0.1:1 ASSURE_USER=bench
 for i in $(seq 1 "$count"); do add "$i"; done
 for i in $(seq 1 "$adds"); do s=$(now); add "x$i"; echo "$(now) - $s" | bc; done | stats | sed 's/^/engagement add (whole process): /'
 
+# Signs the device of $ASSURE_HOME in to the running server (data folder $1) as a new
+# commissioner account $2.
+sign_in() {
+  local code
+  code=$("$bin/assure-server" user add --data-dir "$1" --name "$2" --role commissioner 2>/dev/null)
+  "$bin/assure" login --server "$ASSURE_SERVER" --code "$code" >/dev/null
+}
+
 # 2 and 3. Push N queued engagements to a fresh server; a second device pulls them.
 for run in $(seq 1 "$runs"); do
   data="$work/server-$run"
@@ -50,9 +58,11 @@ for run in $(seq 1 "$runs"); do
   port=$(grep -oE 'listening on 127\.0\.0\.1:[0-9]+' "$work/server-$run.log" | sed 's/.*://')
   export ASSURE_SERVER="127.0.0.1:$port"
   export ASSURE_HOME="$work/push-$run"
+  sign_in "$data" "push-$run"
   for i in $(seq 1 "$count"); do add "$i"; done
   s=$(now); "$bin/assure" sync --quiet; echo "$(now) - $s" | bc >>"$work/push.txt"
   export ASSURE_HOME="$work/pull-$run"
+  sign_in "$data" "pull-$run"
   s=$(now); "$bin/assure" sync --quiet; echo "$(now) - $s" | bc >>"$work/pull.txt"
   pulled=$("$bin/assure" engagement list --format json | grep -c '"id"')
   [ "$pulled" -eq "$count" ] || { echo "second device holds $pulled engagements, expected $count" >&2; exit 1; }

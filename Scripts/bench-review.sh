@@ -44,7 +44,12 @@ kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""
 python3 "$root/Scripts/bench_review.py" seed "$work/data/assure-server.sqlite"
 
 start_server
-python3 "$root/Scripts/bench_review.py" measure --server "127.0.0.1:$port" --month "$month" --runs "$runs"
+# Sign a device in as the governance team: the CLI and the Python client use its token.
+export ASSURE_HOME="$work/device"
+code=$("$bin/assure-server" user add --data-dir "$work/data" --name bench-governance --role governance 2>/dev/null)
+"$bin/assure" login --server "127.0.0.1:$port" --code "$code" >/dev/null
+python3 "$root/Scripts/bench_review.py" measure --server "127.0.0.1:$port" --month "$month" --runs "$runs" \
+  --credentials "$ASSURE_HOME/credentials.json"
 
 times=()
 for _ in $(seq 1 10); do

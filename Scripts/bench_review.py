@@ -138,7 +138,7 @@ def percentile(values, p):
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
-def measure(server, month, runs):
+def measure(server, month, runs, token):
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     from interop_check import generate
     import grpc
@@ -152,12 +152,13 @@ def measure(server, month, runs):
         with grpc.insecure_channel(server) as channel:
             stub = stubs.GovernanceServiceStub(channel)
             request = pb2.GetMonthlyReviewRequest(month=month)
+            auth = (("authorization", f"Bearer {token}"),)
             for _ in range(5):
-                stub.GetMonthlyReview(request, timeout=30)
+                stub.GetMonthlyReview(request, timeout=30, metadata=auth)
             client, server_side = [], []
             for _ in range(runs):
                 started = time.perf_counter()
-                response = stub.GetMonthlyReview(request, timeout=30)
+                response = stub.GetMonthlyReview(request, timeout=30, metadata=auth)
                 client.append((time.perf_counter() - started) * 1000)
                 server_side.append(response.server_micros / 1000)
             review = response.review
@@ -183,11 +184,15 @@ def main():
     m.add_argument("--server", required=True)
     m.add_argument("--month", required=True)
     m.add_argument("--runs", type=int, default=50)
+    m.add_argument("--credentials", required=True, help="an assure device's credentials.json (its token is used)")
     args = parser.parse_args()
     if args.command == "seed":
         seed(args.database)
     else:
-        measure(args.server, args.month, args.runs)
+        import json
+        with open(args.credentials, encoding="utf-8") as fh:
+            token = json.load(fh)["token"]
+        measure(args.server, args.month, args.runs, token)
 
 
 if __name__ == "__main__":

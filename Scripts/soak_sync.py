@@ -34,7 +34,6 @@ import threading
 import time
 
 OFFLINE = 75
-WHO = ["pcc", "dpcc", "apcc"]
 KINDS = ["parish-council", "community-group", "funded-organisation", "public-meeting",
          "partner-meeting", "school", "event", "media", "other"]
 AREAS = ["herefordshire", "shropshire", "telford-and-wrekin", "worcestershire"]
@@ -172,6 +171,19 @@ class Soak:
         with self.lock:
             self.findings.append(text)
 
+    def sign_in(self):
+        """Each device signs in as its own commissioner account, as a user would: a one-time code
+        from `assure-server user add`, exchanged by `assure login`."""
+        admin = os.path.join(self.args.bin, "assure-server")
+        for device in self.devices:
+            added = subprocess.run([admin, "user", "add", "--data-dir", self.server.data_dir, "--name", device.user,
+                                    "--role", "commissioner"], capture_output=True, text=True)
+            if added.returncode != 0:
+                raise RuntimeError(f"user add {device.user}: {added.stderr}")
+            login = device.run("login", "--server", f"127.0.0.1:{self.port}", "--code", added.stdout.strip())
+            if login.returncode != 0:
+                raise RuntimeError(f"login {device.user}: {login.stderr}")
+
     # MARK: - Offline recording
 
     def plan_round(self, round_no):
@@ -193,7 +205,9 @@ class Soak:
         r = self.rng
         return {
             "date": f"20{r.randint(22, 25)}-{r.randint(1, 12):02d}-{r.randint(1, 28):02d}",
-            "by": r.choice(WHO), "kind": r.choice(KINDS), "area": r.choice(AREAS),
+            # Every soak device is one of the PCC's (signed in as a commissioner), so that
+            # shared engagements may be edited from any of them.
+            "by": "pcc", "kind": r.choice(KINDS), "area": r.choice(AREAS),
             "attendees": r.randint(0, 200), "place": r.choice(["Ludlow", "Hereford", "Telford", "Malvern"]),
             "category": r.choices(["delete", "shared", "own"], weights=[2, 3, 5])[0],
         }
@@ -471,6 +485,7 @@ class Soak:
         began = time.monotonic()
         try:
             self.server.start()
+            self.sign_in()
             for round_no in range(1, a.rounds + 1):
                 self.record_offline(round_no, self.plan_round(round_no))
                 self.sync_round(round_no)

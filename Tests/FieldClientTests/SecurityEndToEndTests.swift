@@ -1,0 +1,145 @@
+import Foundation
+import Testing
+
+/// Sign-in, roles, the audit trail and secrets with the real binaries and a real server.
+@Suite(.serialized) struct SecurityEndToEndTests {
+  let root: URL
+
+  init() throws {
+    root = FileManager.default.temporaryDirectory.appendingPathComponent("assure-security-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+  }
+
+  func json(_ result: RunResult) throws -> Any {
+    guard result.status == 0 else { throw TestFailure("command failed: \(result)") }
+    return try JSONSerialization.jsonObject(with: Data(result.stdout.utf8))
+  }
+
+  func mode(_ path: String) throws -> Int {
+    ((try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? NSNumber)?.intValue ?? -1) & 0o777
+  }
+
+  @Test("sign in, record, sync: the audit trail names the right user and device, and no token reaches a log or the database")
+  func auditAndSecrets() async throws {
+    defer { try? FileManager.default.removeItem(at: root) }
+    let port = try freeLoopbackPort()
+    let address = "127.0.0.1:\(port)"
+    let server = try ServerProcess(port: port, dataDir: root.appendingPathComponent("server"))
+    _ = try await server.waitUntilListening()
+    let pcc = FieldDevice(home: root.appendingPathComponent("pcc"), server: address, user: "pcc")
+    let office = FieldDevice(home: root.appendingPathComponent("office"), server: address, user: "governance")
+
+    // A wrong code is refused with exit 77 and nothing is stored.
+    let wrong = try pcc.run(["login", "--server", address, "--code", "AAAA-BBBB-CCCC-DDDD"])
+    #expect(wrong.status == 77, "\(wrong)")
+    #expect(wrong.stderr.contains("not valid"), "\(wrong)")
+    #expect(!FileManager.default.fileExists(atPath: pcc.home.appendingPathComponent("credentials.json").path))
+
+    try pcc.signIn(serverDataDir: server.dataDir, address: address, role: "commissioner")
+    try office.signIn(serverDataDir: server.dataDir, address: address, role: "governance")
+    // Owner-only files.
+    #expect(try mode(pcc.home.path) == 0o700)
+    #expect(try mode(pcc.home.appendingPathComponent("assure.sqlite").path) == 0o600)
+    #expect(try mode(pcc.home.appendingPathComponent("credentials.json").path) == 0o600)
+    #expect(try mode(server.dataDir.appendingPathComponent("assure-server.sqlite").path) == 0o600)
+
+    let me = try json(try pcc.run(["whoami", "--format", "json"])) as? [String: Any]
+    #expect(me?["account"] as? String == "pcc" && me?["role"] as? String == "commissioner")
+    #expect(me?["checkedWithServer"] as? Bool == true)
+    let pccDevice = try #require(me?["deviceId"] as? String)
+
+    // The field device refuses, before storing, what its role may not record.
+    let notMine = try pcc.run([
+      "engagement", "add", "--date", "2022-10-04", "--by", "dpcc", "--kind", "school", "--organisation", "X School",
+      "--place", "Ludlow", "--area", "shropshire",
+    ])
+    #expect(notMine.status == 77, "\(notMine)")
+    #expect(try pcc.listedIDs().isEmpty)
+
+    let added = try pcc.run([
+      "engagement", "add", "--date", "2022-10-04", "--by", "pcc", "--kind", "parish-council", "--organisation",
+      "Ledbury Town Council", "--place", "Ledbury", "--area", "herefordshire",
+    ])
+    #expect(added.status == 0, "\(added)")
+    let id = added.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    #expect(try pcc.run(["sync"]).status == 0)
+    let objective = try office.run(["plan", "objective", "add", "5", "--title", "Audit trail objective"])
+    #expect(objective.status == 0, "\(objective)")
+    // The governance team may not push engagements, and the field user may not edit the plan.
+    let denied = try pcc.run(["plan", "objective", "add", "6", "--title", "Not allowed"])
+    #expect(denied.status == 77, "\(denied)")
+    #expect(denied.stderr.contains("may not call DeliveryPlanService.CreateObjective"), "\(denied)")
+
+    let officeDevice = try #require((try json(try office.run(["whoami", "--format", "json"])) as? [String: Any])?["deviceId"] as? String)
+    let trail = try json(try runServerCommand(["audit", "--data-dir", server.dataDir.path, "--format", "json"])) as? [[String: Any]]
+    let entries = try #require(trail)
+    let engagementEntry = entries.first { $0["entityType"] as? String == "engagement" && $0["entityID"] as? String == id }
+    #expect(engagementEntry?["actor"] as? String == "pcc")
+    #expect(engagementEntry?["device"] as? String == pccDevice)
+    #expect(engagementEntry?["rpc"] as? String == "SyncService.Push")
+    let objectiveEntry = entries.first { $0["entityType"] as? String == "objective" && $0["entityID"] as? String == "5" }
+    #expect(objectiveEntry?["actor"] as? String == "governance")
+    #expect(objectiveEntry?["device"] as? String == officeDevice)
+    #expect(entries.filter { $0["entityType"] as? String == "device_token" }.count == 2)
+    #expect(!entries.contains { $0["entityID"] as? String == "6" }, "a refused write leaves nothing to audit")
+    let byUser = try json(try runServerCommand(["audit", "--data-dir", server.dataDir.path, "--user", "pcc", "--format", "json"])) as? [[String: Any]]
+    #expect(byUser?.allSatisfy { $0["actor"] as? String == "pcc" } == true && byUser?.isEmpty == false)
+
+    // No token appears in the server's log or in its database files.
+    let tokens = try [pcc, office].map { device in
+      let data = try Data(contentsOf: device.home.appendingPathComponent("credentials.json"))
+      return try #require((try JSONSerialization.jsonObject(with: data) as? [String: Any])?["token"] as? String)
+    }
+    var stored = Data()
+    for suffix in ["", "-wal"] {
+      stored += (try? Data(contentsOf: server.dataDir.appendingPathComponent("assure-server.sqlite" + suffix))) ?? Data()
+    }
+    for token in tokens {
+      #expect(token.count >= 50)
+      #expect(!server.output.contains(token), "a token is in the server's log")
+      #expect(stored.range(of: Data(token.utf8)) == nil, "a token is in the server's database")
+    }
+    #expect(try await server.terminate() == 0)
+  }
+
+  @Test("logout refuses while changes are pending, revokes the token on the server, and --wipe removes the data")
+  func logout() async throws {
+    defer { try? FileManager.default.removeItem(at: root) }
+    let port = try freeLoopbackPort()
+    let address = "127.0.0.1:\(port)"
+    let server = try ServerProcess(port: port, dataDir: root.appendingPathComponent("server"))
+    _ = try await server.waitUntilListening()
+    let device = FieldDevice(home: root.appendingPathComponent("device"), server: address, user: "dpcc")
+    try device.signIn(serverDataDir: server.dataDir, address: address, role: "deputy")
+    let added = try device.run([
+      "engagement", "add", "--date", "2022-10-04", "--by", "dpcc", "--kind", "school", "--organisation",
+      "Bromyard School", "--place", "Bromyard", "--area", "herefordshire",
+    ])
+    #expect(added.status == 0, "\(added)")
+
+    let refused = try device.run(["logout"])
+    #expect(refused.status == 77, "\(refused)")
+    #expect(refused.stderr.contains("1 change is not yet on the server"), "\(refused)")
+    #expect(try device.run(["sync"]).status == 0)
+
+    let credentials = device.home.appendingPathComponent("credentials.json")
+    let kept = try Data(contentsOf: credentials)
+    let out = try device.run(["logout"])
+    #expect(out.status == 0, "\(out)")
+    #expect(out.stdout.contains("the server revoked this device's token"), "\(out)")
+    #expect(!FileManager.default.fileExists(atPath: credentials.path))
+
+    // The old token, put back, is refused by the server.
+    try kept.write(to: credentials)
+    let stale = try device.run(["sync"])
+    #expect(stale.status == 77, "\(stale)")
+    #expect(stale.stderr.contains("revoked"), "\(stale)")
+    let devices = try runServerCommand(["device", "list", "--data-dir", server.dataDir.path, "--all"])
+    #expect(devices.stdout.contains("revoked"), "\(devices)")
+
+    let wiped = try device.run(["logout", "--wipe", "--force"])
+    #expect(wiped.status == 0, "\(wiped)")
+    #expect(!FileManager.default.fileExists(atPath: device.home.appendingPathComponent("assure.sqlite").path))
+    #expect(try await server.terminate() == 0)
+  }
+}

@@ -10,7 +10,7 @@ import TestSupport
   func serverMigrations() throws {
     let folder = try TemporaryFolder()
     let database = try ServerDatabase(path: folder.path("nested/server.sqlite"))
-    #expect(try database.appliedMigrations() == ["v1-plan-engagements-change-log", "v2-plan-governance-audit", "v3-field-merge-conflicts"])
+    #expect(try database.appliedMigrations() == ["v1-plan-engagements-change-log", "v2-plan-governance-audit", "v3-field-merge-conflicts", "v4-accounts-devices"])
     let mode = try database.pool.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") }
     #expect(mode == "wal")
     // Re-opening runs nothing again and keeps the data.
@@ -40,7 +40,7 @@ import TestSupport
 
     // When the current server opens it, everything is still there and the new tables exist.
     let database = try ServerDatabase(path: path)
-    #expect(try database.appliedMigrations().count == 3)
+    #expect(try database.appliedMigrations().count == 4)
     let (stored, count, head, history) = try await database.read { db in
       (try db.element(id: "2.3"), try db.engagementCount(matching: EngagementQuery()), try db.headCursor(),
        try db.statusHistory(elementID: "2.3"))

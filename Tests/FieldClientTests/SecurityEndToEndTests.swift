@@ -143,3 +143,37 @@ import Testing
     #expect(try await server.terminate() == 0)
   }
 }
+
+extension SecurityEndToEndTests {
+  @Test("a token past half its life is renewed by the next sync; the old one keeps working for the grace period")
+  func refresh() async throws {
+    defer { try? FileManager.default.removeItem(at: root) }
+    let port = try freeLoopbackPort()
+    let address = "127.0.0.1:\(port)"
+    let server = try ServerProcess(port: port, dataDir: root.appendingPathComponent("server"))
+    _ = try await server.waitUntilListening()
+    let device = FieldDevice(home: root.appendingPathComponent("device"), server: address, user: "apcc")
+    try device.signIn(serverDataDir: server.dataDir, address: address, role: "assistant")
+    // The device's record of when its token was issued is moved back 60 days (of 90): as if
+    // that much time had passed on the device.
+    let file = device.home.appendingPathComponent("credentials.json")
+    var stored = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: file)) as? [String: Any])
+    let oldToken = try #require(stored["token"] as? String)
+    stored["issuedAt"] = "2026-01-01T00:00:00Z"
+    try JSONSerialization.data(withJSONObject: stored).write(to: file)
+
+    let synced = try device.run(["sync"])
+    #expect(synced.status == 0, "\(synced)")
+    let renewed = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: file)) as? [String: Any])
+    let newToken = try #require(renewed["token"] as? String)
+    #expect(newToken != oldToken, "the sync renewed the token")
+    #expect(try mode(file.path) == 0o600)
+    #expect(try device.run(["sync"]).status == 0, "the new token works")
+    // A command still holding the old token (another terminal) is not cut off.
+    stored["token"] = oldToken
+    stored["issuedAt"] = renewed["issuedAt"]
+    try JSONSerialization.data(withJSONObject: stored).write(to: file)
+    #expect(try device.run(["sync"]).status == 0, "the old token works during its grace period")
+    #expect(try await server.terminate() == 0)
+  }
+}

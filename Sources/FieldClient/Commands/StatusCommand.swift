@@ -15,6 +15,10 @@ struct StatusCommand: AsyncParsableCommand {
     let server: String
     let dataDir: String
     let deviceId: String
+    /// The signed-in account and role, `nil` when the device is not signed in.
+    let signedInAs: String?
+    let role: String?
+    let signInExpiresAt: Date?
     let pending: Int
     let quarantined: [Quarantined]
     let conflicts: Int
@@ -28,7 +32,7 @@ struct StatusCommand: AsyncParsableCommand {
     struct Quarantined: Encodable { let mutationId: String; let entityId: String; let operation: String; let error: String }
 
     private enum CodingKeys: String, CodingKey {
-      case server, dataDir, deviceId, pending, quarantined, conflicts, lastSyncAt, lastAttemptAt, lastError, cursor
+      case server, dataDir, deviceId, signedInAs, role, signInExpiresAt, pending, quarantined, conflicts, lastSyncAt, lastAttemptAt, lastError, cursor
       case engagements, objectives, elements
     }
 
@@ -38,6 +42,9 @@ struct StatusCommand: AsyncParsableCommand {
       try c.encode(server, forKey: .server)
       try c.encode(dataDir, forKey: .dataDir)
       try c.encode(deviceId, forKey: .deviceId)
+      try c.encode(signedInAs, forKey: .signedInAs)
+      try c.encode(role, forKey: .role)
+      try c.encode(signInExpiresAt, forKey: .signInExpiresAt)
       try c.encode(pending, forKey: .pending)
       try c.encode(quarantined, forKey: .quarantined)
       try c.encode(conflicts, forKey: .conflicts)
@@ -54,10 +61,12 @@ struct StatusCommand: AsyncParsableCommand {
   func run() async throws {
     try await reportingErrors {
       let database = try options.openDatabase()
+      let credentials = try? Credentials.load(from: options.resolvedDataDir)
       let status = try await database.write { db in
         let state = try db.syncState()
         return Status(
           server: options.resolvedServer, dataDir: options.resolvedDataDir, deviceId: state.deviceID,
+          signedInAs: credentials?.account, role: credentials?.role.rawValue, signInExpiresAt: credentials?.expiresAt,
           pending: try db.pendingCount(),
           quarantined: try db.rejectedMutations().map {
             .init(mutationId: $0.mutation.id.storageKey, entityId: $0.mutation.entityID,
@@ -76,6 +85,10 @@ struct StatusCommand: AsyncParsableCommand {
       print("server:        \(status.server)")
       print("data:          \(status.dataDir)")
       print("device:        \(status.deviceId)")
+      print(
+        "signed in:     "
+          + (status.signedInAs.map { "\($0) (\(status.role ?? "?")) until \(when(status.signInExpiresAt))" }
+            ?? "no (assure login --server HOST:PORT --code CODE)"))
       print("pending:       \(status.pending) change\(status.pending == 1 ? "" : "s") waiting to sync")
       print("quarantined:   \(status.quarantined.count)" + (status.quarantined.isEmpty ? "" : " refused by the server, kept aside (`assure sync --retry ID` or `--drop ID`)"))
       for q in status.quarantined { print("  \(q.mutationId.prefix(8))  \(q.operation) \(q.entityId): \(q.error)") }

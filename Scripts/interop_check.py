@@ -469,6 +469,32 @@ def main():
             lambda: sync.ListConflicts(sync_pb2.ListConflictsRequest(engagement_id="not-a-uuid"), timeout=TIMEOUT),
             grpc.StatusCode.INVALID_ARGUMENT, "engagement_id"))
 
+        # --- Limits ---------------------------------------------------------------------------
+        def oversized():
+            huge = engagement_pb2.Engagement(
+                id=str(uuid.uuid4()), date="2022-08-01", who="apcc", kind="community-group",
+                organisation="Interop check", place="Hereford", area="herefordshire", notes="n" * (5 * 1024 * 1024))
+            expect_status(
+                res, "record a 5 MiB engagement (over the 4 MiB message limit)",
+                lambda: engagements.RecordEngagement(engagement_pb2.RecordEngagementRequest(engagement=huge),
+                                                     timeout=TIMEOUT),
+                grpc.StatusCode.INVALID_ARGUMENT, "at most 4194304 bytes")
+        run_section(res, "message size limit", oversized)
+        run_section(res, "batch size limit", lambda: expect_status(
+            res, "push 501 mutations",
+            lambda: sync.Push(sync_pb2.PushRequest(device_id=f"{apcc_a}-device", protocol_version=2, mutations=[
+                sync_pb2.Mutation(mutation_id=str(uuid.uuid4()), entity_type="engagement", entity_id=str(uuid.uuid4()),
+                                  operation=sync_pb2.OPERATION_DELETE) for _ in range(501)]), timeout=TIMEOUT),
+            grpc.StatusCode.INVALID_ARGUMENT, "at most 500"))
+        run_section(res, "field length limit", lambda: expect_status(
+            res, "record an engagement with 10,001 characters of notes",
+            lambda: engagements.RecordEngagement(engagement_pb2.RecordEngagementRequest(
+                engagement=engagement_pb2.Engagement(
+                    id=str(uuid.uuid4()), date="2022-08-01", who="apcc", kind="community-group",
+                    organisation="Interop check", place="Hereford", area="herefordshire", notes="n" * 10001)),
+                timeout=TIMEOUT),
+            grpc.StatusCode.INVALID_ARGUMENT, "notes"))
+
         # --- GovernanceService ----------------------------------------------------------------
         def review():
             resp = governance.GetMonthlyReview(governance_pb2.GetMonthlyReviewRequest(month="2022-10"),

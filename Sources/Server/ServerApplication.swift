@@ -26,7 +26,7 @@ struct ServerConfiguration: Sendable {
   var accounts = AccountSettings()
   /// When failed sign-in attempts slow an address down and then shut it out.
   var attempts = AttemptLimiter.Settings()
-  /// Largest request message accepted, in bytes (gRPC answers RESOURCE_EXHAUSTED past it).
+  /// Largest request message accepted, in bytes (INVALID_ARGUMENT past it).
   var maxRequestBytes = 4 * 1024 * 1024
 }
 
@@ -37,6 +37,8 @@ struct ServerParts: Sendable {
   let limiter: AttemptLimiter
   let cache: TokenCache
   let health: HealthRegistry
+  /// Largest request message accepted, in bytes.
+  let maxRequestBytes: Int
 }
 
 /// Wiring of the server, callable from tests: open and migrate the database, apply the
@@ -69,7 +71,7 @@ enum ServerApplication {
       repository: repository,
       accounts: AccountRepository(database: repository.database, settings: configuration.accounts, now: repository.now),
       limiter: AttemptLimiter(settings: configuration.attempts), cache: TokenCache(),
-      health: HealthRegistry(services: serviceNames))
+      health: HealthRegistry(services: serviceNames), maxRequestBytes: configuration.maxRequestBytes)
   }
 
   static func services(_ parts: ServerParts, logger: Logger = Logger(label: "assure-server")) -> [any RegistrableRPCService] {
@@ -87,7 +89,10 @@ enum ServerApplication {
 
   /// Interceptors every RPC passes through, in order.
   static func interceptors(_ parts: ServerParts) -> [any ServerInterceptor] {
-    [AuthInterceptor(accounts: parts.accounts, limiter: parts.limiter, cache: parts.cache)]
+    [
+      AuthInterceptor(accounts: parts.accounts, limiter: parts.limiter, cache: parts.cache),
+      RequestSizeInterceptor(limit: parts.maxRequestBytes),
+    ]
   }
 
   /// Sign-in codes to show on the console (never in the log): the first administrator's on
@@ -131,7 +136,9 @@ enum ServerApplication {
       security = .plaintext
     }
     var transportConfig = HTTP2ServerTransport.Posix.Config.defaults
-    transportConfig.rpc.maxRequestPayloadSize = configuration.maxRequestBytes
+    // Twice the limit: RequestSizeInterceptor answers messages between the two with a clear
+    // INVALID_ARGUMENT; the transport drops bigger ones unread.
+    transportConfig.rpc.maxRequestPayloadSize = 2 * configuration.maxRequestBytes
     let transport: HTTP2ServerTransport.Posix =
       configuration.host.contains(":")
       ? .http2NIOPosix(

@@ -20,9 +20,9 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 server_bin=${ASSURE_SERVER_BIN:-$root/.build/debug/assure-server}
 client_bin=${ASSURE_CLIENT_BIN:-$root/.build/debug/assure}
 
-if ! python3 -c 'import grpc, grpc_tools' 2>/dev/null; then
+if ! python3 -c 'import grpc, grpc_tools, grpc_reflection' 2>/dev/null; then
   echo "installing grpcio and grpcio-tools with pip" >&2
-  python3 -m pip install --quiet grpcio grpcio-tools
+  python3 -m pip install --quiet grpcio grpcio-tools grpcio-reflection
 fi
 
 [ -x "$server_bin" ] || { echo "assure-server not found or not executable: $server_bin" >&2; exit 1; }

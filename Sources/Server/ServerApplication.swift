@@ -39,6 +39,8 @@ struct ServerParts: Sendable {
   let health: HealthRegistry
   /// Largest request message accepted, in bytes.
   let maxRequestBytes: Int
+  /// What server reflection answers from.
+  let reflection: ReflectionIndex
 }
 
 /// Wiring of the server, callable from tests: open and migrate the database, apply the
@@ -49,6 +51,10 @@ enum ServerApplication {
     "assure.v1.EngagementService", "assure.v1.SyncService", "assure.v1.DeliveryPlanService",
     "assure.v1.GovernanceService", "assure.v1.AccountService",
   ]
+
+  /// Every service served, as server reflection lists them.
+  static let reflectedServices =
+    serviceNames + ["grpc.health.v1.Health", "grpc.reflection.v1.ServerReflection", "grpc.reflection.v1alpha.ServerReflection"]
 
   /// Opens the database (running migrations), stores the configured areas and, when asked,
   /// seeds the demo data set into an empty database.
@@ -66,12 +72,13 @@ enum ServerApplication {
   }
 
   /// The shared parts for a prepared repository.
-  static func parts(_ repository: ServerRepository, _ configuration: ServerConfiguration) -> ServerParts {
-    ServerParts(
+  static func parts(_ repository: ServerRepository, _ configuration: ServerConfiguration) throws -> ServerParts {
+    try ServerParts(
       repository: repository,
       accounts: AccountRepository(database: repository.database, settings: configuration.accounts, now: repository.now),
       limiter: AttemptLimiter(settings: configuration.attempts), cache: TokenCache(),
-      health: HealthRegistry(services: serviceNames), maxRequestBytes: configuration.maxRequestBytes)
+      health: HealthRegistry(services: serviceNames), maxRequestBytes: configuration.maxRequestBytes,
+      reflection: ReflectionIndex(services: reflectedServices))
   }
 
   static func services(_ parts: ServerParts, logger: Logger = Logger(label: "assure-server")) -> [any RegistrableRPCService] {
@@ -84,6 +91,8 @@ enum ServerApplication {
       GovernanceService(governance: governance),
       AccountService(accounts: parts.accounts, limiter: parts.limiter, cache: parts.cache),
       HealthService(registry: parts.health),
+      ReflectionService(index: parts.reflection),
+      ReflectionServiceV1Alpha(index: parts.reflection),
     ]
   }
 
@@ -127,7 +136,7 @@ enum ServerApplication {
     } catch {
       throw StartupError("cannot open the database at \(configuration.databasePath): \(describe(error))")
     }
-    let parts = parts(repository, configuration)
+    let parts = try parts(repository, configuration)
     let codes = try await firstStartCodes(parts, demo: configuration.demo)
     let security: HTTP2ServerTransport.Posix.TransportSecurity
     if let certificate = configuration.tlsCertificatePath, let key = configuration.tlsKeyPath {

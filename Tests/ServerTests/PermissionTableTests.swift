@@ -44,7 +44,8 @@ func documentedPermissions() throws -> [String: Set<String>] {
 @Suite struct PermissionTableTests {
   /// Every method of every service the server registers.
   static let methods: [MethodDescriptor] =
-    Grpc_Health_V1_Health.Method.descriptors + Assure_V1_AccountService.Method.descriptors
+    Grpc_Health_V1_Health.Method.descriptors + Grpc_Reflection_V1_ServerReflection.Method.descriptors
+    + Grpc_Reflection_V1alpha_ServerReflection.Method.descriptors + Assure_V1_AccountService.Method.descriptors
     + Assure_V1_EngagementService.Method.descriptors + Assure_V1_SyncService.Method.descriptors
     + Assure_V1_DeliveryPlanService.Method.descriptors + Assure_V1_GovernanceService.Method.descriptors
 
@@ -107,7 +108,14 @@ func documentedPermissions() throws -> [String: Set<String>] {
     var options = CallOptions.defaults
     options.timeout = .seconds(10)
     do {
-      if method.type == .serverStreaming {
+      if method.type == .bidirectionalStreaming {
+        try await client.bidirectionalStreaming(
+          request: StreamingClientRequest(of: [UInt8].self) { writer in try await writer.write([]) },
+          descriptor: method, serializer: RawBytes(), deserializer: RawBytes(), options: options
+        ) { response in
+          for try await _ in response.messages { break }
+        }
+      } else if method.type == .serverStreaming {
         try await client.serverStreaming(
           request: ClientRequest(message: [UInt8]()), descriptor: method, serializer: RawBytes(),
           deserializer: RawBytes(), options: options

@@ -78,7 +78,7 @@ func withDemoServerParts(
     areas: Area.westMercia)
   configure(&configuration)
   let repository = try await ServerApplication.prepare(configuration, logger: .init(label: "test"))
-  let parts = ServerApplication.parts(repository, configuration)
+  let parts = try ServerApplication.parts(repository, configuration)
   let transport = InProcessTransport()
   let server = GRPCServer(
     transport: transport.server, services: ServerApplication.services(parts),

@@ -41,6 +41,9 @@ enum PermissionTable {
     add(
       Grpc_Health_V1_Health.descriptor,
       ["Check": .anyone, "Watch": .anyone])
+    // The shape of the API, as in Protos/: no records.
+    add(Grpc_Reflection_V1_ServerReflection.descriptor, ["ServerReflectionInfo": .anyone])
+    add(Grpc_Reflection_V1alpha_ServerReflection.descriptor, ["ServerReflectionInfo": .anyone])
     add(
       Assure_V1_AccountService.descriptor,
       [

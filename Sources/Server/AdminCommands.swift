@@ -38,11 +38,17 @@ private func show(_ issued: IssuedCode) {
   print(issued.code)
 }
 
-/// Errors of the administration commands, said in one line.
+/// An administration command's failure, said in one line (exit 1).
+struct CommandFailure: Error, CustomStringConvertible {
+  let description: String
+}
+
+/// Errors of the administration commands, said in one line: bad input as a usage error
+/// (exit 64), the rest as a failure (exit 1).
 private func fail(_ error: any Error) -> any Error {
   switch error {
   case let error as Model.ValidationError: ArgumentParser.ValidationError(error.description)
-  case let error as StorageError: ArgumentParser.ValidationError(error.message)
+  case let error as StorageError: CommandFailure(description: error.message)
   default: error
   }
 }
@@ -217,5 +223,78 @@ extension String {
   /// The text cut or padded with spaces to `width` characters.
   func padded(_ width: Int) -> String {
     count >= width ? String(prefix(width)) : padding(toLength: width, withPad: " ", startingAt: 0)
+  }
+}
+
+struct BackupCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "backup",
+    abstract: "Write a consistent copy of the server's database, also while the server runs.",
+    discussion: """
+      The copy is one SQLite file (owner-only), checked with SQLite's integrity check before it \
+      is renamed into place. Keep copies off the machine; they hold OFFICIAL information.
+      """)
+
+  @OptionGroup var data: DataOptions
+  @Option(help: "The file to write (replaced if it exists).") var out: String
+
+  func run() async throws {
+    umask(0o077)
+    let path = URL(fileURLWithPath: out).standardizedFileURL.path
+    guard FileManager.default.fileExists(atPath: data.databasePath) else {
+      throw ArgumentParser.ValidationError("no database at \(data.databasePath)")
+    }
+    do {
+      let summary = try ServerDatabase(path: data.databasePath).backup(to: path)
+      print(
+        "backed up \(data.databasePath) to \(summary.path): \(summary.bytes) bytes, \(summary.engagements) engagements, change cursor \(summary.changeHead), sha256 \(summary.sha256)"
+      )
+    } catch { throw fail(error) }
+  }
+}
+
+struct RestoreCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "restore",
+    abstract: "Replace the server's database with a backup (the server must be stopped).",
+    discussion: """
+      The backup is checked first (SQLite integrity, a database of this or an earlier \
+      version). The database it replaces is kept beside it as \
+      assure-server.sqlite.before-restore-TIME, never deleted. Writes made after the backup \
+      was taken are not in it; every device pulls everything again at its next sync and \
+      re-sends nothing it still holds queued.
+      """)
+
+  @OptionGroup var data: DataOptions
+  @Option(help: "The backup file to restore.") var from: String
+  @Flag(help: "Do not ask for confirmation.") var yes = false
+
+  func run() async throws {
+    umask(0o077)
+    let backup = URL(fileURLWithPath: from).standardizedFileURL.path
+    do {
+      let summary = try ServerDatabase.inspect(backup)
+      try FileManager.default.createDirectory(
+        atPath: URL(fileURLWithPath: data.databasePath).deletingLastPathComponent().path,
+        withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+      let lock = try ServingLock(databasePath: data.databasePath)
+      if !yes {
+        FileHandle.standardError.write(
+          Data(
+            "Replace \(data.databasePath) with \(backup) (\(summary.engagements) engagements, change cursor \(summary.changeHead))? The current file is kept. [y/N] "
+              .utf8))
+        guard let answer = readLine(), ["y", "yes"].contains(answer.lowercased()) else {
+          print("nothing changed")
+          return
+        }
+      }
+      let restored = try ServerDatabase.restore(
+        from: backup, to: data.databasePath, by: consoleCaller("restore").user, at: Date())
+      withExtendedLifetime(lock) {}
+      print(
+        "restored \(data.databasePath) from \(backup) (\(restored.restored.engagements) engagements)"
+          + (restored.previousKeptAt.map { "; the replaced database is kept at \($0)" } ?? "")
+          + "; devices pull everything again from change \(restored.fence)")
+    } catch { throw fail(error) }
   }
 }

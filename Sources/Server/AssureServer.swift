@@ -15,7 +15,7 @@ struct AssureServer: AsyncParsableCommand {
       manage users, device sign-ins and the audit trail in the server's database directly; \
       they may run while the server runs.
       """,
-    subcommands: [Serve.self, UserCommand.self, DeviceCommand.self, AuditCommand.self],
+    subcommands: [Serve.self, UserCommand.self, DeviceCommand.self, AuditCommand.self, BackupCommand.self, RestoreCommand.self],
     defaultSubcommand: Serve.self)
 }
 

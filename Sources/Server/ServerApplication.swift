@@ -130,6 +130,13 @@ enum ServerApplication {
 
   /// Runs until SIGTERM or SIGINT, then shuts down gracefully.
   static func run(_ configuration: ServerConfiguration, logger: Logger) async throws {
+    try FileManager.default.createDirectory(
+      atPath: URL(fileURLWithPath: configuration.databasePath).deletingLastPathComponent().path,
+      withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+    // One server per database: a second would hold its own token cache and limits, and a
+    // restore must not replace the file under a running server.
+    let serving = try ServingLock(databasePath: configuration.databasePath)
+    defer { withExtendedLifetime(serving) {} }
     let repository: ServerRepository
     do {
       repository = try await prepare(configuration, logger: logger)

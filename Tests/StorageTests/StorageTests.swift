@@ -160,3 +160,51 @@ import TestSupport
     #expect(stored?.contains("\"createdAt\":\(engagement.createdAt.millisecondsSince1970)") == true)
   }
 }
+
+@Suite struct BackupTests {
+  @Test("a backup taken while the database is open is complete and checked; a restore keeps the replaced file and fences the change cursor")
+  func backupAndRestore() throws {
+    let folder = try TemporaryFolder()
+    let path = folder.path("server/assure-server.sqlite")
+    let database = try ServerDatabase(path: path)
+    try database.pool.write { db in
+      try db.saveArea(Area(code: "shropshire", name: "Shropshire"), position: 0)
+      _ = try db.appendChange(.area, id: "shropshire", operation: .upsert, payload: .area(Area(code: "shropshire", name: "Shropshire")), at: Date())
+      try db.saveEngagement(sampleEngagement())
+      for _ in 0..<5 {
+        _ = try db.appendChange(.engagement, id: "x", operation: .delete, payload: nil, at: Date())
+      }
+    }
+    let summary = try database.backup(to: folder.path("backup.sqlite"))
+    #expect(summary.engagements == 1 && summary.changeHead == 6)
+    #expect(summary.migrations == (try database.appliedMigrations()))
+    let mode = (try FileManager.default.attributesOfItem(atPath: folder.path("backup.sqlite"))[.posixPermissions] as? NSNumber)?.intValue
+    #expect(mode.map { $0 & 0o777 } == 0o600)
+    // Written after the backup: not in it.
+    try database.pool.write { db in
+      for _ in 0..<4 { _ = try db.appendChange(.engagement, id: "y", operation: .delete, payload: nil, at: Date()) }
+    }
+    try database.pool.close()
+
+    let time = Date(timeIntervalSince1970: 1_800_000_000)
+    let restored = try ServerDatabase.restore(from: folder.path("backup.sqlite"), to: path, by: "tester", at: time)
+    #expect(restored.previousKeptAt.map { FileManager.default.fileExists(atPath: $0) } == true)
+    #expect(restored.fence == 11, "past the replaced file's newest change (10)")
+    let reopened = try ServerDatabase(path: path)
+    let (head, purged, actors) = try reopened.pool.read { db in
+      (
+        try Int64.fetchOne(db, sql: "SELECT MAX(cursor) FROM change_log"), try db.purgedThrough(),
+        try db.auditEvents(AuditQuery(entityType: "database")).map(\.actor)
+      )
+    }
+    #expect(head == 11)
+    #expect(purged == 11, "devices behind the fence pull everything again")
+    #expect(actors == ["tester"])
+    // Garbage is refused before anything is touched.
+    try Data("not a database".utf8).write(to: URL(fileURLWithPath: folder.path("junk.sqlite")))
+    #expect(throws: StorageError.self) {
+      _ = try ServerDatabase.restore(from: folder.path("junk.sqlite"), to: path, by: "tester", at: time)
+    }
+    #expect(try reopened.pool.read { try Int64.fetchOne($0, sql: "SELECT MAX(cursor) FROM change_log") } == 11)
+  }
+}

@@ -59,7 +59,8 @@ run() {
   local dir="$work/$name" tls_args=("$@")
   local data_dir="$dir/data" log="$dir/server.log"
   mkdir -p "$data_dir"
-  "$server_bin" --host 127.0.0.1 --port 0 --demo --data-dir "$data_dir" "${tls_args[@]}" >"$dir/codes.txt" 2>"$log" &
+  "$server_bin" --host 127.0.0.1 --port 0 --demo --data-dir "$data_dir" --metrics-port 0 "${tls_args[@]}" \
+    >"$dir/codes.txt" 2>"$log" &
   server_pid=$!
 
   local port=""
@@ -123,7 +124,17 @@ run() {
     return 1
   fi
   echo "[$name] assure sync with no server: exit 75, $(cat "$dir/offline.txt")" >&2
+  local metrics_port
+  metrics_port=$(grep -oE 'metrics on http://127\.0\.0\.1:[0-9]+' "$log" | head -n1 | sed 's/.*://')
+  local pushes_before pushes_after
+  pushes_before=$(curl -sf "http://127.0.0.1:$metrics_port/metrics" | grep -F 'assure_rpc_requests_total{method="assure.v1.SyncService/Push",code="OK"}' | awk '{print $2}' || true)
   "$client_bin" sync >&2
+  pushes_after=$(curl -sf "http://127.0.0.1:$metrics_port/metrics" | grep -F 'assure_rpc_requests_total{method="assure.v1.SyncService/Push",code="OK"}' | awk '{print $2}' || true)
+  if [ "${pushes_after:-0}" != "$(( ${pushes_before:-0} + 1 ))" ]; then
+    echo "[$name] curl on the metrics port: SyncService/Push went from ${pushes_before:-0} to ${pushes_after:-0}, expected one more" >&2
+    return 1
+  fi
+  echo "[$name] curl http://127.0.0.1:$metrics_port/metrics: SyncService/Push OK ${pushes_before:-0} -> $pushes_after after assure sync" >&2
 
   python3 "$root/Scripts/interop_check.py" --server "127.0.0.1:$port" --expect-ids "$ids" --codes "$dir/users.txt" \
     "${python_tls[@]}"
@@ -139,6 +150,7 @@ run() {
 }
 
 command -v openssl >/dev/null || { echo "openssl is needed for the TLS run" >&2; exit 1; }
+command -v curl >/dev/null || { echo "curl is needed to read the metrics endpoint" >&2; exit 1; }
 run plaintext
 "$root/Scripts/dev-certs.sh" "$work/certs"
 run tls --tls-cert "$work/certs/server.pem" --tls-key "$work/certs/server-key.pem"

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import Logging
+import Metrics
+import Prometheus
 import Model
 import Sync
 
@@ -62,6 +64,15 @@ struct Serve: AsyncParsableCommand {
   @Option(help: "Log level: trace, debug, info, notice, warning, error or critical.")
   var logLevel: String = "info"
 
+  @Option(help: "Log format: text or json (one object per line).")
+  var logFormat: String = "text"
+
+  @Option(help: "Serve Prometheus metrics over HTTP on this port (GET /metrics); off when not given.")
+  var metricsPort: Int?
+
+  @Option(help: "Address the metrics endpoint listens on.")
+  var metricsHost: String = "127.0.0.1"
+
   @Option(help: "PEM certificate chain: with --tls-key, the server speaks TLS only.")
   var tlsCert: String?
 
@@ -92,6 +103,13 @@ struct Serve: AsyncParsableCommand {
     guard Logger.Level(rawValue: logLevel) != nil else {
       throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
     }
+    guard ["text", "json"].contains(logFormat) else { throw ValidationError("--log-format must be text or json (got \(logFormat))") }
+    if let metricsPort, !(0...65535).contains(metricsPort) {
+      throw ValidationError("--metrics-port must be between 0 and 65535 (got \(metricsPort))")
+    }
+    guard inet_pton(AF_INET, metricsHost, &buffer) == 1 || inet_pton(AF_INET6, metricsHost, &buffer) == 1 else {
+      throw ValidationError("--metrics-host must be an IPv4 or IPv6 address (got \"\(metricsHost)\")")
+    }
     switch (tlsCert, tlsKey) {
     case (nil, nil):
       guard insecure || Self.isLoopback(host) else {
@@ -121,11 +139,21 @@ struct Serve: AsyncParsableCommand {
   }
 
   func run() async throws {
-    LoggingSystem.bootstrap { label in
-      var handler = StreamLogHandler.standardError(label: label)
-      handler.logLevel = Logger.Level(rawValue: logLevel) ?? .info
-      return handler
-    }
+    let level = Logger.Level(rawValue: logLevel) ?? .info
+    let json = logFormat == "json"
+    LoggingSystem.bootstrap(
+      { label, provider in
+        if json {
+          var handler = JSONLogHandler(label: label, metadataProvider: provider)
+          handler.logLevel = level
+          return handler
+        }
+        var handler = StreamLogHandler.standardError(label: label, metadataProvider: provider)
+        handler.logLevel = level
+        return handler
+      }, metadataProvider: RequestContext.metadataProvider)
+    let registry = PrometheusCollectorRegistry()
+    MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
     umask(0o077)
     var configuration = ServerConfiguration(
       databasePath: data.databasePath, host: host, port: port, demo: demo, areas: try parsedAreas(),
@@ -133,6 +161,7 @@ struct Serve: AsyncParsableCommand {
     configuration.accounts.tokenLifetime = Double(tokenDays) * 86_400
     configuration.accounts.enrolmentCodeLifetime = Double(enrolmentHours) * 3600
     configuration.maxRequestBytes = maxRequestBytes
+    if let metricsPort { configuration.metrics = .init(host: metricsHost, port: metricsPort, registry: registry) }
     try await ServerApplication.run(configuration, logger: Logger(label: "assure-server"))
   }
 

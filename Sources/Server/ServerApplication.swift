@@ -3,6 +3,8 @@ import GRPCCore
 import GRPCNIOTransportHTTP2
 import Logging
 import Model
+import NIOCore
+import Prometheus
 import ServiceLifecycle
 import UnixSignals
 import Storage
@@ -28,6 +30,14 @@ struct ServerConfiguration: Sendable {
   var attempts = AttemptLimiter.Settings()
   /// Largest request message accepted, in bytes (INVALID_ARGUMENT past it).
   var maxRequestBytes = 4 * 1024 * 1024
+  /// Where the Prometheus endpoint listens, and what it serves; off when `nil`.
+  var metrics: MetricsEndpoint?
+
+  struct MetricsEndpoint: Sendable {
+    var host: String
+    var port: Int
+    var registry: PrometheusCollectorRegistry
+  }
 }
 
 /// The parts of a running server that its services share.
@@ -97,8 +107,11 @@ enum ServerApplication {
   }
 
   /// Interceptors every RPC passes through, in order.
-  static func interceptors(_ parts: ServerParts) -> [any ServerInterceptor] {
+  static func interceptors(_ parts: ServerParts, logger: Logger = Logger(label: "assure-server"))
+    -> [any ServerInterceptor]
+  {
     [
+      CallObserver(logger: logger),
       AuthInterceptor(accounts: parts.accounts, limiter: parts.limiter, cache: parts.cache),
       RequestSizeInterceptor(limit: parts.maxRequestBytes),
     ]
@@ -155,6 +168,11 @@ enum ServerApplication {
     // Twice the limit: RequestSizeInterceptor answers messages between the two with a clear
     // INVALID_ARGUMENT; the transport drops bigger ones unread.
     transportConfig.rpc.maxRequestPayloadSize = 2 * configuration.maxRequestBytes
+    transportConfig.channelDebuggingCallbacks.onAcceptTCPConnection = { channel in
+      ConnectionGauge.opened()
+      channel.closeFuture.whenComplete { _ in ConnectionGauge.closed() }
+      return channel.eventLoop.makeSucceededVoidFuture()
+    }
     let transport: HTTP2ServerTransport.Posix =
       configuration.host.contains(":")
       ? .http2NIOPosix(
@@ -164,7 +182,7 @@ enum ServerApplication {
         address: .ipv4(host: configuration.host, port: configuration.port), transportSecurity: security,
         config: transportConfig)
     let server = GRPCServer(
-      transport: transport, services: services(parts, logger: logger), interceptors: interceptors(parts))
+      transport: transport, services: services(parts, logger: logger), interceptors: interceptors(parts, logger: logger))
     let listening = Atomic(false)
     let scheme = configuration.tlsCertificatePath == nil ? "plaintext" : "TLS"
     let service = GRPCServerService(server: server, health: parts.health, logger: logger, security: scheme) { address in
@@ -173,14 +191,18 @@ enum ServerApplication {
         FileHandle.standardOutput.write(Data((codeBanner(codes, server: address) + "\n").utf8))
       }
     }
+    var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+      .init(service: service),
+      .init(
+        service: TombstoneService(repository: repository, days: configuration.tombstoneDays, logger: logger),
+        successTerminationBehavior: .ignore, failureTerminationBehavior: .ignore),
+    ]
+    if let metrics = configuration.metrics {
+      services.append(
+        .init(service: MetricsServer(host: metrics.host, port: metrics.port, registry: metrics.registry, logger: logger)))
+    }
     let group = ServiceGroup(
-      configuration: .init(
-        services: [
-          .init(service: service),
-          .init(
-            service: TombstoneService(repository: repository, days: configuration.tombstoneDays, logger: logger),
-            successTerminationBehavior: .ignore, failureTerminationBehavior: .ignore),
-        ], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+      configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
     do {
       try await group.run()
     } catch where !listening.load(ordering: .relaxed) {

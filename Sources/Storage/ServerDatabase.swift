@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Metrics
 
 /// The server's SQLite file: the plan, engagements, the change log and applied mutation ids.
 ///
@@ -17,11 +18,23 @@ public final class ServerDatabase: Sendable {
 
   /// Runs `body` in one write transaction: everything in it is committed together or not at all.
   public func write<T: Sendable>(_ body: @Sendable (Database) throws -> T) async throws -> T {
-    try await pool.write(body)
+    let started = ContinuousClock.now
+    defer { Self.record("write", since: started) }
+    return try await pool.write(body)
   }
 
   public func read<T: Sendable>(_ body: @Sendable (Database) throws -> T) async throws -> T {
-    try await pool.read(body)
+    let started = ContinuousClock.now
+    defer { Self.record("read", since: started) }
+    return try await pool.read(body)
+  }
+
+  /// Time spent in a database transaction (waiting for the writer included), by kind: the
+  /// `assure_db_transaction_seconds` histogram when the server exports metrics.
+  private static func record(_ kind: String, since started: ContinuousClock.Instant) {
+    let elapsed = (ContinuousClock.now - started).components
+    Metrics.Timer(label: "assure_db_transaction_seconds", dimensions: [("kind", kind)])
+      .recordNanoseconds(elapsed.seconds * 1_000_000_000 + elapsed.attoseconds / 1_000_000_000)
   }
 
   /// Names of the migrations applied to the file, in order.

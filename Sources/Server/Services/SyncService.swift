@@ -1,6 +1,7 @@
 import Foundation
 import GRPCCore
 import Logging
+import Metrics
 import RPC
 import Sync
 import SwiftProtobuf
@@ -16,6 +17,10 @@ struct SyncService: Assure_V1_SyncService.SimpleServiceProtocol {
     let reply = try await repository.push(decoded.request, by: AuthInterceptor.current)
     let response = decoded.response(merging: reply)
     let outcomes = Dictionary(grouping: response.results, by: \.outcome).mapValues(\.count)
+    Counter(label: "assure_sync_push_batches_total").increment()
+    for (outcome, count) in [("applied", outcomes[.applied] ?? 0), ("duplicate", outcomes[.duplicate] ?? 0), ("rejected", outcomes[.rejected] ?? 0)] where count > 0 {
+      Counter(label: "assure_sync_mutations_total", dimensions: [("outcome", outcome)]).increment(by: count)
+    }
     logger.info(
       "push",
       metadata: [
@@ -27,7 +32,10 @@ struct SyncService: Assure_V1_SyncService.SimpleServiceProtocol {
   }
 
   func pull(request: Assure_V1_PullRequest, context: ServerContext) async throws -> Assure_V1_PullResponse {
-    try await repository.pull(PullRequest(proto: request)).proto
+    let page = try await repository.pull(PullRequest(proto: request))
+    Counter(label: "assure_sync_pull_pages_total").increment()
+    Counter(label: "assure_sync_pulled_changes_total").increment(by: page.changes.count)
+    return page.proto
   }
 
   func listConflicts(request: Assure_V1_ListConflictsRequest, context: ServerContext) async throws

@@ -140,6 +140,7 @@ let package = Package(
     .testTarget(
       name: "ServerTests",
       dependencies: [
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
         "Model",
         "RPC",
         "Server",

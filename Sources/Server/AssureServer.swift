@@ -4,6 +4,7 @@ import Logging
 import Metrics
 import Prometheus
 import Model
+import Storage
 import Sync
 
 /// `assure-server`: the Assure gRPC server, and the administration of its accounts.
@@ -19,6 +20,25 @@ struct AssureServer: AsyncParsableCommand {
       """,
     subcommands: [Serve.self, UserCommand.self, DeviceCommand.self, AuditCommand.self, BackupCommand.self, RestoreCommand.self],
     defaultSubcommand: Serve.self)
+
+  /// Parses the command line completed with the settings of the environment and the
+  /// configuration file (`ConfigSources`), then runs the command.
+  static func main() async {
+    do {
+      let arguments = try ConfigSources.merge(
+        Array(CommandLine.arguments.dropFirst()), environment: ProcessInfo.processInfo.environment)
+      var command = try parseAsRoot(arguments)
+      if var command = command as? any AsyncParsableCommand {
+        try await command.run()
+      } else {
+        try command.run()
+      }
+    } catch let problem as ConfigSources.Problem {
+      exit(withError: ValidationError(problem.description))
+    } catch {
+      exit(withError: error)
+    }
+  }
 }
 
 /// Where the server keeps its database.
@@ -38,7 +58,17 @@ struct Serve: AsyncParsableCommand {
       gracefully. grpc.health.v1.Health reports SERVING once the database is migrated and \
       the server listens. Every other call needs a device token (see `assure login`); on \
       first start the server creates the user `admin` and prints its one-time sign-in code.
+
+      Every option can also come from the environment, ASSURE_SERVER_ and its name in capitals \
+      with underscores (ASSURE_SERVER_TLS_CERT=/etc/assure/server.pem, ASSURE_SERVER_AREA=a,b \
+      for a list, ASSURE_SERVER_DEMO=true for a flag), or from a file given by --config FILE or \
+      ASSURE_SERVER_CONFIG (lines of `name = value`, # comments). The command line wins over \
+      the environment, which wins over the file. --check-config prints what is in force and \
+      where each setting came from, checks it, and exits.
       """)
+
+  @Flag(help: "Check the configuration (addresses, TLS files, the database), print it with where each setting came from, and exit.")
+  var checkConfig = false
 
   @OptionGroup var data: DataOptions
 
@@ -139,6 +169,10 @@ struct Serve: AsyncParsableCommand {
   }
 
   func run() async throws {
+    if checkConfig {
+      try printCheckedConfiguration()
+      return
+    }
     let level = Logger.Level(rawValue: logLevel) ?? .info
     let json = logFormat == "json"
     LoggingSystem.bootstrap(
@@ -163,6 +197,57 @@ struct Serve: AsyncParsableCommand {
     configuration.maxRequestBytes = maxRequestBytes
     if let metricsPort { configuration.metrics = .init(host: metricsHost, port: metricsPort, registry: registry) }
     try await ServerApplication.run(configuration, logger: Logger(label: "assure-server"))
+  }
+
+  /// `--check-config`: every setting in force with where it came from, then the checks that
+  /// need more than parsing: the TLS files hold a PEM certificate and key, the data folder can
+  /// be written, an existing database passes SQLite's integrity check and is not newer than
+  /// this version. Nothing is changed. Fails (exit 1) naming every problem.
+  private func printCheckedConfiguration() throws {
+    let values: [(String, String)] = [
+      ("data-dir", data.dataDir), ("host", host), ("port", "\(port)"), ("demo", "\(demo)"),
+      ("area", try parsedAreas().map { "\($0.code)=\($0.name)" }.joined(separator: ", ")),
+      ("tombstone-days", "\(tombstoneDays)"), ("log-level", logLevel), ("log-format", logFormat),
+      ("metrics-port", metricsPort.map(String.init) ?? "off"), ("metrics-host", metricsHost),
+      ("tls-cert", tlsCert ?? "none (plaintext)"), ("tls-key", tlsKey ?? "none"), ("insecure", "\(insecure)"),
+      ("token-days", "\(tokenDays)"), ("enrolment-hours", "\(enrolmentHours)"),
+      ("max-request-bytes", "\(maxRequestBytes)"),
+    ]
+    for (name, value) in values {
+      print("\(name.padding(toLength: 18, withPad: " ", startingAt: 0)) \(value)   (\(ConfigSources.provenance[name] ?? "default"))")
+    }
+    var problems: [String] = []
+    func pem(_ path: String?, _ marker: String, _ option: String) {
+      guard let path else { return }
+      guard let text = try? String(contentsOfFile: path, encoding: .utf8), text.contains(marker) else {
+        problems.append("\(option): \(path) holds no PEM block with \"\(marker)\"")
+        return
+      }
+    }
+    pem(tlsCert, "-----BEGIN CERTIFICATE-----", "--tls-cert")
+    pem(tlsKey, "PRIVATE KEY-----", "--tls-key")
+    let folder = URL(fileURLWithPath: data.dataDir).standardizedFileURL.path
+    var existing = folder
+    while !FileManager.default.fileExists(atPath: existing) { existing = URL(fileURLWithPath: existing).deletingLastPathComponent().path }
+    if !FileManager.default.isWritableFile(atPath: existing) {
+      problems.append("--data-dir: \(existing) cannot be written by this user")
+    }
+    if FileManager.default.fileExists(atPath: data.databasePath) {
+      do {
+        let summary = try ServerDatabase.inspect(data.databasePath)
+        let pending = ServerSchema.migrationNames.count - summary.migrations.count
+        print(
+          "database           \(data.databasePath): \(summary.engagements) engagements, change cursor \(summary.changeHead), \(pending == 0 ? "up to date" : "\(pending) migration\(pending == 1 ? "" : "s") to apply on start")")
+      } catch {
+        problems.append("database \(data.databasePath): \(error)")
+      }
+    } else {
+      print("database           \(data.databasePath): none yet (made on first start)")
+    }
+    guard problems.isEmpty else {
+      throw CommandFailure(description: "the configuration has problems:\n  " + problems.joined(separator: "\n  "))
+    }
+    print("configuration OK")
   }
 
   private func parsedAreas() throws -> [Model.Area] {

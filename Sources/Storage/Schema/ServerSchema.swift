@@ -1,7 +1,10 @@
 import GRDB
 
 /// The server's migrations, in order. Append new ones; never edit or remove a shipped one.
-enum ServerSchema {
+public enum ServerSchema {
+  /// The names of every migration this version knows, in order.
+  public static var migrationNames: [String] { migrator.migrations }
+
   static var migrator: DatabaseMigrator {
     var migrator = DatabaseMigrator()
     migrator.registerMigration("v1-plan-engagements-change-log") { db in

@@ -51,6 +51,8 @@ struct ServerParts: Sendable {
   let maxRequestBytes: Int
   /// What server reflection answers from.
   let reflection: ReflectionIndex
+  /// The plan in memory for plan reads.
+  let plan: PlanSnapshot
 }
 
 /// Wiring of the server, callable from tests: open and migrate the database, apply the
@@ -88,7 +90,7 @@ enum ServerApplication {
       accounts: AccountRepository(database: repository.database, settings: configuration.accounts, now: repository.now),
       limiter: AttemptLimiter(settings: configuration.attempts), cache: TokenCache(),
       health: HealthRegistry(services: serviceNames), maxRequestBytes: configuration.maxRequestBytes,
-      reflection: ReflectionIndex(services: reflectedServices))
+      reflection: ReflectionIndex(services: reflectedServices), plan: PlanSnapshot(database: repository.database))
   }
 
   static func services(_ parts: ServerParts, logger: Logger = Logger(label: "assure-server")) -> [any RegistrableRPCService] {
@@ -97,7 +99,7 @@ enum ServerApplication {
     return [
       EngagementService(repository: repository),
       SyncService(repository: repository, logger: logger),
-      DeliveryPlanService(repository: repository, governance: governance),
+      DeliveryPlanService(repository: repository, governance: governance, snapshot: parts.plan),
       GovernanceService(governance: governance),
       AccountService(accounts: parts.accounts, limiter: parts.limiter, cache: parts.cache),
       HealthService(registry: parts.health),

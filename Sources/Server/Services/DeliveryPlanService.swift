@@ -10,6 +10,8 @@ import Sync
 struct DeliveryPlanService: Assure_V1_DeliveryPlanService.SimpleServiceProtocol {
   let repository: ServerRepository
   let governance: GovernanceRepository
+  /// Objectives and elements in memory, dropped by every write below.
+  let snapshot: PlanSnapshot
 
   private var caller: Caller { AuthInterceptor.current }
 
@@ -18,7 +20,7 @@ struct DeliveryPlanService: Assure_V1_DeliveryPlanService.SimpleServiceProtocol 
   func listObjectives(
     request: Assure_V1_ListObjectivesRequest, context: ServerContext
   ) async throws -> Assure_V1_ListObjectivesResponse {
-    let objectives = try await repository.database.read { try $0.objectives() }
+    let objectives = try await snapshot.current().objectives
     return .with { $0.objectives = objectives.map(\.proto) }
   }
 
@@ -26,12 +28,11 @@ struct DeliveryPlanService: Assure_V1_DeliveryPlanService.SimpleServiceProtocol 
     request: Assure_V1_ListElementsRequest, context: ServerContext
   ) async throws -> Assure_V1_ListElementsResponse {
     let objectiveID = request.objectiveID
-    let elements = try await repository.database.read { db -> [PlanElement] in
-      if objectiveID.isEmpty { return try db.elements() }
-      guard try db.objective(id: objectiveID) != nil else {
-        throw StorageError(.notFound, "no objective \(objectiveID)")
-      }
-      return try db.elements(objectiveID: objectiveID)
+    let plan = try await snapshot.current()
+    var elements = plan.elements
+    if !objectiveID.isEmpty {
+      guard plan.objectiveIDs.contains(objectiveID) else { throw StorageError(.notFound, "no objective \(objectiveID)") }
+      elements = elements.filter { $0.objectiveID == objectiveID }
     }
     let today = governance.today
     return .with { $0.elements = elements.map { $0.proto(on: today) } }
@@ -42,7 +43,7 @@ struct DeliveryPlanService: Assure_V1_DeliveryPlanService.SimpleServiceProtocol 
   ) async throws -> Assure_V1_GetElementResponse {
     let id = request.id
     guard !id.isEmpty else { throw ValidationError(field: "id", rule: "is required") }
-    guard let element = try await repository.database.read({ try $0.element(id: id) }) else {
+    guard let element = try await snapshot.current().elementsByID[id] else {
       throw StorageError(.notFound, "no plan element \(id)")
     }
     return .with { $0.element = element.proto(on: governance.today) }
@@ -93,6 +94,7 @@ struct DeliveryPlanService: Assure_V1_DeliveryPlanService.SimpleServiceProtocol 
   func createObjective(
     request: Assure_V1_CreateObjectiveRequest, context: ServerContext
   ) async throws -> Assure_V1_ObjectiveResponse {
+    defer { snapshot.invalidate() }
     let objective = try await governance.createObjective(Objective(proto: request.objective), by: caller)
     return .with { $0.objective = objective.proto }
   }
@@ -100,6 +102,7 @@ struct DeliveryPlanService: Assure_V1_DeliveryPlanService.SimpleServiceProtocol 
   func updateObjective(
     request: Assure_V1_UpdateObjectiveRequest, context: ServerContext
   ) async throws -> Assure_V1_ObjectiveResponse {
+    defer { snapshot.invalidate() }
     let objective = try await governance.updateObjective(
       id: request.id, title: request.hasTitle ? request.title : nil,
       description: request.hasDescription_p ? request.description_p : nil, by: caller)
@@ -109,6 +112,7 @@ struct DeliveryPlanService: Assure_V1_DeliveryPlanService.SimpleServiceProtocol 
   func createElement(
     request: Assure_V1_CreateElementRequest, context: ServerContext
   ) async throws -> Assure_V1_ElementResponse {
+    defer { snapshot.invalidate() }
     var v = ViolationCollector()
     let p = request.element
     let start = Self.day(p.startDate, "start_date", &v)
@@ -134,6 +138,7 @@ struct DeliveryPlanService: Assure_V1_DeliveryPlanService.SimpleServiceProtocol 
   func updateElement(
     request: Assure_V1_UpdateElementRequest, context: ServerContext
   ) async throws -> Assure_V1_ElementResponse {
+    defer { snapshot.invalidate() }
     var v = ViolationCollector()
     var edit = GovernanceRepository.ElementEdit()
     if request.hasTitle { edit.title = request.title }
@@ -151,6 +156,7 @@ struct DeliveryPlanService: Assure_V1_DeliveryPlanService.SimpleServiceProtocol 
   func setElementStatus(
     request: Assure_V1_SetElementStatusRequest, context: ServerContext
   ) async throws -> Assure_V1_ElementResponse {
+    defer { snapshot.invalidate() }
     var v = ViolationCollector()
     let effective = Self.day(request.effectiveOn, "effective_on", &v)
     var override: RAGOverride?
@@ -173,6 +179,7 @@ struct DeliveryPlanService: Assure_V1_DeliveryPlanService.SimpleServiceProtocol 
   func addMilestone(
     request: Assure_V1_AddMilestoneRequest, context: ServerContext
   ) async throws -> Assure_V1_MilestoneResponse {
+    defer { snapshot.invalidate() }
     var v = ViolationCollector()
     let due = Self.day(request.dueDate, "due_date", &v)
     if request.dueDate.isEmpty { v.fail("due_date", "is required") }
@@ -186,6 +193,7 @@ struct DeliveryPlanService: Assure_V1_DeliveryPlanService.SimpleServiceProtocol 
   func completeMilestone(
     request: Assure_V1_CompleteMilestoneRequest, context: ServerContext
   ) async throws -> Assure_V1_MilestoneResponse {
+    defer { snapshot.invalidate() }
     var v = ViolationCollector()
     let day = Self.day(request.completedOn, "completed_on", &v)
     try v.throwIfAny()
@@ -196,6 +204,7 @@ struct DeliveryPlanService: Assure_V1_DeliveryPlanService.SimpleServiceProtocol 
   func addProgressUpdate(
     request: Assure_V1_AddProgressUpdateRequest, context: ServerContext
   ) async throws -> Assure_V1_ProgressUpdateResponse {
+    defer { snapshot.invalidate() }
     var v = ViolationCollector()
     let date = Self.day(request.date, "date", &v)
     try v.throwIfAny()
@@ -208,6 +217,7 @@ struct DeliveryPlanService: Assure_V1_DeliveryPlanService.SimpleServiceProtocol 
   func importPlan(
     request: Assure_V1_ImportPlanRequest, context: ServerContext
   ) async throws -> Assure_V1_ImportPlanResponse {
+    defer { snapshot.invalidate() }
     guard request.csv.utf8.count <= 4 << 20 else {
       throw ValidationError(field: "csv", rule: "must be at most 4 MiB (got \(request.csv.utf8.count) bytes)")
     }

@@ -114,6 +114,7 @@ let package = Package(
       name: "Server",
       dependencies: [
         "Model",
+        "Reports",
         "RPC",
         "Storage",
         "Sync",

@@ -27,7 +27,7 @@ enum ServerApplication {
   /// Names of the services reported by grpc.health.v1.Health.
   static let serviceNames = [
     "assure.v1.EngagementService", "assure.v1.SyncService", "assure.v1.DeliveryPlanService",
-    "assure.v1.GovernanceService",
+    "assure.v1.GovernanceService", "assure.v1.OversightService", "assure.v1.ReportService",
   ]
 
   /// Opens the database (running migrations), stores the configured areas and, when asked,
@@ -53,6 +53,8 @@ enum ServerApplication {
       SyncService(repository: repository, logger: logger),
       DeliveryPlanService(repository: repository, governance: GovernanceRepository(database: repository.database, now: repository.now)),
       GovernanceService(governance: GovernanceRepository(database: repository.database, now: repository.now)),
+      OversightService(oversight: OversightRepository(database: repository.database, now: repository.now)),
+      ReportService(oversight: OversightRepository(database: repository.database, now: repository.now)),
       HealthService(registry: health),
     ]
   }

@@ -145,6 +145,9 @@ enum ServerSchema {
           );
           """)
     }
+    migrator.registerMigration("v5-oversight-records") { db in
+      try OversightTables.create(db)
+    }
     return migrator
   }
 }

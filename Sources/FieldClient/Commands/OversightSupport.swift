@@ -61,8 +61,9 @@ struct ImportCommand: AsyncParsableCommand {
       } catch {
         throw Model.ValidationError(field: file, rule: "cannot be read as UTF-8 text: \(error.localizedDescription)")
       }
-      // Checked here first, so that a malformed file is reported without a connection.
-      _ = try OversightCSV.parse(text, kind: kind)
+      // A file that cannot be read at all (quoting, header, row shape) is reported without a
+      // connection; the server checks every row and names every problem.
+      _ = try OversightCSV.read(text, kind: kind)
       let request = Assure_V1_ImportRecordsRequest.with {
         $0.kind = kind.rawValue
         $0.csv = text

@@ -84,8 +84,31 @@ public enum OversightRecord: Sendable, Hashable {
 public enum OversightCSV {
   public static let maxRows = 20_000
 
-  /// Reads a file of `kind` into records, each with its line; throws every violation at once.
+  /// Reads a file of `kind` into records, each with its line, checking each record's own rules;
+  /// throws every violation at once.
   public static func parse(_ text: String, kind: OversightKind) throws(ValidationError) -> [(line: Int, record: OversightRecord)] {
+    let (rows, cellViolations) = try read(text, kind: kind)
+    var v = ViolationCollector()
+    for violation in cellViolations { v.fail(violation.field, violation.rule) }
+    var out: [(line: Int, record: OversightRecord)] = []
+    for row in rows {
+      do throws(ValidationError) {
+        try row.record.validate()
+        out.append(row)
+      } catch {
+        for violation in error.violations { v.fail("line \(row.line), \(violation.field)", violation.rule) }
+      }
+    }
+    try v.throwIfAny()
+    return out.sorted { $0.line < $1.line }
+  }
+
+  /// Reads a file of `kind`: the rows whose cells could all be read (their records not yet
+  /// checked), and a violation for each cell that could not. Throws only for a file that
+  /// cannot be read at all (its quoting, its header, a row with the wrong number of cells).
+  public static func read(_ text: String, kind: OversightKind) throws(ValidationError) -> (
+    rows: [(line: Int, record: OversightRecord)], violations: [ValidationError.Violation]
+  ) {
     let records = try PlanCSV.records(text)
     guard let header = records.first else {
       throw ValidationError(field: "file", rule: "is empty; the first row must name the columns")
@@ -109,6 +132,7 @@ public enum OversightCSV {
     let data = records.dropFirst()
     guard data.count <= maxRows else { throw ValidationError(field: "file", rule: "at most \(maxRows) rows (got \(data.count))") }
     var out: [(line: Int, record: OversightRecord)] = []
+    var cellViolations: [ValidationError.Violation] = []
     for row in data {
       if row.fields.count != names.count {
         v.fail("line \(row.line)", "has \(row.fields.count) cells; the header has \(names.count)")
@@ -124,18 +148,13 @@ public enum OversightCSV {
       var reader = CellReader(line: row.line, cells: cells)
       let record = reader.record(kind)
       if reader.violations.isEmpty {
-        do throws(ValidationError) {
-          try record.validate()
-          out.append((row.line, record))
-        } catch {
-          for violation in error.violations { v.fail("line \(row.line), \(violation.field)", violation.rule) }
-        }
+        out.append((row.line, record))
       } else {
-        for violation in reader.violations { v.fail(violation.field, violation.rule) }
+        cellViolations += reader.violations
       }
     }
     try v.throwIfAny()
-    return out
+    return (out, cellViolations)
   }
 }
 

@@ -48,15 +48,16 @@ public struct OversightRepository: Sendable {
 
   /// Stores a CSV file of one kind, all or nothing; errors name `line N, field`.
   public func importCSV(_ text: String, kind: OversightKind, dryRun: Bool, by caller: Caller) async throws -> StoreSummary {
-    let rows = try OversightCSV.parse(text, kind: kind)
-    return try await store(rows.map { ($0.line, $0.record) }, dryRun: dryRun, by: caller)
+    let (rows, unreadable) = try OversightCSV.read(text, kind: kind)
+    return try await store(rows.map { ($0.line, $0.record) }, dryRun: dryRun, by: caller, alsoRefusing: unreadable)
   }
 
   /// Creates or updates records in one transaction. `line`, when given, prefixes each
   /// violation's field (`line 4, amount`). With `dryRun`, nothing is kept.
-  public func store(_ batch: [(line: Int?, record: OversightRecord)], dryRun: Bool, by caller: Caller) async throws
-    -> StoreSummary
-  {
+  public func store(
+    _ batch: [(line: Int?, record: OversightRecord)], dryRun: Bool, by caller: Caller,
+    alsoRefusing earlier: [ValidationError.Violation] = []
+  ) async throws -> StoreSummary {
     let time = now().truncatedToMilliseconds
     let today = self.today
     return try await database.write { db in
@@ -80,7 +81,15 @@ public struct OversightRepository: Sendable {
             violations += error.violations.map { .init(field: prefix + $0.field, rule: $0.rule) }
           }
         }
-        if !violations.isEmpty { throw ValidationError(violations: violations) }
+        violations += earlier
+        if !violations.isEmpty {
+          // By line, then as found: each line's problems read together.
+          func line(_ v: ValidationError.Violation) -> Int {
+            v.field.hasPrefix("line ") ? Int(v.field.dropFirst(5).prefix { $0.isNumber }) ?? 0 : 0
+          }
+          let ordered = violations.enumerated().sorted { (line($0.element), $0.offset) < (line($1.element), $1.offset) }
+          throw ValidationError(violations: ordered.map(\.element))
+        }
         return dryRun ? .rollback : .commit
       }
       return summary
@@ -102,7 +111,7 @@ public struct OversightRepository: Sendable {
     }
     switch record {
     case .fund(let fund):
-      try fund.validate()
+      v.absorb { () throws(ValidationError) in try fund.validate() }
       checkElement(fund.elementID)
       let before = try db.fund(id: fund.id)
       let committed = try db.committedPence(fundID: fund.id)
@@ -114,7 +123,7 @@ public struct OversightRepository: Sendable {
 
     case .award(var award):
       if award.id.isEmpty { award.id = try db.nextOversightID(table: .award) }
-      try award.validate()
+      v.absorb { () throws(ValidationError) in try award.validate() }
       checkElement(award.elementID)
       if let fundID = award.fundID {
         if let fund = try db.fund(id: fundID) {
@@ -134,7 +143,7 @@ public struct OversightRepository: Sendable {
 
     case .bid(var bid):
       if bid.id.isEmpty { bid.id = try db.nextOversightID(table: .bid) }
-      try bid.validate()
+      v.absorb { () throws(ValidationError) in try bid.validate() }
       checkElement(bid.elementID)
       notFuture(bid.submittedOn, "submitted_on")
       notFuture(bid.decidedOn, "decided_on")
@@ -144,7 +153,7 @@ public struct OversightRepository: Sendable {
 
     case .scrutiny(var meeting):
       if meeting.id.isEmpty { meeting.id = try db.nextOversightID(table: .scrutinyMeeting) }
-      try meeting.validate()
+      v.absorb { () throws(ValidationError) in try meeting.validate() }
       if meeting.date > today && !meeting.findings.isEmpty {
         v.fail("findings", "a meeting still to be held (\(meeting.date)) has no findings yet")
       }
@@ -156,7 +165,7 @@ public struct OversightRepository: Sendable {
       )
 
     case .indicator(let indicator):
-      try indicator.validate()
+      v.absorb { () throws(ValidationError) in try indicator.validate() }
       checkElement(indicator.elementID)
       let before = try db.indicator(id: indicator.id)
       if let before, before.survey != indicator.survey || before.unit != indicator.unit,
@@ -171,7 +180,8 @@ public struct OversightRepository: Sendable {
       )
 
     case .measurement(let measurement):
-      try measurement.validate(for: try db.indicator(id: measurement.indicatorID))
+      let indicator = try db.indicator(id: measurement.indicatorID)
+      v.absorb { () throws(ValidationError) in try measurement.validate(for: indicator) }
       notFuture(measurement.periodEnd, "period_end")
       try v.throwIfAny()
       let before = try db.measurement(indicatorID: measurement.indicatorID, periodEnd: measurement.periodEnd)
@@ -183,7 +193,7 @@ public struct OversightRepository: Sendable {
       )
 
     case .inspection(let inspection):
-      try inspection.validate()
+      v.absorb { () throws(ValidationError) in try inspection.validate() }
       notFuture(inspection.publishedOn, "published_on")
       try v.throwIfAny()
       let before = try db.inspection(id: inspection.id)
@@ -193,7 +203,7 @@ public struct OversightRepository: Sendable {
       )
 
     case .inspectionItem(let item):
-      try item.validate()
+      v.absorb { () throws(ValidationError) in try item.validate() }
       if try db.inspection(id: item.inspectionID) == nil { v.fail("inspection", "no inspection \"\(item.inspectionID)\"") }
       try v.throwIfAny()
       let before = try db.inspectionItem(inspectionID: item.inspectionID, kind: item.kind, number: item.number)
@@ -204,7 +214,7 @@ public struct OversightRepository: Sendable {
 
     case .correspondence(var item):
       if item.id.isEmpty { item.id = try db.nextOversightID(table: .correspondence) }
-      try item.validate(areas: areas)
+      v.absorb { () throws(ValidationError) in try item.validate(areas: areas) }
       notFuture(item.receivedOn, "received_on")
       try v.throwIfAny()
       let before = try db.correspondence(id: item.id)
@@ -214,7 +224,7 @@ public struct OversightRepository: Sendable {
       )
 
     case .reach(let figure):
-      try figure.validate()
+      v.absorb { () throws(ValidationError) in try figure.validate() }
       notFuture(figure.asOf, "as_of")
       try v.throwIfAny()
       let before = try db.reachMeasurement(metric: figure.metric, asOf: figure.asOf)

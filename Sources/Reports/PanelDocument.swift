@@ -68,7 +68,11 @@ public enum PanelDocument {
         }
         lines.append(html + "</tbody></table>")
       case .chart(let chart):
-        lines.append("<figure>\(chart.svg)<figcaption>\(HTMLEscaping.escape(chart.title)): values by period; dashed line: target; dotted line: comparator.</figcaption></figure>")
+        var key = ["solid line and squares: value by period"]
+        if chart.target != nil { key.append("dashed line: target") }
+        if chart.comparator != nil { key.append("dotted line: \(chart.comparatorLabel)") }
+        lines.append(
+          "<figure>\(chart.svg)<figcaption>\(HTMLEscaping.escape(chart.title)) (\(HTMLEscaping.escape(key.joined(separator: "; ")))).</figcaption></figure>")
       }
     }
     lines += ["</main>", "</body>", "</html>"]

@@ -17,6 +17,7 @@ struct ReportService: Assure_V1_ReportService.SimpleServiceProtocol {
     var r = DayReader()
     let from = r.required(request.from, "from")
     let to = r.required(request.to, "to")
+    if to < from { r.violations.fail("to", "must be on or after from (\(from)), got \(to)") }
     if !["", "markdown", "html"].contains(request.format) {
       r.violations.fail("format", "must be markdown or html (got \"\(request.format)\")")
     }

@@ -18,6 +18,8 @@ enum PanelBlock: Hashable, Sendable {
 
 /// A line chart of one indicator's values, with its target and comparator.
 struct PanelChart: Hashable, Sendable {
+  /// Its number in the document, from 1: names the chart's title element.
+  var number: Int
   var title: String
   var unit: IndicatorUnit
   /// Label and value of each point, oldest first.
@@ -27,7 +29,7 @@ struct PanelChart: Hashable, Sendable {
   var comparatorLabel: String
 
   static func == (lhs: PanelChart, rhs: PanelChart) -> Bool {
-    lhs.title == rhs.title && lhs.points.map(\.label) == rhs.points.map(\.label)
+    lhs.number == rhs.number && lhs.title == rhs.title && lhs.points.map(\.label) == rhs.points.map(\.label)
       && lhs.points.map(\.value) == rhs.points.map(\.value) && lhs.target == rhs.target && lhs.comparator == rhs.comparator
   }
 

@@ -37,8 +37,8 @@ extension PanelChart {
 
     let name = HTMLEscaping.escape(title)
     var parts: [String] = [
-      "<svg class=\"chart\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" aria-labelledby=\"chart-\(abs(title.hashValue % 100_000))\" xmlns=\"http://www.w3.org/2000/svg\">",
-      "<title id=\"chart-\(abs(title.hashValue % 100_000))\">\(name): \(points.map { "\($0.label) \(PanelWording.value($0.value, unit))" }.joined(separator: ", "))</title>",
+      "<svg class=\"chart\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" aria-labelledby=\"chart-\(number)\" xmlns=\"http://www.w3.org/2000/svg\">",
+      "<title id=\"chart-\(number)\">\(name): \(points.map { "\($0.label) \(PanelWording.value($0.value, unit))" }.joined(separator: ", "))</title>",
       "<line x1=\"\(f(left))\" y1=\"\(f(top))\" x2=\"\(f(left))\" y2=\"\(f(top + plotHeight))\" stroke=\"#000\" stroke-width=\"1\"/>",
       "<line x1=\"\(f(left))\" y1=\"\(f(top + plotHeight))\" x2=\"\(f(left + plotWidth))\" y2=\"\(f(top + plotHeight))\" stroke=\"#000\" stroke-width=\"1\"/>",
       "<text x=\"\(f(left - 6))\" y=\"\(f(top + 4))\" text-anchor=\"end\" font-size=\"11\">\(label(high))</text>",

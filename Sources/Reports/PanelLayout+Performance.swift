@@ -82,11 +82,11 @@ extension PanelLayout {
       paragraph(
         "The PCC is concerned about the following performance areas, which the data shows below target, significantly worse than the period before, or worsening as at \(window.to.longForm):",
         items: concerns.map(concernText))
-      for concern in concerns where concern.measurements.count >= 2 {
+      for (index, concern) in concerns.filter({ $0.measurements.count >= 2 }).enumerated() {
         blocks.append(
           .chart(
             PanelChart(
-              title: concern.indicator.name.capitalizedFirst, unit: concern.indicator.unit,
+              number: index + 1, title: concern.indicator.name.capitalizedFirst, unit: concern.indicator.unit,
               points: concern.measurements.suffix(12).map { (PanelWording.shortMonth($0.periodEnd), $0.value) },
               target: concern.indicator.target, comparator: concern.indicator.comparator,
               comparatorLabel: concern.indicator.comparatorLabel)))

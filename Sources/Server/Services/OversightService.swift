@@ -133,9 +133,9 @@ struct OversightService: Assure_V1_OversightService.SimpleServiceProtocol {
       item.inspectionID = inspection.id
       return item
     }
-    let summary = try await oversight.store(
+    // The inspection and its items are stored together, or none of them.
+    _ = try await oversight.store(
       [(nil, .inspection(inspection))] + items.map { (nil, OversightRecord.inspectionItem($0)) }, dryRun: false, by: caller)
-    _ = summary
     let stored = try await oversight.database.read { try $0.inspections().first { $0.inspection.id == inspection.id } }
     return .with { if let stored { $0.inspection = stored.inspection.proto(items: stored.items) } }
   }

@@ -155,6 +155,118 @@ import Testing
 
   /// Lays the report out in headless Chromium at a width in CSS pixels and checks that
   /// nothing is wider than the page and that the rendered text holds the figures.
+  /// Runs a command that must succeed and returns what it printed.
+  @discardableResult
+  func ok(_ device: FieldDevice, _ arguments: [String]) throws -> String {
+    let result = try device.run(arguments)
+    #expect(result.status == 0, "\(arguments.joined(separator: " ")): \(result)")
+    return result.stdout
+  }
+
+  /// Runs a command that must be refused as bad data (exit 65) and returns its standard error.
+  func refused(_ device: FieldDevice, _ arguments: [String]) throws -> String {
+    let result = try device.run(arguments)
+    #expect(result.status == 65, "\(arguments.joined(separator: " ")): \(result)")
+    return result.stderr
+  }
+
+  @Test("every oversight command against an empty server, and the report built from what they stored")
+  func oversightCommands() async throws {
+    defer { try? FileManager.default.removeItem(at: root) }
+    let port = try freeLoopbackPort()
+    let server = try ServerProcess(port: port, dataDir: root.appendingPathComponent("server"))
+    _ = try await server.waitUntilListening()
+    let office = FieldDevice(home: root.appendingPathComponent("office"), server: "127.0.0.1:\(port)")
+
+    try ok(office, ["plan", "objective", "add", "1", "--title", "Putting victims and survivors first"])
+    try ok(office, ["plan", "element", "add", "1.1", "--objective", "1", "--title", "Prevention Fund", "--start", "2022-04-01"])
+
+    // Funding.
+    #expect(try ok(office, [
+      "funding", "fund", "add", "--id", "prevention", "--name", "Prevention Fund", "--total", "1000000", "--start",
+      "2022-04-01", "--end", "2023-03-31", "--element", "1.1",
+    ]).contains("saved fund prevention: £1,000,000, £0 committed"))
+    #expect(try refused(office, ["funding", "award", "add", "--recipient", "X", "--amount", "60k", "--date", "2022-10-06"])
+      .contains("--amount: must be an amount in pounds"))
+    #expect(try refused(office, [
+      "funding", "award", "add", "--fund", "prevention", "--recipient", "X", "--amount", "10", "--date", "2022-10-06",
+      "--element", "9.9",
+    ]).contains("element: no plan element \"9.9\""))
+    #expect(try ok(office, [
+      "funding", "award", "add", "--fund", "prevention", "--recipient", "Barnardo's", "--amount", "£60,000", "--date",
+      "2022-10-06", "--element", "1.1", "--purpose", "Trauma-informed training.",
+    ]).contains("saved award AW1: £60,000 to Barnardo's; fund prevention has £60,000 of £1,000,000 committed"))
+    try ok(office, ["funding", "bid", "add", "--funder", "Home Office", "--amount", "100000", "--status", "drafting", "--element", "1.1"])
+    #expect(try refused(office, ["funding", "bid", "update", "B1", "--status", "awaiting"]).contains("submitted_on: is required once a bid is awaiting"))
+    try ok(office, ["funding", "bid", "update", "B1", "--status", "awaiting", "--submitted", "2022-10-07"])
+    let funding = try JSONSerialization.jsonObject(with: Data(try ok(office, ["funding", "list", "--format", "json"]).utf8)) as? [String: Any]
+    let funds = funding?["funds"] as? [[String: Any]] ?? []
+    #expect(funds.first?["committedPence"] as? Int == 6_000_000, "\(funds)")
+    #expect((funding?["bids"] as? [[String: Any]])?.first?["status"] as? String == "awaiting")
+
+    // Holding to account: a meeting still to be held has no findings.
+    try ok(office, [
+      "scrutiny", "add", "--kind", "thematic", "--topic", "Serious Violence", "--date", "2022-10-12", "--finding",
+      "A Homicide Action Plan is in place.", "--action", "Report progress in January.",
+    ])
+    #expect(try refused(office, ["scrutiny", "add", "--kind", "thematic", "--topic", "VAWG", "--date", "2099-12-13", "--finding", "Early"])
+      .contains("findings: a meeting still to be held"))
+    #expect(try refused(office, ["scrutiny", "add", "--kind", "chat", "--topic", "", "--date", "2022-10-12"])
+      .contains("kind: must be one of thematic, virtual, quarterly-performance"))
+    try ok(office, ["scrutiny", "add", "--kind", "quarterly-performance", "--topic", "Quarterly Performance", "--date", "2022-11-22"])
+    #expect(try ok(office, ["scrutiny", "list"]).contains("Serious Violence"))
+
+    // Indicators: flags come from the measurements.
+    try ok(office, [
+      "indicator", "add", "--id", "seen", "--name", "residents who see an officer weekly", "--unit", "percent", "--better",
+      "higher", "--frequency", "quarterly", "--survey", "--element", "1.1",
+    ])
+    #expect(try refused(office, ["indicator", "measure", "seen", "--from", "2022-04-01", "--to", "2022-06-30", "--value", "21"])
+      .contains("sample_size: is required for survey measure seen"))
+    try ok(office, ["indicator", "measure", "seen", "--from", "2022-01-01", "--to", "2022-03-31", "--value", "24", "--sample-size", "1600"])
+    #expect(try ok(office, ["indicator", "measure", "seen", "--from", "2022-04-01", "--to", "2022-06-30", "--value", "21", "--sample-size", "1600"])
+      .contains("significant-worse"))
+    #expect(try ok(office, ["indicator", "list", "--as-of", "2022-10-31"]).contains("CONCERN"))
+    #expect(!(try ok(office, ["indicator", "list", "--as-of", "2022-03-31"]).contains("CONCERN")))
+
+    // Inspections, correspondence, reach.
+    try ok(office, [
+      "inspection", "add", "--id", "vetting-2022", "--title", "Vetting, misconduct and misogyny", "--published",
+      "2022-11-02", "--scope", "national",
+    ])
+    try ok(office, ["inspection", "item", "vetting-2022", "--kind", "recommendation", "--number", "1", "--text", "Review vetting."])
+    try ok(office, ["inspection", "item", "vetting-2022", "--kind", "area-for-improvement", "--number", "1", "--text", "Improve data."])
+    #expect(try refused(office, ["inspection", "item", "nope", "--kind", "recommendation", "--number", "1", "--text", "x"])
+      .contains("inspection: no inspection \"nope\""))
+    #expect(try ok(office, ["inspection", "list"]).contains("vetting-2022"))
+    try ok(office, ["correspondence", "add", "--received", "2022-10-03", "--subject", "road-safety", "--area", "worcestershire", "--channel", "email"])
+    try ok(office, ["correspondence", "add", "--received", "2022-10-04", "--subject", "asb", "--area", "outside", "--channel", "letter"])
+    #expect(try refused(office, ["correspondence", "add", "--received", "2022-10-04", "--subject", "asb", "--area", "mars", "--channel", "owl"])
+      .contains("channel: must be one of email"))
+    let totals = try JSONSerialization.jsonObject(
+      with: Data(try ok(office, ["correspondence", "totals", "--from", "2022-10-01", "--to", "2022-10-31", "--format", "json"]).utf8))
+      as? [String: Any]
+    #expect(totals?["total"] as? Int == 2)
+    try ok(office, ["reach", "record", "--metric", "newsletter-subscribers", "--as-of", "2022-10-31", "--value", "2198"])
+    #expect(try refused(office, ["reach", "record", "--metric", "press-releases", "--as-of", "2022-09-30", "--value", "53"])
+      .contains("period_start: is required for press-releases"))
+    try ok(office, ["reach", "record", "--metric", "press-releases", "--period-start", "2022-10-01", "--as-of", "2022-10-31", "--value", "12"])
+    #expect(try ok(office, ["reach", "list"]).contains("press-releases"))
+
+    // The report says what was stored.
+    let document = try ok(office, ["report", "panel", "--from", "2022-10-01", "--to", "2022-10-31"])
+    #expect(section(document, "## Putting victims and survivors first").contains("£60,000 has been awarded to Barnardo's from the £1m Prevention Fund by the PCC. Trauma-informed training."))
+    #expect(document.contains("The PCC submitted a bid to the Home Office on 7 October 2022 for £100,000. The outcome of this bid is still awaited."))
+    #expect(section(document, "### Holding to account").contains("A Homicide Action Plan is in place."))
+    #expect(section(document, "### Holding to account").contains("Upcoming formal meetings include: Quarterly Performance (November 2022)."))
+    #expect(document.contains("in receipt of 2 pieces of correspondence"))
+    #expect(document.contains("12 press releases and statements"))
+    #expect(section(document, "### Perception survey").contains("21% – a statistically significant reduction from 24%"))
+    #expect(section(document, "### HMICFRS inspection reports").contains("1 area for improvement and 1 recommendation"))
+    #expect(try refused(office, ["report", "panel", "--from", "2022-10-31", "--to", "2022-10-01"]).contains("--to: must be on or after --from"))
+    #expect(try await server.terminate() == 0)
+  }
+
   static func sameDocument(_ a: String, _ b: String) -> Bool { a == b }
 
   func checkInBrowser(_ htmlPath: String, width: Int, expecting figures: [String]) throws {

@@ -198,8 +198,9 @@ extension Database {
     try Row.fetchOne(self, sql: "SELECT * FROM indicator WHERE id = ?", arguments: [id]).map(Indicator.init(row:))
   }
 
+  /// Indicators in the order they were first defined (the order the report lists them in).
   public func indicators() throws -> [Indicator] {
-    try Row.fetchAll(self, sql: "SELECT * FROM indicator ORDER BY id").map(Indicator.init(row:))
+    try Row.fetchAll(self, sql: "SELECT * FROM indicator ORDER BY rowid").map(Indicator.init(row:))
   }
 
   public func measurement(indicatorID: String, periodEnd: LocalDate) throws -> IndicatorMeasurement? {

@@ -93,6 +93,19 @@ struct PanelLayout {
           add(update.date, .update(update))
           continue
         }
+        // A link to a record the report does not hold (a typo, a meeting outside the window)
+        // cannot tell the update: then its narrative is printed as well, so nothing is lost.
+        let unresolved = oversight.contains { link in
+          switch link.type {
+          case "award": awards[link.id] == nil
+          case "bid": bids[link.id] == nil
+          case "fund": funds[link.id] == nil
+          case "indicator": assessments[link.id]?.latest == nil
+          case "scrutiny": !inputs.scrutiny.contains { $0.id == link.id }
+          default: false  // correspondence and reach are told as totals in their own part
+          }
+        }
+        if unresolved { add(update.date, .update(update)) }
         var linkedIndicators: [IndicatorAssessment] = []
         for link in oversight where told.insert(link.key).inserted {
           switch link.type {

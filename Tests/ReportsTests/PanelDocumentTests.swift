@@ -48,6 +48,22 @@ import Testing
     #expect(!second.contains("£60,000"))
   }
 
+  @Test("an update that links an award is told by the award; one whose link resolves to nothing keeps its narrative")
+  func linkedUpdates() throws {
+    var inputs = try Self.inputs()
+    func update(_ text: String, _ links: [String]) -> ProgressUpdate {
+      ProgressUpdate(
+        elementID: "1.1", date: Self.day("2022-10-07"), narrative: text, author: "lead", status: .onTrack, forPanel: true,
+        links: links, recordedAt: Date(timeIntervalSince1970: 0))
+    }
+    inputs.updates = [update("Narrative saying £59,999.", ["award:AW1"])]
+    let told = PanelDocument.markdown(inputs)
+    #expect(!told.contains("£59,999"))
+    #expect(told.components(separatedBy: "£60,000 has been awarded").count == 2, "the award is told once")
+    inputs.updates = [update("Narrative kept.", ["award:AW404"])]
+    #expect(PanelDocument.markdown(inputs).contains("Narrative kept."))
+  }
+
   @Test("paragraph numbers run through the document in both forms")
   func numbering() throws {
     let inputs = try Self.inputs()

@@ -149,8 +149,35 @@ import Testing
     // An A4 sheet (210 mm) and its printable width inside the report's 18 mm margins (174 mm).
     try checkInBrowser(htmlPath, width: 794, expecting: figures)
     try checkInBrowser(htmlPath, width: 658, expecting: figures)
+    try checkPrintsOnA4(htmlPath)
     #expect(PanelEndToEndTests.sameDocument(html, try report(office, ["--format", "html"])), "the HTML is the same each time")
     #expect(try await server.terminate() == 0)
+  }
+
+  /// Prints the report to PDF with headless Chromium and checks that every page is A4
+  /// (595 × 842 points).
+  func checkPrintsOnA4(_ htmlPath: String) throws {
+    guard let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first(where: FileManager.default.isExecutableFile)
+    else { return }
+    let pdf = root.appendingPathComponent("panel.pdf")
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: chromium)
+    process.arguments = [
+      "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
+      "--user-data-dir=" + root.appendingPathComponent("chromium-print").path, "--print-to-pdf=" + pdf.path,
+      URL(fileURLWithPath: htmlPath).absoluteString,
+    ]
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    process.waitUntilExit()
+    let bytes = String(decoding: try Data(contentsOf: pdf), as: UTF8.self)
+    let boxes = bytes.components(separatedBy: "/MediaBox").dropFirst().map { $0.prefix { $0 != "]" } }
+    #expect(!boxes.isEmpty, "no pages printed")
+    for box in boxes {
+      let numbers = box.split(whereSeparator: { $0 == " " || $0 == "[" }).compactMap { Double($0) }
+      #expect(numbers.count == 4 && abs(numbers[2] - 595) < 2 && abs(numbers[3] - 842) < 2, "not an A4 page: \(box)")
+    }
   }
 
   /// Lays the report out in headless Chromium at a width in CSS pixels and checks that

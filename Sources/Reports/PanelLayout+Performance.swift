@@ -114,7 +114,7 @@ extension PanelLayout {
     }
     if a.trend == .worse {
       let values = a.measurements.suffix(a.trendPeriods).map { PanelWording.value($0.value, unit) }
-      reasons.append("worse in each of the last \(PanelWording.word(a.trendPeriods - 1)) periods (\(values.joined(separator: ", ")))")
+      reasons.append("worsening over the last \(PanelWording.word(a.trendPeriods)) periods (\(values.joined(separator: ", ")))")
     } else if a.change == .better, let previous = a.previous {
       reasons.append("improved from \(PanelWording.value(previous.value, unit)) the period before")
     }

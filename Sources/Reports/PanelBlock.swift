@@ -11,7 +11,7 @@ enum PanelBlock: Hashable, Sendable {
   /// An unnumbered line, such as the period the report covers.
   case plain(String)
   /// A small table, e.g. correspondence by subject.
-  case table(caption: String, columns: [String], rows: [[String]])
+  case table(caption: String, columns: [String], rows: [[String]], numeric: Set<Int>)
   /// A chart of a flagged indicator (HTML only; Markdown lists the values in the paragraph).
   case chart(PanelChart)
 }

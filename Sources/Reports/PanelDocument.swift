@@ -28,10 +28,10 @@ public enum PanelDocument {
         parts.append(lines.joined(separator: "\n"))
       case .plain(let text):
         parts.append("*" + MarkdownEscaping.inline(text) + "*")
-      case .table(let caption, let columns, let rows):
+      case .table(let caption, let columns, let rows, let numeric):
         var lines = [MarkdownEscaping.lineStart(MarkdownEscaping.inline(caption)) + ":", ""]
         lines.append("| " + columns.map(MarkdownEscaping.inline).joined(separator: " | ") + " |")
-        lines.append("| " + columns.map { _ in "---" }.joined(separator: " | ") + " |")
+        lines.append("| " + columns.indices.map { numeric.contains($0) ? "---:" : "---" }.joined(separator: " | ") + " |")
         lines += rows.map { "| " + $0.map(MarkdownEscaping.inline).joined(separator: " | ") + " |" }
         parts.append(lines.joined(separator: "\n"))
       case .chart:
@@ -60,11 +60,11 @@ public enum PanelDocument {
         lines.append(html + "</div></div>")
       case .plain(let text):
         lines.append("<p class=\"lead\">\(HTMLEscaping.escape(text))</p>")
-      case .table(let caption, let columns, let rows):
+      case .table(let caption, let columns, let rows, let numeric):
         var html = "<table><caption>\(HTMLEscaping.escape(caption))</caption><thead><tr>"
         html += columns.map { "<th scope=\"col\">\(HTMLEscaping.escape($0))</th>" }.joined() + "</tr></thead><tbody>"
         for row in rows {
-          html += "<tr>" + row.enumerated().map { "<td\($0.offset % 2 == 1 ? " class=\"n\"" : "")>\(HTMLEscaping.escape($0.element))</td>" }.joined() + "</tr>"
+          html += "<tr>" + row.enumerated().map { "<td\(numeric.contains($0.offset) ? " class=\"n\"" : "")>\(HTMLEscaping.escape($0.element))</td>" }.joined() + "</tr>"
         }
         lines.append(html + "</tbody></table>")
       case .chart(let chart):

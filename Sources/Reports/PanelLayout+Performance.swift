@@ -23,22 +23,30 @@ extension PanelLayout {
         text += (text.isEmpty ? "" : " ")
           + "\(PanelWording.count(formal.count).capitalizedFirst) quarterly performance meeting\(formal.count == 1 ? " was" : "s were") held: \(PanelWording.list(formal.map(topic)))."
       }
-      paragraph(text)
+      paragraph(text, sources: (thematic + formal).map { "holding-to-account meeting \($0.id)" })
     }
     for meeting in thematic + formal where !meeting.findings.isEmpty {
       let kind = meeting.kind == .thematic ? "thematic meeting" : "quarterly performance meeting"
-      paragraph("Key findings / outcomes from the \(kind) on \(meeting.topic) include:", items: meeting.findings)
-      if !meeting.actions.isEmpty { paragraph("Actions agreed at the \(kind) on \(meeting.topic):", items: meeting.actions) }
+      paragraph(
+        "Key findings / outcomes from the \(kind) on \(meeting.topic) include:", items: meeting.findings,
+        sources: ["holding-to-account meeting \(meeting.id)"])
+      if !meeting.actions.isEmpty {
+        paragraph(
+          "Actions agreed at the \(kind) on \(meeting.topic):", items: meeting.actions,
+          sources: ["holding-to-account meeting \(meeting.id)"])
+      }
     }
     if !upcoming.isEmpty {
-      paragraph("Upcoming formal meetings include: \(PanelWording.list(upcoming.map(topic))).")
+      paragraph(
+        "Upcoming formal meetings include: \(PanelWording.list(upcoming.map(topic))).",
+        sources: upcoming.map { "holding-to-account meeting \($0.id)" })
     }
     if !virtual.isEmpty {
       var text =
         "To supplement the formal meetings, the PCC also runs a virtual holding to account process, whereby performance and service issues are raised by email and the Chief Constable provides a written response. Recent virtual holding to account activity has focused on \(PanelWording.list(virtual.map(topic)))."
       let findings = virtual.flatMap(\.findings)
       if findings.isEmpty { text += " The results of these sessions are currently being reviewed." }
-      paragraph(text, items: findings)
+      paragraph(text, items: findings, sources: virtual.map { "holding-to-account meeting \($0.id)" })
     }
   }
 
@@ -68,7 +76,12 @@ extension PanelLayout {
       }
       return text + "."
     }
-    paragraph("Headline findings from the latest results of the perception survey, \(period), are set out below:", items: items)
+    paragraph(
+      "Headline findings from the latest results of the perception survey, \(period), are set out below:", items: items,
+      sources: current.map { a in
+        let n = [a.previous, a.latest].compactMap { $0?.sampleSize }.map(PanelWording.count).joined(separator: " and ")
+        return PanelLayout.measurementSource(a) + (n.isEmpty ? "" : ", samples of \(n)")
+      })
   }
 
   mutating func forcePerformance() {
@@ -81,7 +94,7 @@ extension PanelLayout {
     } else {
       paragraph(
         "The PCC is concerned about the following performance areas, which the data shows below target, significantly worse than the period before, or worsening as at \(window.to.longForm):",
-        items: concerns.map(concernText))
+        items: concerns.map(concernText), sources: concerns.map(PanelLayout.measurementSource))
       for (index, concern) in concerns.filter({ $0.measurements.count >= 2 }).enumerated() {
         blocks.append(
           .chart(
@@ -97,7 +110,9 @@ extension PanelLayout {
         guard let latest = a.latest, let previous = a.previous else { return nil }
         return "\(a.indicator.name) (\(PanelWording.value(previous.value, a.indicator.unit)) to \(PanelWording.value(latest.value, a.indicator.unit)))"
       }
-      paragraph("Compared with the period before, these measures improved: \(PanelWording.list(list)).")
+      paragraph(
+        "Compared with the period before, these measures improved: \(PanelWording.list(list)).",
+        sources: improved.map(PanelLayout.measurementSource))
     }
   }
 
@@ -151,7 +166,7 @@ extension PanelLayout {
         text += " Responses: \(PanelWording.list(states))."
       }
       if !i.summary.isEmpty { text += " " + PanelWording.sentence(i.summary) }
-      paragraph(text)
+      paragraph(text, sources: ["inspection \(i.id) and its \(PanelWording.count(record.items.count)) items"])
     }
   }
 }

@@ -14,6 +14,8 @@ struct PanelLayout {
   let inputs: PanelInputs
   var blocks: [PanelBlock] = []
   var number = 0
+  /// The records each numbered paragraph takes its figures from, by paragraph number.
+  var sources: [(paragraph: Int, records: [String])] = []
 
   var title: String { "Police and Crime Plan activity and performance monitoring report" }
   var paragraphCount: Int { number }
@@ -27,9 +29,11 @@ struct PanelLayout {
 
   mutating func heading(_ text: String, level: Int = 2) { blocks.append(.heading(text, level: level)) }
 
-  mutating func paragraph(_ text: String, items: [String] = []) {
+  /// Adds the next numbered paragraph, citing the records its figures come from.
+  mutating func paragraph(_ text: String, items: [String] = [], sources records: [String] = []) {
     number += 1
     blocks.append(.numbered(number, text, items: items))
+    if !records.isEmpty { sources.append((number, records)) }
   }
 
   private mutating func build() {
@@ -46,9 +50,11 @@ struct PanelLayout {
       meetings.isEmpty
       ? "" : " \(PanelWording.word(meetings.count).capitalizedFirst) such meeting\(meetings.count == 1 ? " was" : "s were") held in the period, on \(PanelWording.list(meetings.map(\.longForm)))."
     paragraph(
-      "A delivery plan is used to support monitoring and assurance of progress against individual elements within the plan and is scrutinised at the PCC's monthly governance meetings." + held)
+      "A delivery plan is used to support monitoring and assurance of progress against individual elements within the plan and is scrutinised at the PCC's monthly governance meetings." + held,
+      sources: meetings.isEmpty ? [] : ["governance meetings " + meetings.map(\.description).joined(separator: ", ")])
     paragraph(
-      "Examples of recent activity in support of the plan's \(PanelWording.word(inputs.objectives.count)) key objectives are set out in the following sections.")
+      "Examples of recent activity in support of the plan's \(PanelWording.word(inputs.objectives.count)) key objectives are set out in the following sections.",
+      sources: ["objectives " + inputs.objectives.map(\.id).joined(separator: ", ")])
     objectives()
     engagement()
     heading("Performance and accountability")
@@ -56,6 +62,18 @@ struct PanelLayout {
     survey()
     forcePerformance()
     inspections()
+    appendix()
+  }
+
+  /// The records behind each paragraph's figures, so that every one can be traced.
+  private mutating func appendix() {
+    guard !sources.isEmpty else { return }
+    heading("Sources of the figures")
+    blocks.append(.plain("Each numbered paragraph takes its figures from these records, named by their ids in Assure."))
+    blocks.append(
+      .table(
+        caption: "Records behind each paragraph", columns: ["Paragraph", "Records"],
+        rows: sources.map { [String($0.paragraph), $0.records.joined(separator: "; ")] }, numeric: [0]))
   }
 
   // MARK: - Objectives
@@ -168,16 +186,20 @@ struct PanelLayout {
 
   private mutating func write(_ entry: Entry) {
     switch entry {
-    case .update(let update): paragraph(PanelWording.sentence(update.narrative.replacingOccurrences(of: "\n", with: " ")))
-    case .award(let award): paragraph(awardText(award))
-    case .bid(let bid): paragraph(bidText(bid))
-    case .fund(let position): paragraph(fundText(position))
+    case .update(let update):
+      paragraph(
+        PanelWording.sentence(update.narrative.replacingOccurrences(of: "\n", with: " ")),
+        sources: ["progress update \(update.id.uuidString.lowercased().prefix(8)) (\(update.elementID), \(update.date))"])
+    case .award(let award):
+      paragraph(awardText(award), sources: ["award \(award.id)"] + (award.fundID.map { ["fund \($0)"] } ?? []))
+    case .bid(let bid): paragraph(bidText(bid), sources: ["bid \(bid.id)"])
+    case .fund(let position): paragraph(fundText(position), sources: ["fund \(position.fund.id)"])
     case .indicators(let list):
       let periods = Set(list.compactMap { $0.latest.map { PanelWording.period($0) } })
       let intro =
         periods.count == 1
         ? "Figures for \(periods.first ?? ""):" : "The latest figures are:"
-      paragraph(intro, items: list.map(figureText))
+      paragraph(intro, items: list.map(figureText), sources: list.map(Self.measurementSource))
     }
   }
 
@@ -230,6 +252,12 @@ struct PanelLayout {
     return PanelWording.with(text.capitalizedFirst, purpose: fund.purpose)
   }
 
+  /// "indicator calls-101, period ending 2022-09-30 (Force dashboard)".
+  static func measurementSource(_ a: IndicatorAssessment) -> String {
+    let end = a.latest.map { ", period ending \($0.periodEnd)" } ?? ""
+    return "indicator \(a.indicator.id)\(end)\(a.indicator.source.isEmpty ? "" : " (\(a.indicator.source))")"
+  }
+
   func figureText(_ a: IndicatorAssessment) -> String {
     guard let latest = a.latest else { return a.indicator.name }
     let value = PanelWording.value(latest.value, a.indicator.unit)
@@ -257,19 +285,23 @@ struct PanelLayout {
         : "\(PanelWording.count(entry.0)) by the \(entry.1)"
     }
     if e.total > 0 && !who.isEmpty { text += " Of these, \(PanelWording.list(who))." }
-    paragraph(text)
+    paragraph(text, sources: ["engagements dated \(window.quarterStart) to \(window.quarterEnd)"])
 
     let reach = inputs.reach
     func latest(_ metric: ReachMetric) -> ReachMeasurement? { reach.last { $0.metric == metric } }
     if let subscribers = latest(.newsletterSubscribers) {
       paragraph(
-        "The PCC's community newsletter had \(PanelWording.count(subscribers.value)) subscribers on \(subscribers.asOf.longForm).")
+        "The PCC's community newsletter had \(PanelWording.count(subscribers.value)) subscribers on \(subscribers.asOf.longForm).",
+        sources: ["reach newsletter-subscribers as of \(subscribers.asOf)"])
     }
     var followers: [String] = []
+    var followerSources: [String] = []
     if let now = latest(.socialFollowers) {
       let earlier = reach.last { $0.metric == .socialFollowers && $0.asOf < now.asOf && $0.asOf <= window.lookBack }
         ?? reach.first { $0.metric == .socialFollowers && $0.asOf < now.asOf }
+      followerSources.append("reach social-followers as of \(now.asOf)")
       if let earlier {
+        followerSources.append("reach social-followers as of \(earlier.asOf)")
         let change = now.value - earlier.value
         followers.append(
           "Across all social media platforms, the number of people following the PCC's accounts has \(change >= 0 ? "increased" : "fallen") by \(PanelWording.count(abs(change))) since \(earlier.asOf.longForm), to \(PanelWording.count(now.value)).")
@@ -278,15 +310,17 @@ struct PanelLayout {
       }
     }
     if let signed = latest(.neighbourhoodMatters) {
+      followerSources.append("reach neighbourhood-matters as of \(signed.asOf)")
       followers.append(
         "There are now \(PanelWording.count(signed.value)) people signed up for PCC updates via Neighbourhood Matters.")
     }
-    if !followers.isEmpty { paragraph(followers.joined(separator: " ")) }
+    if !followers.isEmpty { paragraph(followers.joined(separator: " "), sources: followerSources) }
     let releases = reach.filter { $0.metric == .pressReleases && (window.from...window.to).contains($0.asOf) }
     for figure in releases {
       let span = PanelWording.span(figure.periodStart ?? figure.asOf, figure.asOf)
       paragraph(
-        "During the period \(span), \(PanelWording.count(figure.value)) press releases and statements have been issued, ensuring that the PCC maintains a visible presence across the force area's communities.")
+        "During the period \(span), \(PanelWording.count(figure.value)) press releases and statements have been issued, ensuring that the PCC maintains a visible presence across the force area's communities.",
+        sources: ["reach press-releases as of \(figure.asOf)"])
     }
 
     let c = inputs.correspondence
@@ -309,7 +343,7 @@ struct PanelLayout {
       correspondence +=
         " The majority of the correspondence was from \(PanelWording.list(leading.map { inputs.areaNames[$0.code] ?? $0.code })) residents."
     }
-    paragraph(correspondence)
+    paragraph(correspondence, sources: ["correspondence received \(c.from) to \(c.to)"])
     let rows = max(c.bySubject.count, c.byArea.count)
     blocks.append(
       .table(
@@ -325,7 +359,7 @@ struct PanelLayout {
               ?? "",
             area.map { PanelWording.count($0.count) } ?? "",
           ]
-        }))
+        }, numeric: [1, 3]))
   }
 }
 

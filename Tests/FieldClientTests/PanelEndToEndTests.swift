@@ -84,6 +84,13 @@ import Testing
     }
     #expect(numbers == Array(1...numbers.count), "\(numbers)")
     #expect(numbers.count > 40)
+    // Every figure can be traced: the appendix names the records behind each paragraph.
+    let barnardos = try #require(document.split(separator: "\n").first { $0.contains("has been awarded to Barnardo's") })
+    let number = try #require(barnardos.range(of: "\\. ").map { barnardos[..<$0.lowerBound] })
+    let sources = section(document, "## Sources of the figures")
+    #expect(sources.contains("| \(number) | award barnardos-trauma; fund prevention |"), "\(sources)")
+    #expect(sources.contains("correspondence received 2022-09-01 to 2022-10-31"))
+    #expect(sources.contains("indicator conviction-overall, period ending 2022-09-30 (CPS case outcomes)"))
 
     // Changing an award's amount changes the next report.
     let update = try office.run(["funding", "award", "update", "barnardos-trauma", "--amount", "£65,000"])

@@ -109,8 +109,17 @@ import Testing
       #expect(html.document.hasPrefix("<!doctype html>"))
       #expect(html.document.contains("<svg class=\"chart\""))
       #expect(html.paragraphs == markdown.paragraphs)
+      // KSI has three monthly values, each worse: a trend over three periods, none over four.
+      #expect(markdown.document.contains("People killed or seriously injured on West Mercia's roads: 71 in September 2022, worsening over the last three periods"))
+      let longer = try await reports.generatePanelReport(.with {
+        $0.from = "2022-09-01"
+        $0.to = "2022-10-31"
+        $0.trendPeriods = 4
+      })
+      #expect(!longer.document.contains("People killed or seriously injured on West Mercia's roads: 71 in September 2022"))
       do {
         _ = try await reports.generatePanelReport(.with {
+          $0.trendPeriods = 13
           $0.from = "2022-10-31"
           $0.to = "2022-09-01"
           $0.format = "pdf"
@@ -118,7 +127,7 @@ import Testing
         Issue.record("expected INVALID_ARGUMENT")
       } catch let error as RPCError {
         #expect(error.code == .invalidArgument)
-        #expect(violations(error).map { $0.prefix { $0 != ":" } } == ["to", "format"])
+        #expect(violations(error).map { $0.prefix { $0 != ":" } } == ["to", "format", "trend_periods"])
       }
     }
   }

@@ -31,6 +31,7 @@ struct ReportCommand: AsyncParsableCommand {
     @Option(help: "Last day of the period, YYYY-MM-DD.") var to: String
     @Option(help: "markdown or html.") var format: Format = .markdown
     @Option(help: "Write to this file instead of standard output.") var out: String?
+    @Option(help: "Values in a row that make a worsening trend (2 to 12).") var trendPeriods: Int = 3
 
     func run() async throws {
       try await reportingErrors {
@@ -43,6 +44,7 @@ struct ReportCommand: AsyncParsableCommand {
           $0.from = from
           $0.to = to
           $0.format = format.rawValue
+          $0.trendPeriods = Int32(clamping: trendPeriods)
         }
         let response = try await ServerSession.run(options, timeout: 60) { s in
           try await Assure_V1_ReportService.Client(wrapping: s.client).generatePanelReport(

@@ -35,6 +35,9 @@ public nonisolated struct Assure_V1_GeneratePanelReportRequest: Sendable {
   /// `markdown` (the default) or `html` (one self-contained file with charts).
   public var format: String = String()
 
+  /// Values in a row that make a worsening trend, 2 to 12; 0 for 3.
+  public var trendPeriods: Int32 = 0
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -65,7 +68,7 @@ fileprivate nonisolated let _protobuf_package = "assure.v1"
 
 nonisolated extension Assure_V1_GeneratePanelReportRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".GeneratePanelReportRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}from\0\u{1}to\0\u{1}format\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}from\0\u{1}to\0\u{1}format\0\u{3}trend_periods\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -76,6 +79,7 @@ nonisolated extension Assure_V1_GeneratePanelReportRequest: SwiftProtobuf.Messag
       case 1: try { try decoder.decodeSingularStringField(value: &self.from) }()
       case 2: try { try decoder.decodeSingularStringField(value: &self.to) }()
       case 3: try { try decoder.decodeSingularStringField(value: &self.format) }()
+      case 4: try { try decoder.decodeSingularInt32Field(value: &self.trendPeriods) }()
       default: break
       }
     }
@@ -91,6 +95,9 @@ nonisolated extension Assure_V1_GeneratePanelReportRequest: SwiftProtobuf.Messag
     if !self.format.isEmpty {
       try visitor.visitSingularStringField(value: self.format, fieldNumber: 3)
     }
+    if self.trendPeriods != 0 {
+      try visitor.visitSingularInt32Field(value: self.trendPeriods, fieldNumber: 4)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -98,6 +105,7 @@ nonisolated extension Assure_V1_GeneratePanelReportRequest: SwiftProtobuf.Messag
     if lhs.from != rhs.from {return false}
     if lhs.to != rhs.to {return false}
     if lhs.format != rhs.format {return false}
+    if lhs.trendPeriods != rhs.trendPeriods {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -21,8 +21,12 @@ struct ReportService: Assure_V1_ReportService.SimpleServiceProtocol {
     if !["", "markdown", "html"].contains(request.format) {
       r.violations.fail("format", "must be markdown or html (got \"\(request.format)\")")
     }
+    if request.trendPeriods != 0 && !(2...12).contains(request.trendPeriods) {
+      r.violations.fail("trend_periods", "must be 2 to 12 (got \(request.trendPeriods))")
+    }
     try r.done()
-    let inputs = try await oversight.panelInputs(from: from, to: to)
+    let inputs = try await oversight.panelInputs(
+      from: from, to: to, trendPeriods: request.trendPeriods == 0 ? 3 : Int(request.trendPeriods))
     let html = request.format == "html"
     return .with {
       $0.document = html ? PanelDocument.html(inputs) : PanelDocument.markdown(inputs)

@@ -295,7 +295,7 @@ extension Database {
   // MARK: - The Panel report
 
   /// Everything the Panel report for `window` is built from, read in one transaction.
-  public func panelInputs(_ window: PanelWindow) throws -> PanelInputs {
+  public func panelInputs(_ window: PanelWindow, trendPeriods: Int = 3) throws -> PanelInputs {
     let from = window.from.description
     let to = window.to.description
     let updates = try Row.fetchAll(
@@ -326,7 +326,7 @@ extension Database {
       correspondence: try correspondenceTotals(from: window.from, to: window.to),
       reach: try reachMeasurements(to: window.to),
       scrutiny: try scrutinyMeetings(from: window.lookBack, to: window.upcomingUntil),
-      assessments: try assessments(asOf: window.to),
+      assessments: try assessments(asOf: window.to, trendPeriods: trendPeriods),
       inspections: try inspections(from: window.lookBack, to: window.inspectionsUntil),
       areaNames: Dictionary(try areas().map { ($0.code, $0.name) }, uniquingKeysWith: { first, _ in first }))
   }

@@ -263,8 +263,8 @@ public struct OversightRepository: Sendable {
   }
 
   /// What the Panel report for `from` to `to` is built from.
-  public func panelInputs(from: LocalDate, to: LocalDate) async throws -> PanelInputs {
+  public func panelInputs(from: LocalDate, to: LocalDate, trendPeriods: Int = 3) async throws -> PanelInputs {
     let window = try PanelWindow(from: from, to: to)
-    return try await database.read { db in try db.panelInputs(window) }
+    return try await database.read { db in try db.panelInputs(window, trendPeriods: trendPeriods) }
   }
 }

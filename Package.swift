@@ -118,6 +118,7 @@ let package = Package(
       name: "Server",
       dependencies: [
         "Model",
+        "Reports",
         "RPC",
         "Storage",
         "Sync",

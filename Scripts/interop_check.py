@@ -3,7 +3,8 @@
 
 Generates Python stubs from ../Protos (relative to this script) with grpc_tools.protoc into a
 temporary directory, signs in with one-time codes (AccountService.Enrol), then exercises
-Health, EngagementService, DeliveryPlanService, SyncService and GovernanceService against a
+Health, EngagementService, DeliveryPlanService, SyncService, GovernanceService,
+OversightService and ReportService against a
 running server, each call carrying the token of a user whose role allows it, and checks that
 calls without a token or with the wrong role are refused. Prints one line per check and a
 final `N passed, M failed` line; exits 1 if any check failed.
@@ -180,6 +181,10 @@ def main():
             governance_grpc = importlib.import_module("assure.v1.governance_pb2_grpc")
             account_pb2 = importlib.import_module("assure.v1.account_pb2")
             account_grpc = importlib.import_module("assure.v1.account_pb2_grpc")
+            oversight_pb2 = importlib.import_module("assure.v1.oversight_pb2")
+            oversight_grpc = importlib.import_module("assure.v1.oversight_pb2_grpc")
+            report_pb2 = importlib.import_module("assure.v1.report_pb2")
+            report_grpc = importlib.import_module("assure.v1.report_pb2_grpc")
             # grpc/health/v1/health_pb2.py would shadow/collide with the installed `grpc`
             # package, so load the message module by file path and call Health generically.
             health_pb2 = load_module_from_file(
@@ -266,6 +271,8 @@ def main():
         plan = plan_grpc.DeliveryPlanServiceStub(office)
         sync = sync_grpc.SyncServiceStub(field)
         governance = governance_grpc.GovernanceServiceStub(office)
+        oversight = oversight_grpc.OversightServiceStub(office)
+        reports = report_grpc.ReportServiceStub(office)
         serving = health_pb2.HealthCheckResponse.SERVING
         status_name = health_pb2.HealthCheckResponse.ServingStatus.Name
 
@@ -557,6 +564,48 @@ def main():
                     f"code {err.code().name}, trailers {trailers}",
                 )
         run_section(res, "set status violation trailers", set_status_trailers)
+
+        # --- OversightService and ReportService --------------------------------------------
+        def funding():
+            resp = oversight.ListFunding(oversight_pb2.ListFundingRequest(), timeout=TIMEOUT)
+            barnardos = [a for a in resp.awards if a.recipient == "Barnardo's"]
+            prevention = [f for f in resp.funds if f.id == "prevention"]
+            res.check(
+                len(barnardos) == 1 and barnardos[0].amount_pence == 6_000_000
+                and prevention and prevention[0].total_pence == 100_000_000,
+                f"funding: {len(resp.funds)} funds, {len(resp.awards)} awards, {len(resp.bids)} bids; "
+                f"Barnardo's {barnardos[0].amount_pence if barnardos else '?'} pence",
+            )
+        run_section(res, "oversight funding", funding)
+
+        def over_commit():
+            award = oversight_pb2.Award(fund_id="prevention", recipient="Interop", amount_pence=99_000_000,
+                                        date="2022-10-30")
+            try:
+                oversight.SaveAward(oversight_pb2.SaveAwardRequest(award=award), timeout=TIMEOUT)
+                res.fail("over-committing award: expected INVALID_ARGUMENT, got OK")
+            except grpc.RpcError as err:
+                trailers = [v for k, v in (err.trailing_metadata() or ()) if k == "assure-violation-bin"]
+                res.check(
+                    err.code() == grpc.StatusCode.INVALID_ARGUMENT and trailers
+                    and trailers[0].split(b"\0")[0] == b"amount",
+                    f"over-committing award: {err.code().name} with violation trailer {trailers[:1]}",
+                    f"code {err.code().name}, trailers {trailers}",
+                )
+        run_section(res, "oversight over-commitment", over_commit)
+
+        def panel_report():
+            resp = reports.GeneratePanelReport(
+                report_pb2.GeneratePanelReportRequest(**{"from": "2022-09-01", "to": "2022-10-31", "format": "html"}),
+                timeout=TIMEOUT)
+            doc = resp.document
+            res.check(
+                resp.format == "html" and "232 pieces of correspondence" in doc
+                and "Barnardo&#39;s from the £1m Prevention Fund" in doc and "<svg" in doc,
+                f"panel report: {resp.paragraphs} paragraphs, {len(doc)} characters of HTML",
+                doc[:200],
+            )
+        run_section(res, "panel report", panel_report)
 
         channel.close()
 

@@ -9,7 +9,9 @@ struct Assure: AsyncParsableCommand {
     discussion: """
       Engagements work without a connection: they are kept in a local SQLite file and queued \
       until `assure sync` reaches the server. Keeping the plan (`plan objective|element|milestone|\
-      update|import|export`), `review`, `meeting` and `action` work on the server and need one.
+      update|import|export`), `review`, `meeting` and `action`, the oversight records (`funding`, \
+      `scrutiny`, `indicator`, `inspection`, `correspondence`, `reach`, `import`) and `report panel` \
+      work on the server and need one.
 
       Environment: ASSURE_HOME (data folder, default ~/.local/share/assure), ASSURE_SERVER \
       (default 127.0.0.1:50051), ASSURE_USER (name recorded on changes, default $USER).
@@ -19,7 +21,8 @@ struct Assure: AsyncParsableCommand {
       """,
     subcommands: [
       EngagementCommand.self, SyncCommand.self, StatusCommand.self, PlanCommand.self, ReviewCommand.self,
-      MeetingCommand.self, ActionCommand.self, ConflictsCommand.self, LoginCommand.self, LogoutCommand.self,
-      WhoAmICommand.self,
+      MeetingCommand.self, ActionCommand.self, ConflictsCommand.self, ReportCommand.self, FundingCommand.self,
+      ScrutinyCommand.self, IndicatorCommand.self, InspectionCommand.self, CorrespondenceCommand.self, ReachCommand.self,
+      ImportCommand.self, LoginCommand.self, LogoutCommand.self, WhoAmICommand.self,
     ])
 }

@@ -61,7 +61,7 @@ enum ServerApplication {
   /// Names of the services reported by grpc.health.v1.Health.
   static let serviceNames = [
     "assure.v1.EngagementService", "assure.v1.SyncService", "assure.v1.DeliveryPlanService",
-    "assure.v1.GovernanceService", "assure.v1.AccountService",
+    "assure.v1.GovernanceService", "assure.v1.OversightService", "assure.v1.ReportService", "assure.v1.AccountService",
   ]
 
   /// Every service served, as server reflection lists them.
@@ -102,6 +102,8 @@ enum ServerApplication {
       DeliveryPlanService(repository: repository, governance: governance, snapshot: parts.plan),
       GovernanceService(governance: governance),
       AccountService(accounts: parts.accounts, limiter: parts.limiter, cache: parts.cache),
+      OversightService(oversight: OversightRepository(database: repository.database, now: repository.now)),
+      ReportService(oversight: OversightRepository(database: repository.database, now: repository.now)),
       HealthService(registry: parts.health),
       ReflectionService(index: parts.reflection),
       ReflectionServiceV1Alpha(index: parts.reflection),

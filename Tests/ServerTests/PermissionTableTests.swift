@@ -48,6 +48,7 @@ func documentedPermissions() throws -> [String: Set<String>] {
     + Grpc_Reflection_V1alpha_ServerReflection.Method.descriptors + Assure_V1_AccountService.Method.descriptors
     + Assure_V1_EngagementService.Method.descriptors + Assure_V1_SyncService.Method.descriptors
     + Assure_V1_DeliveryPlanService.Method.descriptors + Assure_V1_GovernanceService.Method.descriptors
+    + Assure_V1_OversightService.Method.descriptors + Assure_V1_ReportService.Method.descriptors
 
   @Test("the table names every RPC the server serves, and Docs/Security.md documents exactly that table")
   func tableIsCompleteAndDocumented() throws {
@@ -213,6 +214,28 @@ func documentedPermissions() throws -> [String: Set<String>] {
           _ = try await Assure_V1_AccountService.Client(wrapping: client).enrol(.with { $0.code = "AAAA-BBBB" })
         }
       }
+    }
+  }
+}
+
+extension PermissionTableTests {
+  @Test("an analyst imports indicators, measurements and reach figures, and no other kind of record")
+  func analystImports() async throws {
+    try await withDemoServerParts { parts, client, token in
+      token.use(try await signIn(parts.accounts, role: .analyst))
+      let oversight = Assure_V1_OversightService.Client(wrapping: client)
+      await expectStatus(.permissionDenied, mentioning: "may import only indicators, measurements, reach") {
+        _ = try await oversight.importRecords(.with {
+          $0.kind = "awards"
+          $0.csv = "id,fund,recipient,amount,date,purpose,element,status,override_reason\n"
+        })
+      }
+      let reach = try await oversight.importRecords(.with {
+        $0.kind = "reach"
+        $0.csv = "metric,as_of,value\n"
+        $0.dryRun = true
+      })
+      #expect(reach.created == 0)
     }
   }
 }

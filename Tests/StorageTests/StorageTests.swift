@@ -10,7 +10,11 @@ import TestSupport
   func serverMigrations() throws {
     let folder = try TemporaryFolder()
     let database = try ServerDatabase(path: folder.path("nested/server.sqlite"))
-    #expect(try database.appliedMigrations() == ["v1-plan-engagements-change-log", "v2-plan-governance-audit", "v3-field-merge-conflicts", "v4-accounts-devices"])
+    #expect(
+      try database.appliedMigrations() == [
+        "v1-plan-engagements-change-log", "v2-plan-governance-audit", "v3-field-merge-conflicts", "v4-accounts-devices",
+        "v5-oversight-records",
+      ])
     let mode = try database.pool.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") }
     #expect(mode == "wal")
     // Re-opening runs nothing again and keeps the data.
@@ -40,7 +44,8 @@ import TestSupport
 
     // When the current server opens it, everything is still there and the new tables exist.
     let database = try ServerDatabase(path: path)
-    #expect(try database.appliedMigrations().count == 4)
+    #expect(try database.appliedMigrations().count == 5)
+    #expect(try database.appliedMigrations().last == "v5-oversight-records")
     let (stored, count, head, history) = try await database.read { db in
       (try db.element(id: "2.3"), try db.engagementCount(matching: EngagementQuery()), try db.headCursor(),
        try db.statusHistory(elementID: "2.3"))
@@ -206,5 +211,33 @@ import TestSupport
       _ = try ServerDatabase.restore(from: folder.path("junk.sqlite"), to: path, by: "tester", at: time)
     }
     #expect(try reopened.pool.read { try Int64.fetchOne($0, sql: "SELECT MAX(cursor) FROM change_log") } == 11)
+  }
+}
+
+@Suite struct OversightMigrationTests {
+  @Test("a file at v3 gains the oversight tables without losing its governance records")
+  func upgradeFromV3() async throws {
+    // Given a file migrated as far as v3, with a governance meeting.
+    let folder = try TemporaryFolder()
+    let path = folder.path("server.sqlite")
+    let old = try DatabaseQueue(path: path)
+    try ServerSchema.migrator.migrate(old, upTo: "v3-field-merge-conflicts")
+    try await old.write { db in
+      try db.saveMeeting(Meeting(id: "2022-09-28", date: LocalDate("2022-09-28")!), recordedAt: Date())
+    }
+    try old.close()
+
+    // When the current server opens it, the meeting is there and the oversight tables are empty and usable.
+    let database = try ServerDatabase(path: path)
+    #expect(try database.appliedMigrations().last == "v5-oversight-records")
+    let (meetings, funds) = try await database.read { db in (try db.meetings().count, try db.funds().count) }
+    #expect(meetings == 1)
+    #expect(funds == 0)
+    try await database.write { db in
+      try db.saveFund(
+        Fund(id: "prevention", name: "Prevention Fund", totalPence: 100_000_000, startDate: LocalDate("2022-04-01")!,
+             endDate: LocalDate("2023-03-31")!))
+    }
+    #expect(try await database.read { try $0.fund(id: "prevention")?.totalPence } == 100_000_000)
   }
 }

@@ -38,10 +38,14 @@ public struct Milestone: Sendable, Hashable, Codable, Identifiable {
 /// A reference from a progress update or milestone to another record, written `type:id`
 /// (`engagement:6f1c…`, `fund:prevention-fund`, `indicator:conviction-rate`).
 ///
-/// Only engagements exist as records today; the other types are accepted so that funding and
-/// indicator records can be linked when they arrive, and are checked then.
+/// Engagement links are checked to name a stored engagement; the others are checked for form
+/// only. The Panel report tells an update that links oversight records (`award`, `bid`,
+/// `fund`, `indicator`, `scrutiny`, `correspondence`, `reach`) through those records.
 public enum RecordLink {
-  public static let types = ["engagement", "fund", "award", "bid", "indicator", "meeting", "action", "inspection"]
+  public static let types = [
+    "engagement", "fund", "award", "bid", "indicator", "meeting", "action", "inspection", "scrutiny", "correspondence",
+    "reach",
+  ]
 
   /// The violation for one link, or `nil` when it is well formed.
   public static func problem(_ link: String) -> String? {

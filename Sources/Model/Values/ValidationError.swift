@@ -59,6 +59,11 @@ public struct ViolationCollector {
     if !condition { fail(field, rule()) }
   }
 
+  /// Runs a check and keeps its violations, so that later checks still run.
+  public mutating func absorb(_ check: () throws(ValidationError) -> Void) {
+    do { try check() } catch { violations += error.violations }
+  }
+
   public func throwIfAny() throws(ValidationError) {
     if !violations.isEmpty { throw ValidationError(violations: violations) }
   }

@@ -38,7 +38,7 @@ extension DemoGovernance {
     for update in updates.sorted(by: { ($0.date, $0.element) < ($1.date, $1.element) }) {
       _ = try await governance.addUpdate(
         elementID: update.element, date: day(update.date), narrative: update.text, forPanel: update.forPanel,
-        links: [], author: update.author, by: caller)
+        links: DemoOversight.links(element: update.element, date: update.date), author: update.author, by: caller)
     }
     for seed in meetings {
       let (_, stored) = try await governance.recordMeeting(seed.meeting, actions: seed.actions, by: caller)

@@ -22,7 +22,11 @@ enum DemoData {
     if !hasEngagements {
       for engagement in engagements() { _ = try await repository.record(engagement, by: DemoGovernance.caller) }
     }
-    return !hasPlan || !hasEngagements
+    let hasOversight = try await repository.database.read { try !$0.funds().isEmpty }
+    if !hasOversight {
+      try await DemoOversight.seed(into: OversightRepository(database: repository.database, now: repository.now))
+    }
+    return !hasPlan || !hasEngagements || !hasOversight
   }
 
   static let objectives: [Objective] = [

@@ -86,6 +86,22 @@ enum PermissionTable {
         "ListMeetings": .roles(planReaders), "ListActions": .roles(planReaders),
         "RecordMeeting": .roles(governance), "UpdateAction": .roles(governance),
       ])
+    // Oversight records behind the Panel report: the governance team keeps them, analysts keep
+    // indicators, measurements and reach figures (ImportRecords checks the kind).
+    let indicatorKeepers = governance.union([.analyst])
+    add(
+      Assure_V1_OversightService.descriptor,
+      [
+        "SaveFund": .roles(governance), "SaveAward": .roles(governance), "SaveBid": .roles(governance),
+        "SaveScrutinyMeeting": .roles(governance), "SaveInspection": .roles(governance),
+        "SaveInspectionItem": .roles(governance), "RecordCorrespondence": .roles(governance),
+        "SaveIndicator": .roles(indicatorKeepers), "RecordMeasurement": .roles(indicatorKeepers),
+        "RecordReach": .roles(indicatorKeepers), "ImportRecords": .roles(indicatorKeepers),
+        "ListFunding": .roles(planReaders), "ListScrutinyMeetings": .roles(planReaders),
+        "ListIndicators": .roles(planReaders), "ListInspections": .roles(planReaders),
+        "CorrespondenceTotals": .roles(planReaders), "ListReach": .roles(planReaders),
+      ])
+    add(Assure_V1_ReportService.descriptor, ["GeneratePanelReport": .roles(reviewReaders)])
     return rules
   }()
 

@@ -189,6 +189,9 @@ public enum ServerSchema {
           CREATE INDEX audit_event_by_time ON audit_event(at_ms);
           """)
     }
+    migrator.registerMigration("v5-oversight-records") { db in
+      try OversightTables.create(db)
+    }
     return migrator
   }
 }

@@ -1,0 +1,389 @@
+import ArgumentParser
+import Foundation
+import GRPCCore
+import Model
+import RPC
+import SwiftProtobuf
+
+/// `assure scrutiny`: holding-to-account meetings with the Chief Constable.
+struct ScrutinyCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "scrutiny", abstract: "Holding-to-account meetings, held or scheduled (online).",
+    subcommands: [Add.self, List.self])
+
+  struct Add: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Add a meeting, or replace the one with this id; a later date is a scheduled meeting.")
+    @OptionGroup var options: ClientOptions
+    @Option(help: "A short reference; default H1, H2, ...") var id: String = ""
+    @Option(help: "thematic, virtual or quarterly-performance.") var kind: String
+    @Option(help: "What it is about, e.g. \"Serious Violence\".") var topic: String
+    @Option(help: "Day held (or to be held), YYYY-MM-DD.") var date: String
+    @Option(name: .customLong("finding"), help: "A key finding; repeat for more.") var findings: [String] = []
+    @Option(name: .customLong("action"), help: "An action agreed; repeat for more.") var actions: [String] = []
+    @Option(help: "Notes.") var notes: String = ""
+
+    func run() async throws {
+      try await reportingErrors {
+        let meeting = Assure_V1_ScrutinyMeeting.with {
+          $0.id = id
+          $0.kind = kind
+          $0.topic = topic
+          $0.findings = findings
+          $0.actions = actions
+          $0.notes = notes
+        }
+        var request = Assure_V1_SaveScrutinyMeetingRequest.with { $0.meeting = meeting }
+        request.meeting.date = try requiredDay(date, "--date")
+        let saved = try await withOversight(options) { client, s in
+          try await client.saveScrutinyMeeting(request, metadata: s.metadata, options: s.callOptions).meeting
+        }
+        print("saved \(saved.kind) meeting \(saved.id) on \(saved.date): \(saved.topic), \(saved.findings.count) finding(s)")
+      }
+    }
+  }
+
+  struct List: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "List meetings, oldest first.")
+    @OptionGroup var options: ClientOptions
+    @Option(help: "From this day.") var from: String?
+    @Option(help: "To this day.") var to: String?
+    @Option(help: "table or json.") var format: OutputFormat = .table
+
+    func run() async throws {
+      try await reportingErrors {
+        _ = try dayOption(from, "--from")
+        _ = try dayOption(to, "--to")
+        let meetings = try await withOversight(options) { client, s in
+          try await client.listScrutinyMeetings(
+            .with {
+              $0.from = from ?? ""
+              $0.to = to ?? ""
+            }, metadata: s.metadata, options: s.callOptions
+          ).meetings
+        }.map { try ScrutinyMeeting(proto: $0) }
+        if format == .json { return try Output.json(meetings) }
+        Output.table(
+          ["ID", "DATE", "KIND", "FINDINGS", "TOPIC"],
+          meetings.map { [$0.id, $0.date.description, $0.kind.rawValue, String($0.findings.count), $0.topic] })
+      }
+    }
+  }
+}
+
+/// `assure indicator`: performance indicators, their measurements and computed flags.
+struct IndicatorCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "indicator", abstract: "Performance indicators and their measurements (online).",
+    subcommands: [Add.self, Measure.self, List.self])
+
+  struct Add: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Define an indicator, or replace the one with this id.")
+    @OptionGroup var options: ClientOptions
+    @Option(help: "A short reference, e.g. calls-101.") var id: String
+    @Option(help: "Name as the report writes it.") var name: String
+    @Option(help: "percent, count or number.") var unit: String
+    @Option(help: "higher or lower: which is better.") var better: String
+    @Option(help: "monthly, quarterly, half-yearly, annual or rolling-12-months.") var frequency: String
+    @Option(help: "Internal target.") var target: Double?
+    @Option(help: "Comparator, e.g. the national average.") var comparator: Double?
+    @Option(help: "What the comparator is, e.g. \"national average\".") var comparatorLabel: String = ""
+    @Option(help: "Where the figures come from.") var source: String = ""
+    @Flag(help: "Measured by a sample survey (measurements need --sample-size).") var survey = false
+    @Option(help: "Plan element it reports on.") var element: String?
+
+    func run() async throws {
+      try await reportingErrors {
+        let indicator = Indicator(
+          id: id, name: name, unit: IndicatorUnit(rawValue: unit), better: IndicatorPolarity(rawValue: better),
+          target: target, comparator: comparator, comparatorLabel: comparatorLabel,
+          frequency: IndicatorFrequency(rawValue: frequency), source: source, survey: survey, elementID: element)
+        let saved = try await withOversight(options) { client, s in
+          try await client.saveIndicator(.with { $0.indicator = indicator.proto }, metadata: s.metadata, options: s.callOptions)
+            .indicator
+        }
+        print("saved indicator \(saved.id): \(saved.name)")
+      }
+    }
+  }
+
+  struct Measure: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Record an indicator's value for a period.")
+    @OptionGroup var options: ClientOptions
+    @Argument(help: "The indicator's id.") var id: String
+    @Option(help: "First day of the period.") var from: String
+    @Option(help: "Last day of the period.") var to: String
+    @Option(help: "The value (a percentage as 0 to 100).") var value: Double
+    @Option(help: "People asked, for a survey measure.") var sampleSize: Int?
+
+    func run() async throws {
+      try await reportingErrors {
+        let m = Assure_V1_Measurement.with {
+          $0.indicatorID = id
+          $0.value = value
+          $0.sampleSize = Int32(clamping: sampleSize ?? 0)
+        }
+        var request = Assure_V1_RecordMeasurementRequest.with { $0.measurement = m }
+        request.measurement.periodStart = try requiredDay(from, "--from")
+        request.measurement.periodEnd = try requiredDay(to, "--to")
+        let status = try await withOversight(options) { client, s in
+          try await client.recordMeasurement(request, metadata: s.metadata, options: s.callOptions).status
+        }
+        let assessment = try IndicatorAssessment(proto: status)
+        print("recorded \(id) for \(from) to \(to); flags now: \(IndicatorCommand.flags(assessment))")
+      }
+    }
+  }
+
+  struct List: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Indicators with their latest value and computed flags.")
+    @OptionGroup var options: ClientOptions
+    @Option(help: "Assess as at this day (default today).") var asOf: String?
+    @Option(help: "Values in a row that make a trend (2 to 12).") var trendPeriods: Int = 3
+    @Option(help: "table or json.") var format: OutputFormat = .table
+
+    func run() async throws {
+      try await reportingErrors {
+        _ = try dayOption(asOf, "--as-of")
+        let list = try await withOversight(options) { client, s in
+          try await client.listIndicators(
+            .with {
+              $0.asOf = asOf ?? ""
+              $0.trendPeriods = Int32(clamping: trendPeriods)
+            }, metadata: s.metadata, options: s.callOptions
+          ).indicators
+        }
+        if format == .json {
+          return try Output.json(list.map { try IndicatorAssessment(proto: $0) })
+        }
+        Output.table(
+          ["ID", "LATEST", "PERIOD END", "TARGET", "FLAGS", "NAME"],
+          try list.map { p in
+            let a = try IndicatorAssessment(proto: p)
+            return [
+              a.indicator.id, a.latest.map { String($0.value) } ?? "-", a.latest?.periodEnd.description ?? "-",
+              a.indicator.target.map { String($0) } ?? "-", flags(a), a.indicator.name,
+            ]
+          })
+      }
+    }
+  }
+
+  static func flags(_ a: IndicatorAssessment) -> String {
+    var flags: [String] = []
+    if a.belowTarget { flags.append("below-target") }
+    if a.significantChange { flags.append("significant-\(a.change?.rawValue ?? "change")") }
+    if a.trend == .worse { flags.append("worsening") }
+    if a.trend == .better { flags.append("improving") }
+    if a.isConcern { flags.append("CONCERN") }
+    return flags.isEmpty ? "-" : flags.joined(separator: ",")
+  }
+}
+
+/// `assure inspection`: HMICFRS inspections and the response to each item.
+struct InspectionCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "inspection", abstract: "HMICFRS inspection reports (online).",
+    subcommands: [Add.self, Item.self, List.self])
+
+  struct Add: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Add an inspection report, or replace the one with this id.")
+    @OptionGroup var options: ClientOptions
+    @Option(help: "A short reference, e.g. vetting-2022.") var id: String
+    @Option(help: "Title of the report.") var title: String
+    @Option(help: "Day published, YYYY-MM-DD.") var published: String
+    @Option(help: "national or force.") var scope: String
+    @Option(help: "What the office is doing about it.") var summary: String = ""
+
+    func run() async throws {
+      try await reportingErrors {
+        var inspection = Assure_V1_Inspection.with {
+          $0.id = id
+          $0.title = title
+          $0.scope = scope
+          $0.summary = summary
+        }
+        inspection.publishedOn = try requiredDay(published, "--published")
+        let request = Assure_V1_SaveInspectionRequest.with { $0.inspection = inspection }
+        let saved = try await withOversight(options) { client, s in
+          try await client.saveInspection(request, metadata: s.metadata, options: s.callOptions).inspection
+        }
+        print("saved inspection \(saved.id): \(saved.title) (\(saved.items.count) item(s))")
+      }
+    }
+  }
+
+  struct Item: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Add or replace an area for improvement or a recommendation, with its status and response.")
+    @OptionGroup var options: ClientOptions
+    @Argument(help: "The inspection's id.") var inspection: String
+    @Option(help: "area-for-improvement or recommendation.") var kind: String
+    @Option(help: "Its number in the report.") var number: Int
+    @Option(help: "Its text.") var text: String
+    @Option(help: "under-review, in-progress, complete or not-applicable.") var status: String = "under-review"
+    @Option(help: "The response.") var response: String = ""
+
+    func run() async throws {
+      try await reportingErrors {
+        let item = InspectionItem(
+          inspectionID: inspection, kind: InspectionItemKind(rawValue: kind), number: number, text: text,
+          status: InspectionItemStatus(rawValue: status), response: response)
+        let saved = try await withOversight(options) { client, s in
+          try await client.saveInspectionItem(.with { $0.item = item.proto }, metadata: s.metadata, options: s.callOptions).item
+        }
+        print("saved \(InspectionItem(proto: saved).id): \(saved.status)")
+      }
+    }
+  }
+
+  struct List: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "List inspections, newest first, with counts of items by status.")
+    @OptionGroup var options: ClientOptions
+    @Option(help: "table or json.") var format: OutputFormat = .table
+
+    func run() async throws {
+      try await reportingErrors {
+        let list = try await withOversight(options) { client, s in
+          try await client.listInspections(.init(), metadata: s.metadata, options: s.callOptions).inspections
+        }
+        let records = try list.map { InspectionRecord(inspection: try Inspection(proto: $0), items: $0.items.map(InspectionItem.init(proto:))) }
+        if format == .json { return try Output.json(records) }
+        Output.table(
+          ["ID", "PUBLISHED", "SCOPE", "AFIS", "RECS", "TITLE"],
+          records.map { r in
+            [
+              r.inspection.id, r.inspection.publishedOn.description, r.inspection.scope.rawValue,
+              String(r.items.filter { $0.kind == .areaForImprovement }.count),
+              String(r.items.filter { $0.kind == .recommendation }.count), r.inspection.title,
+            ]
+          })
+      }
+    }
+  }
+}
+
+/// `assure correspondence`: correspondence received, and totals for a period.
+struct CorrespondenceCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "correspondence", abstract: "Correspondence received (online).", subcommands: [Add.self, Totals.self])
+
+  struct Add: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Record a piece of correspondence (no personal details).")
+    @OptionGroup var options: ClientOptions
+    @Option(help: "The office's case reference; default C1, C2, ...") var id: String = ""
+    @Option(help: "Day received, YYYY-MM-DD.") var received: String
+    @Option(help: "\(CorrespondenceSubject.knownList).") var subject: String
+    @Option(help: "A configured area code, or outside.") var area: String
+    @Option(help: "\(CorrespondenceChannel.knownList).") var channel: String
+    @Option(help: "\(CorrespondenceStatus.knownList).") var status: String = "open"
+
+    func run() async throws {
+      try await reportingErrors {
+        var item = Assure_V1_Correspondence.with {
+          $0.id = id
+          $0.subject = subject
+          $0.area = area
+          $0.channel = channel
+          $0.status = status
+        }
+        item.receivedOn = try requiredDay(received, "--received")
+        let request = Assure_V1_RecordCorrespondenceRequest.with { $0.correspondence = item }
+        let saved = try await withOversight(options) { client, s in
+          try await client.recordCorrespondence(request, metadata: s.metadata, options: s.callOptions).correspondence
+        }
+        print("recorded correspondence \(saved.id) received \(saved.receivedOn)")
+      }
+    }
+  }
+
+  struct Totals: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Correspondence received in a period, by subject and by area.")
+    @OptionGroup var options: ClientOptions
+    @Option(help: "First day, YYYY-MM-DD.") var from: String
+    @Option(help: "Last day, YYYY-MM-DD.") var to: String
+    @Option(help: "table or json.") var format: OutputFormat = .table
+
+    func run() async throws {
+      try await reportingErrors {
+        let request = Assure_V1_CorrespondenceTotalsRequest.with {
+          $0.from = from
+          $0.to = to
+        }
+        _ = try requiredDay(from, "--from")
+        _ = try requiredDay(to, "--to")
+        let r = try await withOversight(options) { client, s in
+          try await client.correspondenceTotals(request, metadata: s.metadata, options: s.callOptions)
+        }
+        if format == .json {
+          struct Totals: Encodable {
+            let from: String
+            let to: String
+            let total: Int
+            let bySubject: [String: Int]
+            let byArea: [String: Int]
+          }
+          return try Output.json(
+            Totals(
+              from: from, to: to, total: Int(r.total),
+              bySubject: Dictionary(r.bySubject.map { ($0.code, Int($0.count)) }, uniquingKeysWith: +),
+              byArea: Dictionary(r.byArea.map { ($0.code, Int($0.count)) }, uniquingKeysWith: +)))
+        }
+        print("\(r.total) piece(s) of correspondence received \(from) to \(to)")
+        Output.table(["SUBJECT", "COUNT"], r.bySubject.map { [$0.name, String($0.count)] })
+        print("")
+        Output.table(["AREA", "COUNT"], r.byArea.map { [$0.name, String($0.count)] })
+      }
+    }
+  }
+}
+
+/// `assure reach`: newsletter, social media and press figures.
+struct ReachCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "reach", abstract: "Engagement reach figures (online).", subcommands: [Record.self, List.self])
+
+  struct Record: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Record a reach figure: a total on a day, or a count over a period.")
+    @OptionGroup var options: ClientOptions
+    @Option(help: "\(ReachMetric.knownList).") var metric: String
+    @Option(help: "The day of a total, or the last day of a period count.") var asOf: String
+    @Option(help: "First day counted (press-releases only).") var periodStart: String?
+    @Option(help: "The figure.") var value: Int64
+
+    func run() async throws {
+      try await reportingErrors {
+        _ = try dayOption(periodStart, "--period-start")
+        var figure = Assure_V1_ReachMeasurement.with {
+          $0.metric = metric
+          $0.periodStart = periodStart ?? ""
+          $0.value = value
+        }
+        figure.asOf = try requiredDay(asOf, "--as-of")
+        let request = Assure_V1_RecordReachRequest.with { $0.reach = figure }
+        let saved = try await withOversight(options) { client, s in
+          try await client.recordReach(request, metadata: s.metadata, options: s.callOptions).reach
+        }
+        print("recorded \(saved.metric) \(saved.value) as of \(saved.asOf)")
+      }
+    }
+  }
+
+  struct List: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "List reach figures, oldest first.")
+    @OptionGroup var options: ClientOptions
+    @Option(help: "table or json.") var format: OutputFormat = .table
+
+    func run() async throws {
+      try await reportingErrors {
+        let list = try await withOversight(options) { client, s in
+          try await client.listReach(.init(), metadata: s.metadata, options: s.callOptions).reach
+        }.map { try ReachMeasurement(proto: $0) }
+        if format == .json { return try Output.json(list) }
+        Output.table(
+          ["AS OF", "FROM", "METRIC", "VALUE"],
+          list.map { [$0.asOf.description, $0.periodStart?.description ?? "-", $0.metric.rawValue, String($0.value)] })
+      }
+    }
+  }
+}

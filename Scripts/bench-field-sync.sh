@@ -39,7 +39,16 @@ echo "build: $config; $count engagements per sync; $runs sync runs; $adds timed 
 # 1. One engagement add, whole process, into a device that already holds $count engagements.
 export ASSURE_HOME="$work/adds" ASSURE_SERVER=127.0.0.1:1 ASSURE_USER=bench
 for i in $(seq 1 "$count"); do add "$i"; done
-for i in $(seq 1 "$adds"); do s=$(now); add "x$i"; echo "$(now) - $s" | bc; done | stats | sed 's/^/engagement add (whole process): /'
+for i in $(seq 1 "$adds"); do s=$(now); add "x$i"; echo "$(now) - $s" | bc; done | stats | tee "$work/add.txt" | sed 's/^/engagement add (whole process): /'
+# Beside it: the sqlite3 CLI inserting one row, whole process, into a copy of that file (same
+# size, same schema, WAL mode), in one transaction, with synchronous=FULL as Assure uses.
+cp "$ASSURE_HOME/assure.sqlite" "$work/raw.sqlite"
+for i in $(seq 1 "$adds"); do
+  s=$(now)
+  sqlite3 "$work/raw.sqlite" "PRAGMA synchronous=FULL; INSERT INTO engagement (id, date, who, kind, organisation, place, area, attendees, topics, objective_id, element_id, follow_up_actions, notes, created_by, created_at_ms, updated_by, updated_at_ms) VALUES ('raw-$i', '2022-08-01', 'pcc', 'community-group', 'Raw group $i', 'Ludlow', 'shropshire', 10, '[\"rural-crime\"]', NULL, NULL, '[]', 'Raw $i', 'bench', 0, 'bench', 0);"
+  echo "$(now) - $s" | bc
+done | stats | tee "$work/raw.txt" | sed "s/^/sqlite3 inserting one row into a file of the same size (whole process): /"
+echo "engagement add / sqlite3 one-row insert (medians): $(echo "scale=2; $(awk '{print $2}' "$work/add.txt") / $(awk '{print $2}' "$work/raw.txt")" | bc)"
 
 # Signs the device of $ASSURE_HOME in to the running server (data folder $1) as a new
 # commissioner account $2.

@@ -91,14 +91,28 @@ struct CallObserver: ServerInterceptor {
     return out
   }
 
+  /// The counter and timer of a method and code, made once.
+  private static let made = Mutex<[String: (Counter, Metrics.Timer)]>([:])
+
+  private static func handles(_ method: String, _ code: String) -> (Counter, Metrics.Timer) {
+    let key = method + " " + code
+    if let found = made.withLock({ $0[key] }) { return found }
+    let dimensions = [("method", method), ("code", code)]
+    let pair = (
+      Counter(label: "assure_rpc_requests_total", dimensions: dimensions),
+      Metrics.Timer(label: "assure_rpc_duration_seconds", dimensions: dimensions)
+    )
+    made.withLock { $0[key] = pair }
+    return pair
+  }
+
   private static func finish(_ method: String, error: (any Error)?, since started: ContinuousClock.Instant, logger: Logger) {
     let code = code(of: error)
     let elapsed = ContinuousClock.now - started
-    let dimensions = [("method", method), ("code", code)]
-    Counter(label: "assure_rpc_requests_total", dimensions: dimensions).increment()
+    let (counter, timer) = handles(method, code)
+    counter.increment()
     let parts = elapsed.components
-    Metrics.Timer(label: "assure_rpc_duration_seconds", dimensions: dimensions)
-      .recordNanoseconds(parts.seconds * 1_000_000_000 + parts.attoseconds / 1_000_000_000)
+    timer.recordNanoseconds(parts.seconds * 1_000_000_000 + parts.attoseconds / 1_000_000_000)
     logger.debug(
       "rpc", metadata: ["method": "\(method)", "code": "\(code)", "ms": "\(Double(parts.attoseconds / 1_000_000_000_000) / 1000 + Double(parts.seconds) * 1000)"])
   }

@@ -22,6 +22,12 @@ final class AttemptLimiter: Sendable {
 
   let settings: Settings
   private let records = Mutex<[String: Record]>([:])
+  /// Addresses refused until some time; read on every call without taking the lock.
+  private let blocked = Atomic<Int>(0)
+
+  /// Whether any address is (or was recently) refused: when not, no call needs its address
+  /// looked up.
+  var isBlocking: Bool { blocked.load(ordering: .relaxed) > 0 }
 
   init(settings: Settings = .init()) {
     self.settings = settings
@@ -33,6 +39,7 @@ final class AttemptLimiter: Sendable {
       guard let until = records[peer]?.blockedUntil else { return nil }
       if until <= now {
         records[peer] = nil
+        blocked.subtract(1, ordering: .relaxed)
         return nil
       }
       return until
@@ -46,8 +53,14 @@ final class AttemptLimiter: Sendable {
       record.failures.removeAll { now - $0 > settings.window }
       record.failures.append(now)
       let count = record.failures.count
-      if count >= settings.blockAfter { record.blockedUntil = now + settings.blockFor }
-      if records.count > 100_000 { records.removeAll() }
+      if count >= settings.blockAfter {
+        if record.blockedUntil == nil { blocked.add(1, ordering: .relaxed) }
+        record.blockedUntil = now + settings.blockFor
+      }
+      if records.count > 100_000 {
+        records.removeAll()
+        blocked.store(0, ordering: .relaxed)
+      }
       records[peer] = record
       guard count > settings.slowAfter else { return .zero }
       return min(settings.delayStep * (count - settings.slowAfter), settings.maxDelay)

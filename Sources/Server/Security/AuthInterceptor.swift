@@ -40,8 +40,8 @@ struct AuthInterceptor: ServerInterceptor {
     guard let access = PermissionTable.access(for: context.descriptor) else {
       throw RPCError(code: .permissionDenied, message: "\(rpc) is not in the permission table: refused to everyone")
     }
-    let peer = AttemptLimiter.address(of: context.remotePeer)
-    if limiter.blockedUntil(peer) != nil {
+    let peer = limiter.isBlocking ? AttemptLimiter.address(of: context.remotePeer) : ""
+    if limiter.isBlocking, limiter.blockedUntil(peer) != nil {
       throw RPCError(
         code: .resourceExhausted,
         message: "too many failed sign-in attempts from \(peer): refused for up to \(Self.minutes(limiter.settings.blockFor)) minutes")
@@ -60,7 +60,7 @@ struct AuthInterceptor: ServerInterceptor {
     case .success(let found):
       principal = found
     case .failure(let error):
-      let delay = limiter.recordFailure(peer)
+      let delay = limiter.recordFailure(AttemptLimiter.address(of: context.remotePeer))
       if delay > .zero { try? await Task.sleep(for: delay) }
       throw RPCError(code: .unauthenticated, message: error.message)
     }
@@ -77,24 +77,26 @@ struct AuthInterceptor: ServerInterceptor {
   /// The account of a token: from the cache when it was checked in the last few seconds,
   /// else from the database.
   private func authenticate(_ token: String) async throws -> Result<Principal, AccessError> {
-    let hash = Secret.hash(token)
     let now = accounts.now()
-    if let cached = cache.principal(hash: hash, at: now) { return .success(cached) }
+    if let cached = cache.principal(token: token, at: now) { return .success(cached) }
     let result = try await accounts.authenticate(token: token)
     if case .success(let principal) = result {
-      cache.store(principal, hash: hash, at: now)
+      cache.store(principal, token: token, at: now)
       try? await accounts.noteUse(of: principal.token)
     }
     return result
   }
 
+  /// The token of `authorization: Bearer <token>` (the scheme in any case), or `nil`.
   static func bearerToken(in metadata: Metadata) -> String? {
     for value in metadata[stringValues: authorizationKey] {
-      let parts = value.split(separator: " ", maxSplits: 1)
-      if parts.count == 2, parts[0].lowercased() == "bearer" {
-        let token = parts[1].trimmingCharacters(in: .whitespaces)
-        if !token.isEmpty && token.count <= 200 { return token }
-      }
+      let bytes = value.utf8
+      guard bytes.count > 7, bytes.count <= 210 else { continue }
+      let scheme = bytes.prefix(7).map { $0 | 0x20 }  // lower case for letters; ' ' stays ' '
+      guard scheme.elementsEqual("bearer ".utf8) else { continue }
+      let token = bytes.dropFirst(7).drop { $0 == 0x20 }
+      let trimmed = token.reversed().drop { $0 == 0x20 }.count
+      if trimmed > 0 { return String(decoding: token.prefix(trimmed), as: UTF8.self) }
     }
     return nil
   }
@@ -102,9 +104,10 @@ struct AuthInterceptor: ServerInterceptor {
   private static func minutes(_ duration: Duration) -> Int { Int(duration.components.seconds / 60) }
 }
 
-/// Recently checked tokens (by hash), so that each call does not read the database. An entry
-/// is trusted for `ttl`: a revocation made outside this process (the `device revoke` command)
-/// takes effect within it; one made through the server takes effect at once.
+/// Recently checked tokens, so that each call does not read the database (or hash the token).
+/// The tokens are held in this process's memory only, as they are while each call is served.
+/// An entry is trusted for `ttl`: a revocation made outside this process (the `device revoke`
+/// command) takes effect within it; one made through the server takes effect at once.
 final class TokenCache: Sendable {
   let ttl: TimeInterval
   private let entries = Mutex<[String: (principal: Principal, checkedAt: Date)]>([:])
@@ -113,21 +116,21 @@ final class TokenCache: Sendable {
     self.ttl = ttl
   }
 
-  func principal(hash: String, at now: Date) -> Principal? {
+  func principal(token: String, at now: Date) -> Principal? {
     entries.withLock { entries in
-      guard let entry = entries[hash] else { return nil }
+      guard let entry = entries[token] else { return nil }
       guard now.timeIntervalSince(entry.checkedAt) < ttl, entry.principal.token.expiresAt > now else {
-        entries[hash] = nil
+        entries[token] = nil
         return nil
       }
       return entry.principal
     }
   }
 
-  func store(_ principal: Principal, hash: String, at now: Date) {
+  func store(_ principal: Principal, token: String, at now: Date) {
     entries.withLock { entries in
       if entries.count >= 10_000 { entries.removeAll() }
-      entries[hash] = (principal, now)
+      entries[token] = (principal, now)
     }
   }
 

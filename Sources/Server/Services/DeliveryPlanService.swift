@@ -43,10 +43,10 @@ struct DeliveryPlanService: Assure_V1_DeliveryPlanService.SimpleServiceProtocol 
   ) async throws -> Assure_V1_GetElementResponse {
     let id = request.id
     guard !id.isEmpty else { throw ValidationError(field: "id", rule: "is required") }
-    guard let element = try await snapshot.current().elementsByID[id] else {
+    guard let element = try await snapshot.element(id, on: governance.today) else {
       throw StorageError(.notFound, "no plan element \(id)")
     }
-    return .with { $0.element = element.proto(on: governance.today) }
+    return .with { $0.element = element }
   }
 
   func getElementHistory(

@@ -1,5 +1,6 @@
 import Foundation
 import Model
+import RPC
 import Storage
 import Synchronization
 
@@ -20,6 +21,8 @@ final class PlanSnapshot: Sendable {
   private struct State {
     var generation: UInt64 = 0
     var plan: Plan?
+    /// Each element as sent, with its RAG as at `day`, made on first use that day.
+    var protos: (day: LocalDate, byID: [String: Assure_V1_PlanElement])?
   }
 
   private let state = Mutex(State())
@@ -42,11 +45,27 @@ final class PlanSnapshot: Sendable {
     return plan
   }
 
+  /// One element as sent, its RAG as at `day`; `nil` when there is no such element.
+  func element(_ id: String, on day: LocalDate) async throws -> Assure_V1_PlanElement? {
+    if let found = state.withLock({ state -> Assure_V1_PlanElement?? in
+      guard state.plan != nil, let protos = state.protos, protos.day == day else { return nil }
+      return .some(protos.byID[id])
+    }) {
+      return found
+    }
+    let (generation, _) = state.withLock { ($0.generation, ()) }
+    let plan = try await current()
+    let byID = plan.elementsByID.mapValues { $0.proto(on: day) }
+    state.withLock { if $0.generation == generation, $0.plan != nil { $0.protos = (day, byID) } }
+    return byID[id]
+  }
+
   /// Drops the copy after a write; call it after the write commits.
   func invalidate() {
     state.withLock {
       $0.generation &+= 1
       $0.plan = nil
+      $0.protos = nil
     }
   }
 }

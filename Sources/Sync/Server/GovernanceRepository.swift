@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Model
 import Storage
+import Synchronization
 
 /// The governance team's writes to the delivery plan, meetings and actions, and the monthly
 /// review.
@@ -26,7 +27,20 @@ public struct GovernanceRepository: Sendable {
   }
 
   /// Today in the office's time zone.
-  public var today: LocalDate { LocalDate(now(), in: timeZone) }
+  /// Today in the office's time zone. Worked out from the calendar at most once a minute (it
+  /// is asked on every plan read).
+  public var today: LocalDate {
+    let time = now()
+    let minute = Int64(time.timeIntervalSince1970 / 60)
+    if let cached = Self.todayCache.withLock({ $0 }), cached.minute == minute, cached.zone == timeZone.identifier {
+      return cached.day
+    }
+    let day = LocalDate(time, in: timeZone)
+    Self.todayCache.withLock { $0 = (minute, timeZone.identifier, day) }
+    return day
+  }
+
+  private static let todayCache = Mutex<(minute: Int64, zone: String, day: LocalDate)?>(nil)
 
   // MARK: - Objectives and elements
 

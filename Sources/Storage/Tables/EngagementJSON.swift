@@ -33,7 +33,7 @@ enum EngagementJSON {
     key("date"); string(e.date.description)
     if let element = e.elementID { key("elementID"); string(element) }
     key("followUpActions"); list(e.followUpActions)
-    key("id"); string(e.id.uuidString)
+    key("id"); string(e.id.uppercaseText)
     key("kind"); string(e.kind.rawValue)
     key("notes"); string(e.notes)
     if let objective = e.objectiveID { key("objectiveID"); string(objective) }
@@ -256,7 +256,7 @@ enum EngagementJSON {
         guard take(0x7D) else { return nil }
       }
       skipSpace()
-      guard index == bytes.count, let idText = fields["id"], let id = UUID(uuidString: idText),
+      guard index == bytes.count, let idText = fields["id"], let id = UUID(text: idText),
         let dateText = fields["date"], let date = LocalDate(dateText), let who = fields["who"], let kind = fields["kind"],
         let organisation = fields["organisation"], let place = fields["place"], let area = fields["area"],
         let topics = lists["topics"], let followUp = lists["followUpActions"], let notes = fields["notes"],

@@ -14,13 +14,6 @@ extension Database {
     try executeCached(sql: EngagementColumns.saveSQL, arguments: try EngagementColumns.arguments(e))
   }
 
-  /// The same as `saveEngagement`, except that a live row already holding exactly these
-  /// values is left untouched (no row or index write): a device pulling back the changes it
-  /// has just pushed holds most of them already.
-  public func saveEngagementIfChanged(_ e: Engagement) throws {
-    try executeCached(sql: EngagementColumns.saveIfChangedSQL, arguments: try EngagementColumns.arguments(e))
-  }
-
   /// Marks an engagement deleted, keeping its row as a tombstone. Returns whether it existed.
   @discardableResult
   public func tombstoneEngagement(id: UUID, at time: Date) throws -> Bool {
@@ -173,6 +166,9 @@ enum EngagementColumns {
     INSERT INTO engagement (\(names), deleted_at_ms) VALUES (\(placeholders), NULL)
     ON CONFLICT(id) DO UPDATE SET \(updates), deleted_at_ms = NULL
     """
+  /// `saveSQL`, except that a live row already holding exactly these values is left
+  /// untouched (no row or index write): a device pulling back the changes it has just
+  /// pushed holds most of them already.
   static let saveIfChangedSQL = saveSQL + """
 
     WHERE (engagement.date, engagement.who, engagement.kind, engagement.organisation, engagement.place,

@@ -161,6 +161,15 @@ extension Database {
     try executeCached(sql: Self.saveBaseSQL, arguments: try EngagementColumns.arguments(e) + [cursor])
   }
 
+  /// Stores the server's state of an engagement as of `cursor` and, when `show`, makes it
+  /// what the device shows too (as `saveEngagementIfChanged`): the pull of an engagement
+  /// with nothing waiting in the outbox, with its column values made once for both.
+  public func savePulledEngagement(_ e: Engagement, cursor: Int64, show: Bool) throws {
+    let arguments = try EngagementColumns.arguments(e)
+    try executeCached(sql: Self.saveBaseSQL, arguments: arguments + [cursor])
+    if show { try executeCached(sql: EngagementColumns.saveIfChangedSQL, arguments: arguments) }
+  }
+
   private static let saveBaseSQL = """
     INSERT INTO engagement_base (\(EngagementColumns.names), deleted, cursor, stale)
     VALUES (\(EngagementColumns.placeholders), 0, ?, 0)

@@ -68,6 +68,12 @@ enum EngagementJSON {
   /// Escapes as `JSONEncoder` does with `.withoutEscapingSlashes`.
   private static func append(_ value: String, to out: inout String) {
     out += "\""
+    // Most values need no escape: copied in one step.
+    if value.utf8.allSatisfy({ $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) {
+      out += value
+      out += "\""
+      return
+    }
     for scalar in value.unicodeScalars {
       switch scalar {
       case "\"": out += "\\\""
@@ -230,25 +236,44 @@ enum EngagementJSON {
 
     mutating func engagement() -> Engagement? {
       guard take(0x7B) else { return nil }
-      var fields: [String: String] = [:]
-      var lists: [String: [String]] = [:]
-      var numbers: [String: Int64] = [:]
+      // One variable per key (no dictionaries: hashing each key cost more than reading it).
+      var id: String?, date: String?, who: String?, kind: String?, organisation: String?, place: String?
+      var area: String?, notes: String?, createdBy: String?, updatedBy: String?, objectiveID: String?
+      var elementID: String?, topics: [String]?, followUp: [String]?
+      var attendeesNumber: Int64?, createdAtNumber: Int64?, updatedAtNumber: Int64?
       if !take(0x7D) {
         repeat {
           guard let name = string(), take(0x3A) else { return nil }
           switch name {
           case "topics", "followUpActions":
             guard let value = list() else { return nil }
-            lists[name] = value
+            if name == "topics" { topics = value } else { followUp = value }
           case "attendees", "createdAt", "updatedAt":
             if isNull() { continue }
             guard let value = integer() else { return nil }
-            numbers[name] = value
+            switch name {
+            case "attendees": attendeesNumber = value
+            case "createdAt": createdAtNumber = value
+            default: updatedAtNumber = value
+            }
           case "area", "createdBy", "date", "elementID", "id", "kind", "notes", "objectiveID", "organisation", "place",
             "updatedBy", "who":
             if isNull() { continue }
             guard let value = string() else { return nil }
-            fields[name] = value
+            switch name {
+            case "area": area = value
+            case "createdBy": createdBy = value
+            case "date": date = value
+            case "elementID": elementID = value
+            case "id": id = value
+            case "kind": kind = value
+            case "notes": notes = value
+            case "objectiveID": objectiveID = value
+            case "organisation": organisation = value
+            case "place": place = value
+            case "updatedBy": updatedBy = value
+            default: who = value
+            }
           default:
             return nil
           }
@@ -256,22 +281,22 @@ enum EngagementJSON {
         guard take(0x7D) else { return nil }
       }
       skipSpace()
-      guard index == bytes.count, let idText = fields["id"], let id = UUID(text: idText),
-        let dateText = fields["date"], let date = LocalDate(dateText), let who = fields["who"], let kind = fields["kind"],
-        let organisation = fields["organisation"], let place = fields["place"], let area = fields["area"],
-        let topics = lists["topics"], let followUp = lists["followUpActions"], let notes = fields["notes"],
-        let createdBy = fields["createdBy"], let createdAt = numbers["createdAt"], let updatedBy = fields["updatedBy"],
-        let updatedAt = numbers["updatedAt"]
+      guard index == bytes.count, let idText = id, let id = UUID(text: idText),
+        let dateText = date, let date = LocalDate(dateText), let who, let kind,
+        let organisation, let place, let area,
+        let topics, let followUp, let notes,
+        let createdBy, let createdAt = createdAtNumber, let updatedBy,
+        let updatedAt = updatedAtNumber
       else { return nil }
       var attendees: Int?
-      if let value = numbers["attendees"] {
+      if let value = attendeesNumber {
         guard let small = Int(exactly: value) else { return nil }
         attendees = small
       }
       return Engagement(
         id: id, date: date, who: Officeholder(rawValue: who), kind: EngagementKind(rawValue: kind),
         organisation: organisation, place: place, area: area, attendees: attendees, topics: topics,
-        objectiveID: fields["objectiveID"], elementID: fields["elementID"], followUpActions: followUp, notes: notes,
+        objectiveID: objectiveID, elementID: elementID, followUpActions: followUp, notes: notes,
         createdBy: createdBy, createdAt: Date(millisecondsSince1970: createdAt), updatedBy: updatedBy,
         updatedAt: Date(millisecondsSince1970: updatedAt))
     }

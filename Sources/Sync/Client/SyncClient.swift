@@ -286,14 +286,11 @@ public struct SyncClient: Sendable {
   static func apply(_ change: Change, in db: Database, waiting: Set<String>) throws {
     switch (change.operation, change.payload) {
     case (.upsert, .engagement(let engagement)?):
-      try db.saveEngagementBase(id: engagement.id, engagement, cursor: change.cursor)
-      if waiting.contains(engagement.id.storageKey) {
-        try db.rebuildEngagement(id: engagement.id, at: change.changedAt, base: .some(engagement))
-      } else {
-        // The rebuild with nothing on top; a device pulling back what it pushed already
-        // shows it, and the row is then left as it is.
-        try db.saveEngagementIfChanged(engagement)
-      }
+      let isWaiting = waiting.contains(engagement.id.storageKey)
+      // With nothing waiting, the rebuild is the server's state itself; a device pulling
+      // back what it pushed already shows it, and the row is then left as it is.
+      try db.savePulledEngagement(engagement, cursor: change.cursor, show: !isWaiting)
+      if isWaiting { try db.rebuildEngagement(id: engagement.id, at: change.changedAt, base: .some(engagement)) }
     case (.delete, _) where change.entityType == .engagement:
       guard let id = UUID(text: change.entityID) else {
         throw SyncError(.server, "change \(change.cursor) deletes an engagement with an unreadable id")

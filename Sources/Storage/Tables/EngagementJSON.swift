@@ -10,13 +10,9 @@ import Model
 /// to `JSONDecoder`.
 enum EngagementJSON {
   static func encode(_ e: Engagement) -> String {
-    var out = "{"
-    out.reserveCapacity(256 + e.notes.utf8.count)
-    var first = true
-    func key(_ name: String) {
-      out += first ? "\"\(name)\":" : ",\"\(name)\":"
-      first = false
-    }
+    var out = ""
+    out.reserveCapacity(320 + e.notes.utf8.count)
+    // Keys in sorted order, each written as one literal ("area" always comes first).
     func string(_ value: String) { append(value, to: &out) }
     func list(_ values: [String]) {
       out += "["
@@ -26,23 +22,23 @@ enum EngagementJSON {
       }
       out += "]"
     }
-    key("area"); string(e.area)
-    if let attendees = e.attendees { key("attendees"); out += String(attendees) }
-    key("createdAt"); out += String(e.createdAt.millisecondsSince1970)
-    key("createdBy"); string(e.createdBy)
-    key("date"); string(e.date.description)
-    if let element = e.elementID { key("elementID"); string(element) }
-    key("followUpActions"); list(e.followUpActions)
-    key("id"); string(e.id.uppercaseText)
-    key("kind"); string(e.kind.rawValue)
-    key("notes"); string(e.notes)
-    if let objective = e.objectiveID { key("objectiveID"); string(objective) }
-    key("organisation"); string(e.organisation)
-    key("place"); string(e.place)
-    key("topics"); list(e.topics)
-    key("updatedAt"); out += String(e.updatedAt.millisecondsSince1970)
-    key("updatedBy"); string(e.updatedBy)
-    key("who"); string(e.who.rawValue)
+    out += "{\"area\":"; string(e.area)
+    if let attendees = e.attendees { out += ",\"attendees\":"; out += String(attendees) }
+    out += ",\"createdAt\":"; out += String(e.createdAt.millisecondsSince1970)
+    out += ",\"createdBy\":"; string(e.createdBy)
+    out += ",\"date\":"; string(e.date.description)
+    if let element = e.elementID { out += ",\"elementID\":"; string(element) }
+    out += ",\"followUpActions\":"; list(e.followUpActions)
+    out += ",\"id\":"; string(e.id.uppercaseText)
+    out += ",\"kind\":"; string(e.kind.rawValue)
+    out += ",\"notes\":"; string(e.notes)
+    if let objective = e.objectiveID { out += ",\"objectiveID\":"; string(objective) }
+    out += ",\"organisation\":"; string(e.organisation)
+    out += ",\"place\":"; string(e.place)
+    out += ",\"topics\":"; list(e.topics)
+    out += ",\"updatedAt\":"; out += String(e.updatedAt.millisecondsSince1970)
+    out += ",\"updatedBy\":"; string(e.updatedBy)
+    out += ",\"who\":"; string(e.who.rawValue)
     out += "}"
     return out
   }

@@ -3,9 +3,20 @@ import Foundation
 /// UUID text read and written by hand: Foundation on Linux parses with `sscanf` and formats
 /// with `sprintf`, and every pushed or pulled engagement carries several ids.
 extension UUID {
-  /// Reads the 36-character form `8-4-4-4-12` in hex digits of either case: exactly what
-  /// `UUID(uuidString:)` accepts.
+  /// Reads the 36-character form `8-4-4-4-12` in hex digits of either case by hand, and
+  /// anything else as `UUID(uuidString:)` does (which also takes a few odd forms, such as a
+  /// space or `+` before a group), so what is accepted is exactly what it accepts.
   public init?(text: String) {
+    if let id = Self.canonical(text) {
+      self = id
+    } else if let id = UUID(uuidString: text) {
+      self = id
+    } else {
+      return nil
+    }
+  }
+
+  private static func canonical(_ text: String) -> UUID? {
     var text = text
     let bytes = text.withUTF8 { utf8 -> uuid_t? in
       guard utf8.count == 36 else { return nil }
@@ -25,8 +36,7 @@ extension UUID {
         out[13], out[14], out[15]
       )
     }
-    guard let bytes else { return nil }
-    self.init(uuid: bytes)
+    return bytes.map(UUID.init(uuid:))
   }
 
   /// `uuidString` in lower case.

@@ -159,6 +159,33 @@ extension Int64 { var asInt: Int { Int(self) } }
     #expect(try await world.serverChangeCount() == changesAfterFirstPush, "the retry must not add changes")
   }
 
+  @Test("batches answered before a lost answer leave the outbox; the rest arrive once on the next sync")
+  func lostAnswerMidPush() async throws {
+    let world = try await SyncWorld()
+    let device = try world.device("a", batchSize: 2)
+    for index in 0..<7 { _ = try await device.add("Group \(index)") }
+
+    // Batches [0, 1] and [2, 3] are answered; the answer to [4, 5] is lost after the server
+    // committed it. The answers in hand are settled before the error is reported, even
+    // though the device reads ahead and settles while the next batch is on its way.
+    world.transport.failNextPush(.none)
+    world.transport.failNextPush(.none)
+    world.transport.failNextPush(.afterCommit)
+    var report = SyncReport()
+    await #expect(throws: SyncError.self) { try await device.client.sync(into: &report) }
+    #expect(report.pushed == 4)
+    #expect(report.pending == 3)
+    #expect(try await device.pending() == 3)
+    #expect(try await world.serverEngagements().count == 6)
+
+    let again = try await device.client.sync()
+    #expect(again.duplicates == 2)
+    #expect(again.pushed == 1)
+    #expect(try await device.pending() == 0)
+    #expect(try await world.serverEngagements().count == 7)
+    #expect(try await device.engagements() == world.serverEngagements())
+  }
+
   @Test("a pull interrupted between pages resumes from the last applied page")
   func interruptedPull() async throws {
     let world = try await SyncWorld()

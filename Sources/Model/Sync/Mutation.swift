@@ -68,7 +68,7 @@ public struct Mutation: Sendable, Hashable, Codable, Identifiable {
     at time: Date
   ) -> Mutation {
     Mutation(
-      entityType: .engagement, entityID: engagement.id.uuidString.lowercased(), operation: .upsert,
+      entityType: .engagement, entityID: engagement.id.lowercaseText, operation: .upsert,
       engagement: engagement, changedFields: changed, baseCursor: base, hlc: hlc, recordedAt: time, recordedBy: user)
   }
 
@@ -77,7 +77,7 @@ public struct Mutation: Sendable, Hashable, Codable, Identifiable {
     -> Mutation
   {
     Mutation(
-      entityType: .engagement, entityID: id.uuidString.lowercased(), operation: .delete,
+      entityType: .engagement, entityID: id.lowercaseText, operation: .delete,
       engagement: nil, baseCursor: base, hlc: hlc, recordedAt: time, recordedBy: user)
   }
 
@@ -86,7 +86,7 @@ public struct Mutation: Sendable, Hashable, Codable, Identifiable {
     conflict id: UUID, as resolution: Conflict.Resolution, hlc: HLC? = nil, by user: String, at time: Date
   ) -> Mutation {
     Mutation(
-      entityType: .conflict, entityID: id.uuidString.lowercased(), operation: .upsert, engagement: nil, hlc: hlc,
+      entityType: .conflict, entityID: id.lowercaseText, operation: .upsert, engagement: nil, hlc: hlc,
       resolution: resolution, recordedAt: time, recordedBy: user)
   }
 

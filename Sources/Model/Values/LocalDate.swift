@@ -29,6 +29,12 @@ public struct LocalDate: Sendable, Hashable, Comparable, Codable, CustomStringCo
 
   /// Parses `YYYY-MM-DD`, or returns `nil` for any other text or a day that does not exist.
   public init?(_ text: String) {
+    // The usual form, read from its bytes: every pushed and pulled engagement has a date.
+    if let parsed = text.utf8.withContiguousStorageIfAvailable(Self.parse) {
+      guard let (y, m, d) = parsed else { return nil }
+      self.init(year: y, month: m, day: d)
+      return
+    }
     let parts = text.split(separator: "-", omittingEmptySubsequences: false)
     guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
       parts.allSatisfy({ $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
@@ -53,9 +59,46 @@ public struct LocalDate: Sendable, Hashable, Comparable, Codable, CustomStringCo
     LocalDate(now, in: timeZone)
   }
 
+  /// Year, month and day of exactly `YYYY-MM-DD` in ASCII digits, or `nil`.
+  private static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> (Int, Int, Int)? {
+    guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-") else { return nil }
+    func number(_ range: Range<Int>) -> Int? {
+      var value = 0
+      for index in range {
+        let digit = bytes[index] &- UInt8(ascii: "0")
+        guard digit < 10 else { return nil }
+        value = value * 10 + Int(digit)
+      }
+      return value
+    }
+    guard let y = number(0..<4), let m = number(5..<7), let d = number(8..<10) else { return nil }
+    return (y, m, d)
+  }
+
   /// `YYYY-MM-DD`.
   public var description: String {
-    String(format: "%04d-%02d-%02d", year, month, day)
+    // Written by hand: `String(format:)` cost more than the rest of storing an engagement.
+    guard (0...9999).contains(year), (0...99).contains(month), (0...99).contains(day) else {
+      return String(format: "%04d-%02d-%02d", year, month, day)
+    }
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(10)
+    func append(_ value: Int, digits: Int) {
+      var divisor = 1
+      for _ in 1..<digits { divisor *= 10 }
+      var rest = value
+      while divisor > 0 {
+        bytes.append(UInt8(ascii: "0") + UInt8(truncatingIfNeeded: rest / divisor % 10))
+        rest %= divisor
+        divisor /= 10
+      }
+    }
+    append(year, digits: 4)
+    bytes.append(UInt8(ascii: "-"))
+    append(month, digits: 2)
+    bytes.append(UInt8(ascii: "-"))
+    append(day, digits: 2)
+    return String(decoding: bytes, as: UTF8.self)
   }
 
   /// The month the day is in, `YYYY-MM`.

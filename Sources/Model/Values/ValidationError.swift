@@ -71,16 +71,19 @@ public struct ViolationCollector {
   /// Checks a text field: present when required, at most `max` characters, and free of
   /// control characters (line breaks and tabs allowed only when `multiline`).
   public mutating func text(_ value: String, _ field: String, required: Bool, max: Int, multiline: Bool = false) {
-    if required && value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+    // Each check stops at the first scalar that settles it: every pushed engagement passes here.
+    if required && value.unicodeScalars.allSatisfy({ CharacterSet.whitespacesAndNewlines.contains($0) }) {
       fail(field, "is required and must not be blank")
       return
     }
-    if value.count > max {
+    // A character is at least one byte, so the byte count bounds the character count.
+    if value.utf8.count > max && value.count > max {
       fail(field, "must be at most \(max) characters (got \(value.count))")
     }
     let control = value.unicodeScalars.contains { scalar in
       if multiline && (scalar == "\n" || scalar == "\r" || scalar == "\t") { return false }
-      return scalar.properties.generalCategory == .control
+      // The control category (Cc) is exactly U+0000-U+001F and U+007F-U+009F.
+      return scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
     }
     if control {
       fail(field, multiline ? "must not contain control characters" : "must be one line with no control characters")

@@ -7,7 +7,7 @@ extension Engagement {
   /// other rule is checked by `validate(in:)`. Missing timestamps read as `fallbackTime`.
   public init(proto p: Assure_V1_Engagement, fallbackTime: Date = Date()) throws(ValidationError) {
     var violations: [ValidationError.Violation] = []
-    let id = UUID(uuidString: p.id)
+    let id = UUID(text: p.id)
     if id == nil { violations.append(.init(field: "id", rule: "must be a UUID (got \"\(p.id)\")")) }
     let date = LocalDate(p.date)
     if date == nil {
@@ -30,7 +30,7 @@ extension Engagement {
   /// The engagement as sent on the wire.
   public var proto: Assure_V1_Engagement {
     Assure_V1_Engagement.with {
-      $0.id = id.uuidString.lowercased()
+      $0.id = id.lowercaseText
       $0.date = date.description
       $0.who = who.rawValue
       $0.kind = kind.rawValue

@@ -23,7 +23,7 @@ extension Model.Operation {
 extension Mutation {
   /// Reads a mutation from the wire, or says which field could not be read.
   public init(proto p: Assure_V1_Mutation, receivedAt: Date = Date()) throws(ValidationError) {
-    guard let id = UUID(uuidString: p.mutationID) else {
+    guard let id = UUID(text: p.mutationID) else {
       throw ValidationError(field: "mutation_id", rule: "must be a UUID (got \"\(p.mutationID)\")")
     }
     guard let type = EntityType(rawValue: p.entityType) else {
@@ -61,7 +61,7 @@ extension Mutation {
 
   public var proto: Assure_V1_Mutation {
     .with {
-      $0.mutationID = id.uuidString.lowercased()
+      $0.mutationID = id.lowercaseText
       $0.entityType = entityType.rawValue
       $0.entityID = entityID
       $0.operation = operation.proto
@@ -92,7 +92,7 @@ extension HLC {
 
 extension Conflict {
   public init(proto p: Assure_V1_Conflict) throws {
-    guard let id = UUID(uuidString: p.id), let engagementID = UUID(uuidString: p.engagementID),
+    guard let id = UUID(text: p.id), let engagementID = UUID(text: p.engagementID),
       let subject = Subject(name: p.subject)
     else { throw SyncError(.server, "conflict \"\(p.id)\" is unreadable (engagement \"\(p.engagementID)\", subject \"\(p.subject)\")") }
     func side(_ s: Assure_V1_Conflict.Side) -> Side {
@@ -114,8 +114,8 @@ extension Conflict {
       }
     }
     return .with {
-      $0.id = id.uuidString.lowercased()
-      $0.engagementID = engagementID.uuidString.lowercased()
+      $0.id = id.lowercaseText
+      $0.engagementID = engagementID.lowercaseText
       $0.subject = subject.name
       $0.kept = side(kept)
       $0.lost = side(lost)
@@ -183,7 +183,7 @@ public struct DecodedPush: Sendable {
 
 extension MutationResult {
   public init(proto p: Assure_V1_MutationResult) throws {
-    guard let id = UUID(uuidString: p.mutationID) else {
+    guard let id = UUID(text: p.mutationID) else {
       throw SyncError(.server, "the server answered for an unreadable mutation id \"\(p.mutationID)\"")
     }
     let outcome: Outcome
@@ -202,12 +202,12 @@ extension MutationResult {
     switch outcome {
     case .applied, .duplicate:
       return .with {
-        $0.mutationID = mutationID.uuidString.lowercased()
+        $0.mutationID = mutationID.lowercaseText
         $0.outcome = outcome == .applied ? .applied : .duplicate
         $0.cursor = UInt64(max(cursor, 0))
       }
     case .rejected(let error):
-      return Self.rejectedProto(mutationID: mutationID.uuidString.lowercased(), error: error)
+      return Self.rejectedProto(mutationID: mutationID.lowercaseText, error: error)
     }
   }
 

@@ -24,10 +24,10 @@ extension Database {
 
   /// Changes with a cursor greater than `cursor`, in cursor order, at most `limit`.
   public func changes(after cursor: Int64, limit: Int) throws -> [Change] {
-    try Row.fetchAll(
-      self, sql: "SELECT * FROM change_log WHERE cursor > ? ORDER BY cursor LIMIT ?",
+    try mapRows(
+      cachedStatement(sql: "SELECT * FROM change_log WHERE cursor > ? ORDER BY cursor LIMIT ?"),
       arguments: [cursor, limit]
-    ).map { row in
+    ) { row in
       let typeText: String = row["entity_type"]
       let operationText: String = row["operation"]
       guard let type = EntityType(rawValue: typeText), let operation = Model.Operation(rawValue: operationText)
@@ -71,6 +71,22 @@ extension Database {
   public func appliedCursor(mutationID: UUID) throws -> Int64? {
     try Int64.fetchOne(
       cachedStatement(sql: "SELECT cursor FROM applied_mutation WHERE mutation_id = ?"), arguments: [mutationID.storageKey])
+  }
+
+  /// The cursors the given mutations were applied at, for those that ever were: one query
+  /// for a whole push batch instead of one per mutation.
+  public func appliedCursors(mutationIDs: [UUID]) throws -> [UUID: Int64] {
+    var cursors: [UUID: Int64] = [:]
+    for chunk in mutationIDs.chunked(Self.maxParameters) {
+      let rows = try Row.fetchCursor(
+        self, sql: "SELECT mutation_id, cursor FROM applied_mutation WHERE mutation_id IN (\(Self.placeholders(chunk.count)))",
+        arguments: StatementArguments(chunk.map(\.storageKey)))
+      while let row = try rows.next() {
+        guard let id = UUID(text: row[0]) else { continue }
+        cursors[id] = row[1]
+      }
+    }
+    return cursors
   }
 
   public func recordApplied(mutationID: UUID, deviceID: String, cursor: Int64, at time: Date) throws {

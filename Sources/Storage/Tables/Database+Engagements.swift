@@ -42,6 +42,19 @@ extension Database {
     return try Int.fetchOne(self, sql: sql, arguments: [id.storageKey]) != nil
   }
 
+  /// Those of `ids` (lower-case text) that have a row, live or tombstone: one query for a
+  /// whole push batch.
+  public func storedEngagementIDs(among ids: [String]) throws -> Set<String> {
+    var stored: Set<String> = []
+    for chunk in ids.chunked(Self.maxParameters) {
+      stored.formUnion(
+        try String.fetchAll(
+          self, sql: "SELECT id FROM engagement WHERE id IN (\(Self.placeholders(chunk.count)))",
+          arguments: StatementArguments(chunk)))
+    }
+    return stored
+  }
+
   /// Ids of live engagements starting with `prefix` (for short ids typed by users), at most `limit`.
   public func engagementIDs(withPrefix prefix: String, limit: Int = 2) throws -> [String] {
     try ids(in: "engagement", where: "deleted_at_ms IS NULL", withPrefix: prefix, limit: limit)
@@ -153,6 +166,20 @@ enum EngagementColumns {
     INSERT INTO engagement (\(names), deleted_at_ms) VALUES (\(placeholders), NULL)
     ON CONFLICT(id) DO UPDATE SET \(updates), deleted_at_ms = NULL
     """
+  /// `saveSQL`, except that a live row already holding exactly these values is left
+  /// untouched (no row or index write): a device pulling back the changes it has just
+  /// pushed holds most of them already.
+  static let saveIfChangedSQL = saveSQL + """
+
+    WHERE (engagement.date, engagement.who, engagement.kind, engagement.organisation, engagement.place,
+      engagement.area, engagement.attendees, engagement.topics, engagement.objective_id, engagement.element_id,
+      engagement.follow_up_actions, engagement.notes, engagement.created_by, engagement.created_at_ms,
+      engagement.updated_by, engagement.updated_at_ms, engagement.deleted_at_ms)
+    IS NOT (excluded.date, excluded.who, excluded.kind, excluded.organisation, excluded.place,
+      excluded.area, excluded.attendees, excluded.topics, excluded.objective_id, excluded.element_id,
+      excluded.follow_up_actions, excluded.notes, excluded.created_by, excluded.created_at_ms,
+      excluded.updated_by, excluded.updated_at_ms, NULL)
+    """
 
   /// The values of `names`, in order.
   static func arguments(_ e: Engagement) throws -> StatementArguments {
@@ -169,7 +196,7 @@ extension Engagement {
   init(row: Row) throws {
     let idText: String = row["id"]
     let dateText: String = row["date"]
-    guard let id = UUID(uuidString: idText), let date = LocalDate(dateText) else {
+    guard let id = UUID(text: idText), let date = LocalDate(dateText) else {
       throw StorageError(.corrupt, "engagement row \(idText) has an unreadable id or date")
     }
     self.init(
@@ -186,7 +213,7 @@ extension Engagement {
 
 extension UUID {
   /// Lower-case text form: how ids are stored and sent.
-  public var storageKey: String { uuidString.lowercased() }
+  public var storageKey: String { lowercaseText }
 }
 
 /// JSON text columns (lists of strings, change payloads).
@@ -234,10 +261,37 @@ enum JSONText {
 }
 
 extension Database {
+  /// Most `?` parameters put in one statement (SQLite's own limit is far higher).
+  static let maxParameters = 500
+
+  /// `?, ?, ...`: `count` SQL parameters.
+  static func placeholders(_ count: Int) -> String {
+    String(repeating: "?, ", count: max(count - 1, 0)) + (count > 0 ? "?" : "")
+  }
+
+  /// Reads each row of `statement` in place, without copying it: GRDB finds a column of a
+  /// copied row by lower-casing every column name in turn, which cost more than reading an
+  /// engagement or an outbox row itself; a row read in place looks it up in a table.
+  func mapRows<T>(
+    _ statement: Statement, arguments: StatementArguments = StatementArguments(), _ transform: (Row) throws -> T
+  ) throws -> [T] {
+    let rows = try Row.fetchCursor(statement, arguments: arguments)
+    var values: [T] = []
+    while let row = try rows.next() { values.append(try transform(row)) }
+    return values
+  }
+
   /// Runs one SQL statement, prepared once per connection and reused: the statements of
   /// sync's hot paths run thousands of times per push or pull, and preparing each again
   /// cost more than running it.
   func executeCached(sql: String, arguments: StatementArguments = StatementArguments()) throws {
     try cachedStatement(sql: sql).execute(arguments: arguments)
+  }
+}
+
+extension Array {
+  /// The elements in consecutive slices of at most `size`.
+  func chunked(_ size: Int) -> [ArraySlice<Element>] {
+    stride(from: 0, to: count, by: size).map { self[$0..<Swift.min($0 + size, count)] }
   }
 }

@@ -24,10 +24,10 @@ extension Database {
 
   /// The stamps of an engagement's fields, by field name (`deleted` for the delete).
   public func fieldStamps(engagementID: UUID) throws -> [String: FieldStamp] {
-    let rows = try Row.fetchAll(
-      cachedStatement(sql: "SELECT * FROM engagement_field_stamp WHERE engagement_id = ?"), arguments: [engagementID.storageKey])
     var stamps: [String: FieldStamp] = [:]
-    for row in rows {
+    _ = try mapRows(
+      cachedStatement(sql: "SELECT * FROM engagement_field_stamp WHERE engagement_id = ?"), arguments: [engagementID.storageKey]
+    ) { row in
       stamps[row["field"]] = FieldStamp(
         cursor: row["cursor"], deviceID: row["device_id"], user: row["user"],
         hlc: HLC(wallMillis: row["hlc_wall_ms"], counter: UInt32(row["hlc_counter"] as Int64), node: row["hlc_node"]))
@@ -51,9 +51,9 @@ extension Database {
 
   /// The engagement with this id whether live or deleted, with when it was deleted.
   public func engagementIncludingDeleted(id: UUID) throws -> (engagement: Engagement, deletedAt: Date?)? {
-    guard let row = try Row.fetchOne(cachedStatement(sql: "SELECT * FROM engagement WHERE id = ?"), arguments: [id.storageKey])
-    else { return nil }
-    return (try Engagement(row: row), (row["deleted_at_ms"] as Int64?).map(Date.init(millisecondsSince1970:)))
+    try mapRows(cachedStatement(sql: "SELECT * FROM engagement WHERE id = ?"), arguments: [id.storageKey]) { row in
+      (engagement: try Engagement(row: row), deletedAt: (row["deleted_at_ms"] as Int64?).map(Date.init(millisecondsSince1970:)))
+    }.first
   }
 
   // MARK: - Tombstone window (server)
@@ -140,10 +140,11 @@ extension Database {
   /// The server's last state of an engagement as this device pulled it (`nil` engagement:
   /// deleted there), with the cursor of that change; `nil` when the server never sent it.
   public func engagementBase(id: UUID) throws -> (engagement: Engagement?, cursor: Int64)? {
-    guard let row = try Row.fetchOne(cachedStatement(sql: "SELECT * FROM engagement_base WHERE id = ?"), arguments: [id.storageKey])
-    else { return nil }
-    let deleted: Bool = row["deleted"]
-    return (deleted ? nil : try Engagement(row: row), row["cursor"])
+    try mapRows(cachedStatement(sql: "SELECT * FROM engagement_base WHERE id = ?"), arguments: [id.storageKey]) { row in
+      let deleted: Bool = row["deleted"]
+      let cursor: Int64 = row["cursor"]
+      return (engagement: deleted ? nil : try Engagement(row: row), cursor: cursor)
+    }.first
   }
 
   /// Stores the server's state of an engagement (`nil`: deleted there) as of `cursor`.
@@ -158,6 +159,15 @@ extension Database {
       return
     }
     try executeCached(sql: Self.saveBaseSQL, arguments: try EngagementColumns.arguments(e) + [cursor])
+  }
+
+  /// Stores the server's state of an engagement as of `cursor` and, when `show`, makes it
+  /// what the device shows too (as `saveEngagementIfChanged`): the pull of an engagement
+  /// with nothing waiting in the outbox, with its column values made once for both.
+  public func savePulledEngagement(_ e: Engagement, cursor: Int64, show: Bool) throws {
+    let arguments = try EngagementColumns.arguments(e)
+    try executeCached(sql: Self.saveBaseSQL, arguments: arguments + [cursor])
+    if show { try executeCached(sql: EngagementColumns.saveIfChangedSQL, arguments: arguments) }
   }
 
   private static let saveBaseSQL = """

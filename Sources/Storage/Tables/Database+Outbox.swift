@@ -34,6 +34,12 @@ extension Database {
     try outbox(where: "state = 'pending'", limit: limit)
   }
 
+  /// The oldest pending mutations queued after `seq`, at most `limit`: the next batch while
+  /// the answer to the one before is still being settled.
+  public func pendingMutations(after seq: Int64, limit: Int) throws -> [OutboxEntry] {
+    try outbox(where: "state = 'pending' AND seq > ?", arguments: [seq], limit: limit)
+  }
+
   /// Mutations the server refused, oldest first.
   public func rejectedMutations() throws -> [OutboxEntry] {
     try outbox(where: "state = 'rejected'", limit: nil)
@@ -53,6 +59,12 @@ extension Database {
     try outbox(where: "entity_id = ?", arguments: [entityID], limit: nil)
   }
 
+  /// Ids of the entities with any change in the outbox, waiting or refused: a pulled change
+  /// of any other engagement is shown as it comes, with no rebuild.
+  public func outboxEntityIDs() throws -> Set<String> {
+    Set(try String.fetchAll(cachedStatement(sql: "SELECT DISTINCT entity_id FROM outbox")))
+  }
+
   /// One outbox entry by its mutation id.
   public func outboxEntry(mutationID: UUID) throws -> OutboxEntry? {
     try outbox(where: "mutation_id = ?", arguments: [mutationID.storageKey], limit: nil).first
@@ -70,6 +82,15 @@ extension Database {
     try executeCached(sql: "DELETE FROM outbox WHERE mutation_id = ?", arguments: [mutationID.storageKey])
   }
 
+  /// Removes acknowledged mutations: one statement for a whole push batch.
+  public func removeFromOutbox(mutationIDs: [UUID]) throws {
+    for chunk in mutationIDs.chunked(Self.maxParameters) {
+      try execute(
+        sql: "DELETE FROM outbox WHERE mutation_id IN (\(Self.placeholders(chunk.count)))",
+        arguments: StatementArguments(chunk.map(\.storageKey)))
+    }
+  }
+
   /// Keeps a refused mutation aside with the server's reason, so the rest can flow.
   public func markRejected(mutationID: UUID, error: String) throws {
     try executeCached(
@@ -81,11 +102,11 @@ extension Database {
     var sql = "SELECT * FROM outbox WHERE \(condition) ORDER BY seq"
     if let limit { sql += " LIMIT \(limit)" }
     // A handful of fixed statements, one of them run for every pulled change: prepared once.
-    return try Row.fetchAll(cachedStatement(sql: sql), arguments: arguments).map { row in
+    return try mapRows(cachedStatement(sql: sql), arguments: arguments) { row in
       let idText: String = row["mutation_id"]
       let typeText: String = row["entity_type"]
       let operationText: String = row["operation"]
-      guard let id = UUID(uuidString: idText), let type = EntityType(rawValue: typeText),
+      guard let id = UUID(text: idText), let type = EntityType(rawValue: typeText),
         let operation = Model.Operation(rawValue: operationText)
       else { throw StorageError(.corrupt, "outbox row \(idText) is unreadable") }
       let mutation = Mutation(

@@ -10,13 +10,9 @@ import Model
 /// to `JSONDecoder`.
 enum EngagementJSON {
   static func encode(_ e: Engagement) -> String {
-    var out = "{"
-    out.reserveCapacity(256 + e.notes.utf8.count)
-    var first = true
-    func key(_ name: String) {
-      out += first ? "\"\(name)\":" : ",\"\(name)\":"
-      first = false
-    }
+    var out = ""
+    out.reserveCapacity(320 + e.notes.utf8.count)
+    // Keys in sorted order, each written as one literal ("area" always comes first).
     func string(_ value: String) { append(value, to: &out) }
     func list(_ values: [String]) {
       out += "["
@@ -26,23 +22,23 @@ enum EngagementJSON {
       }
       out += "]"
     }
-    key("area"); string(e.area)
-    if let attendees = e.attendees { key("attendees"); out += String(attendees) }
-    key("createdAt"); out += String(e.createdAt.millisecondsSince1970)
-    key("createdBy"); string(e.createdBy)
-    key("date"); string(e.date.description)
-    if let element = e.elementID { key("elementID"); string(element) }
-    key("followUpActions"); list(e.followUpActions)
-    key("id"); string(e.id.uuidString)
-    key("kind"); string(e.kind.rawValue)
-    key("notes"); string(e.notes)
-    if let objective = e.objectiveID { key("objectiveID"); string(objective) }
-    key("organisation"); string(e.organisation)
-    key("place"); string(e.place)
-    key("topics"); list(e.topics)
-    key("updatedAt"); out += String(e.updatedAt.millisecondsSince1970)
-    key("updatedBy"); string(e.updatedBy)
-    key("who"); string(e.who.rawValue)
+    out += "{\"area\":"; string(e.area)
+    if let attendees = e.attendees { out += ",\"attendees\":"; out += String(attendees) }
+    out += ",\"createdAt\":"; out += String(e.createdAt.millisecondsSince1970)
+    out += ",\"createdBy\":"; string(e.createdBy)
+    out += ",\"date\":"; string(e.date.description)
+    if let element = e.elementID { out += ",\"elementID\":"; string(element) }
+    out += ",\"followUpActions\":"; list(e.followUpActions)
+    out += ",\"id\":"; string(e.id.uppercaseText)
+    out += ",\"kind\":"; string(e.kind.rawValue)
+    out += ",\"notes\":"; string(e.notes)
+    if let objective = e.objectiveID { out += ",\"objectiveID\":"; string(objective) }
+    out += ",\"organisation\":"; string(e.organisation)
+    out += ",\"place\":"; string(e.place)
+    out += ",\"topics\":"; list(e.topics)
+    out += ",\"updatedAt\":"; out += String(e.updatedAt.millisecondsSince1970)
+    out += ",\"updatedBy\":"; string(e.updatedBy)
+    out += ",\"who\":"; string(e.who.rawValue)
     out += "}"
     return out
   }
@@ -68,6 +64,12 @@ enum EngagementJSON {
   /// Escapes as `JSONEncoder` does with `.withoutEscapingSlashes`.
   private static func append(_ value: String, to out: inout String) {
     out += "\""
+    // Most values need no escape: copied in one step.
+    if value.utf8.allSatisfy({ $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) {
+      out += value
+      out += "\""
+      return
+    }
     for scalar in value.unicodeScalars {
       switch scalar {
       case "\"": out += "\\\""
@@ -230,25 +232,44 @@ enum EngagementJSON {
 
     mutating func engagement() -> Engagement? {
       guard take(0x7B) else { return nil }
-      var fields: [String: String] = [:]
-      var lists: [String: [String]] = [:]
-      var numbers: [String: Int64] = [:]
+      // One variable per key (no dictionaries: hashing each key cost more than reading it).
+      var id: String?, date: String?, who: String?, kind: String?, organisation: String?, place: String?
+      var area: String?, notes: String?, createdBy: String?, updatedBy: String?, objectiveID: String?
+      var elementID: String?, topics: [String]?, followUp: [String]?
+      var attendeesNumber: Int64?, createdAtNumber: Int64?, updatedAtNumber: Int64?
       if !take(0x7D) {
         repeat {
           guard let name = string(), take(0x3A) else { return nil }
           switch name {
           case "topics", "followUpActions":
             guard let value = list() else { return nil }
-            lists[name] = value
+            if name == "topics" { topics = value } else { followUp = value }
           case "attendees", "createdAt", "updatedAt":
             if isNull() { continue }
             guard let value = integer() else { return nil }
-            numbers[name] = value
+            switch name {
+            case "attendees": attendeesNumber = value
+            case "createdAt": createdAtNumber = value
+            default: updatedAtNumber = value
+            }
           case "area", "createdBy", "date", "elementID", "id", "kind", "notes", "objectiveID", "organisation", "place",
             "updatedBy", "who":
             if isNull() { continue }
             guard let value = string() else { return nil }
-            fields[name] = value
+            switch name {
+            case "area": area = value
+            case "createdBy": createdBy = value
+            case "date": date = value
+            case "elementID": elementID = value
+            case "id": id = value
+            case "kind": kind = value
+            case "notes": notes = value
+            case "objectiveID": objectiveID = value
+            case "organisation": organisation = value
+            case "place": place = value
+            case "updatedBy": updatedBy = value
+            default: who = value
+            }
           default:
             return nil
           }
@@ -256,22 +277,22 @@ enum EngagementJSON {
         guard take(0x7D) else { return nil }
       }
       skipSpace()
-      guard index == bytes.count, let idText = fields["id"], let id = UUID(uuidString: idText),
-        let dateText = fields["date"], let date = LocalDate(dateText), let who = fields["who"], let kind = fields["kind"],
-        let organisation = fields["organisation"], let place = fields["place"], let area = fields["area"],
-        let topics = lists["topics"], let followUp = lists["followUpActions"], let notes = fields["notes"],
-        let createdBy = fields["createdBy"], let createdAt = numbers["createdAt"], let updatedBy = fields["updatedBy"],
-        let updatedAt = numbers["updatedAt"]
+      guard index == bytes.count, let idText = id, let id = UUID(text: idText),
+        let dateText = date, let date = LocalDate(dateText), let who, let kind,
+        let organisation, let place, let area,
+        let topics, let followUp, let notes,
+        let createdBy, let createdAt = createdAtNumber, let updatedBy,
+        let updatedAt = updatedAtNumber
       else { return nil }
       var attendees: Int?
-      if let value = numbers["attendees"] {
+      if let value = attendeesNumber {
         guard let small = Int(exactly: value) else { return nil }
         attendees = small
       }
       return Engagement(
         id: id, date: date, who: Officeholder(rawValue: who), kind: EngagementKind(rawValue: kind),
         organisation: organisation, place: place, area: area, attendees: attendees, topics: topics,
-        objectiveID: fields["objectiveID"], elementID: fields["elementID"], followUpActions: followUp, notes: notes,
+        objectiveID: objectiveID, elementID: elementID, followUpActions: followUp, notes: notes,
         createdBy: createdBy, createdAt: Date(millisecondsSince1970: createdAt), updatedBy: updatedBy,
         updatedAt: Date(millisecondsSince1970: updatedAt))
     }

@@ -94,49 +94,104 @@ public struct SyncClient: Sendable {
   func push(deviceID: String, into report: inout SyncReport, progress: @Sendable (SyncProgress) -> Void) async throws {
     let total = try await database.read { try $0.pendingCount() }
     var done = 0
-    while true {
-      let (batch, offset) = try await database.read { [batchSize] db in
-        (try db.pendingMutations(limit: batchSize), try db.syncState().clockOffsetMillis)
-      }
-      guard !batch.isEmpty else { return }
-      let sentAt = Date(millisecondsSince1970: now().millisecondsSince1970 + offset)
-      let reply = try await transport.push(
-        PushRequest(deviceID: deviceID, mutations: batch.map(\.mutation), sentAt: sentAt))
-      let receivedAt = now()
-      let byID = Dictionary(reply.results.map { ($0.mutationID, $0) }, uniquingKeysWith: { first, _ in first })
-      let settled = try await database.write { db in
-        var settled: [MutationResult] = []
-        for entry in batch {
-          guard let result = byID[entry.mutation.id] else { continue }
-          switch result.outcome {
-          case .applied, .duplicate:
-            // The device goes on showing the change until the pull brings the server's
-            // (possibly merged) state of the engagement.
-            try db.removeFromOutbox(mutationID: entry.mutation.id)
-          case .rejected(let error):
-            try db.markRejected(mutationID: entry.mutation.id, error: error.description)
-          }
-          settled.append(result)
-        }
-        if let serverTime = reply.serverTime { try db.setClockOffset(Self.offset(serverTime, receivedAt)) }
-        return settled
-      }
+    // Batches go one at a time, in outbox order, each sent only once the previous one is
+    // answered. Meanwhile the device reads the following batch and settles the previous
+    // answer, so its own work overlaps the server's.
+    var batch = try await pendingBatch(after: 0)
+    // Each batch is sent with the offset measured from the previous answer.
+    var offset = try await database.read { try $0.syncState().clockOffsetMillis }
+    var settling: Task<[MutationResult], any Error>?
+    var settlingBatch: [OutboxEntry] = []
+    func count(_ settled: [MutationResult], of entries: [OutboxEntry]) {
       for result in settled {
         switch result.outcome {
         case .applied: report.pushed += 1
         case .duplicate: report.duplicates += 1
         case .rejected(let error):
-          let entityID = batch.first { $0.mutation.id == result.mutationID }?.mutation.entityID ?? ""
+          let entityID = entries.first { $0.mutation.id == result.mutationID }?.mutation.entityID ?? ""
           report.rejected.append(
             RejectedMutation(mutationID: result.mutationID, entityID: entityID, error: error.description))
         }
       }
       done += settled.count
       progress(.pushed(done: done, of: total))
-      // A server that answers none of the batch would otherwise be asked forever.
-      guard !settled.isEmpty else {
-        throw SyncError(.server, "the server acknowledged none of \(batch.count) mutations; they stay queued")
+    }
+    do {
+      while let last = batch.last {
+        let entries = batch
+        let sentAt = Date(millisecondsSince1970: now().millisecondsSince1970 + offset)
+        async let ahead = pendingBatch(after: last.seq)
+        let reply: PushReply
+        do {
+          reply = try await transport.push(
+            PushRequest(deviceID: deviceID, mutations: entries.map(\.mutation), sentAt: sentAt))
+        } catch {
+          _ = try? await ahead
+          throw error
+        }
+        let receivedAt = now()
+        if let serverTime = reply.serverTime { offset = Self.offset(serverTime, receivedAt) }
+        let following = try await ahead
+        // The previous answer is settled before this one.
+        if let previous = settling {
+          settling = nil
+          count(try await previous.value, of: settlingBatch)
+        }
+        let answered = Set(reply.results.map(\.mutationID))
+        let answeredAll = entries.allSatisfy { answered.contains($0.mutation.id) }
+        settlingBatch = entries
+        let task = Task { [database] in try await Self.settle(entries, reply, receivedAt: receivedAt, in: database) }
+        if answeredAll {
+          settling = task
+          batch = following
+        } else {
+          // Some went unanswered: they stay pending and are sent again first, as before.
+          let settled = try await task.value
+          count(settled, of: entries)
+          // A server that answers none of the batch would otherwise be asked forever.
+          guard !settled.isEmpty else {
+            throw SyncError(.server, "the server acknowledged none of \(entries.count) mutations; they stay queued")
+          }
+          batch = try await pendingBatch(after: 0)
+        }
       }
+      if let previous = settling {
+        settling = nil
+        count(try await previous.value, of: settlingBatch)
+      }
+    } catch {
+      // An answer already received is still settled before the error is reported.
+      if let previous = settling, let settled = try? await previous.value { count(settled, of: settlingBatch) }
+      throw error
+    }
+  }
+
+  /// Pending outbox entries after `seq`, at most one batch.
+  private func pendingBatch(after seq: Int64) async throws -> [OutboxEntry] {
+    try await database.read { [batchSize] db in try db.pendingMutations(after: seq, limit: batchSize) }
+  }
+
+  /// Takes an answered batch out of the outbox in one transaction: applied and duplicate
+  /// mutations leave it, refused ones stay aside with their error; the device goes on
+  /// showing each change until the pull brings the server's (possibly merged) state.
+  private static func settle(
+    _ batch: [OutboxEntry], _ reply: PushReply, receivedAt: Date, in database: ClientDatabase
+  ) async throws -> [MutationResult] {
+    let byID = Dictionary(reply.results.map { ($0.mutationID, $0) }, uniquingKeysWith: { first, _ in first })
+    return try await database.write { db in
+      var settled: [MutationResult] = []
+      var removed: [UUID] = []
+      for entry in batch {
+        guard let result = byID[entry.mutation.id] else { continue }
+        switch result.outcome {
+        case .applied, .duplicate: removed.append(entry.mutation.id)
+        case .rejected(let error): try db.markRejected(mutationID: entry.mutation.id, error: error.description)
+        }
+        settled.append(result)
+      }
+      try db.removeFromOutbox(mutationIDs: removed)
+      if let serverTime = reply.serverTime { try db.setClockOffset(Self.offset(serverTime, receivedAt)) }
+      return settled
     }
   }
 
@@ -144,44 +199,71 @@ public struct SyncClient: Sendable {
 
   func pull(deviceID: String, into report: inout SyncReport, progress: @Sendable (SyncProgress) -> Void) async throws {
     var (cursor, fullPull) = try await database.read { (try $0.syncState().cursor, try $0.isRebaselining()) }
-    while true {
-      let page = try await transport.pull(
-        PullRequest(afterCursor: cursor, pageSize: pageSize, deviceID: deviceID, fullPull: fullPull))
-      if page.rebaselineRequired {
-        // Offline longer than the server keeps tombstones: pull everything again. The outbox
-        // is untouched; what the server no longer sends is marked deleted at the end.
-        guard !fullPull else { throw SyncError(.server, "the server asked again for the full pull under way") }
-        try await database.write { try $0.beginRebaseline() }
-        report.rebaselined = true
-        cursor = 0
-        fullPull = true
-        continue
-      }
-      guard page.nextCursor >= cursor else {
-        throw SyncError(.server, "the server moved the cursor back from \(cursor) to \(page.nextCursor)")
-      }
-      let receivedAt = now()
-      try await database.write { db in
-        for change in page.changes { try Self.apply(change, in: db) }
-        try db.setCursor(page.nextCursor)
-        if let serverTime = page.serverTime { try db.setClockOffset(Self.offset(serverTime, receivedAt)) }
-      }
-      cursor = page.nextCursor
-      report.pulled += page.changes.count
-      report.newConflicts += page.changes.count { change in
-        if case .conflict(let conflict)? = change.payload { !conflict.isResolved } else { false }
-      }
-      report.cursor = cursor
-      progress(.pulled(count: report.pulled))
-      if !page.hasMore || page.changes.isEmpty {
-        let finishedAt = now()
-        try await database.write { db in
-          guard try db.isRebaselining() else { return }
-          for id in try db.finishRebaseline() { try db.rebuildEngagement(id: id, at: finishedAt) }
+    // The next page is asked for while this one is applied; it is applied only after this
+    // one and its cursor are committed, so a page lost either way is asked for again.
+    var next: Task<(PullPage, Date), any Error>?
+    do {
+      while true {
+        let (page, receivedAt): (PullPage, Date)
+        if let prefetched = next {
+          next = nil
+          (page, receivedAt) = try await prefetched.value
+        } else {
+          (page, receivedAt) = try await fetch(
+            PullRequest(afterCursor: cursor, pageSize: pageSize, deviceID: deviceID, fullPull: fullPull))
         }
-        return
+        if page.rebaselineRequired {
+          // Offline longer than the server keeps tombstones: pull everything again. The outbox
+          // is untouched; what the server no longer sends is marked deleted at the end.
+          guard !fullPull else { throw SyncError(.server, "the server asked again for the full pull under way") }
+          try await database.write { try $0.beginRebaseline() }
+          report.rebaselined = true
+          cursor = 0
+          fullPull = true
+          continue
+        }
+        guard page.nextCursor >= cursor else {
+          throw SyncError(.server, "the server moved the cursor back from \(cursor) to \(page.nextCursor)")
+        }
+        let last = !page.hasMore || page.changes.isEmpty
+        if !last {
+          let request = PullRequest(
+            afterCursor: page.nextCursor, pageSize: pageSize, deviceID: deviceID, fullPull: fullPull)
+          next = Task { try await fetch(request) }
+        }
+        try await database.write { db in
+          try Self.apply(page.changes, in: db)
+          try db.setCursor(page.nextCursor)
+          if let serverTime = page.serverTime { try db.setClockOffset(Self.offset(serverTime, receivedAt)) }
+        }
+        cursor = page.nextCursor
+        report.pulled += page.changes.count
+        report.newConflicts += page.changes.count { change in
+          if case .conflict(let conflict)? = change.payload { !conflict.isResolved } else { false }
+        }
+        report.cursor = cursor
+        progress(.pulled(count: report.pulled))
+        if last {
+          let finishedAt = now()
+          try await database.write { db in
+            guard try db.isRebaselining() else { return }
+            for id in try db.finishRebaseline() { try db.rebuildEngagement(id: id, at: finishedAt) }
+          }
+          return
+        }
       }
+    } catch {
+      // A page asked for ahead is not applied; its call is ended before the error is reported.
+      next?.cancel()
+      _ = try? await next?.value
+      throw error
     }
+  }
+
+  /// One page, with the device's time when it arrived (for the clock offset).
+  private func fetch(_ request: PullRequest) async throws -> (PullPage, Date) {
+    let page = try await transport.pull(request)
+    return (page, now())
   }
 
   /// Server time minus device time, from a server reading received at a device time.
@@ -189,20 +271,36 @@ public struct SyncClient: Sendable {
     serverTime.millisecondsSince1970 - receivedAt.millisecondsSince1970
   }
 
+  /// Applies one pulled page of changes.
+  static func apply(_ changes: [Change], in db: Database) throws {
+    // Read once per page: after a push the outbox is usually empty, and an engagement with
+    // nothing waiting is shown exactly as the server sent it.
+    let waiting = try db.outboxEntityIDs()
+    for change in changes { try apply(change, in: db, waiting: waiting) }
+  }
+
   /// Applies one pulled change. An engagement's change becomes the device's copy of the
   /// server's state, and what the device shows is rebuilt from it with the changes still
-  /// waiting here on top, so a waiting edit is never overwritten.
-  static func apply(_ change: Change, in db: Database) throws {
+  /// waiting here on top, so a waiting edit is never overwritten. `waiting` holds the ids
+  /// of every entity with a change in the outbox.
+  static func apply(_ change: Change, in db: Database, waiting: Set<String>) throws {
     switch (change.operation, change.payload) {
     case (.upsert, .engagement(let engagement)?):
-      try db.saveEngagementBase(id: engagement.id, engagement, cursor: change.cursor)
-      try db.rebuildEngagement(id: engagement.id, at: change.changedAt, base: .some(engagement))
+      let isWaiting = waiting.contains(engagement.id.storageKey)
+      // With nothing waiting, the rebuild is the server's state itself; a device pulling
+      // back what it pushed already shows it, and the row is then left as it is.
+      try db.savePulledEngagement(engagement, cursor: change.cursor, show: !isWaiting)
+      if isWaiting { try db.rebuildEngagement(id: engagement.id, at: change.changedAt, base: .some(engagement)) }
     case (.delete, _) where change.entityType == .engagement:
-      guard let id = UUID(uuidString: change.entityID) else {
+      guard let id = UUID(text: change.entityID) else {
         throw SyncError(.server, "change \(change.cursor) deletes an engagement with an unreadable id")
       }
       try db.saveEngagementBase(id: id, nil, cursor: change.cursor)
-      try db.rebuildEngagement(id: id, at: change.changedAt, base: .some(nil))
+      if waiting.contains(id.storageKey) {
+        try db.rebuildEngagement(id: id, at: change.changedAt, base: .some(nil))
+      } else {
+        try db.tombstoneEngagement(id: id, at: change.changedAt)
+      }
     case (.upsert, .conflict(let conflict)?): try db.saveConflict(conflict)
     case (.upsert, .objective(let objective)?): try db.saveObjective(objective)
     case (.upsert, .element(let element)?): try db.saveElement(element)

@@ -129,18 +129,27 @@ public struct ServerRepository: Sendable {
       sentAt: request.sentAt?.millisecondsSince1970, serverNow: time.millisecondsSince1970)
     let results = try await database.write { db in
       let context = try db.validationContext(latestDate: latestAllowedDate(at: time))
+      // One query each for the whole batch: the mutations applied before, and which
+      // engagements have no row at all (new ones, the common case, need no other read).
+      var applied = try db.appliedCursors(mutationIDs: request.mutations.map(\.id))
+      let named = request.mutations.compactMap { $0.entityType == .engagement ? Self.key($0.entityID) : nil }
+      var absent = Set(named).subtracting(try db.storedEngagementIDs(among: named))
       var results: [MutationResult] = []
+      results.reserveCapacity(request.mutations.count)
       for mutation in request.mutations {
-        // The transaction sees its own writes, so this also catches a repeat within the batch.
-        if let cursor = try db.appliedCursor(mutationID: mutation.id) {
+        // Kept up to date below, so this also catches a repeat within the batch.
+        if let cursor = applied[mutation.id] {
           results.append(MutationResult(mutationID: mutation.id, outcome: .duplicate, cursor: cursor))
           continue
         }
         // A resolution must name a conflict the server has (a read error fails the push).
         let unknownConflict =
           mutation.entityType == .conflict
-          ? try UUID(uuidString: mutation.entityID).map { try db.conflict(id: $0) == nil } ?? false : false
-        let storedWho = caller == nil ? nil : try Self.storedOfficeholder(of: mutation, in: db)
+          ? try UUID(text: mutation.entityID).map { try db.conflict(id: $0) == nil } ?? false : false
+        // Whose the engagement is, as stored: a new one (the common case) has no row to read.
+        let storedWho: Officeholder? =
+          caller == nil || Self.key(mutation.entityID).map(absent.contains) == true
+          ? nil : try Self.storedOfficeholder(of: mutation, in: db)
         do throws(ValidationError) {
           try Self.check(mutation, in: context)
           if unknownConflict {
@@ -157,8 +166,9 @@ public struct ServerRepository: Sendable {
         let edit = Edit(
           mutation: mutation, deviceID: request.deviceID, user: caller?.user ?? mutation.recordedBy,
           hlc: clock.correct(reading), time: time, rpc: caller?.rpc ?? "SyncService.Push")
-        let cursor = try apply(edit, in: db)
+        let cursor = try apply(edit, absent: &absent, in: db)
         try db.recordApplied(mutationID: mutation.id, deviceID: request.deviceID, cursor: cursor, at: time)
+        applied[mutation.id] = cursor
         results.append(MutationResult(mutationID: mutation.id, outcome: .applied, cursor: cursor))
       }
       return results
@@ -218,7 +228,7 @@ public struct ServerRepository: Sendable {
 
   private static func check(_ mutation: Mutation, in context: ValidationContext) throws(ValidationError) {
     if mutation.entityType == .conflict {
-      guard UUID(uuidString: mutation.entityID) != nil else {
+      guard UUID(text: mutation.entityID) != nil else {
         throw ValidationError(field: "entity_id", rule: "must be a conflict id (got \"\(mutation.entityID)\")")
       }
       guard mutation.operation == .upsert, mutation.resolution != nil else {
@@ -240,7 +250,7 @@ public struct ServerRepository: Sendable {
       }
       try engagement.validate(in: context)
     case .delete:
-      guard UUID(uuidString: mutation.entityID) != nil else {
+      guard UUID(text: mutation.entityID) != nil else {
         throw ValidationError(field: "entity_id", rule: "must be a UUID (got \"\(mutation.entityID)\")")
       }
     }
@@ -270,18 +280,39 @@ public struct ServerRepository: Sendable {
     }
   }
 
-  /// Applies a checked mutation and returns its cursor.
-  private func apply(_ edit: Edit, in db: Database) throws -> Int64 {
+  /// Applies a checked mutation and returns its cursor. `absent` holds ids of engagements
+  /// known to have no row (not even a tombstone); an upsert that stores one takes it out.
+  private func apply(_ edit: Edit, absent: inout Set<String>, in db: Database) throws -> Int64 {
     let mutation = edit.mutation
     switch (mutation.entityType, mutation.operation) {
     case (.conflict, _):
       return try applyResolution(edit, in: db)
     case (_, .upsert):
       guard let engagement = mutation.engagement else { return try db.headCursor() }
+      if absent.remove(engagement.id.storageKey) != nil { return try applyCreation(edit, engagement, in: db) }
       return try applyUpsert(edit, engagement, in: db)
     case (_, .delete):
+      // Deleting what is absent changes nothing.
+      if let key = Self.key(mutation.entityID), absent.contains(key) { return try db.headCursor() }
       return try applyDelete(edit, in: db)
     }
+  }
+
+  /// An engagement id as stored (lower case), or `nil` when it is not one.
+  private static func key(_ entityID: String) -> String? { UUID(uuidString: entityID)?.storageKey }
+
+  /// Stores an engagement the server has no row for (not even a tombstone).
+  ///
+  /// A new engagement needs no stamps: no other device can have edited it before seeing it.
+  /// An edit arriving here is of an engagement whose tombstone was purged: it comes back,
+  /// and the fields the edit changed are stamped, since other devices hold copies.
+  private func applyCreation(_ edit: Edit, _ incoming: Engagement, in db: Database) throws -> Int64 {
+    try db.saveEngagement(incoming)
+    let cursor = try appendEngagement(incoming, edit, before: nil, in: db)
+    for field in edit.mutation.changedFields {
+      try db.saveFieldStamp(engagementID: incoming.id, field: field.rawValue, edit.stamp(cursor))
+    }
+    return cursor
   }
 
   /// Applies an upsert field by field.
@@ -294,15 +325,7 @@ public struct ServerRepository: Sendable {
   private func applyUpsert(_ edit: Edit, _ incoming: Engagement, in db: Database) throws -> Int64 {
     let mutation = edit.mutation
     guard let (stored, deletedAt) = try db.engagementIncludingDeleted(id: incoming.id) else {
-      // A new engagement needs no stamps: no other device can have edited it before seeing
-      // it. An edit arriving here is of an engagement whose tombstone was purged: it comes
-      // back, and the fields the edit changed are stamped, since other devices hold copies.
-      try db.saveEngagement(incoming)
-      let cursor = try appendEngagement(incoming, edit, before: nil, in: db)
-      for field in mutation.changedFields {
-        try db.saveFieldStamp(engagementID: incoming.id, field: field.rawValue, edit.stamp(cursor))
-      }
-      return cursor
+      return try applyCreation(edit, incoming, in: db)
     }
     let stamps = try db.fieldStamps(engagementID: incoming.id)
     var merged = stored
@@ -355,7 +378,7 @@ public struct ServerRepository: Sendable {
   /// then the edit wins, the engagement stays, and the delete is kept as a conflict record.
   /// Deleting what is absent or already deleted changes nothing.
   private func applyDelete(_ edit: Edit, in db: Database) throws -> Int64 {
-    guard let id = UUID(uuidString: edit.mutation.entityID),
+    guard let id = UUID(text: edit.mutation.entityID),
       let (stored, deletedAt) = try db.engagementIncludingDeleted(id: id), deletedAt == nil
     else { return try db.headCursor() }
     let stamps = try db.fieldStamps(engagementID: id)
@@ -381,7 +404,7 @@ public struct ServerRepository: Sendable {
 
   /// Marks a conflict resolved; the first resolution to arrive stands.
   private func applyResolution(_ edit: Edit, in db: Database) throws -> Int64 {
-    guard let id = UUID(uuidString: edit.mutation.entityID), var conflict = try db.conflict(id: id),
+    guard let id = UUID(text: edit.mutation.entityID), var conflict = try db.conflict(id: id),
       !conflict.isResolved, let resolution = edit.mutation.resolution
     else { return try db.headCursor() }
     let before = conflict

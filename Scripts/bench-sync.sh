@@ -78,6 +78,12 @@ start_server() { # data-dir log
   export ASSURE_SERVER="127.0.0.1:$port"
 }
 
+sign_in() { # server-data-dir device-home account: a commissioner's one-time code, then assure login (not timed)
+  local code
+  code=$("$bin/assure-server" user add --data-dir "$1" --name "$3" --role commissioner 2>/dev/null)
+  ASSURE_HOME="$2" "$bin/assure" login --server "$ASSURE_SERVER" --code "$code" >/dev/null
+}
+
 # Records engagements with the CLI, $1 processes at a time. Input lines: HOME INDEX.
 record_with_cli() {
   xargs -P "$1" -L 1 sh -c '
@@ -141,6 +147,8 @@ printf 'filled one device with %d engagements (FILL=%s%s): %.1f s, not timed bel
 for run in $(seq 1 "$runs"); do
   start_server "$work/server-$run" "$work/server-$run.log"
   cp -r "$work/filled" "$work/push-$run"
+  sign_in "$work/server-$run" "$work/push-$run" push
+  sign_in "$work/server-$run" "$work/pull-$run" pull
   export ASSURE_HOME="$work/push-$run"
   s=$(now); "$bin/assure" sync --quiet; echo "$(now) - $s" | bc >>"$work/push.txt"
   [ "$(sqlite3 -readonly "$work/push-$run/assure.sqlite" "SELECT COUNT(*) FROM outbox")" -eq 0 ] || { echo "outbox not empty after the push" >&2; exit 1; }
@@ -207,6 +215,7 @@ total=$((devices * per_device))
 for run in $(seq 1 "$runs"); do
   start_server "$work/fleet-server-$run" "$work/fleet-server-$run.log"
   rm -rf "$work/fleet-$run"; cp -r "$work/fleet" "$work/fleet-$run"
+  for d in $(seq 1 "$devices"); do sign_in "$work/fleet-server-$run" "$work/fleet-$run/$d" "device-$d"; done
   : >"$work/fleet-$run.results"
   pids=()
   s=$(now)

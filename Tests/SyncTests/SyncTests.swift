@@ -17,6 +17,8 @@ final class FaultyTransport: SyncTransport {
   }
 
   let server: ServerRepository
+  /// The number of mutations in each push that reached the server.
+  let pushedBatches = Mutex<[Int]>([])
   private let pushFaults = Mutex<[Fault]>([])
   private let pullFaults = Mutex<[Fault]>([])
 
@@ -38,6 +40,7 @@ final class FaultyTransport: SyncTransport {
   func push(_ request: PushRequest) async throws -> PushReply {
     let fault = take(pushFaults)
     if fault == .beforeCommit { throw SyncError(.offline, "connection lost before the server committed") }
+    pushedBatches.withLock { $0.append(request.mutations.count) }
     let results = try await server.push(request)
     if fault == .afterCommit { throw SyncError(.offline, "connection lost after the server committed") }
     return results
@@ -138,6 +141,24 @@ extension Int64 { var asInt: Int { Int(self) } }
     #expect(report.pushed == 1)
     #expect(try await device.pending() == 0)
     #expect(try await world.serverEngagements() == [recorded])
+  }
+
+  @Test("a batch of long engagements is cut by size as well as count, so a push stays well under the message limit")
+  func batchesBySize() async throws {
+    let world = try await SyncWorld()
+    let device = try world.device("a", batchSize: 500)
+    let notes = String(repeating: "Residents raised speeding near the school. ", count: 220)  // about 9.5 KB
+    for index in 0..<150 {
+      var engagement = sampleEngagement(organisation: "Group \(index)")
+      engagement.notes = notes
+      _ = try await device.repository.record(engagement)
+    }
+    let report = try await device.client.sync()
+    #expect(report.pushed == 150)
+    let batches = world.transport.pushedBatches.withLock { $0 }
+    #expect(batches.count >= 2, "\(batches)")
+    #expect(batches.allSatisfy { $0 * (notes.utf8.count + 512) <= SyncClient.maxBatchBytes + notes.utf8.count + 1024 })
+    #expect(try await world.serverEngagements().count == 150)
   }
 
   @Test("an answer lost after the server commits is acknowledged as a duplicate, never applied twice")

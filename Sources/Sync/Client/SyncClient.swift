@@ -166,9 +166,30 @@ public struct SyncClient: Sendable {
     }
   }
 
-  /// Pending outbox entries after `seq`, at most one batch.
+  /// Pending outbox entries after `seq`, at most one batch: `batchSize` entries, and no more
+  /// than `maxBatchBytes` of them by their estimated size on the wire (at least one), so that a
+  /// batch of long notes stays well under the server's message limit.
   private func pendingBatch(after seq: Int64) async throws -> [OutboxEntry] {
-    try await database.read { [batchSize] db in try db.pendingMutations(after: seq, limit: batchSize) }
+    let entries = try await database.read { [batchSize] db in try db.pendingMutations(after: seq, limit: batchSize) }
+    var total = 0
+    var count = 0
+    for entry in entries {
+      total += Self.estimatedSize(of: entry.mutation)
+      if count > 0 && total > Self.maxBatchBytes { break }
+      count += 1
+    }
+    return count == entries.count ? entries : Array(entries.prefix(count))
+  }
+
+  /// The most a push carries, by estimate: a quarter of the server's default 4 MiB limit.
+  public static let maxBatchBytes = 1 << 20
+
+  /// A generous estimate of a mutation's size on the wire: its text, plus room for the rest.
+  static func estimatedSize(of mutation: Mutation) -> Int {
+    guard let e = mutation.engagement else { return 256 }
+    let lists = (e.topics + e.followUpActions).reduce(0) { $0 + $1.utf8.count + 4 }
+    return 512 + e.organisation.utf8.count + e.place.utf8.count + e.notes.utf8.count + lists
+      + e.createdBy.utf8.count + e.updatedBy.utf8.count
   }
 
   /// Takes an answered batch out of the outbox in one transaction: applied and duplicate

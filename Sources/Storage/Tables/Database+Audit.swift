@@ -41,7 +41,13 @@ public struct AuditEntry: Sendable, Hashable {
   /// The same digest of an engagement, from the engagement's own JSON writer (the same text,
   /// written faster: the sync path audits every engagement it changes).
   public static func digest(of engagement: Engagement?) -> String? {
-    engagement.map { hex(SHA256.hash(data: Data(EngagementJSON.encode($0).utf8))) }
+    engagement.map { digest(ofJSON: EngagementJSON.encode($0)) }
+  }
+
+  /// SHA-256 (hex) of a record's JSON already written.
+  static func digest(ofJSON json: String) -> String {
+    var text = json
+    return text.withUTF8 { hex(SHA256.hash(data: $0)) }
   }
 
   static func hex(_ digest: some Sequence<UInt8>) -> String {
@@ -59,7 +65,7 @@ public struct AuditEntry: Sendable, Hashable {
 extension Database {
   /// Appends to the audit trail, in the transaction of the write it records.
   public func appendAudit(_ e: AuditEntry) throws {
-    try execute(
+    try executeCached(
       sql: """
         INSERT INTO audit_event (at_ms, actor, device_id, rpc, entity_type, entity_id, before_digest, after_digest)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?)

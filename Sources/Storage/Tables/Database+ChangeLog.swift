@@ -10,14 +10,35 @@ extension Database {
     _ type: EntityType, id: String, operation: Model.Operation, payload: Change.Payload?,
     at time: Date, mutationID: UUID? = nil, deviceID: String? = nil
   ) throws -> Int64 {
+    try appendChange(
+      type, id: id, operation: operation, payloadJSON: try payload.map(Self.entityJSON), at: time,
+      mutationID: mutationID, deviceID: deviceID)
+  }
+
+  /// Appends an engagement's upsert and returns its cursor and the SHA-256 (hex) of the JSON
+  /// logged, written once for both (the audit trail's digest is of the same text).
+  public func appendEngagementChange(
+    _ engagement: Engagement, at time: Date, mutationID: UUID?, deviceID: String?
+  ) throws -> (cursor: Int64, digest: String) {
+    let json = EngagementJSON.encode(engagement)
+    let cursor = try appendChange(
+      .engagement, id: engagement.id.storageKey, operation: .upsert, payloadJSON: json, at: time,
+      mutationID: mutationID, deviceID: deviceID)
+    return (cursor, AuditEntry.digest(ofJSON: json))
+  }
+
+  private func appendChange(
+    _ type: EntityType, id: String, operation: Model.Operation, payloadJSON: String?,
+    at time: Date, mutationID: UUID?, deviceID: String?
+  ) throws -> Int64 {
     try executeCached(
       sql: """
         INSERT INTO change_log (entity_type, entity_id, operation, payload, changed_at_ms, mutation_id, device_id)
         VALUES (?, ?, ?, ?, ?, ?, ?)
         """,
       arguments: [
-        type.rawValue, id, operation.rawValue, try payload.map(Self.entityJSON), time.millisecondsSince1970,
-        mutationID?.storageKey, deviceID,
+        type.rawValue, id, operation.rawValue, payloadJSON, time.millisecondsSince1970, mutationID?.storageKey,
+        deviceID,
       ])
     return lastInsertedRowID
   }

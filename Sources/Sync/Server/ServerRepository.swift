@@ -418,11 +418,11 @@ public struct ServerRepository: Sendable {
   private func appendEngagement(_ engagement: Engagement, _ edit: Edit, before: Engagement?, in db: Database) throws
     -> Int64
   {
+    let (cursor, digest) = try db.appendEngagementChange(
+      engagement, at: edit.time, mutationID: edit.mutation.id, deviceID: edit.deviceID)
     try audit(edit, type: "engagement", id: engagement.id.storageKey,
-      before: AuditEntry.digest(of: before), after: AuditEntry.digest(of: engagement), in: db)
-    return try db.appendChange(
-      .engagement, id: engagement.id.storageKey, operation: .upsert, payload: .engagement(engagement), at: edit.time,
-      mutationID: edit.mutation.id, deviceID: edit.deviceID)
+      before: AuditEntry.digest(of: before), after: digest, in: db)
+    return cursor
   }
 
   /// Stores a conflict record and logs it, so that every device receives it.

@@ -28,25 +28,11 @@ struct FieldDevice {
 
   @discardableResult
   func run(_ arguments: [String]) throws -> RunResult {
-    let process = Process()
-    process.executableURL = Binaries.client
-    process.arguments = arguments
     var environment = ProcessInfo.processInfo.environment
     environment["ASSURE_HOME"] = home.path
     environment["ASSURE_SERVER"] = server
     environment["ASSURE_USER"] = user
-    process.environment = environment
-    let out = Pipe()
-    let err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let stdout = out.fileHandleForReading.readDataToEndOfFile()
-    let stderr = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return RunResult(
-      status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-      stderr: String(decoding: stderr, as: UTF8.self))
+    return try runToEnd(Binaries.client, arguments, environment: environment)
   }
 
   /// Signs this device in to the server whose data folder is `serverDataDir` and which
@@ -85,9 +71,15 @@ struct FieldDevice {
 /// Runs `assure-server` with `arguments` (an administration command) and waits for it.
 @discardableResult
 func runServerCommand(_ arguments: [String]) throws -> RunResult {
+  try runToEnd(Binaries.server, arguments)
+}
+
+/// Runs a program to its end, collecting what it printed.
+func runToEnd(_ executable: URL, _ arguments: [String], environment: [String: String]? = nil) throws -> RunResult {
   let process = Process()
-  process.executableURL = Binaries.server
+  process.executableURL = executable
   process.arguments = arguments
+  if let environment { process.environment = environment }
   let out = Pipe()
   let err = Pipe()
   process.standardOutput = out

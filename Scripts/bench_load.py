@@ -71,12 +71,9 @@ async def main():
     areas = ["herefordshire", "shropshire", "telford-and-wrekin", "worcestershire"]
 
     async def device_loop(device, token):
-        # Each device its own connection, as real devices have. gRPC core's bandwidth probes
-        # (a PING per burst of data) are off: Assure's devices (grpc-swift) send none, and the
-        # server's HTTP/2 stack (swift-nio-http2) closes a connection that sends more than 200
-        # control frames in 30 s (see Docs/Performance.md).
-        own = grpc.aio.insecure_channel(
-            args.server, options=[("grpc.http2.bdp_probe", 0), ("grpc.use_local_subchannel_pool", 1)])
+        # Each device its own connection, as real devices have (gRPC core would otherwise share
+        # one connection between the channels of this process).
+        own = grpc.aio.insecure_channel(args.server, options=[("grpc.use_local_subchannel_pool", 1)])
         stub = sync_grpc.SyncServiceStub(own)
         md = (("authorization", f"Bearer {token}"),)
         cursor = 0

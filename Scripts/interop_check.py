@@ -505,6 +505,20 @@ def main():
                       f"got month {answer.review.month!r}")
         run_section(res, "server reflection", reflection)
 
+        # --- Many calls in flight on one connection ------------------------------------------
+        def concurrent_calls():
+            stub = account_grpc.AccountServiceStub(panel)
+            calls = [stub.WhoAmI.future(account_pb2.WhoAmIRequest(), timeout=TIMEOUT) for _ in range(300)]
+            failed = 0
+            for call in calls:
+                try:
+                    call.result()
+                except grpc.RpcError:
+                    failed += 1
+            res.check(failed == 0, "300 calls in flight at once on one connection all answered",
+                      f"{failed} failed (the server must allow more than 100 concurrent streams)")
+        run_section(res, "concurrent calls", concurrent_calls)
+
         # --- Limits ---------------------------------------------------------------------------
         def oversized():
             huge = engagement_pb2.Engagement(

@@ -30,6 +30,8 @@ struct ServerConfiguration: Sendable {
   var attempts = AttemptLimiter.Settings()
   /// Largest request message accepted, in bytes (INVALID_ARGUMENT past it).
   var maxRequestBytes = 4 * 1024 * 1024
+  /// Calls in flight on one HTTP/2 connection.
+  var maxConcurrentStreams = 4096
   /// Where the Prometheus endpoint listens, and what it serves; off when `nil`.
   var metrics: MetricsEndpoint?
 
@@ -172,6 +174,12 @@ enum ServerApplication {
     // Twice the limit: RequestSizeInterceptor answers messages between the two with a clear
     // INVALID_ARGUMENT; the transport drops bigger ones unread.
     transportConfig.rpc.maxRequestPayloadSize = 2 * configuration.maxRequestBytes
+    // swift-nio-http2 allows 100 concurrent streams per connection unless told otherwise, and
+    // treats a client that opens more (as gRPC core does before it has read the server's
+    // SETTINGS, or through a proxy multiplexing many clients) as a protocol error: GOAWAY
+    // and every call on the connection fails. A field office behind one gateway easily has
+    // more than 100 calls in flight.
+    transportConfig.http2.maxConcurrentStreams = configuration.maxConcurrentStreams
     transportConfig.channelDebuggingCallbacks.onAcceptTCPConnection = { channel in
       ConnectionGauge.opened()
       channel.closeFuture.whenComplete { _ in ConnectionGauge.closed() }

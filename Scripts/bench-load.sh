@@ -29,7 +29,15 @@ start() {
   cat "$work/$1.log" >&2
   exit 1
 }
-admin_code() { awk '$1 == "admin" {print $3}' "$work/$1.out"; }
+admin_code() { # the first administrator's code, printed just after the server says it listens
+  for _ in $(seq 1 100); do
+    code=$(awk '$1 == "admin" {print $3}' "$work/$1.out")
+    [ -n "$code" ] && { echo "$code"; return 0; }
+    sleep 0.05
+  done
+  echo "no sign-in code in $work/$1.out" >&2
+  return 1
+}
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr); build: $config"
 echo "== load: $devices devices syncing for $seconds s"

@@ -66,7 +66,7 @@ struct LoginCommand: AsyncParsableCommand {
         server: address.description, token: response.token, account: response.account.name,
         displayName: response.account.displayName, role: Role(rawValue: response.account.role),
         signInID: response.signIn.id, deviceID: deviceID, issuedAt: response.signIn.createdAt.millisecondDate,
-        expiresAt: response.signIn.expiresAt.millisecondDate, caFile: caFile, tls: security != .plaintext && caFile == nil && tls,
+        expiresAt: response.signIn.expiresAt.millisecondDate, caFile: caFile, tls: tls,
         insecure: insecure)
       try credentials.save(to: options.resolvedDataDir)
       let scheme = security == .plaintext ? "plaintext" : "TLS"

@@ -1,5 +1,6 @@
 import Foundation
 import Model
+import Synchronization
 
 /// This device's sign-in, kept in the data folder as `credentials.json`, readable by its
 /// owner only (0600). It holds the device token: the one secret on the device.
@@ -27,17 +28,26 @@ struct Credentials: Codable, Sendable {
     URL(fileURLWithPath: dataDir).appendingPathComponent(fileName)
   }
 
+  /// What this process read or wrote, by file: a command asks several times (the user name,
+  /// the default server, the role check) and reads the file once.
+  private static let known = Mutex<[String: Credentials?]>([:])
+
   /// The stored sign-in, or `nil` when the device is not signed in.
   static func load(from dataDir: String) throws -> Credentials? {
     let url = url(in: dataDir)
-    guard FileManager.default.fileExists(atPath: url.path) else { return nil }
-    do {
-      let decoder = JSONDecoder()
-      decoder.dateDecodingStrategy = .iso8601
-      return try decoder.decode(Credentials.self, from: Data(contentsOf: url))
-    } catch {
-      throw AccessError(.unauthenticated, "cannot read \(url.path) (\(error)); sign in again with assure login")
+    if let cached = known.withLock({ $0[url.path] }) { return cached }
+    var loaded: Credentials?
+    if FileManager.default.fileExists(atPath: url.path) {
+      do {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        loaded = try decoder.decode(Credentials.self, from: Data(contentsOf: url))
+      } catch {
+        throw AccessError(.unauthenticated, "cannot read \(url.path) (\(error)); sign in again with assure login")
+      }
     }
+    known.withLock { $0[url.path] = .some(loaded) }
+    return loaded
   }
 
   /// Writes the file owner-only, replacing any earlier one in one step (a crash leaves the
@@ -62,11 +72,19 @@ struct Credentials: Codable, Sendable {
       unlink(temporary.path)
       throw AccessError(.unauthenticated, "cannot save the sign-in in \(dataDir): \(String(cString: strerror(errno)))")
     }
+    // The rename is durable once the folder's entry is on disk.
+    let folderDescriptor = open(folder.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+    if folderDescriptor >= 0 {
+      fsync(folderDescriptor)
+      close(folderDescriptor)
+    }
+    Self.known.withLock { $0[Self.url(in: dataDir).path] = .some(self) }
   }
 
   static func remove(from dataDir: String) throws {
     let url = url(in: dataDir)
     if FileManager.default.fileExists(atPath: url.path) { try FileManager.default.removeItem(at: url) }
+    known.withLock { $0[url.path] = .some(nil) }
   }
 
   /// Whether the token has passed half its life and should be exchanged for a new one.

@@ -143,7 +143,7 @@ struct AccountService: Assure_V1_AccountService.SimpleServiceProtocol {
     .with {
       $0.account = issued.account.proto
       $0.code = issued.code
-      $0.expiresAt = .init(seconds: issued.expiresAt.millisecondsSince1970 / 1000)
+      $0.expiresAt = .init(milliseconds: issued.expiresAt)
     }
   }
 }
@@ -151,7 +151,7 @@ struct AccountService: Assure_V1_AccountService.SimpleServiceProtocol {
 extension AuditEntry {
   var proto: Assure_V1_AuditEvent {
     .with {
-      $0.at = .init(seconds: at.millisecondsSince1970 / 1000, nanos: Int32(at.millisecondsSince1970 % 1000) * 1_000_000)
+      $0.at = .init(milliseconds: at)
       $0.actor = actor
       $0.deviceID = deviceID ?? ""
       $0.rpc = rpc

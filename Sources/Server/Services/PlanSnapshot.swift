@@ -53,7 +53,7 @@ final class PlanSnapshot: Sendable {
     }) {
       return found
     }
-    let (generation, _) = state.withLock { ($0.generation, ()) }
+    let generation = state.withLock { $0.generation }
     let plan = try await current()
     let byID = plan.elementsByID.mapValues { $0.proto(on: day) }
     state.withLock { if $0.generation == generation, $0.plan != nil { $0.protos = (day, byID) } }

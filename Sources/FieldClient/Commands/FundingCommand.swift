@@ -43,7 +43,7 @@ struct FundingCommand: AsyncParsableCommand {
           request.fund.endDate = try requiredDay(end, "--end")
           request.fund.announcedOn = try announced.map { try requiredDay($0, "--announced") } ?? ""
           let saved = try await withOversight(options) { client, s in
-            try await client.saveFund(request, metadata: s.metadata, options: s.callOptions).fund
+            try await client.saveFund(request, options: s.callOptions).fund
           }
           print(
             "saved fund \(saved.id): \(Money.format(pence: saved.totalPence)), \(Money.format(pence: saved.committedPence)) committed")
@@ -104,7 +104,7 @@ struct FundingCommand: AsyncParsableCommand {
           let pence = try amount.map { try moneyOption($0, "--amount") }
           _ = try dayOption(date, "--date")
           let awards = try await withOversight(options) { client, s in
-            try await client.listFunding(.init(), metadata: s.metadata, options: s.callOptions).awards
+            try await client.listFunding(.init(), options: s.callOptions).awards
           }
           guard var award = awards.first(where: { $0.id == id }) else {
             throw Storage.StorageError(.notFound, "no award \(id)")
@@ -122,7 +122,7 @@ struct FundingCommand: AsyncParsableCommand {
 
     static func save(_ award: Assure_V1_Award, _ options: ClientOptions) async throws {
       let response = try await withOversight(options) { client, s in
-        try await client.saveAward(.with { $0.award = award }, metadata: s.metadata, options: s.callOptions)
+        try await client.saveAward(.with { $0.award = award }, options: s.callOptions)
       }
       var line = "saved award \(response.award.id): \(Money.format(pence: response.award.amountPence)) to \(response.award.recipient)"
       if response.hasFund {
@@ -186,7 +186,7 @@ struct FundingCommand: AsyncParsableCommand {
           _ = try dayOption(decided, "--decided")
           let pence = try amount.map { try moneyOption($0, "--amount") }
           let bids = try await withOversight(options) { client, s in
-            try await client.listFunding(.init(), metadata: s.metadata, options: s.callOptions).bids
+            try await client.listFunding(.init(), options: s.callOptions).bids
           }
           guard var bid = bids.first(where: { $0.id == id }) else { throw Storage.StorageError(.notFound, "no bid \(id)") }
           if let status { bid.status = status }
@@ -200,7 +200,7 @@ struct FundingCommand: AsyncParsableCommand {
 
     static func save(_ bid: Assure_V1_Bid, _ options: ClientOptions) async throws {
       let saved = try await withOversight(options) { client, s in
-        try await client.saveBid(.with { $0.bid = bid }, metadata: s.metadata, options: s.callOptions).bid
+        try await client.saveBid(.with { $0.bid = bid }, options: s.callOptions).bid
       }
       print("saved bid \(saved.id): \(Money.format(pence: saved.amountPence)) to \(saved.funder), \(saved.status)")
     }
@@ -214,7 +214,7 @@ struct FundingCommand: AsyncParsableCommand {
     func run() async throws {
       try await reportingErrors {
         let r = try await withOversight(options) { client, s in
-          try await client.listFunding(.init(), metadata: s.metadata, options: s.callOptions)
+          try await client.listFunding(.init(), options: s.callOptions)
         }
         let funds = try r.funds.map { FundPosition(fund: try Fund(proto: $0), committedPence: $0.committedPence) }
         let awards = try r.awards.map { try Award(proto: $0) }

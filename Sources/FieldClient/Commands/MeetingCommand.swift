@@ -69,7 +69,7 @@ struct MeetingCommand: AsyncParsableCommand {
         }
         let response = try await ServerSession.run(options) { s in
           try await Assure_V1_GovernanceService.Client(wrapping: s.client).recordMeeting(
-            request, metadata: s.metadata, options: s.callOptions)
+            request, options: s.callOptions)
         }
         print("recorded meeting \(response.meeting.id) with \(response.actions.count) action(s)")
         for action in response.actions {
@@ -88,7 +88,7 @@ struct MeetingCommand: AsyncParsableCommand {
       try await reportingErrors {
         let meetings = try await ServerSession.run(options) { s in
           try await Assure_V1_GovernanceService.Client(wrapping: s.client).listMeetings(
-            .init(), metadata: s.metadata, options: s.callOptions
+            .init(), options: s.callOptions
           ).meetings
         }.map { try Meeting(proto: $0) }
         if format == .json { return try Output.json(meetings) }
@@ -120,7 +120,7 @@ struct ActionCommand: AsyncParsableCommand {
         }
         let items = try await ServerSession.run(options) { s in
           try await Assure_V1_GovernanceService.Client(wrapping: s.client).listActions(
-            request, metadata: s.metadata, options: s.callOptions
+            request, options: s.callOptions
           ).actions
         }.map { try ActionItem(proto: $0) }
         if format == .json { return try Output.json(items) }
@@ -173,7 +173,7 @@ struct ActionCommand: AsyncParsableCommand {
         }
         let action = try await ServerSession.run(options) { s in
           try await Assure_V1_GovernanceService.Client(wrapping: s.client).updateAction(
-            request, metadata: s.metadata, options: s.callOptions
+            request, options: s.callOptions
           ).action
         }
         print("action \(action.id) is \(action.status)\(action.closedOn.isEmpty ? "" : " (closed \(action.closedOn))"), owner \(action.owner), due \(action.dueDate.isEmpty ? "-" : action.dueDate)")

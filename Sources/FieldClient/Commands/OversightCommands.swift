@@ -36,7 +36,7 @@ struct ScrutinyCommand: AsyncParsableCommand {
         var request = Assure_V1_SaveScrutinyMeetingRequest.with { $0.meeting = meeting }
         request.meeting.date = try requiredDay(date, "--date")
         let saved = try await withOversight(options) { client, s in
-          try await client.saveScrutinyMeeting(request, metadata: s.metadata, options: s.callOptions).meeting
+          try await client.saveScrutinyMeeting(request, options: s.callOptions).meeting
         }
         print("saved \(saved.kind) meeting \(saved.id) on \(saved.date): \(saved.topic), \(saved.findings.count) finding(s)")
       }
@@ -59,7 +59,7 @@ struct ScrutinyCommand: AsyncParsableCommand {
             .with {
               $0.from = from ?? ""
               $0.to = to ?? ""
-            }, metadata: s.metadata, options: s.callOptions
+            }, options: s.callOptions
           ).meetings
         }.map { try ScrutinyMeeting(proto: $0) }
         if format == .json { return try Output.json(meetings) }
@@ -99,7 +99,7 @@ struct IndicatorCommand: AsyncParsableCommand {
           target: target, comparator: comparator, comparatorLabel: comparatorLabel,
           frequency: IndicatorFrequency(rawValue: frequency), source: source, survey: survey, elementID: element)
         let saved = try await withOversight(options) { client, s in
-          try await client.saveIndicator(.with { $0.indicator = indicator.proto }, metadata: s.metadata, options: s.callOptions)
+          try await client.saveIndicator(.with { $0.indicator = indicator.proto }, options: s.callOptions)
             .indicator
         }
         print("saved indicator \(saved.id): \(saved.name)")
@@ -127,7 +127,7 @@ struct IndicatorCommand: AsyncParsableCommand {
         request.measurement.periodStart = try requiredDay(from, "--from")
         request.measurement.periodEnd = try requiredDay(to, "--to")
         let status = try await withOversight(options) { client, s in
-          try await client.recordMeasurement(request, metadata: s.metadata, options: s.callOptions).status
+          try await client.recordMeasurement(request, options: s.callOptions).status
         }
         let assessment = try IndicatorAssessment(proto: status)
         print("recorded \(id) for \(from) to \(to); flags now: \(IndicatorCommand.flags(assessment))")
@@ -150,7 +150,7 @@ struct IndicatorCommand: AsyncParsableCommand {
             .with {
               $0.asOf = asOf ?? ""
               $0.trendPeriods = Int32(clamping: trendPeriods)
-            }, metadata: s.metadata, options: s.callOptions
+            }, options: s.callOptions
           ).indicators
         }
         if format == .json {
@@ -206,7 +206,7 @@ struct InspectionCommand: AsyncParsableCommand {
         inspection.publishedOn = try requiredDay(published, "--published")
         let request = Assure_V1_SaveInspectionRequest.with { $0.inspection = inspection }
         let saved = try await withOversight(options) { client, s in
-          try await client.saveInspection(request, metadata: s.metadata, options: s.callOptions).inspection
+          try await client.saveInspection(request, options: s.callOptions).inspection
         }
         print("saved inspection \(saved.id): \(saved.title) (\(saved.items.count) item(s))")
       }
@@ -230,7 +230,7 @@ struct InspectionCommand: AsyncParsableCommand {
           inspectionID: inspection, kind: InspectionItemKind(rawValue: kind), number: number, text: text,
           status: InspectionItemStatus(rawValue: status), response: response)
         let saved = try await withOversight(options) { client, s in
-          try await client.saveInspectionItem(.with { $0.item = item.proto }, metadata: s.metadata, options: s.callOptions).item
+          try await client.saveInspectionItem(.with { $0.item = item.proto }, options: s.callOptions).item
         }
         print("saved \(InspectionItem(proto: saved).id): \(saved.status)")
       }
@@ -245,7 +245,7 @@ struct InspectionCommand: AsyncParsableCommand {
     func run() async throws {
       try await reportingErrors {
         let list = try await withOversight(options) { client, s in
-          try await client.listInspections(.init(), metadata: s.metadata, options: s.callOptions).inspections
+          try await client.listInspections(.init(), options: s.callOptions).inspections
         }
         let records = try list.map { InspectionRecord(inspection: try Inspection(proto: $0), items: $0.items.map(InspectionItem.init(proto:))) }
         if format == .json { return try Output.json(records) }
@@ -290,7 +290,7 @@ struct CorrespondenceCommand: AsyncParsableCommand {
         item.receivedOn = try requiredDay(received, "--received")
         let request = Assure_V1_RecordCorrespondenceRequest.with { $0.correspondence = item }
         let saved = try await withOversight(options) { client, s in
-          try await client.recordCorrespondence(request, metadata: s.metadata, options: s.callOptions).correspondence
+          try await client.recordCorrespondence(request, options: s.callOptions).correspondence
         }
         print("recorded correspondence \(saved.id) received \(saved.receivedOn)")
       }
@@ -313,7 +313,7 @@ struct CorrespondenceCommand: AsyncParsableCommand {
         _ = try requiredDay(from, "--from")
         _ = try requiredDay(to, "--to")
         let r = try await withOversight(options) { client, s in
-          try await client.correspondenceTotals(request, metadata: s.metadata, options: s.callOptions)
+          try await client.correspondenceTotals(request, options: s.callOptions)
         }
         if format == .json {
           struct Totals: Encodable {
@@ -362,7 +362,7 @@ struct ReachCommand: AsyncParsableCommand {
         figure.asOf = try requiredDay(asOf, "--as-of")
         let request = Assure_V1_RecordReachRequest.with { $0.reach = figure }
         let saved = try await withOversight(options) { client, s in
-          try await client.recordReach(request, metadata: s.metadata, options: s.callOptions).reach
+          try await client.recordReach(request, options: s.callOptions).reach
         }
         print("recorded \(saved.metric) \(saved.value) as of \(saved.asOf)")
       }
@@ -377,7 +377,7 @@ struct ReachCommand: AsyncParsableCommand {
     func run() async throws {
       try await reportingErrors {
         let list = try await withOversight(options) { client, s in
-          try await client.listReach(.init(), metadata: s.metadata, options: s.callOptions).reach
+          try await client.listReach(.init(), options: s.callOptions).reach
         }.map { try ReachMeasurement(proto: $0) }
         if format == .json { return try Output.json(list) }
         Output.table(

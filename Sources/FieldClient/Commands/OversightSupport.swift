@@ -70,7 +70,7 @@ struct ImportCommand: AsyncParsableCommand {
         $0.dryRun = dryRun
       }
       let r = try await withOversight(options, timeout: 120) { client, s in
-        try await client.importRecords(request, metadata: s.metadata, options: s.callOptions)
+        try await client.importRecords(request, options: s.callOptions)
       }
       print(
         (dryRun ? "dry run, nothing stored: would create " : "imported \(kind.rawValue): created ")

@@ -29,7 +29,7 @@ extension PlanCommand {
           }
           let objective = try await ServerSession.run(options) { s in
             try await Assure_V1_DeliveryPlanService.Client(wrapping: s.client).createObjective(
-              request, metadata: s.metadata, options: s.callOptions
+              request, options: s.callOptions
             ).objective
           }
           print("added objective \(objective.id): \(objective.title)")
@@ -57,7 +57,7 @@ extension PlanCommand {
           }
           let objective = try await ServerSession.run(options) { s in
             try await Assure_V1_DeliveryPlanService.Client(wrapping: s.client).updateObjective(
-              request, metadata: s.metadata, options: s.callOptions
+              request, options: s.callOptions
             ).objective
           }
           print("updated objective \(objective.id): \(objective.title)")
@@ -106,7 +106,7 @@ extension PlanCommand {
           }
           let element = try await ServerSession.run(options) { s in
             try await Assure_V1_DeliveryPlanService.Client(wrapping: s.client).createElement(
-              request, metadata: s.metadata, options: s.callOptions
+              request, options: s.callOptions
             ).element
           }
           print("added plan element \(element.id) under objective \(element.objectiveID): \(element.title) [\(element.status)]")
@@ -150,7 +150,7 @@ extension PlanCommand {
           }
           let element = try await ServerSession.run(options) { s in
             try await Assure_V1_DeliveryPlanService.Client(wrapping: s.client).updateElement(
-              request, metadata: s.metadata, options: s.callOptions
+              request, options: s.callOptions
             ).element
           }
           print("updated plan element \(element.id): \(element.title)")
@@ -190,7 +190,7 @@ extension PlanCommand {
           }
           let element = try await ServerSession.run(options) { s in
             try await Assure_V1_DeliveryPlanService.Client(wrapping: s.client).setElementStatus(
-              request, metadata: s.metadata, options: s.callOptions
+              request, options: s.callOptions
             ).element
           }
           let shown = element.rag.isEmpty ? "no rating" : element.rag.uppercased()
@@ -210,7 +210,7 @@ extension PlanCommand {
           let request = Assure_V1_GetElementHistoryRequest.with { $0.id = id }
           let changes = try await ServerSession.run(options) { s in
             try await Assure_V1_DeliveryPlanService.Client(wrapping: s.client).getElementHistory(
-              request, metadata: s.metadata, options: s.callOptions
+              request, options: s.callOptions
             ).changes
           }.map { try StatusChange(proto: $0) }
           if format == .json { return try Output.json(changes) }
@@ -252,7 +252,7 @@ extension PlanCommand {
           }
           let milestone = try await ServerSession.run(options) { s in
             try await Assure_V1_DeliveryPlanService.Client(wrapping: s.client).addMilestone(
-              request, metadata: s.metadata, options: s.callOptions
+              request, options: s.callOptions
             ).milestone
           }
           print("added milestone \(milestone.id) due \(milestone.dueDate): \(milestone.title)")
@@ -275,7 +275,7 @@ extension PlanCommand {
           }
           let milestone = try await ServerSession.run(options) { s in
             try await Assure_V1_DeliveryPlanService.Client(wrapping: s.client).completeMilestone(
-              request, metadata: s.metadata, options: s.callOptions
+              request, options: s.callOptions
             ).milestone
           }
           print("milestone \(milestone.id) completed on \(milestone.completedOn): \(milestone.title)")
@@ -294,7 +294,7 @@ extension PlanCommand {
           let request = Assure_V1_ListMilestonesRequest.with { $0.elementID = element ?? "" }
           let milestones = try await ServerSession.run(options) { s in
             try await Assure_V1_DeliveryPlanService.Client(wrapping: s.client).listMilestones(
-              request, metadata: s.metadata, options: s.callOptions
+              request, options: s.callOptions
             ).milestones
           }.map { try Milestone(proto: $0) }
           if format == .json { return try Output.json(milestones) }
@@ -338,7 +338,7 @@ extension PlanCommand {
           }
           let update = try await ServerSession.run(options) { s in
             try await Assure_V1_DeliveryPlanService.Client(wrapping: s.client).addProgressUpdate(
-              request, metadata: s.metadata, options: s.callOptions
+              request, options: s.callOptions
             ).update
           }
           print("recorded update \(update.id.prefix(8)) on \(update.elementID) for \(update.date) (status \(update.status))")
@@ -363,7 +363,7 @@ extension PlanCommand {
           }
           let updates = try await ServerSession.run(options) { s in
             try await Assure_V1_DeliveryPlanService.Client(wrapping: s.client).listProgressUpdates(
-              request, metadata: s.metadata, options: s.callOptions
+              request, options: s.callOptions
             ).updates
           }.map { try ProgressUpdate(proto: $0) }
           if format == .json { return try Output.json(updates) }
@@ -409,7 +409,7 @@ extension PlanCommand {
         }
         let r = try await ServerSession.run(options, timeout: 120) { s in
           try await Assure_V1_DeliveryPlanService.Client(wrapping: s.client).importPlan(
-            request, metadata: s.metadata, options: s.callOptions)
+            request, options: s.callOptions)
         }
         print(
           (dryRun ? "dry run, nothing stored: would create " : "imported: created ")
@@ -430,8 +430,8 @@ extension PlanCommand {
       try await reportingErrors {
         let (objectives, elements) = try await ServerSession.run(options) { s in
           let plan = Assure_V1_DeliveryPlanService.Client(wrapping: s.client)
-          let objectives = try await plan.listObjectives(.init(), metadata: s.metadata, options: s.callOptions).objectives
-          let elements = try await plan.listElements(.init(), metadata: s.metadata, options: s.callOptions).elements
+          let objectives = try await plan.listObjectives(.init(), options: s.callOptions).objectives
+          let elements = try await plan.listElements(.init(), options: s.callOptions).elements
           return (objectives.map(Objective.init(proto:)), elements.map(PlanElement.init(proto:)))
         }
         try writeOutput(PlanCSV.format(objectives: objectives, elements: elements), to: out)

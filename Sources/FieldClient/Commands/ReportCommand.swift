@@ -48,7 +48,7 @@ struct ReportCommand: AsyncParsableCommand {
         }
         let response = try await ServerSession.run(options, timeout: 60) { s in
           try await Assure_V1_ReportService.Client(wrapping: s.client).generatePanelReport(
-            request, metadata: s.metadata, options: s.callOptions)
+            request, options: s.callOptions)
         }
         try writeOutput(response.document, to: out)
       }

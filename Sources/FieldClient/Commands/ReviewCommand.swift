@@ -35,7 +35,7 @@ struct ReviewCommand: AsyncParsableCommand {
       let request = Assure_V1_GetMonthlyReviewRequest.with { $0.month = month }
       let response = try await ServerSession.run(options, timeout: 60) { s in
         try await Assure_V1_GovernanceService.Client(wrapping: s.client).getMonthlyReview(
-          request, metadata: s.metadata, options: s.callOptions)
+          request, options: s.callOptions)
       }
       let review = try MonthlyReview(proto: response.review)
       switch format {

@@ -26,9 +26,8 @@ enum ConnectionSecurity: Sendable, Equatable {
 /// Unlike engagements, these records live on the server only: with no connection the command
 /// fails with exit code 75 and changes nothing.
 struct ServerSession {
+  /// Sends this device's token with every call (`BearerToken`).
   let client: GRPCClient<HTTP2ClientTransport.Posix>
-  /// Sent with every call (the token travels in the client's interceptor).
-  let metadata: Metadata
   /// A deadline on every call, so that a silent server is reported rather than waited on.
   let callOptions: CallOptions
 
@@ -115,7 +114,7 @@ struct ServerSession {
     callOptions.waitForReady = false
     do {
       return try await connectSignedIn(options) { client in
-        try await body(ServerSession(client: client, metadata: Metadata(), callOptions: callOptions))
+        try await body(ServerSession(client: client, callOptions: callOptions))
       }
     } catch let error as RPCError {
       throw translate(error, address: address)

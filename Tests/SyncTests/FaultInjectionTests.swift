@@ -61,6 +61,7 @@ final class FaultyNetwork: Sendable {
   let server: ServerRepository
   private let held = Mutex<[PushRequest]>([])
   private let nextFault = Mutex<[String: Fault]>([:])
+  private let pushTurns = Mutex<[String: Task<Void, Never>]>([:])
 
   init(server: ServerRepository) { self.server = server }
 
@@ -76,8 +77,26 @@ final class FaultyNetwork: Sendable {
 
   var heldCount: Int { held.withLock { $0.count } }
 
+  /// A device keeps up to two push batches in flight. Each call takes its fault as it is made
+  /// (the device starts its calls in outbox order) and reaches the server once the device's
+  /// earlier calls are done, so a seed replays exactly. Batches applied out of order are
+  /// tried in SyncTests.
   func push(_ request: PushRequest, from name: String) async throws -> PushReply {
-    switch take(name) {
+    let fault = take(name)
+    let call = pushTurns.withLock { turns -> Task<PushReply, any Error> in
+      let previous = turns[name]
+      let call = Task { [self] in
+        await previous?.value
+        return try await deliver(request, fault: fault)
+      }
+      turns[name] = Task { _ = await call.result }
+      return call
+    }
+    return try await call.value
+  }
+
+  private func deliver(_ request: PushRequest, fault: Fault?) async throws -> PushReply {
+    switch fault {
     case nil:
       return try await server.push(request)
     case .lostBeforeCommit?:

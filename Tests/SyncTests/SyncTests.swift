@@ -55,6 +55,57 @@ final class FaultyTransport: SyncTransport {
   }
 }
 
+/// Holds chosen pushes until a later one has been applied (for at most 0.3 s: it may never
+/// come), so batches in flight together reach the server in the opposite order; notes any
+/// engagement held by two batches in flight at once.
+final class ReorderingTransport: SyncTransport {
+  struct State {
+    var calls = 0
+    var applied: Set<Int> = []
+    var inFlight: [Int: Set<String>] = [:]
+    var overlaps: [String] = []
+    var most = 0
+    var reordered = 0
+  }
+
+  let server: ServerRepository
+  /// Call number (from 0) -> the call it waits for.
+  let holds: [Int: Int]
+  let state = Mutex(State())
+
+  init(server: ServerRepository, holds: [Int: Int]) {
+    self.server = server
+    self.holds = holds
+  }
+
+  func push(_ request: PushRequest) async throws -> PushReply {
+    let ids = Set(request.mutations.map(\.entityID))
+    let call = state.withLock { state in
+      let call = state.calls
+      state.calls += 1
+      for held in state.inFlight.values { state.overlaps += held.intersection(ids) }
+      state.inFlight[call] = ids
+      state.most = max(state.most, state.inFlight.count)
+      return call
+    }
+    defer { _ = state.withLock { $0.inFlight.removeValue(forKey: call) } }
+    if let other = holds[call] {
+      for _ in 0..<30 {
+        if state.withLock({ $0.applied.contains(other) }) {
+          state.withLock { $0.reordered += 1 }
+          break
+        }
+        try await Task.sleep(for: .milliseconds(10))
+      }
+    }
+    let reply = try await server.push(request)
+    state.withLock { _ = $0.applied.insert(call) }
+    return reply
+  }
+
+  func pull(_ request: PullRequest) async throws -> PullPage { try await server.pull(request) }
+}
+
 /// A clock tests move by hand; it starts at the real time and only goes forward when told.
 final class TestClock: Sendable {
   private let time: Mutex<Date>
@@ -187,8 +238,8 @@ extension Int64 { var asInt: Int { Int(self) } }
     for index in 0..<7 { _ = try await device.add("Group \(index)") }
 
     // Batches [0, 1] and [2, 3] are answered; the answer to [4, 5] is lost after the server
-    // committed it. The answers in hand are settled before the error is reported, even
-    // though the device reads ahead and settles while the next batch is on its way.
+    // committed it. The device keeps two batches in flight, so [6] was sent behind it and
+    // reached the server too, but its answer is not settled once the sync has failed.
     world.transport.failNextPush(.none)
     world.transport.failNextPush(.none)
     world.transport.failNextPush(.afterCommit)
@@ -197,14 +248,48 @@ extension Int64 { var asInt: Int { Int(self) } }
     #expect(report.pushed == 4)
     #expect(report.pending == 3)
     #expect(try await device.pending() == 3)
-    #expect(try await world.serverEngagements().count == 6)
+    #expect(try await world.serverEngagements().count == 7)
 
     let again = try await device.client.sync()
-    #expect(again.duplicates == 2)
-    #expect(again.pushed == 1)
+    #expect(again.duplicates == 3)
+    #expect(again.pushed == 0)
     #expect(try await device.pending() == 0)
     #expect(try await world.serverEngagements().count == 7)
     #expect(try await device.engagements() == world.serverEngagements())
+  }
+
+  @Test("two batches in flight never hold the same engagement, and the server may apply them in either order")
+  func batchesInFlight() async throws {
+    let world = try await SyncWorld()
+    // Pushes 0 and 1 reach the server in the opposite order. Push 2 waits for push 3, which
+    // must not be sent before push 2 is answered: it holds an edit of an engagement push 2
+    // creates.
+    let transport = ReorderingTransport(server: world.server, holds: [0: 1, 2: 3])
+    let database = try ClientDatabase(path: world.folder.path("a.sqlite"))
+    let clock = world.clock
+    let repository = FieldRepository(
+      database: database, user: "a", now: { clock.now }, timeZone: TimeZone(identifier: "UTC")!)
+    let client = SyncClient(database: database, transport: transport, batchSize: 2, now: { clock.now })
+    var recorded: [Engagement] = []
+    for index in 0..<4 { recorded.append(try await repository.record(sampleEngagement(organisation: "Group \(index)"))) }
+    var report = try await client.sync()
+    #expect(report.pushed == 4)
+    #expect(transport.state.withLock { $0.reordered } == 1, "push 0 was not applied after push 1")
+
+    // Batches [4, 5] and [edit 5, edit 0].
+    for index in 4..<6 { recorded.append(try await repository.record(sampleEngagement(organisation: "Group \(index)"))) }
+    _ = try await repository.edit(id: recorded[5].id) { $0.notes = "Second visit arranged" }
+    _ = try await repository.edit(id: recorded[0].id) { $0.attendees = 31 }
+    report = try await client.sync()
+    #expect(report.pushed == 4)
+    let seen = transport.state.withLock { $0 }
+    #expect(seen.overlaps.isEmpty, "engagements in two batches in flight at once: \(seen.overlaps)")
+    #expect(seen.most == 2, "at most \(seen.most) batches were in flight at once")
+    let server = try await world.serverEngagements()
+    #expect(server.count == 6)
+    #expect(server.first { $0.id == recorded[5].id }?.notes == "Second visit arranged")
+    #expect(server.first { $0.id == recorded[0].id }?.attendees == 31)
+    #expect(try await database.read { try $0.engagements(matching: EngagementQuery()) } == server)
   }
 
   @Test("a pull interrupted between pages resumes from the last applied page")

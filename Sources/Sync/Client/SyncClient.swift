@@ -49,13 +49,16 @@ public struct SyncClient: Sendable {
   public let transport: any SyncTransport
   public var batchSize: Int
   public var pageSize: Int
+  /// Most push batches sent and not yet answered.
+  public var batchesInFlight: Int
   /// The device's clock (never trusted for order; its offset from the server is measured).
   public var now: @Sendable () -> Date
 
   public init(
     database: ClientDatabase, transport: any SyncTransport, batchSize: Int = 500, pageSize: Int = 1000,
-    now: @escaping @Sendable () -> Date = Date.init
+    batchesInFlight: Int = 2, now: @escaping @Sendable () -> Date = Date.init
   ) {
+    self.batchesInFlight = batchesInFlight
     self.database = database
     self.transport = transport
     self.batchSize = batchSize
@@ -94,14 +97,17 @@ public struct SyncClient: Sendable {
   func push(deviceID: String, into report: inout SyncReport, progress: @Sendable (SyncProgress) -> Void) async throws {
     let total = try await database.read { try $0.pendingCount() }
     var done = 0
-    // Batches go one at a time, in outbox order, each sent only once the previous one is
-    // answered. Meanwhile the device reads the following batch and settles the previous
-    // answer, so its own work overlaps the server's.
-    var batch = try await pendingBatch(after: 0)
-    // Each batch is sent with the offset measured from the previous answer.
+    // Batches are read in outbox order. The next one is sent while the previous is still at
+    // the server (up to `batchesInFlight` at once), so the device's work (reading, encoding,
+    // settling) and the server's overlap; the server may apply such batches in either order,
+    // so a batch sent ahead holds no entity that one in flight holds, and only engagement
+    // changes (a conflict's resolution waits until nothing is in flight, and goes alone).
+    // Answers are settled in the order the batches were sent. A batch whose answer is lost is
+    // sent again as it was, and the server recognises what it had applied.
     var offset = try await database.read { try $0.syncState().clockOffsetMillis }
-    var settling: Task<[MutationResult], any Error>?
-    var settlingBatch: [OutboxEntry] = []
+    var flights: [Flight] = []
+    var after: Int64 = 0
+    var exhausted = false
     func count(_ settled: [MutationResult], of entries: [OutboxEntry]) {
       for result in settled {
         switch result.outcome {
@@ -117,53 +123,65 @@ public struct SyncClient: Sendable {
       progress(.pushed(done: done, of: total))
     }
     do {
-      while let last = batch.last {
-        let entries = batch
-        let sentAt = Date(millisecondsSince1970: now().millisecondsSince1970 + offset)
-        async let ahead = pendingBatch(after: last.seq)
-        let reply: PushReply
-        do {
-          reply = try await transport.push(
-            PushRequest(deviceID: deviceID, mutations: entries.map(\.mutation), sentAt: sentAt))
-        } catch {
-          _ = try? await ahead
-          throw error
+      while true {
+        // Fill the pipeline.
+        while !exhausted && flights.count < max(batchesInFlight, 1) {
+          var batch = try await pendingBatch(after: after)
+          guard !batch.isEmpty else {
+            exhausted = true
+            break
+          }
+          if !flights.isEmpty {
+            let busy = flights.contains { !$0.onlyEngagements }
+            let held = Set(flights.flatMap(\.entityIDs))
+            let free = busy ? 0 : batch.prefix { $0.mutation.entityType == .engagement && !held.contains($0.mutation.entityID) }.count
+            guard free > 0 else { break }
+            if free < batch.count { batch = Array(batch.prefix(free)) }
+          }
+          let sentAt = Date(millisecondsSince1970: now().millisecondsSince1970 + offset)
+          let request = PushRequest(deviceID: deviceID, mutations: batch.map(\.mutation), sentAt: sentAt)
+          // Started at once, so calls leave in the order their batches were read.
+          flights.append(Flight(entries: batch, reply: Task.immediate { [transport] in try await transport.push(request) }))
+          after = batch[batch.count - 1].seq
         }
+        guard !flights.isEmpty else { break }
+        let flight = flights.removeFirst()
+        let reply = try await flight.reply.value
         let receivedAt = now()
         if let serverTime = reply.serverTime { offset = Self.offset(serverTime, receivedAt) }
-        let following = try await ahead
-        // The previous answer is settled before this one.
-        if let previous = settling {
-          settling = nil
-          count(try await previous.value, of: settlingBatch)
-        }
+        let settled = try await Self.settle(flight.entries, reply, receivedAt: receivedAt, in: database)
+        count(settled, of: flight.entries)
         let answered = Set(reply.results.map(\.mutationID))
-        let answeredAll = entries.allSatisfy { answered.contains($0.mutation.id) }
-        settlingBatch = entries
-        let task = Task { [database] in try await Self.settle(entries, reply, receivedAt: receivedAt, in: database) }
-        if answeredAll {
-          settling = task
-          batch = following
-        } else {
-          // Some went unanswered: they stay pending and are sent again first, as before.
-          let settled = try await task.value
-          count(settled, of: entries)
+        if !flight.entries.allSatisfy({ answered.contains($0.mutation.id) }) {
           // A server that answers none of the batch would otherwise be asked forever.
           guard !settled.isEmpty else {
-            throw SyncError(.server, "the server acknowledged none of \(entries.count) mutations; they stay queued")
+            throw SyncError(.server, "the server acknowledged none of \(flight.entries.count) mutations; they stay queued")
           }
-          batch = try await pendingBatch(after: 0)
+          // Some went unanswered: they stay pending and are sent again first, once the
+          // batches in flight are answered and settled.
+          for later in flights {
+            let reply = try await later.reply.value
+            count(try await Self.settle(later.entries, reply, receivedAt: now(), in: database), of: later.entries)
+          }
+          flights = []
+          after = 0
+          exhausted = false
         }
       }
-      if let previous = settling {
-        settling = nil
-        count(try await previous.value, of: settlingBatch)
-      }
     } catch {
-      // An answer already received is still settled before the error is reported.
-      if let previous = settling, let settled = try? await previous.value { count(settled, of: settlingBatch) }
+      // Nothing goes on after the error is reported: the calls still in flight are waited
+      // for, and whatever they did at the server is recognised when they are sent again.
+      for later in flights { _ = try? await later.reply.value }
       throw error
     }
+  }
+
+  /// A batch sent and not yet settled.
+  private struct Flight {
+    let entries: [OutboxEntry]
+    let reply: Task<PushReply, any Error>
+    var entityIDs: [String] { entries.map(\.mutation.entityID) }
+    var onlyEngagements: Bool { entries.allSatisfy { $0.mutation.entityType == .engagement } }
   }
 
   /// Pending outbox entries after `seq`, at most one batch: `batchSize` entries, and no more

@@ -106,6 +106,25 @@ final class ReorderingTransport: SyncTransport {
   func pull(_ request: PullRequest) async throws -> PullPage { try await server.pull(request) }
 }
 
+/// Passes calls to a real server and rewrites its push answers; remembers every pull request.
+final class AnswerRewritingTransport: SyncTransport {
+  let server: ServerRepository
+  let rewrite: @Sendable (PushReply) -> PushReply
+  let pulls = Mutex<[PullRequest]>([])
+
+  init(server: ServerRepository, rewrite: @escaping @Sendable (PushReply) -> PushReply) {
+    self.server = server
+    self.rewrite = rewrite
+  }
+
+  func push(_ request: PushRequest) async throws -> PushReply { rewrite(try await server.push(request)) }
+
+  func pull(_ request: PullRequest) async throws -> PullPage {
+    pulls.withLock { $0.append(request) }
+    return try await server.pull(request)
+  }
+}
+
 /// A clock tests move by hand; it starts at the real time and only goes forward when told.
 final class TestClock: Sendable {
   private let time: Mutex<Date>
@@ -290,6 +309,85 @@ extension Int64 { var asInt: Int { Int(self) } }
     #expect(server.first { $0.id == recorded[5].id }?.notes == "Second visit arranged")
     #expect(server.first { $0.id == recorded[0].id }?.attendees == 31)
     #expect(try await database.read { try $0.engagements(matching: EngagementQuery()) } == server)
+  }
+
+  @Test("a device's own changes stored as sent come back without their payload; merged ones come whole")
+  func ownChangesOmitted() async throws {
+    let world = try await SyncWorld()
+    let a = try world.device("a")
+    let b = try world.device("b")
+    let first = try await a.add("Newport Town Council")
+    let second = try await a.add("Telford Mosque")
+    _ = try await a.client.sync()
+    _ = try await b.client.sync()
+    let deviceA = try await a.database.read { try $0.syncState().deviceID }
+    let deviceB = try await b.database.read { try $0.syncState().deviceID }
+
+    // A edits both (no one else did: stored as sent); B then edits the first's notes, and A,
+    // not having seen that, its attendees (merged: not as A sent it).
+    try await a.repository.edit(id: second.id) { $0.notes = "Second visit arranged" }
+    _ = try await a.client.sync()
+    try await b.repository.edit(id: first.id) { $0.notes = "Raised parking (b)" }
+    _ = try await b.client.sync()
+    try await a.repository.edit(id: first.id) { $0.attendees = 44 }
+    let report = try await a.client.sync()
+    #expect(report.pushed == 1)
+
+    let log = try await world.server.pull(PullRequest(afterCursor: 0, pageSize: 1000, deviceID: deviceA, omitOwnAsSent: true))
+    let engagementChanges = log.changes.filter { $0.entityType == .engagement }
+    // A's two creations and its edit of the second were stored as sent; B's edit and A's
+    // merged edit were not.
+    #expect(engagementChanges.map(\.payloadOmitted) == [true, true, true, false, false])
+    #expect(engagementChanges.filter(\.payloadOmitted).allSatisfy { $0.payload == nil })
+    // Only to the device that sent them (B's edit was stored as B sent it), only when it
+    // asks, never in a full pull.
+    let toB = try await world.server.pull(PullRequest(afterCursor: 0, pageSize: 1000, deviceID: deviceB, omitOwnAsSent: true))
+    #expect(toB.changes.filter { $0.entityType == .engagement }.map(\.payloadOmitted) == [false, false, false, true, false])
+    let whole = try await world.server.pull(PullRequest(afterCursor: 0, pageSize: 1000, deviceID: deviceA))
+    #expect(whole.changes.allSatisfy { !$0.payloadOmitted })
+    let full = try await world.server.pull(
+      PullRequest(afterCursor: 0, pageSize: 1000, deviceID: deviceA, fullPull: true, omitOwnAsSent: true))
+    #expect(full.changes.allSatisfy { !$0.payloadOmitted })
+
+    _ = try await b.client.sync()
+    let server = try await world.serverEngagements()
+    #expect(server.first { $0.id == first.id }.map { ($0.notes, $0.attendees) }! == ("Raised parking (b)", 44))
+    #expect(try await a.engagements() == server)
+    #expect(try await b.engagements() == server)
+    // A new device pulling everything gets the same.
+    let c = try world.device("c")
+    _ = try await c.client.sync()
+    #expect(try await c.engagements() == server)
+  }
+
+  @Test("a change that comes without its payload, which the device does not hold, is pulled again whole")
+  func omittedPayloadNotHeld() async throws {
+    let world = try await SyncWorld()
+    // A transport that loses the server's "stored as sent" from every push answer: the
+    // device keeps nothing at push time, then its pull meets its own changes without payload.
+    let transport = AnswerRewritingTransport(server: world.server) { reply in
+      var reply = reply
+      for index in reply.results.indices { reply.results[index].storedAsSent = false }
+      return reply
+    }
+    let database = try ClientDatabase(path: world.folder.path("a.sqlite"))
+    let clock = world.clock
+    let repository = FieldRepository(
+      database: database, user: "a", now: { clock.now }, timeZone: TimeZone(identifier: "UTC")!)
+    let client = SyncClient(database: database, transport: transport, pageSize: 4, now: { clock.now })
+    for index in 0..<10 { _ = try await repository.record(sampleEngagement(organisation: "Group \(index)")) }
+    let report = try await client.sync()
+    #expect(report.pushed == 10)
+    let pulls = transport.pulls.withLock { $0 }
+    #expect(pulls.contains { $0.omitOwnAsSent } && pulls.contains { !$0.omitOwnAsSent }, "\(pulls)")
+    #expect(!(pulls.drop { $0.omitOwnAsSent }.contains { $0.omitOwnAsSent }), "once a page came back whole, the rest did too")
+    let server = try await world.serverEngagements()
+    #expect(try await database.read { try $0.engagements(matching: EngagementQuery()) } == server)
+    let head = try await world.serverChangeCount()
+    #expect(try await database.read { try $0.syncState().cursor } == Int64(head))
+    let held = try await database.read { try $0.baseCursors(ids: server.map(\.id.storageKey)) }
+    #expect(held.count == 10)
+    #expect(try await client.sync().pulled == 0)
   }
 
   @Test("a pull interrupted between pages resumes from the last applied page")

@@ -11,6 +11,9 @@ public struct Change: Sendable, Hashable {
   public var payload: Payload?
   /// When the server applied it, by the server's clock.
   public var changedAt: Date
+  /// An engagement upsert by the pulling device, stored exactly as the device sent it: the
+  /// payload is left out (the device asked for that and holds the state already).
+  public var payloadOmitted: Bool
 
   /// The entity's state after a change.
   public enum Payload: Sendable, Hashable {
@@ -23,8 +26,9 @@ public struct Change: Sendable, Hashable {
 
   public init(
     cursor: Int64, entityType: EntityType, entityID: String, operation: Operation,
-    payload: Payload?, changedAt: Date
+    payload: Payload?, changedAt: Date, payloadOmitted: Bool = false
   ) {
+    self.payloadOmitted = payloadOmitted
     self.cursor = cursor
     self.entityType = entityType
     self.entityID = entityID

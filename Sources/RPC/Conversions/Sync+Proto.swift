@@ -195,7 +195,7 @@ extension MutationResult {
         ValidationError(field: p.field.isEmpty ? "mutation" : p.field, rule: p.error.isEmpty ? "refused" : p.error))
     default: throw SyncError(.server, "the server gave no outcome for mutation \(p.mutationID)")
     }
-    self.init(mutationID: id, outcome: outcome, cursor: Int64(p.cursor))
+    self.init(mutationID: id, outcome: outcome, cursor: Int64(p.cursor), storedAsSent: p.storedAsSent)
   }
 
   public var proto: Assure_V1_MutationResult {
@@ -205,6 +205,7 @@ extension MutationResult {
         $0.mutationID = mutationID.lowercaseText
         $0.outcome = outcome == .applied ? .applied : .duplicate
         $0.cursor = UInt64(max(cursor, 0))
+        $0.storedAsSent = storedAsSent
       }
     case .rejected(let error):
       return Self.rejectedProto(mutationID: mutationID.lowercaseText, error: error)
@@ -225,7 +226,7 @@ extension PullRequest {
   public init(proto p: Assure_V1_PullRequest) {
     self.init(
       afterCursor: Int64(clamping: p.afterCursor), pageSize: Int(p.pageSize), deviceID: p.deviceID,
-      protocolVersion: p.protocolVersion, fullPull: p.fullPull)
+      protocolVersion: p.protocolVersion, fullPull: p.fullPull, omitOwnAsSent: p.omitOwnAsSent)
   }
 
   public var proto: Assure_V1_PullRequest {
@@ -235,6 +236,7 @@ extension PullRequest {
       $0.deviceID = deviceID
       $0.protocolVersion = protocolVersion
       $0.fullPull = fullPull
+      $0.omitOwnAsSent = omitOwnAsSent
     }
   }
 }
@@ -260,7 +262,7 @@ extension Change {
     }
     self.init(
       cursor: Int64(clamping: p.cursor), entityType: type, entityID: p.entityID, operation: operation,
-      payload: payload, changedAt: p.changedAt.millisecondDate)
+      payload: payload, changedAt: p.changedAt.millisecondDate, payloadOmitted: p.payloadOmitted)
   }
 
   public var proto: Assure_V1_Change {
@@ -278,6 +280,7 @@ extension Change {
       case nil: break
       }
       $0.changedAt = Google_Protobuf_Timestamp(milliseconds: changedAt)
+      $0.payloadOmitted = payloadOmitted
     }
   }
 }

@@ -322,6 +322,12 @@ public nonisolated struct Assure_V1_MutationResult: Sendable {
   /// Change cursor the mutation was applied at (0 when rejected).
   public var cursor: UInt64 = 0
 
+  /// For an engagement upsert, applied now or before: the change at `cursor` is this
+  /// mutation's, and the server stored the engagement exactly as sent (no other device's
+  /// field merged in, no conflict). The device can keep what it sent as its copy of the
+  /// server's state at `cursor`; a pull with `omit_own_as_sent` then leaves that payload out.
+  public var storedAsSent: Bool = false
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public nonisolated enum Outcome: SwiftProtobuf.Enum, Swift.CaseIterable {
@@ -421,6 +427,11 @@ public nonisolated struct Assure_V1_PullRequest: Sendable {
   /// what is not sent as deleted, so a cursor behind the tombstone window is expected.
   public var fullPull: Bool = false
 
+  /// Leave out the payload of this device's own changes that were stored as sent (see
+  /// MutationResult.stored_as_sent): they come as `payload_omitted` changes. Ignored with
+  /// `full_pull`.
+  public var omitOwnAsSent: Bool = false
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -509,6 +520,14 @@ public nonisolated struct Assure_V1_Change: @unchecked Sendable {
   public var hasChangedAt: Bool {_storage._changedAt != nil}
   /// Clears the value of `changedAt`. Subsequent reads from it will return its default value.
   public mutating func clearChangedAt() {_uniqueStorage()._changedAt = nil}
+
+  /// An engagement upsert by the pulling device, stored exactly as it sent it, whose payload
+  /// is left out at its request (`omit_own_as_sent`): it already holds that state. A device
+  /// that does not hold it at this cursor pulls the page again without `omit_own_as_sent`.
+  public var payloadOmitted: Bool {
+    get {_storage._payloadOmitted}
+    set {_uniqueStorage()._payloadOmitted = newValue}
+  }
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -964,7 +983,7 @@ nonisolated extension Assure_V1_PushRequest: SwiftProtobuf.Message, SwiftProtobu
 
 nonisolated extension Assure_V1_MutationResult: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".MutationResult"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}mutation_id\0\u{1}outcome\0\u{1}field\0\u{1}error\0\u{1}cursor\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}mutation_id\0\u{1}outcome\0\u{1}field\0\u{1}error\0\u{1}cursor\0\u{3}stored_as_sent\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -977,6 +996,7 @@ nonisolated extension Assure_V1_MutationResult: SwiftProtobuf.Message, SwiftProt
       case 3: try { try decoder.decodeSingularStringField(value: &self.field) }()
       case 4: try { try decoder.decodeSingularStringField(value: &self.error) }()
       case 5: try { try decoder.decodeSingularUInt64Field(value: &self.cursor) }()
+      case 6: try { try decoder.decodeSingularBoolField(value: &self.storedAsSent) }()
       default: break
       }
     }
@@ -998,6 +1018,9 @@ nonisolated extension Assure_V1_MutationResult: SwiftProtobuf.Message, SwiftProt
     if self.cursor != 0 {
       try visitor.visitSingularUInt64Field(value: self.cursor, fieldNumber: 5)
     }
+    if self.storedAsSent != false {
+      try visitor.visitSingularBoolField(value: self.storedAsSent, fieldNumber: 6)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1007,6 +1030,7 @@ nonisolated extension Assure_V1_MutationResult: SwiftProtobuf.Message, SwiftProt
     if lhs.field != rhs.field {return false}
     if lhs.error != rhs.error {return false}
     if lhs.cursor != rhs.cursor {return false}
+    if lhs.storedAsSent != rhs.storedAsSent {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -1057,7 +1081,7 @@ nonisolated extension Assure_V1_PushResponse: SwiftProtobuf.Message, SwiftProtob
 
 nonisolated extension Assure_V1_PullRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".PullRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}after_cursor\0\u{3}page_size\0\u{3}device_id\0\u{3}protocol_version\0\u{3}full_pull\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}after_cursor\0\u{3}page_size\0\u{3}device_id\0\u{3}protocol_version\0\u{3}full_pull\0\u{3}omit_own_as_sent\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1070,6 +1094,7 @@ nonisolated extension Assure_V1_PullRequest: SwiftProtobuf.Message, SwiftProtobu
       case 3: try { try decoder.decodeSingularStringField(value: &self.deviceID) }()
       case 4: try { try decoder.decodeSingularUInt32Field(value: &self.protocolVersion) }()
       case 5: try { try decoder.decodeSingularBoolField(value: &self.fullPull) }()
+      case 6: try { try decoder.decodeSingularBoolField(value: &self.omitOwnAsSent) }()
       default: break
       }
     }
@@ -1091,6 +1116,9 @@ nonisolated extension Assure_V1_PullRequest: SwiftProtobuf.Message, SwiftProtobu
     if self.fullPull != false {
       try visitor.visitSingularBoolField(value: self.fullPull, fieldNumber: 5)
     }
+    if self.omitOwnAsSent != false {
+      try visitor.visitSingularBoolField(value: self.omitOwnAsSent, fieldNumber: 6)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1100,6 +1128,7 @@ nonisolated extension Assure_V1_PullRequest: SwiftProtobuf.Message, SwiftProtobu
     if lhs.deviceID != rhs.deviceID {return false}
     if lhs.protocolVersion != rhs.protocolVersion {return false}
     if lhs.fullPull != rhs.fullPull {return false}
+    if lhs.omitOwnAsSent != rhs.omitOwnAsSent {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -1107,7 +1136,7 @@ nonisolated extension Assure_V1_PullRequest: SwiftProtobuf.Message, SwiftProtobu
 
 nonisolated extension Assure_V1_Change: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Change"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}cursor\0\u{3}entity_type\0\u{3}entity_id\0\u{1}operation\0\u{1}engagement\0\u{1}objective\0\u{1}element\0\u{1}area\0\u{3}changed_at\0\u{1}conflict\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}cursor\0\u{3}entity_type\0\u{3}entity_id\0\u{1}operation\0\u{1}engagement\0\u{1}objective\0\u{1}element\0\u{1}area\0\u{3}changed_at\0\u{1}conflict\0\u{3}payload_omitted\0")
 
   fileprivate class _StorageClass {
     var _cursor: UInt64 = 0
@@ -1116,6 +1145,7 @@ nonisolated extension Assure_V1_Change: SwiftProtobuf.Message, SwiftProtobuf._Me
     var _operation: Assure_V1_Operation = .unspecified
     var _payload: Assure_V1_Change.OneOf_Payload?
     var _changedAt: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
+    var _payloadOmitted: Bool = false
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -1132,6 +1162,7 @@ nonisolated extension Assure_V1_Change: SwiftProtobuf.Message, SwiftProtobuf._Me
       _operation = source._operation
       _payload = source._payload
       _changedAt = source._changedAt
+      _payloadOmitted = source._payloadOmitted
     }
   }
 
@@ -1220,6 +1251,7 @@ nonisolated extension Assure_V1_Change: SwiftProtobuf.Message, SwiftProtobuf._Me
             _storage._payload = .conflict(v)
           }
         }()
+        case 11: try { try decoder.decodeSingularBoolField(value: &_storage._payloadOmitted) }()
         default: break
         }
       }
@@ -1269,6 +1301,9 @@ nonisolated extension Assure_V1_Change: SwiftProtobuf.Message, SwiftProtobuf._Me
       try { if case .conflict(let v)? = _storage._payload {
         try visitor.visitSingularMessageField(value: v, fieldNumber: 10)
       } }()
+      if _storage._payloadOmitted != false {
+        try visitor.visitSingularBoolField(value: _storage._payloadOmitted, fieldNumber: 11)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -1284,6 +1319,7 @@ nonisolated extension Assure_V1_Change: SwiftProtobuf.Message, SwiftProtobuf._Me
         if _storage._operation != rhs_storage._operation {return false}
         if _storage._payload != rhs_storage._payload {return false}
         if _storage._changedAt != rhs_storage._changedAt {return false}
+        if _storage._payloadOmitted != rhs_storage._payloadOmitted {return false}
         return true
       }
       if !storagesAreEqual {return false}

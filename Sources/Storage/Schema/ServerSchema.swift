@@ -192,6 +192,12 @@ public enum ServerSchema {
     migrator.registerMigration("v5-oversight-records") { db in
       try OversightTables.create(db)
     }
+    migrator.registerMigration("v6-change-stored-as-sent") { db in
+      // 1 for an engagement upsert stored exactly as its device sent it (no other device's
+      // field merged in, no conflict): that device's pull may leave the payload out. Rows
+      // logged before are 0 and keep travelling whole.
+      try db.execute(sql: "ALTER TABLE change_log ADD COLUMN as_sent INTEGER NOT NULL DEFAULT 0")
+    }
     return migrator
   }
 }

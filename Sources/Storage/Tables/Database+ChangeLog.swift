@@ -17,46 +17,55 @@ extension Database {
 
   /// Appends an engagement's upsert and returns its cursor and the SHA-256 (hex) of the JSON
   /// logged, written once for both (the audit trail's digest is of the same text).
+  /// `asSent`: the engagement is stored exactly as the device `deviceID` sent it.
   public func appendEngagementChange(
-    _ engagement: Engagement, at time: Date, mutationID: UUID?, deviceID: String?
+    _ engagement: Engagement, at time: Date, mutationID: UUID?, deviceID: String?, asSent: Bool = false
   ) throws -> (cursor: Int64, digest: String) {
     let json = EngagementJSON.encode(engagement)
     let cursor = try appendChange(
       .engagement, id: engagement.id.storageKey, operation: .upsert, payloadJSON: json, at: time,
-      mutationID: mutationID, deviceID: deviceID)
+      mutationID: mutationID, deviceID: deviceID, asSent: asSent)
     return (cursor, AuditEntry.digest(ofJSON: json))
   }
 
   private func appendChange(
     _ type: EntityType, id: String, operation: Model.Operation, payloadJSON: String?,
-    at time: Date, mutationID: UUID?, deviceID: String?
+    at time: Date, mutationID: UUID?, deviceID: String?, asSent: Bool = false
   ) throws -> Int64 {
     try executeCached(
       sql: """
-        INSERT INTO change_log (entity_type, entity_id, operation, payload, changed_at_ms, mutation_id, device_id)
-        VALUES (?, ?, ?, ?, ?, ?, ?)
+        INSERT INTO change_log (entity_type, entity_id, operation, payload, changed_at_ms, mutation_id, device_id, as_sent)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
         """,
       arguments: [
         type.rawValue, id, operation.rawValue, payloadJSON, time.millisecondsSince1970, mutationID?.storageKey,
-        deviceID,
+        deviceID, asSent,
       ])
     return lastInsertedRowID
   }
 
-  /// Changes with a cursor greater than `cursor`, in cursor order, at most `limit`.
-  public func changes(after cursor: Int64, limit: Int) throws -> [Change] {
+  /// Changes with a cursor greater than `cursor`, in cursor order, at most `limit`. The
+  /// changes of device `omittingAsSentOf` stored as it sent them come without their payload
+  /// (not even read), marked `payloadOmitted`.
+  public func changes(after cursor: Int64, limit: Int, omittingAsSentOf deviceID: String? = nil) throws -> [Change] {
     try mapRows(
-      cachedStatement(sql: "SELECT * FROM change_log WHERE cursor > ? ORDER BY cursor LIMIT ?"),
-      arguments: [cursor, limit]
+      cachedStatement(
+        sql: """
+          SELECT cursor, entity_type, entity_id, operation,
+                 CASE WHEN as_sent = 1 AND device_id = ?3 THEN NULL ELSE payload END,
+                 changed_at_ms, COALESCE(as_sent = 1 AND device_id = ?3, 0)
+          FROM change_log WHERE cursor > ?1 ORDER BY cursor LIMIT ?2
+          """),
+      arguments: [cursor, limit, deviceID]
     ) { row in
-      let typeText: String = row["entity_type"]
-      let operationText: String = row["operation"]
+      let typeText: String = row[1]
+      let operationText: String = row[3]
       guard let type = EntityType(rawValue: typeText), let operation = Model.Operation(rawValue: operationText)
-      else { throw StorageError(.corrupt, "change \(row["cursor"] as Int64) has an unknown type or operation") }
+      else { throw StorageError(.corrupt, "change \(row[0] as Int64) has an unknown type or operation") }
       return Change(
-        cursor: row["cursor"], entityType: type, entityID: row["entity_id"], operation: operation,
-        payload: try (row["payload"] as String?).map { try Self.payload(type, fromJSON: $0) },
-        changedAt: Date(millisecondsSince1970: row["changed_at_ms"]))
+        cursor: row[0], entityType: type, entityID: row[2], operation: operation,
+        payload: try (row[4] as String?).map { try Self.payload(type, fromJSON: $0) },
+        changedAt: Date(millisecondsSince1970: row[5]), payloadOmitted: row[6])
     }
   }
 
@@ -94,17 +103,23 @@ extension Database {
       cachedStatement(sql: "SELECT cursor FROM applied_mutation WHERE mutation_id = ?"), arguments: [mutationID.storageKey])
   }
 
-  /// The cursors the given mutations were applied at, for those that ever were: one query
-  /// for a whole push batch instead of one per mutation.
-  public func appliedCursors(mutationIDs: [UUID]) throws -> [UUID: Int64] {
-    var cursors: [UUID: Int64] = [:]
+  /// The cursors the given mutations were applied at, for those that ever were, and whether
+  /// the change at that cursor is the mutation's own, stored as sent: one query for a whole
+  /// push batch instead of one per mutation.
+  public func appliedCursors(mutationIDs: [UUID]) throws -> [UUID: (cursor: Int64, asSent: Bool)] {
+    var cursors: [UUID: (cursor: Int64, asSent: Bool)] = [:]
     for chunk in mutationIDs.chunked(Self.maxParameters) {
       let rows = try Row.fetchCursor(
-        self, sql: "SELECT mutation_id, cursor FROM applied_mutation WHERE mutation_id IN (\(Self.placeholders(chunk.count)))",
+        self,
+        sql: """
+          SELECT a.mutation_id, a.cursor, COALESCE(c.as_sent = 1 AND c.mutation_id = a.mutation_id, 0)
+          FROM applied_mutation a LEFT JOIN change_log c ON c.cursor = a.cursor
+          WHERE a.mutation_id IN (\(Self.placeholders(chunk.count)))
+          """,
         arguments: StatementArguments(chunk.map(\.storageKey)))
       while let row = try rows.next() {
         guard let id = UUID(text: row[0]) else { continue }
-        cursors[id] = row[1]
+        cursors[id] = (row[1], row[2])
       }
     }
     return cursors

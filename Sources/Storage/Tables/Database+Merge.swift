@@ -170,6 +170,36 @@ extension Database {
     if show { try executeCached(sql: EngagementColumns.saveIfChangedSQL, arguments: arguments) }
   }
 
+  /// Keeps an engagement this device pushed, which the server acknowledged as stored exactly
+  /// as sent at `cursor`, as the device's copy of the server's state, unless the copy held is
+  /// already from that change or a later one. The row shown is not touched (it is what was
+  /// sent, or later edits still waiting).
+  public func saveAcknowledgedEngagement(_ e: Engagement, cursor: Int64) throws {
+    try executeCached(
+      sql: Self.saveAcknowledgedSQL, arguments: try EngagementColumns.arguments(e) + [cursor])
+  }
+
+  private static let saveAcknowledgedSQL = """
+    INSERT INTO engagement_base (\(EngagementColumns.names), deleted, cursor, stale)
+    VALUES (\(EngagementColumns.placeholders), 0, ?, 0)
+    ON CONFLICT(id) DO UPDATE SET \(EngagementColumns.updates), deleted = 0, cursor = excluded.cursor, stale = 0
+      WHERE engagement_base.cursor < excluded.cursor
+    """
+
+  /// The cursor of the device's copy of each of these engagements' server state (by id as
+  /// stored), for those it holds a live copy of.
+  public func baseCursors(ids: [String]) throws -> [String: Int64] {
+    var cursors: [String: Int64] = [:]
+    for chunk in ids.chunked(Self.maxParameters) {
+      let rows = try Row.fetchCursor(
+        self,
+        sql: "SELECT id, cursor FROM engagement_base WHERE deleted = 0 AND id IN (\(Self.placeholders(chunk.count)))",
+        arguments: StatementArguments(chunk))
+      while let row = try rows.next() { cursors[row[0]] = row[1] }
+    }
+    return cursors
+  }
+
   private static let saveBaseSQL = """
     INSERT INTO engagement_base (\(EngagementColumns.names), deleted, cursor, stale)
     VALUES (\(EngagementColumns.placeholders), 0, ?, 0)

@@ -223,7 +223,15 @@ public struct SyncClient: Sendable {
       for entry in batch {
         guard let result = byID[entry.mutation.id] else { continue }
         switch result.outcome {
-        case .applied, .duplicate: removed.append(entry.mutation.id)
+        case .applied, .duplicate:
+          removed.append(entry.mutation.id)
+          // Stored as sent: what was sent is the server's state at that cursor, and the pull
+          // that follows need not carry it back.
+          if result.storedAsSent, result.cursor > 0, entry.mutation.entityType == .engagement,
+            entry.mutation.operation == .upsert, let engagement = entry.mutation.engagement
+          {
+            try db.saveAcknowledgedEngagement(engagement, cursor: result.cursor)
+          }
         case .rejected(let error): try db.markRejected(mutationID: entry.mutation.id, error: error.description)
         }
         settled.append(result)
@@ -238,6 +246,10 @@ public struct SyncClient: Sendable {
 
   func pull(deviceID: String, into report: inout SyncReport, progress: @Sendable (SyncProgress) -> Void) async throws {
     var (cursor, fullPull) = try await database.read { (try $0.syncState().cursor, try $0.isRebaselining()) }
+    // The device's own changes that the server stored as sent come without their payload
+    // (the device kept what it sent when the push was answered); should one arrive that it
+    // does not hold, the page is asked for again whole, and so is the rest of this pull.
+    var omitOwn = true
     // The next page is asked for while this one is applied; it is applied only after this
     // one and its cursor are committed, so a page lost either way is asked for again.
     var next: Task<(PullPage, Date), any Error>?
@@ -249,7 +261,8 @@ public struct SyncClient: Sendable {
           (page, receivedAt) = try await prefetched.value
         } else {
           (page, receivedAt) = try await fetch(
-            PullRequest(afterCursor: cursor, pageSize: pageSize, deviceID: deviceID, fullPull: fullPull))
+            PullRequest(
+              afterCursor: cursor, pageSize: pageSize, deviceID: deviceID, fullPull: fullPull, omitOwnAsSent: omitOwn))
         }
         if page.rebaselineRequired {
           // Offline longer than the server keeps tombstones: pull everything again. The outbox
@@ -267,13 +280,23 @@ public struct SyncClient: Sendable {
         let last = !page.hasMore || page.changes.isEmpty
         if !last {
           let request = PullRequest(
-            afterCursor: page.nextCursor, pageSize: pageSize, deviceID: deviceID, fullPull: fullPull)
+            afterCursor: page.nextCursor, pageSize: pageSize, deviceID: deviceID, fullPull: fullPull,
+            omitOwnAsSent: omitOwn)
           next = Task { try await fetch(request) }
         }
-        try await database.write { db in
-          try Self.apply(page.changes, in: db)
-          try db.setCursor(page.nextCursor)
-          if let serverTime = page.serverTime { try db.setClockOffset(Self.offset(serverTime, receivedAt)) }
+        do {
+          try await database.write { db in
+            try Self.apply(page.changes, in: db)
+            try db.setCursor(page.nextCursor)
+            if let serverTime = page.serverTime { try db.setClockOffset(Self.offset(serverTime, receivedAt)) }
+          }
+        } catch is PayloadNeeded where omitOwn {
+          // Nothing of the page was kept; it is asked for again, whole.
+          omitOwn = false
+          next?.cancel()
+          _ = try? await next?.value
+          next = nil
+          continue
         }
         cursor = page.nextCursor
         report.pulled += page.changes.count
@@ -315,8 +338,28 @@ public struct SyncClient: Sendable {
     // Read once per page: after a push the outbox is usually empty, and an engagement with
     // nothing waiting is shown exactly as the server sent it.
     let waiting = try db.outboxEntityIDs()
-    for change in changes { try apply(change, in: db, waiting: waiting) }
+    // The cursor of the server state held for each engagement whose payload was left out,
+    // kept up to date as the page's other changes of it are applied.
+    let omitted = changes.filter(\.payloadOmitted).map(\.entityID)
+    var held = omitted.isEmpty ? [:] : try db.baseCursors(ids: omitted)
+    for change in changes {
+      if change.payloadOmitted {
+        // The device's own change, stored as it sent it: it holds that state already, kept
+        // when the push was answered, unless something older has been applied over it since.
+        guard change.entityType == .engagement, change.operation == .upsert,
+          let cursor = held[change.entityID], cursor >= change.cursor
+        else { throw PayloadNeeded() }
+        continue
+      }
+      try apply(change, in: db, waiting: waiting)
+      if !omitted.isEmpty, change.entityType == .engagement {
+        held[change.entityID] = change.operation == .upsert ? change.cursor : nil
+      }
+    }
   }
+
+  /// A change came without its payload and the device does not hold that state.
+  struct PayloadNeeded: Error {}
 
   /// Applies one pulled change. An engagement's change becomes the device's copy of the
   /// server's state, and what the device shows is rebuilt from it with the changes still

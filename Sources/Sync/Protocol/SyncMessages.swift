@@ -62,11 +62,16 @@ public struct MutationResult: Sendable, Hashable {
   public var outcome: Outcome
   /// Change cursor the mutation was applied at; 0 when rejected.
   public var cursor: Int64
+  /// An engagement upsert whose change at `cursor` is this mutation's and stored the
+  /// engagement exactly as sent: the device may keep what it sent as the server's state at
+  /// `cursor`.
+  public var storedAsSent: Bool
 
-  public init(mutationID: UUID, outcome: Outcome, cursor: Int64) {
+  public init(mutationID: UUID, outcome: Outcome, cursor: Int64, storedAsSent: Bool = false) {
     self.mutationID = mutationID
     self.outcome = outcome
     self.cursor = cursor
+    self.storedAsSent = storedAsSent
   }
 }
 
@@ -78,11 +83,15 @@ public struct PullRequest: Sendable, Hashable {
   public var protocolVersion: UInt32
   /// The device is pulling everything again after the server asked it to.
   public var fullPull: Bool
+  /// Leave out the payloads of the device's own changes stored as sent (it holds them);
+  /// ignored with `fullPull`.
+  public var omitOwnAsSent: Bool
 
   public init(
     afterCursor: Int64, pageSize: Int, deviceID: String, protocolVersion: UInt32 = SyncProtocol.version,
-    fullPull: Bool = false
+    fullPull: Bool = false, omitOwnAsSent: Bool = false
   ) {
+    self.omitOwnAsSent = omitOwnAsSent
     self.afterCursor = afterCursor
     self.pageSize = pageSize
     self.deviceID = deviceID

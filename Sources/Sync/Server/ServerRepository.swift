@@ -138,8 +138,9 @@ public struct ServerRepository: Sendable {
       results.reserveCapacity(request.mutations.count)
       for mutation in request.mutations {
         // Kept up to date below, so this also catches a repeat within the batch.
-        if let cursor = applied[mutation.id] {
-          results.append(MutationResult(mutationID: mutation.id, outcome: .duplicate, cursor: cursor))
+        if let (cursor, asSent) = applied[mutation.id] {
+          results.append(
+            MutationResult(mutationID: mutation.id, outcome: .duplicate, cursor: cursor, storedAsSent: asSent))
           continue
         }
         // A resolution must name a conflict the server has (a read error fails the push).
@@ -166,10 +167,10 @@ public struct ServerRepository: Sendable {
         let edit = Edit(
           mutation: mutation, deviceID: request.deviceID, user: caller?.user ?? mutation.recordedBy,
           hlc: clock.correct(reading), time: time, rpc: caller?.rpc ?? "SyncService.Push")
-        let cursor = try apply(edit, absent: &absent, in: db)
+        let (cursor, asSent) = try apply(edit, absent: &absent, in: db)
         try db.recordApplied(mutationID: mutation.id, deviceID: request.deviceID, cursor: cursor, at: time)
-        applied[mutation.id] = cursor
-        results.append(MutationResult(mutationID: mutation.id, outcome: .applied, cursor: cursor))
+        applied[mutation.id] = (cursor, asSent)
+        results.append(MutationResult(mutationID: mutation.id, outcome: .applied, cursor: cursor, storedAsSent: asSent))
       }
       return results
     }
@@ -207,7 +208,9 @@ public struct ServerRepository: Sendable {
         return PullPage(
           changes: [], nextCursor: 0, hasMore: true, serverTime: now().truncatedToMilliseconds, rebaselineRequired: true)
       }
-      let changes = try db.changes(after: request.afterCursor, limit: size + 1)
+      let changes = try db.changes(
+        after: request.afterCursor, limit: size + 1,
+        omittingAsSentOf: request.omitOwnAsSent && !request.fullPull ? request.deviceID : nil)
       let page = Array(changes.prefix(size))
       return PullPage(
         changes: page, nextCursor: page.last?.cursor ?? request.afterCursor, hasMore: changes.count > size,
@@ -280,26 +283,27 @@ public struct ServerRepository: Sendable {
     }
   }
 
-  /// Applies a checked mutation and returns its cursor. `absent` holds ids of engagements
-  /// known to have no row (not even a tombstone); an upsert that stores one takes it out.
-  private func apply(_ edit: Edit, absent: inout Set<String>, in db: Database) throws -> Int64 {
+  /// Applies a checked mutation and returns its cursor, and whether the change there is this
+  /// mutation's engagement stored exactly as sent. `absent` holds ids of engagements known to
+  /// have no row (not even a tombstone); an upsert that stores one takes it out.
+  private func apply(_ edit: Edit, absent: inout Set<String>, in db: Database) throws -> (Int64, asSent: Bool) {
     let mutation = edit.mutation
     switch (mutation.entityType, mutation.operation) {
     case (.conflict, _):
-      return try applyResolution(edit, in: db)
+      return (try applyResolution(edit, in: db), false)
     case (_, .upsert):
-      guard let engagement = mutation.engagement else { return try db.headCursor() }
-      if absent.remove(engagement.id.storageKey) != nil { return try applyCreation(edit, engagement, in: db) }
+      guard let engagement = mutation.engagement else { return (try db.headCursor(), false) }
+      if absent.remove(engagement.id.storageKey) != nil { return (try applyCreation(edit, engagement, in: db), true) }
       return try applyUpsert(edit, engagement, in: db)
     case (_, .delete):
       // Deleting what is absent changes nothing.
-      if let key = Self.key(mutation.entityID), absent.contains(key) { return try db.headCursor() }
-      return try applyDelete(edit, in: db)
+      if let key = Self.key(mutation.entityID), absent.contains(key) { return (try db.headCursor(), false) }
+      return (try applyDelete(edit, in: db), false)
     }
   }
 
   /// An engagement id as stored (lower case), or `nil` when it is not one.
-  private static func key(_ entityID: String) -> String? { UUID(uuidString: entityID)?.storageKey }
+  private static func key(_ entityID: String) -> String? { UUID(text: entityID)?.storageKey }
 
   /// Stores an engagement the server has no row for (not even a tombstone).
   ///
@@ -308,7 +312,7 @@ public struct ServerRepository: Sendable {
   /// and the fields the edit changed are stamped, since other devices hold copies.
   private func applyCreation(_ edit: Edit, _ incoming: Engagement, in db: Database) throws -> Int64 {
     try db.saveEngagement(incoming)
-    let cursor = try appendEngagement(incoming, edit, before: nil, in: db)
+    let cursor = try appendEngagement(incoming, edit, before: nil, asSent: true, in: db)
     for field in edit.mutation.changedFields {
       try db.saveFieldStamp(engagementID: incoming.id, field: field.rawValue, edit.stamp(cursor))
     }
@@ -322,10 +326,10 @@ public struct ServerRepository: Sendable {
   /// concurrent: the later clock reading (corrected by the server) wins, and the other value
   /// is kept as a conflict record. An edit of a deleted engagement brings it back: an edit is
   /// never lost to a delete it did not see (that delete is kept as a conflict record).
-  private func applyUpsert(_ edit: Edit, _ incoming: Engagement, in db: Database) throws -> Int64 {
+  private func applyUpsert(_ edit: Edit, _ incoming: Engagement, in db: Database) throws -> (Int64, asSent: Bool) {
     let mutation = edit.mutation
     guard let (stored, deletedAt) = try db.engagementIncludingDeleted(id: incoming.id) else {
-      return try applyCreation(edit, incoming, in: db)
+      return (try applyCreation(edit, incoming, in: db), true)
     }
     let stamps = try db.fieldStamps(engagementID: incoming.id)
     var merged = stored
@@ -359,11 +363,15 @@ public struct ServerRepository: Sendable {
           detectedAt: edit.time))
     }
     var cursor = try db.headCursor()
+    var asSent = false
     if !taken.isEmpty || deletedAt != nil {
       merged.updatedBy = incoming.updatedBy
       merged.updatedAt = incoming.updatedAt
       try db.saveEngagement(merged)
-      cursor = try appendEngagement(merged, edit, before: stored, in: db)
+      // Nothing of another device's came in and nothing was lost: the device's copy is the
+      // server's, and its own pull need not carry it back.
+      asSent = conflicts.isEmpty && merged == incoming
+      cursor = try appendEngagement(merged, edit, before: stored, asSent: asSent, in: db)
       for field in taken { try db.saveFieldStamp(engagementID: stored.id, field: field.rawValue, edit.stamp(cursor)) }
     } else if !conflicts.isEmpty {
       // The edit lost every field it changed: the engagement is logged again as it stands,
@@ -371,7 +379,7 @@ public struct ServerRepository: Sendable {
       cursor = try appendEngagement(stored, edit, before: stored, in: db)
     }
     for conflict in conflicts { cursor = try record(conflict, edit, in: db) }
-    return cursor
+    return (cursor, asSent)
   }
 
   /// Applies a delete, unless another device changed the engagement since the delete's base:
@@ -415,11 +423,11 @@ public struct ServerRepository: Sendable {
   }
 
   /// Logs an engagement as it now stands and audits the change from `before`.
-  private func appendEngagement(_ engagement: Engagement, _ edit: Edit, before: Engagement?, in db: Database) throws
-    -> Int64
-  {
+  private func appendEngagement(
+    _ engagement: Engagement, _ edit: Edit, before: Engagement?, asSent: Bool = false, in db: Database
+  ) throws -> Int64 {
     let (cursor, digest) = try db.appendEngagementChange(
-      engagement, at: edit.time, mutationID: edit.mutation.id, deviceID: edit.deviceID)
+      engagement, at: edit.time, mutationID: edit.mutation.id, deviceID: edit.deviceID, asSent: asSent)
     try audit(edit, type: "engagement", id: engagement.id.storageKey,
       before: AuditEntry.digest(of: before), after: digest, in: db)
     return cursor

@@ -2,6 +2,20 @@ import Foundation
 import GRDB
 import Model
 
+/// An engagement's JSON as the change log holds it, with its SHA-256 (hex) as the audit trail
+/// holds it: made before a write transaction, so that the single writer does not wait on it.
+public struct LoggedEngagement: Sendable {
+  public let engagement: Engagement
+  public let json: String
+  public let digest: String
+
+  public init(_ engagement: Engagement) {
+    self.engagement = engagement
+    json = EngagementJSON.encode(engagement)
+    digest = AuditEntry.digest(ofJSON: json)
+  }
+}
+
 /// The server's change log: every write appends one row in its own transaction, and devices
 /// pull it in cursor order.
 extension Database {
@@ -18,14 +32,17 @@ extension Database {
   /// Appends an engagement's upsert and returns its cursor and the SHA-256 (hex) of the JSON
   /// logged, written once for both (the audit trail's digest is of the same text).
   /// `asSent`: the engagement is stored exactly as the device `deviceID` sent it.
+  /// `written`: the same engagement's JSON made beforehand (used only if it is of an equal
+  /// engagement).
   public func appendEngagementChange(
-    _ engagement: Engagement, at time: Date, mutationID: UUID?, deviceID: String?, asSent: Bool = false
+    _ engagement: Engagement, at time: Date, mutationID: UUID?, deviceID: String?, asSent: Bool = false,
+    written: LoggedEngagement? = nil
   ) throws -> (cursor: Int64, digest: String) {
-    let json = EngagementJSON.encode(engagement)
+    let logged = written.flatMap { $0.engagement == engagement ? $0 : nil } ?? LoggedEngagement(engagement)
     let cursor = try appendChange(
-      .engagement, id: engagement.id.storageKey, operation: .upsert, payloadJSON: json, at: time,
+      .engagement, id: engagement.id.storageKey, operation: .upsert, payloadJSON: logged.json, at: time,
       mutationID: mutationID, deviceID: deviceID, asSent: asSent)
-    return (cursor, AuditEntry.digest(ofJSON: json))
+    return (cursor, logged.digest)
   }
 
   private func appendChange(

@@ -127,6 +127,9 @@ public struct ServerRepository: Sendable {
     let time = now().truncatedToMilliseconds
     let clock = ClockCorrection(
       sentAt: request.sentAt?.millisecondsSince1970, serverNow: time.millisecondsSince1970)
+    // Each engagement as sent, written out for the change log before the write transaction:
+    // most are stored as sent (new engagements), and the single writer need not wait on it.
+    let written = request.mutations.map { $0.engagement.map(LoggedEngagement.init) }
     let results = try await database.write { db in
       let context = try db.validationContext(latestDate: latestAllowedDate(at: time))
       // One query each for the whole batch: the mutations applied before, and which
@@ -136,7 +139,7 @@ public struct ServerRepository: Sendable {
       var absent = Set(named).subtracting(try db.storedEngagementIDs(among: named))
       var results: [MutationResult] = []
       results.reserveCapacity(request.mutations.count)
-      for mutation in request.mutations {
+      for (mutation, written) in zip(request.mutations, written) {
         // Kept up to date below, so this also catches a repeat within the batch.
         if let (cursor, asSent) = applied[mutation.id] {
           results.append(
@@ -166,7 +169,7 @@ public struct ServerRepository: Sendable {
         reading.node = request.deviceID
         let edit = Edit(
           mutation: mutation, deviceID: request.deviceID, user: caller?.user ?? mutation.recordedBy,
-          hlc: clock.correct(reading), time: time, rpc: caller?.rpc ?? "SyncService.Push")
+          hlc: clock.correct(reading), time: time, rpc: caller?.rpc ?? "SyncService.Push", written: written)
         let (cursor, asSent) = try apply(edit, absent: &absent, in: db)
         try db.recordApplied(mutationID: mutation.id, deviceID: request.deviceID, cursor: cursor, at: time)
         applied[mutation.id] = (cursor, asSent)
@@ -268,6 +271,8 @@ public struct ServerRepository: Sendable {
     let time: Date
     /// The call that carried it, for the audit trail.
     let rpc: String
+    /// The engagement as sent, written out for the log.
+    var written: LoggedEngagement? = nil
 
     var stamp: (Int64) -> FieldStamp { { FieldStamp(cursor: $0, deviceID: deviceID, user: user, hlc: hlc) } }
 
@@ -427,7 +432,8 @@ public struct ServerRepository: Sendable {
     _ engagement: Engagement, _ edit: Edit, before: Engagement?, asSent: Bool = false, in db: Database
   ) throws -> Int64 {
     let (cursor, digest) = try db.appendEngagementChange(
-      engagement, at: edit.time, mutationID: edit.mutation.id, deviceID: edit.deviceID, asSent: asSent)
+      engagement, at: edit.time, mutationID: edit.mutation.id, deviceID: edit.deviceID, asSent: asSent,
+      written: edit.written)
     try audit(edit, type: "engagement", id: engagement.id.storageKey,
       before: AuditEntry.digest(of: before), after: digest, in: db)
     return cursor

@@ -299,7 +299,8 @@ class Soak:
         add_values = self.draw_engagement()
 
         began = time.monotonic()
-        procs = [(d, d.popen("sync", "--timeout", str(self.args.sync_timeout), "--format", "json"), time.monotonic())
+        procs = [(d, d.popen("sync", "--timeout", str(self.args.sync_timeout), "--format", "json",
+                             "--batch-size", str(self.args.batch_size)), time.monotonic())
                  for d in self.devices]
         adder = None
         if add_during:
@@ -548,6 +549,8 @@ def main():
     p.add_argument("--kill-max-ms", type=float, default=250, help="server killed 0 to this many ms after the syncs start")
     p.add_argument("--down-max-ms", type=float, default=200, help="server stays down 0 to this many ms")
     p.add_argument("--sync-timeout", type=int, default=5, help="assure sync --timeout during rounds")
+    p.add_argument("--batch-size", type=int, default=500,
+                   help="assure sync --batch-size during rounds (small: several batches in flight per sync)")
     p.add_argument("--client-kill-rate", type=float, default=0.1, help="share of rounds in which one sync is SIGKILLed")
     p.add_argument("--add-during-sync-rate", type=float, default=0.3,
                    help="share of rounds in which one device records an engagement while it syncs")

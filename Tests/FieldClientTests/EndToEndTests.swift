@@ -53,10 +53,11 @@ import Testing
     #expect(offlineStatus["lastError"] is String)
     #expect(try first.listedIDs().sorted() == ids.sorted(), "offline lists work")
 
-    // Then with the server up, sync succeeds and empties the queue.
+    // Then with the server up, sync succeeds and empties the queue (one change per push, so
+    // that two pushes are in flight at once over the one connection).
     let server = try ServerProcess(port: port, dataDir: root.appendingPathComponent("server"))
     _ = try await server.waitUntilListening()
-    let online = try first.run(["sync"])
+    let online = try first.run(["sync", "--batch-size", "1"])
     #expect(online.status == 0, "\(online)")
     #expect(online.stdout.contains("pushed 3"), "\(online)")
     let onlineStatus = try first.status()
@@ -189,6 +190,9 @@ import Testing
     #expect(try device.run(["engagement", "add", "--by", "pcc"]).status == 64)
     #expect(try device.run(["engagement", "frobnicate"]).status == 64)
     #expect(try device.run(["status", "--server", "nonsense"]).status == 64)
+    let batch = try device.run(["sync", "--batch-size", "501"])
+    #expect(batch.status == 64, "\(batch)")
+    #expect(batch.stderr.contains("--batch-size: must be between 1 and 500 (got 501)"), "\(batch)")
     let missing = try device.run(["engagement", "show", "deadbeef"])
     #expect(missing.status == 1, "\(missing)")
     #expect(missing.stderr.contains("no engagement"))

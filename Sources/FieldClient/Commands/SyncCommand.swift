@@ -29,9 +29,14 @@ struct SyncCommand: AsyncParsableCommand {
   @Option(help: "Throw away a refused change (its id from `assure status`) instead of syncing.")
   var drop: String?
   @Flag(help: "Do not ask before --drop.") var yes = false
+  @Option(help: "Most changes sent in one push, 1 to \(SyncProtocol.maxBatchSize): fewer suit a slow or unreliable link.")
+  var batchSize: Int = SyncProtocol.maxBatchSize
 
   func validate() throws {
     if retry != nil && drop != nil { throw ValidationError("--retry and --drop cannot be used together") }
+    guard (1...SyncProtocol.maxBatchSize).contains(batchSize) else {
+      throw ValidationError("--batch-size: must be between 1 and \(SyncProtocol.maxBatchSize) (got \(batchSize))")
+    }
   }
 
   struct Summary: Encodable {
@@ -73,7 +78,8 @@ struct SyncCommand: AsyncParsableCommand {
         // for ever on a peer that accepted TCP but never spoke HTTP/2 (a captive portal, a
         // half-open link).
         failure = try await ServerSession.connectSignedIn(options) { client in
-          let sync = SyncClient(database: database, transport: GRPCSyncTransport(client: client, timeout: timeout))
+          let sync = SyncClient(
+            database: database, transport: GRPCSyncTransport(client: client, timeout: timeout), batchSize: batchSize)
           do {
             try await sync.sync(into: &report) { progress in
               guard showProgress else { return }

@@ -184,12 +184,7 @@ import TestSupport
       _ = try db.appendChange(.area, id: "shropshire", operation: .upsert, payload: .area(Area(code: "shropshire", name: "Shropshire")), at: Date())
       try db.saveEngagement(sampleEngagement())
       for _ in 0..<5 {
-        // (In the first release's columns: today's code writes columns added since.)
-      try db.execute(
-        sql: """
-          INSERT INTO change_log (entity_type, entity_id, operation, payload, changed_at_ms)
-          VALUES ('engagement', 'x', 'delete', NULL, 1700000000000)
-          """)
+        _ = try db.appendChange(.engagement, id: "x", operation: .delete, payload: nil, at: Date())
       }
     }
     let summary = try database.backup(to: folder.path("backup.sqlite"))

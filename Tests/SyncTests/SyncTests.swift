@@ -125,6 +125,14 @@ final class AnswerRewritingTransport: SyncTransport {
   }
 }
 
+/// Passes calls to whichever server it holds now (a server restarted on a restored file).
+final class SwitchingTransport: SyncTransport {
+  let server: Mutex<ServerRepository>
+  init(_ server: ServerRepository) { self.server = Mutex(server) }
+  func push(_ request: PushRequest) async throws -> PushReply { try await server.withLock { $0 }.push(request) }
+  func pull(_ request: PullRequest) async throws -> PullPage { try await server.withLock { $0 }.pull(request) }
+}
+
 /// A clock tests move by hand; it starts at the real time and only goes forward when told.
 final class TestClock: Sendable {
   private let time: Mutex<Date>
@@ -388,6 +396,46 @@ extension Int64 { var asInt: Int { Int(self) } }
     let held = try await database.read { try $0.baseCursors(ids: server.map(\.id.storageKey)) }
     #expect(held.count == 10)
     #expect(try await client.sync().pulled == 0)
+  }
+
+  @Test("after a restore, what devices had acknowledged since the backup is not sent again (known gap)")
+  func restoreLosesLaterWrites() async throws {
+    let folder = try TemporaryFolder()
+    let path = folder.path("server/assure-server.sqlite")
+    let clock = TestClock()
+    func openServer() async throws -> ServerRepository {
+      ServerRepository(database: try ServerDatabase(path: path), now: { clock.now })
+    }
+    let first = try await openServer()
+    try await first.configureAreas(Area.westMercia)
+    let transport = SwitchingTransport(first)
+    let database = try ClientDatabase(path: folder.path("a.sqlite"))
+    let repository = FieldRepository(
+      database: database, user: "a", now: { clock.now }, timeZone: TimeZone(identifier: "UTC")!)
+    let client = SyncClient(database: database, transport: transport, now: { clock.now })
+
+    let kept = try await repository.record(sampleEngagement(organisation: "In the backup"))
+    _ = try await client.sync()
+    _ = try first.database.backup(to: folder.path("backup.sqlite"))
+    // Acknowledged after the backup: a new engagement and an edit.
+    let later = try await repository.record(sampleEngagement(organisation: "After the backup"))
+    _ = try await repository.edit(id: kept.id) { $0.notes = "Edited after the backup" }
+    #expect(try await client.sync().pushed == 2)
+
+    try first.database.pool.close()
+    _ = try ServerDatabase.restore(from: folder.path("backup.sqlite"), to: path, by: "tester", at: clock.now)
+    let restored = try await openServer()
+    transport.server.withLock { $0 = restored }
+    _ = try await client.sync()
+    _ = try await client.sync()
+
+    let onServer = try await restored.database.read { try $0.engagements(matching: EngagementQuery()) }
+    let onDevice = try await database.read { try $0.engagements(matching: EngagementQuery()) }
+    #expect(onDevice == onServer, "replicas still converge")
+    withKnownIssue("a restore loses writes acknowledged after the backup; devices do not send them again") {
+      #expect(onServer.contains { $0.id == later.id })
+      #expect(onServer.first { $0.id == kept.id }?.notes == "Edited after the backup")
+    }
   }
 
   @Test("a pull interrupted between pages resumes from the last applied page")

@@ -179,12 +179,7 @@ extension Database {
       sql: Self.saveAcknowledgedSQL, arguments: try EngagementColumns.arguments(e) + [cursor])
   }
 
-  private static let saveAcknowledgedSQL = """
-    INSERT INTO engagement_base (\(EngagementColumns.names), deleted, cursor, stale)
-    VALUES (\(EngagementColumns.placeholders), 0, ?, 0)
-    ON CONFLICT(id) DO UPDATE SET \(EngagementColumns.updates), deleted = 0, cursor = excluded.cursor, stale = 0
-      WHERE engagement_base.cursor < excluded.cursor
-    """
+  private static let saveAcknowledgedSQL = saveBaseSQL + "\n  WHERE engagement_base.cursor < excluded.cursor"
 
   /// The cursor of the device's copy of each of these engagements' server state (by id as
   /// stored), for those it holds a live copy of.

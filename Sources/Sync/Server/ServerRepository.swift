@@ -459,7 +459,7 @@ public struct ServerRepository: Sendable {
   /// The office of the stored engagement a mutation touches (through its conflict, for a
   /// resolution); `nil` when there is none yet.
   static func storedOfficeholder(of mutation: Mutation, in db: Database) throws -> Officeholder? {
-    guard var id = UUID(uuidString: mutation.entityID) else { return nil }
+    guard var id = UUID(text: mutation.entityID) else { return nil }
     if mutation.entityType == .conflict {
       guard let engagementID = try db.conflict(id: id)?.engagementID else { return nil }
       id = engagementID

@@ -149,8 +149,53 @@ run() {
   echo "[$name] no code or token in the server's log" >&2
 }
 
+# fuzz: a fresh demo server, users of several roles, then Scripts/fuzz_check.py sends every
+# RPC hostile requests; the server must answer each with a status, keep serving, and leave no
+# fatal error in its log.
+fuzz() {
+  local dir="$work/fuzz" data_dir="$work/fuzz/data" log="$work/fuzz/server.log"
+  mkdir -p "$data_dir"
+  "$server_bin" --host 127.0.0.1 --port 0 --demo --data-dir "$data_dir" >"$dir/codes.txt" 2>"$log" &
+  server_pid=$!
+  local port=""
+  for _ in $(seq 1 300); do
+    port=$(grep -oE 'listening on 127\.0\.0\.1:[0-9]+' "$log" 2>/dev/null | head -n1 | sed 's/.*://' || true)
+    [ -n "$port" ] && break
+    kill -0 "$server_pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  [ -n "$port" ] || { echo "[fuzz] assure-server did not start; its log:" >&2; cat "$log" >&2; return 1; }
+  : >"$dir/users.txt"
+  for user in fuzz-apcc:assistant fuzz-governance:governance fuzz-analyst:analyst fuzz-admin:admin \
+    fuzz-panel:panel-reader; do
+    echo "${user%%:*} ${user##*:} $("$server_bin" user add --data-dir "$data_dir" --name "${user%%:*}" --role "${user##*:}" 2>/dev/null)" \
+      >>"$dir/users.txt"
+  done
+  local status=0
+  python3 "$root/Scripts/fuzz_check.py" --server "127.0.0.1:$port" --codes "$dir/users.txt" ${FUZZ_ARGS:-} || status=$?
+  if ! kill -0 "$server_pid" 2>/dev/null; then
+    echo "[fuzz] assure-server died; the end of its log:" >&2
+    tail -n 20 "$log" >&2
+    return 1
+  fi
+  if grep -qE 'Fatal error|Illegal instruction|Segmentation' "$log"; then
+    echo "[fuzz] the server's log has a fatal error:" >&2
+    grep -E 'Fatal error|Illegal instruction|Segmentation' "$log" | head -n 5 >&2
+    return 1
+  fi
+  stop_server
+  [ "$status" -eq 0 ] || return 1
+  echo "[fuzz] the server answered every hostile request and kept serving" >&2
+}
+
+if [ "${1:-}" = "--fuzz-only" ]; then
+  fuzz
+  exit
+fi
+
 command -v openssl >/dev/null || { echo "openssl is needed for the TLS run" >&2; exit 1; }
 command -v curl >/dev/null || { echo "curl is needed to read the metrics endpoint" >&2; exit 1; }
 run plaintext
 "$root/Scripts/dev-certs.sh" "$work/certs"
 run tls --tls-cert "$work/certs/server.pem" --tls-key "$work/certs/server-key.pem"
+fuzz

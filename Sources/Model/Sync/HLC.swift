@@ -61,10 +61,13 @@ public struct ClockCorrection: Sendable, Hashable {
   public let skewMillis: Int64
   public let serverNow: Int64
 
+  /// Readings are checked against `SupportedTime` at the edge; they are clamped into it here
+  /// as well, so that no reading, however it arrived, can overflow the arithmetic below.
   public init(sentAt: Int64?, serverNow: Int64) {
+    let serverNow = SupportedTime.clamp(serverNow)
     self.serverNow = serverNow
-    if let sentAt, abs(sentAt - serverNow) > Self.tolerance {
-      skewMillis = sentAt - serverNow
+    if let sentAt, abs(SupportedTime.clamp(sentAt) - serverNow) > Self.tolerance {
+      skewMillis = SupportedTime.clamp(sentAt) - serverNow
     } else {
       skewMillis = 0
     }
@@ -72,7 +75,7 @@ public struct ClockCorrection: Sendable, Hashable {
 
   public func correct(_ reading: HLC) -> HLC {
     var corrected = reading
-    corrected.wallMillis = min(reading.wallMillis - skewMillis, serverNow)
+    corrected.wallMillis = min(SupportedTime.clamp(reading.wallMillis) - skewMillis, serverNow)
     return corrected
   }
 }

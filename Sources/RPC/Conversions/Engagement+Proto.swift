@@ -13,8 +13,17 @@ extension Engagement {
     if date == nil {
       violations.append(.init(field: "date", rule: "must be a real day written YYYY-MM-DD (got \"\(p.date)\")"))
     }
-    guard let id, let date, violations.isEmpty else { throw ValidationError(violations: violations) }
     let fallback = fallbackTime.truncatedToMilliseconds
+    func time(_ t: Google_Protobuf_Timestamp, present: Bool, _ field: String) -> Date {
+      guard present else { return fallback }
+      do throws(ValidationError) { return try t.date(field: field) } catch {
+        violations += error.violations
+        return fallback
+      }
+    }
+    let createdAt = time(p.createdAt, present: p.hasCreatedAt, "created_at")
+    let updatedAt = time(p.updatedAt, present: p.hasUpdatedAt, "updated_at")
+    guard let id, let date, violations.isEmpty else { throw ValidationError(violations: violations) }
     self.init(
       id: id, date: date, who: Officeholder(rawValue: p.who), kind: EngagementKind(rawValue: p.kind),
       organisation: p.organisation, place: p.place, area: p.area,
@@ -22,9 +31,9 @@ extension Engagement {
       objectiveID: p.objectiveID.isEmpty ? nil : p.objectiveID,
       elementID: p.elementID.isEmpty ? nil : p.elementID, followUpActions: p.followUpActions,
       notes: p.notes, createdBy: p.createdBy,
-      createdAt: p.hasCreatedAt ? p.createdAt.millisecondDate : fallback,
+      createdAt: createdAt,
       updatedBy: p.updatedBy.isEmpty ? p.createdBy : p.updatedBy,
-      updatedAt: p.hasUpdatedAt ? p.updatedAt.millisecondDate : fallback)
+      updatedAt: updatedAt)
   }
 
   /// The engagement as sent on the wire.

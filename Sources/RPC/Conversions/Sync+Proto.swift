@@ -52,10 +52,20 @@ extension Mutation {
       }
       resolution = value
     }
+    guard p.baseCursor <= UInt64(Int64.max) else {
+      throw ValidationError(field: "base_cursor", rule: "must be at most \(Int64.max) (got \(p.baseCursor))")
+    }
+    var hlc: HLC?
+    if p.hasHlc {
+      guard SupportedTime.millis.contains(p.hlc.wallMs) else {
+        throw ValidationError(field: "hlc.wall_ms", rule: SupportedTime.rule(got: p.hlc.wallMs, unit: "ms"))
+      }
+      hlc = HLC(proto: p.hlc)
+    }
     self.init(
       id: id, entityType: type, entityID: p.entityID.lowercased(), operation: operation, engagement: engagement,
-      changedFields: changed, baseCursor: Int64(clamping: p.baseCursor), hlc: p.hasHlc ? HLC(proto: p.hlc) : nil,
-      resolution: resolution, recordedAt: p.hasRecordedAt ? p.recordedAt.millisecondDate : receivedAt.truncatedToMilliseconds,
+      changedFields: changed, baseCursor: Int64(p.baseCursor), hlc: hlc, resolution: resolution,
+      recordedAt: p.hasRecordedAt ? try p.recordedAt.date(field: "recorded_at") : receivedAt.truncatedToMilliseconds,
       recordedBy: p.recordedBy)
   }
 
@@ -145,7 +155,10 @@ public struct DecodedPush: Sendable {
   private let unreadable: [Int: Assure_V1_MutationResult]
   private let count: Int
 
-  public init(proto p: Assure_V1_PushRequest, receivedAt: Date = Date()) {
+  /// Throws when the request as a whole cannot be read (its `sent_at`); a mutation that
+  /// cannot be read is answered on its own.
+  public init(proto p: Assure_V1_PushRequest, receivedAt: Date = Date()) throws(ValidationError) {
+    let sentAt = p.hasSentAt ? try p.sentAt.date(field: "sent_at") : nil
     var mutations: [Mutation] = []
     var unreadable: [Int: Assure_V1_MutationResult] = [:]
     for (index, m) in p.mutations.enumerated() {
@@ -157,7 +170,7 @@ public struct DecodedPush: Sendable {
     }
     self.request = PushRequest(
       deviceID: p.deviceID, protocolVersion: p.protocolVersion, mutations: mutations,
-      sentAt: p.hasSentAt ? p.sentAt.millisecondDate : nil)
+      sentAt: sentAt)
     self.unreadable = unreadable
     self.count = p.mutations.count
   }

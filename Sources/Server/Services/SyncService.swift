@@ -13,7 +13,7 @@ struct SyncService: Assure_V1_SyncService.SimpleServiceProtocol {
   let logger: Logger
 
   func push(request: Assure_V1_PushRequest, context: ServerContext) async throws -> Assure_V1_PushResponse {
-    let decoded = DecodedPush(proto: request, receivedAt: repository.now())
+    let decoded = try DecodedPush(proto: request, receivedAt: repository.now())
     let reply = try await repository.push(decoded.request, by: AuthInterceptor.current)
     let response = decoded.response(merging: reply)
     let outcomes = Dictionary(grouping: response.results, by: \.outcome).mapValues(\.count)

@@ -170,14 +170,46 @@ public struct ServerRepository: Sendable {
         let edit = Edit(
           mutation: mutation, deviceID: request.deviceID, user: caller?.user ?? mutation.recordedBy,
           hlc: clock.correct(reading), time: time, rpc: caller?.rpc ?? "SyncService.Push", written: written)
-        let (cursor, asSent) = try apply(edit, absent: &absent, in: db)
-        try db.recordApplied(mutationID: mutation.id, deviceID: request.deviceID, cursor: cursor, at: time)
-        applied[mutation.id] = (cursor, asSent)
-        results.append(MutationResult(mutationID: mutation.id, outcome: .applied, cursor: cursor, storedAsSent: asSent))
+        // Each mutation in its own savepoint: one that fails unexpectedly is undone and
+        // refused on its own, and the rest of the batch still applies.
+        let absentBefore = absent
+        var outcome: (cursor: Int64, asSent: Bool) = (0, false)
+        do {
+          try db.inSavepoint {
+            outcome = try apply(edit, absent: &absent, in: db)
+            try db.recordApplied(mutationID: mutation.id, deviceID: request.deviceID, cursor: outcome.cursor, at: time)
+            return .commit
+          }
+        } catch {
+          if Self.failsTheBatch(error) { throw error }
+          absent = absentBefore
+          results.append(
+            MutationResult(
+              mutationID: mutation.id,
+              outcome: .rejected(ValidationError(field: "mutation", rule: "could not be applied: \(error)")), cursor: 0))
+          continue
+        }
+        applied[mutation.id] = outcome
+        results.append(
+          MutationResult(mutationID: mutation.id, outcome: .applied, cursor: outcome.cursor, storedAsSent: outcome.asSent))
       }
       return results
     }
     return PushReply(results: results, serverTime: time)
+  }
+
+  /// Whether an error met while applying one mutation is the database's (full, read-only,
+  /// locked, damaged, out of memory, interrupted) or a cancellation, not the mutation's: then
+  /// the whole push fails and the device sends it again later, since refusing the mutation
+  /// would quarantine a change that is not at fault.
+  static func failsTheBatch(_ error: any Error) -> Bool {
+    if error is CancellationError { return true }
+    guard let error = error as? DatabaseError else { return false }
+    let engine: [ResultCode] = [
+      .SQLITE_FULL, .SQLITE_IOERR, .SQLITE_BUSY, .SQLITE_LOCKED, .SQLITE_NOMEM, .SQLITE_READONLY, .SQLITE_CORRUPT,
+      .SQLITE_INTERRUPT, .SQLITE_CANTOPEN, .SQLITE_NOTADB, .SQLITE_PROTOCOL, .SQLITE_ABORT, .SQLITE_PERM,
+    ]
+    return engine.contains { $0 == error.resultCode }
   }
 
   /// How long deleted engagements are kept as tombstones by default.

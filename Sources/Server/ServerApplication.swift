@@ -86,11 +86,13 @@ enum ServerApplication {
   }
 
   /// The shared parts for a prepared repository.
-  static func parts(_ repository: ServerRepository, _ configuration: ServerConfiguration) throws -> ServerParts {
+  static func parts(
+    _ repository: ServerRepository, _ configuration: ServerConfiguration, logger: Logger = Logger(label: "assure-server")
+  ) throws -> ServerParts {
     try ServerParts(
       repository: repository,
       accounts: AccountRepository(database: repository.database, settings: configuration.accounts, now: repository.now),
-      limiter: AttemptLimiter(settings: configuration.attempts), cache: TokenCache(),
+      limiter: AttemptLimiter(settings: configuration.attempts, logger: logger), cache: TokenCache(),
       health: HealthRegistry(services: serviceNames), maxRequestBytes: configuration.maxRequestBytes,
       reflection: ReflectionIndex(services: reflectedServices), plan: PlanSnapshot(database: repository.database))
   }
@@ -162,7 +164,7 @@ enum ServerApplication {
     } catch {
       throw StartupError("cannot open the database at \(configuration.databasePath): \(describe(error))")
     }
-    let parts = try parts(repository, configuration)
+    let parts = try parts(repository, configuration, logger: logger)
     let codes = try await firstStartCodes(parts, demo: configuration.demo)
     let security: HTTP2ServerTransport.Posix.TransportSecurity
     if let certificate = configuration.tlsCertificatePath, let key = configuration.tlsKeyPath {

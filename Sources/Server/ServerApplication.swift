@@ -32,6 +32,8 @@ struct ServerConfiguration: Sendable {
   var maxRequestBytes = 4 * 1024 * 1024
   /// Calls in flight on one HTTP/2 connection.
   var maxConcurrentStreams = 4096
+  /// Connections, streams, unread answers and connection time limits (`ConnectionGuard`).
+  var connections = ConnectionLimits()
   /// Where the Prometheus endpoint listens, and what it serves; off when `nil`.
   var metrics: MetricsEndpoint?
 
@@ -182,11 +184,7 @@ enum ServerApplication {
     // and every call on the connection fails. A field office behind one gateway easily has
     // more than 100 calls in flight.
     transportConfig.http2.maxConcurrentStreams = configuration.maxConcurrentStreams
-    transportConfig.channelDebuggingCallbacks.onAcceptTCPConnection = { channel in
-      ConnectionGauge.opened()
-      channel.closeFuture.whenComplete { _ in ConnectionGauge.closed() }
-      return channel.eventLoop.makeSucceededVoidFuture()
-    }
+    configureConnections(&transportConfig, configuration.connections, logger: logger)
     let transport: HTTP2ServerTransport.Posix =
       configuration.host.contains(":")
       ? .http2NIOPosix(
@@ -222,6 +220,23 @@ enum ServerApplication {
     } catch where !listening.load(ordering: .relaxed) {
       throw StartupError("cannot listen on \(configuration.host):\(configuration.port): \(describe(error))")
     }
+  }
+
+  /// Applies `limits` to the transport: its own idle, age, grace and keepalive settings (which
+  /// end well-behaved connections with a GOAWAY) and a `ConnectionGuard` on every accepted
+  /// connection and stream (which closes the rest: peers that never speak, never read, or
+  /// hold too much).
+  static func configureConnections(
+    _ config: inout HTTP2ServerTransport.Posix.Config, _ limits: ConnectionLimits, logger: Logger
+  ) {
+    config.connection.maxIdleTime = limits.idleTimeout
+    config.connection.maxAge = limits.maxAge
+    config.connection.maxGraceTime = limits.graceTime
+    config.connection.keepalive.time = limits.keepaliveTime
+    config.connection.keepalive.timeout = limits.keepaliveTimeout
+    let connectionGuard = ConnectionGuard(limits: limits, logger: logger)
+    config.channelDebuggingCallbacks.onAcceptTCPConnection = { connectionGuard.accept(connection: $0) }
+    config.channelDebuggingCallbacks.onAcceptHTTP2Stream = { connectionGuard.accept(stream: $0) }
   }
 
   /// The most useful text of an error: Foundation's sentence, or the error's own description.

@@ -184,7 +184,7 @@ enum ServerApplication {
     // and every call on the connection fails. A field office behind one gateway easily has
     // more than 100 calls in flight.
     transportConfig.http2.maxConcurrentStreams = configuration.maxConcurrentStreams
-    configureConnections(&transportConfig, configuration.connections, logger: logger)
+    let connectionGuard = configureConnections(&transportConfig, configuration.connections, logger: logger)
     let transport: HTTP2ServerTransport.Posix =
       configuration.host.contains(":")
       ? .http2NIOPosix(
@@ -197,12 +197,13 @@ enum ServerApplication {
       transport: transport, services: services(parts, logger: logger), interceptors: interceptors(parts, logger: logger))
     let listening = Atomic(false)
     let scheme = configuration.tlsCertificatePath == nil ? "plaintext" : "TLS"
-    let service = GRPCServerService(server: server, health: parts.health, logger: logger, security: scheme) { address in
+    var service = GRPCServerService(server: server, health: parts.health, logger: logger, security: scheme) { address in
       listening.store(true, ordering: .relaxed)
       if !codes.isEmpty {
         FileHandle.standardOutput.write(Data((codeBanner(codes, server: address) + "\n").utf8))
       }
     }
+    service.connectionGuard = connectionGuard
     var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
       .init(service: service),
       .init(
@@ -226,9 +227,10 @@ enum ServerApplication {
   /// end well-behaved connections with a GOAWAY) and a `ConnectionGuard` on every accepted
   /// connection and stream (which closes the rest: peers that never speak, never read, or
   /// hold too much).
+  @discardableResult
   static func configureConnections(
     _ config: inout HTTP2ServerTransport.Posix.Config, _ limits: ConnectionLimits, logger: Logger
-  ) {
+  ) -> ConnectionGuard {
     config.connection.maxIdleTime = limits.idleTimeout
     config.connection.maxAge = limits.maxAge
     config.connection.maxGraceTime = limits.graceTime
@@ -237,6 +239,7 @@ enum ServerApplication {
     let connectionGuard = ConnectionGuard(limits: limits, logger: logger)
     config.channelDebuggingCallbacks.onAcceptTCPConnection = { connectionGuard.accept(connection: $0) }
     config.channelDebuggingCallbacks.onAcceptHTTP2Stream = { connectionGuard.accept(stream: $0) }
+    return connectionGuard
   }
 
   /// The most useful text of an error: Foundation's sentence, or the error's own description.

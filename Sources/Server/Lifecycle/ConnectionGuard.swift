@@ -55,6 +55,8 @@ final class ConnectionGuard: Sendable {
   private let connections = Atomic<Int>(0)
   private let streams = Atomic<Int>(0)
   private let pending = Atomic<Int>(0)
+  /// When the server began shutting down (`NIODeadline` nanoseconds), or 0.
+  private let shutdownStarted = Atomic<Int64>(0)
 
   init(limits: ConnectionLimits, logger: Logger) {
     self.limits = limits
@@ -107,6 +109,20 @@ final class ConnectionGuard: Sendable {
       channel.closeFuture.whenComplete { _ in watch.streamClosed() }
       try channel.pipeline.syncOperations.addHandler(StreamWatch(connection: watch), position: .first)
     }
+  }
+
+  /// The server is shutting down: connections still open `graceTime` from now are cut off
+  /// (a peer that does not acknowledge the GOAWAY would otherwise hold the shutdown for ever).
+  func beginShutdown() {
+    _ = shutdownStarted.compareExchange(
+      expected: 0, desired: Int64(NIODeadline.now().uptimeNanoseconds), ordering: .relaxed)
+  }
+
+  /// Whether the grace time of a shutdown has run out.
+  fileprivate func shutdownGraceOver(at now: NIODeadline) -> Bool {
+    let started = shutdownStarted.load(ordering: .relaxed)
+    guard started > 0 else { return false }
+    return now - NIODeadline.uptimeNanoseconds(UInt64(started)) > TimeAmount(limits.graceTime)
   }
 
   /// Whether a return of free memory to the system is scheduled.
@@ -223,6 +239,8 @@ final class ConnectionWatch: ChannelInboundHandler, RemovableChannelHandler {
       close("max_age")
     } else if pendingBytes > 0, now - lastProgress > TimeAmount(limits.stallTimeout) {
       close("stalled_reader")
+    } else if connectionGuard.shutdownGraceOver(at: now) {
+      close("shutdown")
     }
   }
 

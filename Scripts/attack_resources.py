@@ -15,6 +15,10 @@ Attacks (each from raw sockets: nothing here is a gRPC library):
              window: the server can send no answer and must hold it or drop it.
   idle       N TCP connections that never send a byte.
   tls-half   N TCP connections to a TLS server that send the start of a ClientHello and stop.
+  guesses    one connection sending --streams sign-in guesses at once (WhoAmI with made-up
+             tokens, pipelined before any answer is read); counts how many the server checked
+             (UNAUTHENTICATED) and how many it refused unchecked (RESOURCE_EXHAUSTED). Needs
+             Python's hpack (pip install hpack) to read the answers.
 
 After the attack holds for --hold seconds its sockets are closed and the server is watched for
 --after seconds more.
@@ -238,6 +242,74 @@ class StreamAttacker(threading.Thread):
                 self.goaway = True
 
 
+def guesses(port, count, timeout=120, wait_for_settings=True):
+    """Sends `count` WhoAmI calls with made-up tokens on one connection, all before reading;
+    returns {grpc-status: number of answers}."""
+    from hpack import Decoder
+    s = socket.create_connection(("127.0.0.1", port), timeout=10)
+    decoder = Decoder()
+    # The server's SETTINGS first (read and acknowledged), so that its stream limit is in force.
+    s.sendall(PREFACE + frame(SETTINGS, 0, 0, b""))
+    pending = b""
+    while wait_for_settings:
+        pending += s.recv(1 << 16)
+        if len(pending) >= 9 and pending[3] == SETTINGS and len(pending) >= 9 + int.from_bytes(pending[:3], "big"):
+            s.sendall(frame(SETTINGS, ACK, 0))
+            break
+    frames = []
+    empty = b"\x00\x00\x00\x00\x00"
+    for i in range(count):
+        sid = 1 + 2 * i
+        block = grpc_headers("/assure.v1.AccountService/WhoAmI", f"127.0.0.1:{port}") + hpack_literal(
+            "authorization", f"Bearer assure_guess{i:06d}xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx")
+        frames.append(frame(HEADERS, END_HEADERS, sid, block))
+        frames.append(frame(DATA, END_STREAM, sid, empty))
+    s.sendall(b"".join(frames))
+    statuses, buffer, done = {}, b"", 0
+    deadline = time.monotonic() + timeout
+    s.settimeout(1)
+    received = 0
+    while done < count and time.monotonic() < deadline:
+        try:
+            chunk = s.recv(1 << 16)
+        except socket.timeout:
+            continue
+        if not chunk:
+            break
+        buffer += chunk
+        received += len(chunk)
+        while len(buffer) >= 9:
+            length = int.from_bytes(buffer[:3], "big")
+            if len(buffer) < 9 + length:
+                break
+            kind, flags, sid = buffer[3], buffer[4], int.from_bytes(buffer[5:9], "big") & 0x7FFFFFFF
+            payload = buffer[9:9 + length]
+            buffer = buffer[9 + length:]
+            if kind == SETTINGS and not flags & ACK:
+                s.sendall(frame(SETTINGS, ACK, 0))
+            elif kind == PING and not flags & ACK:
+                s.sendall(frame(PING, ACK, 0, payload))
+            elif kind == DATA and length:
+                s.sendall(frame(WINDOW_UPDATE, 0, 0, struct.pack(">I", length)))
+            elif kind == HEADERS:
+                if flags & 0x8:  # PADDED
+                    payload = payload[1:len(payload) - payload[0]]
+                if flags & 0x20:  # PRIORITY
+                    payload = payload[5:]
+                headers = dict((k.decode() if isinstance(k, bytes) else k, v.decode() if isinstance(v, bytes) else v)
+                               for k, v in decoder.decode(payload))
+                if "grpc-status" in headers and flags & END_STREAM:
+                    statuses[headers["grpc-status"]] = statuses.get(headers["grpc-status"], 0) + 1
+                    done += 1
+            elif kind == RST_STREAM:
+                statuses["reset"] = statuses.get("reset", 0) + 1
+                done += 1
+            elif kind == GOAWAY:
+                statuses["goaway"] = 1
+    s.close()
+    return statuses
+
+
 def silent_connections(port, count, tls_prefix=None):
     """Opens `count` TCP connections; with `tls_prefix`, each sends those bytes and stops."""
     socks = []
@@ -284,7 +356,7 @@ def client_hello_prefix():
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("attack", choices=["streams", "idle", "tls-half"])
+    parser.add_argument("attack", choices=["streams", "idle", "tls-half", "guesses"])
     parser.add_argument("--server-bin", default="./.build/debug/assure-server")
     parser.add_argument("--server-arg", action="append", default=[], help="an extra assure-server argument (repeat)")
     parser.add_argument("--connections", type=int, default=4)
@@ -300,6 +372,8 @@ def main():
                         help="at the end of the hold, at most this many attack connections are still open")
     parser.add_argument("--return-within-mb", type=float)
     parser.add_argument("--json", action="store_true", help="print the summary as JSON")
+    parser.add_argument("--before-settings", action="store_true",
+                        help="guesses: send them before reading the server's SETTINGS")
     args = parser.parse_args()
 
     work = tempfile.mkdtemp(prefix="assure-attack-")
@@ -320,6 +394,14 @@ def main():
     opened = 0
     stop = threading.Event()
     try:
+        if args.attack == "guesses":
+            t0 = time.monotonic()
+            statuses = guesses(port, args.streams, wait_for_settings=not args.before_settings)
+            names = {"16": "UNAUTHENTICATED (checked)", "8": "RESOURCE_EXHAUSTED (refused unchecked)", "0": "OK"}
+            print(json.dumps({
+                "attack": "guesses", "sent": args.streams, "seconds": round(time.monotonic() - t0, 1),
+                "answers": {names.get(k, k): v for k, v in sorted(statuses.items())}}))
+            return
         if args.attack == "streams":
             attackers = [StreamAttacker(port, args.streams, args.requests, args.symbol, stop)
                          for _ in range(args.connections)]

@@ -25,7 +25,7 @@ struct ConnectionLimits: Sendable, Hashable {
   /// A connection older than this is asked to go away (GOAWAY); cut off `graceTime` later.
   var maxAge: Duration = .seconds(3600)
   /// How long a connection asked to go away may take to finish its calls.
-  var graceTime: Duration = .seconds(30)
+  var graceTime: Duration = .seconds(20)
   /// With no data from the peer for this long the server pings it; no answer within
   /// `keepaliveTimeout` closes the connection.
   var keepaliveTime: Duration = .seconds(120)

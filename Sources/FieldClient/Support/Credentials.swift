@@ -122,21 +122,25 @@ enum DataFolder {
   /// writable by its group or by others; a missing one is fine (it is created owner-only).
   static func check(_ path: String) throws {
     if checked.withLock({ $0.contains(path) }) { return }
-    var info = stat()
-    guard stat(path, &info) == 0 else {
-      if errno == ENOENT { return }
-      throw AccessError(.permissionDenied, "cannot check the data folder \(path): \(String(cString: strerror(errno)))")
+    let resolved = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+    guard FileManager.default.fileExists(atPath: resolved) else { return }
+    let attributes: [FileAttributeKey: Any]
+    do {
+      attributes = try FileManager.default.attributesOfItem(atPath: resolved)
+    } catch {
+      throw AccessError(.permissionDenied, "cannot check the data folder \(path): \(error.localizedDescription)")
     }
-    let mode = info.st_mode & 0o7777
-    guard info.st_mode & S_IFMT == S_IFDIR else {
+    guard attributes[.type] as? FileAttributeType == .typeDirectory else {
       throw AccessError(.permissionDenied, "the data folder \(path) is not a folder")
     }
-    guard info.st_uid == geteuid() else {
+    let owner = (attributes[.ownerAccountID] as? NSNumber)?.uint32Value
+    guard owner == geteuid() else {
       throw AccessError(
         .permissionDenied,
-        "the data folder \(path) is owned by another user (uid \(info.st_uid), not \(geteuid())): a data folder must be "
-          + "the user's own; use a folder of your own (--data-dir or ASSURE_HOME)")
+        "the data folder \(path) is owned by another user (uid \(owner.map(String.init) ?? "unknown"), not \(geteuid())): "
+          + "a data folder must be the user's own; use a folder of your own (--data-dir or ASSURE_HOME)")
     }
+    let mode = (attributes[.posixPermissions] as? NSNumber)?.intValue ?? 0o777
     guard mode & 0o022 == 0 else {
       throw AccessError(
         .permissionDenied,

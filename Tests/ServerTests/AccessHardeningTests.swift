@@ -161,6 +161,24 @@ import Testing
     }
   }
 
+  @Test("a burst of calls with good tokens from one address, none of them cached, is answered, not refused")
+  func goodBurstIsServed() async throws {
+    try await withDemoServerParts { parts, client, token in
+      token.use(try await signIn(parts.accounts, role: .governance))
+      parts.cache.removeAll()
+      let answers = await withTaskGroup(of: RPCError.Code?.self) { group in
+        for _ in 0..<100 {
+          group.addTask {
+            await PermissionTableTests.call(Assure_V1_AccountService.Method.WhoAmI.descriptor, on: client)
+          }
+        }
+        return await group.reduce(into: [RPCError.Code?]()) { $0.append($1) }
+      }
+      #expect(answers.count == 100)
+      #expect(answers.allSatisfy { $0 == nil }, "\(answers.compactMap { $0 })")
+    }
+  }
+
   @Test("enrolment codes guessed all at once: at most the limit are checked")
   func pipelinedCodeGuessesAreCounted() async throws {
     try await withDemoServerParts(configure: {

@@ -87,6 +87,19 @@ final class AttemptLimiter: Sendable {
     }
   }
 
+  /// `begin`, waiting (up to `wait`) for a place while the address's attempts in flight fill
+  /// them: a burst of good tokens from one address (many devices behind one gateway, all
+  /// unknown to the cache) is checked in turn rather than refused, and guesses still get no
+  /// more places than the limit.
+  func admit(_ peer: String, wait: Duration = .seconds(5)) async -> Admission {
+    let deadline = ContinuousClock.now + wait
+    while true {
+      let admission = begin(peer)
+      guard admission == .tooManyInFlight, ContinuousClock.now < deadline else { return admission }
+      do { try await Task.sleep(for: .milliseconds(20)) } catch { return admission }
+    }
+  }
+
   /// An admitted attempt succeeded: its place is free again.
   func succeeded(_ peer: String) {
     records.withLock { records in

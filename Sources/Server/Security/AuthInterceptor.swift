@@ -106,7 +106,7 @@ struct AuthInterceptor: ServerInterceptor {
     let now = accounts.now()
     if let cached = cache.principal(token: token, at: now) { return .success(cached) }
     let peer = AttemptLimiter.address(of: remotePeer)
-    let admission = limiter.begin(peer)
+    let admission = await limiter.admit(peer)
     guard admission == .admitted else { return .failure(Self.refusal(admission, peer: peer, limiter)) }
     let result: Result<Principal, AccessError>
     do {

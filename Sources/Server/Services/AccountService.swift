@@ -20,7 +20,7 @@ struct AccountService: Assure_V1_AccountService.SimpleServiceProtocol {
     let peer = AttemptLimiter.address(of: context.remotePeer)
     let rpc = "AccountService.Enrol"
     // Counted before the code is checked: guesses sent at once are limited like guesses in turn.
-    let admission = limiter.begin(peer)
+    let admission = await limiter.admit(peer)
     guard admission == .admitted else { throw AuthInterceptor.refusal(admission, peer: peer, limiter) }
     do {
       let issued = try await accounts.enrol(

@@ -9,6 +9,7 @@
 # the codes and checks every service, the refusals, and that each of the three engagements is
 # on the server exactly once. The TLS run also checks with `openssl s_client` that the server
 # speaks TLS 1.2 or later with ALPN h2, that Python connects with the dev CA and fails without.
+# Last, Scripts/attack_resources.py attacks a fresh server's resource limits (see attacks()).
 #
 #   ASSURE_SERVER_BIN  server binary (default: .build/debug/assure-server under the repo root)
 #   ASSURE_CLIENT_BIN  client binary (default: .build/debug/assure under the repo root)
@@ -193,9 +194,31 @@ if [ "${1:-}" = "--fuzz-only" ]; then
   exit
 fi
 
+# Resource limits against the real server (Scripts/attack_resources.py starts its own, on a
+# free port): a never-reading client cannot push the server's memory past a bound, silent and
+# half-open TLS connections are closed at the handshake deadline, connections past
+# --max-connections are closed at once. Each prints its figures and fails the check on a breach.
+attacks() {
+  local attack=(python3 "$root/Scripts/attack_resources.py" --server-bin "$server_bin")
+  echo "[limits] 2 connections x 2000 streams with flow-control window 0, never read" >&2
+  "${attack[@]}" streams --connections 2 --streams 2000 --hold 30 --after 8 \
+    --max-rss-mb 300 --expect-closed-within 20 --return-within-mb 60 >&2
+  echo "[limits] 300 TCP connections that never speak (--handshake-timeout 3)" >&2
+  "${attack[@]}" idle --connections 300 --server-arg=--handshake-timeout=3 --hold 15 --after 1 \
+    --expect-closed-within 12 >&2
+  echo "[limits] 300 half-open TLS handshakes (--handshake-timeout 3)" >&2
+  "${attack[@]}" tls-half --connections 300 --server-arg=--handshake-timeout=3 --hold 15 --after 1 \
+    --expect-closed-within 12 >&2
+  echo "[limits] 200 silent connections to a server with --max-connections 50" >&2
+  "${attack[@]}" idle --connections 200 --server-arg=--max-connections=50 --server-arg=--handshake-timeout=60 \
+    --hold 5 --after 1 --expect-open-at-most 50 >&2
+}
+
 command -v openssl >/dev/null || { echo "openssl is needed for the TLS run" >&2; exit 1; }
 command -v curl >/dev/null || { echo "curl is needed to read the metrics endpoint" >&2; exit 1; }
 run plaintext
 "$root/Scripts/dev-certs.sh" "$work/certs"
 run tls --tls-cert "$work/certs/server.pem" --tls-key "$work/certs/server-key.pem"
 fuzz
+command -v ss >/dev/null || { echo "ss (Debian: iproute2) is needed to count the server's connections" >&2; exit 1; }
+attacks

@@ -7,7 +7,7 @@ import Sync
 /// Who the administration commands act as: the operating-system user at the server's console.
 private func consoleCaller(_ command: String) -> Caller {
   let user = ProcessInfo.processInfo.environment["USER"].flatMap { $0.isEmpty ? nil : $0 } ?? "console"
-  return Caller(user: "console:\(user)", rpc: "assure-server \(command)")
+  return .server("console:\(user)", rpc: "assure-server \(command)")
 }
 
 /// Opens the server's database for an administration command, without seeding anything.
@@ -147,12 +147,17 @@ struct DeviceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Revoke a device's sign-in: the device must sign in again with a new code.")
     @OptionGroup var data: DataOptions
-    @Argument(help: "A sign-in id (at least its first 8 characters) or a device id.") var id: String
+    @Argument(help: "A sign-in id (at least its first 8 characters), as device list shows it; a device id with --device.")
+    var id: String
+    @Flag(help: "ID is a device id (a device chooses its own id, so it is never read as one unless this is given).")
+    var device = false
 
     func run() async throws {
       let accounts = try openAccounts(data)
       do {
-        let revoked = try await accounts.revoke(id, by: consoleCaller("device revoke"))
+        let caller = consoleCaller("device revoke")
+        let revoked =
+          device ? try await accounts.revokeDevice(id, by: caller) : try await accounts.revokeSignIn(id, by: caller)
         for token in revoked {
           print("revoked \(token.id.storageKey.prefix(8)) (\(token.accountName) on \(token.label), device \(token.deviceID))")
         }

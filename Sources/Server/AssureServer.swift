@@ -121,6 +121,18 @@ struct Serve: AsyncParsableCommand {
   @Option(help: "Largest request message accepted, in bytes.")
   var maxRequestBytes: Int = 4 * 1024 * 1024
 
+  @Option(help: "Client connections open at once; one past it is closed as soon as it is accepted.")
+  var maxConnections: Int = ConnectionLimits().maxConnections
+
+  @Option(help: "Seconds a new connection has to start its first call (TLS handshake and HTTP/2 preface included).")
+  var handshakeTimeout: Int = Int(ConnectionLimits().handshakeTimeout.components.seconds)
+
+  @Option(help: "Seconds a connection with no call in flight stays open.")
+  var idleTimeout: Int = Int(ConnectionLimits().idleTimeout.components.seconds)
+
+  @Option(help: "Seconds after which a connection is asked to close and reconnect (its calls may finish).")
+  var maxConnectionAge: Int = Int(ConnectionLimits().maxAge.components.seconds)
+
   func validate() throws {
     var buffer = [UInt8](repeating: 0, count: 16)
     guard inet_pton(AF_INET, host, &buffer) == 1 || inet_pton(AF_INET6, host, &buffer) == 1 else {
@@ -160,7 +172,26 @@ struct Serve: AsyncParsableCommand {
     guard (64 * 1024...64 * 1024 * 1024).contains(maxRequestBytes) else {
       throw ValidationError("--max-request-bytes must be between 65536 and 67108864 (got \(maxRequestBytes))")
     }
+    guard (1...100_000).contains(maxConnections) else {
+      throw ValidationError("--max-connections must be between 1 and 100000 (got \(maxConnections))")
+    }
+    for (option, value, range) in [
+      ("--handshake-timeout", handshakeTimeout, 1...600), ("--idle-timeout", idleTimeout, 1...86_400),
+      ("--max-connection-age", maxConnectionAge, 10...604_800),
+    ] where !range.contains(value) {
+      throw ValidationError("\(option) must be between \(range.lowerBound) and \(range.upperBound) seconds (got \(value))")
+    }
     _ = try parsedAreas()
+  }
+
+  /// The connection limits the options give.
+  var connectionLimits: ConnectionLimits {
+    var limits = ConnectionLimits()
+    limits.maxConnections = maxConnections
+    limits.handshakeTimeout = .seconds(handshakeTimeout)
+    limits.idleTimeout = .seconds(idleTimeout)
+    limits.maxAge = .seconds(maxConnectionAge)
+    return limits
   }
 
   /// Whether `host` is a loopback address (127.0.0.0/8 or ::1).
@@ -195,6 +226,7 @@ struct Serve: AsyncParsableCommand {
     configuration.accounts.tokenLifetime = Double(tokenDays) * 86_400
     configuration.accounts.enrolmentCodeLifetime = Double(enrolmentHours) * 3600
     configuration.maxRequestBytes = maxRequestBytes
+    configuration.connections = connectionLimits
     if let metricsPort { configuration.metrics = .init(host: metricsHost, port: metricsPort, registry: registry) }
     try await ServerApplication.run(configuration, logger: Logger(label: "assure-server"))
   }
@@ -211,7 +243,9 @@ struct Serve: AsyncParsableCommand {
       ("metrics-port", metricsPort.map(String.init) ?? "off"), ("metrics-host", metricsHost),
       ("tls-cert", tlsCert ?? "none (plaintext)"), ("tls-key", tlsKey ?? "none"), ("insecure", "\(insecure)"),
       ("token-days", "\(tokenDays)"), ("enrolment-hours", "\(enrolmentHours)"),
-      ("max-request-bytes", "\(maxRequestBytes)"),
+      ("max-request-bytes", "\(maxRequestBytes)"), ("max-connections", "\(maxConnections)"),
+      ("handshake-timeout", "\(handshakeTimeout)"), ("idle-timeout", "\(idleTimeout)"),
+      ("max-connection-age", "\(maxConnectionAge)"),
     ]
     for (name, value) in values {
       print("\(name.padding(toLength: 18, withPad: " ", startingAt: 0)) \(value)   (\(ConfigSources.provenance[name] ?? "default"))")

@@ -32,6 +32,8 @@ struct ServerConfiguration: Sendable {
   var maxRequestBytes = 4 * 1024 * 1024
   /// Calls in flight on one HTTP/2 connection.
   var maxConcurrentStreams = 4096
+  /// Connections, streams, unread answers and connection time limits (`ConnectionGuard`).
+  var connections = ConnectionLimits()
   /// Where the Prometheus endpoint listens, and what it serves; off when `nil`.
   var metrics: MetricsEndpoint?
 
@@ -86,11 +88,13 @@ enum ServerApplication {
   }
 
   /// The shared parts for a prepared repository.
-  static func parts(_ repository: ServerRepository, _ configuration: ServerConfiguration) throws -> ServerParts {
+  static func parts(
+    _ repository: ServerRepository, _ configuration: ServerConfiguration, logger: Logger = Logger(label: "assure-server")
+  ) throws -> ServerParts {
     try ServerParts(
       repository: repository,
       accounts: AccountRepository(database: repository.database, settings: configuration.accounts, now: repository.now),
-      limiter: AttemptLimiter(settings: configuration.attempts), cache: TokenCache(),
+      limiter: AttemptLimiter(settings: configuration.attempts, logger: logger), cache: TokenCache(),
       health: HealthRegistry(services: serviceNames), maxRequestBytes: configuration.maxRequestBytes,
       reflection: ReflectionIndex(services: reflectedServices), plan: PlanSnapshot(database: repository.database))
   }
@@ -162,7 +166,7 @@ enum ServerApplication {
     } catch {
       throw StartupError("cannot open the database at \(configuration.databasePath): \(describe(error))")
     }
-    let parts = try parts(repository, configuration)
+    let parts = try parts(repository, configuration, logger: logger)
     let codes = try await firstStartCodes(parts, demo: configuration.demo)
     let security: HTTP2ServerTransport.Posix.TransportSecurity
     if let certificate = configuration.tlsCertificatePath, let key = configuration.tlsKeyPath {
@@ -180,11 +184,7 @@ enum ServerApplication {
     // and every call on the connection fails. A field office behind one gateway easily has
     // more than 100 calls in flight.
     transportConfig.http2.maxConcurrentStreams = configuration.maxConcurrentStreams
-    transportConfig.channelDebuggingCallbacks.onAcceptTCPConnection = { channel in
-      ConnectionGauge.opened()
-      channel.closeFuture.whenComplete { _ in ConnectionGauge.closed() }
-      return channel.eventLoop.makeSucceededVoidFuture()
-    }
+    let connectionGuard = configureConnections(&transportConfig, configuration.connections, logger: logger)
     let transport: HTTP2ServerTransport.Posix =
       configuration.host.contains(":")
       ? .http2NIOPosix(
@@ -197,12 +197,13 @@ enum ServerApplication {
       transport: transport, services: services(parts, logger: logger), interceptors: interceptors(parts, logger: logger))
     let listening = Atomic(false)
     let scheme = configuration.tlsCertificatePath == nil ? "plaintext" : "TLS"
-    let service = GRPCServerService(server: server, health: parts.health, logger: logger, security: scheme) { address in
+    var service = GRPCServerService(server: server, health: parts.health, logger: logger, security: scheme) { address in
       listening.store(true, ordering: .relaxed)
       if !codes.isEmpty {
         FileHandle.standardOutput.write(Data((codeBanner(codes, server: address) + "\n").utf8))
       }
     }
+    service.connectionGuard = connectionGuard
     var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
       .init(service: service),
       .init(
@@ -220,6 +221,25 @@ enum ServerApplication {
     } catch where !listening.load(ordering: .relaxed) {
       throw StartupError("cannot listen on \(configuration.host):\(configuration.port): \(describe(error))")
     }
+  }
+
+  /// Applies `limits` to the transport: its own idle, age, grace and keepalive settings (which
+  /// end well-behaved connections with a GOAWAY) and a `ConnectionGuard` on every accepted
+  /// connection and stream (which closes the rest: peers that never speak, never read, or
+  /// hold too much).
+  @discardableResult
+  static func configureConnections(
+    _ config: inout HTTP2ServerTransport.Posix.Config, _ limits: ConnectionLimits, logger: Logger
+  ) -> ConnectionGuard {
+    config.connection.maxIdleTime = limits.idleTimeout
+    config.connection.maxAge = limits.maxAge
+    config.connection.maxGraceTime = limits.graceTime
+    config.connection.keepalive.time = limits.keepaliveTime
+    config.connection.keepalive.timeout = limits.keepaliveTimeout
+    let connectionGuard = ConnectionGuard(limits: limits, logger: logger)
+    config.channelDebuggingCallbacks.onAcceptTCPConnection = { connectionGuard.accept(connection: $0) }
+    config.channelDebuggingCallbacks.onAcceptHTTP2Stream = { connectionGuard.accept(stream: $0) }
+    return connectionGuard
   }
 
   /// The most useful text of an error: Foundation's sentence, or the error's own description.

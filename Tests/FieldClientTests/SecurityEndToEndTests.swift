@@ -177,3 +177,46 @@ extension SecurityEndToEndTests {
     #expect(try await server.terminate() == 0)
   }
 }
+
+extension SecurityEndToEndTests {
+  @Test("a laptop handed to another user signs in as that user and the first user's sign-in is revoked; pending changes stop it")
+  func handedOverLaptop() async throws {
+    defer { try? FileManager.default.removeItem(at: root) }
+    let port = try freeLoopbackPort()
+    let address = "127.0.0.1:\(port)"
+    let server = try ServerProcess(port: port, dataDir: root.appendingPathComponent("server"))
+    _ = try await server.waitUntilListening()
+    let laptop = FieldDevice(home: root.appendingPathComponent("laptop"), server: address, user: "first")
+    try laptop.signIn(serverDataDir: server.dataDir, address: address, name: "first", role: "deputy")
+    let added = try laptop.run([
+      "engagement", "add", "--date", "2022-10-04", "--by", "dpcc", "--kind", "school", "--organisation",
+      "Tenbury School", "--place", "Tenbury", "--area", "worcestershire",
+    ])
+    #expect(added.status == 0, "\(added)")
+
+    // With the first user's change pending, the second user's code is refused and stays unused.
+    let code = try runServerCommand(["user", "add", "--data-dir", server.dataDir.path, "--name", "second", "--role", "assistant"])
+      .stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    let refused = try laptop.run(["login", "--server", address, "--code", code])
+    #expect(refused.status == 77, "\(refused)")
+    #expect(refused.stderr.contains("not yet on the server"), "\(refused)")
+
+    // Synced, the same code signs the laptop in as the second user, and the first user's
+    // sign-in on it is revoked: one active sign-in per device id.
+    #expect(try laptop.run(["sync"]).status == 0)
+    let login = try laptop.run(["login", "--server", address, "--code", code])
+    #expect(login.status == 0, "\(login)")
+    let active = try runServerCommand(["device", "list", "--data-dir", server.dataDir.path])
+    #expect(active.stdout.contains("second") && !active.stdout.contains("first"), "\(active)")
+
+    // Another device cannot take the laptop's device id.
+    let laptopID = try #require(
+      (try JSONSerialization.jsonObject(with: Data(contentsOf: laptop.home.appendingPathComponent("credentials.json")))
+        as? [String: Any])?["deviceID"] as? String)
+    let revokedByDevice = try runServerCommand(["device", "revoke", "--data-dir", server.dataDir.path, laptopID])
+    #expect(revokedByDevice.status != 0, "a device id was read as a sign-in id: \(revokedByDevice)")
+    let revoked = try runServerCommand(["device", "revoke", "--data-dir", server.dataDir.path, "--device", laptopID])
+    #expect(revoked.status == 0 && revoked.stdout.contains("second"), "\(revoked)")
+    #expect(try await server.terminate() == 0)
+  }
+}

@@ -72,7 +72,7 @@ func documentedPermissions() throws -> [String: Set<String>] {
         tokens[role.rawValue] = try await signIn(parts.accounts, role: role, name: "walk-\(role.rawValue)", deviceID: "walk-\(role.rawValue)")
       }
       let revoked = try await signIn(parts.accounts, role: .governance, name: "walk-revoked", deviceID: "walk-revoked")
-      _ = try await parts.accounts.revoke("walk-revoked", by: Caller(user: "test", rpc: "test"))
+      _ = try await parts.accounts.revokeDevice("walk-revoked", by: .server("test", rpc: "test"))
       tokens["revoked token"] = revoked
 
       // SignOut revokes the caller's own token: it goes last.

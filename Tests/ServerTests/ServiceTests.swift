@@ -44,8 +44,8 @@ func signIn(_ accounts: AccountRepository, role: Role, name: String? = nil, devi
   let name = name ?? "test-\(role.rawValue)"
   let code =
     try await accounts.users().contains { $0.name == name }
-    ? try await accounts.issueCode(forUser: name, by: Caller(user: "test", rpc: "test"))
-    : try await accounts.addUser(name: name, role: role, by: Caller(user: "test", rpc: "test"))
+    ? try await accounts.issueCode(forUser: name, by: Caller.server("test", rpc: "test"))
+    : try await accounts.addUser(name: name, role: role, by: Caller.server("test", rpc: "test"))
   return try await accounts.enrol(code: code.code, deviceID: deviceID, label: "test", rpc: "test").token
 }
 
@@ -78,7 +78,10 @@ func withDemoServerParts(
     areas: Area.westMercia)
   configure(&configuration)
   let repository = try await ServerApplication.prepare(configuration, logger: .init(label: "test"))
-  let parts = try ServerApplication.parts(repository, configuration)
+  // Failed sign-ins are logged at notice: the tests make many on purpose.
+  var quiet = Logger(label: "test")
+  quiet.logLevel = .error
+  let parts = try ServerApplication.parts(repository, configuration, logger: quiet)
   let transport = InProcessTransport()
   let server = GRPCServer(
     transport: transport.server, services: ServerApplication.services(parts),

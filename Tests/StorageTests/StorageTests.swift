@@ -13,7 +13,7 @@ import TestSupport
     #expect(
       try database.appliedMigrations() == [
         "v1-plan-engagements-change-log", "v2-plan-governance-audit", "v3-field-merge-conflicts", "v4-accounts-devices",
-        "v5-oversight-records", "v6-change-stored-as-sent",
+        "v5-oversight-records", "v6-change-stored-as-sent", "v7-access-token-replaced",
       ])
     let mode = try database.pool.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") }
     #expect(mode == "wal")
@@ -49,8 +49,8 @@ import TestSupport
 
     // When the current server opens it, everything is still there and the new tables exist.
     let database = try ServerDatabase(path: path)
-    #expect(try database.appliedMigrations().count == 6)
-    #expect(try database.appliedMigrations().last == "v6-change-stored-as-sent")
+    #expect(try database.appliedMigrations().count == 7)
+    #expect(try database.appliedMigrations().last == "v7-access-token-replaced")
     let (stored, count, head, history, changes) = try await database.read { db in
       (try db.element(id: "2.3"), try db.engagementCount(matching: EngagementQuery()), try db.headCursor(),
        try db.statusHistory(elementID: "2.3"), try db.changes(after: 0, limit: 10, omittingAsSentOf: "any"))

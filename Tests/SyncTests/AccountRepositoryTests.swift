@@ -19,7 +19,7 @@ final class AccountClock: Sendable {
   let folder: TemporaryFolder
   let clock = AccountClock()
   let accounts: AccountRepository
-  let admin = Caller(user: "console:root", rpc: "test")
+  let admin = Caller.server("console:root", rpc: "test")
 
   init() throws {
     folder = try TemporaryFolder()
@@ -113,7 +113,7 @@ final class AccountClock: Sendable {
       code: try await accounts.issueCode(forUser: "apcc", by: admin).code, deviceID: "laptop", label: "", rpc: "test")
     #expect(try await accounts.devices().map(\.deviceID).sorted() == ["laptop", "phone"])
 
-    let revoked = try await accounts.revoke("phone", by: admin)
+    let revoked = try await accounts.revokeDevice("phone", by: admin)
     #expect(revoked.map(\.id) == [again.record.id])
     #expect(try await refusal(again.token)?.contains("revoked") == true)
     _ = try await principal(other.token)
@@ -121,6 +121,90 @@ final class AccountClock: Sendable {
     _ = try await accounts.disableUser(name: "apcc", by: admin)
     #expect(try await refusal(other.token) != nil)
     #expect(try await refusal("assure_made-up")?.contains("not known") == true)
+  }
+
+  @Test("a token mints at most one new token: a second refresh in its grace period is refused")
+  func refreshOnce() async throws {
+    let code = try await accounts.addUser(name: "refresher", role: .deputy, by: admin)
+    let old = try await accounts.enrol(code: code.code, deviceID: "tablet-r", label: "", rpc: "test")
+    let caller = Caller(user: "refresher", deviceID: "tablet-r", rpc: "AccountService.RefreshToken", role: .deputy)
+    clock.advance(6 * 86_400)
+    let first = try await accounts.refresh(try await principal(old.token), by: caller)
+    // The old token still works in its grace period, but mints nothing more.
+    let stillOld = try await principal(old.token)
+    do {
+      _ = try await accounts.refresh(stillOld, by: caller)
+      Issue.record("a second refresh of the same token was accepted")
+    } catch let error as AccessError {
+      #expect(error.code == .alreadyRefreshed)
+    }
+    #expect(try await accounts.devices(accountName: "refresher").map(\.id) == [first.record.id, old.record.id])
+    // The new token refreshes in its turn.
+    clock.advance(6 * 86_400)
+    _ = try await accounts.refresh(try await principal(first.token), by: caller)
+  }
+
+  @Test("a sign-in id is never read as a device id: revoking by id hits that sign-in, not a device named after it")
+  func revokeBySignInID() async throws {
+    let victimCode = try await accounts.addUser(name: "victim", role: .commissioner, by: admin)
+    let victim = try await accounts.enrol(code: victimCode.code, deviceID: "victim-laptop", label: "", rpc: "test")
+    let insiderCode = try await accounts.addUser(name: "insider", role: .deputy, by: admin)
+    let decoy = try await accounts.enrol(
+      code: insiderCode.code, deviceID: victim.record.id.storageKey, label: "", rpc: "test")
+
+    let revoked = try await accounts.revokeSignIn(victim.record.id.storageKey, by: admin)
+    #expect(revoked.map(\.id) == [victim.record.id])
+    #expect(try await refusal(victim.token)?.contains("revoked") == true)
+    _ = try await principal(decoy.token)
+    // The first 8 characters, as device list shows them, are enough; fewer are refused.
+    let again = try await accounts.enrol(
+      code: try await accounts.issueCode(forUser: "victim", by: admin).code, deviceID: "victim-laptop", label: "",
+      rpc: "test")
+    await #expect(throws: ValidationError.self) {
+      _ = try await accounts.revokeSignIn(String(again.record.id.storageKey.prefix(7)), by: admin)
+    }
+    #expect(try await accounts.revokeSignIn(String(again.record.id.storageKey.prefix(8)), by: admin).map(\.id) == [again.record.id])
+    // Signing out revokes the caller's own sign-in only.
+    let own = try await accounts.revokeOwn(try await principal(decoy.token), by: admin)
+    #expect(own?.id == decoy.record.id && own?.revokedAt != nil)
+  }
+
+  @Test("device ids are unique: another account's active device id is refused and the code stays unused")
+  func deviceIDsAreUnique() async throws {
+    let ownerCode = try await accounts.addUser(name: "owner", role: .assistant, by: admin)
+    let owner = try await accounts.enrol(code: ownerCode.code, deviceID: "laptop-7", label: "", rpc: "test")
+    let intruderCode = try await accounts.addUser(name: "intruder", role: .deputy, by: admin)
+    do {
+      _ = try await accounts.enrol(code: intruderCode.code, deviceID: "laptop-7", label: "", rpc: "test")
+      Issue.record("a device id in use by another account was accepted")
+    } catch let error as AccessError {
+      #expect(error.code == .deviceIDInUse)
+      #expect(error.message.contains("device_id") && error.message.contains("laptop-7"))
+    }
+    _ = try await principal(owner.token)
+    // The code was not used up: it works with a device id of its own.
+    let intruder = try await accounts.enrol(code: intruderCode.code, deviceID: "laptop-8", label: "", rpc: "test")
+    _ = try await principal(intruder.token)
+
+    // The same account signing in again on the same device replaces its sign-in.
+    let again = try await accounts.enrol(
+      code: try await accounts.issueCode(forUser: "owner", by: admin).code, deviceID: "laptop-7", label: "", rpc: "test")
+    #expect(try await refusal(owner.token)?.contains("revoked") == true)
+
+    // Another account on that same laptop: allowed when the device shows the token it holds,
+    // which is then revoked.
+    let handedOver = try await accounts.enrol(
+      code: try await accounts.issueCode(forUser: "intruder", by: admin).code, deviceID: "laptop-7", label: "",
+      rpc: "test", previousToken: again.token)
+    #expect(try await refusal(again.token)?.contains("revoked") == true)
+    #expect(try await principal(handedOver.token).account.name == "intruder")
+    // A token of some other device proves nothing.
+    await #expect(throws: AccessError.self) {
+      _ = try await accounts.enrol(
+        code: try await accounts.issueCode(forUser: "owner", by: admin).code, deviceID: "laptop-7", label: "",
+        rpc: "test", previousToken: intruder.token)
+    }
+    #expect(try await accounts.devices().filter { $0.deviceID == "laptop-7" }.map(\.accountName) == ["intruder"])
   }
 
   @Test("the database holds no code or token, only their hashes; every change is audited")

@@ -10,7 +10,7 @@ import TestSupport
 @Suite struct GovernanceRepositoryTests {
   let folder: TemporaryFolder
   let governance: GovernanceRepository
-  let caller = Caller(user: "governance-officer", deviceID: "laptop-1", rpc: "test")
+  let caller = Caller(user: "governance-officer", deviceID: "laptop-1", rpc: "test", role: .governance)
 
   init() async throws {
     folder = try TemporaryFolder()

@@ -10,7 +10,7 @@ import TestSupport
 @Suite struct OversightRepositoryTests {
   let folder: TemporaryFolder
   let oversight: OversightRepository
-  let caller = Caller(user: "analyst", deviceID: "laptop-2", rpc: "test")
+  let caller = Caller(user: "analyst", deviceID: "laptop-2", rpc: "test", role: .analyst)
 
   init() async throws {
     folder = try TemporaryFolder()

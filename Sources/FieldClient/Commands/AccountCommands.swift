@@ -52,9 +52,20 @@ struct LoginCommand: AsyncParsableCommand {
           request.code = code
           request.deviceID = deviceID
           request.label = String(label.prefix(DeviceToken.maxLabelLength))
+          // Device ids are unique among the server's active sign-ins: signing this device in
+          // as another account, it proves it holds the current sign-in, which the server then
+          // revokes. Not while the current user's changes are pending (unless --force).
+          if let previous, previous.server == address.description, pending == 0 || force {
+            request.previousToken = previous.token
+          }
           return try await Assure_V1_AccountService.Client(wrapping: client).enrol(request, options: callOptions)
         }
       } catch let error as RPCError {
+        if error.code == .alreadyExists, let previous, pending > 0, !force {
+          throw AccessError(
+            .permissionDenied,
+            "\(pending) change\(pending == 1 ? "" : "s") recorded by \(previous.account) \(pending == 1 ? "is" : "are") not yet on the server: sync them first, or give --force (they will be sent as the new user)")
+        }
         throw ServerSession.translate(error, address: address)
       }
       if let previous, previous.account != response.account.name, pending > 0, !force {

@@ -82,7 +82,8 @@ struct ClientOptions: ParsableArguments {
   }
 
   func openDatabase() throws -> ClientDatabase {
-    try ClientDatabase(path: URL(fileURLWithPath: resolvedDataDir).appendingPathComponent("assure.sqlite").path)
+    try DataFolder.check(resolvedDataDir)
+    return try ClientDatabase(path: URL(fileURLWithPath: resolvedDataDir).appendingPathComponent("assure.sqlite").path)
   }
 
   func repository() throws -> FieldRepository {

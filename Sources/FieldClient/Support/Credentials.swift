@@ -2,6 +2,10 @@ import Foundation
 import Model
 import Synchronization
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// This device's sign-in, kept in the data folder as `credentials.json`, readable by its
 /// owner only (0600). It holds the device token: the one secret on the device.
 struct Credentials: Codable, Sendable {
@@ -36,6 +40,7 @@ struct Credentials: Codable, Sendable {
   static func load(from dataDir: String) throws -> Credentials? {
     let url = url(in: dataDir)
     if let cached = known.withLock({ $0[url.path] }) { return cached }
+    try DataFolder.check(dataDir)
     var loaded: Credentials?
     if FileManager.default.fileExists(atPath: url.path) {
       do {
@@ -52,16 +57,23 @@ struct Credentials: Codable, Sendable {
 
   /// Writes the file owner-only, replacing any earlier one in one step (a crash leaves the
   /// old file or the new one, never half of one).
+  ///
+  /// The temporary file is new (`O_EXCL`) and never a symbolic link (`O_NOFOLLOW`), with a
+  /// name nobody can guess: a file or link planted in its place makes the save fail rather
+  /// than write the token somewhere else. The folder must be this user's alone
+  /// (`DataFolder.check`).
   func save(to dataDir: String) throws {
     let folder = URL(fileURLWithPath: dataDir)
     try FileManager.default.createDirectory(
       at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+    try DataFolder.check(dataDir)
     let encoder = JSONEncoder()
     encoder.dateEncodingStrategy = .iso8601
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
     let data = try encoder.encode(self)
-    let temporary = folder.appendingPathComponent(".\(Self.fileName).\(getpid())")
-    let descriptor = open(temporary.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+    let suffix = String(UInt64.random(in: .min ... .max), radix: 36)
+    let temporary = folder.appendingPathComponent(".\(Self.fileName).\(getpid()).\(suffix)")
+    let descriptor = Self.createNew(temporary.path)
     guard descriptor >= 0 else {
       throw AccessError(.unauthenticated, "cannot write \(temporary.path): \(String(cString: strerror(errno)))")
     }
@@ -81,6 +93,12 @@ struct Credentials: Codable, Sendable {
     Self.known.withLock { $0[Self.url(in: dataDir).path] = .some(self) }
   }
 
+  /// Opens a new file for writing, owner-only: fails if anything (a file, a symbolic link) is
+  /// already at `path`.
+  static func createNew(_ path: String) -> Int32 {
+    open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+  }
+
   static func remove(from dataDir: String) throws {
     let url = url(in: dataDir)
     if FileManager.default.fileExists(atPath: url.path) { try FileManager.default.removeItem(at: url) }
@@ -90,5 +108,45 @@ struct Credentials: Codable, Sendable {
   /// Whether the token has passed half its life and should be exchanged for a new one.
   func refreshDue(at now: Date) -> Bool {
     now >= issuedAt.addingTimeInterval(expiresAt.timeIntervalSince(issuedAt) / 2)
+  }
+}
+
+/// The device's data folder holds its token and its database: another user who can write to
+/// it could replace or redirect those files. A folder writable by anyone but its owner, or
+/// owned by another user, is refused.
+enum DataFolder {
+  /// Folders already checked by this process.
+  private static let checked = Mutex<Set<String>>([])
+
+  /// Refuses an existing data folder that is not a folder, is owned by another user, or is
+  /// writable by its group or by others; a missing one is fine (it is created owner-only).
+  static func check(_ path: String) throws {
+    if checked.withLock({ $0.contains(path) }) { return }
+    let resolved = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+    guard FileManager.default.fileExists(atPath: resolved) else { return }
+    let attributes: [FileAttributeKey: Any]
+    do {
+      attributes = try FileManager.default.attributesOfItem(atPath: resolved)
+    } catch {
+      throw AccessError(.permissionDenied, "cannot check the data folder \(path): \(error.localizedDescription)")
+    }
+    guard attributes[.type] as? FileAttributeType == .typeDirectory else {
+      throw AccessError(.permissionDenied, "the data folder \(path) is not a folder")
+    }
+    let owner = (attributes[.ownerAccountID] as? NSNumber)?.uint32Value
+    guard owner == geteuid() else {
+      throw AccessError(
+        .permissionDenied,
+        "the data folder \(path) is owned by another user (uid \(owner.map(String.init) ?? "unknown"), not \(geteuid())): "
+          + "a data folder must be the user's own; use a folder of your own (--data-dir or ASSURE_HOME)")
+    }
+    let mode = (attributes[.posixPermissions] as? NSNumber)?.intValue ?? 0o777
+    guard mode & 0o022 == 0 else {
+      throw AccessError(
+        .permissionDenied,
+        "the data folder \(path) is writable by other users (mode \(String(mode, radix: 8))): a data folder must be "
+          + "writable by its owner only; run chmod go-w \(path) (Assure makes its folders 700)")
+    }
+    checked.withLock { _ = $0.insert(path) }
   }
 }

@@ -8,6 +8,12 @@ public struct AccessError: Error, Sendable, Hashable, CustomStringConvertible {
     case permissionDenied
     /// Too many failed attempts from one address: refused for a while (gRPC `RESOURCE_EXHAUSTED`).
     case tooManyAttempts
+    /// The device id is already that of an active sign-in of another account: device ids are
+    /// unique, so that a revocation by device id hits one device (gRPC `ALREADY_EXISTS`).
+    case deviceIDInUse
+    /// The token was already exchanged for a new one: during its grace period it still
+    /// works, but it mints no second token (gRPC `FAILED_PRECONDITION`).
+    case alreadyRefreshed
   }
 
   public let code: Code

@@ -230,6 +230,7 @@ extension Assure_V1_AccountService {
         /// > Source IDL Documentation:
         /// >
         /// > A new token for the calling device; the old one stops working after a short grace period.
+        /// > A token is exchanged once: during its grace period a second exchange is FAILED_PRECONDITION.
         ///
         /// - Parameters:
         ///   - request: A streaming request of `Assure_V1_RefreshTokenRequest` messages.
@@ -265,7 +266,7 @@ extension Assure_V1_AccountService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Revokes the calling device's own token.
+        /// > Revokes the calling device's own sign-in (the token the call carries), nothing else.
         ///
         /// - Parameters:
         ///   - request: A streaming request of `Assure_V1_SignOutRequest` messages.
@@ -413,6 +414,7 @@ extension Assure_V1_AccountService {
         /// > Source IDL Documentation:
         /// >
         /// > A new token for the calling device; the old one stops working after a short grace period.
+        /// > A token is exchanged once: during its grace period a second exchange is FAILED_PRECONDITION.
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Assure_V1_RefreshTokenRequest` message.
@@ -448,7 +450,7 @@ extension Assure_V1_AccountService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Revokes the calling device's own token.
+        /// > Revokes the calling device's own sign-in (the token the call carries), nothing else.
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Assure_V1_SignOutRequest` message.
@@ -594,6 +596,7 @@ extension Assure_V1_AccountService {
         /// > Source IDL Documentation:
         /// >
         /// > A new token for the calling device; the old one stops working after a short grace period.
+        /// > A token is exchanged once: during its grace period a second exchange is FAILED_PRECONDITION.
         ///
         /// - Parameters:
         ///   - request: A `Assure_V1_RefreshTokenRequest` message.
@@ -629,7 +632,7 @@ extension Assure_V1_AccountService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Revokes the calling device's own token.
+        /// > Revokes the calling device's own sign-in (the token the call carries), nothing else.
         ///
         /// - Parameters:
         ///   - request: A `Assure_V1_SignOutRequest` message.
@@ -1184,6 +1187,7 @@ extension Assure_V1_AccountService {
         /// > Source IDL Documentation:
         /// >
         /// > A new token for the calling device; the old one stops working after a short grace period.
+        /// > A token is exchanged once: during its grace period a second exchange is FAILED_PRECONDITION.
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Assure_V1_RefreshTokenRequest` message.
@@ -1229,7 +1233,7 @@ extension Assure_V1_AccountService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Revokes the calling device's own token.
+        /// > Revokes the calling device's own sign-in (the token the call carries), nothing else.
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Assure_V1_SignOutRequest` message.
@@ -1441,6 +1445,7 @@ extension Assure_V1_AccountService {
         /// > Source IDL Documentation:
         /// >
         /// > A new token for the calling device; the old one stops working after a short grace period.
+        /// > A token is exchanged once: during its grace period a second exchange is FAILED_PRECONDITION.
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Assure_V1_RefreshTokenRequest` message.
@@ -1508,7 +1513,7 @@ extension Assure_V1_AccountService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Revokes the calling device's own token.
+        /// > Revokes the calling device's own sign-in (the token the call carries), nothing else.
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Assure_V1_SignOutRequest` message.
@@ -1791,6 +1796,7 @@ extension Assure_V1_AccountService.ClientProtocol {
     /// > Source IDL Documentation:
     /// >
     /// > A new token for the calling device; the old one stops working after a short grace period.
+    /// > A token is exchanged once: during its grace period a second exchange is FAILED_PRECONDITION.
     ///
     /// - Parameters:
     ///   - request: A request containing a single `Assure_V1_RefreshTokenRequest` message.
@@ -1848,7 +1854,7 @@ extension Assure_V1_AccountService.ClientProtocol {
     ///
     /// > Source IDL Documentation:
     /// >
-    /// > Revokes the calling device's own token.
+    /// > Revokes the calling device's own sign-in (the token the call carries), nothing else.
     ///
     /// - Parameters:
     ///   - request: A request containing a single `Assure_V1_SignOutRequest` message.
@@ -2094,6 +2100,7 @@ extension Assure_V1_AccountService.ClientProtocol {
     /// > Source IDL Documentation:
     /// >
     /// > A new token for the calling device; the old one stops working after a short grace period.
+    /// > A token is exchanged once: during its grace period a second exchange is FAILED_PRECONDITION.
     ///
     /// - Parameters:
     ///   - message: request message to send.
@@ -2159,7 +2166,7 @@ extension Assure_V1_AccountService.ClientProtocol {
     ///
     /// > Source IDL Documentation:
     /// >
-    /// > Revokes the calling device's own token.
+    /// > Revokes the calling device's own sign-in (the token the call carries), nothing else.
     ///
     /// - Parameters:
     ///   - message: request message to send.

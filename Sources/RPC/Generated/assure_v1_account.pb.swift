@@ -144,6 +144,12 @@ public nonisolated struct Assure_V1_EnrolRequest: Sendable {
   /// What the device calls itself, e.g. its host name.
   public var label: String = String()
 
+  /// The token this device holds now, when it signs in as another account: it proves the
+  /// device is the one whose device id another account's active sign-in uses, and that
+  /// sign-in is revoked. Without it, a device id in use by another account is refused
+  /// (ALREADY_EXISTS): device ids are unique among active sign-ins.
+  public var previousToken: String = String()
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -405,8 +411,12 @@ public nonisolated struct Assure_V1_RevokeDeviceRequest: Sendable {
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
-  /// A sign-in id (or its first 8+ characters) or a device id.
+  /// A sign-in id (or its first 8+ characters); a device id when `by_device` is set.
   public var id: String = String()
+
+  /// `id` is a device id: revoke that device's active sign-in. A device chooses its own id,
+  /// so an id is never read as a device id unless this says so.
+  public var byDevice: Bool = false
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -637,7 +647,7 @@ nonisolated extension Assure_V1_DeviceSignIn: SwiftProtobuf.Message, SwiftProtob
 
 nonisolated extension Assure_V1_EnrolRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".EnrolRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}code\0\u{3}device_id\0\u{1}label\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}code\0\u{3}device_id\0\u{1}label\0\u{3}previous_token\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -648,6 +658,7 @@ nonisolated extension Assure_V1_EnrolRequest: SwiftProtobuf.Message, SwiftProtob
       case 1: try { try decoder.decodeSingularStringField(value: &self.code) }()
       case 2: try { try decoder.decodeSingularStringField(value: &self.deviceID) }()
       case 3: try { try decoder.decodeSingularStringField(value: &self.label) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.previousToken) }()
       default: break
       }
     }
@@ -663,6 +674,9 @@ nonisolated extension Assure_V1_EnrolRequest: SwiftProtobuf.Message, SwiftProtob
     if !self.label.isEmpty {
       try visitor.visitSingularStringField(value: self.label, fieldNumber: 3)
     }
+    if !self.previousToken.isEmpty {
+      try visitor.visitSingularStringField(value: self.previousToken, fieldNumber: 4)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -670,6 +684,7 @@ nonisolated extension Assure_V1_EnrolRequest: SwiftProtobuf.Message, SwiftProtob
     if lhs.code != rhs.code {return false}
     if lhs.deviceID != rhs.deviceID {return false}
     if lhs.label != rhs.label {return false}
+    if lhs.previousToken != rhs.previousToken {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -1206,7 +1221,7 @@ nonisolated extension Assure_V1_ListDevicesResponse: SwiftProtobuf.Message, Swif
 
 nonisolated extension Assure_V1_RevokeDeviceRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".RevokeDeviceRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{3}by_device\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1215,6 +1230,7 @@ nonisolated extension Assure_V1_RevokeDeviceRequest: SwiftProtobuf.Message, Swif
       // enabled. https://github.com/apple/swift-protobuf/issues/1034
       switch fieldNumber {
       case 1: try { try decoder.decodeSingularStringField(value: &self.id) }()
+      case 2: try { try decoder.decodeSingularBoolField(value: &self.byDevice) }()
       default: break
       }
     }
@@ -1224,11 +1240,15 @@ nonisolated extension Assure_V1_RevokeDeviceRequest: SwiftProtobuf.Message, Swif
     if !self.id.isEmpty {
       try visitor.visitSingularStringField(value: self.id, fieldNumber: 1)
     }
+    if self.byDevice != false {
+      try visitor.visitSingularBoolField(value: self.byDevice, fieldNumber: 2)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: Assure_V1_RevokeDeviceRequest, rhs: Assure_V1_RevokeDeviceRequest) -> Bool {
     if lhs.id != rhs.id {return false}
+    if lhs.byDevice != rhs.byDevice {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

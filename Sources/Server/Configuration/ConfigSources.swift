@@ -17,6 +17,8 @@ enum ConfigSources {
     ("tombstone-days", .value), ("log-level", .value), ("log-format", .value), ("metrics-port", .value),
     ("metrics-host", .value), ("tls-cert", .value), ("tls-key", .value), ("insecure", .flag),
     ("token-days", .value), ("enrolment-hours", .value), ("max-request-bytes", .value),
+    ("max-connections", .value), ("handshake-timeout", .value), ("idle-timeout", .value),
+    ("max-connection-age", .value),
   ]
 
   static let administrationCommands: Set<String> = ["user", "device", "audit", "backup", "restore"]

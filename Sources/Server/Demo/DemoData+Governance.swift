@@ -4,7 +4,7 @@ import Sync
 
 extension DemoGovernance {
   /// Who the demo history is recorded as, in the audit trail and the status history.
-  static let caller = Caller(user: "demo", deviceID: "demo", rpc: "demo-seed")
+  static let caller = Caller.server("demo", deviceID: "demo", rpc: "demo-seed")
 
   /// Seeds the demo plan through the governance team's own writes, so that the plan arrives with
   /// its history: each element enters at the status it held when it started, then takes its

@@ -15,7 +15,7 @@ import Sync
 /// pointing to the published report). Seeded through ``OversightRepository`` as the `demo`
 /// user, so the audit trail records each one.
 enum DemoOversight {
-  static let caller = Caller(user: "demo", deviceID: "demo", rpc: "demo-seed")
+  static let caller = Caller.server("demo", deviceID: "demo", rpc: "demo-seed")
 
   /// Links from the demo's progress updates (by `element@date`) to the records that now carry
   /// their figures: the Panel report tells such an update through its records.

@@ -14,6 +14,8 @@ struct GRPCServerService: Service {
   let security: String
   /// Called with the bound address once the server listens.
   let onListening: @Sendable (String) -> Void
+  /// Told of the shutdown, so that connections still open when the grace time ends are cut off.
+  var connectionGuard: ConnectionGuard?
 
   func run() async throws {
     try await withGracefulShutdownHandler {
@@ -32,6 +34,7 @@ struct GRPCServerService: Service {
       health.setAll(.notServing)
       health.finishWatches()
       server.beginGracefulShutdown()
+      connectionGuard?.beginShutdown()
     }
   }
 }

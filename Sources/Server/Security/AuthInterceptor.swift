@@ -14,8 +14,9 @@ import Synchronization
 /// attempts: `RESOURCE_EXHAUSTED` for a while. Tokens are never logged or stored, only their
 /// SHA-256.
 struct AuthInterceptor: ServerInterceptor {
-  /// The caller of the RPC being served; set for the duration of each call.
-  @TaskLocal static var current = Caller(user: "anonymous", rpc: "unknown")
+  /// The caller of the RPC being served; set for the duration of each call. `nil` outside a
+  /// call this interceptor let through: such a call has no caller and may change nothing.
+  @TaskLocal static var current: Caller?
   /// The signed-in account and token of the RPC being served, if any.
   @TaskLocal static var principal: Principal?
 
@@ -31,6 +32,18 @@ struct AuthInterceptor: ServerInterceptor {
     self.cache = cache
   }
 
+  /// The caller of the RPC being served, signed in or the server itself; refuses a call that
+  /// has none (fails closed: a service reached without this interceptor, or by a call open to
+  /// anyone, changes nothing).
+  @discardableResult
+  static func requireCaller() throws -> Caller {
+    guard let caller = current, caller.isIdentified else {
+      throw RPCError(
+        code: .unauthenticated, message: "this call needs a signed-in caller (sign in with assure login): nothing was changed")
+    }
+    return caller
+  }
+
   func intercept<Input: Sendable, Output: Sendable>(
     request: StreamingServerRequest<Input>,
     context: ServerContext,
@@ -42,13 +55,10 @@ struct AuthInterceptor: ServerInterceptor {
     }
     let peer = limiter.isBlocking ? AttemptLimiter.address(of: context.remotePeer) : ""
     if limiter.isBlocking, limiter.blockedUntil(peer) != nil {
-      throw RPCError(
-        code: .resourceExhausted,
-        message: "too many failed sign-in attempts from \(peer): refused for up to \(Self.minutes(limiter.settings.blockFor)) minutes")
+      throw Self.blocked(peer, limiter)
     }
     if access == .anyone {
-      let caller = Caller(user: "anonymous", rpc: rpc)
-      return try await Self.$current.withValue(caller) { try await next(request, context) }
+      return try await Self.$current.withValue(.anonymous(rpc: rpc)) { try await next(request, context) }
     }
     guard let token = Self.bearerToken(in: request.metadata) else {
       throw RPCError(
@@ -56,13 +66,11 @@ struct AuthInterceptor: ServerInterceptor {
         message: "\(rpc) needs a device token (authorization: Bearer ...): sign in with assure login")
     }
     let principal: Principal
-    switch try await authenticate(token) {
+    switch try await authenticate(token, peer: context.remotePeer, rpc: rpc) {
     case .success(let found):
       principal = found
     case .failure(let error):
-      let delay = limiter.recordFailure(AttemptLimiter.address(of: context.remotePeer))
-      if delay > .zero { try? await Task.sleep(for: delay) }
-      throw RPCError(code: .unauthenticated, message: error.message)
+      throw error
     }
     let role = principal.account.role
     guard access.allows(role) else {
@@ -74,17 +82,50 @@ struct AuthInterceptor: ServerInterceptor {
     }
   }
 
+  /// The refusal of an address shut out for too many failures.
+  static func blocked(_ peer: String, _ limiter: AttemptLimiter) -> RPCError {
+    RPCError(
+      code: .resourceExhausted,
+      message: "too many failed sign-in attempts from \(peer): refused for up to \(minutes(limiter.settings.blockFor)) minutes")
+  }
+
+  /// The refusal of an attempt that cannot be evaluated now (`AttemptLimiter.Admission`).
+  static func refusal(_ admission: AttemptLimiter.Admission, peer: String, _ limiter: AttemptLimiter) -> RPCError {
+    if admission == .blocked { return blocked(peer, limiter) }
+    return RPCError(
+      code: .resourceExhausted,
+      message: "too many sign-in attempts from \(peer) are being checked at once: try again in a moment")
+  }
+
   /// The account of a token: from the cache when it was checked in the last few seconds,
-  /// else from the database.
-  private func authenticate(_ token: String) async throws -> Result<Principal, AccessError> {
+  /// else from the database, the attempt counted against the caller's address before it is
+  /// checked (`AttemptLimiter.begin`).
+  private func authenticate(_ token: String, peer remotePeer: String, rpc: String) async throws
+    -> Result<Principal, RPCError>
+  {
     let now = accounts.now()
     if let cached = cache.principal(token: token, at: now) { return .success(cached) }
-    let result = try await accounts.authenticate(token: token)
-    if case .success(let principal) = result {
+    let peer = AttemptLimiter.address(of: remotePeer)
+    let admission = await limiter.admit(peer)
+    guard admission == .admitted else { return .failure(Self.refusal(admission, peer: peer, limiter)) }
+    let result: Result<Principal, AccessError>
+    do {
+      result = try await accounts.authenticate(token: token)
+    } catch {
+      limiter.succeeded(peer)  // not the caller's failure: the place is given back
+      throw error
+    }
+    switch result {
+    case .success(let principal):
+      limiter.succeeded(peer)
       cache.store(principal, token: token, at: now)
       try? await accounts.noteUse(of: principal.token)
+      return .success(principal)
+    case .failure(let error):
+      let delay = limiter.failed(peer, rpc: rpc, reason: error.message)
+      if delay > .zero { try? await Task.sleep(for: delay) }
+      return .failure(RPCError(code: .unauthenticated, message: error.message))
     }
-    return result
   }
 
   /// The token of `authorization: Bearer <token>` (the scheme in any case), or `nil`.

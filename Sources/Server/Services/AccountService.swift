@@ -13,17 +13,28 @@ struct AccountService: Assure_V1_AccountService.SimpleServiceProtocol {
   let limiter: AttemptLimiter
   let cache: TokenCache
 
-  private var caller: Caller { AuthInterceptor.current }
+  /// The signed-in caller; a call without one changes nothing (`AuthInterceptor.requireCaller`).
+  private var caller: Caller { get throws { try AuthInterceptor.requireCaller() } }
 
   func enrol(request: Assure_V1_EnrolRequest, context: ServerContext) async throws -> Assure_V1_TokenResponse {
     let peer = AttemptLimiter.address(of: context.remotePeer)
+    let rpc = "AccountService.Enrol"
+    // Counted before the code is checked: guesses sent at once are limited like guesses in turn.
+    let admission = await limiter.admit(peer)
+    guard admission == .admitted else { throw AuthInterceptor.refusal(admission, peer: peer, limiter) }
     do {
       let issued = try await accounts.enrol(
-        code: request.code, deviceID: request.deviceID, label: request.label, rpc: caller.rpc)
+        code: request.code, deviceID: request.deviceID, label: request.label, rpc: rpc,
+        previousToken: request.previousToken)
+      limiter.succeeded(peer)
+      cache.removeAll()
       return Self.response(issued)
-    } catch let error as AccessError {
-      let delay = limiter.recordFailure(peer)
+    } catch let error as AccessError where error.code == .unauthenticated {
+      let delay = limiter.failed(peer, rpc: rpc, reason: error.message)
       if delay > .zero { try? await Task.sleep(for: delay) }
+      throw error
+    } catch {
+      limiter.succeeded(peer)
       throw error
     }
   }
@@ -31,15 +42,17 @@ struct AccountService: Assure_V1_AccountService.SimpleServiceProtocol {
   func refreshToken(request: Assure_V1_RefreshTokenRequest, context: ServerContext) async throws
     -> Assure_V1_TokenResponse
   {
+    try AuthInterceptor.requireCaller()
     guard let principal = AuthInterceptor.principal else {
       throw AccessError(.unauthenticated, "RefreshToken needs a device token")
     }
-    let issued = try await accounts.refresh(principal, by: caller)
+    let issued = try await accounts.refresh(principal, by: try caller)
     cache.removeAll()
     return Self.response(issued)
   }
 
   func whoAmI(request: Assure_V1_WhoAmIRequest, context: ServerContext) async throws -> Assure_V1_WhoAmIResponse {
+    try AuthInterceptor.requireCaller()
     guard let principal = AuthInterceptor.principal else {
       throw AccessError(.unauthenticated, "WhoAmI needs a device token")
     }
@@ -50,10 +63,11 @@ struct AccountService: Assure_V1_AccountService.SimpleServiceProtocol {
   }
 
   func signOut(request: Assure_V1_SignOutRequest, context: ServerContext) async throws -> Assure_V1_SignOutResponse {
+    try AuthInterceptor.requireCaller()
     guard let principal = AuthInterceptor.principal else {
       throw AccessError(.unauthenticated, "SignOut needs a device token")
     }
-    _ = try await accounts.revoke(principal.token.id.storageKey, by: caller)
+    _ = try await accounts.revokeOwn(principal, by: try caller)
     cache.removeAll()
     return .init()
   }
@@ -61,27 +75,31 @@ struct AccountService: Assure_V1_AccountService.SimpleServiceProtocol {
   func createUser(request: Assure_V1_CreateUserRequest, context: ServerContext) async throws
     -> Assure_V1_EnrolmentCodeResponse
   {
+    try AuthInterceptor.requireCaller()
     let issued = try await accounts.addUser(
       name: request.name, displayName: request.displayName.isEmpty ? nil : request.displayName,
-      role: Role(rawValue: request.role), by: caller)
+      role: Role(rawValue: request.role), by: try caller)
     return Self.response(issued)
   }
 
   func issueEnrolmentCode(request: Assure_V1_IssueEnrolmentCodeRequest, context: ServerContext) async throws
     -> Assure_V1_EnrolmentCodeResponse
   {
-    Self.response(try await accounts.issueCode(forUser: request.name, by: caller))
+    try AuthInterceptor.requireCaller()
+    return Self.response(try await accounts.issueCode(forUser: request.name, by: try caller))
   }
 
   func disableUser(request: Assure_V1_DisableUserRequest, context: ServerContext) async throws
     -> Assure_V1_AccountResponse
   {
-    let account = try await accounts.disableUser(name: request.name, by: caller)
+    try AuthInterceptor.requireCaller()
+    let account = try await accounts.disableUser(name: request.name, by: try caller)
     cache.removeAll()
     return .with { $0.account = account.proto }
   }
 
   func listUsers(request: Assure_V1_ListUsersRequest, context: ServerContext) async throws -> Assure_V1_ListUsersResponse {
+    try AuthInterceptor.requireCaller()
     let users = try await accounts.users()
     return .with { $0.accounts = users.map(\.proto) }
   }
@@ -89,6 +107,7 @@ struct AccountService: Assure_V1_AccountService.SimpleServiceProtocol {
   func listDevices(request: Assure_V1_ListDevicesRequest, context: ServerContext) async throws
     -> Assure_V1_ListDevicesResponse
   {
+    try AuthInterceptor.requireCaller()
     let devices = try await accounts.devices(
       accountName: request.accountName.isEmpty ? nil : request.accountName, includeInactive: request.includeInactive)
     return .with { $0.signIns = devices.map(\.proto) }
@@ -97,8 +116,13 @@ struct AccountService: Assure_V1_AccountService.SimpleServiceProtocol {
   func revokeDevice(request: Assure_V1_RevokeDeviceRequest, context: ServerContext) async throws
     -> Assure_V1_RevokeDeviceResponse
   {
-    guard !request.id.isEmpty else { throw ValidationError(field: "id", rule: "is required: a sign-in id or a device id") }
-    let revoked = try await accounts.revoke(request.id, by: caller)
+    try AuthInterceptor.requireCaller()
+    guard !request.id.isEmpty else {
+      throw ValidationError(field: "id", rule: "is required: a sign-in id, or a device id with by_device")
+    }
+    let revoked =
+      request.byDevice
+      ? try await accounts.revokeDevice(request.id, by: try caller) : try await accounts.revokeSignIn(request.id, by: try caller)
     cache.removeAll()
     return .with { $0.revoked = revoked.map(\.proto) }
   }
@@ -106,6 +130,7 @@ struct AccountService: Assure_V1_AccountService.SimpleServiceProtocol {
   func listAuditEvents(request: Assure_V1_ListAuditEventsRequest, context: ServerContext) async throws
     -> Assure_V1_ListAuditEventsResponse
   {
+    try AuthInterceptor.requireCaller()
     var violations: [ValidationError.Violation] = []
     func day(_ text: String, _ field: String) -> LocalDate? {
       guard !text.isEmpty else { return nil }

@@ -13,13 +13,15 @@ struct DeliveryPlanService: Assure_V1_DeliveryPlanService.SimpleServiceProtocol 
   /// Objectives and elements in memory, dropped by every write below.
   let snapshot: PlanSnapshot
 
-  private var caller: Caller { AuthInterceptor.current }
+  /// The signed-in caller; a call without one changes nothing (`AuthInterceptor.requireCaller`).
+  private var caller: Caller { get throws { try AuthInterceptor.requireCaller() } }
 
   // MARK: - Reads
 
   func listObjectives(
     request: Assure_V1_ListObjectivesRequest, context: ServerContext
   ) async throws -> Assure_V1_ListObjectivesResponse {
+    try AuthInterceptor.requireCaller()
     let objectives = try await snapshot.current().objectives
     return .with { $0.objectives = objectives.map(\.proto) }
   }
@@ -27,6 +29,7 @@ struct DeliveryPlanService: Assure_V1_DeliveryPlanService.SimpleServiceProtocol 
   func listElements(
     request: Assure_V1_ListElementsRequest, context: ServerContext
   ) async throws -> Assure_V1_ListElementsResponse {
+    try AuthInterceptor.requireCaller()
     let objectiveID = request.objectiveID
     let plan = try await snapshot.current()
     var elements = plan.elements
@@ -41,6 +44,7 @@ struct DeliveryPlanService: Assure_V1_DeliveryPlanService.SimpleServiceProtocol 
   func getElement(
     request: Assure_V1_GetElementRequest, context: ServerContext
   ) async throws -> Assure_V1_GetElementResponse {
+    try AuthInterceptor.requireCaller()
     let id = request.id
     guard !id.isEmpty else { throw ValidationError(field: "id", rule: "is required") }
     guard let element = try await snapshot.element(id, on: governance.today) else {
@@ -52,6 +56,7 @@ struct DeliveryPlanService: Assure_V1_DeliveryPlanService.SimpleServiceProtocol 
   func getElementHistory(
     request: Assure_V1_GetElementHistoryRequest, context: ServerContext
   ) async throws -> Assure_V1_GetElementHistoryResponse {
+    try AuthInterceptor.requireCaller()
     let id = request.id
     let history = try await repository.database.read { db -> [StatusChange] in
       guard try db.element(id: id) != nil else { throw StorageError(.notFound, "no plan element \(id)") }
@@ -63,6 +68,7 @@ struct DeliveryPlanService: Assure_V1_DeliveryPlanService.SimpleServiceProtocol 
   func listMilestones(
     request: Assure_V1_ListMilestonesRequest, context: ServerContext
   ) async throws -> Assure_V1_ListMilestonesResponse {
+    try AuthInterceptor.requireCaller()
     let id = request.elementID
     let milestones = try await repository.database.read { db -> [Milestone] in
       if id.isEmpty { return try db.milestones() }
@@ -75,6 +81,7 @@ struct DeliveryPlanService: Assure_V1_DeliveryPlanService.SimpleServiceProtocol 
   func listProgressUpdates(
     request: Assure_V1_ListProgressUpdatesRequest, context: ServerContext
   ) async throws -> Assure_V1_ListProgressUpdatesResponse {
+    try AuthInterceptor.requireCaller()
     var v = ViolationCollector()
     let month = request.month.isEmpty ? nil : YearMonth(request.month)
     v.check(request.month.isEmpty || month != nil, "month", "must be YYYY-MM (got \"\(request.month)\")")
@@ -94,24 +101,27 @@ struct DeliveryPlanService: Assure_V1_DeliveryPlanService.SimpleServiceProtocol 
   func createObjective(
     request: Assure_V1_CreateObjectiveRequest, context: ServerContext
   ) async throws -> Assure_V1_ObjectiveResponse {
+    try AuthInterceptor.requireCaller()
     defer { snapshot.invalidate() }
-    let objective = try await governance.createObjective(Objective(proto: request.objective), by: caller)
+    let objective = try await governance.createObjective(Objective(proto: request.objective), by: try caller)
     return .with { $0.objective = objective.proto }
   }
 
   func updateObjective(
     request: Assure_V1_UpdateObjectiveRequest, context: ServerContext
   ) async throws -> Assure_V1_ObjectiveResponse {
+    try AuthInterceptor.requireCaller()
     defer { snapshot.invalidate() }
     let objective = try await governance.updateObjective(
       id: request.id, title: request.hasTitle ? request.title : nil,
-      description: request.hasDescription_p ? request.description_p : nil, by: caller)
+      description: request.hasDescription_p ? request.description_p : nil, by: try caller)
     return .with { $0.objective = objective.proto }
   }
 
   func createElement(
     request: Assure_V1_CreateElementRequest, context: ServerContext
   ) async throws -> Assure_V1_ElementResponse {
+    try AuthInterceptor.requireCaller()
     defer { snapshot.invalidate() }
     var v = ViolationCollector()
     let p = request.element
@@ -131,13 +141,14 @@ struct DeliveryPlanService: Assure_V1_DeliveryPlanService.SimpleServiceProtocol 
       id: p.id, objectiveID: p.objectiveID, title: p.title, description: p.description_p, opccLead: p.opccLead,
       forceLead: p.forceLead, status: p.status.isEmpty ? .notStarted : ElementStatus(rawValue: p.status),
       startDate: start, dueDate: due, position: Int(p.position), ragOverride: override)
-    let created = try await governance.createElement(element, effectiveOn: effective, by: caller)
+    let created = try await governance.createElement(element, effectiveOn: effective, by: try caller)
     return .with { $0.element = created.proto(on: governance.today) }
   }
 
   func updateElement(
     request: Assure_V1_UpdateElementRequest, context: ServerContext
   ) async throws -> Assure_V1_ElementResponse {
+    try AuthInterceptor.requireCaller()
     defer { snapshot.invalidate() }
     var v = ViolationCollector()
     var edit = GovernanceRepository.ElementEdit()
@@ -149,13 +160,14 @@ struct DeliveryPlanService: Assure_V1_DeliveryPlanService.SimpleServiceProtocol 
     if request.hasDueDate { edit.dueDate = .some(Self.day(request.dueDate, "due_date", &v)) }
     if request.hasObjectiveID { edit.objectiveID = request.objectiveID }
     try v.throwIfAny()
-    let element = try await governance.updateElement(id: request.id, edit, by: caller)
+    let element = try await governance.updateElement(id: request.id, edit, by: try caller)
     return .with { $0.element = element.proto(on: governance.today) }
   }
 
   func setElementStatus(
     request: Assure_V1_SetElementStatusRequest, context: ServerContext
   ) async throws -> Assure_V1_ElementResponse {
+    try AuthInterceptor.requireCaller()
     defer { snapshot.invalidate() }
     var v = ViolationCollector()
     let effective = Self.day(request.effectiveOn, "effective_on", &v)
@@ -172,13 +184,14 @@ struct DeliveryPlanService: Assure_V1_DeliveryPlanService.SimpleServiceProtocol 
     try v.throwIfAny()
     let element = try await governance.setStatus(
       elementID: request.id, status: ElementStatus(rawValue: request.status), effectiveOn: effective,
-      note: request.note, ragOverride: override, by: caller)
+      note: request.note, ragOverride: override, by: try caller)
     return .with { $0.element = element.proto(on: governance.today) }
   }
 
   func addMilestone(
     request: Assure_V1_AddMilestoneRequest, context: ServerContext
   ) async throws -> Assure_V1_MilestoneResponse {
+    try AuthInterceptor.requireCaller()
     defer { snapshot.invalidate() }
     var v = ViolationCollector()
     let due = Self.day(request.dueDate, "due_date", &v)
@@ -186,42 +199,45 @@ struct DeliveryPlanService: Assure_V1_DeliveryPlanService.SimpleServiceProtocol 
     try v.throwIfAny()
     guard let due else { throw ValidationError(field: "due_date", rule: "is required") }
     let milestone = try await governance.addMilestone(
-      elementID: request.elementID, title: request.title, dueDate: due, links: request.links, by: caller)
+      elementID: request.elementID, title: request.title, dueDate: due, links: request.links, by: try caller)
     return .with { $0.milestone = milestone.proto }
   }
 
   func completeMilestone(
     request: Assure_V1_CompleteMilestoneRequest, context: ServerContext
   ) async throws -> Assure_V1_MilestoneResponse {
+    try AuthInterceptor.requireCaller()
     defer { snapshot.invalidate() }
     var v = ViolationCollector()
     let day = Self.day(request.completedOn, "completed_on", &v)
     try v.throwIfAny()
-    let milestone = try await governance.completeMilestone(id: request.id, on: day, by: caller)
+    let milestone = try await governance.completeMilestone(id: request.id, on: day, by: try caller)
     return .with { $0.milestone = milestone.proto }
   }
 
   func addProgressUpdate(
     request: Assure_V1_AddProgressUpdateRequest, context: ServerContext
   ) async throws -> Assure_V1_ProgressUpdateResponse {
+    try AuthInterceptor.requireCaller()
     defer { snapshot.invalidate() }
     var v = ViolationCollector()
     let date = Self.day(request.date, "date", &v)
     try v.throwIfAny()
     let update = try await governance.addUpdate(
       elementID: request.elementID, date: date, narrative: request.narrative, forPanel: request.forPanel,
-      links: request.links, author: request.author, by: caller)
+      links: request.links, author: request.author, by: try caller)
     return .with { $0.update = update.proto }
   }
 
   func importPlan(
     request: Assure_V1_ImportPlanRequest, context: ServerContext
   ) async throws -> Assure_V1_ImportPlanResponse {
+    try AuthInterceptor.requireCaller()
     defer { snapshot.invalidate() }
     guard request.csv.utf8.count <= 4 << 20 else {
       throw ValidationError(field: "csv", rule: "must be at most 4 MiB (got \(request.csv.utf8.count) bytes)")
     }
-    let summary = try await governance.importPlan(csv: request.csv, dryRun: request.dryRun, by: caller)
+    let summary = try await governance.importPlan(csv: request.csv, dryRun: request.dryRun, by: try caller)
     return .with {
       $0.objectivesCreated = Int32(summary.objectivesCreated)
       $0.objectivesUpdated = Int32(summary.objectivesUpdated)

@@ -13,9 +13,9 @@ struct EngagementService: Assure_V1_EngagementService.SimpleServiceProtocol {
   func recordEngagement(
     request: Assure_V1_RecordEngagementRequest, context: ServerContext
   ) async throws -> Assure_V1_RecordEngagementResponse {
+    let caller = try AuthInterceptor.requireCaller()
     guard request.hasEngagement else { throw ValidationError(field: "engagement", rule: "is required") }
     var engagement = try Engagement(proto: request.engagement, fallbackTime: repository.now())
-    let caller = AuthInterceptor.current
     if engagement.createdBy.isEmpty { engagement.createdBy = caller.user }
     if engagement.updatedBy.isEmpty { engagement.updatedBy = engagement.createdBy }
     let (stored, cursor) = try await repository.record(engagement, by: caller)
@@ -28,6 +28,7 @@ struct EngagementService: Assure_V1_EngagementService.SimpleServiceProtocol {
   func getEngagement(
     request: Assure_V1_GetEngagementRequest, context: ServerContext
   ) async throws -> Assure_V1_GetEngagementResponse {
+    try AuthInterceptor.requireCaller()
     guard let id = UUID(uuidString: request.id) else {
       throw ValidationError(field: "id", rule: "must be a UUID (got \"\(request.id)\")")
     }
@@ -40,6 +41,7 @@ struct EngagementService: Assure_V1_EngagementService.SimpleServiceProtocol {
   func listEngagements(
     request: Assure_V1_ListEngagementsRequest, context: ServerContext
   ) async throws -> Assure_V1_ListEngagementsResponse {
+    try AuthInterceptor.requireCaller()
     let query = try EngagementQuery(
       fromDate: request.fromDate, toDate: request.toDate, who: request.who, area: request.area, kind: request.kind)
     guard (0...1000).contains(request.pageSize) else {
@@ -63,6 +65,7 @@ struct EngagementService: Assure_V1_EngagementService.SimpleServiceProtocol {
   func summarizeEngagements(
     request: Assure_V1_SummarizeEngagementsRequest, context: ServerContext
   ) async throws -> Assure_V1_SummarizeEngagementsResponse {
+    try AuthInterceptor.requireCaller()
     let query = try EngagementQuery(fromDate: request.fromDate, toDate: request.toDate)
     return try await repository.database.read { try $0.engagementSummary(matching: query) }.proto
   }

@@ -10,11 +10,13 @@ import Sync
 struct GovernanceService: Assure_V1_GovernanceService.SimpleServiceProtocol {
   let governance: GovernanceRepository
 
-  private var caller: Caller { AuthInterceptor.current }
+  /// The signed-in caller; a call without one changes nothing (`AuthInterceptor.requireCaller`).
+  private var caller: Caller { get throws { try AuthInterceptor.requireCaller() } }
 
   func getMonthlyReview(
     request: Assure_V1_GetMonthlyReviewRequest, context: ServerContext
   ) async throws -> Assure_V1_GetMonthlyReviewResponse {
+    try AuthInterceptor.requireCaller()
     guard let month = YearMonth(request.month) else {
       throw ValidationError(field: "month", rule: "must be YYYY-MM (got \"\(request.month)\")")
     }
@@ -32,6 +34,7 @@ struct GovernanceService: Assure_V1_GovernanceService.SimpleServiceProtocol {
   func recordMeeting(
     request: Assure_V1_RecordMeetingRequest, context: ServerContext
   ) async throws -> Assure_V1_RecordMeetingResponse {
+    try AuthInterceptor.requireCaller()
     var violations: [ValidationError.Violation] = []
     var meeting: Meeting?
     do throws(ValidationError) {
@@ -51,7 +54,7 @@ struct GovernanceService: Assure_V1_GovernanceService.SimpleServiceProtocol {
       }
     }
     guard violations.isEmpty, let meeting else { throw ValidationError(violations: violations) }
-    let (stored, storedActions) = try await governance.recordMeeting(meeting, actions: actions, by: caller)
+    let (stored, storedActions) = try await governance.recordMeeting(meeting, actions: actions, by: try caller)
     return .with {
       $0.meeting = stored.proto
       $0.actions = storedActions.map(\.proto)
@@ -61,6 +64,7 @@ struct GovernanceService: Assure_V1_GovernanceService.SimpleServiceProtocol {
   func listMeetings(
     request: Assure_V1_ListMeetingsRequest, context: ServerContext
   ) async throws -> Assure_V1_ListMeetingsResponse {
+    try AuthInterceptor.requireCaller()
     let meetings = try await governance.database.read { try $0.meetings() }
     return .with { $0.meetings = meetings.map(\.proto) }
   }
@@ -68,6 +72,7 @@ struct GovernanceService: Assure_V1_GovernanceService.SimpleServiceProtocol {
   func listActions(
     request: Assure_V1_ListActionsRequest, context: ServerContext
   ) async throws -> Assure_V1_ListActionsResponse {
+    try AuthInterceptor.requireCaller()
     let status: ActionStatus?
     switch request.status {
     case "", "open": status = .open
@@ -85,6 +90,7 @@ struct GovernanceService: Assure_V1_GovernanceService.SimpleServiceProtocol {
   func updateAction(
     request: Assure_V1_UpdateActionRequest, context: ServerContext
   ) async throws -> Assure_V1_UpdateActionResponse {
+    try AuthInterceptor.requireCaller()
     var v = ViolationCollector()
     var edit = GovernanceRepository.ActionEdit()
     if request.hasStatus {
@@ -99,7 +105,7 @@ struct GovernanceService: Assure_V1_GovernanceService.SimpleServiceProtocol {
       edit.closedOn = DeliveryPlanService.day(request.closedOn, "closed_on", &v)
     }
     try v.throwIfAny()
-    let action = try await governance.updateAction(id: request.id, edit, by: caller)
+    let action = try await governance.updateAction(id: request.id, edit, by: try caller)
     return .with { $0.action = action.proto }
   }
 }

@@ -12,22 +12,25 @@ import Sync
 struct OversightService: Assure_V1_OversightService.SimpleServiceProtocol {
   let oversight: OversightRepository
 
-  private var caller: Caller { AuthInterceptor.current }
+  /// The signed-in caller; a call without one changes nothing (`AuthInterceptor.requireCaller`).
+  private var caller: Caller { get throws { try AuthInterceptor.requireCaller() } }
 
   /// Stores one record and returns it as stored.
   private func store(_ record: OversightRecord) async throws -> OversightRecord {
-    try await oversight.store(record, by: caller)
+    try await oversight.store(record, by: try caller)
   }
 
   // MARK: - Funding
 
   func saveFund(request: Assure_V1_SaveFundRequest, context: ServerContext) async throws -> Assure_V1_SaveFundResponse {
+    try AuthInterceptor.requireCaller()
     guard case .fund(let fund) = try await store(.fund(try Fund(proto: request.fund))) else { throw mismatch }
     let committed = try await oversight.database.read { try $0.committedPence(fundID: fund.id) }
     return .with { $0.fund = fund.proto(committedPence: committed) }
   }
 
   func saveAward(request: Assure_V1_SaveAwardRequest, context: ServerContext) async throws -> Assure_V1_SaveAwardResponse {
+    try AuthInterceptor.requireCaller()
     guard case .award(let award) = try await store(.award(try Award(proto: request.award))) else { throw mismatch }
     let fund = try await oversight.database.read { db -> FundPosition? in
       guard let id = award.fundID, let fund = try db.fund(id: id) else { return nil }
@@ -40,6 +43,7 @@ struct OversightService: Assure_V1_OversightService.SimpleServiceProtocol {
   }
 
   func saveBid(request: Assure_V1_SaveBidRequest, context: ServerContext) async throws -> Assure_V1_SaveBidResponse {
+    try AuthInterceptor.requireCaller()
     guard case .bid(let bid) = try await store(.bid(try Bid(proto: request.bid))) else { throw mismatch }
     return .with { $0.bid = bid.proto }
   }
@@ -47,6 +51,7 @@ struct OversightService: Assure_V1_OversightService.SimpleServiceProtocol {
   func listFunding(request: Assure_V1_ListFundingRequest, context: ServerContext) async throws
     -> Assure_V1_ListFundingResponse
   {
+    try AuthInterceptor.requireCaller()
     let (funds, awards, bids) = try await oversight.funding()
     return .with {
       $0.funds = funds.map(\.proto)
@@ -60,6 +65,7 @@ struct OversightService: Assure_V1_OversightService.SimpleServiceProtocol {
   func saveScrutinyMeeting(request: Assure_V1_SaveScrutinyMeetingRequest, context: ServerContext) async throws
     -> Assure_V1_SaveScrutinyMeetingResponse
   {
+    try AuthInterceptor.requireCaller()
     guard case .scrutiny(let meeting) = try await store(.scrutiny(try ScrutinyMeeting(proto: request.meeting))) else {
       throw mismatch
     }
@@ -69,6 +75,7 @@ struct OversightService: Assure_V1_OversightService.SimpleServiceProtocol {
   func listScrutinyMeetings(request: Assure_V1_ListScrutinyMeetingsRequest, context: ServerContext) async throws
     -> Assure_V1_ListScrutinyMeetingsResponse
   {
+    try AuthInterceptor.requireCaller()
     var r = DayReader()
     let from = r.optional(request.from, "from")
     let to = r.optional(request.to, "to")
@@ -82,6 +89,7 @@ struct OversightService: Assure_V1_OversightService.SimpleServiceProtocol {
   func saveIndicator(request: Assure_V1_SaveIndicatorRequest, context: ServerContext) async throws
     -> Assure_V1_SaveIndicatorResponse
   {
+    try AuthInterceptor.requireCaller()
     guard case .indicator(let indicator) = try await store(.indicator(Indicator(proto: request.indicator))) else {
       throw mismatch
     }
@@ -91,6 +99,7 @@ struct OversightService: Assure_V1_OversightService.SimpleServiceProtocol {
   func recordMeasurement(request: Assure_V1_RecordMeasurementRequest, context: ServerContext) async throws
     -> Assure_V1_RecordMeasurementResponse
   {
+    try AuthInterceptor.requireCaller()
     guard case .measurement(let m) = try await store(.measurement(try IndicatorMeasurement(proto: request.measurement))) else {
       throw mismatch
     }
@@ -103,6 +112,7 @@ struct OversightService: Assure_V1_OversightService.SimpleServiceProtocol {
   func listIndicators(request: Assure_V1_ListIndicatorsRequest, context: ServerContext) async throws
     -> Assure_V1_ListIndicatorsResponse
   {
+    try AuthInterceptor.requireCaller()
     var r = DayReader()
     let asOf = r.optional(request.asOf, "as_of")
     if request.trendPeriods != 0 && !(2...12).contains(request.trendPeriods) {
@@ -119,6 +129,7 @@ struct OversightService: Assure_V1_OversightService.SimpleServiceProtocol {
   func saveInspection(request: Assure_V1_SaveInspectionRequest, context: ServerContext) async throws
     -> Assure_V1_SaveInspectionResponse
   {
+    try AuthInterceptor.requireCaller()
     var violations: [ValidationError.Violation] = []
     var inspection: Inspection?
     do throws(ValidationError) { inspection = try Inspection(proto: request.inspection) } catch {
@@ -135,7 +146,7 @@ struct OversightService: Assure_V1_OversightService.SimpleServiceProtocol {
     }
     // The inspection and its items are stored together, or none of them.
     _ = try await oversight.store(
-      [(nil, .inspection(inspection))] + items.map { (nil, OversightRecord.inspectionItem($0)) }, dryRun: false, by: caller)
+      [(nil, .inspection(inspection))] + items.map { (nil, OversightRecord.inspectionItem($0)) }, dryRun: false, by: try caller)
     let stored = try await oversight.database.read { try $0.inspections().first { $0.inspection.id == inspection.id } }
     return .with { if let stored { $0.inspection = stored.inspection.proto(items: stored.items) } }
   }
@@ -143,6 +154,7 @@ struct OversightService: Assure_V1_OversightService.SimpleServiceProtocol {
   func saveInspectionItem(request: Assure_V1_SaveInspectionItemRequest, context: ServerContext) async throws
     -> Assure_V1_SaveInspectionItemResponse
   {
+    try AuthInterceptor.requireCaller()
     guard case .inspectionItem(let item) = try await store(.inspectionItem(InspectionItem(proto: request.item))) else {
       throw mismatch
     }
@@ -152,6 +164,7 @@ struct OversightService: Assure_V1_OversightService.SimpleServiceProtocol {
   func listInspections(request: Assure_V1_ListInspectionsRequest, context: ServerContext) async throws
     -> Assure_V1_ListInspectionsResponse
   {
+    try AuthInterceptor.requireCaller()
     let records = try await oversight.database.read { try $0.inspections() }
     return .with { $0.inspections = records.map { $0.inspection.proto(items: $0.items) } }
   }
@@ -161,6 +174,7 @@ struct OversightService: Assure_V1_OversightService.SimpleServiceProtocol {
   func recordCorrespondence(request: Assure_V1_RecordCorrespondenceRequest, context: ServerContext) async throws
     -> Assure_V1_RecordCorrespondenceResponse
   {
+    try AuthInterceptor.requireCaller()
     guard case .correspondence(let item) = try await store(.correspondence(try Correspondence(proto: request.correspondence)))
     else { throw mismatch }
     return .with { $0.correspondence = item.proto }
@@ -169,6 +183,7 @@ struct OversightService: Assure_V1_OversightService.SimpleServiceProtocol {
   func correspondenceTotals(request: Assure_V1_CorrespondenceTotalsRequest, context: ServerContext) async throws
     -> Assure_V1_CorrespondenceTotalsResponse
   {
+    try AuthInterceptor.requireCaller()
     var r = DayReader()
     let from = r.required(request.from, "from")
     let to = r.required(request.to, "to")
@@ -200,6 +215,7 @@ struct OversightService: Assure_V1_OversightService.SimpleServiceProtocol {
   func recordReach(request: Assure_V1_RecordReachRequest, context: ServerContext) async throws
     -> Assure_V1_RecordReachResponse
   {
+    try AuthInterceptor.requireCaller()
     guard case .reach(let figure) = try await store(.reach(try ReachMeasurement(proto: request.reach))) else {
       throw mismatch
     }
@@ -207,6 +223,7 @@ struct OversightService: Assure_V1_OversightService.SimpleServiceProtocol {
   }
 
   func listReach(request: Assure_V1_ListReachRequest, context: ServerContext) async throws -> Assure_V1_ListReachResponse {
+    try AuthInterceptor.requireCaller()
     let figures = try await oversight.database.read { try $0.reachMeasurements() }
     return .with { $0.reach = figures.map(\.proto) }
   }
@@ -216,6 +233,7 @@ struct OversightService: Assure_V1_OversightService.SimpleServiceProtocol {
   func importRecords(request: Assure_V1_ImportRecordsRequest, context: ServerContext) async throws
     -> Assure_V1_ImportRecordsResponse
   {
+    try AuthInterceptor.requireCaller()
     var v = ViolationCollector()
     let kind = OversightKind(rawValue: request.kind)
     if kind == nil {
@@ -228,10 +246,12 @@ struct OversightService: Assure_V1_OversightService.SimpleServiceProtocol {
     guard let kind else { throw mismatch }
     // The permission table lets analysts call this for the records they keep; the rest are
     // the governance team's.
-    if let role = caller.role, role != .governance, !Self.analystKinds.contains(kind) {
+    let caller = try self.caller
+    if caller.role != .governance, caller.authority != .server, !Self.analystKinds.contains(kind) {
+      let role = caller.authorityName
       throw AccessError(
         .permissionDenied,
-        "the role \(role.rawValue) may import only \(Self.analystKinds.map(\.rawValue).sorted().joined(separator: ", ")) (got \(kind.rawValue))")
+        "the role \(role) may import only \(Self.analystKinds.map(\.rawValue).sorted().joined(separator: ", ")) (got \(kind.rawValue))")
     }
     let summary = try await oversight.importCSV(request.csv, kind: kind, dryRun: request.dryRun, by: caller)
     return .with {

@@ -48,6 +48,8 @@ extension AccessError: RPCErrorConvertible {
     case .unauthenticated: .unauthenticated
     case .permissionDenied: .permissionDenied
     case .tooManyAttempts: .resourceExhausted
+    case .deviceIDInUse: .alreadyExists
+    case .alreadyRefreshed: .failedPrecondition
     }
   }
   public var rpcErrorMessage: String { message }

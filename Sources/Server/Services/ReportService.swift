@@ -14,6 +14,7 @@ struct ReportService: Assure_V1_ReportService.SimpleServiceProtocol {
   func generatePanelReport(request: Assure_V1_GeneratePanelReportRequest, context: ServerContext) async throws
     -> Assure_V1_GeneratePanelReportResponse
   {
+    try AuthInterceptor.requireCaller()
     var r = DayReader()
     let from = r.required(request.from, "from")
     let to = r.required(request.to, "to")

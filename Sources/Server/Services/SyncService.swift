@@ -13,8 +13,9 @@ struct SyncService: Assure_V1_SyncService.SimpleServiceProtocol {
   let logger: Logger
 
   func push(request: Assure_V1_PushRequest, context: ServerContext) async throws -> Assure_V1_PushResponse {
+    let caller = try AuthInterceptor.requireCaller()
     let decoded = try DecodedPush(proto: request, receivedAt: repository.now())
-    let reply = try await repository.push(decoded.request, by: AuthInterceptor.current)
+    let reply = try await repository.push(decoded.request, by: caller)
     let response = decoded.response(merging: reply)
     let outcomes = Dictionary(grouping: response.results, by: \.outcome).mapValues(\.count)
     Counter(label: "assure_sync_push_batches_total").increment()
@@ -32,6 +33,7 @@ struct SyncService: Assure_V1_SyncService.SimpleServiceProtocol {
   }
 
   func pull(request: Assure_V1_PullRequest, context: ServerContext) async throws -> Assure_V1_PullResponse {
+    try AuthInterceptor.requireCaller()
     let page = try await repository.pull(PullRequest(proto: request))
     Counter(label: "assure_sync_pull_pages_total").increment()
     Counter(label: "assure_sync_pulled_changes_total").increment(by: page.changes.count)
@@ -41,6 +43,7 @@ struct SyncService: Assure_V1_SyncService.SimpleServiceProtocol {
   func listConflicts(request: Assure_V1_ListConflictsRequest, context: ServerContext) async throws
     -> Assure_V1_ListConflictsResponse
   {
+    try AuthInterceptor.requireCaller()
     var engagementID: UUID?
     if !request.engagementID.isEmpty {
       guard let id = UUID(uuidString: request.engagementID) else {

@@ -198,6 +198,11 @@ public enum ServerSchema {
       // logged before are 0 and keep travelling whole.
       try db.execute(sql: "ALTER TABLE change_log ADD COLUMN as_sent INTEGER NOT NULL DEFAULT 0")
     }
+    migrator.registerMigration("v7-access-token-replaced") { db in
+      // When a token was exchanged for a new one (RefreshToken): it then works for its grace
+      // period only and mints no second token. NULL for a token never refreshed.
+      try db.execute(sql: "ALTER TABLE device_token ADD COLUMN replaced_at_ms INTEGER")
+    }
     return migrator
   }
 }

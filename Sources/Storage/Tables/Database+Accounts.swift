@@ -150,6 +150,15 @@ extension Database {
       arguments: [time.millisecondsSince1970, id.storageKey])
   }
 
+  /// Marks a token as exchanged for a new one at `time`; `false` when it already was (a token
+  /// is refreshed once).
+  public func markDeviceTokenReplaced(id: UUID, at time: Date) throws -> Bool {
+    try execute(
+      sql: "UPDATE device_token SET replaced_at_ms = ? WHERE id = ? AND replaced_at_ms IS NULL",
+      arguments: [time.millisecondsSince1970, id.storageKey])
+    return changesCount > 0
+  }
+
   public func touchDeviceToken(id: UUID, at time: Date) throws {
     try execute(
       sql: "UPDATE device_token SET last_used_at_ms = ? WHERE id = ?", arguments: [time.millisecondsSince1970, id.storageKey])

@@ -56,6 +56,7 @@ public struct AccountRepository: Sendable {
 
   /// Creates an account and returns its first enrolment code.
   public func addUser(name: String, displayName: String? = nil, role: Role, by caller: Caller) async throws -> IssuedCode {
+    try caller.requireIdentified()
     let time = now().truncatedToMilliseconds
     let account = Account(
       name: name, displayName: displayName ?? name, role: role, createdAt: time, createdBy: caller.user)
@@ -73,7 +74,7 @@ public struct AccountRepository: Sendable {
   /// Creates the first administrator when there is no account at all; returns its code, or
   /// `nil` when accounts exist.
   public func ensureFirstAdmin() async throws -> IssuedCode? {
-    let caller = Caller(user: "assure-server", rpc: "first-start")
+    let caller = Caller.server("assure-server", rpc: "first-start")
     let time = now().truncatedToMilliseconds
     return try await database.write { db in
       guard try db.accountCount() == 0 else { return nil }
@@ -88,6 +89,7 @@ public struct AccountRepository: Sendable {
   /// A new enrolment code for an existing, enabled account (a new device, a lost code);
   /// any earlier unused code stops working.
   public func issueCode(forUser name: String, by caller: Caller) async throws -> IssuedCode {
+    try caller.requireIdentified()
     let time = now().truncatedToMilliseconds
     return try await database.write { db in
       guard let account = try db.account(named: name) else { throw StorageError(.notFound, "no user named \(name)") }
@@ -100,6 +102,7 @@ public struct AccountRepository: Sendable {
 
   /// Disables an account and revokes every token of its devices.
   public func disableUser(name: String, by caller: Caller) async throws -> Account {
+    try caller.requireIdentified()
     let time = now().truncatedToMilliseconds
     return try await database.write { db in
       guard var account = try db.account(named: name) else { throw StorageError(.notFound, "no user named \(name)") }
@@ -123,7 +126,14 @@ public struct AccountRepository: Sendable {
 
   /// Exchanges a one-time code for a device token. The code is used up; an earlier token of
   /// the same account on the same device is revoked (the device signed in again).
-  public func enrol(code typed: String, deviceID: String, label: String, rpc: String) async throws -> IssuedToken {
+  ///
+  /// Device ids are unique among active sign-ins: a device id already signed in to another
+  /// account is refused (`AccessError.deviceIDInUse`, and the code stays unused), unless the
+  /// device proves it is that device by sending that sign-in's token as `previousToken` (the
+  /// same laptop signing in as another user): that sign-in is then revoked.
+  public func enrol(code typed: String, deviceID: String, label: String, rpc: String, previousToken: String? = nil)
+    async throws -> IssuedToken
+  {
     var violations: [ValidationError.Violation] = []
     if deviceID.isEmpty || deviceID.count > DeviceToken.maxDeviceIDLength {
       violations.append(.init(field: "device_id", rule: "is required, at most \(DeviceToken.maxDeviceIDLength) characters"))
@@ -134,6 +144,7 @@ public struct AccountRepository: Sendable {
     if !violations.isEmpty { throw ValidationError(violations: violations) }
     let time = now().truncatedToMilliseconds
     let hash = Secret.hash(Secret.canonicalCode(typed))
+    let previousHash = previousToken.flatMap { $0.isEmpty ? nil : Secret.hash($0) }
     return try await database.write { db in
       guard let accountID = try db.consumeEnrolmentCode(hash: hash, at: time, deviceID: deviceID),
         let account = try db.account(id: accountID), account.disabledAt == nil
@@ -141,8 +152,20 @@ public struct AccountRepository: Sendable {
         throw AccessError(.unauthenticated, "the enrolment code is not valid: it is unknown, used or expired; ask an administrator for a new one")
       }
       let caller = Caller(user: account.name, deviceID: deviceID, rpc: rpc, role: account.role)
-      for earlier in try db.deviceTokens(accountName: account.name, deviceID: deviceID, includeInactive: false, at: time) {
-        try revoke(earlier, at: time, by: caller, db)
+      let active = try db.deviceTokens(deviceID: deviceID, includeInactive: false, at: time)
+      for earlier in active {
+        if earlier.accountName == account.name {
+          try revoke(earlier, at: time, by: caller, db)
+        } else if let previousHash, let (held, _) = try db.deviceToken(hash: previousHash), held.id == earlier.id {
+          try revoke(earlier, at: time, by: caller, db)
+        } else {
+          // Thrown inside the transaction: the code is not used up.
+          throw AccessError(
+            .deviceIDInUse,
+            "device_id: \(deviceID) is the device id of an active sign-in of another account: device ids are unique; "
+              + "sign that account out on the device first (assure logout), or an administrator revokes it "
+              + "(assure-server device revoke --device \(deviceID))")
+        }
       }
       return try issueToken(for: account, deviceID: deviceID, label: label.isEmpty ? deviceID : label, at: time, by: caller, db)
     }
@@ -175,12 +198,20 @@ public struct AccountRepository: Sendable {
   }
 
   /// A new token for the caller's device; the old one keeps working for the grace period
-  /// only, so that a call already made with it is not cut off.
+  /// only, so that a call already made with it is not cut off. A token is exchanged once:
+  /// during its grace period it mints no second token (`AccessError.alreadyRefreshed`).
   public func refresh(_ principal: Principal, by caller: Caller) async throws -> IssuedToken {
+    try caller.requireIdentified()
     let time = now().truncatedToMilliseconds
     return try await database.write { db in
       guard let current = try db.deviceToken(id: principal.token.id), current.isActive(at: time) else {
         throw AccessError(.unauthenticated, "the device token is no longer valid: sign in again with assure login")
+      }
+      guard try db.markDeviceTokenReplaced(id: current.id, at: time) else {
+        throw AccessError(
+          .alreadyRefreshed,
+          "this device token was already exchanged for a new one: it stays valid for its grace period only; "
+            + "use the new token (or sign in again with assure login)")
       }
       let issued = try issueToken(
         for: principal.account, deviceID: current.deviceID, label: current.label, at: time, by: caller, db)
@@ -192,26 +223,52 @@ public struct AccountRepository: Sendable {
     }
   }
 
-  /// Revokes the tokens matching `idOrDevice`: a token id (or a prefix of one of at least 8
-  /// characters) or a device id. Returns what was revoked.
-  public func revoke(_ idOrDevice: String, by caller: Caller) async throws -> [DeviceToken] {
+  /// Revokes one sign-in by its id, or by a prefix of its id of at least 8 characters (as
+  /// `assure-server device list` shows them). Never matches a device id: a device chooses its
+  /// own id, so a device id that looks like another sign-in's id must not redirect a
+  /// revocation. Returns what was revoked.
+  public func revokeSignIn(_ id: String, by caller: Caller) async throws -> [DeviceToken] {
+    try caller.requireIdentified()
     let time = now().truncatedToMilliseconds
+    let key = id.lowercased()
+    guard key.count >= 8 else {
+      throw ValidationError(field: "id", rule: "a sign-in id needs at least its first 8 characters (got \(key.count))")
+    }
     return try await database.write { db in
-      var matches = try db.deviceTokens(deviceID: idOrDevice, includeInactive: false, at: time)
-      if matches.isEmpty {
-        let key = idOrDevice.lowercased()
-        matches = try db.deviceTokens(includeInactive: false, at: time).filter {
-          $0.id.storageKey == key || (key.count >= 8 && $0.id.storageKey.hasPrefix(key))
-        }
+      let matches = try db.deviceTokens(includeInactive: false, at: time).filter {
+        $0.id.storageKey == key || $0.id.storageKey.hasPrefix(key)
       }
-      guard !matches.isEmpty else {
-        throw StorageError(.notFound, "no active device sign-in with id or device id \(idOrDevice)")
-      }
-      guard Set(matches.map(\.deviceID)).count == 1 else {
-        throw StorageError(.ambiguous, "\(idOrDevice) matches sign-ins of several devices; give more of the id")
+      guard !matches.isEmpty else { throw StorageError(.notFound, "no active device sign-in with id \(id)") }
+      guard matches.count == 1 else {
+        throw StorageError(.ambiguous, "\(id) is the start of \(matches.count) sign-in ids; give more of the id")
       }
       for token in matches { try revoke(token, at: time, by: caller, db) }
       return try matches.compactMap { try db.deviceToken(id: $0.id) }
+    }
+  }
+
+  /// Revokes the active sign-in of the device with this device id (there is at most one
+  /// account per device id). Returns what was revoked.
+  public func revokeDevice(_ deviceID: String, by caller: Caller) async throws -> [DeviceToken] {
+    try caller.requireIdentified()
+    let time = now().truncatedToMilliseconds
+    return try await database.write { db in
+      let matches = try db.deviceTokens(deviceID: deviceID, includeInactive: false, at: time)
+      guard !matches.isEmpty else { throw StorageError(.notFound, "no active device sign-in with device id \(deviceID)") }
+      for token in matches { try revoke(token, at: time, by: caller, db) }
+      return try matches.compactMap { try db.deviceToken(id: $0.id) }
+    }
+  }
+
+  /// Revokes the sign-in of the token the caller signed in with (signing out): that token
+  /// and nothing else, whatever device ids other sign-ins chose.
+  public func revokeOwn(_ principal: Principal, by caller: Caller) async throws -> DeviceToken? {
+    try caller.requireIdentified()
+    let time = now().truncatedToMilliseconds
+    return try await database.write { db in
+      guard let token = try db.deviceToken(id: principal.token.id) else { return nil }
+      if token.revokedAt == nil { try revoke(token, at: time, by: caller, db) }
+      return try db.deviceToken(id: token.id)
     }
   }
 

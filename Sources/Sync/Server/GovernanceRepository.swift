@@ -45,6 +45,7 @@ public struct GovernanceRepository: Sendable {
   // MARK: - Objectives and elements
 
   public func createObjective(_ objective: Objective, by caller: Caller) async throws -> Objective {
+    try caller.requireIdentified()
     let time = now().truncatedToMilliseconds
     return try await database.write { db in
       var objective = objective
@@ -63,6 +64,7 @@ public struct GovernanceRepository: Sendable {
   public func updateObjective(id: String, title: String?, description: String?, by caller: Caller) async throws
     -> Objective
   {
+    try caller.requireIdentified()
     let time = now().truncatedToMilliseconds
     return try await database.write { db in
       guard let before = try db.objective(id: id) else { throw StorageError(.notFound, "no objective \(id)") }
@@ -80,6 +82,7 @@ public struct GovernanceRepository: Sendable {
   public func createElement(_ element: PlanElement, effectiveOn: LocalDate?, by caller: Caller) async throws
     -> PlanElement
   {
+    try caller.requireIdentified()
     let time = now().truncatedToMilliseconds
     let today = self.today
     return try await database.write { db in
@@ -124,6 +127,7 @@ public struct GovernanceRepository: Sendable {
   }
 
   public func updateElement(id: String, _ edit: ElementEdit, by caller: Caller) async throws -> PlanElement {
+    try caller.requireIdentified()
     let time = now().truncatedToMilliseconds
     return try await database.write { db in
       guard let before = try db.element(id: id) else { throw StorageError(.notFound, "no plan element \(id)") }
@@ -153,6 +157,7 @@ public struct GovernanceRepository: Sendable {
     elementID: String, status: ElementStatus, effectiveOn: LocalDate?, note: String, ragOverride: RAGOverride?,
     by caller: Caller
   ) async throws -> PlanElement {
+    try caller.requireIdentified()
     let time = now().truncatedToMilliseconds
     let today = self.today
     return try await database.write { db in
@@ -186,6 +191,7 @@ public struct GovernanceRepository: Sendable {
   public func addMilestone(elementID: String, title: String, dueDate: LocalDate, links: [String], by caller: Caller)
     async throws -> Milestone
   {
+    try caller.requireIdentified()
     let time = now().truncatedToMilliseconds
     return try await database.write { db in
       guard try db.element(id: elementID) != nil else { throw StorageError(.notFound, "no plan element \(elementID)") }
@@ -201,6 +207,7 @@ public struct GovernanceRepository: Sendable {
 
   /// Marks a milestone completed on a day (today by default, never in the future).
   public func completeMilestone(id: String, on day: LocalDate?, by caller: Caller) async throws -> Milestone {
+    try caller.requireIdentified()
     let time = now().truncatedToMilliseconds
     let today = self.today
     return try await database.write { db in
@@ -222,6 +229,7 @@ public struct GovernanceRepository: Sendable {
     elementID: String, date: LocalDate?, narrative: String, forPanel: Bool, links: [String], author: String?,
     by caller: Caller
   ) async throws -> ProgressUpdate {
+    try caller.requireIdentified()
     let time = now().truncatedToMilliseconds
     let today = self.today
     return try await database.write { db in
@@ -249,6 +257,7 @@ public struct GovernanceRepository: Sendable {
   public func recordMeeting(_ meeting: Meeting, actions: [MeetingAction], by caller: Caller) async throws -> (
     Meeting, [MeetingAction]
   ) {
+    try caller.requireIdentified()
     let time = now().truncatedToMilliseconds
     return try await database.write { db in
       var meeting = meeting
@@ -306,6 +315,7 @@ public struct GovernanceRepository: Sendable {
   /// Changes an action. Closing it (`done` or `dropped`) sets the day it closed (today unless
   /// given); reopening clears it.
   public func updateAction(id: String, _ edit: ActionEdit, by caller: Caller) async throws -> MeetingAction {
+    try caller.requireIdentified()
     let time = now().truncatedToMilliseconds
     let today = self.today
     return try await database.write { db in
@@ -371,6 +381,7 @@ public struct GovernanceRepository: Sendable {
   /// changed status enters the element's history effective today; a new element's first status
   /// holds from its start date (see ``firstDay(of:today:)``).
   public func importPlan(csv: String, dryRun: Bool, by caller: Caller) async throws -> ImportSummary {
+    try caller.requireIdentified()
     let rows = try PlanCSV.parse(csv)
     let time = now().truncatedToMilliseconds
     let today = self.today

@@ -42,12 +42,14 @@ public struct OversightRepository: Sendable {
 
   /// Stores one record and returns it as stored (with its assigned id, if it had none).
   public func store(_ record: OversightRecord, by caller: Caller) async throws -> OversightRecord {
+    try caller.requireIdentified()
     let summary = try await store([(nil, record)], dryRun: false, by: caller)
     return summary.records.first ?? record
   }
 
   /// Stores a CSV file of one kind, all or nothing; errors name `line N, field`.
   public func importCSV(_ text: String, kind: OversightKind, dryRun: Bool, by caller: Caller) async throws -> StoreSummary {
+    try caller.requireIdentified()
     let (rows, unreadable) = try OversightCSV.read(text, kind: kind)
     return try await store(rows.map { ($0.line, $0.record) }, dryRun: dryRun, by: caller, alsoRefusing: unreadable)
   }
@@ -58,6 +60,7 @@ public struct OversightRepository: Sendable {
     _ batch: [(line: Int?, record: OversightRecord)], dryRun: Bool, by caller: Caller,
     alsoRefusing earlier: [ValidationError.Violation] = []
   ) async throws -> StoreSummary {
+    try caller.requireIdentified()
     let time = now().truncatedToMilliseconds
     let today = self.today
     return try await database.write { db in

@@ -36,7 +36,7 @@ public struct ServerRepository: Sendable {
       if let caller, !caller.mayRecord(for: engagement.who) {
         throw AccessError(
           .permissionDenied,
-          "\(caller.user) (\(caller.role?.rawValue ?? "server")) may record only \(caller.role?.officeholder?.rawValue ?? "no") engagements (got who = \(engagement.who.rawValue))")
+          "\(caller.user) (\(caller.authorityName)) may record only \(caller.role?.officeholder?.rawValue ?? "no") engagements (got who = \(engagement.who.rawValue))")
       }
       if let existing = try db.engagement(id: engagement.id) {
         guard existing.hasSameContent(as: engagement) else {
@@ -505,7 +505,7 @@ public struct ServerRepository: Sendable {
     for who in [stored, mutation.engagement?.who].compactMap({ $0 }) where !caller.mayRecord(for: who) {
       throw ValidationError(
         field: Officeholder.fieldName,
-        rule: "permission denied: \(caller.user) (\(caller.role?.rawValue ?? "server")) may change only "
+        rule: "permission denied: \(caller.user) (\(caller.authorityName)) may change only "
           + "\(caller.role?.officeholder?.rawValue ?? "no") engagements; this one is \(who.rawValue)'s")
     }
   }

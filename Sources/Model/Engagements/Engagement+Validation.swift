@@ -8,8 +8,12 @@ import Foundation
 public struct ValidationContext: Sendable {
   /// Last day an engagement may be dated; `nil` skips the future-date rule.
   public var latestDate: LocalDate?
-  /// Known area codes; `nil` skips the area rule.
+  /// Known area codes, retired ones included; `nil` (none stored yet) accepts any
+  /// well-formed code and leaves the decision to the server.
   public var areas: Set<String>?
+  /// Retired area codes: refused for a new engagement, or for an edit that moves one into
+  /// them; an engagement already in one keeps it.
+  public var retiredAreas: Set<String>
   /// Known objective ids; `nil` skips the objective link rule.
   public var objectives: Set<String>?
   /// Known plan element ids, each with its objective; `nil` skips the element link rule.
@@ -18,11 +22,13 @@ public struct ValidationContext: Sendable {
   public init(
     latestDate: LocalDate? = nil,
     areas: Set<String>? = nil,
+    retiredAreas: Set<String> = [],
     objectives: Set<String>? = nil,
     elements: [String: String]? = nil
   ) {
     self.latestDate = latestDate
     self.areas = areas
+    self.retiredAreas = retiredAreas
     self.objectives = objectives
     self.elements = elements
   }
@@ -47,7 +53,10 @@ extension Engagement {
   }
 
   /// Checks every rule and throws all the violations together; changes nothing.
-  public func validate(in context: ValidationContext) throws(ValidationError) {
+  ///
+  /// `storedArea` is the area of the engagement as stored before this change (`nil` for a new
+  /// one): an engagement may stay in an area retired since, but not move into one.
+  public func validate(in context: ValidationContext, storedArea: String? = nil) throws(ValidationError) {
     var v = ViolationCollector()
 
     if let latest = context.latestDate, date > latest {
@@ -59,10 +68,15 @@ extension Engagement {
     checkText(organisation, "organisation", required: true, max: Limits.organisationLength, &v)
     checkText(place, "place", required: true, max: Limits.placeLength, &v)
 
+    let active = context.areas.map { $0.subtracting(context.retiredAreas).sorted().joined(separator: ", ") }
     if area.isEmpty {
       v.fail("area", "is required")
     } else if let areas = context.areas, !areas.contains(area) {
-      v.fail("area", "must be one of \(areas.sorted().joined(separator: ", ")) (got \"\(area)\")")
+      v.fail("area", "must be one of \(active ?? "") (got \"\(area)\")")
+    } else if context.retiredAreas.contains(area), area != storedArea {
+      v.fail("area", "\(area) is retired: a new engagement must be in one of \(active ?? "") (got \"\(area)\")")
+    } else if context.areas == nil {
+      v.absorb { () throws(ValidationError) in try Area.validate(code: area) }
     }
     if let attendees {
       v.check(

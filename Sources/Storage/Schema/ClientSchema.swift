@@ -94,6 +94,9 @@ enum ClientSchema {
         try db.saveEngagementBase(id: engagement.id, deleted ? nil : engagement, cursor: cursor)
       }
     }
+    migrator.registerMigration("v7-force-area-retired") { db in
+      try SharedTables.addAreaRetired(db)
+    }
     return migrator
   }
 }

@@ -93,6 +93,8 @@ public struct Correspondence: Sendable, Hashable, Codable, Identifiable {
     v.code(subject, "subject")
     if let areas, area != Self.outsideArea, !areas.contains(area) {
       v.fail("area", "must be one of \((areas.sorted() + [Self.outsideArea]).joined(separator: ", ")) (got \"\(area)\")")
+    } else if areas == nil {
+      v.absorb { () throws(ValidationError) in try Area.validate(code: area) }
     }
     v.code(channel, "channel")
     v.code(status, "status")

@@ -64,7 +64,9 @@ public struct OversightRepository: Sendable {
       var summary = StoreSummary()
       try db.inSavepoint {
         let elements = Set(try db.elements().map(\.id))
-        let areas = Set(try db.areas().map(\.code))
+        // No areas stored yet: any well-formed code, as for engagements.
+        let stored = try db.areas().map(\.code)
+        let areas: Set<String>? = stored.isEmpty ? nil : Set(stored)
         var violations: [ValidationError.Violation] = []
         for (line, record) in batch {
           do {
@@ -99,7 +101,7 @@ public struct OversightRepository: Sendable {
   private enum Outcome { case created, updated, unchanged }
 
   private func storeOne(
-    _ record: OversightRecord, elements: Set<String>, areas: Set<String>, today: LocalDate, time: Date, caller: Caller,
+    _ record: OversightRecord, elements: Set<String>, areas: Set<String>?, today: LocalDate, time: Date, caller: Caller,
     _ db: Database
   ) throws -> (OversightRecord, Outcome) {
     var v = ViolationCollector()
@@ -195,6 +197,7 @@ public struct OversightRepository: Sendable {
     case .inspection(let inspection):
       v.absorb { () throws(ValidationError) in try inspection.validate() }
       notFuture(inspection.publishedOn, "published_on")
+      notFuture(inspection.responseSentOn, "response_sent_on")
       try v.throwIfAny()
       let before = try db.inspection(id: inspection.id)
       return (

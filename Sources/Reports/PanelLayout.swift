@@ -170,7 +170,8 @@ struct PanelLayout {
         for entry in list { write(entry) }
       }
       if !any {
-        paragraph("No activity under this objective was marked for the Panel \(PanelWording.span(window.from, window.to)).")
+        let span = PanelWording.span(window.from, window.to)
+        paragraph("No activity under this objective was marked for the Panel \(span.hasPrefix("between") ? span : "in " + span).")
       }
     }
     // Funding decisions of the period that name no plan element.
@@ -252,20 +253,35 @@ struct PanelLayout {
     return PanelWording.with(text.capitalizedFirst, purpose: fund.purpose)
   }
 
-  /// "indicator calls-101, period ending 2022-09-30 (Force dashboard)".
+  /// "indicator calls-101, period ending 2022-09-30 (Force dashboard)"; for a survey measure
+  /// also its samples and the test statistics that the prose only words ("z = -2.03").
   static func measurementSource(_ a: IndicatorAssessment) -> String {
     let end = a.latest.map { ", period ending \($0.periodEnd)" } ?? ""
-    return "indicator \(a.indicator.id)\(end)\(a.indicator.source.isEmpty ? "" : " (\(a.indicator.source))")"
+    var text = "indicator \(a.indicator.id)\(end)\(a.indicator.source.isEmpty ? "" : " (\(a.indicator.source))")"
+    let samples = [a.previous, a.latest].compactMap { $0?.sampleSize }.map(PanelWording.count)
+    if a.indicator.survey, !samples.isEmpty { text += ", samples of \(samples.joined(separator: " and "))" }
+    if let test = a.test { text += ", z = \(PanelWording.decimal(test.z)) against the period before" }
+    if let test = a.baselineTest, let baseline = a.baseline {
+      text += ", z = \(PanelWording.decimal(test.z)) against the baseline period ending \(baseline.periodEnd) (sample of \(PanelWording.count(baseline.sampleSize ?? 0)))"
+    }
+    return text
+  }
+
+  /// "7th out of 8 in the most similar group of forces", for a ranked measurement.
+  static func rankText(_ m: IndicatorMeasurement) -> String? {
+    guard let rank = m.rank, let size = m.rankOf else { return nil }
+    return "\(PanelWording.ordinal(rank)) out of \(PanelWording.count(size)) in the most similar group of forces"
   }
 
   func figureText(_ a: IndicatorAssessment) -> String {
     guard let latest = a.latest else { return a.indicator.name }
     let value = PanelWording.value(latest.value, a.indicator.unit)
     let name = a.indicator.name.capitalizedFirst
+    let rank = Self.rankText(latest).map { ", \($0)" } ?? ""
     if let comparator = a.indicator.comparator {
-      return "\(name): \(value), compared to the \(a.indicator.comparatorLabel) of \(PanelWording.value(comparator, a.indicator.unit))."
+      return "\(name): \(value), compared to the \(a.indicator.comparatorLabel) of \(PanelWording.value(comparator, a.indicator.unit))\(rank)."
     }
-    return "\(name): \(value)."
+    return "\(name): \(value)\(rank)."
   }
 
   // MARK: - Engagement, reach, correspondence
@@ -274,9 +290,13 @@ struct PanelLayout {
     heading("Engagement and correspondence")
     let e = inputs.engagements
     let quarter = PanelWording.span(window.quarterStart, window.quarterEnd)
-    var text = "The PCC, Deputy PCC and Assistant PCC continue to carry out engagements with communities, such as attending parish council meetings, visiting local community groups, and those that receive funding from the PCC. A total of \(PanelWording.count(e.total)) engagement\(e.total == 1 ? "" : "s") took place between \(quarter.replacingOccurrences(of: " to ", with: " and "))."
+    // Only the offices that recorded engagements are named: a force with no Assistant PCC
+    // (or none who went out this quarter) is not said to have one.
+    let holders = Officeholder.known.filter { (e.byWho[$0.rawValue] ?? 0) > 0 }.map { $0 == .pcc ? "PCC" : $0.title }
+    let who = holders.isEmpty ? "The PCC" : "The " + PanelWording.list(holders)
+    var text = "\(who) \(holders.count > 1 ? "continue" : "continues") to carry out engagements with communities, such as attending parish council meetings, visiting local community groups, and those that receive funding from the PCC. A total of \(PanelWording.count(e.total)) engagement\(e.total == 1 ? "" : "s") took place between \(quarter.replacingOccurrences(of: " to ", with: " and "))."
     if e.total == 0 { text = "No engagements were recorded \(quarter.hasPrefix("between") ? quarter : "in " + quarter)." }
-    let who = Officeholder.known.compactMap { holder -> (Int, String)? in
+    let attended = Officeholder.known.compactMap { holder -> (Int, String)? in
       guard let n = e.byWho[holder.rawValue], n > 0 else { return nil }
       return (n, holder.title)
     }.enumerated().map { index, entry in
@@ -284,7 +304,7 @@ struct PanelLayout {
         ? "\(PanelWording.count(entry.0)) \(entry.0 == 1 ? "was" : "were") attended by the \(entry.1)"
         : "\(PanelWording.count(entry.0)) by the \(entry.1)"
     }
-    if e.total > 0 && !who.isEmpty { text += " Of these, \(PanelWording.list(who))." }
+    if e.total > 0 && !attended.isEmpty { text += " Of these, \(PanelWording.list(attended))." }
     paragraph(text, sources: ["engagements dated \(window.quarterStart) to \(window.quarterEnd)"])
 
     let reach = inputs.reach

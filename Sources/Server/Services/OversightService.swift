@@ -82,7 +82,7 @@ struct OversightService: Assure_V1_OversightService.SimpleServiceProtocol {
   func saveIndicator(request: Assure_V1_SaveIndicatorRequest, context: ServerContext) async throws
     -> Assure_V1_SaveIndicatorResponse
   {
-    guard case .indicator(let indicator) = try await store(.indicator(Indicator(proto: request.indicator))) else {
+    guard case .indicator(let indicator) = try await store(.indicator(try Indicator(proto: request.indicator))) else {
       throw mismatch
     }
     return .with { $0.indicator = indicator.proto }

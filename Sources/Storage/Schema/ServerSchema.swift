@@ -198,6 +198,23 @@ public enum ServerSchema {
       // logged before are 0 and keep travelling whole.
       try db.execute(sql: "ALTER TABLE change_log ADD COLUMN as_sent INTEGER NOT NULL DEFAULT 0")
     }
+    migrator.registerMigration("v7-force-area-retired") { db in
+      try SharedTables.addAreaRetired(db)
+    }
+    migrator.registerMigration("v7-force-indicator-baseline-rank-inspection-response") { db in
+      try db.execute(
+        sql: """
+          -- A survey measure's baseline period, tested against as well as the period before.
+          ALTER TABLE indicator ADD COLUMN baseline_period_end TEXT;
+          -- Position among the most similar group of forces, and the group's size.
+          ALTER TABLE measurement ADD COLUMN rank INTEGER;
+          ALTER TABLE measurement ADD COLUMN rank_of INTEGER;
+          -- When the PCC sent the response to an HMICFRS report, and to whom.
+          ALTER TABLE inspection ADD COLUMN response_sent_on TEXT;
+          ALTER TABLE inspection ADD COLUMN response_sent_to TEXT NOT NULL DEFAULT '';
+          CREATE INDEX inspection_by_response ON inspection(response_sent_on);
+          """)
+    }
     return migrator
   }
 }

@@ -43,7 +43,7 @@ extension PanelLayout {
     }
     if !virtual.isEmpty {
       var text =
-        "To supplement the formal meetings, the PCC also runs a virtual holding to account process, whereby performance and service issues are raised by email and the Chief Constable provides a written response. Recent virtual holding to account activity has focused on \(PanelWording.list(virtual.map(topic)))."
+        "To supplement the formal meetings, the \(pcc) also runs a virtual holding to account process, whereby performance and service issues are raised by email and the Chief Constable provides a written response. Recent virtual holding to account activity has focused on \(PanelWording.list(virtual.map(topic)))."
       let findings = virtual.flatMap(\.findings)
       if findings.isEmpty { text += " The results of these sessions are currently being reviewed." }
       paragraph(text, items: findings, sources: virtual.map { "holding-to-account meeting \($0.id)" })
@@ -91,7 +91,7 @@ extension PanelLayout {
         "As at \(window.to.longForm), no indicator is below its target, significantly worse than the period before, or worsening over its last periods.")
     } else {
       paragraph(
-        "The PCC is concerned about the following performance areas, which the data shows below target, significantly worse than the period before, or worsening as at \(window.to.longForm):",
+        "The \(pcc) is concerned about the following performance areas, which the data shows below target, significantly worse than the period before, or worsening as at \(window.to.longForm):",
         items: concerns.map(concernText), sources: concerns.map(PanelLayout.measurementSource))
       for (index, concern) in concerns.filter({ $0.measurements.count >= 2 }).enumerated() {
         blocks.append(
@@ -197,7 +197,7 @@ extension PanelLayout {
       let reports = "\(group.count == 1 ? "the" : PanelWording.word(group.count)) \(kind)report\(group.count == 1 ? "" : "s")"
       let titles = group.map { "\($0.title) (published \($0.publishedOn.longForm))" }
       paragraph(
-        "Since \(window.lookBack.longForm), the PCC has written to \(recipient) in response to \(reports): \(PanelWording.list(titles)).",
+        "Since \(window.lookBack.longForm), the \(pcc) has written to \(recipient) in response to \(reports): \(PanelWording.list(titles)).",
         sources: group.map { "inspection \($0.id), response sent \($0.responseSentOn?.description ?? "")" })
     }
   }

@@ -18,6 +18,8 @@ struct PanelLayout {
   var sources: [(paragraph: Int, records: [String])] = []
 
   var title: String { "Police and Crime Plan activity and performance monitoring report" }
+  /// How the report names the Commissioner in running text: "PCC", "PFCC".
+  var pcc: String { inputs.profile.commissionerShort }
   var paragraphCount: Int { number }
 
   init(_ inputs: PanelInputs) {
@@ -38,19 +40,19 @@ struct PanelLayout {
 
   private mutating func build() {
     blocks.append(
-      .plain("Report to the Police and Crime Panel covering \(window.from.longForm) to \(window.to.longForm)."))
+      .plain("Report to the \(inputs.profile.panelName) covering \(window.from.longForm) to \(window.to.longForm)."))
     heading("Recommendation")
     paragraph("Members of the Panel are invited to consider this report.")
     heading("Background")
     paragraph(
-      "The purpose of this report is to provide members of the Police and Crime Panel with an overview of activity undertaken by the Police and Crime Commissioner (PCC) in support of the Police and Crime Plan and provide an update on police performance.")
+      "The purpose of this report is to provide members of the \(inputs.profile.panelName) with an overview of activity undertaken by the \(inputs.profile.commissionerTitle) (\(pcc)) in support of \(inputs.profile.planPhrase) and provide an update on police performance.")
     heading("Delivery plan and assurance")
     let meetings = inputs.governanceMeetingDates
     let held =
       meetings.isEmpty
       ? "" : " \(PanelWording.word(meetings.count).capitalizedFirst) such meeting\(meetings.count == 1 ? " was" : "s were") held in the period, on \(PanelWording.list(meetings.map(\.longForm)))."
     paragraph(
-      "A delivery plan is used to support monitoring and assurance of progress against individual elements within the plan and is scrutinised at the PCC's monthly governance meetings." + held,
+      "A delivery plan is used to support monitoring and assurance of progress against individual elements within the plan and is scrutinised at the \(pcc)'s monthly governance meetings." + held,
       sources: meetings.isEmpty ? [] : ["governance meetings " + meetings.map(\.description).joined(separator: ", ")])
     paragraph(
       "Examples of recent activity in support of the plan's \(PanelWording.word(inputs.objectives.count)) key objectives are set out in the following sections.",
@@ -214,10 +216,10 @@ struct PanelLayout {
     let fund = fundPhrase(award.fundID)
     var text: String
     switch (award.status, fund) {
-    case (.proposed, let fund?): text = "The PCC is looking to contribute \(amount) from \(fund) to \(award.recipient)."
-    case (.proposed, nil): text = "The PCC is looking to contribute \(amount) to \(award.recipient)."
-    case (_, let fund?): text = "\(amount) has been awarded to \(award.recipient) from \(fund) by the PCC."
-    case (_, nil): text = "The PCC has provided \(amount) to \(award.recipient)."
+    case (.proposed, let fund?): text = "The \(pcc) is looking to contribute \(amount) from \(fund) to \(award.recipient)."
+    case (.proposed, nil): text = "The \(pcc) is looking to contribute \(amount) to \(award.recipient)."
+    case (_, let fund?): text = "\(amount) has been awarded to \(award.recipient) from \(fund) by the \(pcc)."
+    case (_, nil): text = "The \(pcc) has provided \(amount) to \(award.recipient)."
     }
     text = PanelWording.with(text, purpose: award.purpose)
     if let id = award.fundID, let position = inputs.funds.first(where: { $0.fund.id == id }) {
@@ -233,14 +235,14 @@ struct PanelLayout {
     let decided = bid.decidedOn.map { " (\($0.longForm))" } ?? ""
     switch bid.status {
     case .drafting:
-      return PanelWording.with("The PCC is preparing a bid to \(funder) for \(amount)\(until).", purpose: bid.purpose)
+      return PanelWording.with("The \(pcc) is preparing a bid to \(funder) for \(amount)\(until).", purpose: bid.purpose)
     case .successful:
-      return PanelWording.with("The PCC's bid to \(funder) for \(amount)\(until) was successful\(decided).", purpose: bid.purpose)
+      return PanelWording.with("The \(pcc)'s bid to \(funder) for \(amount)\(until) was successful\(decided).", purpose: bid.purpose)
     case .unsuccessful:
-      return PanelWording.with("The PCC's bid to \(funder) for \(amount)\(until) was unsuccessful\(decided).", purpose: bid.purpose)
+      return PanelWording.with("The \(pcc)'s bid to \(funder) for \(amount)\(until) was unsuccessful\(decided).", purpose: bid.purpose)
     default:
       let on = bid.submittedOn.map { " on \($0.longForm)" } ?? ""
-      return PanelWording.with("The PCC submitted a bid to \(funder)\(on) for \(amount)\(until).", purpose: bid.purpose)
+      return PanelWording.with("The \(pcc) submitted a bid to \(funder)\(on) for \(amount)\(until).", purpose: bid.purpose)
         + " The outcome of this bid is still awaited."
     }
   }
@@ -249,7 +251,7 @@ struct PanelLayout {
     let fund = position.fund
     let when = fund.announcedOn.map { "In \(YearMonth($0).title), " } ?? ""
     let by = fund.source.isEmpty ? "" : " by \(PanelWording.the(fund.source))"
-    let text = "\(when)the PCC was notified\(by) of the \(fund.name): \(Money.format(pence: fund.totalPence)) up to \(fund.endDate.longForm)."
+    let text = "\(when)the \(pcc) was notified\(by) of the \(fund.name): \(Money.format(pence: fund.totalPence)) up to \(fund.endDate.longForm)."
     return PanelWording.with(text.capitalizedFirst, purpose: fund.purpose)
   }
 
@@ -292,13 +294,15 @@ struct PanelLayout {
     let quarter = PanelWording.span(window.quarterStart, window.quarterEnd)
     // Only the offices that recorded engagements are named: a force with no Assistant PCC
     // (or none who went out this quarter) is not said to have one.
-    let holders = Officeholder.known.filter { (e.byWho[$0.rawValue] ?? 0) > 0 }.map { $0 == .pcc ? "PCC" : $0.title }
-    let who = holders.isEmpty ? "The PCC" : "The " + PanelWording.list(holders)
-    var text = "\(who) \(holders.count > 1 ? "continue" : "continues") to carry out engagements with communities, such as attending parish council meetings, visiting local community groups, and those that receive funding from the PCC. A total of \(PanelWording.count(e.total)) engagement\(e.total == 1 ? "" : "s") took place between \(quarter.replacingOccurrences(of: " to ", with: " and "))."
+    let profile = inputs.profile
+    let order = profile.offices.map(\.code) + Officeholder.known.filter { profile.office($0) == nil }
+    let holders = order.filter { (e.byWho[$0.rawValue] ?? 0) > 0 }.map(profile.short(of:))
+    let who = holders.isEmpty ? "The \(pcc)" : "The " + PanelWording.list(holders)
+    var text = "\(who) \(holders.count > 1 ? "continue" : "continues") to carry out engagements with communities, such as attending parish council meetings, visiting local community groups, and those that receive funding from the \(pcc). A total of \(PanelWording.count(e.total)) engagement\(e.total == 1 ? "" : "s") took place between \(quarter.replacingOccurrences(of: " to ", with: " and "))."
     if e.total == 0 { text = "No engagements were recorded \(quarter.hasPrefix("between") ? quarter : "in " + quarter)." }
-    let attended = Officeholder.known.compactMap { holder -> (Int, String)? in
+    let attended = order.compactMap { holder -> (Int, String)? in
       guard let n = e.byWho[holder.rawValue], n > 0 else { return nil }
-      return (n, holder.title)
+      return (n, profile.title(of: holder))
     }.enumerated().map { index, entry in
       index == 0
         ? "\(PanelWording.count(entry.0)) \(entry.0 == 1 ? "was" : "were") attended by the \(entry.1)"
@@ -311,7 +315,7 @@ struct PanelLayout {
     func latest(_ metric: ReachMetric) -> ReachMeasurement? { reach.last { $0.metric == metric } }
     if let subscribers = latest(.newsletterSubscribers) {
       paragraph(
-        "The PCC's community newsletter had \(PanelWording.count(subscribers.value)) subscribers on \(subscribers.asOf.longForm).",
+        "The \(pcc)'s community newsletter had \(PanelWording.count(subscribers.value)) subscribers on \(subscribers.asOf.longForm).",
         sources: ["reach newsletter-subscribers as of \(subscribers.asOf)"])
     }
     var followers: [String] = []
@@ -324,22 +328,22 @@ struct PanelLayout {
         followerSources.append("reach social-followers as of \(earlier.asOf)")
         let change = now.value - earlier.value
         followers.append(
-          "Across all social media platforms, the number of people following the PCC's accounts has \(change >= 0 ? "increased" : "fallen") by \(PanelWording.count(abs(change))) since \(earlier.asOf.longForm), to \(PanelWording.count(now.value)).")
+          "Across all social media platforms, the number of people following the \(pcc)'s accounts has \(change >= 0 ? "increased" : "fallen") by \(PanelWording.count(abs(change))) since \(earlier.asOf.longForm), to \(PanelWording.count(now.value)).")
       } else {
-        followers.append("Across all social media platforms, \(PanelWording.count(now.value)) people follow the PCC's accounts.")
+        followers.append("Across all social media platforms, \(PanelWording.count(now.value)) people follow the \(pcc)'s accounts.")
       }
     }
     if let signed = latest(.neighbourhoodMatters) {
       followerSources.append("reach neighbourhood-matters as of \(signed.asOf)")
       followers.append(
-        "There are now \(PanelWording.count(signed.value)) people signed up for PCC updates via Neighbourhood Matters.")
+        "There are now \(PanelWording.count(signed.value)) people signed up for \(pcc) updates via \(inputs.profile.reachNames[ReachMetric.neighbourhoodMatters.rawValue] ?? "the community messaging service").")
     }
     if !followers.isEmpty { paragraph(followers.joined(separator: " "), sources: followerSources) }
     let releases = reach.filter { $0.metric == .pressReleases && (window.from...window.to).contains($0.asOf) }
     for figure in releases {
       let span = PanelWording.span(figure.periodStart ?? figure.asOf, figure.asOf)
       paragraph(
-        "During the period \(span), \(PanelWording.count(figure.value)) press releases and statements have been issued, ensuring that the PCC maintains a visible presence across the force area's communities.",
+        "During the period \(span), \(PanelWording.count(figure.value)) press releases and statements have been issued, ensuring that the \(pcc) maintains a visible presence across the force area's communities.",
         sources: ["reach press-releases as of \(figure.asOf)"])
     }
 
@@ -351,7 +355,7 @@ struct PanelLayout {
       return
     }
     var correspondence =
-      "\(during.capitalizedFirst), the PCC's office was in receipt of \(PanelWording.count(c.total)) piece\(c.total == 1 ? "" : "s") of correspondence."
+      "\(during.capitalizedFirst), the \(pcc)'s office was in receipt of \(PanelWording.count(c.total)) piece\(c.total == 1 ? "" : "s") of correspondence."
     let subjects = c.bySubject.prefix(3).map { CorrespondenceSubject(rawValue: $0.code).title }
     if !subjects.isEmpty { correspondence += " The correspondence was on a range of subjects, such as \(PanelWording.list(subjects))." }
     var leading: [CorrespondenceTotals.Count] = []

@@ -225,6 +225,10 @@ import Testing
     let office = FieldDevice(home: root.appendingPathComponent("office"), server: "127.0.0.1:\(port)", user: "governance")
     try office.signIn(serverDataDir: server.dataDir, address: "127.0.0.1:\(port)", role: "governance")
     let document = try report(office)
+    // The demo force's own names, from its profile.
+    #expect(document.contains("in support of the Safer West Mercia Plan"))
+    #expect(document.contains("6,621 people signed up for PCC updates via Neighbourhood Matters."))
+    #expect(document.contains("The PCC, Deputy PCC and Assistant PCC continue to carry out engagements"))
     for (heading, text) in Self.referenceFigures {
       #expect(section(document, heading).contains(text), "\(heading) lacks \"\(text)\"")
     }

@@ -142,17 +142,41 @@ import Testing
     try ok(office, ["funding", "award", "add", "--recipient", "Coastal Youth Trust", "--amount", "12000", "--date",
       "2025-09-15", "--element", "2.1", "--purpose", "To run summer diversionary activities."])
 
-    // The reports name the force's own areas and people, and nothing of West Mercia's.
+    // Before the force names itself, the report uses the standard names.
+    let standard = try ok(office, ["report", "panel", "--from", "2025-09-01", "--to", "2025-10-31"])
+    #expect(standard.contains("The PCC and Deputy PCC continue to carry out engagements"), "\(standard)")
+    #expect(standard.contains("in support of the Police and Crime Plan"), "\(standard)")
+    expectNoWestMercia(standard, "the Panel report with the standard names")
+
+    // The force's own names: a Police, Fire and Crime Commissioner and a Deputy, no Assistant.
+    #expect(try deputy.run(["force", "set", "--name", "Coastshire"]).status == 77, "only the governance role sets them")
+    let set = try ok(office, [
+      "force", "set", "--name", "Coastshire", "--plan", "Safer Coastshire Plan", "--panel", "Police, Fire and Crime Panel",
+      "--commissioner-title", "Police, Fire and Crime Commissioner", "--commissioner-short", "PFCC",
+      "--office", "pcc=Police, Fire and Crime Commissioner=PFCC", "--office", "dpcc=Deputy PFCC",
+      "--reach-name", "neighbourhood-matters=Coastshire Alerts",
+    ])
+    #expect(set.contains("office         dpcc: Deputy PFCC") && !set.contains("apcc"), "\(set)")
+    #expect(try deputy.run(["force", "set", "--office", "pcc"]).status == 65)
+    try ok(office, ["reach", "record", "--metric", "neighbourhood-matters", "--as-of", "2025-10-31", "--value", "4200"])
+
+    // The reports name the force's own areas, people and words, and nothing of West Mercia's.
     let panel = try ok(office, ["report", "panel", "--from", "2025-09-01", "--to", "2025-10-31"])
     #expect(panel.contains("A total of 3 engagements took place between July and September 2025."), "\(panel)")
-    #expect(panel.contains("The PCC and Deputy PCC continue to carry out engagements"), "\(panel)")
+    #expect(panel.contains("The PFCC and Deputy PFCC continue to carry out engagements"), "\(panel)")
+    #expect(panel.contains("2 were attended by the Police, Fire and Crime Commissioner and 1 by the Deputy PFCC"), "\(panel)")
+    #expect(panel.contains("members of the Police, Fire and Crime Panel"), "\(panel)")
+    #expect(panel.contains("in support of the Safer Coastshire Plan"), "\(panel)")
+    #expect(panel.contains("4,200 people signed up for PFCC updates via Coastshire Alerts"), "\(panel)")
+    #expect(panel.range(of: #"\bPCC\b"#, options: .regularExpression) == nil, "\(panel)")
     #expect(panel.contains("City"), "\(panel)")
-    #expect(panel.contains("The PCC has provided £12,000 to Coastal Youth Trust, to run summer diversionary activities."))
+    #expect(panel.contains("The PFCC has provided £12,000 to Coastal Youth Trust, to run summer diversionary activities."))
     expectNoWestMercia(panel, "the Panel report")
     let html = try ok(office, ["report", "panel", "--from", "2025-09-01", "--to", "2025-10-31", "--format", "html"])
     expectNoWestMercia(html, "the Panel report in HTML")
     let review = try ok(office, ["review", "2025-09"])
     #expect(review.contains("Islands") || review.contains("islands"), "\(review)")
+    #expect(review.contains("Police, Fire and Crime Commissioner"), "\(review)")
     expectNoWestMercia(review, "the monthly review")
     expectNoWestMercia(try ok(commissioner, ["engagement", "add", "--help"]), "assure engagement add --help")
     expectNoWestMercia(try runServerCommand(["--help"]).stdout, "assure-server --help")

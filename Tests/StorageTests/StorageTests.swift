@@ -14,7 +14,7 @@ import TestSupport
       try database.appliedMigrations() == [
         "v1-plan-engagements-change-log", "v2-plan-governance-audit", "v3-field-merge-conflicts", "v4-accounts-devices",
         "v5-oversight-records", "v6-change-stored-as-sent", "v7-force-area-retired",
-        "v7-force-indicator-baseline-rank-inspection-response",
+        "v7-force-indicator-baseline-rank-inspection-response", "v7-force-profile",
       ])
     let mode = try database.pool.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") }
     #expect(mode == "wal")

@@ -37,6 +37,8 @@ public struct PanelInputs: Sendable, Hashable, Codable {
   /// Inspections whose response the PCC sent in the look-back (up to the end of the month
   /// after `to`), whenever they were published.
   public var responses: [Inspection]
+  /// How the force names itself, its plan, Panel, offices and reach measures.
+  public var profile: ForceProfile = .standard
 
   public init(
     window: PanelWindow, objectives: [Objective], elements: [PlanElement], updates: [ProgressUpdate],

@@ -252,3 +252,40 @@ extension MonthlyReview {
     }
   }
 }
+
+extension ForceProfile {
+  /// The profile as sent; the empty parts of a request take the standard names, so that a
+  /// client that sets only the force's name still saves a whole profile.
+  public init(proto p: Assure_V1_ForceProfile) {
+    let standard = ForceProfile.standard
+    self.init(
+      forceName: p.forceName, planName: p.planName.isEmpty ? standard.planName : p.planName,
+      panelName: p.panelName.isEmpty ? standard.panelName : p.panelName,
+      commissionerTitle: p.commissionerTitle.isEmpty ? standard.commissionerTitle : p.commissionerTitle,
+      commissionerShort: p.commissionerShort.isEmpty ? standard.commissionerShort : p.commissionerShort,
+      offices: p.offices.isEmpty
+        ? standard.offices
+        : p.offices.map {
+          Office(code: Officeholder(rawValue: $0.code), title: $0.title, short: $0.short.isEmpty ? nil : $0.short)
+        },
+      reachNames: p.reachNames)
+  }
+
+  public var proto: Assure_V1_ForceProfile {
+    .with {
+      $0.forceName = forceName
+      $0.planName = planName
+      $0.panelName = panelName
+      $0.commissionerTitle = commissionerTitle
+      $0.commissionerShort = commissionerShort
+      $0.offices = offices.map { office in
+        .with {
+          $0.code = office.code.rawValue
+          $0.title = office.title
+          $0.short = office.short
+        }
+      }
+      $0.reachNames = reachNames
+    }
+  }
+}

@@ -215,6 +215,17 @@ public enum ServerSchema {
           CREATE INDEX inspection_by_response ON inspection(response_sent_on);
           """)
     }
+    migrator.registerMigration("v7-force-profile") { db in
+      try db.execute(
+        sql: """
+          -- How the force names itself, its plan, Panel, offices and reach measures: one row,
+          -- the profile as JSON (none until the governance team sets it).
+          CREATE TABLE force_profile (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            profile TEXT NOT NULL
+          );
+          """)
+    }
     return migrator
   }
 }

@@ -328,7 +328,7 @@ extension Database {
     ).compactMap(LocalDate.init)
     let engagements = try engagementSummary(
       matching: EngagementQuery(from: window.quarterStart, to: window.quarterEnd))
-    return PanelInputs(
+    var inputs = PanelInputs(
       window: window, objectives: try objectives(), elements: try elements(), updates: updates, funds: funds,
       awards: awards, bids: bids, governanceMeetingDates: meetingDates, engagements: engagements,
       correspondence: try correspondenceTotals(from: window.from, to: window.to),
@@ -342,6 +342,8 @@ extension Database {
         sql: "SELECT * FROM inspection WHERE response_sent_on BETWEEN ? AND ? ORDER BY response_sent_on, published_on, id",
         arguments: [window.lookBack.description, window.inspectionsUntil.description]
       ).map(Inspection.init(row:)))
+    inputs.profile = try forceProfile()
+    return inputs
   }
 }
 

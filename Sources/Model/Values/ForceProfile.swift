@@ -1,0 +1,99 @@
+import Foundation
+
+/// How the force and its office are named in what Assure writes: the force, its plan, its
+/// Panel, its Commissioner's title, the officeholders it has and their titles, and the names
+/// of its reach measures.
+///
+/// Kept by the governance team (`assure force set`) in the server's database. Reports read it,
+/// so that another force's report carries its own names and none of West Mercia's. A
+/// database that holds none uses ``standard``: the statutory names, no force name, and no
+/// name for a force-specific alert service.
+public struct ForceProfile: Sendable, Hashable, Codable {
+  /// One office that attends engagements, as this force names it.
+  public struct Office: Sendable, Hashable, Codable {
+    public var code: Officeholder
+    /// In full, e.g. "Police, Fire and Crime Commissioner" or "Deputy PCC".
+    public var title: String
+    /// As running text abbreviates it, e.g. "PFCC" or "Deputy PCC".
+    public var short: String
+
+    public init(code: Officeholder, title: String, short: String? = nil) {
+      self.code = code
+      self.title = title
+      self.short = short ?? title
+    }
+  }
+
+  /// The force's name, e.g. "West Mercia"; empty when not set.
+  public var forceName: String
+  /// The Police and Crime Plan's name, e.g. "Safer West Mercia Plan".
+  public var planName: String
+  /// The Panel the quarterly report goes to, e.g. "Police, Fire and Crime Panel".
+  public var panelName: String
+  /// The Commissioner's title in full and abbreviated, e.g. "Police and Crime Commissioner", "PCC".
+  public var commissionerTitle: String
+  public var commissionerShort: String
+  /// The offices that attend engagements, in order: a force with no Assistant PCC lists none.
+  public var offices: [Office]
+  /// Names of reach measures by metric code, e.g. `neighbourhood-matters`: "Neighbourhood Matters".
+  public var reachNames: [String: String]
+
+  public init(
+    forceName: String = "", planName: String = "Police and Crime Plan", panelName: String = "Police and Crime Panel",
+    commissionerTitle: String = "Police and Crime Commissioner", commissionerShort: String = "PCC",
+    offices: [Office] = ForceProfile.standardOffices, reachNames: [String: String] = [:]
+  ) {
+    self.forceName = forceName
+    self.planName = planName
+    self.panelName = panelName
+    self.commissionerTitle = commissionerTitle
+    self.commissionerShort = commissionerShort
+    self.offices = offices
+    self.reachNames = reachNames
+  }
+
+  /// The statutory offices: a PCC, a Deputy PCC and an Assistant PCC.
+  public static let standardOffices = [
+    Office(code: .pcc, title: "Police and Crime Commissioner", short: "PCC"),
+    Office(code: .dpcc, title: "Deputy PCC"),
+    Office(code: .apcc, title: "Assistant PCC"),
+  ]
+
+  /// What a database with no profile uses.
+  public static let standard = ForceProfile()
+
+  /// The office with this code, if the force has it.
+  public func office(_ code: Officeholder) -> Office? { offices.first { $0.code == code } }
+
+  /// An office's title in full; the code's standard title when the force does not name it.
+  public func title(of code: Officeholder) -> String { office(code)?.title ?? code.title }
+
+  /// An office's title as running text abbreviates it.
+  public func short(of code: Officeholder) -> String { office(code)?.short ?? code.title }
+
+  /// "the Safer West Mercia Plan"; a name starting with "the" is left as is.
+  public var planPhrase: String { planName.lowercased().hasPrefix("the ") ? planName : "the " + planName }
+
+  public static let nameLength = 120
+
+  public func validate() throws(ValidationError) {
+    var v = ViolationCollector()
+    v.text(forceName, "force_name", required: false, max: Self.nameLength)
+    v.text(planName, "plan_name", required: true, max: Self.nameLength)
+    v.text(panelName, "panel_name", required: true, max: Self.nameLength)
+    v.text(commissionerTitle, "commissioner_title", required: true, max: Self.nameLength)
+    v.text(commissionerShort, "commissioner_short", required: true, max: 20)
+    if offices.isEmpty { v.fail("offices", "at least one office attends engagements (the Commissioner's)") }
+    for office in offices {
+      v.check(office.code.isKnown, "offices", "code must be one of \(Officeholder.knownList) (got \"\(office.code)\")")
+      v.text(office.title, "offices", required: true, max: Self.nameLength)
+      v.text(office.short, "offices", required: true, max: Self.nameLength)
+    }
+    if Set(offices.map(\.code)).count != offices.count { v.fail("offices", "each office may be named once") }
+    for (metric, name) in reachNames {
+      v.check(ReachMetric(rawValue: metric).isKnown, "reach_names", "\(metric) is not a reach metric (\(ReachMetric.knownList))")
+      v.text(name, "reach_names", required: true, max: Self.nameLength)
+    }
+    try v.throwIfAny()
+  }
+}

@@ -356,7 +356,7 @@ struct PanelLayout {
     }
     var correspondence =
       "\(during.capitalizedFirst), the \(pcc)'s office was in receipt of \(PanelWording.count(c.total)) piece\(c.total == 1 ? "" : "s") of correspondence."
-    let subjects = c.bySubject.prefix(3).map { CorrespondenceSubject(rawValue: $0.code).title }
+    let subjects = c.bySubject.prefix(3).map { inputs.profile.title(ofSubject: $0.code) }
     if !subjects.isEmpty { correspondence += " The correspondence was on a range of subjects, such as \(PanelWording.list(subjects))." }
     var leading: [CorrespondenceTotals.Count] = []
     for area in c.byArea where area.code != Correspondence.outsideArea {
@@ -377,7 +377,7 @@ struct PanelLayout {
           let subject = c.bySubject.indices.contains(index) ? c.bySubject[index] : nil
           let area = c.byArea.indices.contains(index) ? c.byArea[index] : nil
           return [
-            subject.map { CorrespondenceSubject(rawValue: $0.code).title.capitalizedFirst } ?? "",
+            subject.map { inputs.profile.title(ofSubject: $0.code).capitalizedFirst } ?? "",
             subject.map { PanelWording.count($0.count) } ?? "",
             area.map { inputs.areaNames[$0.code] ?? ($0.code == Correspondence.outsideArea ? "Outside the area" : $0.code) }
               ?? "",

@@ -154,8 +154,17 @@ import Testing
       "force", "set", "--name", "Coastshire", "--plan", "Safer Coastshire Plan", "--panel", "Police, Fire and Crime Panel",
       "--commissioner-title", "Police, Fire and Crime Commissioner", "--commissioner-short", "PFCC",
       "--office", "pcc=Police, Fire and Crime Commissioner=PFCC", "--office", "dpcc=Deputy PFCC",
-      "--reach-name", "neighbourhood-matters=Coastshire Alerts",
+      "--reach-name", "neighbourhood-matters=Coastshire Alerts", "--subject", "road-safety=road safety",
+      "--subject", "asb=ASB", "--subject", "fire-safety=fire safety", "--subject", "other=other matters",
     ])
+    // Its own correspondence subjects: fire safety is one, the standard "policing-service" is not.
+    try ok(office, ["correspondence", "add", "--received", "2025-10-07", "--subject", "fire-safety", "--area", "coast",
+      "--channel", "email"])
+    let unknownSubject = try office.run([
+      "correspondence", "add", "--received", "2025-10-07", "--subject", "policing-service", "--area", "coast", "--channel", "email",
+    ])
+    #expect(unknownSubject.status == 65, "\(unknownSubject)")
+    #expect(unknownSubject.stderr.contains("subject: must be one of road-safety, asb, fire-safety, other"), "\(unknownSubject)")
     #expect(set.contains("office         dpcc: Deputy PFCC") && !set.contains("apcc"), "\(set)")
     #expect(try deputy.run(["force", "set", "--office", "pcc"]).status == 65)
     try ok(office, ["reach", "record", "--metric", "neighbourhood-matters", "--as-of", "2025-10-31", "--value", "4200"])
@@ -170,6 +179,7 @@ import Testing
     #expect(panel.contains("4,200 people signed up for PFCC updates via Coastshire Alerts"), "\(panel)")
     #expect(panel.range(of: #"\bPCC\b"#, options: .regularExpression) == nil, "\(panel)")
     #expect(panel.contains("City"), "\(panel)")
+    #expect(panel.contains("| Fire safety | 1 |"), "\(panel)")
     #expect(panel.contains("The PFCC has provided £12,000 to Coastal Youth Trust, to run summer diversionary activities."))
     expectNoWestMercia(panel, "the Panel report")
     let html = try ok(office, ["report", "panel", "--from", "2025-09-01", "--to", "2025-10-31", "--format", "html"])

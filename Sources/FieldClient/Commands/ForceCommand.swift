@@ -32,6 +32,7 @@ struct ForceCommand: AsyncParsableCommand {
       print("office         \(office.code.rawValue): \(office.title)\(office.short == office.title ? "" : " (\(office.short))")")
     }
     for (metric, name) in profile.reachNames.sorted(by: { $0.key < $1.key }) { print("reach          \(metric): \(name)") }
+    for subject in profile.correspondenceSubjects { print("subject        \(subject.code): \(subject.title)") }
   }
 
   struct Show: AsyncParsableCommand {
@@ -66,6 +67,8 @@ struct ForceCommand: AsyncParsableCommand {
     @Option(name: .customLong("office"), help: "CODE=Title[=Short] (\(Officeholder.knownList)); repeat for each office.")
     var offices: [String] = []
     @Option(name: .customLong("reach-name"), help: "METRIC=Name; repeat for more.") var reachNames: [String] = []
+    @Option(name: .customLong("subject"), help: "CODE=Title of a correspondence subject; repeat for each (replaces the list).")
+    var subjects: [String] = []
 
     func run() async throws {
       try await reportingErrors {
@@ -90,6 +93,15 @@ struct ForceCommand: AsyncParsableCommand {
             throw Model.ValidationError(field: "--reach-name", rule: "must be METRIC=Name (got \"\(text)\")")
           }
           profile.reachNames[parts[0]] = parts[1]
+        }
+        if !subjects.isEmpty {
+          profile.correspondenceSubjects = try subjects.map { text in
+            let parts = text.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2 else {
+              throw Model.ValidationError(field: "--subject", rule: "must be CODE=Title (got \"\(text)\")")
+            }
+            return ForceProfile.Subject(code: parts[0], title: parts[1])
+          }
         }
         try profile.validate()
         let request = Assure_V1_SaveForceProfileRequest.with { $0.profile = profile.proto }

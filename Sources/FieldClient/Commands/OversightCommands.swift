@@ -284,7 +284,7 @@ struct CorrespondenceCommand: AsyncParsableCommand {
     @OptionGroup var options: ClientOptions
     @Option(help: "The office's case reference; default C1, C2, ...") var id: String = ""
     @Option(help: "Day received, YYYY-MM-DD.") var received: String
-    @Option(help: "\(CorrespondenceSubject.knownList).") var subject: String
+    @Option(help: "A subject code of the force's list (assure force show; the standard ones: \(CorrespondenceSubject.knownList)).") var subject: String
     @Option(help: "A configured area code, or outside.") var area: String
     @Option(help: "\(CorrespondenceChannel.knownList).") var channel: String
     @Option(help: "\(CorrespondenceStatus.knownList).") var status: String = "open"

@@ -37,12 +37,37 @@ public struct ForceProfile: Sendable, Hashable, Codable {
   public var offices: [Office]
   /// Names of reach measures by metric code, e.g. `neighbourhood-matters`: "Neighbourhood Matters".
   public var reachNames: [String: String]
+  /// The subjects correspondence is recorded under, in order, each as the report writes it.
+  public var correspondenceSubjects: [Subject]
+
+  /// A subject correspondence is recorded under.
+  public struct Subject: Sendable, Hashable, Codable {
+    /// Lower-case code, e.g. `road-safety`.
+    public var code: String
+    /// As the report writes it, e.g. "road safety".
+    public var title: String
+
+    public init(code: String, title: String) {
+      self.code = code
+      self.title = title
+    }
+  }
+
+  /// The six standard subjects.
+  public static let standardSubjects = CorrespondenceSubject.known.map { Subject(code: $0.rawValue, title: $0.title) }
+
+  /// A subject's title: the force's, else the standard one, else its code.
+  public func title(ofSubject code: String) -> String {
+    correspondenceSubjects.first { $0.code == code }?.title ?? CorrespondenceSubject(rawValue: code).title
+  }
 
   public init(
     forceName: String = "", planName: String = "Police and Crime Plan", panelName: String = "Police and Crime Panel",
     commissionerTitle: String = "Police and Crime Commissioner", commissionerShort: String = "PCC",
-    offices: [Office] = ForceProfile.standardOffices, reachNames: [String: String] = [:]
+    offices: [Office] = ForceProfile.standardOffices, reachNames: [String: String] = [:],
+    correspondenceSubjects: [Subject] = ForceProfile.standardSubjects
   ) {
+    self.correspondenceSubjects = correspondenceSubjects
     self.forceName = forceName
     self.planName = planName
     self.panelName = panelName
@@ -93,6 +118,16 @@ public struct ForceProfile: Sendable, Hashable, Codable {
     for (metric, name) in reachNames {
       v.check(ReachMetric(rawValue: metric).isKnown, "reach_names", "\(metric) is not a reach metric (\(ReachMetric.knownList))")
       v.text(name, "reach_names", required: true, max: Self.nameLength)
+    }
+    if correspondenceSubjects.isEmpty { v.fail("correspondence_subjects", "at least one subject") }
+    for subject in correspondenceSubjects {
+      let wellFormed = !subject.code.isEmpty && subject.code.count <= 40
+        && subject.code.utf8.allSatisfy { ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 45 }
+      v.check(wellFormed, "correspondence_subjects", "a code is 1 to 40 lower-case letters, digits or hyphens (got \"\(subject.code)\")")
+      v.text(subject.title, "correspondence_subjects", required: true, max: Self.nameLength)
+    }
+    if Set(correspondenceSubjects.map(\.code)).count != correspondenceSubjects.count {
+      v.fail("correspondence_subjects", "each subject may be named once")
     }
     try v.throwIfAny()
   }

@@ -268,7 +268,9 @@ extension ForceProfile {
         : p.offices.map {
           Office(code: Officeholder(rawValue: $0.code), title: $0.title, short: $0.short.isEmpty ? nil : $0.short)
         },
-      reachNames: p.reachNames)
+      reachNames: p.reachNames,
+      correspondenceSubjects: p.correspondenceSubjects.isEmpty
+        ? standard.correspondenceSubjects : p.correspondenceSubjects.map { Subject(code: $0.code, title: $0.title) })
   }
 
   public var proto: Assure_V1_ForceProfile {
@@ -286,6 +288,12 @@ extension ForceProfile {
         }
       }
       $0.reachNames = reachNames
+      $0.correspondenceSubjects = correspondenceSubjects.map { subject in
+        .with {
+          $0.code = subject.code
+          $0.title = subject.title
+        }
+      }
     }
   }
 }

@@ -399,6 +399,26 @@ public nonisolated struct Assure_V1_ForceProfile: Sendable {
   /// Names of reach measures by metric code, e.g. `neighbourhood-matters`: "Neighbourhood Matters".
   public var reachNames: Dictionary<String,String> = [:]
 
+  /// The subjects correspondence is recorded under, in order; empty means the standard six.
+  public var correspondenceSubjects: [Assure_V1_ForceSubject] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// A subject correspondence is recorded under.
+public nonisolated struct Assure_V1_ForceSubject: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// Lower-case code, e.g. `road-safety`.
+  public var code: String = String()
+
+  /// As the report writes it, e.g. "road safety".
+  public var title: String = String()
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -1335,7 +1355,7 @@ nonisolated extension Assure_V1_ForceOffice: SwiftProtobuf.Message, SwiftProtobu
 
 nonisolated extension Assure_V1_ForceProfile: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ForceProfile"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}force_name\0\u{3}plan_name\0\u{3}panel_name\0\u{3}commissioner_title\0\u{3}commissioner_short\0\u{1}offices\0\u{3}reach_names\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}force_name\0\u{3}plan_name\0\u{3}panel_name\0\u{3}commissioner_title\0\u{3}commissioner_short\0\u{1}offices\0\u{3}reach_names\0\u{3}correspondence_subjects\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1350,6 +1370,7 @@ nonisolated extension Assure_V1_ForceProfile: SwiftProtobuf.Message, SwiftProtob
       case 5: try { try decoder.decodeSingularStringField(value: &self.commissionerShort) }()
       case 6: try { try decoder.decodeRepeatedMessageField(value: &self.offices) }()
       case 7: try { try decoder.decodeMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufString>.self, value: &self.reachNames) }()
+      case 8: try { try decoder.decodeRepeatedMessageField(value: &self.correspondenceSubjects) }()
       default: break
       }
     }
@@ -1377,6 +1398,9 @@ nonisolated extension Assure_V1_ForceProfile: SwiftProtobuf.Message, SwiftProtob
     if !self.reachNames.isEmpty {
       try visitor.visitMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufString>.self, value: self.reachNames, fieldNumber: 7)
     }
+    if !self.correspondenceSubjects.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.correspondenceSubjects, fieldNumber: 8)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1388,6 +1412,42 @@ nonisolated extension Assure_V1_ForceProfile: SwiftProtobuf.Message, SwiftProtob
     if lhs.commissionerShort != rhs.commissionerShort {return false}
     if lhs.offices != rhs.offices {return false}
     if lhs.reachNames != rhs.reachNames {return false}
+    if lhs.correspondenceSubjects != rhs.correspondenceSubjects {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Assure_V1_ForceSubject: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ForceSubject"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}code\0\u{1}title\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.code) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.title) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.code.isEmpty {
+      try visitor.visitSingularStringField(value: self.code, fieldNumber: 1)
+    }
+    if !self.title.isEmpty {
+      try visitor.visitSingularStringField(value: self.title, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Assure_V1_ForceSubject, rhs: Assure_V1_ForceSubject) -> Bool {
+    if lhs.code != rhs.code {return false}
+    if lhs.title != rhs.title {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

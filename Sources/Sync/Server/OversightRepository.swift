@@ -67,11 +67,13 @@ public struct OversightRepository: Sendable {
         // No areas stored yet: any well-formed code, as for engagements.
         let stored = try db.areas().map(\.code)
         let areas: Set<String>? = stored.isEmpty ? nil : Set(stored)
+        let subjects = try db.forceProfile().correspondenceSubjects.map(\.code)
         var violations: [ValidationError.Violation] = []
         for (line, record) in batch {
           do {
             let (stored, outcome) = try storeOne(
-              record, elements: elements, areas: areas, today: today, time: time, caller: caller, db)
+              record, elements: elements, areas: areas, subjects: subjects, today: today, time: time, caller: caller,
+              db)
             summary.records.append(stored)
             switch outcome {
             case .created: summary.created += 1
@@ -101,7 +103,7 @@ public struct OversightRepository: Sendable {
   private enum Outcome { case created, updated, unchanged }
 
   private func storeOne(
-    _ record: OversightRecord, elements: Set<String>, areas: Set<String>?, today: LocalDate, time: Date, caller: Caller,
+    _ record: OversightRecord, elements: Set<String>, areas: Set<String>?, subjects: [String], today: LocalDate, time: Date, caller: Caller,
     _ db: Database
   ) throws -> (OversightRecord, Outcome) {
     var v = ViolationCollector()
@@ -217,7 +219,7 @@ public struct OversightRepository: Sendable {
 
     case .correspondence(var item):
       if item.id.isEmpty { item.id = try db.nextOversightID(table: .correspondence) }
-      v.absorb { () throws(ValidationError) in try item.validate(areas: areas) }
+      v.absorb { () throws(ValidationError) in try item.validate(areas: areas, subjects: subjects) }
       notFuture(item.receivedOn, "received_on")
       try v.throwIfAny()
       let before = try db.correspondence(id: item.id)

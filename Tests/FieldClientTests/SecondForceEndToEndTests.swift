@@ -156,7 +156,29 @@ import Testing
       "--office", "pcc=Police, Fire and Crime Commissioner=PFCC", "--office", "dpcc=Deputy PFCC",
       "--reach-name", "neighbourhood-matters=Coastshire Alerts", "--subject", "road-safety=road safety",
       "--subject", "asb=ASB", "--subject", "fire-safety=fire safety", "--subject", "other=other matters",
+      "--kind", "community-group=community group", "--kind", "parish-council=parish council",
+      "--kind", "drop-in=drop-in surgery",
     ])
+    // Its own kinds of engagement reach devices at their next sync and are checked offline;
+    // a device that has not received them takes any well-formed kind and the server decides.
+    try ok(commissioner, ["sync"])
+    let dropIn = try commissioner.run([
+      "engagement", "add", "--date", "2025-09-12", "--by", "pcc", "--kind", "drop-in", "--organisation", "Coast drop-in",
+      "--place", "Harbour", "--area", "coast",
+    ])
+    #expect(dropIn.status == 0, "\(dropIn)")
+    let school = try commissioner.run([
+      "engagement", "add", "--date", "2025-09-12", "--by", "pcc", "--kind", "school", "--organisation", "Coast School",
+      "--place", "Harbour", "--area", "coast",
+    ])
+    #expect(school.status == 65, "\(school)")
+    #expect(school.stderr.contains("kind: must be one of community-group, parish-council, drop-in"), "\(school)")
+    #expect(try ok(commissioner, ["sync"]).contains("pushed 1"))
+    let unsigned = FieldDevice(home: root.appendingPathComponent("unsigned"), server: address, user: "c.new")
+    #expect(try unsigned.run([
+      "engagement", "add", "--date", "2025-09-12", "--by", "pcc", "--kind", "drop-in", "--organisation", "Hall",
+      "--place", "Harbour", "--area", "coast",
+    ]).status == 0)
     // Its own correspondence subjects: fire safety is one, the standard "policing-service" is not.
     try ok(office, ["correspondence", "add", "--received", "2025-10-07", "--subject", "fire-safety", "--area", "coast",
       "--channel", "email"])
@@ -171,9 +193,9 @@ import Testing
 
     // The reports name the force's own areas, people and words, and nothing of West Mercia's.
     let panel = try ok(office, ["report", "panel", "--from", "2025-09-01", "--to", "2025-10-31"])
-    #expect(panel.contains("A total of 3 engagements took place between July and September 2025."), "\(panel)")
+    #expect(panel.contains("A total of 4 engagements took place between July and September 2025."), "\(panel)")
     #expect(panel.contains("The PFCC and Deputy PFCC continue to carry out engagements"), "\(panel)")
-    #expect(panel.contains("2 were attended by the Police, Fire and Crime Commissioner and 1 by the Deputy PFCC"), "\(panel)")
+    #expect(panel.contains("3 were attended by the Police, Fire and Crime Commissioner and 1 by the Deputy PFCC"), "\(panel)")
     #expect(panel.contains("members of the Police, Fire and Crime Panel"), "\(panel)")
     #expect(panel.contains("in support of the Safer Coastshire Plan"), "\(panel)")
     #expect(panel.contains("4,200 people signed up for PFCC updates via Coastshire Alerts"), "\(panel)")

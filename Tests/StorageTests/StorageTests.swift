@@ -70,7 +70,7 @@ import TestSupport
     let database = try ClientDatabase(path: folder.path("client.sqlite"))
     #expect(try database.appliedMigrations() == [
       "v1-engagements-outbox-sync-state-plan-cache", "v2-plan-rag-override", "v3-field-merge-conflicts",
-      "v7-force-area-retired",
+      "v7-force-area-retired", "v7-force-profile",
     ])
     let first = try database.pool.write { try $0.syncState() }
     let second = try database.pool.write { try $0.syncState() }

@@ -78,8 +78,11 @@ struct LoginCommand: AsyncParsableCommand {
       // queued for `assure sync`; a failed pull leaves the sign-in in place.
       do {
         let pulled = try await ServerSession.connectSignedIn(options) { client in
-          try await SyncClient(database: database, transport: GRPCSyncTransport(client: client, timeout: .seconds(60)))
-            .pullOnly()
+          let report = try await SyncClient(
+            database: database, transport: GRPCSyncTransport(client: client, timeout: .seconds(60))
+          ).pullOnly()
+          await ForceProfileCache.refresh(client: client, into: database)
+          return report
         }
         let (areas, objectives) = try await database.read { (try $0.areas().count, try $0.objectives().count) }
         print(

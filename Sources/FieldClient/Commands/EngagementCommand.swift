@@ -19,7 +19,7 @@ struct EngagementFields: ParsableArguments {
   @Option(help: "Who attended: \(Officeholder.knownList).")
   var by: String?
 
-  @Option(help: "Kind: \(EngagementKind.knownList).")
+  @Option(help: "Kind, from the force's list (assure force show; the standard ones: \(EngagementKind.knownList)).")
   var kind: String?
 
   @Option(help: "Organisation or group met.")

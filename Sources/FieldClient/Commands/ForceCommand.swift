@@ -33,6 +33,7 @@ struct ForceCommand: AsyncParsableCommand {
     }
     for (metric, name) in profile.reachNames.sorted(by: { $0.key < $1.key }) { print("reach          \(metric): \(name)") }
     for subject in profile.correspondenceSubjects { print("subject        \(subject.code): \(subject.title)") }
+    for kind in profile.engagementKinds { print("kind           \(kind.code): \(kind.title)") }
   }
 
   struct Show: AsyncParsableCommand {
@@ -69,6 +70,8 @@ struct ForceCommand: AsyncParsableCommand {
     @Option(name: .customLong("reach-name"), help: "METRIC=Name; repeat for more.") var reachNames: [String] = []
     @Option(name: .customLong("subject"), help: "CODE=Title of a correspondence subject; repeat for each (replaces the list).")
     var subjects: [String] = []
+    @Option(name: .customLong("kind"), help: "CODE=Title of a kind of engagement; repeat for each (replaces the list).")
+    var kinds: [String] = []
 
     func run() async throws {
       try await reportingErrors {
@@ -94,15 +97,17 @@ struct ForceCommand: AsyncParsableCommand {
           }
           profile.reachNames[parts[0]] = parts[1]
         }
-        if !subjects.isEmpty {
-          profile.correspondenceSubjects = try subjects.map { text in
+        func terms(_ list: [String], _ option: String) throws -> [ForceProfile.Term] {
+          try list.map { text in
             let parts = text.split(separator: "=", maxSplits: 1).map(String.init)
             guard parts.count == 2 else {
-              throw Model.ValidationError(field: "--subject", rule: "must be CODE=Title (got \"\(text)\")")
+              throw Model.ValidationError(field: option, rule: "must be CODE=Title (got \"\(text)\")")
             }
-            return ForceProfile.Subject(code: parts[0], title: parts[1])
+            return ForceProfile.Term(code: parts[0], title: parts[1])
           }
         }
+        if !subjects.isEmpty { profile.correspondenceSubjects = try terms(subjects, "--subject") }
+        if !kinds.isEmpty { profile.engagementKinds = try terms(kinds, "--kind") }
         try profile.validate()
         let request = Assure_V1_SaveForceProfileRequest.with { $0.profile = profile.proto }
         let saved = try await ServerSession.run(options) { s in

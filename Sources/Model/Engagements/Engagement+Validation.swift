@@ -18,14 +18,19 @@ public struct ValidationContext: Sendable {
   public var objectives: Set<String>?
   /// Known plan element ids, each with its objective; `nil` skips the element link rule.
   public var elements: [String: String]?
+  /// The force's kinds of engagement, in order; `nil` (a device that has not received the
+  /// force's profile) accepts any well-formed code and leaves the decision to the server.
+  public var kinds: [String]?
 
   public init(
     latestDate: LocalDate? = nil,
     areas: Set<String>? = nil,
     retiredAreas: Set<String> = [],
     objectives: Set<String>? = nil,
-    elements: [String: String]? = nil
+    elements: [String: String]? = nil,
+    kinds: [String]? = EngagementKind.known.map(\.rawValue)
   ) {
+    self.kinds = kinds
     self.latestDate = latestDate
     self.areas = areas
     self.retiredAreas = retiredAreas
@@ -64,7 +69,11 @@ extension Engagement {
     }
     v.check(date >= Limits.earliestDate, "date", "must be on or after \(Limits.earliestDate) (got \(date))")
     v.check(who.isKnown, "who", "must be one of \(Officeholder.knownList) (got \"\(who)\")")
-    v.check(kind.isKnown, "kind", "must be one of \(EngagementKind.knownList) (got \"\(kind)\")")
+    if let kinds = context.kinds {
+      v.check(kinds.contains(kind.rawValue), "kind", "must be one of \(kinds.joined(separator: ", ")) (got \"\(kind)\")")
+    } else {
+      v.check(ForceProfile.isCode(kind.rawValue), "kind", "must be a lower-case code (got \"\(kind)\")")
+    }
     checkText(organisation, "organisation", required: true, max: Limits.organisationLength, &v)
     checkText(place, "place", required: true, max: Limits.placeLength, &v)
 

@@ -96,10 +96,7 @@ public struct Correspondence: Sendable, Hashable, Codable, Identifiable {
         subjects.contains(subject.rawValue), "subject",
         "must be one of \(subjects.joined(separator: ", ")) (got \"\(subject.rawValue)\")")
     } else {
-      let code = subject.rawValue
-      v.check(
-        !code.isEmpty && code.count <= 40 && code.utf8.allSatisfy { ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 45 },
-        "subject", "must be a lower-case code (got \"\(code)\")")
+      v.check(ForceProfile.isCode(subject.rawValue), "subject", "must be a lower-case code (got \"\(subject.rawValue)\")")
     }
     if let areas, area != Self.outsideArea, !areas.contains(area) {
       v.fail("area", "must be one of \((areas.sorted() + [Self.outsideArea]).joined(separator: ", ")) (got \"\(area)\")")

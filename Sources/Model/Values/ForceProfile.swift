@@ -38,10 +38,14 @@ public struct ForceProfile: Sendable, Hashable, Codable {
   /// Names of reach measures by metric code, e.g. `neighbourhood-matters`: "Neighbourhood Matters".
   public var reachNames: [String: String]
   /// The subjects correspondence is recorded under, in order, each as the report writes it.
-  public var correspondenceSubjects: [Subject]
+  public var correspondenceSubjects: [Term]
 
-  /// A subject correspondence is recorded under.
-  public struct Subject: Sendable, Hashable, Codable {
+  /// The kinds of engagement the force records, in order.
+  public var engagementKinds: [Term]
+
+  /// A code of one of the force's lists (a correspondence subject, a kind of engagement)
+  /// with its title.
+  public struct Term: Sendable, Hashable, Codable {
     /// Lower-case code, e.g. `road-safety`.
     public var code: String
     /// As the report writes it, e.g. "road safety".
@@ -54,7 +58,12 @@ public struct ForceProfile: Sendable, Hashable, Codable {
   }
 
   /// The six standard subjects.
-  public static let standardSubjects = CorrespondenceSubject.known.map { Subject(code: $0.rawValue, title: $0.title) }
+  public static let standardSubjects = CorrespondenceSubject.known.map { Term(code: $0.rawValue, title: $0.title) }
+
+  /// The standard kinds of engagement.
+  public static let standardKinds = EngagementKind.known.map {
+    Term(code: $0.rawValue, title: $0.rawValue.replacingOccurrences(of: "-", with: " "))
+  }
 
   /// A subject's title: the force's, else the standard one, else its code.
   public func title(ofSubject code: String) -> String {
@@ -65,9 +74,10 @@ public struct ForceProfile: Sendable, Hashable, Codable {
     forceName: String = "", planName: String = "Police and Crime Plan", panelName: String = "Police and Crime Panel",
     commissionerTitle: String = "Police and Crime Commissioner", commissionerShort: String = "PCC",
     offices: [Office] = ForceProfile.standardOffices, reachNames: [String: String] = [:],
-    correspondenceSubjects: [Subject] = ForceProfile.standardSubjects
+    correspondenceSubjects: [Term] = ForceProfile.standardSubjects, engagementKinds: [Term] = ForceProfile.standardKinds
   ) {
     self.correspondenceSubjects = correspondenceSubjects
+    self.engagementKinds = engagementKinds
     self.forceName = forceName
     self.planName = planName
     self.panelName = panelName
@@ -101,6 +111,12 @@ public struct ForceProfile: Sendable, Hashable, Codable {
 
   public static let nameLength = 120
 
+  /// Whether `text` is a well-formed code: 1 to 40 lower-case letters, digits or hyphens.
+  public static func isCode(_ text: String) -> Bool {
+    !text.isEmpty && text.utf8.count <= 40
+      && text.utf8.allSatisfy { ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 45 }
+  }
+
   public func validate() throws(ValidationError) {
     var v = ViolationCollector()
     v.text(forceName, "force_name", required: false, max: Self.nameLength)
@@ -119,15 +135,13 @@ public struct ForceProfile: Sendable, Hashable, Codable {
       v.check(ReachMetric(rawValue: metric).isKnown, "reach_names", "\(metric) is not a reach metric (\(ReachMetric.knownList))")
       v.text(name, "reach_names", required: true, max: Self.nameLength)
     }
-    if correspondenceSubjects.isEmpty { v.fail("correspondence_subjects", "at least one subject") }
-    for subject in correspondenceSubjects {
-      let wellFormed = !subject.code.isEmpty && subject.code.count <= 40
-        && subject.code.utf8.allSatisfy { ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 45 }
-      v.check(wellFormed, "correspondence_subjects", "a code is 1 to 40 lower-case letters, digits or hyphens (got \"\(subject.code)\")")
-      v.text(subject.title, "correspondence_subjects", required: true, max: Self.nameLength)
-    }
-    if Set(correspondenceSubjects.map(\.code)).count != correspondenceSubjects.count {
-      v.fail("correspondence_subjects", "each subject may be named once")
+    for (terms, field) in [(correspondenceSubjects, "correspondence_subjects"), (engagementKinds, "engagement_kinds")] {
+      if terms.isEmpty { v.fail(field, "at least one is needed") }
+      for term in terms {
+        v.check(Self.isCode(term.code), field, "a code is 1 to 40 lower-case letters, digits or hyphens (got \"\(term.code)\")")
+        v.text(term.title, field, required: true, max: Self.nameLength)
+      }
+      if Set(terms.map(\.code)).count != terms.count { v.fail(field, "each code may be given once") }
     }
     try v.throwIfAny()
   }

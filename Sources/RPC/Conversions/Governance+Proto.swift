@@ -270,7 +270,9 @@ extension ForceProfile {
         },
       reachNames: p.reachNames,
       correspondenceSubjects: p.correspondenceSubjects.isEmpty
-        ? standard.correspondenceSubjects : p.correspondenceSubjects.map { Subject(code: $0.code, title: $0.title) })
+        ? standard.correspondenceSubjects : p.correspondenceSubjects.map { Term(code: $0.code, title: $0.title) },
+      engagementKinds: p.engagementKinds.isEmpty
+        ? standard.engagementKinds : p.engagementKinds.map { Term(code: $0.code, title: $0.title) })
   }
 
   public var proto: Assure_V1_ForceProfile {
@@ -292,6 +294,12 @@ extension ForceProfile {
         .with {
           $0.code = subject.code
           $0.title = subject.title
+        }
+      }
+      $0.engagementKinds = engagementKinds.map { kind in
+        .with {
+          $0.code = kind.code
+          $0.title = kind.title
         }
       }
     }

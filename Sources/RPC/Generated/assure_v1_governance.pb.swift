@@ -402,12 +402,16 @@ public nonisolated struct Assure_V1_ForceProfile: Sendable {
   /// The subjects correspondence is recorded under, in order; empty means the standard six.
   public var correspondenceSubjects: [Assure_V1_ForceSubject] = []
 
+  /// The kinds of engagement the force records, in order; empty means the standard nine.
+  public var engagementKinds: [Assure_V1_ForceSubject] = []
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
 }
 
-/// A subject correspondence is recorded under.
+/// A code of one of the force's lists (a correspondence subject, a kind of engagement) with
+/// its title.
 public nonisolated struct Assure_V1_ForceSubject: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
@@ -1355,7 +1359,7 @@ nonisolated extension Assure_V1_ForceOffice: SwiftProtobuf.Message, SwiftProtobu
 
 nonisolated extension Assure_V1_ForceProfile: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ForceProfile"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}force_name\0\u{3}plan_name\0\u{3}panel_name\0\u{3}commissioner_title\0\u{3}commissioner_short\0\u{1}offices\0\u{3}reach_names\0\u{3}correspondence_subjects\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}force_name\0\u{3}plan_name\0\u{3}panel_name\0\u{3}commissioner_title\0\u{3}commissioner_short\0\u{1}offices\0\u{3}reach_names\0\u{3}correspondence_subjects\0\u{3}engagement_kinds\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1371,6 +1375,7 @@ nonisolated extension Assure_V1_ForceProfile: SwiftProtobuf.Message, SwiftProtob
       case 6: try { try decoder.decodeRepeatedMessageField(value: &self.offices) }()
       case 7: try { try decoder.decodeMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufString>.self, value: &self.reachNames) }()
       case 8: try { try decoder.decodeRepeatedMessageField(value: &self.correspondenceSubjects) }()
+      case 9: try { try decoder.decodeRepeatedMessageField(value: &self.engagementKinds) }()
       default: break
       }
     }
@@ -1401,6 +1406,9 @@ nonisolated extension Assure_V1_ForceProfile: SwiftProtobuf.Message, SwiftProtob
     if !self.correspondenceSubjects.isEmpty {
       try visitor.visitRepeatedMessageField(value: self.correspondenceSubjects, fieldNumber: 8)
     }
+    if !self.engagementKinds.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.engagementKinds, fieldNumber: 9)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1413,6 +1421,7 @@ nonisolated extension Assure_V1_ForceProfile: SwiftProtobuf.Message, SwiftProtob
     if lhs.offices != rhs.offices {return false}
     if lhs.reachNames != rhs.reachNames {return false}
     if lhs.correspondenceSubjects != rhs.correspondenceSubjects {return false}
+    if lhs.engagementKinds != rhs.engagementKinds {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -29,7 +29,12 @@ public struct FieldRepository: Sendable {
   /// server decides at sync, and a code it refuses is kept aside with its reason.
   public func validationContext() async throws -> ValidationContext {
     let today = LocalDate.today(in: timeZone, now: now())
-    return try await database.read { try $0.validationContext(latestDate: today) }
+    return try await database.read { db in
+      var context = try db.validationContext(latestDate: today)
+      // No profile received yet: any well-formed kind, and the server decides.
+      if try !db.hasForceProfile() { context.kinds = nil }
+      return context
+    }
   }
 
   // MARK: - Writes

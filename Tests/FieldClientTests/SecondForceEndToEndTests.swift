@@ -173,6 +173,15 @@ import Testing
     ])
     #expect(school.status == 65, "\(school)")
     #expect(school.stderr.contains("kind: must be one of community-group, parish-council, drop-in"), "\(school)")
+    // The force has no Assistant office: even a user given the assistant role cannot record
+    // as one.
+    let misnamed = FieldDevice(home: root.appendingPathComponent("assistant"), server: address, user: "d.wrong")
+    try misnamed.signIn(serverDataDir: dataDir, address: address, role: "assistant")
+    let assistant = try misnamed.run([
+      "engagement", "add", "--date", "2025-09-12", "--by", "apcc", "--kind", "drop-in", "--organisation", "Hall",
+      "--place", "Harbour", "--area", "coast",
+    ])
+    #expect(assistant.status == 65 && assistant.stderr.contains("the force has no Assistant PCC office"), "\(assistant)")
     #expect(try ok(commissioner, ["sync"]).contains("pushed 1"))
     let unsigned = FieldDevice(home: root.appendingPathComponent("unsigned"), server: address, user: "c.new")
     #expect(try unsigned.run([

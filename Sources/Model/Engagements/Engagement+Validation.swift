@@ -21,6 +21,9 @@ public struct ValidationContext: Sendable {
   /// The force's kinds of engagement, in order; `nil` (a device that has not received the
   /// force's profile) accepts any well-formed code and leaves the decision to the server.
   public var kinds: [String]?
+  /// The offices the force has (`pcc`, `dpcc`, `apcc` or fewer), in order; `nil` accepts any
+  /// known office and leaves the decision to the server.
+  public var offices: [String]?
 
   public init(
     latestDate: LocalDate? = nil,
@@ -28,9 +31,11 @@ public struct ValidationContext: Sendable {
     retiredAreas: Set<String> = [],
     objectives: Set<String>? = nil,
     elements: [String: String]? = nil,
-    kinds: [String]? = EngagementKind.known.map(\.rawValue)
+    kinds: [String]? = EngagementKind.known.map(\.rawValue),
+    offices: [String]? = nil
   ) {
     self.kinds = kinds
+    self.offices = offices
     self.latestDate = latestDate
     self.areas = areas
     self.retiredAreas = retiredAreas
@@ -68,7 +73,11 @@ extension Engagement {
       v.fail("date", "must not be in the future (got \(date), today is \(latest))")
     }
     v.check(date >= Limits.earliestDate, "date", "must be on or after \(Limits.earliestDate) (got \(date))")
-    v.check(who.isKnown, "who", "must be one of \(Officeholder.knownList) (got \"\(who)\")")
+    if !who.isKnown {
+      v.fail("who", "must be one of \(context.offices?.joined(separator: ", ") ?? Officeholder.knownList) (got \"\(who)\")")
+    } else if let offices = context.offices, !offices.contains(who.rawValue) {
+      v.fail("who", "the force has no \(who.title) office: must be one of \(offices.joined(separator: ", ")) (got \"\(who)\")")
+    }
     if let kinds = context.kinds {
       v.check(kinds.contains(kind.rawValue), "kind", "must be one of \(kinds.joined(separator: ", ")) (got \"\(kind)\")")
     } else {

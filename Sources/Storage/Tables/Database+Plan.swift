@@ -119,7 +119,8 @@ extension Database {
     let retired = try String.fetchAll(self, sql: "SELECT code FROM area WHERE retired = 1")
     let objectiveIDs = try String.fetchAll(self, sql: "SELECT id FROM objective")
     let elementRows = try Row.fetchAll(self, sql: "SELECT id, objective_id FROM plan_element")
-    let kinds = try forceProfile().engagementKinds.map(\.code)
+    let profile = try forceProfile()
+    let kinds = profile.engagementKinds.map(\.code)
     return ValidationContext(
       latestDate: latestDate,
       areas: areaCodes.isEmpty ? nil : Set(areaCodes),
@@ -127,7 +128,7 @@ extension Database {
       objectives: objectiveIDs.isEmpty ? nil : Set(objectiveIDs),
       elements: elementRows.isEmpty
         ? nil : Dictionary(uniqueKeysWithValues: elementRows.map { ($0["id"] as String, $0["objective_id"] as String) }),
-      kinds: kinds)
+      kinds: kinds, offices: profile.offices.map(\.code.rawValue))
   }
 }
 

@@ -32,7 +32,10 @@ public struct FieldRepository: Sendable {
     return try await database.read { db in
       var context = try db.validationContext(latestDate: today)
       // No profile received yet: any well-formed kind, and the server decides.
-      if try !db.hasForceProfile() { context.kinds = nil }
+      if try !db.hasForceProfile() {
+        context.kinds = nil
+        context.offices = nil
+      }
       return context
     }
   }

@@ -102,6 +102,9 @@ public enum PanelDocument {
     caption { text-align: left; font-weight: bold; padding-bottom: .3rem; }
     th, td { border: 1px solid #0b0c0c; padding: .25rem .45rem; text-align: left; }
     td.n { text-align: right; font-variant-numeric: tabular-nums; }
+    /* A number or a heading is never broken (main's overflow-wrap would let a narrow column
+       fall to one character a line); the long text columns take the rest. */
+    th, td.n { overflow-wrap: normal; word-break: normal; white-space: nowrap; width: 1%; }
     figure { margin: .5rem 0 1.2rem 2.8rem; }
     svg.chart { display: block; width: 100%; max-width: 560px; height: auto; font-family: Arial, sans-serif; }
     figcaption { font-size: .85rem; color: #505a5f; }

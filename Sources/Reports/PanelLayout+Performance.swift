@@ -38,12 +38,12 @@ extension PanelLayout {
     }
     if !upcoming.isEmpty {
       paragraph(
-        "Upcoming formal meetings include: \(PanelWording.list(upcoming.map(topic))).",
+        "Upcoming formal meetings include: \(PanelWording.list(upcoming.map { "\($0.topic) (\($0.date.longForm))" })).",
         sources: upcoming.map { "holding-to-account meeting \($0.id)" })
     }
     if !virtual.isEmpty {
       var text =
-        "To supplement the formal meetings, the PCC also runs a virtual holding to account process, whereby performance and service issues are raised by email and the Chief Constable provides a written response. Recent virtual holding to account activity has focused on \(PanelWording.list(virtual.map(topic)))."
+        "To supplement the formal meetings, the \(pcc) also runs a virtual holding to account process, whereby performance and service issues are raised by email and the Chief Constable provides a written response. Recent virtual holding to account activity has focused on \(PanelWording.list(virtual.map(topic)))."
       let findings = virtual.flatMap(\.findings)
       if findings.isEmpty { text += " The results of these sessions are currently being reviewed." }
       paragraph(text, items: findings, sources: virtual.map { "holding-to-account meeting \($0.id)" })
@@ -64,13 +64,14 @@ extension PanelLayout {
         let before = PanelWording.value(previous.value, a.indicator.unit)
         let when = PanelWording.period(previous, fiscalQuarters: true)
         if let test = a.test, test.isSignificant {
-          text += " – a statistically significant \(latest.value < previous.value ? "reduction" : "increase") from \(before) in \(when) (z = \(PanelWording.decimal(test.z)))"
+          text += " – a statistically significant \(latest.value < previous.value ? "reduction" : "increase") from \(before) in \(when)"
         } else if latest.value == previous.value {
           text += " – unchanged from \(when)"
         } else {
           text += " – comparable to \(before) in \(when)\(a.test != nil ? " (the change is not statistically significant)" : "")"
         }
       }
+      if let since = Self.baselineText(a) { text += "; \(since)" }
       if let target = a.indicator.target, a.belowTarget {
         text += "; below the target of \(PanelWording.value(target, a.indicator.unit))"
       }
@@ -78,10 +79,7 @@ extension PanelLayout {
     }
     paragraph(
       "Headline findings from the latest results of the perception survey, \(period), are set out below:", items: items,
-      sources: current.map { a in
-        let n = [a.previous, a.latest].compactMap { $0?.sampleSize }.map(PanelWording.count).joined(separator: " and ")
-        return PanelLayout.measurementSource(a) + (n.isEmpty ? "" : ", samples of \(n)")
-      })
+      sources: current.map(PanelLayout.measurementSource))
   }
 
   mutating func forcePerformance() {
@@ -93,7 +91,7 @@ extension PanelLayout {
         "As at \(window.to.longForm), no indicator is below its target, significantly worse than the period before, or worsening over its last periods.")
     } else {
       paragraph(
-        "The PCC is concerned about the following performance areas, which the data shows below target, significantly worse than the period before, or worsening as at \(window.to.longForm):",
+        "The \(pcc) is concerned about the following performance areas, which the data shows below target, significantly worse than the period before, or worsening as at \(window.to.longForm):",
         items: concerns.map(concernText), sources: concerns.map(PanelLayout.measurementSource))
       for (index, concern) in concerns.filter({ $0.measurements.count >= 2 }).enumerated() {
         blocks.append(
@@ -116,6 +114,15 @@ extension PanelLayout {
     }
   }
 
+  /// "a statistically significant reduction since March 2021 (from 86%)", when the latest
+  /// value differs significantly from the baseline's; `nil` otherwise.
+  static func baselineText(_ a: IndicatorAssessment) -> String? {
+    guard let baseline = a.baseline, let latest = a.latest, let test = a.baselineTest, test.isSignificant else {
+      return nil
+    }
+    return "a statistically significant \(latest.value < baseline.value ? "reduction" : "increase") since \(YearMonth(baseline.periodEnd).title) (from \(PanelWording.value(baseline.value, a.indicator.unit)))"
+  }
+
   func concernText(_ a: IndicatorAssessment) -> String {
     guard let latest = a.latest else { return a.indicator.name }
     let unit = a.indicator.unit
@@ -123,10 +130,12 @@ extension PanelLayout {
     if a.belowTarget, let target = a.indicator.target {
       reasons.append("\(a.indicator.better == .higherIsBetter ? "below" : "above") the target of \(PanelWording.value(target, unit))")
     }
-    if a.significantChange && a.change == .worse, let previous = a.previous, let test = a.test {
+    if a.significantChange && a.change == .worse, let previous = a.previous {
       reasons.append(
-        "a statistically significant \(latest.value < previous.value ? "reduction" : "increase") from \(PanelWording.value(previous.value, unit)) (z = \(PanelWording.decimal(test.z)))")
+        "a statistically significant \(latest.value < previous.value ? "reduction" : "increase") from \(PanelWording.value(previous.value, unit))")
     }
+    if a.significantlyWorseThanBaseline, let since = Self.baselineText(a) { reasons.append(since) }
+    if let rank = PanelLayout.rankText(latest) { reasons.append(rank) }
     if a.trend == .worse {
       let values = a.measurements.suffix(a.trendPeriods).map { PanelWording.value($0.value, unit) }
       reasons.append("worsening over the last \(PanelWording.word(a.trendPeriods)) periods (\(values.joined(separator: ", ")))")
@@ -139,6 +148,7 @@ extension PanelLayout {
   mutating func inspections() {
     heading("HMICFRS inspection reports", level: 3)
     let list = inputs.inspections
+    defer { responses() }
     guard !list.isEmpty else {
       paragraph("HMICFRS have published no inspection reports since \(window.lookBack.longForm).")
       return
@@ -167,6 +177,28 @@ extension PanelLayout {
       }
       if !i.summary.isEmpty { text += " " + PanelWording.sentence(i.summary) }
       paragraph(text, sources: ["inspection \(i.id) and its \(PanelWording.count(record.items.count)) items"])
+    }
+  }
+
+  /// The responses the PCC sent to inspection reports in the look-back, by recipient:
+  /// "Since 1 July 2022, the PCC has written to the Home Secretary in response to two
+  /// national reports: …".
+  mutating func responses() {
+    let sent = inputs.responses
+    guard !sent.isEmpty else { return }
+    var recipients: [String] = []
+    for inspection in sent where !recipients.contains(inspection.responseSentTo) {
+      recipients.append(inspection.responseSentTo)
+    }
+    for recipient in recipients {
+      let group = sent.filter { $0.responseSentTo == recipient }
+      let scopes = Set(group.map(\.scope))
+      let kind = scopes.count == 1 ? (scopes.first == .national ? "national " : "force ") : ""
+      let reports = "\(group.count == 1 ? "the" : PanelWording.word(group.count)) \(kind)report\(group.count == 1 ? "" : "s")"
+      let titles = group.map { "\($0.title) (published \($0.publishedOn.longForm))" }
+      paragraph(
+        "Since \(window.lookBack.longForm), the \(pcc) has written to \(recipient) in response to \(reports): \(PanelWording.list(titles)).",
+        sources: group.map { "inspection \($0.id), response sent \($0.responseSentOn?.description ?? "")" })
     }
   }
 }

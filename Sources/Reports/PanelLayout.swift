@@ -18,6 +18,8 @@ struct PanelLayout {
   var sources: [(paragraph: Int, records: [String])] = []
 
   var title: String { "Police and Crime Plan activity and performance monitoring report" }
+  /// How the report names the Commissioner in running text: "PCC", "PFCC".
+  var pcc: String { inputs.profile.commissionerShort }
   var paragraphCount: Int { number }
 
   init(_ inputs: PanelInputs) {
@@ -38,19 +40,19 @@ struct PanelLayout {
 
   private mutating func build() {
     blocks.append(
-      .plain("Report to the Police and Crime Panel covering \(window.from.longForm) to \(window.to.longForm)."))
+      .plain("Report to the \(inputs.profile.panelName) covering \(window.from.longForm) to \(window.to.longForm)."))
     heading("Recommendation")
     paragraph("Members of the Panel are invited to consider this report.")
     heading("Background")
     paragraph(
-      "The purpose of this report is to provide members of the Police and Crime Panel with an overview of activity undertaken by the Police and Crime Commissioner (PCC) in support of the Police and Crime Plan and provide an update on police performance.")
+      "The purpose of this report is to provide members of the \(inputs.profile.panelName) with an overview of activity undertaken by the \(inputs.profile.commissionerTitle) (\(pcc)) in support of \(inputs.profile.planPhrase) and provide an update on police performance.")
     heading("Delivery plan and assurance")
     let meetings = inputs.governanceMeetingDates
     let held =
       meetings.isEmpty
       ? "" : " \(PanelWording.word(meetings.count).capitalizedFirst) such meeting\(meetings.count == 1 ? " was" : "s were") held in the period, on \(PanelWording.list(meetings.map(\.longForm)))."
     paragraph(
-      "A delivery plan is used to support monitoring and assurance of progress against individual elements within the plan and is scrutinised at the PCC's monthly governance meetings." + held,
+      "A delivery plan is used to support monitoring and assurance of progress against individual elements within the plan and is scrutinised at the \(pcc)'s monthly governance meetings." + held,
       sources: meetings.isEmpty ? [] : ["governance meetings " + meetings.map(\.description).joined(separator: ", ")])
     paragraph(
       "Examples of recent activity in support of the plan's \(PanelWording.word(inputs.objectives.count)) key objectives are set out in the following sections.",
@@ -170,7 +172,8 @@ struct PanelLayout {
         for entry in list { write(entry) }
       }
       if !any {
-        paragraph("No activity under this objective was marked for the Panel \(PanelWording.span(window.from, window.to)).")
+        let span = PanelWording.span(window.from, window.to)
+        paragraph("No activity under this objective was marked for the Panel \(span.hasPrefix("between") ? span : "in " + span).")
       }
     }
     // Funding decisions of the period that name no plan element.
@@ -213,10 +216,10 @@ struct PanelLayout {
     let fund = fundPhrase(award.fundID)
     var text: String
     switch (award.status, fund) {
-    case (.proposed, let fund?): text = "The PCC is looking to contribute \(amount) from \(fund) to \(award.recipient)."
-    case (.proposed, nil): text = "The PCC is looking to contribute \(amount) to \(award.recipient)."
-    case (_, let fund?): text = "\(amount) has been awarded to \(award.recipient) from \(fund) by the PCC."
-    case (_, nil): text = "The PCC has provided \(amount) to \(award.recipient)."
+    case (.proposed, let fund?): text = "The \(pcc) is looking to contribute \(amount) from \(fund) to \(award.recipient)."
+    case (.proposed, nil): text = "The \(pcc) is looking to contribute \(amount) to \(award.recipient)."
+    case (_, let fund?): text = "\(amount) has been awarded to \(award.recipient) from \(fund) by the \(pcc)."
+    case (_, nil): text = "The \(pcc) has provided \(amount) to \(award.recipient)."
     }
     text = PanelWording.with(text, purpose: award.purpose)
     if let id = award.fundID, let position = inputs.funds.first(where: { $0.fund.id == id }) {
@@ -232,14 +235,14 @@ struct PanelLayout {
     let decided = bid.decidedOn.map { " (\($0.longForm))" } ?? ""
     switch bid.status {
     case .drafting:
-      return PanelWording.with("The PCC is preparing a bid to \(funder) for \(amount)\(until).", purpose: bid.purpose)
+      return PanelWording.with("The \(pcc) is preparing a bid to \(funder) for \(amount)\(until).", purpose: bid.purpose)
     case .successful:
-      return PanelWording.with("The PCC's bid to \(funder) for \(amount)\(until) was successful\(decided).", purpose: bid.purpose)
+      return PanelWording.with("The \(pcc)'s bid to \(funder) for \(amount)\(until) was successful\(decided).", purpose: bid.purpose)
     case .unsuccessful:
-      return PanelWording.with("The PCC's bid to \(funder) for \(amount)\(until) was unsuccessful\(decided).", purpose: bid.purpose)
+      return PanelWording.with("The \(pcc)'s bid to \(funder) for \(amount)\(until) was unsuccessful\(decided).", purpose: bid.purpose)
     default:
       let on = bid.submittedOn.map { " on \($0.longForm)" } ?? ""
-      return PanelWording.with("The PCC submitted a bid to \(funder)\(on) for \(amount)\(until).", purpose: bid.purpose)
+      return PanelWording.with("The \(pcc) submitted a bid to \(funder)\(on) for \(amount)\(until).", purpose: bid.purpose)
         + " The outcome of this bid is still awaited."
     }
   }
@@ -248,24 +251,39 @@ struct PanelLayout {
     let fund = position.fund
     let when = fund.announcedOn.map { "In \(YearMonth($0).title), " } ?? ""
     let by = fund.source.isEmpty ? "" : " by \(PanelWording.the(fund.source))"
-    let text = "\(when)the PCC was notified\(by) of the \(fund.name): \(Money.format(pence: fund.totalPence)) up to \(fund.endDate.longForm)."
+    let text = "\(when)the \(pcc) was notified\(by) of the \(fund.name): \(Money.format(pence: fund.totalPence)) up to \(fund.endDate.longForm)."
     return PanelWording.with(text.capitalizedFirst, purpose: fund.purpose)
   }
 
-  /// "indicator calls-101, period ending 2022-09-30 (Force dashboard)".
+  /// "indicator calls-101, period ending 2022-09-30 (Force dashboard)"; for a survey measure
+  /// also its samples and the test statistics that the prose only words ("z = -2.03").
   static func measurementSource(_ a: IndicatorAssessment) -> String {
     let end = a.latest.map { ", period ending \($0.periodEnd)" } ?? ""
-    return "indicator \(a.indicator.id)\(end)\(a.indicator.source.isEmpty ? "" : " (\(a.indicator.source))")"
+    var text = "indicator \(a.indicator.id)\(end)\(a.indicator.source.isEmpty ? "" : " (\(a.indicator.source))")"
+    let samples = [a.previous, a.latest].compactMap { $0?.sampleSize }.map(PanelWording.count)
+    if a.indicator.survey, !samples.isEmpty { text += ", samples of \(samples.joined(separator: " and "))" }
+    if let test = a.test { text += ", z = \(PanelWording.decimal(test.z)) against the period before" }
+    if let test = a.baselineTest, let baseline = a.baseline {
+      text += ", z = \(PanelWording.decimal(test.z)) against the baseline period ending \(baseline.periodEnd) (sample of \(PanelWording.count(baseline.sampleSize ?? 0)))"
+    }
+    return text
+  }
+
+  /// "7th out of 8 in the most similar group of forces", for a ranked measurement.
+  static func rankText(_ m: IndicatorMeasurement) -> String? {
+    guard let rank = m.rank, let size = m.rankOf else { return nil }
+    return "\(PanelWording.ordinal(rank)) out of \(PanelWording.count(size)) in the most similar group of forces"
   }
 
   func figureText(_ a: IndicatorAssessment) -> String {
     guard let latest = a.latest else { return a.indicator.name }
     let value = PanelWording.value(latest.value, a.indicator.unit)
     let name = a.indicator.name.capitalizedFirst
+    let rank = Self.rankText(latest).map { ", \($0)" } ?? ""
     if let comparator = a.indicator.comparator {
-      return "\(name): \(value), compared to the \(a.indicator.comparatorLabel) of \(PanelWording.value(comparator, a.indicator.unit))."
+      return "\(name): \(value), compared to the \(a.indicator.comparatorLabel) of \(PanelWording.value(comparator, a.indicator.unit))\(rank)."
     }
-    return "\(name): \(value)."
+    return "\(name): \(value)\(rank)."
   }
 
   // MARK: - Engagement, reach, correspondence
@@ -274,24 +292,30 @@ struct PanelLayout {
     heading("Engagement and correspondence")
     let e = inputs.engagements
     let quarter = PanelWording.span(window.quarterStart, window.quarterEnd)
-    var text = "The PCC, Deputy PCC and Assistant PCC continue to carry out engagements with communities, such as attending parish council meetings, visiting local community groups, and those that receive funding from the PCC. A total of \(PanelWording.count(e.total)) engagement\(e.total == 1 ? "" : "s") took place between \(quarter.replacingOccurrences(of: " to ", with: " and "))."
+    // Only the offices that recorded engagements are named: a force with no Assistant PCC
+    // (or none who went out this quarter) is not said to have one.
+    let profile = inputs.profile
+    let order = profile.offices.map(\.code) + Officeholder.known.filter { profile.office($0) == nil }
+    let holders = order.filter { (e.byWho[$0.rawValue] ?? 0) > 0 }.map(profile.short(of:))
+    let who = holders.isEmpty ? "The \(pcc)" : "The " + PanelWording.list(holders)
+    var text = "\(who) \(holders.count > 1 ? "continue" : "continues") to carry out engagements with communities, such as attending parish council meetings, visiting local community groups, and those that receive funding from the \(pcc). A total of \(PanelWording.count(e.total)) engagement\(e.total == 1 ? "" : "s") took place between \(quarter.replacingOccurrences(of: " to ", with: " and "))."
     if e.total == 0 { text = "No engagements were recorded \(quarter.hasPrefix("between") ? quarter : "in " + quarter)." }
-    let who = Officeholder.known.compactMap { holder -> (Int, String)? in
+    let attended = order.compactMap { holder -> (Int, String)? in
       guard let n = e.byWho[holder.rawValue], n > 0 else { return nil }
-      return (n, holder.title)
+      return (n, profile.title(of: holder))
     }.enumerated().map { index, entry in
       index == 0
         ? "\(PanelWording.count(entry.0)) \(entry.0 == 1 ? "was" : "were") attended by the \(entry.1)"
         : "\(PanelWording.count(entry.0)) by the \(entry.1)"
     }
-    if e.total > 0 && !who.isEmpty { text += " Of these, \(PanelWording.list(who))." }
+    if e.total > 0 && !attended.isEmpty { text += " Of these, \(PanelWording.list(attended))." }
     paragraph(text, sources: ["engagements dated \(window.quarterStart) to \(window.quarterEnd)"])
 
     let reach = inputs.reach
     func latest(_ metric: ReachMetric) -> ReachMeasurement? { reach.last { $0.metric == metric } }
     if let subscribers = latest(.newsletterSubscribers) {
       paragraph(
-        "The PCC's community newsletter had \(PanelWording.count(subscribers.value)) subscribers on \(subscribers.asOf.longForm).",
+        "The \(pcc)'s community newsletter had \(PanelWording.count(subscribers.value)) subscribers on \(subscribers.asOf.longForm).",
         sources: ["reach newsletter-subscribers as of \(subscribers.asOf)"])
     }
     var followers: [String] = []
@@ -304,22 +328,22 @@ struct PanelLayout {
         followerSources.append("reach social-followers as of \(earlier.asOf)")
         let change = now.value - earlier.value
         followers.append(
-          "Across all social media platforms, the number of people following the PCC's accounts has \(change >= 0 ? "increased" : "fallen") by \(PanelWording.count(abs(change))) since \(earlier.asOf.longForm), to \(PanelWording.count(now.value)).")
+          "Across all social media platforms, the number of people following the \(pcc)'s accounts has \(change >= 0 ? "increased" : "fallen") by \(PanelWording.count(abs(change))) since \(earlier.asOf.longForm), to \(PanelWording.count(now.value)).")
       } else {
-        followers.append("Across all social media platforms, \(PanelWording.count(now.value)) people follow the PCC's accounts.")
+        followers.append("Across all social media platforms, \(PanelWording.count(now.value)) people follow the \(pcc)'s accounts.")
       }
     }
     if let signed = latest(.neighbourhoodMatters) {
       followerSources.append("reach neighbourhood-matters as of \(signed.asOf)")
       followers.append(
-        "There are now \(PanelWording.count(signed.value)) people signed up for PCC updates via Neighbourhood Matters.")
+        "There are now \(PanelWording.count(signed.value)) people signed up for \(pcc) updates via \(inputs.profile.reachNames[ReachMetric.neighbourhoodMatters.rawValue] ?? "the community messaging service").")
     }
     if !followers.isEmpty { paragraph(followers.joined(separator: " "), sources: followerSources) }
     let releases = reach.filter { $0.metric == .pressReleases && (window.from...window.to).contains($0.asOf) }
     for figure in releases {
       let span = PanelWording.span(figure.periodStart ?? figure.asOf, figure.asOf)
       paragraph(
-        "During the period \(span), \(PanelWording.count(figure.value)) press releases and statements have been issued, ensuring that the PCC maintains a visible presence across the force area's communities.",
+        "During the period \(span), \(PanelWording.count(figure.value)) press releases and statements have been issued, ensuring that the \(pcc) maintains a visible presence across the force area's communities.",
         sources: ["reach press-releases as of \(figure.asOf)"])
     }
 
@@ -331,8 +355,8 @@ struct PanelLayout {
       return
     }
     var correspondence =
-      "\(during.capitalizedFirst), the PCC's office was in receipt of \(PanelWording.count(c.total)) piece\(c.total == 1 ? "" : "s") of correspondence."
-    let subjects = c.bySubject.prefix(3).map { CorrespondenceSubject(rawValue: $0.code).title }
+      "\(during.capitalizedFirst), the \(pcc)'s office was in receipt of \(PanelWording.count(c.total)) piece\(c.total == 1 ? "" : "s") of correspondence."
+    let subjects = c.bySubject.prefix(3).map { inputs.profile.title(ofSubject: $0.code) }
     if !subjects.isEmpty { correspondence += " The correspondence was on a range of subjects, such as \(PanelWording.list(subjects))." }
     var leading: [CorrespondenceTotals.Count] = []
     for area in c.byArea where area.code != Correspondence.outsideArea {
@@ -353,7 +377,7 @@ struct PanelLayout {
           let subject = c.bySubject.indices.contains(index) ? c.bySubject[index] : nil
           let area = c.byArea.indices.contains(index) ? c.byArea[index] : nil
           return [
-            subject.map { CorrespondenceSubject(rawValue: $0.code).title.capitalizedFirst } ?? "",
+            subject.map { inputs.profile.title(ofSubject: $0.code).capitalizedFirst } ?? "",
             subject.map { PanelWording.count($0.count) } ?? "",
             area.map { inputs.areaNames[$0.code] ?? ($0.code == Correspondence.outsideArea ? "Outside the area" : $0.code) }
               ?? "",

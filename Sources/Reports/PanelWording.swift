@@ -90,15 +90,30 @@ enum PanelWording {
     return String(month.name.prefix(3)) + " " + String(format: "%02d", day.year % 100)
   }
 
-  /// A sentence followed by a record's purpose: a purpose starting "To …" joins the sentence
-  /// ("… for £100,000, to provide support …"); any other follows it as a sentence of its own.
+  /// A sentence followed by a record's purpose. A purpose that is a clause ("To provide
+  /// support …", "For Taxi Marshals …", "So that …") joins the sentence ("… for £100,000, to
+  /// provide support …"); a purpose that is a sentence of its own ("The money will enable …")
+  /// follows it, as written.
   static func with(_ sentence: String, purpose: String) -> String {
     let purpose = purpose.trimmingCharacters(in: .whitespacesAndNewlines)
     guard !purpose.isEmpty else { return sentence }
-    if purpose.hasPrefix("To "), sentence.hasSuffix(".") {
-      return String(sentence.dropLast()) + ", to " + Self.sentence(String(purpose.dropFirst(3)))
+    for lead in ["To ", "For ", "So that ", "In order to "] where purpose.hasPrefix(lead) && sentence.hasSuffix(".") {
+      return String(sentence.dropLast()) + ", " + lead.lowercased() + Self.sentence(String(purpose.dropFirst(lead.count)))
     }
     return sentence + " " + Self.sentence(purpose)
+  }
+
+  /// "1st", "2nd", "3rd", "7th", "11th", "22nd".
+  static func ordinal(_ n: Int) -> String {
+    let suffix: String
+    switch (n % 10, n % 100) {
+    case (_, 11...13): suffix = "th"
+    case (1, _): suffix = "st"
+    case (2, _): suffix = "nd"
+    case (3, _): suffix = "rd"
+    default: suffix = "th"
+    }
+    return "\(n)\(suffix)"
   }
 
   /// "the Home Office"; a funder already starting with "the" is left as is.

@@ -303,3 +303,92 @@ struct RestoreCommand: AsyncParsableCommand {
     } catch { throw fail(error) }
   }
 }
+
+struct AreaCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "area",
+    abstract: "List, add, rename and retire the force's local policing areas.",
+    discussion: """
+      Areas are kept in the server's database: seeded on its first start (--area, or the demo's), \
+      then changed only here, also while the server runs. Devices receive each change at their \
+      next sync. An area is never deleted: retire one the force no longer uses; engagements \
+      already recorded in it stay valid and are still reported.
+      """,
+    subcommands: [List.self, Add.self, Rename.self, Retire.self])
+
+  private static func open(_ data: DataOptions) throws -> ServerRepository {
+    umask(0o077)
+    return ServerRepository(database: try ServerDatabase(path: data.databasePath))
+  }
+
+  struct List: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "List the areas in display order, retired ones marked.")
+    @OptionGroup var data: DataOptions
+
+    func run() async throws {
+      let repository = try AreaCommand.open(data)
+      let areas = try await repository.areas()
+      guard !areas.isEmpty else {
+        print("no areas are stored: add them with assure-server area add CODE --name NAME")
+        return
+      }
+      let counts = try await repository.database.read { db in
+        try areas.map { try db.engagementCount(area: $0.code) }
+      }
+      print("CODE                      NAME                           STATE    ENGAGEMENTS")
+      for (area, count) in zip(areas, counts) {
+        print(
+          [area.code.padded(25), area.name.padded(30), (area.retired ? "retired" : "active").padded(8), String(count)]
+            .joined(separator: " "))
+      }
+    }
+  }
+
+  struct Add: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Add an area at the end of the list (or bring a retired one back into use).")
+    @OptionGroup var data: DataOptions
+    @Argument(help: "Lower-case code: letters, digits and hyphens, e.g. north-wales.") var code: String
+    @Option(help: "Display name (default: made from the code).") var name: String?
+
+    func run() async throws {
+      let repository = try AreaCommand.open(data)
+      do {
+        let area = try await repository.addArea(
+          Model.Area(code: code, name: name ?? Model.Area.name(fromCode: code)), by: consoleCaller("area add"))
+        print("added area \(area.code) (\(area.name)); devices receive it at their next sync")
+      } catch { throw fail(error) }
+    }
+  }
+
+  struct Rename: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Change an area's display name (its code stays).")
+    @OptionGroup var data: DataOptions
+    @Argument(help: "The area's code.") var code: String
+    @Argument(help: "The new display name.") var name: String
+
+    func run() async throws {
+      let repository = try AreaCommand.open(data)
+      do {
+        let area = try await repository.renameArea(code: code, to: name, by: consoleCaller("area rename"))
+        print("area \(area.code) is now \(area.name)")
+      } catch { throw fail(error) }
+    }
+  }
+
+  struct Retire: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Retire an area: refused for new engagements; those already in it stay valid and reported.")
+    @OptionGroup var data: DataOptions
+    @Argument(help: "The area's code.") var code: String
+
+    func run() async throws {
+      let repository = try AreaCommand.open(data)
+      do {
+        let (area, count) = try await repository.retireArea(code: code, by: consoleCaller("area retire"))
+        print(
+          "retired area \(area.code) (\(area.name)): new engagements are refused in it; the \(count) engagement\(count == 1 ? "" : "s") recorded in it stay")
+      } catch { throw fail(error) }
+    }
+  }
+}

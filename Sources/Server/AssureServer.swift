@@ -15,10 +15,14 @@ struct AssureServer: AsyncParsableCommand {
     abstract: "Serve Assure's delivery plan, engagements and field-device sync over gRPC (HTTP/2).",
     discussion: """
       With no subcommand, serves (see `assure-server serve --help`). The other subcommands \
-      manage users, device sign-ins and the audit trail in the server's database directly; \
+      manage users, device sign-ins, the force's areas and the audit trail in the server's \
+      database directly; \
       they may run while the server runs.
       """,
-    subcommands: [Serve.self, UserCommand.self, DeviceCommand.self, AuditCommand.self, BackupCommand.self, RestoreCommand.self],
+    subcommands: [
+      Serve.self, UserCommand.self, DeviceCommand.self, AreaCommand.self, AuditCommand.self, BackupCommand.self,
+      RestoreCommand.self,
+    ],
     defaultSubcommand: Serve.self)
 
   /// Parses the command line completed with the settings of the environment and the
@@ -84,7 +88,7 @@ struct Serve: AsyncParsableCommand {
   @Option(
     name: .customLong("area"),
     help: ArgumentHelp(
-      "A local policing area of the force, CODE or CODE=Name; repeat for each (default: West Mercia's four).",
+      "A local policing area of the force, CODE or CODE=Name; repeat for each. Stored on the first start only (with --demo and none given, the demo's four); later changes: assure-server area.",
       valueName: "code[=name]"))
   var areas: [String] = []
 
@@ -238,7 +242,7 @@ struct Serve: AsyncParsableCommand {
   private func printCheckedConfiguration() throws {
     let values: [(String, String)] = [
       ("data-dir", data.dataDir), ("host", host), ("port", "\(port)"), ("demo", "\(demo)"),
-      ("area", try parsedAreas().map { "\($0.code)=\($0.name)" }.joined(separator: ", ")),
+      ("area", areaSummary(try parsedAreas())),
       ("tombstone-days", "\(tombstoneDays)"), ("log-level", logLevel), ("log-format", logFormat),
       ("metrics-port", metricsPort.map(String.init) ?? "off"), ("metrics-host", metricsHost),
       ("tls-cert", tlsCert ?? "none (plaintext)"), ("tls-key", tlsKey ?? "none"), ("insecure", "\(insecure)"),
@@ -284,9 +288,13 @@ struct Serve: AsyncParsableCommand {
     print("configuration OK")
   }
 
+  /// What `--check-config` says of `--area`.
+  private func areaSummary(_ areas: [Model.Area]) -> String {
+    areas.isEmpty ? "none given (stored areas are kept)" : areas.map { "\($0.code)=\($0.name)" }.joined(separator: ", ")
+  }
+
   private func parsedAreas() throws -> [Model.Area] {
-    guard !areas.isEmpty else { return Model.Area.westMercia }
-    return try areas.map { text in
+    try areas.map { text in
       let parts = text.split(separator: "=", maxSplits: 1).map(String.init)
       let code = parts[0]
       do {
@@ -294,7 +302,7 @@ struct Serve: AsyncParsableCommand {
       } catch {
         throw ValidationError("--area: \(error)")
       }
-      let name = parts.count > 1 ? parts[1] : code.split(separator: "-").map(\.capitalized).joined(separator: " ")
+      let name = parts.count > 1 ? parts[1] : Model.Area.name(fromCode: code)
       return Model.Area(code: code, name: name)
     }
   }

@@ -17,6 +17,8 @@ struct ServerConfiguration: Sendable {
   var host: String
   var port: Int
   var demo: Bool
+  /// Areas stored on the first start (an empty area table); a database that holds areas keeps
+  /// them. Empty with `demo`: the demo's four.
   var areas: [Model.Area]
   /// Days a deleted engagement is kept as a tombstone (the longest a device may stay offline
   /// and still catch up from its cursor; past it, it pulls everything again).
@@ -72,14 +74,38 @@ enum ServerApplication {
   static let reflectedServices =
     serviceNames + ["grpc.health.v1.Health", "grpc.reflection.v1.ServerReflection", "grpc.reflection.v1alpha.ServerReflection"]
 
-  /// Opens the database (running migrations), stores the configured areas and, when asked,
-  /// seeds the demo data set into an empty database.
+  /// Opens the database (running migrations), seeds the areas on the first start and, when
+  /// asked, seeds the demo data set into an empty database.
+  ///
+  /// Areas are data: a database that holds areas keeps them whatever the configuration says
+  /// (`assure-server area` changes them); `--area` values that differ only get a warning.
   static func prepare(_ configuration: ServerConfiguration, logger: Logger) async throws -> ServerRepository {
     let database = try ServerDatabase(path: configuration.databasePath)
     logger.info("database ready", metadata: ["path": "\(configuration.databasePath)"])
     let repository = ServerRepository(database: database)
-    try await repository.configureAreas(configuration.areas)
-    if configuration.demo {
+    let seed = configuration.areas.isEmpty && configuration.demo ? Model.Area.westMercia : configuration.areas
+    let seeded = try await repository.seedAreas(seed, by: .server("assure-server", rpc: "assure-server first start"))
+    let stored = try await repository.areas()
+    if seeded {
+      logger.notice("stored the force's areas", metadata: ["areas": "\(stored.map(\.code).joined(separator: ","))"])
+    } else if !configuration.areas.isEmpty {
+      let active = stored.filter { !$0.retired }
+      if active.map(\.code) != configuration.areas.map(\.code) || active.map(\.name) != configuration.areas.map(\.name) {
+        logger.warning(
+          "--area differs from the stored areas, which are kept; change them with assure-server area add|rename|retire",
+          metadata: [
+            "stored": "\(active.map { "\($0.code)=\($0.name)" }.joined(separator: ","))",
+            "given": "\(configuration.areas.map { "\($0.code)=\($0.name)" }.joined(separator: ","))",
+          ])
+      }
+    }
+    if stored.isEmpty {
+      logger.notice(
+        "no areas are stored: engagements are accepted in any well-formed area code until an administrator adds the force's areas (assure-server area add)")
+    }
+    if configuration.demo && !Set(stored.map(\.code)).isSuperset(of: Model.Area.westMercia.map(\.code)) {
+      logger.notice("demo data not seeded: the database holds another force's areas")
+    } else if configuration.demo {
       let seeded = try await DemoData.seed(into: repository)
       logger.info(
         seeded ? "seeded the West Mercia 2022 demo data" : "demo data not seeded: the database already holds data")

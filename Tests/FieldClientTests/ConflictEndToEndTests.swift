@@ -89,12 +89,12 @@ import Testing
     defer { try? FileManager.default.removeItem(at: root) }
     let port = try freeLoopbackPort()
     let address = "127.0.0.1:\(port)"
-    // A server that knows only two of the four areas the device allows before its first sync.
+    // A server that knows two areas, and a device that records before it signs in, when it
+    // holds no areas and takes any well-formed code.
     let server = try ServerProcess(
       port: port, dataDir: root.appendingPathComponent("server"), extraArguments: ["--area", "shropshire", "--area", "herefordshire"])
     _ = try await server.waitUntilListening()
     let device = FieldDevice(home: root.appendingPathComponent("device"), server: address)
-    try device.signIn(serverDataDir: server.dataDir, address: address)
     let good = try device.run([
       "engagement", "add", "--date", "2022-10-04", "--by", "pcc", "--kind", "school", "--organisation", "Ludlow School",
       "--place", "Ludlow", "--area", "shropshire",
@@ -104,6 +104,7 @@ import Testing
       "--place", "Evesham", "--area", "worcestershire",
     ])
     #expect(good.status == 0 && bad.status == 0, "\(good) \(bad)")
+    try device.signIn(serverDataDir: server.dataDir, address: address)
     let sync = try device.run(["sync"])
     #expect(sync.status == 0, "\(sync)")
     #expect(sync.stderr.contains("refused"), "\(sync)")

@@ -108,7 +108,7 @@ import Testing
     arguments: [
       (["--attendees", "-3"], "attendees"),
       (["--date", "2999-01-01"], "date"),
-      (["--area", "atlantis"], "area"),
+      (["--area", "Atlantis!"], "area"),
       (["--by", "mayor"], "who"),
       (["--date", "2022-02-30"], "date"),
       (["--attendees", "lots"], "attendees"),

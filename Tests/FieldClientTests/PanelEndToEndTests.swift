@@ -162,6 +162,92 @@ import Testing
     #expect(try await server.terminate() == 0)
   }
 
+  /// Every figure of the reference report (November 2022) that comes from a record, with the
+  /// part of the generated report it belongs in: the demo's report for September and October
+  /// 2022 must carry each one there, and say each once.
+  static let referenceFigures: [(section: String, text: String)] = [
+    ("## Putting victims and survivors first", "£60,000 has been awarded to Barnardo's from the £1m Prevention Fund by the PCC."),
+    ("## Putting victims and survivors first", "The PCC has provided £71,000 to Victim Support"),
+    ("## Putting victims and survivors first", "The PCC has provided £339,782 to West Mercia Rape and Sexual Abuse Support Centre, to support therapeutic counselling"),
+    ("## Putting victims and survivors first", "bid to the Home Office on 7 October 2022 for £100,000"),
+    ("## Putting victims and survivors first", "bid to the Ministry of Justice on 28 October 2022 for £276,500 up to 31 March 2025"),
+    ("## Putting victims and survivors first", "Referrals for support received by the PCC's commissioned victim services: 17,630."),
+    ("## Putting victims and survivors first", "Victims provided with support: 16,145."),
+    ("## Putting victims and survivors first", "Victims supported to cope and recover: 6,976."),
+    ("## Putting victims and survivors first", "mental health support services: 545."),
+    ("## Building a more secure West Mercia", "The PCC has provided £23,190 to Telford & Wrekin Community Safety Partnership, for Taxi Marshalls and Street Pastors"),
+    ("## Building a more secure West Mercia", "The PCC has provided £515,800 to West Mercia Police, to directly tackle speeding"),
+    ("## Building a more secure West Mercia", "with a further £400,000 ringfenced pending a business case"),
+    ("## Building a more secure West Mercia", "The PCC has provided £26,000 to West Mercia Police Witness Care"),
+    ("## Building a more secure West Mercia", "Overall conviction rate: 87%, compared to the national average of 82%."),
+    ("## Building a more secure West Mercia", "Sexual offences conviction rate: 92%, compared to the national average of 84.5%."),
+    ("## Building a more secure West Mercia", "Domestic violence conviction rate: 83%, compared to the national average of 75%."),
+    ("## Building a more secure West Mercia", "Hate crime conviction rate: 89%, compared to the national average of 83%."),
+    ("## Building a more secure West Mercia", "Witness attendance rate (the highest in the region): 87%."),
+    ("## Building a more secure West Mercia", "£804,003 up to 31 March 2025"),
+    ("## Building a more secure West Mercia", "The PCC is looking to contribute £100,000 from the £1m Prevention Fund to the Steer Clear programme"),
+    ("## Engagement and correspondence", "A total of 50 engagements took place between July and September 2022."),
+    ("## Engagement and correspondence", "2,198 subscribers"),
+    ("## Engagement and correspondence", "has increased by 197 since"),
+    ("## Engagement and correspondence", "6,621 people signed up"),
+    ("## Engagement and correspondence", "53 press releases and statements"),
+    ("## Engagement and correspondence", "in receipt of 232 pieces of correspondence"),
+    ("## Engagement and correspondence", "such as road safety, ASB and general concerns around crime"),
+    ("## Engagement and correspondence", "The majority of the correspondence was from Worcestershire and Shropshire residents."),
+    ("### Holding to account", "2 thematic holding to account meetings"),
+    ("### Holding to account", "Serious Violence (August 2022) and Diversity, Equality and Inclusion (DEI) (October 2022)"),
+    ("### Holding to account", "Satisfaction, open investigations and outcomes (29 November 2022)"),
+    ("### Holding to account", "Public Confidence (17 January 2023)"),
+    ("### Perception survey", "quarter one 2022/23"),
+    ("### Perception survey", "Residents who have confidence in West Mercia Police: 81%"),
+    ("### Perception survey", "Residents confident they would receive a good service: 83%"),
+    ("### Perception survey", "affect their community: 68%"),
+    ("### Perception survey", "access the police in an emergency: 87%"),
+    ("### Perception survey", "access the police in a non-emergency: 65%"),
+    ("### Perception survey", "21% – a statistically significant reduction from 24% in quarter four 2021/22"),
+    ("### Force performance", "a statistically significant reduction since March 2021"),
+    ("### Force performance", "7th out of 8 in the most similar group of forces"),
+    ("### Force performance", "Overall victim satisfaction: 71.8%"),
+    ("### Force performance", "101 calls answered within the target time: 55%"),
+    ("### Force performance", "People killed or seriously injured on West Mercia's roads: 71"),
+    ("### HMICFRS inspection reports", "5 areas for improvement and 43 recommendations for policing nationally"),
+    ("### HMICFRS inspection reports", "the PCC has written to the Home Secretary in response to two national reports"),
+    ("### HMICFRS inspection reports", "Multi-Agency Public Protection Arrangements (MAPPA)"),
+    ("### HMICFRS inspection reports", "The police response to burglary, robbery and other acquisitive crime"),
+  ]
+
+  @Test("every record-backed figure of the reference report is in its section of the demo's report, once")
+  func referenceFiguresInTheirSections() async throws {
+    defer { try? FileManager.default.removeItem(at: root) }
+    let port = try freeLoopbackPort()
+    let server = try ServerProcess(port: port, dataDir: root.appendingPathComponent("server"), extraArguments: ["--demo"])
+    _ = try await server.waitUntilListening()
+    let office = FieldDevice(home: root.appendingPathComponent("office"), server: "127.0.0.1:\(port)", user: "governance")
+    try office.signIn(serverDataDir: server.dataDir, address: "127.0.0.1:\(port)", role: "governance")
+    let document = try report(office)
+    // The demo force's own names, from its profile.
+    #expect(document.contains("in support of the Safer West Mercia Plan"))
+    #expect(document.contains("6,621 people signed up for PCC updates via Neighbourhood Matters."))
+    #expect(document.contains("The PCC, Deputy PCC and Assistant PCC continue to carry out engagements"))
+    for (heading, text) in Self.referenceFigures {
+      #expect(section(document, heading).contains(text), "\(heading) lacks \"\(text)\"")
+    }
+    // Said once: the engagement total is not repeated by a progress update.
+    #expect(document.components(separatedBy: "engagements took place").count == 2, "\(document)")
+    // No paragraph quotes the reference report's own paragraph numbers.
+    #expect(document.range(of: #"\(paras? \d"#, options: .regularExpression) == nil)
+    // Statistics stay out of the prose, in the table of sources.
+    let body = document.components(separatedBy: "## Sources of the figures").first ?? document
+    #expect(!body.contains("z = "), "\(body)")
+    #expect(section(document, "## Sources of the figures").contains("z = -2.03 against the period before"))
+    #expect(section(document, "## Sources of the figures").contains("inspection mappa-2022, response sent 2022-10-18"))
+    // An award's purpose joins its sentence; no fragment follows a full stop.
+    for fragment in [". For 22/23", ". Taxi Marshalls", ". The continuation", ". An extension"] {
+      #expect(!document.contains(fragment), "\(fragment)")
+    }
+    #expect(try await server.terminate() == 0)
+  }
+
   /// Prints the report to PDF with headless Chromium and checks that every page is A4
   /// (595 × 842 points).
   func checkPrintsOnA4(_ htmlPath: String) throws {
@@ -294,7 +380,7 @@ import Testing
     #expect(section(document, "## Putting victims and survivors first").contains("£60,000 has been awarded to Barnardo's from the £1m Prevention Fund by the PCC. Trauma-informed training."))
     #expect(document.contains("The PCC submitted a bid to the Home Office on 7 October 2022 for £100,000. The outcome of this bid is still awaited."))
     #expect(section(document, "### Holding to account").contains("A Homicide Action Plan is in place."))
-    #expect(section(document, "### Holding to account").contains("Upcoming formal meetings include: Quarterly Performance (November 2022)."))
+    #expect(section(document, "### Holding to account").contains("Upcoming formal meetings include: Quarterly Performance (22 November 2022)."))
     #expect(document.contains("in receipt of 2 pieces of correspondence"))
     #expect(document.contains("12 press releases and statements"))
     #expect(section(document, "### Perception survey").contains("21% – a statistically significant reduction from 24%"))
@@ -319,10 +405,17 @@ import Testing
         const width = document.documentElement.clientWidth;
         const wide = [...document.querySelectorAll('body *')]
           .filter(e => e.getBoundingClientRect().right > width + 0.5).map(e => e.tagName);
+        // A number or a column heading broken over lines (a table column squeezed to one
+        // character a line).
+        const wrapped = [...document.querySelectorAll('td.n, th')].filter(e => {
+          const range = document.createRange();
+          range.selectNodeContents(e);
+          return new Set([...range.getClientRects()].map(r => Math.round(r.top))).size > 1;
+        }).map(e => e.textContent);
         const out = document.createElement('pre');
         out.id = 'layout-probe';
         out.textContent = JSON.stringify({ scrollWidth: document.documentElement.scrollWidth, clientWidth: width,
-          wide: wide.slice(0, 20), text: document.body.innerText });
+          wide: wide.slice(0, 20), wrapped: wrapped.slice(0, 20), text: document.body.innerText });
         document.body.appendChild(out);
       });
       </script>
@@ -355,6 +448,7 @@ import Testing
     #expect(clientWidth > width - 30, "\(layout)")
     #expect(scrollWidth <= clientWidth, "the page scrolls sideways at A4 width: \(layout)")
     #expect((layout["wide"] as? [String] ?? ["?"]).isEmpty, "elements wider than the page: \(layout["wide"] ?? "")")
+    #expect((layout["wrapped"] as? [String] ?? ["?"]).isEmpty, "numbers or headings broken over lines: \(layout["wrapped"] ?? "")")
     let text = layout["text"] as? String ?? ""
     for figure in figures { #expect(text.contains(figure), "rendered text lacks \(figure)") }
   }

@@ -31,9 +31,9 @@ import Testing
   @Test("an absent target stays absent and a zero target stays zero; sample size 0 is none")
   func indicators() throws {
     let none = Indicator(id: "ksi", name: "KSI", unit: .count, better: .lowerIsBetter, frequency: .monthly)
-    #expect(Indicator(proto: try roundTrip(none.proto)) == none)
+    #expect(try Indicator(proto: try roundTrip(none.proto)) == none)
     let zero = Indicator(id: "ksi", name: "KSI", unit: .count, better: .lowerIsBetter, target: 0, frequency: .monthly)
-    #expect(Indicator(proto: try roundTrip(zero.proto)).target == 0)
+    #expect(try Indicator(proto: try roundTrip(zero.proto)).target == 0)
     let m = IndicatorMeasurement(
       indicatorID: "ksi", periodStart: LocalDate("2022-09-01")!, periodEnd: LocalDate("2022-09-30")!, value: 71)
     #expect(try IndicatorMeasurement(proto: roundTrip(m.proto)) == m)

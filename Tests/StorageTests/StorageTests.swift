@@ -13,7 +13,8 @@ import TestSupport
     #expect(
       try database.appliedMigrations() == [
         "v1-plan-engagements-change-log", "v2-plan-governance-audit", "v3-field-merge-conflicts", "v4-accounts-devices",
-        "v5-oversight-records", "v6-change-stored-as-sent", "v7-access-token-replaced",
+        "v5-oversight-records", "v6-change-stored-as-sent", "v7-access-token-replaced", "v7-force-area-retired",
+        "v7-force-indicator-baseline-rank-inspection-response", "v7-force-profile",
       ])
     let mode = try database.pool.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") }
     #expect(mode == "wal")
@@ -49,8 +50,8 @@ import TestSupport
 
     // When the current server opens it, everything is still there and the new tables exist.
     let database = try ServerDatabase(path: path)
-    #expect(try database.appliedMigrations().count == 7)
-    #expect(try database.appliedMigrations().last == "v7-access-token-replaced")
+    #expect(try database.appliedMigrations() == ServerSchema.migrationNames)
+    #expect(try database.appliedMigrations().contains("v7-force-area-retired"))
     let (stored, count, head, history, changes) = try await database.read { db in
       (try db.element(id: "2.3"), try db.engagementCount(matching: EngagementQuery()), try db.headCursor(),
        try db.statusHistory(elementID: "2.3"), try db.changes(after: 0, limit: 10, omittingAsSentOf: "any"))
@@ -67,7 +68,10 @@ import TestSupport
   func clientMigrations() throws {
     let folder = try TemporaryFolder()
     let database = try ClientDatabase(path: folder.path("client.sqlite"))
-    #expect(try database.appliedMigrations() == ["v1-engagements-outbox-sync-state-plan-cache", "v2-plan-rag-override", "v3-field-merge-conflicts"])
+    #expect(try database.appliedMigrations() == [
+      "v1-engagements-outbox-sync-state-plan-cache", "v2-plan-rag-override", "v3-field-merge-conflicts",
+      "v7-force-area-retired", "v7-force-profile",
+    ])
     let first = try database.pool.write { try $0.syncState() }
     let second = try database.pool.write { try $0.syncState() }
     #expect(first.deviceID == second.deviceID)

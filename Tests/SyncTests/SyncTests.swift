@@ -150,12 +150,12 @@ struct SyncWorld {
   /// The server's clock; devices' clocks are this plus their own skew.
   let clock: TestClock
 
-  init(clock: TestClock = TestClock()) async throws {
+  init(clock: TestClock = TestClock(), areas: [Area] = Area.westMercia) async throws {
     self.clock = clock
     folder = try TemporaryFolder()
     server = ServerRepository(
       database: try ServerDatabase(path: folder.path("server.sqlite")), now: { clock.now })
-    try await server.configureAreas(Area.westMercia)
+    if !areas.isEmpty { try await server.configureAreas(areas) }
     try await server.savePlan(
       objectives: [Objective(id: "2", title: "Building a more secure West Mercia", position: 2)],
       elements: [PlanElement(id: "2.3", objectiveID: "2", title: "Road safety", position: 3)])

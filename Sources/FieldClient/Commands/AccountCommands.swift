@@ -84,6 +84,23 @@ struct LoginCommand: AsyncParsableCommand {
       print(
         "signed in as \(credentials.account) (\(credentials.role.rawValue)) to \(address) over \(scheme); the sign-in lasts until \(credentials.expiresAt.formatted(.iso8601)) and renews itself when used"
       )
+      // The force's areas and plan come with the sign-in, so that what is recorded next,
+      // offline too, is checked against this force's lists. Changes already queued stay
+      // queued for `assure sync`; a failed pull leaves the sign-in in place.
+      do {
+        let pulled = try await ServerSession.connectSignedIn(options) { client in
+          let report = try await SyncClient(
+            database: database, transport: GRPCSyncTransport(client: client, timeout: .seconds(60))
+          ).pullOnly()
+          await ForceProfileCache.refresh(client: client, into: database)
+          return report
+        }
+        let (areas, objectives) = try await database.read { (try $0.areas().count, try $0.objectives().count) }
+        print(
+          "received the force's \(areas) area\(areas == 1 ? "" : "s") and \(objectives) objective\(objectives == 1 ? "" : "s") (\(pulled.pulled) change\(pulled.pulled == 1 ? "" : "s") pulled)")
+      } catch {
+        printError("warning: could not fetch the force's areas and plan now (\(error)); assure sync fetches them")
+      }
     }
   }
 }

@@ -19,7 +19,7 @@ struct EngagementFields: ParsableArguments {
   @Option(help: "Who attended: \(Officeholder.knownList).")
   var by: String?
 
-  @Option(help: "Kind: \(EngagementKind.knownList).")
+  @Option(help: "Kind, from the force's list (assure force show; the standard ones: \(EngagementKind.knownList)).")
   var kind: String?
 
   @Option(help: "Organisation or group met.")
@@ -28,7 +28,7 @@ struct EngagementFields: ParsableArguments {
   @Option(help: "Town, village or venue.")
   var place: String?
 
-  @Option(help: "Local policing area code (West Mercia: herefordshire, shropshire, telford-and-wrekin, worcestershire).")
+  @Option(help: "Local policing area code, from the force's list (`assure area list` shows the areas this device holds).")
   var area: String?
 
   // Unconditional, so that a negative count reaches validation and is named, not taken for an option.

@@ -91,13 +91,16 @@ struct IndicatorCommand: AsyncParsableCommand {
     @Option(help: "Where the figures come from.") var source: String = ""
     @Flag(help: "Measured by a sample survey (measurements need --sample-size).") var survey = false
     @Option(help: "Plan element it reports on.") var element: String?
+    @Option(help: "Last day of a baseline period that a survey measure's latest value is also tested against, YYYY-MM-DD.")
+    var baseline: String?
 
     func run() async throws {
       try await reportingErrors {
         let indicator = Indicator(
           id: id, name: name, unit: IndicatorUnit(rawValue: unit), better: IndicatorPolarity(rawValue: better),
           target: target, comparator: comparator, comparatorLabel: comparatorLabel,
-          frequency: IndicatorFrequency(rawValue: frequency), source: source, survey: survey, elementID: element)
+          frequency: IndicatorFrequency(rawValue: frequency), source: source, survey: survey, elementID: element,
+          baselinePeriodEnd: try dayOption(baseline, "--baseline"))
         let saved = try await withOversight(options) { client, s in
           try await client.saveIndicator(.with { $0.indicator = indicator.proto }, options: s.callOptions)
             .indicator
@@ -115,6 +118,8 @@ struct IndicatorCommand: AsyncParsableCommand {
     @Option(help: "Last day of the period.") var to: String
     @Option(help: "The value (a percentage as 0 to 100).") var value: Double
     @Option(help: "People asked, for a survey measure.") var sampleSize: Int?
+    @Option(help: "Position among the most similar group of forces, 1 being the best (with --rank-of).") var rank: Int?
+    @Option(help: "How many forces the most similar group holds.") var rankOf: Int?
 
     func run() async throws {
       try await reportingErrors {
@@ -122,6 +127,8 @@ struct IndicatorCommand: AsyncParsableCommand {
           $0.indicatorID = id
           $0.value = value
           $0.sampleSize = Int32(clamping: sampleSize ?? 0)
+          $0.rank = Int32(clamping: rank ?? 0)
+          $0.rankOf = Int32(clamping: rankOf ?? 0)
         }
         var request = Assure_V1_RecordMeasurementRequest.with { $0.measurement = m }
         request.measurement.periodStart = try requiredDay(from, "--from")
@@ -194,6 +201,8 @@ struct InspectionCommand: AsyncParsableCommand {
     @Option(help: "Day published, YYYY-MM-DD.") var published: String
     @Option(help: "national or force.") var scope: String
     @Option(help: "What the office is doing about it.") var summary: String = ""
+    @Option(help: "Day the PCC sent the response to the report, YYYY-MM-DD (with --response-to).") var responseSent: String?
+    @Option(help: "To whom the response was sent, e.g. \"the Home Secretary\".") var responseTo: String = ""
 
     func run() async throws {
       try await reportingErrors {
@@ -202,8 +211,10 @@ struct InspectionCommand: AsyncParsableCommand {
           $0.title = title
           $0.scope = scope
           $0.summary = summary
+          $0.responseSentTo = responseTo
         }
         inspection.publishedOn = try requiredDay(published, "--published")
+        if let responseSent { inspection.responseSentOn = try requiredDay(responseSent, "--response-sent") }
         let request = Assure_V1_SaveInspectionRequest.with { $0.inspection = inspection }
         let saved = try await withOversight(options) { client, s in
           try await client.saveInspection(request, options: s.callOptions).inspection
@@ -273,7 +284,7 @@ struct CorrespondenceCommand: AsyncParsableCommand {
     @OptionGroup var options: ClientOptions
     @Option(help: "The office's case reference; default C1, C2, ...") var id: String = ""
     @Option(help: "Day received, YYYY-MM-DD.") var received: String
-    @Option(help: "\(CorrespondenceSubject.knownList).") var subject: String
+    @Option(help: "A subject code of the force's list (assure force show; the standard ones: \(CorrespondenceSubject.knownList)).") var subject: String
     @Option(help: "A configured area code, or outside.") var area: String
     @Option(help: "\(CorrespondenceChannel.knownList).") var channel: String
     @Option(help: "\(CorrespondenceStatus.knownList).") var status: String = "open"

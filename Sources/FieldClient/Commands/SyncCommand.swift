@@ -88,6 +88,7 @@ struct SyncCommand: AsyncParsableCommand {
               case .pulled(let count): printError("\rpulled \(count)\u{1B}[K")
               }
             }
+            await ForceProfileCache.refresh(client: client, into: database)
             return nil
           } catch {
             return error

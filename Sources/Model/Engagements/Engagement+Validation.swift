@@ -8,21 +8,37 @@ import Foundation
 public struct ValidationContext: Sendable {
   /// Last day an engagement may be dated; `nil` skips the future-date rule.
   public var latestDate: LocalDate?
-  /// Known area codes; `nil` skips the area rule.
+  /// Known area codes, retired ones included; `nil` (none stored yet) accepts any
+  /// well-formed code and leaves the decision to the server.
   public var areas: Set<String>?
+  /// Retired area codes: refused for a new engagement, or for an edit that moves one into
+  /// them; an engagement already in one keeps it.
+  public var retiredAreas: Set<String>
   /// Known objective ids; `nil` skips the objective link rule.
   public var objectives: Set<String>?
   /// Known plan element ids, each with its objective; `nil` skips the element link rule.
   public var elements: [String: String]?
+  /// The force's kinds of engagement, in order; `nil` (a device that has not received the
+  /// force's profile) accepts any well-formed code and leaves the decision to the server.
+  public var kinds: [String]?
+  /// The offices the force has (`pcc`, `dpcc`, `apcc` or fewer), in order; `nil` accepts any
+  /// known office and leaves the decision to the server.
+  public var offices: [String]?
 
   public init(
     latestDate: LocalDate? = nil,
     areas: Set<String>? = nil,
+    retiredAreas: Set<String> = [],
     objectives: Set<String>? = nil,
-    elements: [String: String]? = nil
+    elements: [String: String]? = nil,
+    kinds: [String]? = EngagementKind.known.map(\.rawValue),
+    offices: [String]? = nil
   ) {
+    self.kinds = kinds
+    self.offices = offices
     self.latestDate = latestDate
     self.areas = areas
+    self.retiredAreas = retiredAreas
     self.objectives = objectives
     self.elements = elements
   }
@@ -47,22 +63,38 @@ extension Engagement {
   }
 
   /// Checks every rule and throws all the violations together; changes nothing.
-  public func validate(in context: ValidationContext) throws(ValidationError) {
+  ///
+  /// `storedArea` is the area of the engagement as stored before this change (`nil` for a new
+  /// one): an engagement may stay in an area retired since, but not move into one.
+  public func validate(in context: ValidationContext, storedArea: String? = nil) throws(ValidationError) {
     var v = ViolationCollector()
 
     if let latest = context.latestDate, date > latest {
       v.fail("date", "must not be in the future (got \(date), today is \(latest))")
     }
     v.check(date >= Limits.earliestDate, "date", "must be on or after \(Limits.earliestDate) (got \(date))")
-    v.check(who.isKnown, "who", "must be one of \(Officeholder.knownList) (got \"\(who)\")")
-    v.check(kind.isKnown, "kind", "must be one of \(EngagementKind.knownList) (got \"\(kind)\")")
+    if !who.isKnown {
+      v.fail("who", "must be one of \(context.offices?.joined(separator: ", ") ?? Officeholder.knownList) (got \"\(who)\")")
+    } else if let offices = context.offices, !offices.contains(who.rawValue) {
+      v.fail("who", "the force has no \(who.title) office: must be one of \(offices.joined(separator: ", ")) (got \"\(who)\")")
+    }
+    if let kinds = context.kinds {
+      v.check(kinds.contains(kind.rawValue), "kind", "must be one of \(kinds.joined(separator: ", ")) (got \"\(kind)\")")
+    } else {
+      v.check(ForceProfile.isCode(kind.rawValue), "kind", "must be a lower-case code (got \"\(kind)\")")
+    }
     checkText(organisation, "organisation", required: true, max: Limits.organisationLength, &v)
     checkText(place, "place", required: true, max: Limits.placeLength, &v)
 
+    let active = context.areas.map { $0.subtracting(context.retiredAreas).sorted().joined(separator: ", ") }
     if area.isEmpty {
       v.fail("area", "is required")
     } else if let areas = context.areas, !areas.contains(area) {
-      v.fail("area", "must be one of \(areas.sorted().joined(separator: ", ")) (got \"\(area)\")")
+      v.fail("area", "must be one of \(active ?? "") (got \"\(area)\")")
+    } else if context.retiredAreas.contains(area), area != storedArea {
+      v.fail("area", "\(area) is retired: a new engagement must be in one of \(active ?? "") (got \"\(area)\")")
+    } else if context.areas == nil {
+      v.absorb { () throws(ValidationError) in try Area.validate(code: area) }
     }
     if let attendees {
       v.check(

@@ -26,8 +26,9 @@ public struct EngagementQuery: Sendable, Hashable {
       v.fail("to", "must be on or after from (\(from)), got \(to)")
     }
     if let who, !who.isKnown { v.fail("who", "must be one of \(Officeholder.knownList) (got \"\(who)\")") }
-    if let kind, !kind.isKnown {
-      v.fail("kind", "must be one of \(EngagementKind.knownList) (got \"\(kind)\")")
+    // Kinds are the force's own list: a filter only needs a well-formed code.
+    if let kind, !ForceProfile.isCode(kind.rawValue) {
+      v.fail("kind", "must be a lower-case code such as \(EngagementKind.knownList) (got \"\(kind)\")")
     }
     try v.throwIfAny()
   }

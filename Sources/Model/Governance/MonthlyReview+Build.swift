@@ -28,6 +28,8 @@ public struct ReviewInputs: Sendable {
   public var engagementsByObjective: [String: Int]
   /// The configured areas, for names and order.
   public var areas: [Area]
+  /// How the force names its offices (titles in the tally by officeholder).
+  public var profile: ForceProfile = .standard
 
   public init(
     objectives: [Objective], elements: [PlanElement], history: [StatusChange] = [],
@@ -168,7 +170,7 @@ extension MonthlyReview {
     let whoOrder = Officeholder.known.map(\.rawValue)
     let byWho = inputs.engagementsByWho.filter { $0.value > 0 }.sorted {
       (whoOrder.firstIndex(of: $0.key) ?? whoOrder.count, $0.key) < (whoOrder.firstIndex(of: $1.key) ?? whoOrder.count, $1.key)
-    }.map { Tally(code: $0.key, name: Officeholder(rawValue: $0.key).title, count: $0.value) }
+    }.map { Tally(code: $0.key, name: inputs.profile.title(of: Officeholder(rawValue: $0.key)), count: $0.value) }
     let areaOrder = inputs.areas.map(\.code)
     let byArea = inputs.engagementsByArea.filter { $0.value > 0 }.sorted {
       (areaOrder.firstIndex(of: $0.key) ?? areaOrder.count, $0.key) < (areaOrder.firstIndex(of: $1.key) ?? areaOrder.count, $1.key)

@@ -85,14 +85,23 @@ public struct Correspondence: Sendable, Hashable, Codable, Identifiable {
     self.status = status
   }
 
-  /// Checks the record against the configured areas (`nil` skips that check).
-  public func validate(areas: Set<String>?) throws(ValidationError) {
+  /// Checks the record against the configured areas (`nil`: none stored, any well-formed
+  /// code) and the force's subjects (`nil`: any well-formed code, checked when stored).
+  public func validate(areas: Set<String>?, subjects: [String]? = nil) throws(ValidationError) {
     var v = ViolationCollector()
     if !id.isEmpty { v.reference(id, "id") }
     v.day(receivedOn, "received_on")
-    v.code(subject, "subject")
+    if let subjects {
+      v.check(
+        subjects.contains(subject.rawValue), "subject",
+        "must be one of \(subjects.joined(separator: ", ")) (got \"\(subject.rawValue)\")")
+    } else {
+      v.check(ForceProfile.isCode(subject.rawValue), "subject", "must be a lower-case code (got \"\(subject.rawValue)\")")
+    }
     if let areas, area != Self.outsideArea, !areas.contains(area) {
       v.fail("area", "must be one of \((areas.sorted() + [Self.outsideArea]).joined(separator: ", ")) (got \"\(area)\")")
+    } else if areas == nil {
+      v.absorb { () throws(ValidationError) in try Area.validate(code: area) }
     }
     v.code(channel, "channel")
     v.code(status, "status")

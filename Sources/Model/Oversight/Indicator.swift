@@ -66,12 +66,16 @@ public struct Indicator: Sendable, Hashable, Codable, Identifiable {
   public var survey: Bool
   /// Plan element it reports on; places it in that objective's section.
   public var elementID: String?
+  /// End of a baseline period: a survey measure's latest value is also tested against the
+  /// value of the period ending then ("significantly reduced since March 2021").
+  public var baselinePeriodEnd: LocalDate?
 
   public init(
     id: String, name: String, unit: IndicatorUnit, better: IndicatorPolarity, target: Double? = nil,
     comparator: Double? = nil, comparatorLabel: String = "", frequency: IndicatorFrequency, source: String = "",
-    survey: Bool = false, elementID: String? = nil
+    survey: Bool = false, elementID: String? = nil, baselinePeriodEnd: LocalDate? = nil
   ) {
+    self.baselinePeriodEnd = baselinePeriodEnd
     self.id = id
     self.name = name
     self.unit = unit
@@ -101,6 +105,10 @@ public struct Indicator: Sendable, Hashable, Codable, Identifiable {
     v.text(source, "source", required: false, max: OversightLimits.nameLength)
     if survey && unit != .percent { v.fail("survey", "a survey measure must be in percent (got unit \(unit.rawValue))") }
     v.element(elementID)
+    v.day(baselinePeriodEnd, "baseline_period_end")
+    if baselinePeriodEnd != nil && !survey {
+      v.fail("baseline_period_end", "only a survey measure is tested against a baseline (\(id) is not a survey measure)")
+    }
     try v.throwIfAny()
   }
 }
@@ -113,8 +121,17 @@ public struct IndicatorMeasurement: Sendable, Hashable, Codable {
   public var value: Double
   /// People asked, for a survey measure; `nil` otherwise.
   public var sampleSize: Int?
+  /// Position among the force's most similar group of forces (1 = first), and the group's
+  /// size ("7th out of 8"); `nil` when not ranked.
+  public var rank: Int?
+  public var rankOf: Int?
 
-  public init(indicatorID: String, periodStart: LocalDate, periodEnd: LocalDate, value: Double, sampleSize: Int? = nil) {
+  public init(
+    indicatorID: String, periodStart: LocalDate, periodEnd: LocalDate, value: Double, sampleSize: Int? = nil,
+    rank: Int? = nil, rankOf: Int? = nil
+  ) {
+    self.rank = rank
+    self.rankOf = rankOf
     self.indicatorID = indicatorID
     self.periodStart = periodStart
     self.periodEnd = periodEnd
@@ -135,6 +152,14 @@ public struct IndicatorMeasurement: Sendable, Hashable, Codable {
     if !value.isFinite || abs(value) > 1e12 { v.fail("value", "must be a finite number (got \(value))") }
     if let sampleSize, !(1...10_000_000).contains(sampleSize) {
       v.fail("sample_size", "must be 1 to 10000000 (got \(sampleSize))")
+    }
+    switch (rank, rankOf) {
+    case (nil, nil): break
+    case (let rank?, let size?):
+      if !(2...100).contains(size) { v.fail("rank_of", "must be 2 to 100 forces (got \(size))") }
+      if !(1...max(1, size)).contains(rank) { v.fail("rank", "must be 1 to rank_of (\(size)), got \(rank)") }
+    case (nil, _?): v.fail("rank", "is required with rank_of")
+    case (_?, nil): v.fail("rank_of", "is required with rank")
     }
     if let indicator {
       if indicator.unit == .percent && !(0...100).contains(value) {

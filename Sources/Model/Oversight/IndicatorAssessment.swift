@@ -25,6 +25,10 @@ public struct IndicatorAssessment: Sendable, Hashable, Codable {
   public var change: Direction?
   /// The test, when both values are survey proportions with sample sizes.
   public var test: TwoProportionTest?
+  /// The measurement of the indicator's baseline period, when it has one and it is measured.
+  public var baseline: IndicatorMeasurement?
+  /// The latest value against the baseline's, when both are survey proportions with sample sizes.
+  public var baselineTest: TwoProportionTest?
   /// `worse` or `better` when every one of the last `trendPeriods` steps went that way.
   public var trend: Direction?
   public var trendPeriods: Int
@@ -32,9 +36,16 @@ public struct IndicatorAssessment: Sendable, Hashable, Codable {
   /// Whether the change is statistically significant (needs a test).
   public var significantChange: Bool { test?.isSignificant ?? false }
 
-  /// A performance concern: below target, significantly worse, or worsening over the trend.
+  /// Whether the latest value is significantly worse than the baseline's.
+  public var significantlyWorseThanBaseline: Bool {
+    guard let baseline, let latest, let test = baselineTest, test.isSignificant else { return false }
+    return Self.direction(from: baseline.value, to: latest.value, indicator.better) == .worse
+  }
+
+  /// A performance concern: below target, significantly worse (than the period before or
+  /// than the baseline), or worsening over the trend.
   public var isConcern: Bool {
-    belowTarget || (significantChange && change == .worse) || trend == .worse
+    belowTarget || (significantChange && change == .worse) || significantlyWorseThanBaseline || trend == .worse
   }
 
   /// Assesses `indicator` on `measurements` up to `asOf` (all when `nil`).
@@ -56,6 +67,14 @@ public struct IndicatorAssessment: Sendable, Hashable, Codable {
       change = Self.direction(from: before.value, to: last.value, indicator.better)
       if indicator.unit == .percent, let n1 = before.sampleSize, let n2 = last.sampleSize {
         test = TwoProportionTest(p1: before.value / 100, n1: n1, p2: last.value / 100, n2: n2)
+      }
+    }
+    if let end = indicator.baselinePeriodEnd, let last, last.periodEnd > end,
+      let base = ordered.first(where: { $0.periodEnd == end })
+    {
+      baseline = base
+      if indicator.unit == .percent, let n1 = base.sampleSize, let n2 = last.sampleSize {
+        baselineTest = TwoProportionTest(p1: base.value / 100, n1: n1, p2: last.value / 100, n2: n2)
       }
     }
     if ordered.count >= self.trendPeriods {

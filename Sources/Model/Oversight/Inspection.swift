@@ -85,13 +85,39 @@ public struct Inspection: Sendable, Hashable, Codable, Identifiable {
   public var scope: InspectionScope
   /// What the office is doing about it, in the report's words.
   public var summary: String
+  /// The day the PCC sent the office's response to the report (the comments a PCC publishes
+  /// on an HMICFRS report, usually in a letter to the Home Secretary); `nil` until sent.
+  public var responseSentOn: LocalDate?
+  /// To whom the response was sent, e.g. "the Home Secretary"; empty until sent.
+  public var responseSentTo: String
 
-  public init(id: String, title: String, publishedOn: LocalDate, scope: InspectionScope, summary: String = "") {
+  public init(
+    id: String, title: String, publishedOn: LocalDate, scope: InspectionScope, summary: String = "",
+    responseSentOn: LocalDate? = nil, responseSentTo: String = ""
+  ) {
     self.id = id
     self.title = title
     self.publishedOn = publishedOn
     self.scope = scope
     self.summary = summary
+    self.responseSentOn = responseSentOn
+    self.responseSentTo = responseSentTo
+  }
+
+  private enum CodingKeys: String, CodingKey {
+    case id, title, publishedOn, scope, summary, responseSentOn, responseSentTo
+  }
+
+  /// Reads a record written before responses were recorded (no response keys) as not sent.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    id = try c.decode(String.self, forKey: .id)
+    title = try c.decode(String.self, forKey: .title)
+    publishedOn = try c.decode(LocalDate.self, forKey: .publishedOn)
+    scope = try c.decode(InspectionScope.self, forKey: .scope)
+    summary = try c.decode(String.self, forKey: .summary)
+    responseSentOn = try c.decodeIfPresent(LocalDate.self, forKey: .responseSentOn)
+    responseSentTo = try c.decodeIfPresent(String.self, forKey: .responseSentTo) ?? ""
   }
 
   public func validate() throws(ValidationError) {
@@ -101,6 +127,14 @@ public struct Inspection: Sendable, Hashable, Codable, Identifiable {
     v.day(publishedOn, "published_on")
     v.code(scope, "scope")
     v.text(summary, "summary", required: false, max: OversightLimits.textLength, multiline: true)
+    v.day(responseSentOn, "response_sent_on")
+    v.text(responseSentTo, "response_sent_to", required: responseSentOn != nil, max: OversightLimits.nameLength)
+    if responseSentOn == nil && !responseSentTo.isEmpty {
+      v.fail("response_sent_on", "is required when response_sent_to is given")
+    }
+    if let sent = responseSentOn, sent < publishedOn {
+      v.fail("response_sent_on", "must be on or after published_on (\(publishedOn)), got \(sent)")
+    }
     try v.throwIfAny()
   }
 }

@@ -17,10 +17,10 @@ public enum OversightKind: String, CaseIterable, Sendable, Hashable, Codable {
     case .indicators:
       [
         "id", "name", "unit", "better", "target", "comparator", "comparator_label", "frequency", "source", "survey",
-        "element",
+        "element", "baseline_period_end",
       ]
-    case .measurements: ["indicator", "period_start", "period_end", "value", "sample_size"]
-    case .inspections: ["id", "title", "published_on", "scope", "summary"]
+    case .measurements: ["indicator", "period_start", "period_end", "value", "sample_size", "rank", "rank_of"]
+    case .inspections: ["id", "title", "published_on", "scope", "summary", "response_sent_on", "response_sent_to"]
     case .inspectionItems: ["inspection", "kind", "number", "text", "status", "response"]
     case .correspondence: ["id", "received_on", "subject", "area", "channel", "status"]
     case .reach: ["metric", "period_start", "as_of", "value"]
@@ -261,19 +261,21 @@ struct CellReader {
           id: text("id"), name: text("name"), unit: IndicatorUnit(rawValue: text("unit")),
           better: IndicatorPolarity(rawValue: text("better")), target: number("target"), comparator: number("comparator"),
           comparatorLabel: text("comparator_label"), frequency: IndicatorFrequency(rawValue: text("frequency")),
-          source: text("source"), survey: flag("survey"), elementID: optional("element")))
+          source: text("source"), survey: flag("survey"), elementID: optional("element"),
+          baselinePeriodEnd: day("baseline_period_end")))
     case .measurements:
       let value = number("value")
       if value == nil && optional("value") == nil { fail("value", "is required") }
       return .measurement(
         IndicatorMeasurement(
           indicatorID: text("indicator"), periodStart: requiredDay("period_start"), periodEnd: requiredDay("period_end"),
-          value: value ?? 0, sampleSize: integer("sample_size")))
+          value: value ?? 0, sampleSize: integer("sample_size"), rank: integer("rank"), rankOf: integer("rank_of")))
     case .inspections:
       return .inspection(
         Inspection(
           id: text("id"), title: text("title"), publishedOn: requiredDay("published_on"),
-          scope: InspectionScope(rawValue: text("scope")), summary: text("summary")))
+          scope: InspectionScope(rawValue: text("scope")), summary: text("summary"),
+          responseSentOn: day("response_sent_on"), responseSentTo: text("response_sent_to")))
     case .inspectionItems:
       let number = integer("number")
       if number == nil && optional("number") == nil { fail("number", "is required") }

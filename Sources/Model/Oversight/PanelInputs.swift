@@ -34,14 +34,20 @@ public struct PanelInputs: Sendable, Hashable, Codable {
   public var inspections: [InspectionRecord]
   /// Display names of the configured areas by code.
   public var areaNames: [String: String]
+  /// Inspections whose response the PCC sent in the look-back (up to the end of the month
+  /// after `to`), whenever they were published.
+  public var responses: [Inspection]
+  /// How the force names itself, its plan, Panel, offices and reach measures.
+  public var profile: ForceProfile = .standard
 
   public init(
     window: PanelWindow, objectives: [Objective], elements: [PlanElement], updates: [ProgressUpdate],
     funds: [FundPosition], awards: [Award], bids: [Bid], governanceMeetingDates: [LocalDate],
     engagements: EngagementSummary, correspondence: CorrespondenceTotals, reach: [ReachMeasurement],
     scrutiny: [ScrutinyMeeting], assessments: [IndicatorAssessment], inspections: [InspectionRecord],
-    areaNames: [String: String]
+    areaNames: [String: String], responses: [Inspection] = []
   ) {
+    self.responses = responses
     self.window = window
     self.objectives = objectives
     self.elements = elements

@@ -252,3 +252,56 @@ extension MonthlyReview {
     }
   }
 }
+
+extension ForceProfile {
+  /// The profile as sent; the empty parts of a request take the standard names, so that a
+  /// client that sets only the force's name still saves a whole profile.
+  public init(proto p: Assure_V1_ForceProfile) {
+    let standard = ForceProfile.standard
+    self.init(
+      forceName: p.forceName, planName: p.planName.isEmpty ? standard.planName : p.planName,
+      panelName: p.panelName.isEmpty ? standard.panelName : p.panelName,
+      commissionerTitle: p.commissionerTitle.isEmpty ? standard.commissionerTitle : p.commissionerTitle,
+      commissionerShort: p.commissionerShort.isEmpty ? standard.commissionerShort : p.commissionerShort,
+      offices: p.offices.isEmpty
+        ? standard.offices
+        : p.offices.map {
+          Office(code: Officeholder(rawValue: $0.code), title: $0.title, short: $0.short.isEmpty ? nil : $0.short)
+        },
+      reachNames: p.reachNames,
+      correspondenceSubjects: p.correspondenceSubjects.isEmpty
+        ? standard.correspondenceSubjects : p.correspondenceSubjects.map { Term(code: $0.code, title: $0.title) },
+      engagementKinds: p.engagementKinds.isEmpty
+        ? standard.engagementKinds : p.engagementKinds.map { Term(code: $0.code, title: $0.title) })
+  }
+
+  public var proto: Assure_V1_ForceProfile {
+    .with {
+      $0.forceName = forceName
+      $0.planName = planName
+      $0.panelName = panelName
+      $0.commissionerTitle = commissionerTitle
+      $0.commissionerShort = commissionerShort
+      $0.offices = offices.map { office in
+        .with {
+          $0.code = office.code.rawValue
+          $0.title = office.title
+          $0.short = office.short
+        }
+      }
+      $0.reachNames = reachNames
+      $0.correspondenceSubjects = correspondenceSubjects.map { subject in
+        .with {
+          $0.code = subject.code
+          $0.title = subject.title
+        }
+      }
+      $0.engagementKinds = engagementKinds.map { kind in
+        .with {
+          $0.code = kind.code
+          $0.title = kind.title
+        }
+      }
+    }
+  }
+}

@@ -135,12 +135,15 @@ extension ScrutinyMeeting {
 }
 
 extension Indicator {
-  public init(proto p: Assure_V1_Indicator) {
+  public init(proto p: Assure_V1_Indicator) throws(ValidationError) {
+    var r = DayReader()
     self.init(
       id: p.id, name: p.name, unit: IndicatorUnit(rawValue: p.unit), better: IndicatorPolarity(rawValue: p.better),
       target: p.hasTarget ? p.target : nil, comparator: p.hasComparator ? p.comparator : nil,
       comparatorLabel: p.comparatorLabel, frequency: IndicatorFrequency(rawValue: p.frequency), source: p.source,
-      survey: p.survey, elementID: nonEmpty(p.elementID))
+      survey: p.survey, elementID: nonEmpty(p.elementID),
+      baselinePeriodEnd: r.optional(p.baselinePeriodEnd, "baseline_period_end"))
+    try r.done()
   }
 
   public var proto: Assure_V1_Indicator {
@@ -156,6 +159,7 @@ extension Indicator {
       $0.source = source
       $0.survey = survey
       $0.elementID = elementID ?? ""
+      $0.baselinePeriodEnd = baselinePeriodEnd?.description ?? ""
     }
   }
 }
@@ -166,7 +170,8 @@ extension IndicatorMeasurement {
     self.init(
       indicatorID: p.indicatorID, periodStart: r.required(p.periodStart, "period_start"),
       periodEnd: r.required(p.periodEnd, "period_end"), value: p.value,
-      sampleSize: p.sampleSize == 0 ? nil : Int(p.sampleSize))
+      sampleSize: p.sampleSize == 0 ? nil : Int(p.sampleSize), rank: p.rank == 0 ? nil : Int(p.rank),
+      rankOf: p.rankOf == 0 ? nil : Int(p.rankOf))
     try r.done()
   }
 
@@ -177,6 +182,8 @@ extension IndicatorMeasurement {
       $0.periodEnd = periodEnd.description
       $0.value = value
       $0.sampleSize = Int32(clamping: sampleSize ?? 0)
+      $0.rank = Int32(clamping: rank ?? 0)
+      $0.rankOf = Int32(clamping: rankOf ?? 0)
     }
   }
 }
@@ -194,6 +201,9 @@ extension IndicatorAssessment {
       $0.trend = trend?.rawValue ?? ""
       $0.trendPeriods = Int32(trendPeriods)
       $0.concern = isConcern
+      $0.baselineTested = baselineTest != nil
+      $0.baselineZ = baselineTest?.z ?? 0
+      $0.baselineSignificant = baselineTest?.isSignificant ?? false
     }
   }
 
@@ -203,7 +213,8 @@ extension IndicatorAssessment {
     var measurements: [IndicatorMeasurement] = []
     for m in p.measurements { measurements.append(try IndicatorMeasurement(proto: m)) }
     self.init(
-      indicator: Indicator(proto: p.indicator), measurements: measurements, trendPeriods: Int(max(2, p.trendPeriods)))
+      indicator: try Indicator(proto: p.indicator), measurements: measurements,
+      trendPeriods: Int(max(2, p.trendPeriods)))
   }
 }
 
@@ -212,7 +223,8 @@ extension Inspection {
     var r = DayReader()
     self.init(
       id: p.id, title: p.title, publishedOn: r.required(p.publishedOn, "published_on"),
-      scope: InspectionScope(rawValue: p.scope), summary: p.summary)
+      scope: InspectionScope(rawValue: p.scope), summary: p.summary,
+      responseSentOn: r.optional(p.responseSentOn, "response_sent_on"), responseSentTo: p.responseSentTo)
     try r.done()
   }
 
@@ -224,6 +236,8 @@ extension Inspection {
       $0.scope = scope.rawValue
       $0.summary = summary
       $0.items = items.map(\.proto)
+      $0.responseSentOn = responseSentOn?.description ?? ""
+      $0.responseSentTo = responseSentTo
     }
   }
 }

@@ -51,13 +51,14 @@ extension PlanElement {
 
 extension Area {
   public init(proto p: Assure_V1_Area) {
-    self.init(code: p.code, name: p.name)
+    self.init(code: p.code, name: p.name, retired: p.retired)
   }
 
   public var proto: Assure_V1_Area {
     .with {
       $0.code = code
       $0.name = name
+      $0.retired = retired
     }
   }
 }

@@ -88,13 +88,41 @@ public enum Assure_V1_GovernanceService: Sendable {
                 type: .unary
             )
         }
+        /// Namespace for "GetForceProfile" metadata.
+        public enum GetForceProfile: Sendable {
+            /// Request type for "GetForceProfile".
+            public typealias Input = Assure_V1_GetForceProfileRequest
+            /// Response type for "GetForceProfile".
+            public typealias Output = Assure_V1_ForceProfileResponse
+            /// Descriptor for "GetForceProfile".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "assure.v1.GovernanceService"),
+                method: "GetForceProfile",
+                type: .unary
+            )
+        }
+        /// Namespace for "SaveForceProfile" metadata.
+        public enum SaveForceProfile: Sendable {
+            /// Request type for "SaveForceProfile".
+            public typealias Input = Assure_V1_SaveForceProfileRequest
+            /// Response type for "SaveForceProfile".
+            public typealias Output = Assure_V1_ForceProfileResponse
+            /// Descriptor for "SaveForceProfile".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "assure.v1.GovernanceService"),
+                method: "SaveForceProfile",
+                type: .unary
+            )
+        }
         /// Descriptors for all methods in the "assure.v1.GovernanceService" service.
         public static let descriptors: [GRPCCore.MethodDescriptor] = [
             GetMonthlyReview.descriptor,
             RecordMeeting.descriptor,
             ListMeetings.descriptor,
             ListActions.descriptor,
-            UpdateAction.descriptor
+            UpdateAction.descriptor,
+            GetForceProfile.descriptor,
+            SaveForceProfile.descriptor
         ]
     }
 }
@@ -215,6 +243,43 @@ extension Assure_V1_GovernanceService {
             request: GRPCCore.StreamingServerRequest<Assure_V1_UpdateActionRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.StreamingServerResponse<Assure_V1_UpdateActionResponse>
+
+        /// Handle the "GetForceProfile" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > How the force names itself, its plan, Panel, offices and reach measures (the standard
+        /// > names until the governance team sets them).
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Assure_V1_GetForceProfileRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Assure_V1_ForceProfileResponse` messages.
+        func getForceProfile(
+            request: GRPCCore.StreamingServerRequest<Assure_V1_GetForceProfileRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Assure_V1_ForceProfileResponse>
+
+        /// Handle the "SaveForceProfile" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Replaces the force's profile (all of it); reports use it from then on.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Assure_V1_SaveForceProfileRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Assure_V1_ForceProfileResponse` messages.
+        func saveForceProfile(
+            request: GRPCCore.StreamingServerRequest<Assure_V1_SaveForceProfileRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Assure_V1_ForceProfileResponse>
     }
 
     /// Service protocol for the "assure.v1.GovernanceService" service.
@@ -319,6 +384,43 @@ extension Assure_V1_GovernanceService {
             request: GRPCCore.ServerRequest<Assure_V1_UpdateActionRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.ServerResponse<Assure_V1_UpdateActionResponse>
+
+        /// Handle the "GetForceProfile" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > How the force names itself, its plan, Panel, offices and reach measures (the standard
+        /// > names until the governance team sets them).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Assure_V1_GetForceProfileRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Assure_V1_ForceProfileResponse` message.
+        func getForceProfile(
+            request: GRPCCore.ServerRequest<Assure_V1_GetForceProfileRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Assure_V1_ForceProfileResponse>
+
+        /// Handle the "SaveForceProfile" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Replaces the force's profile (all of it); reports use it from then on.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Assure_V1_SaveForceProfileRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Assure_V1_ForceProfileResponse` message.
+        func saveForceProfile(
+            request: GRPCCore.ServerRequest<Assure_V1_SaveForceProfileRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Assure_V1_ForceProfileResponse>
     }
 
     /// Simple service protocol for the "assure.v1.GovernanceService" service.
@@ -421,6 +523,43 @@ extension Assure_V1_GovernanceService {
             request: Assure_V1_UpdateActionRequest,
             context: GRPCCore.ServerContext
         ) async throws -> Assure_V1_UpdateActionResponse
+
+        /// Handle the "GetForceProfile" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > How the force names itself, its plan, Panel, offices and reach measures (the standard
+        /// > names until the governance team sets them).
+        ///
+        /// - Parameters:
+        ///   - request: A `Assure_V1_GetForceProfileRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Assure_V1_ForceProfileResponse` to respond with.
+        func getForceProfile(
+            request: Assure_V1_GetForceProfileRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Assure_V1_ForceProfileResponse
+
+        /// Handle the "SaveForceProfile" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Replaces the force's profile (all of it); reports use it from then on.
+        ///
+        /// - Parameters:
+        ///   - request: A `Assure_V1_SaveForceProfileRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Assure_V1_ForceProfileResponse` to respond with.
+        func saveForceProfile(
+            request: Assure_V1_SaveForceProfileRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Assure_V1_ForceProfileResponse
     }
 }
 
@@ -483,6 +622,28 @@ extension Assure_V1_GovernanceService.StreamingServiceProtocol {
                 )
             }
         )
+        router.registerHandler(
+            forMethod: Assure_V1_GovernanceService.Method.GetForceProfile.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Assure_V1_GetForceProfileRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Assure_V1_ForceProfileResponse>(),
+            handler: { request, context in
+                try await self.getForceProfile(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Assure_V1_GovernanceService.Method.SaveForceProfile.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Assure_V1_SaveForceProfileRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Assure_V1_ForceProfileResponse>(),
+            handler: { request, context in
+                try await self.saveForceProfile(
+                    request: request,
+                    context: context
+                )
+            }
+        )
     }
 }
 
@@ -538,6 +699,28 @@ extension Assure_V1_GovernanceService.ServiceProtocol {
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.StreamingServerResponse<Assure_V1_UpdateActionResponse> {
         let response = try await self.updateAction(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func getForceProfile(
+        request: GRPCCore.StreamingServerRequest<Assure_V1_GetForceProfileRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Assure_V1_ForceProfileResponse> {
+        let response = try await self.getForceProfile(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func saveForceProfile(
+        request: GRPCCore.StreamingServerRequest<Assure_V1_SaveForceProfileRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Assure_V1_ForceProfileResponse> {
+        let response = try await self.saveForceProfile(
             request: GRPCCore.ServerRequest(stream: request),
             context: context
         )
@@ -606,6 +789,32 @@ extension Assure_V1_GovernanceService.SimpleServiceProtocol {
     ) async throws -> GRPCCore.ServerResponse<Assure_V1_UpdateActionResponse> {
         return GRPCCore.ServerResponse<Assure_V1_UpdateActionResponse>(
             message: try await self.updateAction(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func getForceProfile(
+        request: GRPCCore.ServerRequest<Assure_V1_GetForceProfileRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Assure_V1_ForceProfileResponse> {
+        return GRPCCore.ServerResponse<Assure_V1_ForceProfileResponse>(
+            message: try await self.getForceProfile(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func saveForceProfile(
+        request: GRPCCore.ServerRequest<Assure_V1_SaveForceProfileRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Assure_V1_ForceProfileResponse> {
+        return GRPCCore.ServerResponse<Assure_V1_ForceProfileResponse>(
+            message: try await self.saveForceProfile(
                 request: request.message,
                 context: context
             ),
@@ -741,6 +950,53 @@ extension Assure_V1_GovernanceService {
             deserializer: some GRPCCore.MessageDeserializer<Assure_V1_UpdateActionResponse>,
             options: GRPCCore.CallOptions,
             onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Assure_V1_UpdateActionResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "GetForceProfile" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > How the force names itself, its plan, Panel, offices and reach measures (the standard
+        /// > names until the governance team sets them).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Assure_V1_GetForceProfileRequest` message.
+        ///   - serializer: A serializer for `Assure_V1_GetForceProfileRequest` messages.
+        ///   - deserializer: A deserializer for `Assure_V1_ForceProfileResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func getForceProfile<Result>(
+            request: GRPCCore.ClientRequest<Assure_V1_GetForceProfileRequest>,
+            serializer: some GRPCCore.MessageSerializer<Assure_V1_GetForceProfileRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Assure_V1_ForceProfileResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Assure_V1_ForceProfileResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "SaveForceProfile" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Replaces the force's profile (all of it); reports use it from then on.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Assure_V1_SaveForceProfileRequest` message.
+        ///   - serializer: A serializer for `Assure_V1_SaveForceProfileRequest` messages.
+        ///   - deserializer: A deserializer for `Assure_V1_ForceProfileResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func saveForceProfile<Result>(
+            request: GRPCCore.ClientRequest<Assure_V1_SaveForceProfileRequest>,
+            serializer: some GRPCCore.MessageSerializer<Assure_V1_SaveForceProfileRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Assure_V1_ForceProfileResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Assure_V1_ForceProfileResponse>) async throws -> Result
         ) async throws -> Result where Result: Sendable
     }
 
@@ -934,6 +1190,75 @@ extension Assure_V1_GovernanceService {
                 onResponse: handleResponse
             )
         }
+
+        /// Call the "GetForceProfile" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > How the force names itself, its plan, Panel, offices and reach measures (the standard
+        /// > names until the governance team sets them).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Assure_V1_GetForceProfileRequest` message.
+        ///   - serializer: A serializer for `Assure_V1_GetForceProfileRequest` messages.
+        ///   - deserializer: A deserializer for `Assure_V1_ForceProfileResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func getForceProfile<Result>(
+            request: GRPCCore.ClientRequest<Assure_V1_GetForceProfileRequest>,
+            serializer: some GRPCCore.MessageSerializer<Assure_V1_GetForceProfileRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Assure_V1_ForceProfileResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Assure_V1_ForceProfileResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Assure_V1_GovernanceService.Method.GetForceProfile.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "SaveForceProfile" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Replaces the force's profile (all of it); reports use it from then on.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Assure_V1_SaveForceProfileRequest` message.
+        ///   - serializer: A serializer for `Assure_V1_SaveForceProfileRequest` messages.
+        ///   - deserializer: A deserializer for `Assure_V1_ForceProfileResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func saveForceProfile<Result>(
+            request: GRPCCore.ClientRequest<Assure_V1_SaveForceProfileRequest>,
+            serializer: some GRPCCore.MessageSerializer<Assure_V1_SaveForceProfileRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Assure_V1_ForceProfileResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Assure_V1_ForceProfileResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Assure_V1_GovernanceService.Method.SaveForceProfile.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
     }
 }
 
@@ -1080,6 +1405,65 @@ extension Assure_V1_GovernanceService.ClientProtocol {
             request: request,
             serializer: GRPCProtobuf.ProtobufSerializer<Assure_V1_UpdateActionRequest>(),
             deserializer: GRPCProtobuf.ProtobufDeserializer<Assure_V1_UpdateActionResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "GetForceProfile" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > How the force names itself, its plan, Panel, offices and reach measures (the standard
+    /// > names until the governance team sets them).
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Assure_V1_GetForceProfileRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func getForceProfile<Result>(
+        request: GRPCCore.ClientRequest<Assure_V1_GetForceProfileRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Assure_V1_ForceProfileResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.getForceProfile(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Assure_V1_GetForceProfileRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Assure_V1_ForceProfileResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "SaveForceProfile" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Replaces the force's profile (all of it); reports use it from then on.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Assure_V1_SaveForceProfileRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func saveForceProfile<Result>(
+        request: GRPCCore.ClientRequest<Assure_V1_SaveForceProfileRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Assure_V1_ForceProfileResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.saveForceProfile(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Assure_V1_SaveForceProfileRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Assure_V1_ForceProfileResponse>(),
             options: options,
             onResponse: handleResponse
         )
@@ -1248,6 +1632,73 @@ extension Assure_V1_GovernanceService.ClientProtocol {
             metadata: metadata
         )
         return try await self.updateAction(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "GetForceProfile" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > How the force names itself, its plan, Panel, offices and reach measures (the standard
+    /// > names until the governance team sets them).
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func getForceProfile<Result>(
+        _ message: Assure_V1_GetForceProfileRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Assure_V1_ForceProfileResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Assure_V1_GetForceProfileRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.getForceProfile(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "SaveForceProfile" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Replaces the force's profile (all of it); reports use it from then on.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func saveForceProfile<Result>(
+        _ message: Assure_V1_SaveForceProfileRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Assure_V1_ForceProfileResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Assure_V1_SaveForceProfileRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.saveForceProfile(
             request: request,
             options: options,
             onResponse: handleResponse

@@ -353,6 +353,133 @@ public nonisolated struct Assure_V1_MonthlyReview: Sendable {
   fileprivate var _engagements: Assure_V1_EngagementActivity? = nil
 }
 
+/// One office that attends engagements, as the force names it.
+public nonisolated struct Assure_V1_ForceOffice: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// `pcc`, `dpcc` or `apcc`.
+  public var code: String = String()
+
+  /// In full, e.g. "Police, Fire and Crime Commissioner".
+  public var title: String = String()
+
+  /// As running text abbreviates it, e.g. "PFCC"; empty means the title.
+  public var short: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// How the force names itself in what Assure writes.
+public nonisolated struct Assure_V1_ForceProfile: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// E.g. "West Mercia"; empty when not set.
+  public var forceName: String = String()
+
+  /// E.g. "Safer West Mercia Plan".
+  public var planName: String = String()
+
+  /// E.g. "Police and Crime Panel".
+  public var panelName: String = String()
+
+  /// E.g. "Police and Crime Commissioner" and "PCC".
+  public var commissionerTitle: String = String()
+
+  public var commissionerShort: String = String()
+
+  /// The offices that attend engagements, in order (a force with no Assistant PCC lists none).
+  public var offices: [Assure_V1_ForceOffice] = []
+
+  /// Names of reach measures by metric code, e.g. `neighbourhood-matters`: "Neighbourhood Matters".
+  public var reachNames: Dictionary<String,String> = [:]
+
+  /// The subjects correspondence is recorded under, in order; empty means the standard six.
+  public var correspondenceSubjects: [Assure_V1_ForceSubject] = []
+
+  /// The kinds of engagement the force records, in order; empty means the standard nine.
+  public var engagementKinds: [Assure_V1_ForceSubject] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// A code of one of the force's lists (a correspondence subject, a kind of engagement) with
+/// its title.
+public nonisolated struct Assure_V1_ForceSubject: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// Lower-case code, e.g. `road-safety`.
+  public var code: String = String()
+
+  /// As the report writes it, e.g. "road safety".
+  public var title: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Assure_V1_GetForceProfileRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Assure_V1_SaveForceProfileRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var profile: Assure_V1_ForceProfile {
+    get {_profile ?? Assure_V1_ForceProfile()}
+    set {_profile = newValue}
+  }
+  /// Returns true if `profile` has been explicitly set.
+  public var hasProfile: Bool {self._profile != nil}
+  /// Clears the value of `profile`. Subsequent reads from it will return its default value.
+  public mutating func clearProfile() {self._profile = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _profile: Assure_V1_ForceProfile? = nil
+}
+
+public nonisolated struct Assure_V1_ForceProfileResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var profile: Assure_V1_ForceProfile {
+    get {_profile ?? Assure_V1_ForceProfile()}
+    set {_profile = newValue}
+  }
+  /// Returns true if `profile` has been explicitly set.
+  public var hasProfile: Bool {self._profile != nil}
+  /// Clears the value of `profile`. Subsequent reads from it will return its default value.
+  public mutating func clearProfile() {self._profile = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _profile: Assure_V1_ForceProfile? = nil
+}
+
 public nonisolated struct Assure_V1_GetMonthlyReviewRequest: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
@@ -1185,6 +1312,238 @@ nonisolated extension Assure_V1_MonthlyReview: SwiftProtobuf.Message, SwiftProto
     if lhs._engagements != rhs._engagements {return false}
     if lhs.openActions != rhs.openActions {return false}
     if lhs.meetings != rhs.meetings {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Assure_V1_ForceOffice: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ForceOffice"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}code\0\u{1}title\0\u{1}short\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.code) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.title) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.short) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.code.isEmpty {
+      try visitor.visitSingularStringField(value: self.code, fieldNumber: 1)
+    }
+    if !self.title.isEmpty {
+      try visitor.visitSingularStringField(value: self.title, fieldNumber: 2)
+    }
+    if !self.short.isEmpty {
+      try visitor.visitSingularStringField(value: self.short, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Assure_V1_ForceOffice, rhs: Assure_V1_ForceOffice) -> Bool {
+    if lhs.code != rhs.code {return false}
+    if lhs.title != rhs.title {return false}
+    if lhs.short != rhs.short {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Assure_V1_ForceProfile: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ForceProfile"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}force_name\0\u{3}plan_name\0\u{3}panel_name\0\u{3}commissioner_title\0\u{3}commissioner_short\0\u{1}offices\0\u{3}reach_names\0\u{3}correspondence_subjects\0\u{3}engagement_kinds\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.forceName) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.planName) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.panelName) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.commissionerTitle) }()
+      case 5: try { try decoder.decodeSingularStringField(value: &self.commissionerShort) }()
+      case 6: try { try decoder.decodeRepeatedMessageField(value: &self.offices) }()
+      case 7: try { try decoder.decodeMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufString>.self, value: &self.reachNames) }()
+      case 8: try { try decoder.decodeRepeatedMessageField(value: &self.correspondenceSubjects) }()
+      case 9: try { try decoder.decodeRepeatedMessageField(value: &self.engagementKinds) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.forceName.isEmpty {
+      try visitor.visitSingularStringField(value: self.forceName, fieldNumber: 1)
+    }
+    if !self.planName.isEmpty {
+      try visitor.visitSingularStringField(value: self.planName, fieldNumber: 2)
+    }
+    if !self.panelName.isEmpty {
+      try visitor.visitSingularStringField(value: self.panelName, fieldNumber: 3)
+    }
+    if !self.commissionerTitle.isEmpty {
+      try visitor.visitSingularStringField(value: self.commissionerTitle, fieldNumber: 4)
+    }
+    if !self.commissionerShort.isEmpty {
+      try visitor.visitSingularStringField(value: self.commissionerShort, fieldNumber: 5)
+    }
+    if !self.offices.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.offices, fieldNumber: 6)
+    }
+    if !self.reachNames.isEmpty {
+      try visitor.visitMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufString>.self, value: self.reachNames, fieldNumber: 7)
+    }
+    if !self.correspondenceSubjects.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.correspondenceSubjects, fieldNumber: 8)
+    }
+    if !self.engagementKinds.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.engagementKinds, fieldNumber: 9)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Assure_V1_ForceProfile, rhs: Assure_V1_ForceProfile) -> Bool {
+    if lhs.forceName != rhs.forceName {return false}
+    if lhs.planName != rhs.planName {return false}
+    if lhs.panelName != rhs.panelName {return false}
+    if lhs.commissionerTitle != rhs.commissionerTitle {return false}
+    if lhs.commissionerShort != rhs.commissionerShort {return false}
+    if lhs.offices != rhs.offices {return false}
+    if lhs.reachNames != rhs.reachNames {return false}
+    if lhs.correspondenceSubjects != rhs.correspondenceSubjects {return false}
+    if lhs.engagementKinds != rhs.engagementKinds {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Assure_V1_ForceSubject: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ForceSubject"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}code\0\u{1}title\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.code) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.title) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.code.isEmpty {
+      try visitor.visitSingularStringField(value: self.code, fieldNumber: 1)
+    }
+    if !self.title.isEmpty {
+      try visitor.visitSingularStringField(value: self.title, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Assure_V1_ForceSubject, rhs: Assure_V1_ForceSubject) -> Bool {
+    if lhs.code != rhs.code {return false}
+    if lhs.title != rhs.title {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Assure_V1_GetForceProfileRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".GetForceProfileRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap()
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    // Load everything into unknown fields
+    while try decoder.nextFieldNumber() != nil {}
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Assure_V1_GetForceProfileRequest, rhs: Assure_V1_GetForceProfileRequest) -> Bool {
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Assure_V1_SaveForceProfileRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".SaveForceProfileRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}profile\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularMessageField(value: &self._profile) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    try { if let v = self._profile {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Assure_V1_SaveForceProfileRequest, rhs: Assure_V1_SaveForceProfileRequest) -> Bool {
+    if lhs._profile != rhs._profile {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Assure_V1_ForceProfileResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ForceProfileResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}profile\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularMessageField(value: &self._profile) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    try { if let v = self._profile {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Assure_V1_ForceProfileResponse, rhs: Assure_V1_ForceProfileResponse) -> Bool {
+    if lhs._profile != rhs._profile {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

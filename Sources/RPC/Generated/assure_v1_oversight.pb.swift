@@ -204,6 +204,10 @@ public nonisolated struct Assure_V1_Indicator: Sendable {
 
   public var elementID: String = String()
 
+  /// End of a baseline period (`YYYY-MM-DD`) that a survey measure's latest value is also
+  /// tested against ("significantly reduced since March 2021"); empty for none.
+  public var baselinePeriodEnd: String = String()
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -228,6 +232,12 @@ public nonisolated struct Assure_V1_Measurement: Sendable {
 
   /// People asked, for a survey measure; 0 for none.
   public var sampleSize: Int32 = 0
+
+  /// Position among the most similar group of forces (1 = first), and the group's size;
+  /// both 0 for none.
+  public var rank: Int32 = 0
+
+  public var rankOf: Int32 = 0
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -300,6 +310,23 @@ public nonisolated struct Assure_V1_IndicatorStatus: @unchecked Sendable {
     set {_uniqueStorage()._concern = newValue}
   }
 
+  /// For a survey measure with a baseline: the baseline's value and the z statistic of the
+  /// latest value against it (baseline_tested false when there is none to test).
+  public var baselineTested: Bool {
+    get {_storage._baselineTested}
+    set {_uniqueStorage()._baselineTested = newValue}
+  }
+
+  public var baselineZ: Double {
+    get {_storage._baselineZ}
+    set {_uniqueStorage()._baselineZ = newValue}
+  }
+
+  public var baselineSignificant: Bool {
+    get {_storage._baselineSignificant}
+    set {_uniqueStorage()._baselineSignificant = newValue}
+  }
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -326,6 +353,12 @@ public nonisolated struct Assure_V1_Inspection: Sendable {
 
   /// Output of ListInspections; SaveInspection stores items given here too.
   public var items: [Assure_V1_InspectionItem] = []
+
+  /// The day the PCC sent the office's response to the report (`YYYY-MM-DD`), and to whom
+  /// (e.g. "the Home Secretary"); both empty until it is sent.
+  public var responseSentOn: String = String()
+
+  public var responseSentTo: String = String()
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -1312,7 +1345,7 @@ nonisolated extension Assure_V1_ScrutinyMeeting: SwiftProtobuf.Message, SwiftPro
 
 nonisolated extension Assure_V1_Indicator: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Indicator"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}name\0\u{1}unit\0\u{1}better\0\u{1}target\0\u{1}comparator\0\u{3}comparator_label\0\u{1}frequency\0\u{1}source\0\u{1}survey\0\u{3}element_id\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}name\0\u{1}unit\0\u{1}better\0\u{1}target\0\u{1}comparator\0\u{3}comparator_label\0\u{1}frequency\0\u{1}source\0\u{1}survey\0\u{3}element_id\0\u{3}baseline_period_end\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1331,6 +1364,7 @@ nonisolated extension Assure_V1_Indicator: SwiftProtobuf.Message, SwiftProtobuf.
       case 9: try { try decoder.decodeSingularStringField(value: &self.source) }()
       case 10: try { try decoder.decodeSingularBoolField(value: &self.survey) }()
       case 11: try { try decoder.decodeSingularStringField(value: &self.elementID) }()
+      case 12: try { try decoder.decodeSingularStringField(value: &self.baselinePeriodEnd) }()
       default: break
       }
     }
@@ -1374,6 +1408,9 @@ nonisolated extension Assure_V1_Indicator: SwiftProtobuf.Message, SwiftProtobuf.
     if !self.elementID.isEmpty {
       try visitor.visitSingularStringField(value: self.elementID, fieldNumber: 11)
     }
+    if !self.baselinePeriodEnd.isEmpty {
+      try visitor.visitSingularStringField(value: self.baselinePeriodEnd, fieldNumber: 12)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1389,6 +1426,7 @@ nonisolated extension Assure_V1_Indicator: SwiftProtobuf.Message, SwiftProtobuf.
     if lhs.source != rhs.source {return false}
     if lhs.survey != rhs.survey {return false}
     if lhs.elementID != rhs.elementID {return false}
+    if lhs.baselinePeriodEnd != rhs.baselinePeriodEnd {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -1396,7 +1434,7 @@ nonisolated extension Assure_V1_Indicator: SwiftProtobuf.Message, SwiftProtobuf.
 
 nonisolated extension Assure_V1_Measurement: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Measurement"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}indicator_id\0\u{3}period_start\0\u{3}period_end\0\u{1}value\0\u{3}sample_size\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}indicator_id\0\u{3}period_start\0\u{3}period_end\0\u{1}value\0\u{3}sample_size\0\u{1}rank\0\u{3}rank_of\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1409,6 +1447,8 @@ nonisolated extension Assure_V1_Measurement: SwiftProtobuf.Message, SwiftProtobu
       case 3: try { try decoder.decodeSingularStringField(value: &self.periodEnd) }()
       case 4: try { try decoder.decodeSingularDoubleField(value: &self.value) }()
       case 5: try { try decoder.decodeSingularInt32Field(value: &self.sampleSize) }()
+      case 6: try { try decoder.decodeSingularInt32Field(value: &self.rank) }()
+      case 7: try { try decoder.decodeSingularInt32Field(value: &self.rankOf) }()
       default: break
       }
     }
@@ -1430,6 +1470,12 @@ nonisolated extension Assure_V1_Measurement: SwiftProtobuf.Message, SwiftProtobu
     if self.sampleSize != 0 {
       try visitor.visitSingularInt32Field(value: self.sampleSize, fieldNumber: 5)
     }
+    if self.rank != 0 {
+      try visitor.visitSingularInt32Field(value: self.rank, fieldNumber: 6)
+    }
+    if self.rankOf != 0 {
+      try visitor.visitSingularInt32Field(value: self.rankOf, fieldNumber: 7)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1439,6 +1485,8 @@ nonisolated extension Assure_V1_Measurement: SwiftProtobuf.Message, SwiftProtobu
     if lhs.periodEnd != rhs.periodEnd {return false}
     if lhs.value != rhs.value {return false}
     if lhs.sampleSize != rhs.sampleSize {return false}
+    if lhs.rank != rhs.rank {return false}
+    if lhs.rankOf != rhs.rankOf {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -1446,7 +1494,7 @@ nonisolated extension Assure_V1_Measurement: SwiftProtobuf.Message, SwiftProtobu
 
 nonisolated extension Assure_V1_IndicatorStatus: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".IndicatorStatus"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}indicator\0\u{1}measurements\0\u{3}below_target\0\u{1}change\0\u{3}significant_change\0\u{1}z\0\u{1}tested\0\u{1}trend\0\u{3}trend_periods\0\u{1}concern\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}indicator\0\u{1}measurements\0\u{3}below_target\0\u{1}change\0\u{3}significant_change\0\u{1}z\0\u{1}tested\0\u{1}trend\0\u{3}trend_periods\0\u{1}concern\0\u{3}baseline_tested\0\u{3}baseline_z\0\u{3}baseline_significant\0")
 
   fileprivate class _StorageClass {
     var _indicator: Assure_V1_Indicator? = nil
@@ -1459,6 +1507,9 @@ nonisolated extension Assure_V1_IndicatorStatus: SwiftProtobuf.Message, SwiftPro
     var _trend: String = String()
     var _trendPeriods: Int32 = 0
     var _concern: Bool = false
+    var _baselineTested: Bool = false
+    var _baselineZ: Double = 0
+    var _baselineSignificant: Bool = false
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -1479,6 +1530,9 @@ nonisolated extension Assure_V1_IndicatorStatus: SwiftProtobuf.Message, SwiftPro
       _trend = source._trend
       _trendPeriods = source._trendPeriods
       _concern = source._concern
+      _baselineTested = source._baselineTested
+      _baselineZ = source._baselineZ
+      _baselineSignificant = source._baselineSignificant
     }
   }
 
@@ -1507,6 +1561,9 @@ nonisolated extension Assure_V1_IndicatorStatus: SwiftProtobuf.Message, SwiftPro
         case 8: try { try decoder.decodeSingularStringField(value: &_storage._trend) }()
         case 9: try { try decoder.decodeSingularInt32Field(value: &_storage._trendPeriods) }()
         case 10: try { try decoder.decodeSingularBoolField(value: &_storage._concern) }()
+        case 11: try { try decoder.decodeSingularBoolField(value: &_storage._baselineTested) }()
+        case 12: try { try decoder.decodeSingularDoubleField(value: &_storage._baselineZ) }()
+        case 13: try { try decoder.decodeSingularBoolField(value: &_storage._baselineSignificant) }()
         default: break
         }
       }
@@ -1549,6 +1606,15 @@ nonisolated extension Assure_V1_IndicatorStatus: SwiftProtobuf.Message, SwiftPro
       if _storage._concern != false {
         try visitor.visitSingularBoolField(value: _storage._concern, fieldNumber: 10)
       }
+      if _storage._baselineTested != false {
+        try visitor.visitSingularBoolField(value: _storage._baselineTested, fieldNumber: 11)
+      }
+      if _storage._baselineZ.bitPattern != 0 {
+        try visitor.visitSingularDoubleField(value: _storage._baselineZ, fieldNumber: 12)
+      }
+      if _storage._baselineSignificant != false {
+        try visitor.visitSingularBoolField(value: _storage._baselineSignificant, fieldNumber: 13)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -1568,6 +1634,9 @@ nonisolated extension Assure_V1_IndicatorStatus: SwiftProtobuf.Message, SwiftPro
         if _storage._trend != rhs_storage._trend {return false}
         if _storage._trendPeriods != rhs_storage._trendPeriods {return false}
         if _storage._concern != rhs_storage._concern {return false}
+        if _storage._baselineTested != rhs_storage._baselineTested {return false}
+        if _storage._baselineZ != rhs_storage._baselineZ {return false}
+        if _storage._baselineSignificant != rhs_storage._baselineSignificant {return false}
         return true
       }
       if !storagesAreEqual {return false}
@@ -1579,7 +1648,7 @@ nonisolated extension Assure_V1_IndicatorStatus: SwiftProtobuf.Message, SwiftPro
 
 nonisolated extension Assure_V1_Inspection: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Inspection"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}title\0\u{3}published_on\0\u{1}scope\0\u{1}summary\0\u{1}items\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}title\0\u{3}published_on\0\u{1}scope\0\u{1}summary\0\u{1}items\0\u{3}response_sent_on\0\u{3}response_sent_to\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1593,6 +1662,8 @@ nonisolated extension Assure_V1_Inspection: SwiftProtobuf.Message, SwiftProtobuf
       case 4: try { try decoder.decodeSingularStringField(value: &self.scope) }()
       case 5: try { try decoder.decodeSingularStringField(value: &self.summary) }()
       case 6: try { try decoder.decodeRepeatedMessageField(value: &self.items) }()
+      case 7: try { try decoder.decodeSingularStringField(value: &self.responseSentOn) }()
+      case 8: try { try decoder.decodeSingularStringField(value: &self.responseSentTo) }()
       default: break
       }
     }
@@ -1617,6 +1688,12 @@ nonisolated extension Assure_V1_Inspection: SwiftProtobuf.Message, SwiftProtobuf
     if !self.items.isEmpty {
       try visitor.visitRepeatedMessageField(value: self.items, fieldNumber: 6)
     }
+    if !self.responseSentOn.isEmpty {
+      try visitor.visitSingularStringField(value: self.responseSentOn, fieldNumber: 7)
+    }
+    if !self.responseSentTo.isEmpty {
+      try visitor.visitSingularStringField(value: self.responseSentTo, fieldNumber: 8)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1627,6 +1704,8 @@ nonisolated extension Assure_V1_Inspection: SwiftProtobuf.Message, SwiftProtobuf
     if lhs.scope != rhs.scope {return false}
     if lhs.summary != rhs.summary {return false}
     if lhs.items != rhs.items {return false}
+    if lhs.responseSentOn != rhs.responseSentOn {return false}
+    if lhs.responseSentTo != rhs.responseSentTo {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

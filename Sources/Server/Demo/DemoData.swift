@@ -22,12 +22,22 @@ enum DemoData {
     if !hasEngagements {
       for engagement in engagements() { _ = try await repository.record(engagement, by: DemoGovernance.caller) }
     }
+    let governance = GovernanceRepository(database: repository.database, now: repository.now)
+    if try await repository.database.read({ try !$0.hasForceProfile() }) {
+      try await governance.saveForceProfile(profile, by: DemoGovernance.caller)
+    }
     let hasOversight = try await repository.database.read { try !$0.funds().isEmpty }
     if !hasOversight {
       try await DemoOversight.seed(into: OversightRepository(database: repository.database, now: repository.now))
     }
     return !hasPlan || !hasEngagements || !hasOversight
   }
+
+  /// How West Mercia names itself in the reference report: the Safer West Mercia Plan, a
+  /// PCC with a Deputy and an Assistant, and its Neighbourhood Matters alert service.
+  static let profile = ForceProfile(
+    forceName: "West Mercia", planName: "Safer West Mercia Plan",
+    reachNames: [ReachMetric.neighbourhoodMatters.rawValue: "Neighbourhood Matters"])
 
   static let objectives: [Objective] = [
     Objective(

@@ -20,10 +20,10 @@ enum DemoOversight {
   /// Links from the demo's progress updates (by `element@date`) to the records that now carry
   /// their figures: the Panel report tells such an update through its records.
   static let updateLinks: [String: [String]] = [
-    "1.7@2022-08-04": ["award:wmrsasc"],
-    "2.3@2022-08-09": ["award:road-safety"],
+    "1.7@2022-09-13": ["award:wmrsasc"],
+    "2.3@2022-09-14": ["award:road-safety"],
     "1.2@2022-08-10": ["award:msht"],
-    "2.2@2022-08-25": ["award:taxi-marshals"],
+    "2.2@2022-09-20": ["award:taxi-marshals"],
     "1.2@2022-09-01": ["award:msht"],
     "1.1@2022-10-06": ["award:barnardos-trauma"],
     "1.5@2022-10-07": ["bid:op-lincoln"],
@@ -56,7 +56,7 @@ enum DemoOversight {
     let batches: [[OversightRecord]] = [
       funds.map(OversightRecord.fund), awards.map(OversightRecord.award), bids.map(OversightRecord.bid),
       meetings.map(OversightRecord.scrutiny), indicators.map(OversightRecord.indicator),
-      measurements.map(OversightRecord.measurement), [.inspection(vetting)],
+      measurements.map(OversightRecord.measurement), ([vetting] + answered).map(OversightRecord.inspection),
       vettingItems.map(OversightRecord.inspectionItem), correspondence().map(OversightRecord.correspondence),
       reach.map(OversightRecord.reach),
     ]
@@ -71,7 +71,7 @@ enum DemoOversight {
     Fund(
       id: "prevention", name: "Prevention Fund", totalPence: 100_000_000, startDate: day("2022-04-01"),
       endDate: day("2023-03-31"), source: "PCC budget", elementID: "1.1",
-      purpose: "Projects that prevent harm, including trauma-informed training for the force."),
+      purpose: "For projects that prevent harm, including trauma-informed training for the force."),
     Fund(
       id: "svd", name: "Serious Violence Duty indicative allocation", totalPence: 80_400_300,
       startDate: day("2022-09-21"), endDate: day("2025-03-31"), source: "Minister of State",
@@ -82,18 +82,18 @@ enum DemoOversight {
   static let awards: [Award] = [
     Award(
       id: "wmrsasc", recipient: "West Mercia Rape and Sexual Abuse Support Centre", amountPence: 33_978_200,
-      date: day("2022-08-04"), elementID: "1.7",
-      purpose: "For 22/23, to support therapeutic counselling for survivors of sexual violence. This funding has allowed the service to recruit permanent counsellors, who were previously on zero hours contracts, to provide sustainable support for survivors and to reduce waiting lists."),
+      date: day("2022-09-13"), elementID: "1.7",
+      purpose: "To support therapeutic counselling for survivors of sexual violence in 22/23. This funding has allowed the service to recruit permanent counsellors, who were previously on zero hours contracts, to provide sustainable support for survivors and to reduce waiting lists."),
     Award(
-      id: "road-safety", recipient: "West Mercia Police", amountPence: 51_580_000, date: day("2022-08-09"), elementID: "2.3",
-      purpose: "For 22/23, following a comprehensive business case, to directly tackle speeding in communities: an uplift of 11.5 staff within the Road Safety Team and expanded use of technology to prevent excessive speed and enhance road safety, with a further £400,000 ringfenced pending a business case."),
+      id: "road-safety", recipient: "West Mercia Police", amountPence: 51_580_000, date: day("2022-09-14"), elementID: "2.3",
+      purpose: "To directly tackle speeding in communities in 22/23, following a comprehensive business case: an uplift of 11.5 staff within the Road Safety Team and expanded use of technology to prevent excessive speed and enhance road safety, with a further £400,000 ringfenced pending a business case."),
     Award(
       id: "msht", recipient: "Victim Support", amountPence: 7_100_000, date: day("2022-08-10"), elementID: "1.2",
-      purpose: "An extension of the Victim Support contract for enhanced provision for victims of Modern Slavery & Human Trafficking (MSHT). The MSHT service will enable greater partnership working between Victim Support and West Mercia Police, to identify victims who may otherwise not come forward to seek support. This enhanced service went live in September."),
+      purpose: "To extend the Victim Support contract for enhanced provision for victims of Modern Slavery & Human Trafficking (MSHT). The MSHT service will enable greater partnership working between Victim Support and West Mercia Police, to identify victims who may otherwise not come forward to seek support. This enhanced service went live in September."),
     Award(
       id: "taxi-marshals", recipient: "Telford & Wrekin Community Safety Partnership", amountPence: 2_319_000,
-      date: day("2022-08-25"), elementID: "2.2",
-      purpose: "Taxi Marshalls and Street Pastors in 22/23, meeting one of the recommendations of the IITCSE report."),
+      date: day("2022-09-20"), elementID: "2.2",
+      purpose: "For Taxi Marshalls and Street Pastors in 22/23, meeting one of the recommendations of the IITCSE report."),
     Award(
       id: "barnardos-trauma", fundID: "prevention", recipient: "Barnardo's", amountPence: 6_000_000,
       date: day("2022-10-06"), elementID: "1.1",
@@ -101,7 +101,7 @@ enum DemoOversight {
     Award(
       id: "witness-posts", recipient: "West Mercia Police Witness Care", amountPence: 2_600_000, date: day("2022-10-24"),
       elementID: "2.6",
-      purpose: "The continuation of two additional posts for 22/23, to ensure victims and witnesses continue to be supported throughout the criminal justice system."),
+      purpose: "For the continuation of two additional posts for 22/23, to ensure victims and witnesses continue to be supported throughout the criminal justice system."),
     Award(
       id: "steer-clear", fundID: "prevention", recipient: "the Steer Clear programme", amountPence: 10_000_000,
       date: day("2022-10-27"), elementID: "2.8", status: .proposed,
@@ -194,7 +194,8 @@ enum DemoOversight {
     // Survey measures: the targets (confidence only) and sample sizes are invented.
     Indicator(
       id: "survey-confidence", name: "residents who have confidence in West Mercia Police", unit: .percent,
-      better: .higherIsBetter, target: 85, frequency: .quarterly, source: survey, survey: true, elementID: "4.5"),
+      better: .higherIsBetter, target: 85, frequency: .quarterly, source: survey, survey: true, elementID: "4.5",
+      baselinePeriodEnd: day("2021-03-31")),
     Indicator(
       id: "survey-good-service", name: "residents confident they would receive a good service", unit: .percent,
       better: .higherIsBetter, frequency: .quarterly, source: survey, survey: true, elementID: "4.5"),
@@ -226,6 +227,12 @@ enum DemoOversight {
     Indicator(
       id: "ksi", name: "people killed or seriously injured on West Mercia's roads", unit: .count, better: .lowerIsBetter,
       frequency: .monthly, source: dashboard, elementID: "2.3"),
+    // Ranked in the most similar group of forces (7th of 8, 1 being the lowest proportion):
+    // the rank is the report's; the monthly values are invented.
+    Indicator(
+      id: "outcome-evidence",
+      name: "crimes closed where evidential difficulties prevent further action or the victim does not support the prosecution",
+      unit: .percent, better: .lowerIsBetter, frequency: .monthly, source: dashboard),
   ]
 
   static var measurements: [IndicatorMeasurement] {
@@ -249,21 +256,41 @@ enum DemoOversight {
       ("survey-confidence", 82, 81), ("survey-good-service", 84, 83), ("survey-understands", 69, 68),
       ("survey-emergency", 87, 87), ("survey-non-emergency", 66, 65), ("survey-visibility", 24, 21),
     ]
+    // The confidence baseline, quarter four 2020/21 (invented value): "statistically
+    // significant reductions since March 2021".
+    list.append(m("survey-confidence", "2021-01-01", "2021-03-31", 86, 1_600))
     for (id, before, latest) in surveyValues {
       list.append(m(id, q4.0, q4.1, before, 1_600))
       list.append(m(id, q1.0, q1.1, latest, 1_600))
     }
     let monthly: [(String, [Double])] = [
       ("victim-satisfaction", [73.1, 72.4, 71.8]), ("calls-101", [52, 48, 55]), ("calls-999", [88, 86, 91]),
-      ("positive-outcomes", [12.4, 12.1, 11.7]), ("ksi", [58, 63, 71]),
+      ("positive-outcomes", [12.4, 12.1, 11.7]), ("ksi", [58, 63, 71]), ("outcome-evidence", [45.1, 46.8, 48.2]),
     ]
     for (id, values) in monthly {
       for (month, value) in zip(months, values) { list.append(m(id, month.0, month.1, value)) }
     }
+    if let index = list.firstIndex(where: { $0.id == "outcome-evidence@2022-09-30" }) {
+      list[index].rank = 7
+      list[index].rankOf = 8
+    }
     return list
   }
 
-  // MARK: - HMICFRS (para 77)
+  // MARK: - HMICFRS (paras 77-78)
+
+  /// The two national thematic reports of the quarter before, to which the PCC responded
+  /// in letters to the Home Secretary (the days of publication and of the letters are invented).
+  static let answered: [Inspection] = [
+    Inspection(
+      id: "acquisitive-2022", title: "The police response to burglary, robbery and other acquisitive crime",
+      publishedOn: day("2022-06-28"), scope: .national, responseSentOn: day("2022-10-18"),
+      responseSentTo: "the Home Secretary"),
+    Inspection(
+      id: "mappa-2022", title: "A joint thematic inspection of Multi-Agency Public Protection Arrangements (MAPPA)",
+      publishedOn: day("2022-06-14"), scope: .national, responseSentOn: day("2022-10-18"),
+      responseSentTo: "the Home Secretary"),
+  ]
 
   static let vetting = Inspection(
     id: "vetting-2022", title: "An inspection of vetting, misconduct, and misogyny in the police service",

@@ -85,6 +85,8 @@ enum PermissionTable {
         "GetMonthlyReview": .roles(reviewReaders),
         "ListMeetings": .roles(planReaders), "ListActions": .roles(planReaders),
         "RecordMeeting": .roles(governance), "UpdateAction": .roles(governance),
+        // Names only, no records: every signed-in device may read them.
+        "GetForceProfile": .signedIn, "SaveForceProfile": .roles(governance),
       ])
     // Oversight records behind the Panel report: the governance team keeps them, analysts keep
     // indicators, measurements and reach figures (ImportRecords checks the kind).

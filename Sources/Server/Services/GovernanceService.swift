@@ -108,4 +108,18 @@ struct GovernanceService: Assure_V1_GovernanceService.SimpleServiceProtocol {
     let action = try await governance.updateAction(id: request.id, edit, by: try caller)
     return .with { $0.action = action.proto }
   }
+
+  func getForceProfile(
+    request: Assure_V1_GetForceProfileRequest, context: ServerContext
+  ) async throws -> Assure_V1_ForceProfileResponse {
+    let profile = try await governance.forceProfile()
+    return .with { $0.profile = profile.proto }
+  }
+
+  func saveForceProfile(
+    request: Assure_V1_SaveForceProfileRequest, context: ServerContext
+  ) async throws -> Assure_V1_ForceProfileResponse {
+    let profile = try await governance.saveForceProfile(ForceProfile(proto: request.profile), by: caller)
+    return .with { $0.profile = profile.proto }
+  }
 }

@@ -90,7 +90,7 @@ struct OversightService: Assure_V1_OversightService.SimpleServiceProtocol {
     -> Assure_V1_SaveIndicatorResponse
   {
     try AuthInterceptor.requireCaller()
-    guard case .indicator(let indicator) = try await store(.indicator(Indicator(proto: request.indicator))) else {
+    guard case .indicator(let indicator) = try await store(.indicator(try Indicator(proto: request.indicator))) else {
       throw mismatch
     }
     return .with { $0.indicator = indicator.proto }
@@ -189,8 +189,8 @@ struct OversightService: Assure_V1_OversightService.SimpleServiceProtocol {
     let to = r.required(request.to, "to")
     if to < from { r.violations.fail("to", "must be on or after from (\(from)), got \(to)") }
     try r.done()
-    let (totals, areas) = try await oversight.database.read { db in
-      (try db.correspondenceTotals(from: from, to: to), try db.areas())
+    let (totals, areas, profile) = try await oversight.database.read { db in
+      (try db.correspondenceTotals(from: from, to: to), try db.areas(), try db.forceProfile())
     }
     let names = Dictionary(areas.map { ($0.code, $0.name) }, uniquingKeysWith: { first, _ in first })
     return .with {
@@ -198,7 +198,7 @@ struct OversightService: Assure_V1_OversightService.SimpleServiceProtocol {
       $0.bySubject = totals.bySubject.map { count in
         .with {
           $0.code = count.code
-          $0.name = CorrespondenceSubject(rawValue: count.code).title
+          $0.name = profile.title(ofSubject: count.code)
           $0.count = Int32(count.count)
         }
       }

@@ -94,6 +94,20 @@ enum ClientSchema {
         try db.saveEngagementBase(id: engagement.id, deleted ? nil : engagement, cursor: cursor)
       }
     }
+    migrator.registerMigration("v7-force-area-retired") { db in
+      try SharedTables.addAreaRetired(db)
+    }
+    migrator.registerMigration("v7-force-profile") { db in
+      // The force's profile as last fetched from the server (its kinds of engagement are
+      // checked offline); none until the device signs in or syncs.
+      try db.execute(
+        sql: """
+          CREATE TABLE force_profile (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            profile TEXT NOT NULL
+          );
+          """)
+    }
     return migrator
   }
 }

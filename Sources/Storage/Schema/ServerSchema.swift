@@ -203,6 +203,34 @@ public enum ServerSchema {
       // period only and mints no second token. NULL for a token never refreshed.
       try db.execute(sql: "ALTER TABLE device_token ADD COLUMN replaced_at_ms INTEGER")
     }
+    migrator.registerMigration("v7-force-area-retired") { db in
+      try SharedTables.addAreaRetired(db)
+    }
+    migrator.registerMigration("v7-force-indicator-baseline-rank-inspection-response") { db in
+      try db.execute(
+        sql: """
+          -- A survey measure's baseline period, tested against as well as the period before.
+          ALTER TABLE indicator ADD COLUMN baseline_period_end TEXT;
+          -- Position among the most similar group of forces, and the group's size.
+          ALTER TABLE measurement ADD COLUMN rank INTEGER;
+          ALTER TABLE measurement ADD COLUMN rank_of INTEGER;
+          -- When the PCC sent the response to an HMICFRS report, and to whom.
+          ALTER TABLE inspection ADD COLUMN response_sent_on TEXT;
+          ALTER TABLE inspection ADD COLUMN response_sent_to TEXT NOT NULL DEFAULT '';
+          CREATE INDEX inspection_by_response ON inspection(response_sent_on);
+          """)
+    }
+    migrator.registerMigration("v7-force-profile") { db in
+      try db.execute(
+        sql: """
+          -- How the force names itself, its plan, Panel, offices and reach measures: one row,
+          -- the profile as JSON (none until the governance team sets it).
+          CREATE TABLE force_profile (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            profile TEXT NOT NULL
+          );
+          """)
+    }
     return migrator
   }
 }

@@ -2,6 +2,11 @@ import GRDB
 
 /// Tables with the same shape on the server and on field devices: engagements and the plan.
 enum SharedTables {
+  /// Areas are retired, never deleted: engagements recorded in one keep pointing at it.
+  static func addAreaRetired(_ db: Database) throws {
+    try db.execute(sql: "ALTER TABLE area ADD COLUMN retired INTEGER NOT NULL DEFAULT 0")
+  }
+
   static func create(_ db: Database) throws {
     try db.execute(
       sql: """

@@ -260,11 +260,13 @@ extension Database {
       byArea[row["area"], default: 0] += n
       if let objective: String = row["objective"] { byObjective[objective, default: 0] += n }
     }
-    return ReviewInputs(
+    var inputs = ReviewInputs(
       objectives: try objectives(), elements: try elements(),
       history: (before + during).map(StatusChange.init(row:)), elementsWithHistory: withHistory,
       updates: updates, milestones: milestones, meetings: meetings, actions: actions,
       engagementsByWho: byWho, engagementsByArea: byArea, engagementsByObjective: byObjective, areas: try areas())
+    inputs.profile = try forceProfile()
+    return inputs
   }
 }
 

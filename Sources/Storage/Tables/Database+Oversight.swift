@@ -72,36 +72,44 @@ extension Database {
   public func saveIndicator(_ i: Indicator) throws {
     try execute(
       sql: """
-        INSERT INTO indicator (id, name, unit, better, target, comparator, comparator_label, frequency, source, survey, element_id)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        INSERT INTO indicator (id, name, unit, better, target, comparator, comparator_label, frequency, source, survey, element_id,
+          baseline_period_end)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT(id) DO UPDATE SET name = excluded.name, unit = excluded.unit, better = excluded.better,
           target = excluded.target, comparator = excluded.comparator, comparator_label = excluded.comparator_label,
-          frequency = excluded.frequency, source = excluded.source, survey = excluded.survey, element_id = excluded.element_id
+          frequency = excluded.frequency, source = excluded.source, survey = excluded.survey, element_id = excluded.element_id,
+          baseline_period_end = excluded.baseline_period_end
         """,
       arguments: [
         i.id, i.name, i.unit.rawValue, i.better.rawValue, i.target, i.comparator, i.comparatorLabel, i.frequency.rawValue,
-        i.source, i.survey, i.elementID,
+        i.source, i.survey, i.elementID, i.baselinePeriodEnd?.description,
       ])
   }
 
   public func saveMeasurement(_ m: IndicatorMeasurement) throws {
     try execute(
       sql: """
-        INSERT INTO measurement (indicator_id, period_end, period_start, value, sample_size) VALUES (?, ?, ?, ?, ?)
+        INSERT INTO measurement (indicator_id, period_end, period_start, value, sample_size, rank, rank_of)
+          VALUES (?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT(indicator_id, period_end) DO UPDATE SET period_start = excluded.period_start,
-          value = excluded.value, sample_size = excluded.sample_size
+          value = excluded.value, sample_size = excluded.sample_size, rank = excluded.rank, rank_of = excluded.rank_of
         """,
-      arguments: [m.indicatorID, m.periodEnd.description, m.periodStart.description, m.value, m.sampleSize])
+      arguments: [m.indicatorID, m.periodEnd.description, m.periodStart.description, m.value, m.sampleSize, m.rank, m.rankOf])
   }
 
   public func saveInspection(_ i: Inspection) throws {
     try execute(
       sql: """
-        INSERT INTO inspection (id, title, published_on, scope, summary) VALUES (?, ?, ?, ?, ?)
+        INSERT INTO inspection (id, title, published_on, scope, summary, response_sent_on, response_sent_to)
+          VALUES (?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT(id) DO UPDATE SET title = excluded.title, published_on = excluded.published_on,
-          scope = excluded.scope, summary = excluded.summary
+          scope = excluded.scope, summary = excluded.summary, response_sent_on = excluded.response_sent_on,
+          response_sent_to = excluded.response_sent_to
         """,
-      arguments: [i.id, i.title, i.publishedOn.description, i.scope.rawValue, i.summary])
+      arguments: [
+        i.id, i.title, i.publishedOn.description, i.scope.rawValue, i.summary, i.responseSentOn?.description,
+        i.responseSentTo,
+      ])
   }
 
   public func saveInspectionItem(_ i: InspectionItem) throws {
@@ -320,7 +328,7 @@ extension Database {
     ).compactMap(LocalDate.init)
     let engagements = try engagementSummary(
       matching: EngagementQuery(from: window.quarterStart, to: window.quarterEnd))
-    return PanelInputs(
+    var inputs = PanelInputs(
       window: window, objectives: try objectives(), elements: try elements(), updates: updates, funds: funds,
       awards: awards, bids: bids, governanceMeetingDates: meetingDates, engagements: engagements,
       correspondence: try correspondenceTotals(from: window.from, to: window.to),
@@ -328,7 +336,14 @@ extension Database {
       scrutiny: try scrutinyMeetings(from: window.lookBack, to: window.upcomingUntil),
       assessments: try assessments(asOf: window.to, trendPeriods: trendPeriods),
       inspections: try inspections(from: window.lookBack, to: window.inspectionsUntil),
-      areaNames: Dictionary(try areas().map { ($0.code, $0.name) }, uniquingKeysWith: { first, _ in first }))
+      areaNames: Dictionary(try areas().map { ($0.code, $0.name) }, uniquingKeysWith: { first, _ in first }),
+      responses: try Row.fetchAll(
+        self,
+        sql: "SELECT * FROM inspection WHERE response_sent_on BETWEEN ? AND ? ORDER BY response_sent_on, published_on, id",
+        arguments: [window.lookBack.description, window.inspectionsUntil.description]
+      ).map(Inspection.init(row:)))
+    inputs.profile = try forceProfile()
+    return inputs
   }
 }
 
@@ -399,7 +414,8 @@ extension Indicator {
       id: row["id"], name: row["name"], unit: IndicatorUnit(rawValue: row["unit"]),
       better: IndicatorPolarity(rawValue: row["better"]), target: row["target"], comparator: row["comparator"],
       comparatorLabel: row["comparator_label"], frequency: IndicatorFrequency(rawValue: row["frequency"]),
-      source: row["source"], survey: row["survey"], elementID: row["element_id"])
+      source: row["source"], survey: row["survey"], elementID: row["element_id"],
+      baselinePeriodEnd: (row["baseline_period_end"] as String?).flatMap(LocalDate.init))
   }
 }
 
@@ -407,7 +423,8 @@ extension IndicatorMeasurement {
   init(row: Row) {
     self.init(
       indicatorID: row["indicator_id"], periodStart: requiredDay(row, "period_start"),
-      periodEnd: requiredDay(row, "period_end"), value: row["value"], sampleSize: row["sample_size"])
+      periodEnd: requiredDay(row, "period_end"), value: row["value"], sampleSize: row["sample_size"], rank: row["rank"],
+      rankOf: row["rank_of"])
   }
 }
 
@@ -415,7 +432,8 @@ extension Inspection {
   init(row: Row) {
     self.init(
       id: row["id"], title: row["title"], publishedOn: requiredDay(row, "published_on"),
-      scope: InspectionScope(rawValue: row["scope"]), summary: row["summary"])
+      scope: InspectionScope(rawValue: row["scope"]), summary: row["summary"],
+      responseSentOn: (row["response_sent_on"] as String?).flatMap(LocalDate.init), responseSentTo: row["response_sent_to"])
   }
 }
 

@@ -38,10 +38,11 @@ extension Database {
   public func saveArea(_ a: Area, position: Int) throws {
     try execute(
       sql: """
-        INSERT INTO area (code, name, position) VALUES (?, ?, ?)
-        ON CONFLICT(code) DO UPDATE SET name = excluded.name, position = excluded.position
+        INSERT INTO area (code, name, position, retired) VALUES (?, ?, ?, ?)
+        ON CONFLICT(code) DO UPDATE SET name = excluded.name, position = excluded.position,
+          retired = excluded.retired
         """,
-      arguments: [a.code, a.name, position])
+      arguments: [a.code, a.name, position, a.retired])
   }
 
   /// Saves an area received from the server: a known area keeps its place in the list, a new
@@ -92,25 +93,42 @@ extension Database {
       .map(PlanElement.init(row:))
   }
 
-  /// The configured areas in display order.
+  /// The stored areas in display order, retired ones included.
   public func areas() throws -> [Area] {
-    try Row.fetchAll(self, sql: "SELECT code, name FROM area ORDER BY position, code").map {
-      Area(code: $0["code"], name: $0["name"])
+    try Row.fetchAll(self, sql: "SELECT code, name, retired FROM area ORDER BY position, code").map {
+      Area(code: $0["code"], name: $0["name"], retired: $0["retired"])
     }
+  }
+
+  /// The stored area with this code, if any.
+  public func area(code: String) throws -> Area? {
+    try Row.fetchOne(self, sql: "SELECT code, name, retired FROM area WHERE code = ?", arguments: [code]).map {
+      Area(code: $0["code"], name: $0["name"], retired: $0["retired"])
+    }
+  }
+
+  /// How many engagements (deleted ones included) are recorded in an area.
+  public func engagementCount(area code: String) throws -> Int {
+    try Int.fetchOne(self, sql: "SELECT COUNT(*) FROM engagement WHERE area = ?", arguments: [code]) ?? 0
   }
 
   /// What engagements are validated against, from the stored plan and areas. Parts with no
   /// rows stored yet (a device that has never synced) are `nil`, and so not checked.
   public func validationContext(latestDate: LocalDate?) throws -> ValidationContext {
     let areaCodes = try String.fetchAll(self, sql: "SELECT code FROM area")
+    let retired = try String.fetchAll(self, sql: "SELECT code FROM area WHERE retired = 1")
     let objectiveIDs = try String.fetchAll(self, sql: "SELECT id FROM objective")
     let elementRows = try Row.fetchAll(self, sql: "SELECT id, objective_id FROM plan_element")
+    let profile = try forceProfile()
+    let kinds = profile.engagementKinds.map(\.code)
     return ValidationContext(
       latestDate: latestDate,
       areas: areaCodes.isEmpty ? nil : Set(areaCodes),
+      retiredAreas: Set(retired),
       objectives: objectiveIDs.isEmpty ? nil : Set(objectiveIDs),
       elements: elementRows.isEmpty
-        ? nil : Dictionary(uniqueKeysWithValues: elementRows.map { ($0["id"] as String, $0["objective_id"] as String) }))
+        ? nil : Dictionary(uniqueKeysWithValues: elementRows.map { ($0["id"] as String, $0["objective_id"] as String) }),
+      kinds: kinds, offices: profile.offices.map(\.code.rawValue))
   }
 }
 

@@ -23,13 +23,21 @@ public struct FieldRepository: Sendable {
     self.timeZone = timeZone
   }
 
-  /// The rules a new or edited engagement must pass here: the cached plan and areas (the
-  /// West Mercia areas before the first sync), and no date after today.
+  /// The rules a new or edited engagement must pass here: the force's plan and areas as
+  /// this device last received them, and no date after today. A device that holds no areas
+  /// yet (never synced, signed in to no server) accepts any well-formed area code: the
+  /// server decides at sync, and a code it refuses is kept aside with its reason.
   public func validationContext() async throws -> ValidationContext {
     let today = LocalDate.today(in: timeZone, now: now())
-    var context = try await database.read { try $0.validationContext(latestDate: today) }
-    if context.areas == nil { context.areas = Set(Area.westMercia.map(\.code)) }
-    return context
+    return try await database.read { db in
+      var context = try db.validationContext(latestDate: today)
+      // No profile received yet: any well-formed kind, and the server decides.
+      if try !db.hasForceProfile() {
+        context.kinds = nil
+        context.offices = nil
+      }
+      return context
+    }
   }
 
   // MARK: - Writes
@@ -98,7 +106,7 @@ public struct FieldRepository: Sendable {
     guard engagement != before else { return false }
     engagement.updatedBy = user
     engagement.updatedAt = time
-    try engagement.validate(in: context)
+    try engagement.validate(in: context, storedArea: before.area)
     try db.saveEngagement(engagement)
     try db.enqueue(
       .upsert(

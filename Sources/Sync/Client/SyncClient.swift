@@ -92,6 +92,18 @@ public struct SyncClient: Sendable {
     report.pending = try await database.read { try $0.pendingCount() }
   }
 
+  /// Pulls every change after the stored cursor without pushing: what a device does when it
+  /// signs in, so that it holds the force's areas and plan before it records anything.
+  /// Queued changes stay queued for the next sync.
+  public func pullOnly() async throws -> SyncReport {
+    var report = SyncReport()
+    let state = try await database.write { try $0.syncState() }
+    report.cursor = state.cursor
+    try await pull(deviceID: state.deviceID, into: &report, progress: { _ in })
+    report.pending = try await database.read { try $0.pendingCount() }
+    return report
+  }
+
   // MARK: - Push
 
   func push(deviceID: String, into report: inout SyncReport, progress: @Sendable (SyncProgress) -> Void) async throws {

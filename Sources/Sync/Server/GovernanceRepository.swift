@@ -450,6 +450,27 @@ public struct GovernanceRepository: Sendable {
     try audit(type: "element", id: element.id, before: before, after: element, at: time, by: caller, db)
   }
 
+  // MARK: - The force's profile
+
+  /// The force's profile (``ForceProfile/standard`` until one is saved).
+  public func forceProfile() async throws -> ForceProfile {
+    try await database.read { try $0.forceProfile() }
+  }
+
+  /// Replaces the force's profile, audited; saving it unchanged writes nothing.
+  @discardableResult
+  public func saveForceProfile(_ profile: ForceProfile, by caller: Caller) async throws -> ForceProfile {
+    try profile.validate()
+    let time = now().truncatedToMilliseconds
+    return try await database.write { db in
+      let before = try db.hasForceProfile() ? try db.forceProfile() : nil
+      guard before != profile else { return profile }
+      try db.saveForceProfile(profile)
+      try audit(type: "force_profile", id: "force", before: before, after: profile, at: time, by: caller, db)
+      return profile
+    }
+  }
+
   private func audit<T: Encodable>(
     type: String, id: String, before: T?, after: T?, at time: Date, by caller: Caller, _ db: Database
   ) throws {

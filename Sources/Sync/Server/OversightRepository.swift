@@ -67,12 +67,16 @@ public struct OversightRepository: Sendable {
       var summary = StoreSummary()
       try db.inSavepoint {
         let elements = Set(try db.elements().map(\.id))
-        let areas = Set(try db.areas().map(\.code))
+        // No areas stored yet: any well-formed code, as for engagements.
+        let stored = try db.areas().map(\.code)
+        let areas: Set<String>? = stored.isEmpty ? nil : Set(stored)
+        let subjects = try db.forceProfile().correspondenceSubjects.map(\.code)
         var violations: [ValidationError.Violation] = []
         for (line, record) in batch {
           do {
             let (stored, outcome) = try storeOne(
-              record, elements: elements, areas: areas, today: today, time: time, caller: caller, db)
+              record, elements: elements, areas: areas, subjects: subjects, today: today, time: time, caller: caller,
+              db)
             summary.records.append(stored)
             switch outcome {
             case .created: summary.created += 1
@@ -102,7 +106,7 @@ public struct OversightRepository: Sendable {
   private enum Outcome { case created, updated, unchanged }
 
   private func storeOne(
-    _ record: OversightRecord, elements: Set<String>, areas: Set<String>, today: LocalDate, time: Date, caller: Caller,
+    _ record: OversightRecord, elements: Set<String>, areas: Set<String>?, subjects: [String], today: LocalDate, time: Date, caller: Caller,
     _ db: Database
   ) throws -> (OversightRecord, Outcome) {
     var v = ViolationCollector()
@@ -198,6 +202,7 @@ public struct OversightRepository: Sendable {
     case .inspection(let inspection):
       v.absorb { () throws(ValidationError) in try inspection.validate() }
       notFuture(inspection.publishedOn, "published_on")
+      notFuture(inspection.responseSentOn, "response_sent_on")
       try v.throwIfAny()
       let before = try db.inspection(id: inspection.id)
       return (
@@ -217,7 +222,7 @@ public struct OversightRepository: Sendable {
 
     case .correspondence(var item):
       if item.id.isEmpty { item.id = try db.nextOversightID(table: .correspondence) }
-      v.absorb { () throws(ValidationError) in try item.validate(areas: areas) }
+      v.absorb { () throws(ValidationError) in try item.validate(areas: areas, subjects: subjects) }
       notFuture(item.receivedOn, "received_on")
       try v.throwIfAny()
       let before = try db.correspondence(id: item.id)

@@ -77,28 +77,6 @@ public struct ServerRepository: Sendable {
     }
   }
 
-  /// Makes the stored areas exactly `areas`, logging each addition, change and removal.
-  ///
-  /// Removing an area does not touch engagements already recorded in it.
-  public func configureAreas(_ areas: [Area]) async throws {
-    for area in areas { try Area.validate(code: area.code) }
-    let time = now().truncatedToMilliseconds
-    try await database.write { db in
-      let stored = try db.areas()
-      guard stored != areas else { return }
-      for (position, area) in areas.enumerated() {
-        try db.saveArea(area, position: position)
-        if !stored.contains(area) {
-          _ = try db.appendChange(.area, id: area.code, operation: .upsert, payload: .area(area), at: time)
-        }
-      }
-      for old in stored where !areas.contains(where: { $0.code == old.code }) {
-        try db.deletePlanEntity(.area, id: old.code)
-        _ = try db.appendChange(.area, id: old.code, operation: .delete, payload: nil, at: time)
-      }
-    }
-  }
-
   // MARK: - Sync
 
   /// Applies a batch of mutations in one transaction and returns each one's outcome, in order.
@@ -154,8 +132,14 @@ public struct ServerRepository: Sendable {
         let storedWho: Officeholder? =
           caller == nil || Self.key(mutation.entityID).map(absent.contains) == true
           ? nil : try Self.storedOfficeholder(of: mutation, in: db)
+        // An engagement may stay in an area retired since it was stored, not move into one:
+        // only then is the stored row read (a new engagement has none).
+        let storedArea: String? =
+          mutation.engagement.map { context.retiredAreas.contains($0.area) } == true
+            && Self.key(mutation.entityID).map(absent.contains) != true
+          ? try UUID(text: mutation.entityID).flatMap { try db.engagementIncludingDeleted(id: $0)?.0.area } : nil
         do throws(ValidationError) {
-          try Self.check(mutation, in: context)
+          try Self.check(mutation, in: context, storedArea: storedArea)
           if unknownConflict {
             throw ValidationError(field: "entity_id", rule: "no conflict \(mutation.entityID) on the server")
           }
@@ -264,7 +248,9 @@ public struct ServerRepository: Sendable {
     }
   }
 
-  private static func check(_ mutation: Mutation, in context: ValidationContext) throws(ValidationError) {
+  private static func check(_ mutation: Mutation, in context: ValidationContext, storedArea: String?)
+    throws(ValidationError)
+  {
     if mutation.entityType == .conflict {
       guard UUID(text: mutation.entityID) != nil else {
         throw ValidationError(field: "entity_id", rule: "must be a conflict id (got \"\(mutation.entityID)\")")
@@ -286,7 +272,7 @@ public struct ServerRepository: Sendable {
       guard engagement.id.storageKey == mutation.entityID else {
         throw ValidationError(field: "entity_id", rule: "must equal the engagement's id")
       }
-      try engagement.validate(in: context)
+      try engagement.validate(in: context, storedArea: storedArea)
     case .delete:
       guard UUID(text: mutation.entityID) != nil else {
         throw ValidationError(field: "entity_id", rule: "must be a UUID (got \"\(mutation.entityID)\")")

@@ -524,6 +524,42 @@ extension Int64 { var asInt: Int { Int(self) } }
     #expect(try await world.serverChangeCount() == before + 1)
   }
 
+  @Test("a mutation that fails unexpectedly is refused on its own with its reason; the rest of its batch applies")
+  func unexpectedFailureQuarantinesOne() async throws {
+    // Given a database that fails any write of one engagement (as a constraint would)
+    let world = try await SyncWorld()
+    try await world.server.database.write { db in
+      try db.execute(
+        sql: """
+          CREATE TRIGGER refuse_boom BEFORE INSERT ON engagement WHEN NEW.organisation = 'Boom parish'
+          BEGIN SELECT RAISE(ABORT, 'refused by the test trigger'); END
+          """)
+    }
+    let first = Mutation.upsert(sampleEngagement(organisation: "First parish"), by: "a", at: Date().truncatedToMilliseconds)
+    let boom = Mutation.upsert(sampleEngagement(organisation: "Boom parish"), by: "a", at: Date().truncatedToMilliseconds)
+    let last = Mutation.upsert(sampleEngagement(organisation: "Last parish"), by: "a", at: Date().truncatedToMilliseconds)
+    let before = try await world.serverChangeCount()
+    // When a batch holds it between two good ones
+    let results = try await world.server.push(PushRequest(deviceID: "d", mutations: [first, boom, last])).results
+    // Then the two apply, and it alone is refused naming the mutation and the cause
+    #expect(results[0].outcome == .applied)
+    #expect(results[2].outcome == .applied)
+    guard case .rejected(let error) = results[1].outcome else {
+      Issue.record("expected the failing mutation to be refused, got \(results[1].outcome)")
+      return
+    }
+    #expect(error.violations.first?.field == "mutation")
+    #expect(error.description.contains("refused by the test trigger"))
+    #expect(try await world.serverChangeCount() == before + 2)
+    let organisations = try await world.serverEngagements().map(\.organisation)
+    #expect(organisations.contains("First parish") && organisations.contains("Last parish"))
+    #expect(!organisations.contains("Boom parish"))
+    // And the refused one was not remembered as applied: sent again once fixed, it applies.
+    try await world.server.database.write { try $0.execute(sql: "DROP TRIGGER refuse_boom") }
+    let again = try await world.server.push(PushRequest(deviceID: "d", mutations: [boom])).results
+    #expect(again.first?.outcome == .applied)
+  }
+
   @Test("a refused mutation sent twice in one batch is refused twice, not called a duplicate")
   func refusedRepeat() async throws {
     let world = try await SyncWorld()

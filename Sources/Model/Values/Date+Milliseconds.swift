@@ -31,7 +31,12 @@ extension Date {
   /// Whole milliseconds since 1970: the precision every replica stores timestamps at.
   /// Instants outside `SupportedTime` (and NaN) come out clamped to its ends, never a trap.
   public var millisecondsSince1970: Int64 {
-    let milliseconds = (timeIntervalSince1970 * 1000).rounded(.down)
+    // A whole number of milliseconds read back from a `Date` may come out a hair below it
+    // (0.002 s * 1000 = 1.9999999999999998): within a few units of the last place it is that
+    // whole number, so a timestamp survives every store and the wire unchanged.
+    let exact = timeIntervalSince1970 * 1000
+    let nearest = exact.rounded()
+    let milliseconds = abs(exact - nearest) <= 4 * exact.ulp ? nearest : exact.rounded(.down)
     guard milliseconds.isFinite else { return milliseconds < 0 ? SupportedTime.earliestMillis : SupportedTime.latestMillis }
     guard milliseconds >= Double(SupportedTime.earliestMillis) else { return SupportedTime.earliestMillis }
     guard milliseconds <= Double(SupportedTime.latestMillis) else { return SupportedTime.latestMillis }

@@ -76,8 +76,13 @@ public struct ViolationCollector {
       fail(field, "is required and must not be blank")
       return
     }
-    // A character is at least one byte, so the byte count bounds the character count.
-    if value.utf8.count > max && value.count > max {
+    // A character is at least one byte, so the byte count bounds the character count; the
+    // bytes are limited too (four per character), since one character may hold any number
+    // of combining marks.
+    let bytes = value.utf8.count
+    if bytes > 4 * max {
+      fail(field, "must be at most \(max) characters and \(4 * max) bytes of UTF-8 (got \(bytes) bytes)")
+    } else if bytes > max && value.count > max {
       fail(field, "must be at most \(max) characters (got \(value.count))")
     }
     let control = value.unicodeScalars.contains { scalar in

@@ -36,7 +36,8 @@ struct CallObserver: ServerInterceptor {
     context: ServerContext,
     next: @Sendable (StreamingServerRequest<Input>, ServerContext) async throws -> StreamingServerResponse<Output>
   ) async throws -> StreamingServerResponse<Output> {
-    let given = request.metadata[stringValues: "x-request-id"].first { !$0.isEmpty && $0.count <= 64 }
+    // The caller's id only when it is a plain token: it goes on every log line of the call.
+    let given = request.metadata[stringValues: "x-request-id"].first(where: Self.isPlainRequestID)
     let id = given ?? RequestContext.next()
     let method = context.descriptor.fullyQualifiedMethod
     let started = ContinuousClock.now
@@ -47,7 +48,7 @@ struct CallObserver: ServerInterceptor {
         response = try await next(request, context)
       } catch {
         Self.finish(method, error: error, since: started, logger: logger)
-        throw error
+        throw ErrorText.bounded(error)
       }
       switch response.accepted {
       case .success(var contents):
@@ -62,16 +63,27 @@ struct CallObserver: ServerInterceptor {
               return trailers
             } catch {
               Self.finish(method, error: error, since: started, logger: logger)
-              throw error
+              throw ErrorText.bounded(error)
             }
           }
         }
         response.accepted = .success(contents)
       case .failure(let error):
         Self.finish(method, error: error, since: started, logger: logger)
+        response.accepted = .failure(ErrorText.bounded(error) as? RPCError ?? error)
       }
       return response
     }
+  }
+
+  /// 1 to 64 ASCII letters, digits, '.', '_', ':' or '-': nothing that can break a log line.
+  static func isPlainRequestID(_ id: String) -> Bool {
+    let bytes = id.utf8
+    return (1...64).contains(bytes.count)
+      && bytes.allSatisfy { b in
+        (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == 0x2E || b == 0x5F
+          || b == 0x3A || b == 0x2D
+      }
   }
 
   static func code(of error: (any Error)?) -> String {

@@ -112,6 +112,7 @@ struct GovernanceService: Assure_V1_GovernanceService.SimpleServiceProtocol {
   func getForceProfile(
     request: Assure_V1_GetForceProfileRequest, context: ServerContext
   ) async throws -> Assure_V1_ForceProfileResponse {
+    try AuthInterceptor.requireCaller()
     let profile = try await governance.forceProfile()
     return .with { $0.profile = profile.proto }
   }

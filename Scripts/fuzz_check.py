@@ -176,12 +176,16 @@ class Fuzzer:
         return status
 
     def serving(self):
-        for _ in range(3):
+        """The health check answers SERVING; or, once failed sign-ins have blocked this address,
+        the server still answers (RESOURCE_EXHAUSTED) rather than dropping the call."""
+        for _ in range(5):
             try:
                 resp = self.health(self.modules["health"].HealthCheckRequest(service=""), timeout=5)
                 return resp.status == self.modules["health"].HealthCheckResponse.SERVING
-            except grpc.RpcError:
-                time.sleep(0.5)
+            except grpc.RpcError as err:
+                if err.code() == grpc.StatusCode.RESOURCE_EXHAUSTED:
+                    return True
+                time.sleep(1)
         return False
 
     def fail(self, text, request_text=""):

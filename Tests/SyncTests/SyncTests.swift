@@ -560,6 +560,27 @@ extension Int64 { var asInt: Int { Int(self) } }
     #expect(again.first?.outcome == .applied)
   }
 
+  @Test("a cursor past the server's head is never continued from: a pull re-baselines, an edit's base is refused by name")
+  func cursorsPastTheHead() async throws {
+    let world = try await SyncWorld()
+    let head = try await world.server.database.read { try $0.headCursor() }
+    // A device whose cursor is from a longer history (the server was restored from a backup)
+    let page = try await world.server.pull(PullRequest(afterCursor: head + 50, pageSize: 10, deviceID: "d"))
+    #expect(page.rebaselineRequired)
+    #expect(page.changes.isEmpty)
+    let atHead = try await world.server.pull(PullRequest(afterCursor: head, pageSize: 10, deviceID: "d"))
+    #expect(!atHead.rebaselineRequired)
+    // An edit made over a change this server never had is refused, naming base_cursor
+    let edit = Mutation.upsert(
+      sampleEngagement(), changed: [.notes], base: head + 50, by: "a", at: Date().truncatedToMilliseconds)
+    let result = try await world.server.push(PushRequest(deviceID: "d", mutations: [edit])).results
+    guard case .rejected(let error) = result.first?.outcome else {
+      Issue.record("expected base_cursor past the head to be refused, got \(String(describing: result.first))")
+      return
+    }
+    #expect(error.violations.first?.field == "base_cursor")
+  }
+
   @Test("a refused mutation sent twice in one batch is refused twice, not called a duplicate")
   func refusedRepeat() async throws {
     let world = try await SyncWorld()

@@ -112,6 +112,14 @@ extension Database {
     try Int64.fetchOne(self, sql: "SELECT MAX(cursor) FROM change_log") ?? 0
   }
 
+  /// The highest cursor this server has ever given out: past the head when the newest
+  /// changes were purged tombstones, or after a restore's fence. No device can hold a cursor
+  /// beyond it unless it synced with another history (a newer copy of this server).
+  public func issuedThrough() throws -> Int64 {
+    let sequence = try Int64.fetchOne(self, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'change_log'") ?? 0
+    return max(sequence, try headCursor())
+  }
+
   // MARK: - Applied mutations
 
   /// The cursor a mutation was applied at, or `nil` if it never was.

@@ -113,6 +113,9 @@ public struct ServerRepository: Sendable {
       // One query each for the whole batch: the mutations applied before, and which
       // engagements have no row at all (new ones, the common case, need no other read).
       var applied = try db.appliedCursors(mutationIDs: request.mutations.map(\.id))
+      // No device can have seen a change past the head: a base beyond it comes from another
+      // history (a restored or replaced server) and would hide every later edit from the merge.
+      let head = try db.issuedThrough()
       let named = request.mutations.compactMap { $0.entityType == .engagement ? Self.key($0.entityID) : nil }
       var absent = Set(named).subtracting(try db.storedEngagementIDs(among: named))
       var results: [MutationResult] = []
@@ -139,6 +142,11 @@ public struct ServerRepository: Sendable {
             && Self.key(mutation.entityID).map(absent.contains) != true
           ? try UUID(text: mutation.entityID).flatMap { try db.engagementIncludingDeleted(id: $0)?.0.area } : nil
         do throws(ValidationError) {
+          if mutation.baseCursor > head {
+            throw ValidationError(
+              field: "base_cursor",
+              rule: "must not be past the server's head cursor \(head) (got \(mutation.baseCursor)): the device's copy is from another history of the server")
+          }
           try Self.check(mutation, in: context, storedArea: storedArea)
           if unknownConflict {
             throw ValidationError(field: "entity_id", rule: "no conflict \(mutation.entityID) on the server")
@@ -223,7 +231,12 @@ public struct ServerRepository: Sendable {
       throw SyncError(.invalidRequest, "page_size: must be between 1 and \(SyncProtocol.maxPageSize) (got \(size))")
     }
     return try await database.read { db in
-      if !request.fullPull, request.afterCursor > 0, request.afterCursor < (try db.purgedThrough()) {
+      // A cursor older than the purged tombstones, or past the head (the device holds changes
+      // this server does not: it was restored from a backup or replaced), cannot be continued
+      // from: the device pulls everything again.
+      if !request.fullPull, request.afterCursor > 0,
+        try request.afterCursor < db.purgedThrough() || request.afterCursor > db.issuedThrough()
+      {
         return PullPage(
           changes: [], nextCursor: 0, hasMore: true, serverTime: now().truncatedToMilliseconds, rebaselineRequired: true)
       }

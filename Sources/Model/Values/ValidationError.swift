@@ -95,6 +95,22 @@ public struct ViolationCollector {
     }
   }
 
+  /// Checks an identifier a client chooses (a device id, a label): required, at most `max`
+  /// characters, and free of control and bidirectional formatting characters, since it is
+  /// shown in tables and written to the log.
+  public mutating func identifier(_ value: String, _ field: String, max: Int, required: Bool = true) {
+    let before = violations.count
+    text(value, field, required: required, max: max)
+    guard violations.count == before else { return }
+    let bidi = value.unicodeScalars.contains { scalar in
+      switch scalar.value {
+      case 0x061C, 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069, 0x2028, 0x2029: true
+      default: false
+      }
+    }
+    if bidi { fail(field, "must not contain bidirectional formatting or separator characters") }
+  }
+
   /// Checks a short reference (`1`, `2.4`, `A12`): 1 to 20 letters, digits, '.', '-' or '_',
   /// starting with a letter or digit.
   public mutating func reference(_ value: String, _ field: String) {

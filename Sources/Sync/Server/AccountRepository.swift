@@ -134,14 +134,10 @@ public struct AccountRepository: Sendable {
   public func enrol(code typed: String, deviceID: String, label: String, rpc: String, previousToken: String? = nil)
     async throws -> IssuedToken
   {
-    var violations: [ValidationError.Violation] = []
-    if deviceID.isEmpty || deviceID.count > DeviceToken.maxDeviceIDLength {
-      violations.append(.init(field: "device_id", rule: "is required, at most \(DeviceToken.maxDeviceIDLength) characters"))
-    }
-    if label.count > DeviceToken.maxLabelLength {
-      violations.append(.init(field: "label", rule: "at most \(DeviceToken.maxLabelLength) characters"))
-    }
-    if !violations.isEmpty { throw ValidationError(violations: violations) }
+    var v = ViolationCollector()
+    v.identifier(deviceID, "device_id", max: DeviceToken.maxDeviceIDLength)
+    v.identifier(label, "label", max: DeviceToken.maxLabelLength, required: false)
+    try v.throwIfAny()
     let time = now().truncatedToMilliseconds
     let hash = Secret.hash(Secret.canonicalCode(typed))
     let previousHash = previousToken.flatMap { $0.isEmpty ? nil : Secret.hash($0) }

@@ -91,9 +91,9 @@ public struct ServerRepository: Sendable {
   /// rejected as denied and the others still apply. Every change is audited under the caller.
   public func push(_ request: PushRequest, by caller: Caller? = nil) async throws -> PushReply {
     try Self.checkProtocol(request.protocolVersion)
-    guard !request.deviceID.isEmpty, request.deviceID.count <= 100 else {
-      throw SyncError(.invalidRequest, "device_id: is required, at most 100 characters")
-    }
+    var device = ViolationCollector()
+    device.identifier(request.deviceID, "device_id", max: 100)
+    try device.throwIfAny()
     if let signedIn = caller?.deviceID, signedIn != request.deviceID {
       throw AccessError(
         .permissionDenied, "device_id: \(request.deviceID) is not the device this token was issued to (\(signedIn))")

@@ -26,19 +26,19 @@ public struct RestoreSummary: Sendable {
   public var fence: Int64
 }
 
-/// The server is serving this database: an exclusive lock on a file beside it, held for as
-/// long as the value lives.
-public final class ServingLock: Sendable {
+/// An exclusive lock on a file, held for as long as the value lives (`flock`, so the
+/// system releases it when the process dies, SIGKILL included).
+public final class FileLock: Sendable {
   private let descriptor: Int32
 
-  /// Takes the lock, or fails at once naming the file when another process holds it.
-  public init(databasePath: String) throws {
-    let path = databasePath + ".serving"
-    let fd = Glibc.open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+  /// Takes the lock on `path` (made if missing), or fails at once with `busy` when another
+  /// process holds it.
+  public init(path: String, busy: @autoclosure () -> String) throws {
+    let fd = Glibc.open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
     guard fd >= 0 else { throw StorageError(.corrupt, "cannot open \(path): \(String(cString: strerror(errno)))") }
     guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
       close(fd)
-      throw StorageError(.alreadyExists, "another assure-server is serving \(databasePath) (it holds \(path))")
+      throw StorageError(.alreadyExists, busy())
     }
     descriptor = fd
   }
@@ -46,6 +46,18 @@ public final class ServingLock: Sendable {
   deinit {
     flock(descriptor, LOCK_UN)
     close(descriptor)
+  }
+}
+
+/// The server is serving this database: an exclusive lock on a file beside it, held for as
+/// long as the value lives.
+public final class ServingLock: Sendable {
+  private let lock: FileLock
+
+  /// Takes the lock, or fails at once naming the file when another process holds it.
+  public init(databasePath: String) throws {
+    let path = databasePath + ".serving"
+    lock = try FileLock(path: path, busy: "another assure-server is serving \(databasePath) (it holds \(path))")
   }
 }
 

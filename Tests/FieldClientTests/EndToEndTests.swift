@@ -167,6 +167,29 @@ import Testing
     #expect((try device.status()["lastError"] as? String)?.contains("cannot resolve") == true)
   }
 
+  @Test("two syncs of one device never run at once: the second is refused while the first holds the device's sync lock")
+  func oneSyncAtATime() async throws {
+    defer { try? FileManager.default.removeItem(at: root) }
+    let listener = try SilentListener()
+    let device = FieldDevice(home: root.appendingPathComponent("device"), server: "127.0.0.1:\(listener.port)")
+    try await signInThenGoOffline(device)
+    #expect(try add(device, "Clun Parish Council", date: "2022-07-20").status == 0)
+    // Given another process holding the lock a running sync takes
+    let lockPath = root.appendingPathComponent("device/assure.sqlite.sync").path
+    let fd = open(lockPath, O_RDWR | O_CREAT, 0o600)
+    #expect(fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) == 0)
+    // When a second sync starts, it is refused at once and changes nothing
+    let refused = try device.run(["sync", "--timeout", "2"])
+    #expect(refused.status == 1, "\(refused)")
+    #expect(refused.stderr.contains("another assure sync is running for this device"), "\(refused)")
+    #expect(try device.status()["pending"] as? Int == 1)
+    // Then, once the lock is released, a sync runs (offline here, as the peer never answers)
+    flock(fd, LOCK_UN)
+    close(fd)
+    let after = try device.run(["sync", "--timeout", "2"])
+    #expect(after.status == 75, "\(after)")
+  }
+
   @Test("a peer that accepts the connection but never answers is offline after the timeout, not a hang")
   func silentPeer() async throws {
     defer { try? FileManager.default.removeItem(at: root) }

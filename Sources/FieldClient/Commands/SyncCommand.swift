@@ -68,6 +68,12 @@ struct SyncCommand: AsyncParsableCommand {
         if !quiet { printError("queued again: \(entries.count) refused change\(entries.count == 1 ? "" : "s")") }
       }
       _ = try options.requireCredentials()
+      // One sync at a time per device: two would settle the same outbox and could move the
+      // cursor back or restart a re-baseline under each other.
+      let lock = try FileLock(
+        path: database.path + ".sync",
+        busy: "another assure sync is running for this device (\(options.resolvedDataDir)); wait for it to finish")
+      defer { withExtendedLifetime(lock) {} }
       let address = try ServerAddress(options.resolvedServer)
       let showProgress = !quiet && format == .table && isatty(STDERR_FILENO) == 1
       let timeout = Duration.seconds(max(1, self.timeout))

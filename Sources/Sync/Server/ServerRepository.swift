@@ -164,7 +164,9 @@ public struct ServerRepository: Sendable {
           hlc: clock.correct(reading), time: time, rpc: caller?.rpc ?? "SyncService.Push", written: written)
         // Each mutation in its own savepoint: one that fails unexpectedly is undone and
         // refused on its own, and the rest of the batch still applies.
-        let absentBefore = absent
+        // Only this mutation's own id can leave `absent`; remembered rather than copying the set
+        // (a copy per mutation would make the batch quadratic).
+        let absentKey = Self.key(mutation.entityID).flatMap { absent.contains($0) ? $0 : nil }
         var outcome: (cursor: Int64, asSent: Bool) = (0, false)
         do {
           try db.inSavepoint {
@@ -174,7 +176,7 @@ public struct ServerRepository: Sendable {
           }
         } catch {
           if Self.failsTheBatch(error) { throw error }
-          absent = absentBefore
+          if let absentKey { absent.insert(absentKey) }
           results.append(
             MutationResult(
               mutationID: mutation.id,

@@ -596,9 +596,10 @@ extension Int64 { var asInt: Int { Int(self) } }
   func deviceIDRequired() async throws {
     let world = try await SyncWorld()
     let mutation = Mutation.upsert(sampleEngagement(), by: "a", at: Date().truncatedToMilliseconds)
-    await #expect(throws: SyncError.self) {
+    let error = await #expect(throws: ValidationError.self) {
       try await world.server.push(PushRequest(deviceID: "", mutations: [mutation]))
     }
+    #expect(error?.violations.map(\.field) == ["device_id"])
     #expect(try await world.serverEngagements().isEmpty)
   }
 

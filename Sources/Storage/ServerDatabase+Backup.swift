@@ -76,6 +76,9 @@ extension ServerDatabase {
     do {
       let copy = try DatabaseQueue(path: partial)
       try pool.backup(to: copy)
+      // The copy is a history of its own from here: started or restored, it answers with
+      // another epoch, so devices that synced with this server after the backup notice.
+      try copy.write { try $0.beginEpoch() }
       try copy.writeWithoutTransaction { try $0.execute(sql: "PRAGMA journal_mode = DELETE") }
       try copy.close()
       _ = try Self.inspect(partial)
@@ -159,6 +162,10 @@ extension ServerDatabase {
       }
       keptAt = kept
     }
+    // A new disk has no data folder yet.
+    try FileManager.default.createDirectory(
+      at: URL(fileURLWithPath: path).deletingLastPathComponent(), withIntermediateDirectories: true,
+      attributes: [.posixPermissions: 0o700])
     let partial = path + ".restoring"
     try? FileManager.default.removeItem(atPath: partial)
     try FileManager.default.copyItem(atPath: backup, toPath: partial)
@@ -176,6 +183,9 @@ extension ServerDatabase {
       if db.changesCount == 0 {
         try db.execute(sql: "INSERT INTO sqlite_sequence (name, seq) VALUES ('change_log', ?)", arguments: [fence - 1])
       }
+      // A new epoch starting at the fence: devices that knew another send again what they
+      // had acknowledged, then pull everything.
+      try db.beginEpoch()
       if let area = try db.areas().first {
         let cursor = try db.appendChange(.area, id: area.code, operation: .upsert, payload: .area(area), at: time)
         try db.execute(

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Metrics
+import Model
 
 /// The server's SQLite file: the plan, engagements, the change log and applied mutation ids.
 ///
@@ -9,11 +10,15 @@ public final class ServerDatabase: Sendable {
   /// The connection pool; transactions that span tables go through `write`.
   public let pool: DatabasePool
   public let path: String
+  /// Which server this is and which of its histories: fixed for as long as the file is open
+  /// (only a backup copy or a restore, of a file no server is serving, starts a new epoch).
+  public let identity: ServerIdentity
 
   /// Opens or creates the file and runs any pending migrations.
   public init(path: String) throws {
     self.path = path
     self.pool = try DatabaseFile.open(path: path, migrator: ServerSchema.migrator)
+    self.identity = try pool.read { try $0.serverIdentity() }
   }
 
   /// Runs `body` in one write transaction: everything in it is committed together or not at all.

@@ -15,6 +15,7 @@ import TestSupport
         "v1-plan-engagements-change-log", "v2-plan-governance-audit", "v3-field-merge-conflicts", "v4-accounts-devices",
         "v5-oversight-records", "v6-change-stored-as-sent", "v7-access-token-replaced", "v7-force-area-retired",
         "v7-force-indicator-baseline-rank-inspection-response", "v7-force-profile",
+        "v8-server-identity-device-seq-deleted-ids",
       ])
     let mode = try database.pool.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") }
     #expect(mode == "wal")
@@ -70,7 +71,7 @@ import TestSupport
     let database = try ClientDatabase(path: folder.path("client.sqlite"))
     #expect(try database.appliedMigrations() == [
       "v1-engagements-outbox-sync-state-plan-cache", "v2-plan-rag-override", "v3-field-merge-conflicts",
-      "v7-force-area-retired", "v7-force-profile",
+      "v7-force-area-retired", "v7-force-profile", "v8-journal-server-identity-boot-clock",
     ])
     let first = try database.pool.write { try $0.syncState() }
     let second = try database.pool.write { try $0.syncState() }

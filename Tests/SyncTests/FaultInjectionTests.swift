@@ -202,10 +202,11 @@ struct Harness {
     let now: @Sendable () -> Date = { clock.now.addingTimeInterval(skew) }
     return Device(
       repository: FieldRepository(
-        database: database, user: "user-\(index)", now: now, timeZone: TimeZone(identifier: "UTC")!),
+        database: database, user: "user-\(index)", now: now, timeZone: TimeZone(identifier: "UTC")!,
+        boot: { clock.boot }),
       client: SyncClient(
         database: database, transport: DeviceLink(network: network, name: names[index]), batchSize: 3, pageSize: 4,
-        now: now))
+        now: now, boot: { clock.boot }))
   }
 
   /// With `ASSURE_FAULT_TRACE` set, prints what each step does (for replaying a seed).

@@ -50,6 +50,8 @@ struct SyncCommand: AsyncParsableCommand {
     let cursor: Int64
     var newConflicts: Int = 0
     var rebaselined = false
+    var serverRestored = false
+    var resent = 0
     let error: String?
     struct Rejected: Encodable { let mutationId: String; let entityId: String; let error: String }
   }
@@ -110,6 +112,10 @@ struct SyncCommand: AsyncParsableCommand {
         return
       }
       let message = (error as? SyncError)?.message ?? "\(error)"
+      if let syncError = error as? SyncError, syncError.code == .deviceCloned {
+        // The sign-in was the original device's: this copy signs in again as itself.
+        try? Credentials.remove(from: options.resolvedDataDir)
+      }
       try await database.write { try $0.recordSyncAttempt(server: address.description, at: now, error: message) }
       let (pending, cursor) = try await database.read { (try $0.pendingCount(), try $0.syncState().cursor) }
       if showProgress { printError("\r\u{1B}[K", terminator: "") }
@@ -122,7 +128,8 @@ struct SyncCommand: AsyncParsableCommand {
               rejected: report.rejected.map {
                 .init(mutationId: $0.mutationID.uuidString.lowercased(), entityId: $0.entityID, error: $0.error)
               }, pulled: report.pulled, pending: pending, cursor: cursor, newConflicts: report.newConflicts,
-              rebaselined: report.rebaselined, error: message))
+              rebaselined: report.rebaselined, serverRestored: report.serverRestored, resent: report.resent,
+              error: message))
         }
         let done = report.pushed + report.pulled > 0 ? " after pushing \(report.pushed) and pulling \(report.pulled)" : ""
         let why = message.hasPrefix("no answer in time") ? "did not answer in time: unreachable or too busy" : "unreachable"
@@ -141,7 +148,7 @@ struct SyncCommand: AsyncParsableCommand {
           rejected: report.rejected.map {
             .init(mutationId: $0.mutationID.uuidString.lowercased(), entityId: $0.entityID, error: $0.error)
           }, pulled: report.pulled, pending: report.pending, cursor: report.cursor, newConflicts: report.newConflicts,
-          rebaselined: report.rebaselined, error: nil))
+          rebaselined: report.rebaselined, serverRestored: report.serverRestored, resent: report.resent, error: nil))
       return
     }
     for rejected in report.rejected {
@@ -153,7 +160,10 @@ struct SyncCommand: AsyncParsableCommand {
         "synced with \(server): pushed \(report.pushed), pulled \(report.pulled), \(report.pending) pending"
           + (report.rejected.isEmpty ? "" : ", \(report.rejected.count) refused"))
     }
-    if report.rebaselined {
+    if report.serverRestored {
+      printError(
+        "note: the server was restored from a backup, so this device pulled everything again and sent again the \(report.resent) change\(report.resent == 1 ? "" : "s") it had sent in the last \(SyncJournal.keepDays) days (the server recognised those it still had)")
+    } else if report.rebaselined {
       printError("note: this device was offline longer than the server keeps deletes, so it pulled everything again; its own changes were kept")
     }
     if report.newConflicts > 0 {

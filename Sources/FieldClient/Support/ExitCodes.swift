@@ -34,6 +34,10 @@ func reportingErrors(_ body: () async throws -> Void) async throws {
   } catch let error as AccessError {
     printError("error: \(error.message)")
     throw Exit.noPermission
+  } catch let error as SyncError where error.code == .deviceCloned {
+    // The copy has its own device id now and must sign in as itself.
+    printError("error: \(error.message)")
+    throw Exit.noPermission
   } catch let error as SyncError where error.code == .offline {
     printError("offline: \(error.message)")
     throw Exit.offline

@@ -20,6 +20,10 @@ public struct HLC: Sendable, Hashable, Comparable, Codable, CustomStringConverti
     self.node = node
   }
 
+  /// How far ahead of the present a device's last reading may be and still be followed by
+  /// its next: further, it was made while the clock ran fast.
+  public static let maxLead: Int64 = 60_000
+
   public static func < (a: HLC, b: HLC) -> Bool {
     (a.wallMillis, a.counter, a.node) < (b.wallMillis, b.counter, b.node)
   }
@@ -76,6 +80,17 @@ public struct ClockCorrection: Sendable, Hashable {
   public func correct(_ reading: HLC) -> HLC {
     var corrected = reading
     corrected.wallMillis = min(SupportedTime.clamp(reading.wallMillis) - skewMillis, serverNow)
+    return corrected
+  }
+
+  /// The same, for an edit whose age the device measured on its monotonic clock (which no
+  /// change of its wall clock moves): it was made `ageMillis` before the push, by the
+  /// server's clock, whatever the device's wall clock said then. A device whose clock ran
+  /// days fast while it edited, and was put right before it synced, is dated correctly.
+  public func correct(_ reading: HLC, ageMillis: Int64?) -> HLC {
+    guard let ageMillis else { return correct(reading) }
+    var corrected = reading
+    corrected.wallMillis = SupportedTime.clamp(serverNow - min(max(ageMillis, 0), serverNow - SupportedTime.millis.lowerBound))
     return corrected
   }
 }

@@ -43,6 +43,12 @@ public struct Mutation: Sendable, Hashable, Codable, Identifiable {
   /// When the device recorded it, by its own clock (informational, never used to order).
   public var recordedAt: Date
   public var recordedBy: String
+  /// How long before the push the change was made, by the device's monotonic clock; `nil`
+  /// when unknown (the device restarted since, or an older device). Set when it is sent.
+  public var ageMillis: Int64?
+  /// The change's place in the sequence of this device's changes (its outbox position); 0
+  /// when not sent. Set when it is sent.
+  public var deviceSeq: Int64 = 0
 
   public init(
     id: UUID = UUID(), entityType: EntityType, entityID: String, operation: Operation,

@@ -62,12 +62,24 @@ extension Mutation {
       }
       hlc = HLC(proto: p.hlc)
     }
+    // An age past a century, or a place in the sequence past Int64, is no device's.
+    if p.hasAgeMs, p.ageMs > UInt64(Self.maxAgeMillis) {
+      throw ValidationError(field: "age_ms", rule: "must be at most \(Self.maxAgeMillis) (100 years; got \(p.ageMs))")
+    }
+    guard p.deviceSeq <= UInt64(Int64.max) else {
+      throw ValidationError(field: "device_seq", rule: "must be at most \(Int64.max) (got \(p.deviceSeq))")
+    }
     self.init(
       id: id, entityType: type, entityID: p.entityID.lowercased(), operation: operation, engagement: engagement,
       changedFields: changed, baseCursor: Int64(p.baseCursor), hlc: hlc, resolution: resolution,
       recordedAt: p.hasRecordedAt ? try p.recordedAt.date(field: "recorded_at") : receivedAt.truncatedToMilliseconds,
       recordedBy: p.recordedBy)
+    self.ageMillis = p.hasAgeMs ? Int64(p.ageMs) : nil
+    self.deviceSeq = Int64(p.deviceSeq)
   }
+
+  /// The oldest a change may say it is: a century.
+  public static let maxAgeMillis: Int64 = 100 * 366 * 86_400_000
 
   public var proto: Assure_V1_Mutation {
     .with {
@@ -82,7 +94,34 @@ extension Mutation {
       $0.baseCursor = UInt64(max(baseCursor, 0))
       if let hlc { $0.hlc = hlc.proto }
       $0.resolution = resolution?.rawValue ?? ""
+      if let ageMillis { $0.ageMs = UInt64(max(ageMillis, 0)) }
+      $0.deviceSeq = UInt64(max(deviceSeq, 0))
     }
+  }
+}
+
+extension ServerIdentity {
+  public init?(proto p: Assure_V1_ServerIdentity) {
+    guard !p.serverID.isEmpty, !p.epoch.isEmpty else { return nil }
+    self.init(serverID: p.serverID, epoch: p.epoch, epochStart: Int64(clamping: p.epochStart))
+  }
+
+  public var proto: Assure_V1_ServerIdentity {
+    .with {
+      $0.serverID = serverID
+      $0.epoch = epoch
+      $0.epochStart = UInt64(max(epochStart, 0))
+    }
+  }
+}
+
+extension PushReply {
+  public init(proto p: Assure_V1_PushResponse) throws {
+    self.init(
+      results: try p.results.map(MutationResult.init(proto:)),
+      serverTime: p.hasServerTime ? p.serverTime.millisecondDate : nil,
+      server: p.hasServer ? ServerIdentity(proto: p.server) : nil, epochChanged: p.epochChanged,
+      deviceCloned: p.deviceCloned)
   }
 }
 
@@ -144,6 +183,7 @@ extension PushRequest {
       $0.protocolVersion = protocolVersion
       $0.mutations = mutations.map(\.proto)
       if let sentAt { $0.sentAt = Google_Protobuf_Timestamp(milliseconds: sentAt) }
+      $0.epoch = epoch ?? ""
     }
   }
 }
@@ -170,13 +210,15 @@ public struct DecodedPush: Sendable {
     }
     self.request = PushRequest(
       deviceID: p.deviceID, protocolVersion: p.protocolVersion, mutations: mutations,
-      sentAt: sentAt)
+      sentAt: sentAt, epoch: p.epoch.isEmpty ? nil : p.epoch)
     self.unreadable = unreadable
     self.count = p.mutations.count
   }
 
   /// The answer, one result per request mutation in request order.
   public func response(merging reply: PushReply) -> Assure_V1_PushResponse {
+    // Nothing was applied: the unreadable ones are not answered either (all are sent again).
+    let count = reply.epochChanged || reply.deviceCloned ? 0 : count
     let results = reply.results
     var applied = results.makeIterator()
     var out: [Assure_V1_MutationResult] = []
@@ -190,6 +232,9 @@ public struct DecodedPush: Sendable {
     return .with {
       $0.results = out
       if let time = reply.serverTime { $0.serverTime = Google_Protobuf_Timestamp(milliseconds: time) }
+      if let server = reply.server { $0.server = server.proto }
+      $0.epochChanged = reply.epochChanged
+      $0.deviceCloned = reply.deviceCloned
     }
   }
 }
@@ -239,7 +284,8 @@ extension PullRequest {
   public init(proto p: Assure_V1_PullRequest) {
     self.init(
       afterCursor: Int64(clamping: p.afterCursor), pageSize: Int(p.pageSize), deviceID: p.deviceID,
-      protocolVersion: p.protocolVersion, fullPull: p.fullPull, omitOwnAsSent: p.omitOwnAsSent)
+      protocolVersion: p.protocolVersion, fullPull: p.fullPull, omitOwnAsSent: p.omitOwnAsSent,
+      epoch: p.epoch.isEmpty ? nil : p.epoch)
   }
 
   public var proto: Assure_V1_PullRequest {
@@ -250,6 +296,7 @@ extension PullRequest {
       $0.protocolVersion = protocolVersion
       $0.fullPull = fullPull
       $0.omitOwnAsSent = omitOwnAsSent
+      $0.epoch = epoch ?? ""
     }
   }
 }
@@ -302,7 +349,8 @@ extension PullPage {
   public init(proto p: Assure_V1_PullResponse) throws {
     self.init(
       changes: try p.changes.map(Change.init(proto:)), nextCursor: Int64(clamping: p.nextCursor), hasMore: p.hasMore_p,
-      serverTime: p.hasServerTime ? p.serverTime.millisecondDate : nil, rebaselineRequired: p.rebaselineRequired)
+      serverTime: p.hasServerTime ? p.serverTime.millisecondDate : nil, rebaselineRequired: p.rebaselineRequired,
+      server: p.hasServer ? ServerIdentity(proto: p.server) : nil)
   }
 
   public var proto: Assure_V1_PullResponse {
@@ -312,6 +360,7 @@ extension PullPage {
       $0.hasMore_p = hasMore
       if let serverTime { $0.serverTime = Google_Protobuf_Timestamp(milliseconds: serverTime) }
       $0.rebaselineRequired = rebaselineRequired
+      if let server { $0.server = server.proto }
     }
   }
 }

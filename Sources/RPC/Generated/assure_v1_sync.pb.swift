@@ -133,6 +133,23 @@ public nonisolated struct Assure_V1_Mutation: Sendable {
   /// For entity_type `conflict`: `kept-current` or `took-other`.
   public var resolution: String = String()
 
+  /// How long before the push the change was made, by the device's monotonic clock (which no
+  /// clock correction moves); absent when the device restarted since. The server dates the
+  /// change `server_time - age_ms` instead of trusting the wall clock reading. Protocol 3.
+  public var ageMs: UInt64 {
+    get {_ageMs ?? 0}
+    set {_ageMs = newValue}
+  }
+  /// Returns true if `ageMs` has been explicitly set.
+  public var hasAgeMs: Bool {self._ageMs != nil}
+  /// Clears the value of `ageMs`. Subsequent reads from it will return its default value.
+  public mutating func clearAgeMs() {self._ageMs = nil}
+
+  /// The change's place in the sequence of every change this device made (1, 2, 3, ...; 0:
+  /// not sent). Two different changes with one place are from two copies of one device's
+  /// data folder. Protocol 3.
+  public var deviceSeq: UInt64 = 0
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   /// The entity's full new state for OPERATION_UPSERT; absent for OPERATION_DELETE.
@@ -145,6 +162,30 @@ public nonisolated struct Assure_V1_Mutation: Sendable {
 
   fileprivate var _recordedAt: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
   fileprivate var _hlc: Assure_V1_Hlc? = nil
+  fileprivate var _ageMs: UInt64? = nil
+}
+
+/// Which server, and which of its histories, answered. Protocol 3.
+public nonisolated struct Assure_V1_ServerIdentity: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// Made when the server's database was created; kept by backups and restores.
+  public var serverID: String = String()
+
+  /// Made anew on creation, for every backup copy and on every restore: cursors of one epoch
+  /// mean nothing in another, so a device that sees a new epoch pulls everything again and
+  /// sends again what it had acknowledged.
+  public var epoch: String = String()
+
+  /// The first cursor of this epoch: cursors below it are history shared with the epoch it
+  /// was restored from.
+  public var epochStart: UInt64 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
 }
 
 /// A hybrid logical clock reading: wall-clock milliseconds, a counter within the millisecond,
@@ -279,7 +320,7 @@ public nonisolated struct Assure_V1_PushRequest: Sendable {
   /// Stable id of the pushing device (UUID made on first use).
   public var deviceID: String = String()
 
-  /// Sync protocol version the device speaks; this server speaks 2.
+  /// Sync protocol version the device speaks; this server speaks 3 and accepts 2.
   public var protocolVersion: UInt32 = 0
 
   /// Mutations in the order the device made them; at most 500 per request.
@@ -295,6 +336,10 @@ public nonisolated struct Assure_V1_PushRequest: Sendable {
   public var hasSentAt: Bool {self._sentAt != nil}
   /// Clears the value of `sentAt`. Subsequent reads from it will return its default value.
   public mutating func clearSentAt() {self._sentAt = nil}
+
+  /// The server epoch the device last synced with (empty: none yet). When it is not the
+  /// server's, nothing is applied and the answer says `epoch_changed`. Protocol 3.
+  public var epoch: String = String()
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -399,11 +444,30 @@ public nonisolated struct Assure_V1_PushResponse: Sendable {
   /// Clears the value of `serverTime`. Subsequent reads from it will return its default value.
   public mutating func clearServerTime() {self._serverTime = nil}
 
+  public var server: Assure_V1_ServerIdentity {
+    get {_server ?? Assure_V1_ServerIdentity()}
+    set {_server = newValue}
+  }
+  /// Returns true if `server` has been explicitly set.
+  public var hasServer: Bool {self._server != nil}
+  /// Clears the value of `server`. Subsequent reads from it will return its default value.
+  public mutating func clearServer() {self._server = nil}
+
+  /// The request's epoch is not the server's (it was restored from a backup): nothing was
+  /// applied and `results` is empty. Protocol 3.
+  public var epochChanged: Bool = false
+
+  /// A mutation's `device_seq` was already taken by another change of this device: the data
+  /// folder was copied to a second machine. Nothing was applied and `results` is empty; the
+  /// copy takes a new device id and signs in again. Protocol 3.
+  public var deviceCloned: Bool = false
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
 
   fileprivate var _serverTime: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
+  fileprivate var _server: Assure_V1_ServerIdentity? = nil
 }
 
 public nonisolated struct Assure_V1_PullRequest: Sendable {
@@ -431,6 +495,10 @@ public nonisolated struct Assure_V1_PullRequest: Sendable {
   /// MutationResult.stored_as_sent): they come as `payload_omitted` changes. Ignored with
   /// `full_pull`.
   public var omitOwnAsSent: Bool = false
+
+  /// The server epoch the device last synced with (empty: none yet); another answers
+  /// `rebaseline_required`. Protocol 3.
+  public var epoch: String = String()
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -572,14 +640,25 @@ public nonisolated struct Assure_V1_PullResponse: Sendable {
 
   /// The request's cursor is older than the server's tombstone window: deletes it may have
   /// missed are gone from the log. No changes are sent; pull everything again from cursor 0
-  /// and treat engagements not sent again as deleted. Pending changes stay queued.
+  /// and treat engagements not sent again as deleted. Pending changes stay queued. Also sent
+  /// when the request's epoch is not the server's.
   public var rebaselineRequired: Bool = false
+
+  public var server: Assure_V1_ServerIdentity {
+    get {_server ?? Assure_V1_ServerIdentity()}
+    set {_server = newValue}
+  }
+  /// Returns true if `server` has been explicitly set.
+  public var hasServer: Bool {self._server != nil}
+  /// Clears the value of `server`. Subsequent reads from it will return its default value.
+  public mutating func clearServer() {self._server = nil}
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
 
   fileprivate var _serverTime: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
+  fileprivate var _server: Assure_V1_ServerIdentity? = nil
 }
 
 public nonisolated struct Assure_V1_ListConflictsRequest: Sendable {
@@ -623,7 +702,7 @@ nonisolated extension Assure_V1_Operation: SwiftProtobuf._ProtoNameProviding {
 
 nonisolated extension Assure_V1_Mutation: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Mutation"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}mutation_id\0\u{3}entity_type\0\u{3}entity_id\0\u{1}operation\0\u{1}engagement\0\u{3}recorded_at\0\u{3}recorded_by\0\u{3}changed_fields\0\u{3}base_cursor\0\u{1}hlc\0\u{1}resolution\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}mutation_id\0\u{3}entity_type\0\u{3}entity_id\0\u{1}operation\0\u{1}engagement\0\u{3}recorded_at\0\u{3}recorded_by\0\u{3}changed_fields\0\u{3}base_cursor\0\u{1}hlc\0\u{1}resolution\0\u{3}age_ms\0\u{3}device_seq\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -654,6 +733,8 @@ nonisolated extension Assure_V1_Mutation: SwiftProtobuf.Message, SwiftProtobuf._
       case 9: try { try decoder.decodeSingularUInt64Field(value: &self.baseCursor) }()
       case 10: try { try decoder.decodeSingularMessageField(value: &self._hlc) }()
       case 11: try { try decoder.decodeSingularStringField(value: &self.resolution) }()
+      case 12: try { try decoder.decodeSingularUInt64Field(value: &self._ageMs) }()
+      case 13: try { try decoder.decodeSingularUInt64Field(value: &self.deviceSeq) }()
       default: break
       }
     }
@@ -697,6 +778,12 @@ nonisolated extension Assure_V1_Mutation: SwiftProtobuf.Message, SwiftProtobuf._
     if !self.resolution.isEmpty {
       try visitor.visitSingularStringField(value: self.resolution, fieldNumber: 11)
     }
+    try { if let v = self._ageMs {
+      try visitor.visitSingularUInt64Field(value: v, fieldNumber: 12)
+    } }()
+    if self.deviceSeq != 0 {
+      try visitor.visitSingularUInt64Field(value: self.deviceSeq, fieldNumber: 13)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -712,6 +799,48 @@ nonisolated extension Assure_V1_Mutation: SwiftProtobuf.Message, SwiftProtobuf._
     if lhs.baseCursor != rhs.baseCursor {return false}
     if lhs._hlc != rhs._hlc {return false}
     if lhs.resolution != rhs.resolution {return false}
+    if lhs._ageMs != rhs._ageMs {return false}
+    if lhs.deviceSeq != rhs.deviceSeq {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Assure_V1_ServerIdentity: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ServerIdentity"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}server_id\0\u{1}epoch\0\u{3}epoch_start\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.serverID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.epoch) }()
+      case 3: try { try decoder.decodeSingularUInt64Field(value: &self.epochStart) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.serverID.isEmpty {
+      try visitor.visitSingularStringField(value: self.serverID, fieldNumber: 1)
+    }
+    if !self.epoch.isEmpty {
+      try visitor.visitSingularStringField(value: self.epoch, fieldNumber: 2)
+    }
+    if self.epochStart != 0 {
+      try visitor.visitSingularUInt64Field(value: self.epochStart, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Assure_V1_ServerIdentity, rhs: Assure_V1_ServerIdentity) -> Bool {
+    if lhs.serverID != rhs.serverID {return false}
+    if lhs.epoch != rhs.epoch {return false}
+    if lhs.epochStart != rhs.epochStart {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -934,7 +1063,7 @@ nonisolated extension Assure_V1_Conflict.Side: SwiftProtobuf.Message, SwiftProto
 
 nonisolated extension Assure_V1_PushRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".PushRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}device_id\0\u{3}protocol_version\0\u{1}mutations\0\u{3}sent_at\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}device_id\0\u{3}protocol_version\0\u{1}mutations\0\u{3}sent_at\0\u{1}epoch\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -946,6 +1075,7 @@ nonisolated extension Assure_V1_PushRequest: SwiftProtobuf.Message, SwiftProtobu
       case 2: try { try decoder.decodeSingularUInt32Field(value: &self.protocolVersion) }()
       case 3: try { try decoder.decodeRepeatedMessageField(value: &self.mutations) }()
       case 4: try { try decoder.decodeSingularMessageField(value: &self._sentAt) }()
+      case 5: try { try decoder.decodeSingularStringField(value: &self.epoch) }()
       default: break
       }
     }
@@ -968,6 +1098,9 @@ nonisolated extension Assure_V1_PushRequest: SwiftProtobuf.Message, SwiftProtobu
     try { if let v = self._sentAt {
       try visitor.visitSingularMessageField(value: v, fieldNumber: 4)
     } }()
+    if !self.epoch.isEmpty {
+      try visitor.visitSingularStringField(value: self.epoch, fieldNumber: 5)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -976,6 +1109,7 @@ nonisolated extension Assure_V1_PushRequest: SwiftProtobuf.Message, SwiftProtobu
     if lhs.protocolVersion != rhs.protocolVersion {return false}
     if lhs.mutations != rhs.mutations {return false}
     if lhs._sentAt != rhs._sentAt {return false}
+    if lhs.epoch != rhs.epoch {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -1042,7 +1176,7 @@ nonisolated extension Assure_V1_MutationResult.Outcome: SwiftProtobuf._ProtoName
 
 nonisolated extension Assure_V1_PushResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".PushResponse"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}results\0\u{3}server_time\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}results\0\u{3}server_time\0\u{1}server\0\u{3}epoch_changed\0\u{3}device_cloned\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1052,6 +1186,9 @@ nonisolated extension Assure_V1_PushResponse: SwiftProtobuf.Message, SwiftProtob
       switch fieldNumber {
       case 1: try { try decoder.decodeRepeatedMessageField(value: &self.results) }()
       case 2: try { try decoder.decodeSingularMessageField(value: &self._serverTime) }()
+      case 3: try { try decoder.decodeSingularMessageField(value: &self._server) }()
+      case 4: try { try decoder.decodeSingularBoolField(value: &self.epochChanged) }()
+      case 5: try { try decoder.decodeSingularBoolField(value: &self.deviceCloned) }()
       default: break
       }
     }
@@ -1068,12 +1205,24 @@ nonisolated extension Assure_V1_PushResponse: SwiftProtobuf.Message, SwiftProtob
     try { if let v = self._serverTime {
       try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
     } }()
+    try { if let v = self._server {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 3)
+    } }()
+    if self.epochChanged != false {
+      try visitor.visitSingularBoolField(value: self.epochChanged, fieldNumber: 4)
+    }
+    if self.deviceCloned != false {
+      try visitor.visitSingularBoolField(value: self.deviceCloned, fieldNumber: 5)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: Assure_V1_PushResponse, rhs: Assure_V1_PushResponse) -> Bool {
     if lhs.results != rhs.results {return false}
     if lhs._serverTime != rhs._serverTime {return false}
+    if lhs._server != rhs._server {return false}
+    if lhs.epochChanged != rhs.epochChanged {return false}
+    if lhs.deviceCloned != rhs.deviceCloned {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -1081,7 +1230,7 @@ nonisolated extension Assure_V1_PushResponse: SwiftProtobuf.Message, SwiftProtob
 
 nonisolated extension Assure_V1_PullRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".PullRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}after_cursor\0\u{3}page_size\0\u{3}device_id\0\u{3}protocol_version\0\u{3}full_pull\0\u{3}omit_own_as_sent\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}after_cursor\0\u{3}page_size\0\u{3}device_id\0\u{3}protocol_version\0\u{3}full_pull\0\u{3}omit_own_as_sent\0\u{1}epoch\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1095,6 +1244,7 @@ nonisolated extension Assure_V1_PullRequest: SwiftProtobuf.Message, SwiftProtobu
       case 4: try { try decoder.decodeSingularUInt32Field(value: &self.protocolVersion) }()
       case 5: try { try decoder.decodeSingularBoolField(value: &self.fullPull) }()
       case 6: try { try decoder.decodeSingularBoolField(value: &self.omitOwnAsSent) }()
+      case 7: try { try decoder.decodeSingularStringField(value: &self.epoch) }()
       default: break
       }
     }
@@ -1119,6 +1269,9 @@ nonisolated extension Assure_V1_PullRequest: SwiftProtobuf.Message, SwiftProtobu
     if self.omitOwnAsSent != false {
       try visitor.visitSingularBoolField(value: self.omitOwnAsSent, fieldNumber: 6)
     }
+    if !self.epoch.isEmpty {
+      try visitor.visitSingularStringField(value: self.epoch, fieldNumber: 7)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1129,6 +1282,7 @@ nonisolated extension Assure_V1_PullRequest: SwiftProtobuf.Message, SwiftProtobu
     if lhs.protocolVersion != rhs.protocolVersion {return false}
     if lhs.fullPull != rhs.fullPull {return false}
     if lhs.omitOwnAsSent != rhs.omitOwnAsSent {return false}
+    if lhs.epoch != rhs.epoch {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -1331,7 +1485,7 @@ nonisolated extension Assure_V1_Change: SwiftProtobuf.Message, SwiftProtobuf._Me
 
 nonisolated extension Assure_V1_PullResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".PullResponse"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}changes\0\u{3}next_cursor\0\u{3}has_more\0\u{3}server_time\0\u{3}rebaseline_required\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}changes\0\u{3}next_cursor\0\u{3}has_more\0\u{3}server_time\0\u{3}rebaseline_required\0\u{1}server\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1344,6 +1498,7 @@ nonisolated extension Assure_V1_PullResponse: SwiftProtobuf.Message, SwiftProtob
       case 3: try { try decoder.decodeSingularBoolField(value: &self.hasMore_p) }()
       case 4: try { try decoder.decodeSingularMessageField(value: &self._serverTime) }()
       case 5: try { try decoder.decodeSingularBoolField(value: &self.rebaselineRequired) }()
+      case 6: try { try decoder.decodeSingularMessageField(value: &self._server) }()
       default: break
       }
     }
@@ -1369,6 +1524,9 @@ nonisolated extension Assure_V1_PullResponse: SwiftProtobuf.Message, SwiftProtob
     if self.rebaselineRequired != false {
       try visitor.visitSingularBoolField(value: self.rebaselineRequired, fieldNumber: 5)
     }
+    try { if let v = self._server {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 6)
+    } }()
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1378,6 +1536,7 @@ nonisolated extension Assure_V1_PullResponse: SwiftProtobuf.Message, SwiftProtob
     if lhs.hasMore_p != rhs.hasMore_p {return false}
     if lhs._serverTime != rhs._serverTime {return false}
     if lhs.rebaselineRequired != rhs.rebaselineRequired {return false}
+    if lhs._server != rhs._server {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

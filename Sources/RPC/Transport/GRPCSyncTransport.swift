@@ -22,9 +22,7 @@ public struct GRPCSyncTransport<Transport: ClientTransport>: SyncTransport {
 
   public func push(_ request: PushRequest) async throws -> PushReply {
     let response = try await Self.mapErrors { try await client.push(request.proto, options: options) }
-    return PushReply(
-      results: try response.results.map(MutationResult.init(proto:)),
-      serverTime: response.hasServerTime ? response.serverTime.millisecondDate : nil)
+    return try PushReply(proto: response)
   }
 
   /// The server's conflict records, newest first.

@@ -108,6 +108,40 @@ enum ClientSchema {
           );
           """)
     }
+    migrator.registerMigration("v8-journal-server-identity-boot-clock") { db in
+      try db.execute(
+        sql: """
+          -- Mutations the server acknowledged, kept for `SyncJournal.keepDays` after: should the
+          -- server be restored from a backup older than them, they are sent again. Same
+          -- columns as the outbox, with the outbox position (`seq`) kept.
+          CREATE TABLE journal (
+            seq INTEGER PRIMARY KEY NOT NULL,
+            mutation_id TEXT NOT NULL UNIQUE,
+            entity_type TEXT NOT NULL,
+            entity_id TEXT NOT NULL,
+            operation TEXT NOT NULL,
+            payload TEXT,
+            recorded_at_ms INTEGER NOT NULL,
+            recorded_by TEXT NOT NULL,
+            changed_fields TEXT,
+            base_cursor INTEGER NOT NULL,
+            hlc TEXT,
+            resolution TEXT,
+            boot_id TEXT,
+            boot_ms INTEGER,
+            acknowledged_at_ms INTEGER NOT NULL
+          );
+          CREATE INDEX journal_by_acknowledged ON journal(acknowledged_at_ms);
+          -- The device's monotonic clock when the change was made (the boot it belongs to, and
+          -- milliseconds since that boot): its age at the push, which no wall-clock error moves.
+          ALTER TABLE outbox ADD COLUMN boot_id TEXT;
+          ALTER TABLE outbox ADD COLUMN boot_ms INTEGER;
+          -- The server this device syncs with and the epoch (history) of it it last saw.
+          ALTER TABLE sync_state ADD COLUMN server_id TEXT;
+          ALTER TABLE sync_state ADD COLUMN epoch TEXT;
+          ALTER TABLE sync_state ADD COLUMN epoch_start INTEGER;
+          """)
+    }
     return migrator
   }
 }

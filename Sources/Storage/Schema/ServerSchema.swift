@@ -1,4 +1,6 @@
+import Foundation
 import GRDB
+import Model
 
 /// The server's migrations, in order. Append new ones; never edit or remove a shipped one.
 public enum ServerSchema {
@@ -230,6 +232,42 @@ public enum ServerSchema {
             profile TEXT NOT NULL
           );
           """)
+    }
+    migrator.registerMigration("v8-server-identity-device-seq-deleted-ids") { db in
+      try db.execute(
+        sql: """
+          -- Which server this is (kept by backups and restores) and which of its histories
+          -- (a new epoch on creation, for each backup copy and on each restore), with the
+          -- epoch's first cursor: devices that knew another epoch pull everything again.
+          CREATE TABLE server_identity (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            server_id TEXT NOT NULL,
+            epoch TEXT NOT NULL,
+            epoch_start INTEGER NOT NULL
+          );
+          -- Each mutation's place in its device's sequence: a second mutation in one place is
+          -- from a copy of the device's data folder on another machine.
+          ALTER TABLE applied_mutation ADD COLUMN device_seq INTEGER;
+          CREATE UNIQUE INDEX applied_mutation_by_device_seq ON applied_mutation(device_id, device_seq)
+            WHERE device_seq IS NOT NULL;
+          -- Engagements whose tombstone was purged, with who deleted them and when: an edit
+          -- that never saw the delete brings the engagement back with a conflict record,
+          -- as it does before the purge.
+          CREATE TABLE deleted_engagement (
+            id TEXT PRIMARY KEY NOT NULL,
+            cursor INTEGER NOT NULL,
+            device_id TEXT NOT NULL,
+            user TEXT NOT NULL,
+            hlc_wall_ms INTEGER NOT NULL,
+            hlc_counter INTEGER NOT NULL,
+            hlc_node TEXT NOT NULL,
+            purged_at_ms INTEGER NOT NULL
+          ) WITHOUT ROWID;
+          """)
+      let next = try db.issuedThrough() + 1
+      try db.execute(
+        sql: "INSERT INTO server_identity (id, server_id, epoch, epoch_start) VALUES (1, ?, ?, ?)",
+        arguments: [UUID().storageKey, UUID().storageKey, next])
     }
     return migrator
   }

@@ -150,9 +150,74 @@ extension Database {
     return cursors
   }
 
-  public func recordApplied(mutationID: UUID, deviceID: String, cursor: Int64, at time: Date) throws {
+  /// `deviceSeq`: the mutation's place in its device's sequence (0: not sent).
+  public func recordApplied(mutationID: UUID, deviceID: String, deviceSeq: Int64 = 0, cursor: Int64, at time: Date)
+    throws
+  {
     try executeCached(
-      sql: "INSERT INTO applied_mutation (mutation_id, device_id, cursor, applied_at_ms) VALUES (?, ?, ?, ?)",
-      arguments: [mutationID.storageKey, deviceID, cursor, time.millisecondsSince1970])
+      sql: """
+        INSERT INTO applied_mutation (mutation_id, device_id, cursor, applied_at_ms, device_seq) VALUES (?, ?, ?, ?, ?)
+        """,
+      arguments: [mutationID.storageKey, deviceID, cursor, time.millisecondsSince1970, deviceSeq > 0 ? deviceSeq : nil])
+  }
+
+  /// For the given places in one device's sequence, the mutation applied at each (those
+  /// taken): one query for a push's batch.
+  public func appliedMutations(deviceID: String, seqs: [Int64]) throws -> [Int64: String] {
+    var taken: [Int64: String] = [:]
+    for chunk in seqs.chunked(Self.maxParameters - 1) {
+      let rows = try Row.fetchCursor(
+        self,
+        sql: """
+          SELECT device_seq, mutation_id FROM applied_mutation
+          WHERE device_id = ? AND device_seq IN (\(Self.placeholders(chunk.count)))
+          """,
+        arguments: StatementArguments([deviceID]) + StatementArguments(chunk))
+      while let row = try rows.next() { taken[row[0]] = row[1] }
+    }
+    return taken
+  }
+
+  // MARK: - Identity
+
+  /// Which server this is and which of its histories.
+  public func serverIdentity() throws -> ServerIdentity {
+    guard let row = try Row.fetchOne(self, sql: "SELECT * FROM server_identity WHERE id = 1") else {
+      throw StorageError(.corrupt, "server_identity has no row")
+    }
+    return ServerIdentity(serverID: row["server_id"], epoch: row["epoch"], epochStart: row["epoch_start"])
+  }
+
+  /// Starts a new history of this server (a backup copy, a restore): a new epoch, whose
+  /// first cursor is the next one given out. Returns it.
+  @discardableResult
+  public func beginEpoch() throws -> ServerIdentity {
+    try execute(
+      sql: "UPDATE server_identity SET epoch = ?, epoch_start = ? WHERE id = 1",
+      arguments: [UUID().storageKey, try issuedThrough() + 1])
+    return try serverIdentity()
+  }
+
+  // MARK: - Deleted engagements kept past the purge
+
+  /// Of these engagement ids (as stored), those deleted and purged, with the delete's stamp.
+  public func purgedDeletions(among ids: [String]) throws -> [String: FieldStamp] {
+    var found: [String: FieldStamp] = [:]
+    for chunk in ids.chunked(Self.maxParameters) {
+      let rows = try Row.fetchCursor(
+        self, sql: "SELECT * FROM deleted_engagement WHERE id IN (\(Self.placeholders(chunk.count)))",
+        arguments: StatementArguments(chunk))
+      while let row = try rows.next() {
+        found[row["id"]] = FieldStamp(
+          cursor: row["cursor"], deviceID: row["device_id"], user: row["user"],
+          hlc: HLC(wallMillis: row["hlc_wall_ms"], counter: UInt32(clamping: row["hlc_counter"] as Int64), node: row["hlc_node"]))
+      }
+    }
+    return found
+  }
+
+  /// Forgets a purged deletion: the engagement is back.
+  public func forgetPurgedDeletion(id: UUID) throws {
+    try executeCached(sql: "DELETE FROM deleted_engagement WHERE id = ?", arguments: [id.storageKey])
   }
 }

@@ -72,11 +72,26 @@ extension Database {
       arguments: [cutoff.millisecondsSince1970])
     guard !ids.isEmpty else { return [] }
     var through = try purgedThrough()
+    let purgedAt = Date().millisecondsSince1970
     for id in ids {
       let newest = try Int64.fetchOne(
         self, sql: "SELECT MAX(cursor) FROM change_log WHERE entity_type = 'engagement' AND entity_id = ?",
         arguments: [id]) ?? 0
       through = max(through, newest)
+      // The id and who deleted it stay: an edit made without seeing the delete must not bring
+      // the engagement back without a trace.
+      try executeCached(
+        sql: """
+          INSERT INTO deleted_engagement (id, cursor, device_id, user, hlc_wall_ms, hlc_counter, hlc_node, purged_at_ms)
+          SELECT e.id, COALESCE(s.cursor, ?), COALESCE(s.device_id, ''), COALESCE(s.user, e.updated_by),
+            COALESCE(s.hlc_wall_ms, e.deleted_at_ms), COALESCE(s.hlc_counter, 0), COALESCE(s.hlc_node, ''), ?
+          FROM engagement e LEFT JOIN engagement_field_stamp s ON s.engagement_id = e.id AND s.field = 'deleted'
+          WHERE e.id = ?
+          ON CONFLICT(id) DO UPDATE SET cursor = excluded.cursor, device_id = excluded.device_id, user = excluded.user,
+            hlc_wall_ms = excluded.hlc_wall_ms, hlc_counter = excluded.hlc_counter, hlc_node = excluded.hlc_node,
+            purged_at_ms = excluded.purged_at_ms
+          """,
+        arguments: [newest, purgedAt, id])
       try executeCached(sql: "DELETE FROM change_log WHERE entity_type = 'engagement' AND entity_id = ?", arguments: [id])
       try executeCached(sql: "DELETE FROM engagement_field_stamp WHERE engagement_id = ?", arguments: [id])
       try executeCached(sql: "DELETE FROM engagement WHERE id = ?", arguments: [id])

@@ -10,22 +10,32 @@ public struct OutboxEntry: Sendable, Hashable {
   /// Whether the server refused it (`error` says why); refused entries are not pushed again.
   public var isRejected: Bool
   public var error: String?
+  /// The device's monotonic clock when the change was made: its age at the push.
+  public var madeAt: BootReading?
+}
+
+/// How long a device keeps the mutations the server acknowledged.
+public enum SyncJournal {
+  /// Longer than an office keeps a server backup it might restore: should the server go back
+  /// to one, what the device had sent since is sent again.
+  public static let keepDays = 90
 }
 
 /// A field device's outbox: every local write enqueues its mutation in the same transaction.
 extension Database {
-  public func enqueue(_ m: Mutation) throws {
+  /// `madeAt`: the device's monotonic clock as the change was made.
+  public func enqueue(_ m: Mutation, madeAt: BootReading? = nil) throws {
     try executeCached(
       sql: """
         INSERT INTO outbox (mutation_id, entity_type, entity_id, operation, payload, recorded_at_ms, recorded_by,
-          changed_fields, base_cursor, hlc, resolution)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+          changed_fields, base_cursor, hlc, resolution, boot_id, boot_ms)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """,
       arguments: [
         m.id.storageKey, m.entityType.rawValue, m.entityID, m.operation.rawValue,
         m.engagement.map(EngagementJSON.encode), m.recordedAt.millisecondsSince1970, m.recordedBy,
         m.changedFields.isEmpty ? nil : try JSONText.encode(m.changedFields), m.baseCursor,
-        m.hlc?.description, m.resolution?.rawValue,
+        m.hlc?.description, m.resolution?.rawValue, madeAt?.bootID, madeAt?.millis,
       ])
   }
 
@@ -91,6 +101,54 @@ extension Database {
     }
   }
 
+  private static let outboxColumns = """
+    seq, mutation_id, entity_type, entity_id, operation, payload, recorded_at_ms, recorded_by, changed_fields,
+    base_cursor, hlc, resolution, boot_id, boot_ms
+    """
+
+  /// Moves acknowledged mutations from the outbox to the journal, where they stay for
+  /// `SyncJournal.keepDays` (older entries leave it now).
+  public func acknowledge(mutationIDs: [UUID], at time: Date) throws {
+    let at = time.millisecondsSince1970
+    for chunk in mutationIDs.chunked(Self.maxParameters - 1) {
+      let list = Self.placeholders(chunk.count)
+      let ids = StatementArguments(chunk.map(\.storageKey))
+      try execute(
+        sql: """
+          INSERT OR REPLACE INTO journal (\(Self.outboxColumns), acknowledged_at_ms)
+          SELECT \(Self.outboxColumns), ? FROM outbox WHERE mutation_id IN (\(list))
+          """,
+        arguments: [at] + ids)
+      try execute(sql: "DELETE FROM outbox WHERE mutation_id IN (\(list))", arguments: ids)
+    }
+    try executeCached(
+      sql: "DELETE FROM journal WHERE acknowledged_at_ms < ?",
+      arguments: [at - Int64(SyncJournal.keepDays) * 86_400_000])
+  }
+
+  /// How many acknowledged mutations the journal holds.
+  public func journalCount() throws -> Int {
+    try Int.fetchOne(self, sql: "SELECT COUNT(*) FROM journal") ?? 0
+  }
+
+  /// Puts every journal entry back in the outbox, in its old place, to be sent again: the
+  /// server went back to an earlier history and may have lost them (it recognises the ones it
+  /// has). Bases at or past `epochStart` are of a history the server no longer has: they
+  /// become the last cursor it shares with it. Returns how many were put back.
+  public func resendJournal(epochStart: Int64) throws -> Int {
+    try execute(
+      sql: """
+        INSERT INTO outbox (\(Self.outboxColumns), state)
+        SELECT \(Self.outboxColumns), 'pending' FROM journal
+        WHERE mutation_id NOT IN (SELECT mutation_id FROM outbox)
+        """)
+    let count = changesCount
+    try execute(sql: "DELETE FROM journal")
+    try execute(
+      sql: "UPDATE outbox SET base_cursor = ? WHERE base_cursor >= ?", arguments: [max(epochStart - 1, 0), epochStart])
+    return count
+  }
+
   /// Keeps a refused mutation aside with the server's reason, so the rest can flow.
   public func markRejected(mutationID: UUID, error: String) throws {
     try executeCached(
@@ -116,9 +174,11 @@ extension Database {
         baseCursor: row["base_cursor"], hlc: (row["hlc"] as String?).flatMap(HLC.init(text:)),
         resolution: (row["resolution"] as String?).flatMap(Conflict.Resolution.init(rawValue:)),
         recordedAt: Date(millisecondsSince1970: row["recorded_at_ms"]), recordedBy: row["recorded_by"])
+      let bootID: String? = row["boot_id"]
+      let bootMillis: Int64? = row["boot_ms"]
       return OutboxEntry(
         seq: row["seq"], mutation: mutation, isRejected: (row["state"] as String) == "rejected",
-        error: row["error"])
+        error: row["error"], madeAt: bootID.flatMap { id in bootMillis.map { BootReading(bootID: id, millis: $0) } })
     }
   }
 }

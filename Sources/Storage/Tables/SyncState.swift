@@ -21,6 +21,9 @@ public struct SyncState: Sendable, Hashable {
   /// Server time minus this device's time, measured at the last sync, in milliseconds: added
   /// to the device's clock to read the time in server terms.
   public var clockOffsetMillis: Int64 = 0
+  /// The server this device syncs with and the epoch of it last seen; `nil` before the
+  /// first answer of a protocol-3 server.
+  public var identity: ServerIdentity?
 }
 
 extension Database {
@@ -32,7 +35,12 @@ extension Database {
         lastSyncAt: (row["last_sync_at_ms"] as Int64?).map(Date.init(millisecondsSince1970:)),
         lastAttemptAt: (row["last_attempt_at_ms"] as Int64?).map(Date.init(millisecondsSince1970:)),
         lastError: row["last_error"], server: row["server"],
-        hlc: (row["hlc"] as String?).flatMap(HLC.init(text:)), clockOffsetMillis: row["clock_offset_ms"])
+        hlc: (row["hlc"] as String?).flatMap(HLC.init(text:)), clockOffsetMillis: row["clock_offset_ms"],
+        identity: (row["server_id"] as String?).flatMap { id in
+          (row["epoch"] as String?).map {
+            ServerIdentity(serverID: id, epoch: $0, epochStart: row["epoch_start"] as Int64? ?? 0)
+          }
+        })
     }
     let state = SyncState(deviceID: UUID().storageKey, cursor: 0)
     try executeCached(sql: "INSERT INTO sync_state (id, device_id, cursor) VALUES (1, ?, 0)", arguments: [state.deviceID])
@@ -41,10 +49,14 @@ extension Database {
 
   /// The next clock reading for a change made at `time` (device clock): in server time by the
   /// last measured offset, after every earlier reading. Stored before it is returned.
+  ///
+  /// An earlier reading further ahead than `HLC.maxLead` is not followed: it was made while
+  /// the clock ran fast, and following it would date every later change in that future too.
   public func nextHLC(at time: Date) throws -> HLC {
     let state = try syncState()
-    let reading = HLC.tick(
-      after: state.hlc, now: time.millisecondsSince1970 + state.clockOffsetMillis, node: state.deviceID)
+    let now = SupportedTime.clamp(time.millisecondsSince1970) &+ state.clockOffsetMillis
+    let last = state.hlc.flatMap { $0.wallMillis > now &+ HLC.maxLead ? nil : $0 }
+    let reading = HLC.tick(after: last, now: SupportedTime.clamp(now), node: state.deviceID)
     try executeCached(sql: "UPDATE sync_state SET hlc = ? WHERE id = 1", arguments: [reading.description])
     return reading
   }
@@ -53,6 +65,23 @@ extension Database {
   public func setClockOffset(_ milliseconds: Int64) throws {
     _ = try syncState()
     try executeCached(sql: "UPDATE sync_state SET clock_offset_ms = ? WHERE id = 1", arguments: [milliseconds])
+  }
+
+  /// Records the server and epoch this device syncs with.
+  public func setServerIdentity(_ identity: ServerIdentity) throws {
+    _ = try syncState()
+    try executeCached(
+      sql: "UPDATE sync_state SET server_id = ?, epoch = ?, epoch_start = ? WHERE id = 1",
+      arguments: [identity.serverID, identity.epoch, identity.epochStart])
+  }
+
+  /// Gives this device a new id (its data folder turned out to be a copy of another
+  /// device's): the copy's changes are then its own, and it signs in again as itself.
+  public func renewDeviceID() throws -> String {
+    _ = try syncState()
+    let id = UUID().storageKey
+    try executeCached(sql: "UPDATE sync_state SET device_id = ?, hlc = NULL WHERE id = 1", arguments: [id])
+    return id
   }
 
   public func setCursor(_ cursor: Int64) throws {

@@ -12,15 +12,18 @@ public struct FieldRepository: Sendable {
   public let now: @Sendable () -> Date
   /// Zone that decides what "today" is for the future-date rule.
   public let timeZone: TimeZone
+  /// The machine's monotonic clock, kept with each change: its age when it is pushed.
+  public let boot: @Sendable () -> BootReading?
 
   public init(
     database: ClientDatabase, user: String, now: @escaping @Sendable () -> Date = Date.init,
-    timeZone: TimeZone = .current
+    timeZone: TimeZone = .current, boot: @escaping @Sendable () -> BootReading? = BootReading.current
   ) {
     self.database = database
     self.user = user
     self.now = now
     self.timeZone = timeZone
+    self.boot = boot
   }
 
   /// The rules a new or edited engagement must pass here: the force's plan and areas as
@@ -58,7 +61,7 @@ public struct FieldRepository: Sendable {
         throw StorageError(.alreadyExists, "an engagement with id \(stored.id.storageKey) already exists")
       }
       try db.saveEngagement(stored)
-      try db.enqueue(.upsert(stored, hlc: try db.nextHLC(at: time), by: user, at: time))
+      try db.enqueue(.upsert(stored, hlc: try db.nextHLC(at: time), by: user, at: time), madeAt: boot())
     }
     return stored
   }
@@ -78,7 +81,7 @@ public struct FieldRepository: Sendable {
       engagement.id = before.id
       engagement.createdBy = before.createdBy
       engagement.createdAt = before.createdAt
-      guard try Self.saveEdit(&engagement, from: before, by: user, at: time, context: context, in: db) else {
+      guard try Self.saveEdit(&engagement, from: before, by: user, at: time, madeAt: boot(), context: context, in: db) else {
         return before
       }
       return engagement
@@ -90,7 +93,7 @@ public struct FieldRepository: Sendable {
     let time = now().truncatedToMilliseconds
     let user = self.user
     try await database.write { db in
-      guard try Self.saveDelete(id: id, by: user, at: time, in: db) else {
+      guard try Self.saveDelete(id: id, by: user, at: time, madeAt: boot(), in: db) else {
         throw StorageError(.notFound, "no engagement \(id.storageKey)")
       }
     }
@@ -100,7 +103,7 @@ public struct FieldRepository: Sendable {
   /// stamped with who, when, its base cursor and a clock reading. Returns false, storing
   /// nothing, when nothing changed.
   private static func saveEdit(
-    _ engagement: inout Engagement, from before: Engagement, by user: String, at time: Date,
+    _ engagement: inout Engagement, from before: Engagement, by user: String, at time: Date, madeAt: BootReading?,
     context: ValidationContext, in db: Database
   ) throws -> Bool {
     guard engagement != before else { return false }
@@ -111,17 +114,19 @@ public struct FieldRepository: Sendable {
     try db.enqueue(
       .upsert(
         engagement, changed: engagement.changedFields(from: before), base: try db.engagementBase(id: before.id)?.cursor ?? 0,
-        hlc: try db.nextHLC(at: time), by: user, at: time))
+        hlc: try db.nextHLC(at: time), by: user, at: time), madeAt: madeAt)
     return true
   }
 
   /// Tombstones a live engagement and queues its delete. Returns false when none was live.
-  private static func saveDelete(id: UUID, by user: String, at time: Date, in db: Database) throws -> Bool {
+  private static func saveDelete(id: UUID, by user: String, at time: Date, madeAt: BootReading?, in db: Database)
+    throws -> Bool
+  {
     guard try db.tombstoneEngagement(id: id, at: time) else { return false }
     try db.enqueue(
       .delete(
         engagement: id, base: try db.engagementBase(id: id)?.cursor ?? 0, hlc: try db.nextHLC(at: time), by: user,
-        at: time))
+        at: time), madeAt: madeAt)
     return true
   }
 
@@ -143,7 +148,7 @@ public struct FieldRepository: Sendable {
       if resolution == .tookOther {
         switch conflict.subject {
         case .deletion:
-          _ = try Self.saveDelete(id: conflict.engagementID, by: user, at: time, in: db)
+          _ = try Self.saveDelete(id: conflict.engagementID, by: user, at: time, madeAt: boot(), in: db)
         case .field(let field):
           guard var engagement = try db.engagement(id: conflict.engagementID) else {
             throw StorageError(.notFound, "engagement \(conflict.engagementID.storageKey) is deleted here; nothing to change")
@@ -152,14 +157,15 @@ public struct FieldRepository: Sendable {
           guard engagement.set(field, text: conflict.lost.value) else {
             throw ValidationError(field: field.label, rule: "the other value \"\(conflict.lost.value)\" cannot be read")
           }
-          _ = try Self.saveEdit(&engagement, from: before, by: user, at: time, context: context, in: db)
+          _ = try Self.saveEdit(&engagement, from: before, by: user, at: time, madeAt: boot(), context: context, in: db)
         }
       }
       conflict.resolution = resolution
       conflict.resolvedBy = user
       conflict.resolvedAt = time
       try db.saveConflict(conflict)
-      try db.enqueue(.resolve(conflict: id, as: resolution, hlc: try db.nextHLC(at: time), by: user, at: time))
+      try db.enqueue(
+        .resolve(conflict: id, as: resolution, hlc: try db.nextHLC(at: time), by: user, at: time), madeAt: boot())
       return conflict
     }
   }

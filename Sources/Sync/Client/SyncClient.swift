@@ -19,8 +19,15 @@ public struct SyncReport: Sendable, Hashable {
   public var pending = 0
   /// Unresolved conflict records that arrived in this pull.
   public var newConflicts = 0
-  /// Whether the device had to pull everything again (offline past the tombstone window).
+  /// Whether the device had to pull everything again (offline past the tombstone window, or
+  /// the server went back to an earlier history).
   public var rebaselined = false
+  /// The server answered from another history than the one this device last saw (it was
+  /// restored from a backup): the device pulled everything again and sent again what it had.
+  public var serverRestored = false
+  /// Acknowledged mutations sent again after the server's restore (those it still had are
+  /// recognised and counted as duplicates).
+  public var resent = 0
 
   public init() {}
 }
@@ -53,11 +60,15 @@ public struct SyncClient: Sendable {
   public var batchesInFlight: Int
   /// The device's clock (never trusted for order; its offset from the server is measured).
   public var now: @Sendable () -> Date
+  /// The device's monotonic clock: each change goes with its age by it.
+  public var boot: @Sendable () -> BootReading?
 
   public init(
     database: ClientDatabase, transport: any SyncTransport, batchSize: Int = 500, pageSize: Int = 1000,
-    batchesInFlight: Int = 2, now: @escaping @Sendable () -> Date = Date.init
+    batchesInFlight: Int = 2, now: @escaping @Sendable () -> Date = Date.init,
+    boot: @escaping @Sendable () -> BootReading? = BootReading.current
   ) {
+    self.boot = boot
     self.batchesInFlight = batchesInFlight
     self.database = database
     self.transport = transport
@@ -81,7 +92,13 @@ public struct SyncClient: Sendable {
     report.cursor = state.cursor
     do {
       try await push(deviceID: state.deviceID, into: &report, progress: progress)
+      let restoredBefore = report.serverRestored
       try await pull(deviceID: state.deviceID, into: &report, progress: progress)
+      if report.serverRestored && !restoredBefore {
+        // Restored between the push and the pull: what was queued again goes now.
+        try await push(deviceID: state.deviceID, into: &report, progress: progress)
+        try await pull(deviceID: state.deviceID, into: &report, progress: progress)
+      }
     } catch {
       if let (pending, cursor) = try? await database.read({ (try $0.pendingCount(), try $0.syncState().cursor) }) {
         report.pending = pending
@@ -107,6 +124,70 @@ public struct SyncClient: Sendable {
   // MARK: - Push
 
   func push(deviceID: String, into report: inout SyncReport, progress: @Sendable (SyncProgress) -> Void) async throws {
+    do {
+      try await pushOnce(deviceID: deviceID, into: &report, progress: progress)
+    } catch let change as EpochChange {
+      // Nothing of this push was applied. What the server may have lost is queued again, in
+      // its old place, and the whole outbox is sent to the history the server now has.
+      try await adopt(change.identity, into: &report)
+      do {
+        try await pushOnce(deviceID: deviceID, into: &report, progress: progress)
+      } catch is EpochChange {
+        throw SyncError(.server, "the server changed its history twice during one sync; try again")
+      }
+    } catch let cloned as DeviceCloned {
+      let id = try await database.write { try $0.renewDeviceID() }
+      throw SyncError(
+        .deviceCloned,
+        "this data folder is a copy of another device's (change \(cloned.seq) of device \(deviceID) reached the server from both): it now has its own device id \(id); sign in again (assure login), and its changes are sent then")
+    }
+  }
+
+  /// The server's answer named another history (epoch) than the one this device knew.
+  struct EpochChange: Error { let identity: ServerIdentity }
+  /// The server found another change in one of this push's places in the device's sequence.
+  struct DeviceCloned: Error { let seq: Int64 }
+
+  /// Takes the server's new history: acknowledged mutations go back in the outbox to be sent
+  /// again, and the next pull fetches everything.
+  private func adopt(_ identity: ServerIdentity, into report: inout SyncReport) async throws {
+    let resent = try await database.write { db -> Int in
+      if let known = try db.syncState().identity, known.serverID != identity.serverID {
+        throw Self.otherServer(known: known, answered: identity)
+      }
+      let resent = try db.resendJournal(epochStart: identity.epochStart)
+      if try !db.isRebaselining() { try db.beginRebaseline() }
+      try db.setServerIdentity(identity)
+      return resent
+    }
+    report.serverRestored = true
+    report.rebaselined = true
+    report.resent += resent
+  }
+
+  static func otherServer(known: ServerIdentity, answered: ServerIdentity) -> SyncError {
+    SyncError(
+      .otherServer,
+      "the server answering is not the one this data folder syncs with (server \(answered.serverID), not \(known.serverID)): nothing was sent; use another data folder (--data-dir) for it")
+  }
+
+  /// Checks the server that answered: the one this device syncs with, in the history it
+  /// knows (or, for a device that knew none, takes it as its own). Throws `EpochChange` for a
+  /// new history of the same server.
+  private func check(_ identity: ServerIdentity?) async throws {
+    guard let identity else { return }
+    let known = try await database.read { try $0.syncState().identity }
+    guard let known else {
+      try await database.write { try $0.setServerIdentity(identity) }
+      return
+    }
+    guard known.serverID == identity.serverID else { throw Self.otherServer(known: known, answered: identity) }
+    if known.epoch != identity.epoch { throw EpochChange(identity: identity) }
+  }
+
+  private func pushOnce(deviceID: String, into report: inout SyncReport, progress: @Sendable (SyncProgress) -> Void)
+    async throws
+  {
     let total = try await database.read { try $0.pendingCount() }
     var done = 0
     // Batches are read in outbox order. The next one is sent while the previous is still at
@@ -116,7 +197,9 @@ public struct SyncClient: Sendable {
     // changes (a conflict's resolution waits until nothing is in flight, and goes alone).
     // Answers are settled in the order the batches were sent. A batch whose answer is lost is
     // sent again as it was, and the server recognises what it had applied.
-    var offset = try await database.read { try $0.syncState().clockOffsetMillis }
+    let state = try await database.read { try $0.syncState() }
+    let known = state.identity
+    var offset = state.clockOffsetMillis
     var flights: [Flight] = []
     var after: Int64 = 0
     var exhausted = false
@@ -151,7 +234,16 @@ public struct SyncClient: Sendable {
             if free < batch.count { batch = Array(batch.prefix(free)) }
           }
           let sentAt = Date(millisecondsSince1970: now().millisecondsSince1970 + offset)
-          let request = PushRequest(deviceID: deviceID, mutations: batch.map(\.mutation), sentAt: sentAt)
+          // Each change with its place in this device's sequence and its age by the monotonic
+          // clock, read as the batch leaves.
+          let bootNow = boot()
+          let mutations = batch.map { entry in
+            var mutation = entry.mutation
+            mutation.deviceSeq = entry.seq
+            mutation.ageMillis = bootNow.flatMap { now in entry.madeAt?.age(at: now) }
+            return mutation
+          }
+          let request = PushRequest(deviceID: deviceID, mutations: mutations, sentAt: sentAt, epoch: known?.epoch)
           // Started at once, so calls leave in the order their batches were read.
           flights.append(Flight(entries: batch, reply: Task.immediate { [transport] in try await transport.push(request) }))
           after = batch[batch.count - 1].seq
@@ -159,6 +251,22 @@ public struct SyncClient: Sendable {
         guard !flights.isEmpty else { break }
         let flight = flights.removeFirst()
         let reply = try await flight.reply.value
+        if reply.epochChanged, let identity = reply.server {
+          // Nothing was applied, here or (same epoch) in the batches behind it.
+          try await check(identity)
+          throw EpochChange(identity: identity)
+        }
+        if reply.deviceCloned, let seq = flight.entries.first?.seq {
+          // The batches behind it are settled before the error is reported.
+          for later in flights {
+            if let reply = try? await later.reply.value, !reply.deviceCloned, !reply.epochChanged {
+              count(try await Self.settle(later.entries, reply, receivedAt: now(), in: database), of: later.entries)
+            }
+          }
+          flights = []
+          throw DeviceCloned(seq: seq)
+        }
+        try await check(reply.server)
         let receivedAt = now()
         if let serverTime = reply.serverTime { offset = Self.offset(serverTime, receivedAt) }
         let settled = try await Self.settle(flight.entries, reply, receivedAt: receivedAt, in: database)
@@ -231,12 +339,12 @@ public struct SyncClient: Sendable {
     let byID = Dictionary(reply.results.map { ($0.mutationID, $0) }, uniquingKeysWith: { first, _ in first })
     return try await database.write { db in
       var settled: [MutationResult] = []
-      var removed: [UUID] = []
+      var acknowledged: [UUID] = []
       for entry in batch {
         guard let result = byID[entry.mutation.id] else { continue }
         switch result.outcome {
         case .applied, .duplicate:
-          removed.append(entry.mutation.id)
+          acknowledged.append(entry.mutation.id)
           // Stored as sent: what was sent is the server's state at that cursor, and the pull
           // that follows need not carry it back.
           if result.storedAsSent, result.cursor > 0, entry.mutation.entityType == .engagement,
@@ -248,7 +356,7 @@ public struct SyncClient: Sendable {
         }
         settled.append(result)
       }
-      try db.removeFromOutbox(mutationIDs: removed)
+      try db.acknowledge(mutationIDs: acknowledged, at: receivedAt)
       if let serverTime = reply.serverTime { try db.setClockOffset(Self.offset(serverTime, receivedAt)) }
       return settled
     }
@@ -257,7 +365,9 @@ public struct SyncClient: Sendable {
   // MARK: - Pull
 
   func pull(deviceID: String, into report: inout SyncReport, progress: @Sendable (SyncProgress) -> Void) async throws {
-    var (cursor, fullPull) = try await database.read { (try $0.syncState().cursor, try $0.isRebaselining()) }
+    var (cursor, fullPull, epoch) = try await database.read {
+      (try $0.syncState().cursor, try $0.isRebaselining(), try $0.syncState().identity?.epoch)
+    }
     // The device's own changes that the server stored as sent come without their payload
     // (the device kept what it sent when the push was answered); should one arrive that it
     // does not hold, the page is asked for again whole, and so is the rest of this pull.
@@ -274,8 +384,24 @@ public struct SyncClient: Sendable {
         } else {
           (page, receivedAt) = try await fetch(
             PullRequest(
-              afterCursor: cursor, pageSize: pageSize, deviceID: deviceID, fullPull: fullPull, omitOwnAsSent: omitOwn))
+              afterCursor: cursor, pageSize: pageSize, deviceID: deviceID, fullPull: fullPull, omitOwnAsSent: omitOwn,
+              epoch: epoch))
         }
+        do {
+          try await check(page.server)
+        } catch let change as EpochChange {
+          // Restored between the push and this pull: what was acknowledged is queued again for
+          // the next sync, and everything is pulled from this history.
+          next?.cancel()
+          _ = try? await next?.value
+          next = nil
+          try await adopt(change.identity, into: &report)
+          epoch = change.identity.epoch
+          cursor = 0
+          fullPull = true
+          continue
+        }
+        epoch = page.server?.epoch ?? epoch
         if page.rebaselineRequired {
           // Offline longer than the server keeps tombstones: pull everything again. The outbox
           // is untouched; what the server no longer sends is marked deleted at the end.
@@ -293,7 +419,7 @@ public struct SyncClient: Sendable {
         if !last {
           let request = PullRequest(
             afterCursor: page.nextCursor, pageSize: pageSize, deviceID: deviceID, fullPull: fullPull,
-            omitOwnAsSent: omitOwn)
+            omitOwnAsSent: omitOwn, epoch: epoch)
           next = Task { try await fetch(request) }
         }
         do {

@@ -5,10 +5,13 @@ import Model
 public enum SyncProtocol {
   /// 2: edits carry the fields they changed, their base cursor and a clock reading; the
   /// server merges field by field and keeps conflict records.
-  public static let version: UInt32 = 2
-  /// Versions a server of this build accepts. A version-1 device sent whole records with no
+  /// 3: answers name the server and its epoch (a restore is a new epoch); mutations carry
+  /// their age by the device's monotonic clock and their place in the device's sequence.
+  public static let version: UInt32 = 3
+  /// Versions a server of this build accepts: the current and the one before, so that
+  /// devices can be upgraded after the server. A version-1 device sent whole records with no
   /// base: merging them would turn every edit into a conflict, so it is told to upgrade.
-  public static let supportedVersions: ClosedRange<UInt32> = 2...2
+  public static let supportedVersions: ClosedRange<UInt32> = 2...3
   /// Most mutations in one push.
   public static let maxBatchSize = 500
   /// Most changes in one pull page.
@@ -23,14 +26,19 @@ public struct PushRequest: Sendable, Hashable {
   /// The device's reading of the time as it sends, in server terms (its clock plus its
   /// measured offset): the server measures what skew remains from it.
   public var sentAt: Date?
+  /// The server epoch the device last synced with; `nil` when none (a new device, or one
+  /// older than protocol 3).
+  public var epoch: String?
 
   public init(
-    deviceID: String, protocolVersion: UInt32 = SyncProtocol.version, mutations: [Mutation], sentAt: Date? = nil
+    deviceID: String, protocolVersion: UInt32 = SyncProtocol.version, mutations: [Mutation], sentAt: Date? = nil,
+    epoch: String? = nil
   ) {
     self.deviceID = deviceID
     self.protocolVersion = protocolVersion
     self.mutations = mutations
     self.sentAt = sentAt
+    self.epoch = epoch
   }
 }
 
@@ -40,10 +48,23 @@ public struct PushReply: Sendable, Hashable {
   public var results: [MutationResult]
   /// The server's clock when it answered: devices measure their offset from it.
   public var serverTime: Date?
+  /// The server and epoch that answered (protocol 3).
+  public var server: ServerIdentity?
+  /// The request's epoch is not the server's: nothing was applied, `results` is empty.
+  public var epochChanged: Bool
+  /// A mutation's place in the device's sequence was taken by another change of the same
+  /// device: two machines share one data folder's copy. Nothing was applied.
+  public var deviceCloned: Bool
 
-  public init(results: [MutationResult], serverTime: Date?) {
+  public init(
+    results: [MutationResult], serverTime: Date?, server: ServerIdentity? = nil, epochChanged: Bool = false,
+    deviceCloned: Bool = false
+  ) {
     self.results = results
     self.serverTime = serverTime
+    self.server = server
+    self.epochChanged = epochChanged
+    self.deviceCloned = deviceCloned
   }
 }
 
@@ -86,11 +107,14 @@ public struct PullRequest: Sendable, Hashable {
   /// Leave out the payloads of the device's own changes stored as sent (it holds them);
   /// ignored with `fullPull`.
   public var omitOwnAsSent: Bool
+  /// The server epoch the device last synced with; another answers `rebaselineRequired`.
+  public var epoch: String?
 
   public init(
     afterCursor: Int64, pageSize: Int, deviceID: String, protocolVersion: UInt32 = SyncProtocol.version,
-    fullPull: Bool = false, omitOwnAsSent: Bool = false
+    fullPull: Bool = false, omitOwnAsSent: Bool = false, epoch: String? = nil
   ) {
+    self.epoch = epoch
     self.omitOwnAsSent = omitOwnAsSent
     self.afterCursor = afterCursor
     self.pageSize = pageSize
@@ -112,10 +136,14 @@ public struct PullPage: Sendable, Hashable {
   /// deletes that are gone from the log, so it must pull everything again from cursor 0. The
   /// page holds no changes.
   public var rebaselineRequired: Bool
+  /// The server and epoch that answered (protocol 3).
+  public var server: ServerIdentity?
 
   public init(
-    changes: [Change], nextCursor: Int64, hasMore: Bool, serverTime: Date? = nil, rebaselineRequired: Bool = false
+    changes: [Change], nextCursor: Int64, hasMore: Bool, serverTime: Date? = nil, rebaselineRequired: Bool = false,
+    server: ServerIdentity? = nil
   ) {
+    self.server = server
     self.changes = changes
     self.nextCursor = nextCursor
     self.hasMore = hasMore
@@ -134,7 +162,9 @@ public protocol SyncTransport: Sendable {
 /// Why a sync could not proceed.
 public struct SyncError: Error, Sendable, Hashable, CustomStringConvertible {
   public struct Code: Sendable, Hashable, CustomStringConvertible {
-    private enum Value: Sendable, Hashable { case offline, unsupportedProtocol, invalidRequest, server }
+    private enum Value: Sendable, Hashable {
+      case offline, unsupportedProtocol, invalidRequest, server, deviceCloned, otherServer
+    }
     private let value: Value
     private init(_ value: Value) { self.value = value }
 
@@ -146,6 +176,11 @@ public struct SyncError: Error, Sendable, Hashable, CustomStringConvertible {
     public static let invalidRequest = Code(.invalidRequest)
     /// The server failed; try again later.
     public static let server = Code(.server)
+    /// This data folder is a copy of another device's: it has taken a new device id and must
+    /// sign in again.
+    public static let deviceCloned = Code(.deviceCloned)
+    /// The server answering is not the one this device syncs with.
+    public static let otherServer = Code(.otherServer)
 
     public var description: String { String(describing: value) }
   }

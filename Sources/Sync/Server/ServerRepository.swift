@@ -103,12 +103,18 @@ public struct ServerRepository: Sendable {
         .invalidRequest, "mutations: at most \(SyncProtocol.maxBatchSize) per push (got \(request.mutations.count))")
     }
     let time = now().truncatedToMilliseconds
+    let identity = database.identity
+    // A device that synced with another history of this server (before a restore) sends
+    // nothing until it has taken this one's: its bases and cursors mean nothing here.
+    if let epoch = request.epoch, epoch != identity.epoch {
+      return PushReply(results: [], serverTime: time, server: identity, epochChanged: true)
+    }
     let clock = ClockCorrection(
       sentAt: request.sentAt?.millisecondsSince1970, serverNow: time.millisecondsSince1970)
     // Each engagement as sent, written out for the change log before the write transaction:
     // most are stored as sent (new engagements), and the single writer need not wait on it.
     let written = request.mutations.map { $0.engagement.map(LoggedEngagement.init) }
-    let results = try await database.write { db in
+    let results: [MutationResult]? = try await database.write { db -> [MutationResult]? in
       let context = try db.validationContext(latestDate: latestAllowedDate(at: time))
       // One query each for the whole batch: the mutations applied before, and which
       // engagements have no row at all (new ones, the common case, need no other read).
@@ -118,6 +124,10 @@ public struct ServerRepository: Sendable {
       let head = try db.issuedThrough()
       let named = request.mutations.compactMap { $0.entityType == .engagement ? Self.key($0.entityID) : nil }
       var absent = Set(named).subtracting(try db.storedEngagementIDs(among: named))
+      // Of those, the ones deleted long ago (their tombstone purged): an edit brings one back
+      // with a conflict record.
+      let purged = absent.isEmpty ? [:] : try db.purgedDeletions(among: Array(absent))
+      if try Self.isClone(request, in: db) { return nil }
       var results: [MutationResult] = []
       results.reserveCapacity(request.mutations.count)
       for (mutation, written) in zip(request.mutations, written) {
@@ -161,7 +171,7 @@ public struct ServerRepository: Sendable {
         reading.node = request.deviceID
         let edit = Edit(
           mutation: mutation, deviceID: request.deviceID, user: caller?.user ?? mutation.recordedBy,
-          hlc: clock.correct(reading), time: time, rpc: caller?.rpc ?? "SyncService.Push", written: written)
+          hlc: clock.correct(reading, ageMillis: mutation.ageMillis), time: time, rpc: caller?.rpc ?? "SyncService.Push", written: written)
         // Each mutation in its own savepoint: one that fails unexpectedly is undone and
         // refused on its own, and the rest of the batch still applies.
         // Only this mutation's own id can leave `absent`; remembered rather than copying the set
@@ -170,8 +180,10 @@ public struct ServerRepository: Sendable {
         var outcome: (cursor: Int64, asSent: Bool) = (0, false)
         do {
           try db.inSavepoint {
-            outcome = try apply(edit, absent: &absent, in: db)
-            try db.recordApplied(mutationID: mutation.id, deviceID: request.deviceID, cursor: outcome.cursor, at: time)
+            outcome = try apply(edit, absent: &absent, purged: purged, in: db)
+            try db.recordApplied(
+              mutationID: mutation.id, deviceID: request.deviceID, deviceSeq: mutation.deviceSeq, cursor: outcome.cursor,
+              at: time)
             return .commit
           }
         } catch {
@@ -189,7 +201,25 @@ public struct ServerRepository: Sendable {
       }
       return results
     }
-    return PushReply(results: results, serverTime: time)
+    guard let results else {
+      return PushReply(results: [], serverTime: time, server: identity, deviceCloned: true)
+    }
+    return PushReply(results: results, serverTime: time, server: identity)
+  }
+
+  /// Whether a push holds a mutation whose place in its device's sequence another mutation
+  /// of the same device already took (here or earlier in the batch): the device's data
+  /// folder has been copied to a second machine, and both go on making changes as one device.
+  static func isClone(_ request: PushRequest, in db: Database) throws -> Bool {
+    let sequenced = request.mutations.filter { $0.deviceSeq > 0 }
+    guard !sequenced.isEmpty else { return false }
+    let taken = try db.appliedMutations(deviceID: request.deviceID, seqs: sequenced.map(\.deviceSeq))
+    var seen: [Int64: UUID] = [:]
+    for mutation in sequenced {
+      if let other = taken[mutation.deviceSeq], other != mutation.id.storageKey { return true }
+      if let other = seen.updateValue(mutation.id, forKey: mutation.deviceSeq), other != mutation.id { return true }
+    }
+    return false
   }
 
   /// Whether an error met while applying one mutation is the database's (full, read-only,
@@ -232,6 +262,12 @@ public struct ServerRepository: Sendable {
     guard (1...SyncProtocol.maxPageSize).contains(size), request.afterCursor >= 0 else {
       throw SyncError(.invalidRequest, "page_size: must be between 1 and \(SyncProtocol.maxPageSize) (got \(size))")
     }
+    let identity = database.identity
+    if let epoch = request.epoch, epoch != identity.epoch {
+      return PullPage(
+        changes: [], nextCursor: 0, hasMore: true, serverTime: now().truncatedToMilliseconds, rebaselineRequired: true,
+        server: identity)
+    }
     return try await database.read { db in
       // A cursor older than the purged tombstones, or past the head (the device holds changes
       // this server does not: it was restored from a backup or replaced), cannot be continued
@@ -240,7 +276,8 @@ public struct ServerRepository: Sendable {
         try request.afterCursor < db.purgedThrough() || request.afterCursor > db.issuedThrough()
       {
         return PullPage(
-          changes: [], nextCursor: 0, hasMore: true, serverTime: now().truncatedToMilliseconds, rebaselineRequired: true)
+          changes: [], nextCursor: 0, hasMore: true, serverTime: now().truncatedToMilliseconds, rebaselineRequired: true,
+          server: identity)
       }
       let changes = try db.changes(
         after: request.afterCursor, limit: size + 1,
@@ -248,7 +285,7 @@ public struct ServerRepository: Sendable {
       let page = Array(changes.prefix(size))
       return PullPage(
         changes: page, nextCursor: page.last?.cursor ?? request.afterCursor, hasMore: changes.count > size,
-        serverTime: now().truncatedToMilliseconds)
+        serverTime: now().truncatedToMilliseconds, server: identity)
     }
   }
 
@@ -324,14 +361,28 @@ public struct ServerRepository: Sendable {
   /// Applies a checked mutation and returns its cursor, and whether the change there is this
   /// mutation's engagement stored exactly as sent. `absent` holds ids of engagements known to
   /// have no row (not even a tombstone); an upsert that stores one takes it out.
-  private func apply(_ edit: Edit, absent: inout Set<String>, in db: Database) throws -> (Int64, asSent: Bool) {
+  private func apply(
+    _ edit: Edit, absent: inout Set<String>, purged: [String: FieldStamp], in db: Database
+  ) throws -> (Int64, asSent: Bool) {
     let mutation = edit.mutation
     switch (mutation.entityType, mutation.operation) {
     case (.conflict, _):
       return (try applyResolution(edit, in: db), false)
     case (_, .upsert):
       guard let engagement = mutation.engagement else { return (try db.headCursor(), false) }
-      if absent.remove(engagement.id.storageKey) != nil { return (try applyCreation(edit, engagement, in: db), true) }
+      if absent.remove(engagement.id.storageKey) != nil {
+        let cursor = try applyCreation(edit, engagement, in: db)
+        guard let deletion = purged[engagement.id.storageKey] else { return (cursor, true) }
+        // Deleted long ago by a device this edit never heard from: the edit wins, as it does
+        // before the purge, and the delete is kept as a conflict record.
+        try db.forgetPurgedDeletion(id: engagement.id)
+        let conflict = Conflict(
+          engagementID: engagement.id, subject: .deletion,
+          kept: edit.side("restored by an edit made without seeing the delete"),
+          lost: Conflict.Side(value: "deleted", user: deletion.user, deviceID: deletion.deviceID, hlc: deletion.hlc),
+          detectedAt: edit.time)
+        return (try record(conflict, edit, in: db), false)
+      }
       return try applyUpsert(edit, engagement, in: db)
     case (_, .delete):
       // Deleting what is absent changes nothing.

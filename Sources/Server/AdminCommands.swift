@@ -266,8 +266,9 @@ struct RestoreCommand: AsyncParsableCommand {
       The backup is checked first (SQLite integrity, a database of this or an earlier \
       version). The database it replaces is kept beside it as \
       assure-server.sqlite.before-restore-TIME, never deleted. Writes made after the backup \
-      was taken are not in it; every device pulls everything again at its next sync and \
-      re-sends nothing it still holds queued.
+      was taken are not in it: the restored server starts a new epoch, and at its next sync \
+      every device sends again the changes it made in the last 90 days (the server \
+      recognises those it has), then pulls everything.
       """)
 
   @OptionGroup var data: DataOptions
@@ -299,7 +300,7 @@ struct RestoreCommand: AsyncParsableCommand {
       print(
         "restored \(data.databasePath) from \(backup) (\(restored.restored.engagements) engagements)"
           + (restored.previousKeptAt.map { "; the replaced database is kept at \($0)" } ?? "")
-          + "; devices pull everything again from change \(restored.fence)")
+          + "; at their next sync devices send again what the backup lacks and pull everything (new epoch from change \(restored.fence))")
     } catch { throw fail(error) }
   }
 }

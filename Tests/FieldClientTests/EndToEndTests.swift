@@ -167,6 +167,41 @@ import Testing
     #expect((try device.status()["lastError"] as? String)?.contains("cannot resolve") == true)
   }
 
+  @Test("the server restored from a backup: the device says so, sends again what the backup lacks, and a second device sees it all")
+  func restoredServer() async throws {
+    defer { try? FileManager.default.removeItem(at: root) }
+    let port = try freeLoopbackPort()
+    let address = "127.0.0.1:\(port)"
+    let serverData = root.appendingPathComponent("server")
+    let first = FieldDevice(home: root.appendingPathComponent("first"), server: address)
+    let second = FieldDevice(home: root.appendingPathComponent("second"), server: address)
+    var server = try ServerProcess(port: port, dataDir: serverData)
+    _ = try await server.waitUntilListening()
+    try first.signIn(serverDataDir: serverData, address: address)
+    try second.signIn(serverDataDir: serverData, address: address)
+    let before = try add(first, "Ludlow Town Council", date: "2022-07-11").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    #expect(try first.run(["sync"]).status == 0)
+    let backup = root.appendingPathComponent("backup.sqlite").path
+    let backedUp = try runServerCommand(["backup", "--data-dir", serverData.path, "--out", backup])
+    #expect(backedUp.status == 0, "\(backedUp)")
+    let after = try add(first, "Clun Parish Council", date: "2022-07-12").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    #expect(try first.run(["sync"]).status == 0)
+    #expect(try await server.terminate() == 0)
+
+    let restored = try runServerCommand(["restore", "--data-dir", serverData.path, "--from", backup, "--yes"])
+    #expect(restored.status == 0, "\(restored)")
+    server = try ServerProcess(port: port, dataDir: serverData)
+    _ = try await server.waitUntilListening()
+    let sync = try first.run(["sync"])
+    #expect(sync.status == 0, "\(sync)")
+    #expect(sync.stderr.contains("the server was restored from a backup"), "\(sync)")
+    #expect(sync.stdout.contains("0 pending"), "\(sync)")
+    #expect(try second.run(["sync"]).status == 0)
+    #expect(Set(try second.listedIDs()) == [before, after])
+    #expect(Set(try first.listedIDs()) == [before, after])
+    #expect(try await server.terminate() == 0)
+  }
+
   @Test("two syncs of one device never run at once: the second is refused while the first holds the device's sync lock")
   func oneSyncAtATime() async throws {
     defer { try? FileManager.default.removeItem(at: root) }

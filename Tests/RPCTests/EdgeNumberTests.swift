@@ -105,6 +105,36 @@ import Testing
     }
   }
 
+  @Test("an age or a place in the device's sequence past what any device could send is refused naming the field")
+  func ageAndSequence() throws {
+    var mutation = Mutation.upsert(Self.engagement, hlc: nil, by: "apcc", at: Date()).proto
+    mutation.ageMs = UInt64(Mutation.maxAgeMillis) + 1
+    #expect(throws: ValidationError.self) { try Mutation(proto: mutation) }
+    do {
+      _ = try Mutation(proto: mutation)
+    } catch {
+      #expect(error.violations.first?.field == "age_ms")
+    }
+    mutation.ageMs = UInt64(Mutation.maxAgeMillis)
+    #expect(try Mutation(proto: mutation).ageMillis == Mutation.maxAgeMillis)
+    mutation.clearAgeMs()
+    #expect(try Mutation(proto: mutation).ageMillis == nil)
+    mutation.deviceSeq = .max
+    #expect(throws: ValidationError(field: "device_seq", rule: "must be at most \(Int64.max) (got \(UInt64.max))")) {
+      try Mutation(proto: mutation)
+    }
+  }
+
+  @Test("a correction by any age never traps and stays between the earliest supported time and the server's now")
+  func ageCorrection() async {
+    await propertyCheck(count: 2000, input: Gen.int64(), Gen.int64(), Gen.int64()) { now, wall, age in
+      let clock = ClockCorrection(sentAt: nil, serverNow: now)
+      let corrected = clock.correct(HLC(wallMillis: wall, node: "n"), ageMillis: age)
+      #expect(corrected.wallMillis <= SupportedTime.clamp(now))
+      #expect(corrected.wallMillis >= SupportedTime.earliestMillis)
+    }
+  }
+
   static let engagement = Engagement(
     date: LocalDate("2022-08-02")!, who: .apcc, kind: .communityGroup, organisation: "Ludlow group", place: "Ludlow",
     area: "shropshire", createdBy: "apcc")

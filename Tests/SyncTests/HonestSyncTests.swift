@@ -264,6 +264,51 @@ import Testing
     }
   }
 
+  /// A server of the release before protocol 3: it refuses versions it does not know, and
+  /// knows nothing of epochs, ages or sequence places.
+  struct ProtocolTwoServer: SyncTransport {
+    let server: ServerRepository
+    func push(_ request: PushRequest) async throws -> PushReply {
+      guard request.protocolVersion == 2 else {
+        throw SyncError(.unsupportedProtocol, "this device speaks sync protocol \(request.protocolVersion), newer than the server's 2")
+      }
+      var old = request
+      old.epoch = nil
+      old.mutations = request.mutations.map {
+        var mutation = $0
+        mutation.ageMillis = nil
+        mutation.deviceSeq = 0
+        return mutation
+      }
+      var reply = try await server.push(old)
+      reply.server = nil
+      return reply
+    }
+    func pull(_ request: PullRequest) async throws -> PullPage {
+      guard request.protocolVersion == 2 else {
+        throw SyncError(.unsupportedProtocol, "this device speaks sync protocol \(request.protocolVersion), newer than the server's 2")
+      }
+      var old = request
+      old.epoch = nil
+      var page = try await server.pull(old)
+      page.server = nil
+      return page
+    }
+  }
+
+  @Test("a device upgraded before its server (or a server put back to the release before) syncs in the protocol before")
+  func olderServer() async throws {
+    let world = try await SyncWorld()
+    let database = try ClientDatabase(path: world.folder.path("a.sqlite"))
+    let repository = FieldRepository(database: database, user: "a", timeZone: TimeZone(identifier: "UTC")!)
+    let client = SyncClient(database: database, transport: ProtocolTwoServer(server: world.server))
+    let recorded = try await repository.record(sampleEngagement())
+    let report = try await client.sync()
+    #expect(report.pushed == 1 && report.pending == 0)
+    #expect(try await world.serverEngagements() == [recorded])
+    #expect(try await client.pullOnly().pending == 0)
+  }
+
   @Test("an age from the monotonic clock dates an edit by the server's clock; ages past a century are refused at the edge")
   func agesAtTheExtremes() {
     let correction = ClockCorrection(sentAt: 1_000_000, serverNow: 5_000_000)

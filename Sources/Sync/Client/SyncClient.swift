@@ -62,6 +62,9 @@ public struct SyncClient: Sendable {
   public var now: @Sendable () -> Date
   /// The device's monotonic clock: each change goes with its age by it.
   public var boot: @Sendable () -> BootReading?
+  /// The sync protocol version sent; a server that knows only the one before is spoken to in
+  /// that (it ignores what it does not know).
+  public var protocolVersion = SyncProtocol.version
 
   public init(
     database: ClientDatabase, transport: any SyncTransport, batchSize: Int = 500, pageSize: Int = 1000,
@@ -88,6 +91,20 @@ public struct SyncClient: Sendable {
   /// was done before (batches acknowledged, pages applied), and `pending` and `cursor` what
   /// the device holds now.
   public func sync(into report: inout SyncReport, progress: @Sendable (SyncProgress) -> Void = { _ in }) async throws {
+    do {
+      try await syncOnce(into: &report, progress: progress)
+    } catch let error as SyncError
+      where error.code == .unsupportedProtocol && protocolVersion > SyncProtocol.supportedVersions.lowerBound
+    {
+      // An older server (one restored with its older release, say): the version check comes
+      // before anything is applied, so the sync starts again in the version before.
+      var older = self
+      older.protocolVersion = protocolVersion - 1
+      try await older.sync(into: &report, progress: progress)
+    }
+  }
+
+  private func syncOnce(into report: inout SyncReport, progress: @Sendable (SyncProgress) -> Void) async throws {
     let state = try await database.write { try $0.syncState() }
     report.cursor = state.cursor
     do {
@@ -116,7 +133,15 @@ public struct SyncClient: Sendable {
     var report = SyncReport()
     let state = try await database.write { try $0.syncState() }
     report.cursor = state.cursor
-    try await pull(deviceID: state.deviceID, into: &report, progress: { _ in })
+    do {
+      try await pull(deviceID: state.deviceID, into: &report, progress: { _ in })
+    } catch let error as SyncError
+      where error.code == .unsupportedProtocol && protocolVersion > SyncProtocol.supportedVersions.lowerBound
+    {
+      var older = self
+      older.protocolVersion = protocolVersion - 1
+      return try await older.pullOnly()
+    }
     report.pending = try await database.read { try $0.pendingCount() }
     return report
   }
@@ -243,7 +268,8 @@ public struct SyncClient: Sendable {
             mutation.ageMillis = bootNow.flatMap { now in entry.madeAt?.age(at: now) }
             return mutation
           }
-          let request = PushRequest(deviceID: deviceID, mutations: mutations, sentAt: sentAt, epoch: known?.epoch)
+          let request = PushRequest(
+            deviceID: deviceID, protocolVersion: protocolVersion, mutations: mutations, sentAt: sentAt, epoch: known?.epoch)
           // Started at once, so calls leave in the order their batches were read.
           flights.append(Flight(entries: batch, reply: Task.immediate { [transport] in try await transport.push(request) }))
           after = batch[batch.count - 1].seq
@@ -384,8 +410,8 @@ public struct SyncClient: Sendable {
         } else {
           (page, receivedAt) = try await fetch(
             PullRequest(
-              afterCursor: cursor, pageSize: pageSize, deviceID: deviceID, fullPull: fullPull, omitOwnAsSent: omitOwn,
-              epoch: epoch))
+              afterCursor: cursor, pageSize: pageSize, deviceID: deviceID, protocolVersion: protocolVersion,
+              fullPull: fullPull, omitOwnAsSent: omitOwn, epoch: epoch))
         }
         do {
           try await check(page.server)
@@ -418,8 +444,8 @@ public struct SyncClient: Sendable {
         let last = !page.hasMore || page.changes.isEmpty
         if !last {
           let request = PullRequest(
-            afterCursor: page.nextCursor, pageSize: pageSize, deviceID: deviceID, fullPull: fullPull,
-            omitOwnAsSent: omitOwn, epoch: epoch)
+            afterCursor: page.nextCursor, pageSize: pageSize, deviceID: deviceID, protocolVersion: protocolVersion,
+            fullPull: fullPull, omitOwnAsSent: omitOwn, epoch: epoch)
           next = Task { try await fetch(request) }
         }
         do {

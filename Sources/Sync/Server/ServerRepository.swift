@@ -192,7 +192,8 @@ public struct ServerRepository: Sendable {
           results.append(
             MutationResult(
               mutationID: mutation.id,
-              outcome: .rejected(ValidationError(field: "mutation", rule: "could not be applied: \(error)")), cursor: 0))
+              outcome: .rejected(ValidationError(field: "mutation", rule: "could not be applied: \(Self.cause(of: error))")),
+              cursor: 0))
           continue
         }
         applied[mutation.id] = outcome
@@ -220,6 +221,13 @@ public struct ServerRepository: Sendable {
       if let other = seen.updateValue(mutation.id, forKey: mutation.deviceSeq), other != mutation.id { return true }
     }
     return false
+  }
+
+  /// What went wrong, in words for the device: an SQLite error without the statement (the
+  /// server's schema is not the device's business).
+  static func cause(of error: any Error) -> String {
+    guard let error = error as? DatabaseError else { return "\(error)" }
+    return "SQLite error \(error.extendedResultCode.rawValue): \(error.message ?? "no message")"
   }
 
   /// Whether an error met while applying one mutation is the database's (full, read-only,

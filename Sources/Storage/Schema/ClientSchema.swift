@@ -116,7 +116,7 @@ enum ClientSchema {
           -- columns as the outbox, with the outbox position (`seq`) kept.
           CREATE TABLE journal (
             seq INTEGER PRIMARY KEY NOT NULL,
-            mutation_id TEXT NOT NULL UNIQUE,
+            mutation_id TEXT NOT NULL,
             entity_type TEXT NOT NULL,
             entity_id TEXT NOT NULL,
             operation TEXT NOT NULL,
@@ -131,7 +131,6 @@ enum ClientSchema {
             boot_ms INTEGER,
             acknowledged_at_ms INTEGER NOT NULL
           );
-          CREATE INDEX journal_by_acknowledged ON journal(acknowledged_at_ms);
           -- The device's monotonic clock when the change was made (the boot it belongs to, and
           -- milliseconds since that boot): its age at the push, which no wall-clock error moves.
           ALTER TABLE outbox ADD COLUMN boot_id TEXT;

@@ -107,7 +107,7 @@ extension Database {
     """
 
   /// Moves acknowledged mutations from the outbox to the journal, where they stay for
-  /// `SyncJournal.keepDays` (older entries leave it now).
+  /// `SyncJournal.keepDays` (see `pruneJournal`).
   public func acknowledge(mutationIDs: [UUID], at time: Date) throws {
     let at = time.millisecondsSince1970
     for chunk in mutationIDs.chunked(Self.maxParameters - 1) {
@@ -121,9 +121,14 @@ extension Database {
         arguments: [at] + ids)
       try execute(sql: "DELETE FROM outbox WHERE mutation_id IN (\(list))", arguments: ids)
     }
+  }
+
+  /// Removes journal entries acknowledged more than `SyncJournal.keepDays` before `time`:
+  /// once a sync, not once a batch (it reads the whole journal).
+  public func pruneJournal(at time: Date) throws {
     try executeCached(
       sql: "DELETE FROM journal WHERE acknowledged_at_ms < ?",
-      arguments: [at - Int64(SyncJournal.keepDays) * 86_400_000])
+      arguments: [time.millisecondsSince1970 - Int64(SyncJournal.keepDays) * 86_400_000])
   }
 
   /// How many acknowledged mutations the journal holds.

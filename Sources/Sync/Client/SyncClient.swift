@@ -123,7 +123,11 @@ public struct SyncClient: Sendable {
       }
       throw error
     }
-    report.pending = try await database.read { try $0.pendingCount() }
+    let finishedAt = now()
+    report.pending = try await database.write { db in
+      try db.pruneJournal(at: finishedAt)
+      return try db.pendingCount()
+    }
   }
 
   /// Pulls every change after the stored cursor without pushing: what a device does when it

@@ -210,8 +210,11 @@ struct WhoAmICommand: AsyncParsableCommand {
         try Output.json(summary)
         return
       }
-      print("\(summary.account) (\(summary.role)) on \(summary.server)\(checked ? "" : " (not checked: server unreachable)")")
-      print("device \(summary.deviceId), sign-in \(summary.signIn.prefix(8)), until \(summary.expiresAt.formatted(.iso8601))")
+      let text = { (value: String) in DisplayText.escaped(value) }
+      print(
+        "\(text(summary.account)) (\(text(summary.role))) on \(text(summary.server))\(checked ? "" : " (not checked: server unreachable)")")
+      print(
+        "device \(text(summary.deviceId)), sign-in \(text(String(summary.signIn.prefix(8)))), until \(summary.expiresAt.formatted(.iso8601))")
     }
   }
 }

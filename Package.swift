@@ -194,6 +194,7 @@ let package = Package(
         "FieldClient",
         "Model",
         "Server",
+        "Storage",
       ],
       swiftSettings: swiftSettings
     ),

@@ -85,8 +85,8 @@ struct UserCommand: AsyncParsableCommand {
       print("NAME          ROLE          CREATED                DISABLED              DISPLAY NAME")
       for user in try await accounts.users() {
         print(
-          [user.name.padded(13), user.role.rawValue.padded(13), stamp(user.createdAt).padded(22),
-           stamp(user.disabledAt).padded(21), user.displayName].joined(separator: " "))
+          [user.name.cell(13), user.role.rawValue.cell(13), stamp(user.createdAt).cell(22),
+           stamp(user.disabledAt).cell(21), user.displayName.cell()].joined(separator: " "))
       }
     }
   }
@@ -136,8 +136,8 @@ struct DeviceCommand: AsyncParsableCommand {
       for token in try await accounts.devices(accountName: user, includeInactive: all) {
         let state = token.revokedAt != nil ? "revoked" : token.expiresAt <= now ? "expired" : "active"
         print(
-          [String(token.id.storageKey.prefix(8)) + " ", token.accountName.padded(13), token.deviceID.padded(37),
-           token.label.padded(21), stamp(token.expiresAt).padded(21), stamp(token.lastUsedAt).padded(21), state]
+          [String(token.id.storageKey.prefix(8)) + " ", token.accountName.cell(13), token.deviceID.cell(37),
+           token.label.cell(21), stamp(token.expiresAt).cell(21), stamp(token.lastUsedAt).cell(21), state]
             .joined(separator: " "))
       }
     }
@@ -159,7 +159,8 @@ struct DeviceCommand: AsyncParsableCommand {
         let revoked =
           device ? try await accounts.revokeDevice(id, by: caller) : try await accounts.revokeSignIn(id, by: caller)
         for token in revoked {
-          print("revoked \(token.id.storageKey.prefix(8)) (\(token.accountName) on \(token.label), device \(token.deviceID))")
+          print(
+            "revoked \(token.id.storageKey.prefix(8)) (\(token.accountName.cell()) on \(token.label.cell()), device \(token.deviceID.cell()))")
         }
         print("a running server refuses it within 30 seconds")
       } catch { throw fail(error) }
@@ -217,17 +218,22 @@ struct AuditCommand: AsyncParsableCommand {
       for e in entries {
         let change = e.beforeDigest == nil ? "created" : e.afterDigest == nil ? "removed" : "changed"
         print(
-          [stamp(e.at).padded(21), e.actor.padded(18), String((e.deviceID ?? "-").prefix(11)).padded(11),
-           e.rpc.padded(38), "\(e.entityType) \(e.entityID) \(change)"].joined(separator: " "))
+          [stamp(e.at).cell(21), e.actor.cell(18), (e.deviceID ?? "-").cell(11), e.rpc.cell(38),
+           "\(e.entityType) \(e.entityID) \(change)".cell()].joined(separator: " "))
       }
     }
   }
 }
 
 extension String {
-  /// The text cut or padded with spaces to `width` characters.
-  func padded(_ width: Int) -> String {
-    count >= width ? String(prefix(width)) : padding(toLength: width, withPad: " ", startingAt: 0)
+  /// The text as a cell of an administration listing: escaped (`DisplayText`: a control or
+  /// bidirectional character in a stored name, label or device id could otherwise clear the
+  /// console, forge a row or reorder one), then cut or padded with spaces to `width`
+  /// characters when one is given.
+  func cell(_ width: Int? = nil) -> String {
+    let text = DisplayText.escaped(self)
+    guard let width else { return text }
+    return text.count >= width ? String(text.prefix(width)) : text.padding(toLength: width, withPad: " ", startingAt: 0)
   }
 }
 
@@ -339,7 +345,7 @@ struct AreaCommand: AsyncParsableCommand {
       print("CODE                      NAME                           STATE    ENGAGEMENTS")
       for (area, count) in zip(areas, counts) {
         print(
-          [area.code.padded(25), area.name.padded(30), (area.retired ? "retired" : "active").padded(8), String(count)]
+          [area.code.cell(25), area.name.cell(30), (area.retired ? "retired" : "active").cell(8), String(count)]
             .joined(separator: " "))
       }
     }
@@ -388,7 +394,7 @@ struct AreaCommand: AsyncParsableCommand {
       do {
         let (area, count) = try await repository.retireArea(code: code, by: consoleCaller("area retire"))
         print(
-          "retired area \(area.code) (\(area.name)): new engagements are refused in it; the \(count) engagement\(count == 1 ? "" : "s") recorded in it stay")
+          "retired area \(area.code.cell()) (\(area.name.cell())): new engagements are refused in it; the \(count) engagement\(count == 1 ? "" : "s") recorded in it stay")
       } catch { throw fail(error) }
     }
   }

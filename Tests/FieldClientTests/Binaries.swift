@@ -178,9 +178,13 @@ final class SilentListener {
   private let fd: Int32
 
   init() throws {
+    (fd, port) = try Self.bound()
+  }
+
+  /// A listening socket on 127.0.0.1 and the port the system gave it.
+  static func bound() throws -> (fd: Int32, port: Int) {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     guard fd >= 0 else { throw TestFailure("socket() failed") }
-    self.fd = fd
     var address = sockaddr_in()
     address.sin_family = sa_family_t(AF_INET)
     address.sin_port = 0
@@ -196,8 +200,74 @@ final class SilentListener {
     _ = withUnsafeMutablePointer(to: &address) {
       $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
     }
-    port = Int(UInt16(bigEndian: address.sin_port))
+    return (fd, Int(UInt16(bigEndian: address.sin_port)))
   }
 
   deinit { close(fd) }
+}
+
+/// A loopback peer that records every byte a client sends it. It answers a client's HTTP/2
+/// preface with its own SETTINGS, so that a gRPC client goes on to send its call (HEADERS,
+/// with any `authorization`, then DATA), answers nothing else, and closes a connection after a
+/// second of silence, so that the client gives up promptly. Call `stop()` when done.
+final class RecordingListener: Sendable {
+  let port: Int
+  private let fd: Int32
+  private let received = Mutex(Data())
+  private let accepted = Mutex(0)
+  private let stopping = Mutex(false)
+  private let finished = DispatchSemaphore(value: 0)
+
+  init() throws {
+    let listener = try SilentListener.bound()
+    fd = listener.fd
+    port = listener.port
+    let thread = Thread { [self] in
+      serve()
+      finished.signal()
+    }
+    thread.start()
+  }
+
+  /// Everything received so far, over every connection.
+  var bytes: Data { received.withLock { $0 } }
+  /// How many connections were accepted.
+  var connections: Int { accepted.withLock { $0 } }
+
+  private func serve() {
+    while !stopping.withLock({ $0 }) {
+      var pending = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+      guard poll(&pending, 1, 100) > 0 else { continue }
+      let client = accept(fd, nil, nil)
+      guard client >= 0 else { continue }
+      accepted.withLock { $0 += 1 }
+      record(client)
+      Glibc.close(client)
+    }
+  }
+
+  private func record(_ client: Int32) {
+    var answered = false
+    var buffer = [UInt8](repeating: 0, count: 65_536)
+    while true {
+      var readable = pollfd(fd: client, events: Int16(POLLIN), revents: 0)
+      guard poll(&readable, 1, 1_000) > 0 else { return }
+      let count = read(client, &buffer, buffer.count)
+      guard count > 0 else { return }
+      received.withLock { $0.append(contentsOf: buffer[0..<count]) }
+      if !answered {
+        // An empty SETTINGS frame, then the acknowledgement of the client's.
+        let frames: [UInt8] = [0, 0, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 4, 1, 0, 0, 0, 0]
+        _ = frames.withUnsafeBytes { write(client, $0.baseAddress, $0.count) }
+        answered = true
+      }
+    }
+  }
+
+  /// Stops accepting (after the connection being recorded, if any) and closes the socket.
+  func stop() {
+    guard !stopping.withLock({ stopped in defer { stopped = true }; return stopped }) else { return }
+    _ = finished.wait(timeout: .now() + 5)
+    Glibc.close(fd)
+  }
 }

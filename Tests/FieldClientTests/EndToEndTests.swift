@@ -132,14 +132,19 @@ import Testing
     #expect(try device.status()["pending"] as? Int == 0)
   }
 
-  /// Signs `device` in to a server that is then stopped: the device then meets whatever its
-  /// `server` address holds.
+  /// Signs `device` in to a server that is then stopped, and records its `server` address as
+  /// the one signed in to (a device sends its token to that server only): the device then
+  /// meets whatever that address holds, as a device whose server became unreachable does.
   func signInThenGoOffline(_ device: FieldDevice) async throws {
     let port = try freeLoopbackPort()
     let server = try ServerProcess(port: port, dataDir: root.appendingPathComponent("server"))
     _ = try await server.waitUntilListening()
     try device.signIn(serverDataDir: server.dataDir, address: "127.0.0.1:\(port)")
     _ = try await server.terminate()
+    let file = device.home.appendingPathComponent("credentials.json")
+    var stored = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: file)) as? [String: Any])
+    stored["server"] = device.server
+    try JSONSerialization.data(withJSONObject: stored).write(to: file)
   }
 
   @Test("a device that is not signed in is told how to sign in, and its changes stay queued")

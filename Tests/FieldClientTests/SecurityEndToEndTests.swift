@@ -220,3 +220,59 @@ extension SecurityEndToEndTests {
     #expect(try await server.terminate() == 0)
   }
 }
+
+extension SecurityEndToEndTests {
+  @Test("a signed-in device sends its token to no other server: --server or ASSURE_SERVER elsewhere is refused and sends nothing")
+  func tokenStaysWithItsServer() async throws {
+    defer { try? FileManager.default.removeItem(at: root) }
+    // Given a device signed in to one server, and a peer on another port that records every byte
+    let port = try freeLoopbackPort()
+    let address = "127.0.0.1:\(port)"
+    let server = try ServerProcess(port: port, dataDir: root.appendingPathComponent("server"))
+    _ = try await server.waitUntilListening()
+    let device = FieldDevice(home: root.appendingPathComponent("device"), server: address, user: "pcc")
+    try device.signIn(serverDataDir: server.dataDir, address: address, role: "commissioner")
+    let credentials = device.home.appendingPathComponent("credentials.json")
+    let token = try #require(
+      (try JSONSerialization.jsonObject(with: Data(contentsOf: credentials)) as? [String: Any])?["token"] as? String)
+    let other = try RecordingListener()
+    defer { other.stop() }
+    let otherAddress = "127.0.0.1:\(other.port)"
+    let refusal =
+      "signed in to \(address); \(otherAddress) is another server: sign in to it first (assure login --server \(otherAddress))"
+
+    // When signed-in commands name the other server, by option or by environment
+    let elsewhere = FieldDevice(home: device.home, server: otherAddress, user: "pcc")
+    for (runner, arguments) in [
+      (device, ["action", "list", "--server", otherAddress]), (device, ["whoami", "--server", otherAddress]),
+      (device, ["sync", "--server", otherAddress]), (device, ["force", "show", "--server", otherAddress]),
+      (elsewhere, ["action", "list"]), (elsewhere, ["sync"]),
+    ] {
+      let result = try runner.run(arguments)
+      // Then each is refused with exit 77, saying how to sign in there
+      #expect(result.status == 77, "\(arguments): \(result)")
+      #expect(result.stderr.contains(refusal), "\(arguments): \(result)")
+    }
+    // And not a byte reached the other server
+    #expect(other.bytes.isEmpty, "\(other.bytes.count) bytes reached \(otherAddress) over \(other.connections) connection(s)")
+
+    // The server signed in to is still used as before.
+    let me = try json(try device.run(["whoami", "--format", "json"])) as? [String: Any]
+    #expect(me?["checkedWithServer"] as? Bool == true)
+
+    // Signing in to the other server sends its code there but not this sign-in's token (the
+    // peer never answers, so the sign-in itself fails as offline).
+    let login = try device.run(["login", "--server", otherAddress, "--code", "ABCD-EFGH-JKMN-PQRS", "--force"])
+    #expect(login.status == 75, "\(login)")
+    let sent = other.bytes
+    #expect(sent.range(of: Data("ABCD-EFGH-JKMN-PQRS".utf8)) != nil, "the sign-in request was not recorded")
+    #expect(sent.range(of: Data(token.utf8)) == nil, "the token was sent to another server")
+
+    // Signing out with the other server named revokes nothing there and says so.
+    let logout = try device.run(["logout", "--server", otherAddress])
+    #expect(logout.status == 0, "\(logout)")
+    #expect(logout.stdout.contains("the token was not sent to \(otherAddress)"), "\(logout)")
+    #expect(other.bytes.range(of: Data(token.utf8)) == nil, "the token was sent to another server")
+    #expect(try await server.terminate() == 0)
+  }
+}

@@ -29,3 +29,31 @@ import Testing
     #expect(v.violations.isEmpty)
   }
 }
+
+@Suite struct DisplayTextTests {
+  @Test(
+    "control, bidirectional and separator characters are shown as their codes",
+    arguments: [
+      ("Ludlow\u{1B}[2J", #"Ludlow\u{1b}[2J"#), ("a\u{202E}b", #"a\u{202e}b"#), ("one\ntwo", #"one\u{a}two"#),
+      ("over\rwrite", #"over\u{d}write"#), ("back\u{8}", #"back\u{8}"#), ("\u{2066}\u{2069}", #"\u{2066}\u{2069}"#),
+      ("\u{200E}\u{200F}\u{061C}", #"\u{200e}\u{200f}\u{61c}"#), ("line\u{2028}sep", #"line\u{2028}sep"#),
+      ("\u{7F}\u{85}\u{0}", #"\u{7f}\u{85}\u{0}"#), ("tab\there", #"tab\u{9}here"#),
+    ])
+  func escaped(text: String, shown: String) {
+    #expect(DisplayText.escaped(text) == shown)
+  }
+
+  @Test("ordinary text, accents and symbols included, is shown as it is")
+  func plain() {
+    let text = "Café crème – £20, Ledbury Town Council (Herefordshire) \\ 100%"
+    #expect(DisplayText.escaped(text) == text)
+    #expect(DisplayText.escaped(text, keepingLineBreaks: true) == text)
+  }
+
+  @Test("a text of several lines keeps its line feeds, CR LF pairs and tabs, and escapes a lone carriage return")
+  func lineBreaks() {
+    #expect(DisplayText.escaped("one\ntwo\r\nthree\tfour", keepingLineBreaks: true) == "one\ntwo\nthree\tfour")
+    #expect(DisplayText.escaped("one\rtwo\u{1B}[K", keepingLineBreaks: true) == #"one\u{d}two\u{1b}[K"#)
+    #expect(DisplayText.escaped("end\r", keepingLineBreaks: true) == #"end\u{d}"#)
+  }
+}

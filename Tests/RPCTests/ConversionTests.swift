@@ -41,6 +41,41 @@ import Testing
     }
   }
 
+  /// Decodes a message whose id is `id`, as each type with an id read from the wire does.
+  static let idReaders: [(String, @Sendable (String) throws -> Void)] = [
+    ("account.id", { id in _ = try Account(proto: .with { $0.id = id }) }),
+    ("sign_in.id", { id in _ = try DeviceToken(proto: .with { $0.id = id }) }),
+    ("update.id", { id in _ = try ProgressUpdate(proto: .with { $0.id = id; $0.date = "2022-10-05" }) }),
+  ]
+
+  @Test(
+    "an id from the wire that is not a UUID is refused naming its field, never replaced by a new one",
+    arguments: 0..<idReaders.count, ["", "not-a-uuid", "6f1c2a4e-93b7-4d0a-8c1e-2b5d7f9a0c3"])
+  func unreadableWireID(index: Int, id: String) throws {
+    // Given a message whose id does not parse
+    let (field, read) = Self.idReaders[index]
+    // When it is read, then a validation error names the field and quotes the id
+    let error = #expect(throws: ValidationError.self, "\(field)") { try read(id) }
+    #expect(error?.violations.map(\.field) == [field])
+    #expect(error?.violations.first?.rule.hasPrefix("must be a UUID (got") == true)
+  }
+
+  @Test("accounts, sign-ins and progress updates keep their ids over the wire")
+  func idRoundTrip() throws {
+    let now = Date().truncatedToMilliseconds
+    let account = Account(
+      id: UUID(), name: "pcc", displayName: "John Campion", role: .commissioner, createdAt: now, createdBy: "admin")
+    #expect(try Account(proto: account.proto) == account)
+    let signIn = DeviceToken(
+      id: UUID(), accountName: "pcc", deviceID: "laptop", label: "Laptop", createdAt: now,
+      expiresAt: now.addingTimeInterval(3600))
+    #expect(try DeviceToken(proto: signIn.proto) == signIn)
+    let update = ProgressUpdate(
+      id: UUID(), elementID: "2.3", date: LocalDate("2022-10-05")!, narrative: "Done", author: "governance",
+      status: .onTrack, recordedAt: now)
+    #expect(try ProgressUpdate(proto: update.proto) == update)
+  }
+
   @Test("mutations and changes round-trip, including deletes without payload")
   func syncRoundTrip() throws {
     let engagement = Engagement(

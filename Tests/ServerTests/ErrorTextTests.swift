@@ -13,7 +13,7 @@ import Testing
     #expect(rpc.code == .invalidArgument)
     #expect(rpc.message.unicodeScalars.count <= ErrorText.maxScalars + 20)
     #expect(rpc.message.hasPrefix("area: unknown area"))
-    #expect(!rpc.message.unicodeScalars.contains { ErrorText.isUnsafe($0) })
+    #expect(!rpc.message.unicodeScalars.contains { DisplayText.isUnsafe($0) })
     #expect(ErrorText.bounded("one\ntwo\u{202e}") == "one\\u{a}two\\u{202e}")
     // The violations still travel, each bounded.
     let entries = rpc.metadata[binaryValues: "assure-violation-bin"].map { $0 }

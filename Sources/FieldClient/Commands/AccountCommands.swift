@@ -54,9 +54,10 @@ struct LoginCommand: AsyncParsableCommand {
           request.label = String(label.prefix(DeviceToken.maxLabelLength))
           // Device ids are unique among the server's active sign-ins: signing this device in
           // as another account, it proves it holds the current sign-in, which the server then
-          // revokes. Not while the current user's changes are pending (unless --force).
-          if let previous, previous.server == address.description, pending == 0 || force {
-            request.previousToken = previous.token
+          // revokes. Not while the current user's changes are pending (unless --force), and
+          // never to another server than the one it was issued by.
+          if let previousToken = try? previous?.token(for: address), pending == 0 || force {
+            request.previousToken = previousToken
           }
           return try await Assure_V1_AccountService.Client(wrapping: client).enrol(request, options: callOptions)
         }
@@ -134,8 +135,12 @@ struct LogoutCommand: AsyncParsableCommand {
           "\(unsynced) change\(unsynced == 1 ? " is" : "s are") not yet on the server: run assure sync first (see assure status), or give --force\(wipe ? " to lose \(unsynced == 1 ? "it" : "them")" : "")")
       }
       if let credentials = try? Credentials.load(from: dataDir) {
-        // Revoke on the server if it answers quickly; the local copy goes either way.
+        // Revoke on the server if it answers quickly; the local copy goes either way. The
+        // token goes only to the server signed in to.
+        let address = try ServerAddress(options.resolvedServer)
+        let otherServer = (try? credentials.token(for: address)) == nil
         let revoked: Bool = await {
+          if otherServer { return false }
           do {
             return try await ServerSession.connectSignedIn(options) { client in
               var callOptions = CallOptions.defaults
@@ -150,7 +155,11 @@ struct LogoutCommand: AsyncParsableCommand {
         try Credentials.remove(from: dataDir)
         print(
           "signed out \(credentials.account)"
-            + (revoked ? "; the server revoked this device's token" : "; the server could not be reached: ask an administrator to revoke sign-in \(credentials.signInID.prefix(8))"))
+            + (revoked
+              ? "; the server revoked this device's token"
+              : otherServer
+                ? "; the token was not sent to \(address), which is not the server signed in to (\(credentials.server)): ask an administrator to revoke sign-in \(credentials.signInID.prefix(8))"
+                : "; the server could not be reached: ask an administrator to revoke sign-in \(credentials.signInID.prefix(8))"))
       } else {
         print("this device was not signed in")
       }
@@ -199,6 +208,8 @@ struct WhoAmICommand: AsyncParsableCommand {
         checked = true
       } catch let error as RPCError where error.code == .unauthenticated || error.code == .permissionDenied {
         throw ServerSession.translate(error, address: try ServerAddress(options.resolvedServer))
+      } catch let error as AccessError {
+        throw error  // another server than the one signed in to: nothing was sent
       } catch {
         // Offline: what this device knows.
       }
@@ -210,8 +221,11 @@ struct WhoAmICommand: AsyncParsableCommand {
         try Output.json(summary)
         return
       }
-      print("\(summary.account) (\(summary.role)) on \(summary.server)\(checked ? "" : " (not checked: server unreachable)")")
-      print("device \(summary.deviceId), sign-in \(summary.signIn.prefix(8)), until \(summary.expiresAt.formatted(.iso8601))")
+      let text = { (value: String) in DisplayText.escaped(value) }
+      print(
+        "\(text(summary.account)) (\(text(summary.role))) on \(text(summary.server))\(checked ? "" : " (not checked: server unreachable)")")
+      print(
+        "device \(text(summary.deviceId)), sign-in \(text(String(summary.signIn.prefix(8)))), until \(summary.expiresAt.formatted(.iso8601))")
     }
   }
 }

@@ -33,8 +33,9 @@ struct AreaCommand: AsyncParsableCommand {
         print("CODE                      NAME                           STATE")
         for area in areas {
           print(
-            [area.code.padding(toLength: 25, withPad: " ", startingAt: 0),
-             area.name.padding(toLength: 30, withPad: " ", startingAt: 0), area.retired ? "retired" : "active"]
+            [DisplayText.escaped(area.code).padding(toLength: 25, withPad: " ", startingAt: 0),
+             DisplayText.escaped(area.name).padding(toLength: 30, withPad: " ", startingAt: 0),
+             area.retired ? "retired" : "active"]
               .joined(separator: " "))
         }
       }

@@ -149,7 +149,7 @@ struct ConflictsCommand: AsyncParsableCommand {
         let what =
           keep == .current
           ? "kept \(ConflictsCommand.subject(conflict)) as it is"
-          : (conflict.subject == .deletion ? "deleted the engagement" : "took back \(ConflictsCommand.subject(conflict)) = \"\(conflict.lost.value)\"")
+          : (conflict.subject == .deletion ? "deleted the engagement" : "took back \(ConflictsCommand.subject(conflict)) = \"\(DisplayText.escaped(conflict.lost.value))\"")
         print("resolved \(conflict.id.storageKey.prefix(8)): \(what); queued for the server")
       }
     }

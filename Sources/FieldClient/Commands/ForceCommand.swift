@@ -23,17 +23,22 @@ struct ForceCommand: AsyncParsableCommand {
     return ForceProfile(proto: response.profile)
   }
 
+  /// The names, one per line; each is the server's stored text, escaped as in a table.
   static func show(_ profile: ForceProfile) {
-    print("force          \(profile.forceName.isEmpty ? "-" : profile.forceName)")
-    print("plan           \(profile.planName)")
-    print("panel          \(profile.panelName)")
-    print("commissioner   \(profile.commissionerTitle) (\(profile.commissionerShort))")
+    let text = { (value: String) in DisplayText.escaped(value) }
+    print("force          \(text(profile.forceName.isEmpty ? "-" : profile.forceName))")
+    print("plan           \(text(profile.planName))")
+    print("panel          \(text(profile.panelName))")
+    print("commissioner   \(text(profile.commissionerTitle)) (\(text(profile.commissionerShort)))")
     for office in profile.offices {
-      print("office         \(office.code.rawValue): \(office.title)\(office.short == office.title ? "" : " (\(office.short))")")
+      print(
+        "office         \(text(office.code.rawValue)): \(text(office.title))\(office.short == office.title ? "" : " (\(text(office.short)))")")
     }
-    for (metric, name) in profile.reachNames.sorted(by: { $0.key < $1.key }) { print("reach          \(metric): \(name)") }
-    for subject in profile.correspondenceSubjects { print("subject        \(subject.code): \(subject.title)") }
-    for kind in profile.engagementKinds { print("kind           \(kind.code): \(kind.title)") }
+    for (metric, name) in profile.reachNames.sorted(by: { $0.key < $1.key }) {
+      print("reach          \(text(metric)): \(text(name))")
+    }
+    for subject in profile.correspondenceSubjects { print("subject        \(text(subject.code)): \(text(subject.title))") }
+    for kind in profile.engagementKinds { print("kind           \(text(kind.code)): \(text(kind.title))") }
   }
 
   struct Show: AsyncParsableCommand {

@@ -73,7 +73,9 @@ struct MeetingCommand: AsyncParsableCommand {
         }
         print("recorded meeting \(response.meeting.id) with \(response.actions.count) action(s)")
         for action in response.actions {
-          print("  \(action.id)  \(action.owner)  due \(action.dueDate.isEmpty ? "-" : action.dueDate)  \(action.text)")
+          let due = action.dueDate.isEmpty ? "-" : action.dueDate
+          print(
+            "  \(DisplayText.escaped(action.id))  \(DisplayText.escaped(action.owner))  due \(DisplayText.escaped(due))  \(DisplayText.escaped(action.text))")
         }
       }
     }

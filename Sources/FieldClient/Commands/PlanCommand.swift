@@ -45,10 +45,13 @@ extension PlanCommand {
           return
         }
         for objective in objectives {
-          print("\(objective.id)  \(objective.title)")
+          print("\(DisplayText.escaped(objective.id))  \(DisplayText.escaped(objective.title))")
           for element in elements where element.objectiveID == objective.id {
             let rag = element.rag(on: LocalDate.today()).map(\.label) ?? "-"
-            print("   \(element.id.padding(toLength: 5, withPad: " ", startingAt: 0)) \(rag.padding(toLength: 6, withPad: " ", startingAt: 0)) \(element.status.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)) \(element.title)")
+            let columns = [(element.id, 5), (rag, 6), (element.status.rawValue, 12)].map { text, width in
+              DisplayText.escaped(text).padding(toLength: width, withPad: " ", startingAt: 0)
+            }
+            print("   \(columns.joined(separator: " ")) \(DisplayText.escaped(element.title))")
           }
         }
       }
@@ -81,8 +84,13 @@ extension PlanCommand {
           Output.fields(rows)
         } else if let objective {
           if format == .json { return try Output.json(objective) }
-          print("\(objective.id)  \(objective.title)\n\n\(objective.description)\n")
-          for child in children { print("   \(child.id)  \(child.status.rawValue)  \(child.title)") }
+          print(
+            "\(DisplayText.escaped(objective.id))  \(DisplayText.escaped(objective.title))\n\n"
+              + "\(DisplayText.escaped(objective.description, keepingLineBreaks: true))\n")
+          for child in children {
+            print(
+              "   \(DisplayText.escaped(child.id))  \(DisplayText.escaped(child.status.rawValue))  \(DisplayText.escaped(child.title))")
+          }
         } else {
           throw StorageError(.notFound, "no objective or plan element \"\(id)\" cached on this device")
         }

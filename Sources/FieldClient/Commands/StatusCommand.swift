@@ -82,19 +82,23 @@ struct StatusCommand: AsyncParsableCommand {
         return
       }
       func when(_ date: Date?) -> String { date.map { $0.formatted(.iso8601) } ?? "never" }
-      print("server:        \(status.server)")
-      print("data:          \(status.dataDir)")
-      print("device:        \(status.deviceId)")
+      // Stored text (a device id, a server's error message) is escaped as in a table.
+      let text = { (value: String) in DisplayText.escaped(value) }
+      print("server:        \(text(status.server))")
+      print("data:          \(text(status.dataDir))")
+      print("device:        \(text(status.deviceId))")
       print(
         "signed in:     "
-          + (status.signedInAs.map { "\($0) (\(status.role ?? "?")) until \(when(status.signInExpiresAt))" }
+          + (status.signedInAs.map { "\(text($0)) (\(text(status.role ?? "?"))) until \(when(status.signInExpiresAt))" }
             ?? "no (assure login --server HOST:PORT --code CODE)"))
       print("pending:       \(status.pending) change\(status.pending == 1 ? "" : "s") waiting to sync")
       print("quarantined:   \(status.quarantined.count)" + (status.quarantined.isEmpty ? "" : " refused by the server, kept aside (`assure sync --retry ID` or `--drop ID`)"))
-      for q in status.quarantined { print("  \(q.mutationId.prefix(8))  \(q.operation) \(q.entityId): \(q.error)") }
+      for q in status.quarantined {
+        print("  \(q.mutationId.prefix(8))  \(q.operation) \(text(q.entityId)): \(text(q.error))")
+      }
       print("conflicts:     \(status.conflicts) unresolved" + (status.conflicts == 0 ? "" : " (`assure conflicts list`)"))
       print("last sync:     \(when(status.lastSyncAt))")
-      if let error = status.lastError { print("last error:    \(error) (at \(when(status.lastAttemptAt)))") }
+      if let error = status.lastError { print("last error:    \(text(error)) (at \(when(status.lastAttemptAt)))") }
       print("engagements:   \(status.engagements) on this device")
       print("plan:          \(status.objectives) objectives, \(status.elements) elements cached")
     }

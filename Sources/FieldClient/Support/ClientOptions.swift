@@ -10,7 +10,8 @@ struct ClientOptions: ParsableArguments {
   @Option(help: "Folder holding this device's data (default: $ASSURE_HOME, else ~/.local/share/assure).")
   var dataDir: String?
 
-  @Option(help: "Server as HOST:PORT (default: $ASSURE_SERVER, else the one signed in to, else 127.0.0.1:50051).")
+  @Option(
+    help: "Server as HOST:PORT (default: $ASSURE_SERVER, else the one signed in to, else 127.0.0.1:50051). A signed-in device sends its token to the server it signed in to only.")
   var server: String?
 
   @Option(help: "PEM file of the CA that signed the server's certificate (default: $ASSURE_CA, else the one given at sign-in, else the system's trust store).")
@@ -91,8 +92,10 @@ struct ClientOptions: ParsableArguments {
   }
 }
 
-/// A server address given as `HOST:PORT`.
-struct ServerAddress: Sendable, CustomStringConvertible {
+/// A server address given as `HOST:PORT`, normalised so that two spellings of one server
+/// compare equal: the host in lower case, an IP address in its standard form (`::1`, not
+/// `0:0:0:0:0:0:0:1`), the port as a number (`050051` is 50051).
+struct ServerAddress: Sendable, Equatable, CustomStringConvertible {
   var host: String
   var port: Int
 
@@ -110,8 +113,18 @@ struct ServerAddress: Sendable, CustomStringConvertible {
     guard !host.isEmpty, let number = Int(port), (1...65535).contains(number) else {
       throw ValidationError("--server must be HOST:PORT with a port from 1 to 65535 (got \"\(text)\")")
     }
-    self.host = String(host)
+    self.host = Self.normalised(host: String(host))
     self.port = number
+  }
+
+  /// The host in lower case, or an IPv4 or IPv6 address as `inet_ntop` writes it.
+  private static func normalised(host: String) -> String {
+    var buffer = [UInt8](repeating: 0, count: 16)
+    var text = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
+    for family in [AF_INET, AF_INET6] where inet_pton(family, host, &buffer) == 1 {
+      if inet_ntop(family, &buffer, &text, socklen_t(text.count)) != nil { return string(text) }
+    }
+    return host.lowercased()
   }
 
   var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }

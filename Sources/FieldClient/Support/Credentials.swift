@@ -105,6 +105,21 @@ struct Credentials: Codable, Sendable {
     known.withLock { $0[url.path] = .some(nil) }
   }
 
+  /// The token, to be sent to `address` only if that is the server signed in to: a token
+  /// sent anywhere else (a mistyped `--server`, an `ASSURE_SERVER` left over from another
+  /// setup, a host that is not the force's) would hand that host this device's sign-in.
+  ///
+  /// Addresses are compared normalised (`ServerAddress`). Every command that attaches the token
+  /// takes it from here; `assure login` sends a previous token only when this gives it.
+  func token(for address: ServerAddress) throws -> String {
+    guard let signedIn = try? ServerAddress(server), signedIn == address else {
+      throw AccessError(
+        .unauthenticated,
+        "signed in to \(server); \(address) is another server: sign in to it first (assure login --server \(address))")
+    }
+    return token
+  }
+
   /// Whether the token has passed half its life and should be exchanged for a new one.
   func refreshDue(at now: Date) -> Bool {
     now >= issuedAt.addingTimeInterval(expiresAt.timeIntervalSince(issuedAt) / 2)

@@ -16,9 +16,13 @@ enum Output {
     print(String(decoding: try encoder.encode(value), as: UTF8.self))
   }
 
-  /// Left-aligned columns separated by two spaces.
+  /// Left-aligned columns separated by two spaces, one line per row.
+  ///
+  /// Every cell is escaped (`DisplayText`): stored text comes from other devices and from the
+  /// server, and a control or bidirectional character in it could clear the screen, forge a
+  /// row or reorder one. Widths are those of the escaped text.
   static func table(_ header: [String], _ rows: [[String]]) {
-    let all = [header] + rows
+    let all = ([header] + rows).map { $0.map { DisplayText.escaped($0) } }
     let widths = header.indices.map { column in all.map { $0[column].count }.max() ?? 0 }
     for row in all {
       let cells = row.enumerated().map { index, cell in
@@ -29,9 +33,17 @@ enum Output {
   }
 
   /// One `label  value` line per field, labels padded to one width.
+  ///
+  /// Values are escaped like table cells, except that a value of several lines (notes, a
+  /// description) keeps its line breaks, each further line indented under the first: no line
+  /// of a value can pass for a label.
   static func fields(_ rows: [(String, String)]) {
     let width = (rows.map(\.0.count).max() ?? 0) + 2
-    for (label, value) in rows { print(label.padding(toLength: width, withPad: " ", startingAt: 0) + value) }
+    let indent = String(repeating: " ", count: width)
+    for (label, value) in rows {
+      let lines = DisplayText.escaped(value, keepingLineBreaks: true).split(separator: "\n", omittingEmptySubsequences: false)
+      print(DisplayText.escaped(label).padding(toLength: width, withPad: " ", startingAt: 0) + lines.joined(separator: "\n" + indent))
+    }
   }
 
   static func truncate(_ text: String, _ width: Int) -> String {

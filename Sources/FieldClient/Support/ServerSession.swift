@@ -66,12 +66,15 @@ struct ServerSession {
 
   /// Connects as this device's signed-in user, exchanging the token for a new one first when
   /// half its life has passed (a failed refresh leaves the old token in use).
+  ///
+  /// Only to the server signed in to: for any other address this throws before connecting,
+  /// so not a byte reaches it (`Credentials.token(for:)`).
   static func connectSignedIn<T: Sendable>(
     _ options: ClientOptions, _ body: (GRPCClient<HTTP2ClientTransport.Posix>) async throws -> T
   ) async throws -> T {
     let credentials = try options.requireCredentials()
     let address = try ServerAddress(options.resolvedServer)
-    let token = BearerToken(credentials.token)
+    let token = BearerToken(try credentials.token(for: address))
     return try await connect(to: address, security: options.security(for: address, credentials), token: token) { client in
       if credentials.refreshDue(at: Date()) {
         await refresh(credentials, client: client, token: token, dataDir: options.resolvedDataDir)

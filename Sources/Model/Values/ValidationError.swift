@@ -102,13 +102,9 @@ public struct ViolationCollector {
     let before = violations.count
     text(value, field, required: required, max: max)
     guard violations.count == before else { return }
-    let bidi = value.unicodeScalars.contains { scalar in
-      switch scalar.value {
-      case 0x061C, 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069, 0x2028, 0x2029: true
-      default: false
-      }
-    }
-    if bidi { fail(field, "must not contain bidirectional formatting or separator characters") }
+    // Control characters are refused above; what `DisplayText` escapes besides them is the
+    // bidirectional formatting and separator characters.
+    if value.unicodeScalars.contains(where: DisplayText.isUnsafe) { fail(field, "must not contain bidirectional formatting or separator characters") }
   }
 
   /// Checks a short reference (`1`, `2.4`, `A12`): 1 to 20 letters, digits, '.', '-' or '_',

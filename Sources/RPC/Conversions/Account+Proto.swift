@@ -15,9 +15,10 @@ extension Account {
     }
   }
 
-  public init(proto: Assure_V1_Account) {
+  /// An account from the wire; an id that is not a UUID is refused, naming `account.id`.
+  public init(proto: Assure_V1_Account) throws(ValidationError) {
     self.init(
-      id: UUID(uuidString: proto.id) ?? UUID(), name: proto.name, displayName: proto.displayName,
+      id: try UUID(wire: proto.id, field: "account.id"), name: proto.name, displayName: proto.displayName,
       role: Role(rawValue: proto.role), createdAt: proto.createdAt.millisecondDate, createdBy: proto.createdBy,
       disabledAt: proto.hasDisabledAt ? proto.disabledAt.millisecondDate : nil)
   }
@@ -37,9 +38,10 @@ extension DeviceToken {
     }
   }
 
-  public init(proto: Assure_V1_DeviceSignIn) {
+  /// A sign-in from the wire; an id that is not a UUID is refused, naming `sign_in.id`.
+  public init(proto: Assure_V1_DeviceSignIn) throws(ValidationError) {
     self.init(
-      id: UUID(uuidString: proto.id) ?? UUID(), accountName: proto.accountName, deviceID: proto.deviceID,
+      id: try UUID(wire: proto.id, field: "sign_in.id"), accountName: proto.accountName, deviceID: proto.deviceID,
       label: proto.label, createdAt: proto.createdAt.millisecondDate, expiresAt: proto.expiresAt.millisecondDate,
       lastUsedAt: proto.hasLastUsedAt ? proto.lastUsedAt.millisecondDate : nil,
       revokedAt: proto.hasRevokedAt ? proto.revokedAt.millisecondDate : nil)

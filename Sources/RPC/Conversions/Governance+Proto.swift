@@ -37,7 +37,7 @@ extension Milestone {
 extension ProgressUpdate {
   public init(proto p: Assure_V1_ProgressUpdate) throws(ValidationError) {
     self.init(
-      id: UUID(uuidString: p.id) ?? UUID(), elementID: p.elementID, date: try day(p.date, "date"),
+      id: try UUID(wire: p.id, field: "update.id"), elementID: p.elementID, date: try day(p.date, "date"),
       narrative: p.narrative, author: p.author, status: ElementStatus(rawValue: p.status), forPanel: p.forPanel,
       links: p.links, recordedAt: p.recordedAt.millisecondDate)
   }

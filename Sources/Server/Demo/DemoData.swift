@@ -193,7 +193,13 @@ enum DemoData {
   private static func demoID(_ index: Int) -> UUID {
     let n = UInt32(index + 1)
     let spread = n &* 2_654_435_761  // distinct leading characters, so short ids differ
-    return UUID(uuidString: String(format: "%08x-d3e0-4022-8000-%012x", spread, n)) ?? UUID()
+    // `SSSSSSSS-d3e0-4022-8000-0000NNNNNNNN`: the spread, fixed middle groups, then n.
+    func byte(_ value: UInt32, _ shift: UInt32) -> UInt8 { UInt8(truncatingIfNeeded: value >> shift) }
+    return UUID(
+      uuid: (
+        byte(spread, 24), byte(spread, 16), byte(spread, 8), byte(spread, 0), 0xD3, 0xE0, 0x40, 0x22, 0x80, 0x00, 0, 0,
+        byte(n, 24), byte(n, 16), byte(n, 8), byte(n, 0)
+      ))
   }
 }
 

@@ -1,4 +1,5 @@
 import GRPCCore
+import Model
 
 /// What an error tells the caller, made safe to send and to log: control and bidirectional
 /// characters escaped, and at most `maxScalars` Unicode scalars.
@@ -10,7 +11,7 @@ import GRPCCore
 enum ErrorText {
   static let maxScalars = 1_000
 
-  /// `text` escaped and shortened.
+  /// `text` escaped (`DisplayText`, the rule the command-line tables use too) and shortened.
   static func bounded(_ text: String, max: Int = maxScalars) -> String {
     var out = String.UnicodeScalarView()
     var count = 0
@@ -19,23 +20,14 @@ enum ErrorText {
         out.append(contentsOf: "... (shortened)".unicodeScalars)
         break
       }
-      if isUnsafe(scalar) {
-        out.append(contentsOf: "\\u{\(String(scalar.value, radix: 16))}".unicodeScalars)
+      if DisplayText.isUnsafe(scalar) {
+        out.append(contentsOf: DisplayText.escape(scalar).unicodeScalars)
       } else {
         out.append(scalar)
       }
       count += 1
     }
     return String(out)
-  }
-
-  /// Control characters (Cc), line and paragraph separators, and the bidirectional controls
-  /// that reorder how a terminal or a log viewer shows the text around them.
-  static func isUnsafe(_ scalar: Unicode.Scalar) -> Bool {
-    switch scalar.value {
-    case 0x00...0x1F, 0x7F...0x9F, 0x2028, 0x2029, 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069, 0x061C: true
-    default: false
-    }
   }
 
   /// The error as the caller will see it: an `RPCError` whose message and string metadata are

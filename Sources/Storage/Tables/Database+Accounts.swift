@@ -38,9 +38,9 @@ extension Database {
     try Int.fetchOne(self, sql: "SELECT COUNT(*) FROM account") ?? 0
   }
 
-  private static func account(from row: Row) -> Account {
+  private static func account(from row: Row) throws -> Account {
     Account(
-      id: UUID(uuidString: row["id"]) ?? UUID(), name: row["name"], displayName: row["display_name"],
+      id: try row.uuid("id", table: "account"), name: row["name"], displayName: row["display_name"],
       role: Role(rawValue: row["role"]), createdAt: Date(millisecondsSince1970: row["created_at_ms"]),
       createdBy: row["created_by"], disabledAt: (row["disabled_at_ms"] as Int64?).map(Date.init(millisecondsSince1970:)))
   }
@@ -68,7 +68,7 @@ extension Database {
     try execute(
       sql: "UPDATE enrolment_code SET used_at_ms = ?, used_by_device = ? WHERE code_hash = ?",
       arguments: [time.millisecondsSince1970, deviceID, hash])
-    return UUID(uuidString: row["account_id"])
+    return try row.uuid("account_id", table: "enrolment_code")
   }
 
   // MARK: - Device tokens
@@ -97,17 +97,17 @@ extension Database {
           """, arguments: [hash])
     else { return nil }
     let account = Account(
-      id: UUID(uuidString: row["a_id"]) ?? UUID(), name: row["name"], displayName: row["display_name"],
+      id: try row.uuid("a_id", table: "account", column: "id"), name: row["name"], displayName: row["display_name"],
       role: Role(rawValue: row["role"]), createdAt: Date(millisecondsSince1970: row["a_created_at_ms"]),
       createdBy: row["created_by"], disabledAt: (row["disabled_at_ms"] as Int64?).map(Date.init(millisecondsSince1970:)))
-    return (Self.deviceToken(from: row, accountName: account.name), account)
+    return (try Self.deviceToken(from: row, accountName: account.name), account)
   }
 
   public func deviceToken(id: UUID) throws -> DeviceToken? {
     try Row.fetchOne(
       self, sql: "SELECT t.*, a.name FROM device_token t JOIN account a ON a.id = t.account_id WHERE t.id = ?",
       arguments: [id.storageKey]
-    ).map { Self.deviceToken(from: $0, accountName: $0["name"]) }
+    ).map { try Self.deviceToken(from: $0, accountName: $0["name"]) }
   }
 
   /// Tokens, newest first; of one account or one device when given.
@@ -133,7 +133,7 @@ extension Database {
       self,
       sql: "SELECT t.*, a.name FROM device_token t JOIN account a ON a.id = t.account_id \(filter) ORDER BY t.created_at_ms DESC, t.id",
       arguments: arguments
-    ).map { Self.deviceToken(from: $0, accountName: $0["name"]) }
+    ).map { try Self.deviceToken(from: $0, accountName: $0["name"]) }
   }
 
   /// Revokes a token at `time` (a revoked token stays revoked).
@@ -164,9 +164,9 @@ extension Database {
       sql: "UPDATE device_token SET last_used_at_ms = ? WHERE id = ?", arguments: [time.millisecondsSince1970, id.storageKey])
   }
 
-  private static func deviceToken(from row: Row, accountName: String) -> DeviceToken {
+  private static func deviceToken(from row: Row, accountName: String) throws -> DeviceToken {
     DeviceToken(
-      id: UUID(uuidString: row["id"]) ?? UUID(), accountName: accountName, deviceID: row["device_id"], label: row["label"],
+      id: try row.uuid("id", table: "device_token"), accountName: accountName, deviceID: row["device_id"], label: row["label"],
       createdAt: Date(millisecondsSince1970: row["created_at_ms"]),
       expiresAt: Date(millisecondsSince1970: row["expires_at_ms"]),
       lastUsedAt: (row["last_used_at_ms"] as Int64?).map(Date.init(millisecondsSince1970:)),

@@ -292,9 +292,9 @@ extension Milestone {
 }
 
 extension ProgressUpdate {
-  init(row: Row) {
+  init(row: Row) throws {
     self.init(
-      id: UUID(uuidString: row["id"]) ?? UUID(), elementID: row["element_id"],
+      id: try row.uuid("id", table: "progress_update"), elementID: row["element_id"],
       date: LocalDate(row["date"] as String) ?? Engagement.Limits.earliestDate, narrative: row["narrative"],
       author: row["author"], status: ElementStatus(rawValue: row["status"]), forPanel: row["for_panel"],
       links: JSONText.list(row["links"]),

@@ -1,0 +1,25 @@
+import Foundation
+import GRDB
+import Model
+
+extension Row {
+  /// The UUID stored at `key`, a column of `table` (`column` when the query renamed it, e.g.
+  /// `a.id AS a_id`).
+  ///
+  /// A value that is not a UUID is a corrupt row, reported with the table, the column and the
+  /// value: never replaced by a new random id, which would detach the record from everything
+  /// that names it and show it under an id nobody stored.
+  func uuid(_ key: String, table: String, column: String? = nil) throws -> UUID {
+    let value: DatabaseValue = self[key]
+    if let text = String.fromDatabaseValue(value), let id = UUID(text: text) { return id }
+    let shown: String
+    switch value.storage {
+    case .null: shown = "NULL"
+    case .string(let text): shown = "\"\(DisplayText.escaped(text))\""
+    case .int64(let number): shown = String(number)
+    case .double(let number): shown = String(number)
+    case .blob(let data): shown = "a blob of \(data.count) bytes"
+    }
+    throw StorageError(.corrupt, "table \(table), column \(column ?? key): \(shown) is not a UUID")
+  }
+}

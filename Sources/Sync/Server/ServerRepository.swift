@@ -114,99 +114,123 @@ public struct ServerRepository: Sendable {
     // Each engagement as sent, written out for the change log before the write transaction:
     // most are stored as sent (new engagements), and the single writer need not wait on it.
     let written = request.mutations.map { $0.engagement.map(LoggedEngagement.init) }
-    let results: [MutationResult]? = try await database.write { db -> [MutationResult]? in
-      let context = try db.validationContext(latestDate: latestAllowedDate(at: time))
-      // One query each for the whole batch: the mutations applied before, and which
-      // engagements have no row at all (new ones, the common case, need no other read).
-      var applied = try db.appliedCursors(mutationIDs: request.mutations.map(\.id))
-      // No device can have seen a change past the head: a base beyond it comes from another
-      // history (a restored or replaced server) and would hide every later edit from the merge.
-      let head = try db.issuedThrough()
-      let named = request.mutations.compactMap { $0.entityType == .engagement ? Self.key($0.entityID) : nil }
-      var absent = Set(named).subtracting(try db.storedEngagementIDs(among: named))
-      // Of those, the ones deleted long ago (their tombstone purged): an edit brings one back
-      // with a conflict record.
-      let purged = absent.isEmpty ? [:] : try db.purgedDeletions(among: Array(absent))
-      if try Self.isClone(request, in: db) { return nil }
-      var results: [MutationResult] = []
-      results.reserveCapacity(request.mutations.count)
-      for (mutation, written) in zip(request.mutations, written) {
-        // Kept up to date below, so this also catches a repeat within the batch.
-        if let (cursor, asSent) = applied[mutation.id] {
+    // The batch is applied in one transaction with no savepoint per mutation (they cost 0.2 to
+    // 0.5 s of a 10,000-mutation push; Docs/Performance.md). Should a mutation fail in a way that is not the database's, the
+    // transaction is rolled back and the batch applied again with each mutation in its own
+    // savepoint, so that the failing one is refused alone and the rest still apply.
+    func attempt(isolating: Bool) async throws -> [MutationResult]? {
+      try await database.write { db -> [MutationResult]? in
+        let context = try db.validationContext(latestDate: latestAllowedDate(at: time))
+        // One query each for the whole batch: the mutations applied before, and which
+        // engagements have no row at all (new ones, the common case, need no other read).
+        var applied = try db.appliedCursors(mutationIDs: request.mutations.map(\.id))
+        // No device can have seen a change past the head: a base beyond it comes from another
+        // history (a restored or replaced server) and would hide every later edit from the merge.
+        let head = try db.issuedThrough()
+        let named = request.mutations.compactMap { $0.entityType == .engagement ? Self.key($0.entityID) : nil }
+        var absent = Set(named).subtracting(try db.storedEngagementIDs(among: named))
+        // Of those, the ones deleted long ago (their tombstone purged): an edit brings one back
+        // with a conflict record.
+        let purged = absent.isEmpty ? [:] : try db.purgedDeletions(among: Array(absent))
+        if try Self.isClone(request, in: db) { return nil }
+        var results: [MutationResult] = []
+        results.reserveCapacity(request.mutations.count)
+        for (mutation, written) in zip(request.mutations, written) {
+          // Kept up to date below, so this also catches a repeat within the batch.
+          if let (cursor, asSent) = applied[mutation.id] {
+            results.append(
+              MutationResult(mutationID: mutation.id, outcome: .duplicate, cursor: cursor, storedAsSent: asSent))
+            continue
+          }
+          // A resolution must name a conflict the server has (a read error fails the push).
+          let unknownConflict =
+            mutation.entityType == .conflict
+            ? try UUID(text: mutation.entityID).map { try db.conflict(id: $0) == nil } ?? false : false
+          // Whose the engagement is, as stored: a new one (the common case) has no row to read.
+          let storedWho: Officeholder? =
+            caller == nil || Self.key(mutation.entityID).map(absent.contains) == true
+            ? nil : try Self.storedOfficeholder(of: mutation, in: db)
+          // An engagement may stay in an area retired since it was stored, not move into one:
+          // only then is the stored row read (a new engagement has none).
+          let storedArea: String? =
+            mutation.engagement.map { context.retiredAreas.contains($0.area) } == true
+              && Self.key(mutation.entityID).map(absent.contains) != true
+            ? try UUID(text: mutation.entityID).flatMap { try db.engagementIncludingDeleted(id: $0)?.0.area } : nil
+          do throws(ValidationError) {
+            if mutation.baseCursor > head {
+              throw ValidationError(
+                field: "base_cursor",
+                rule: "must not be past the server's head cursor \(head) (got \(mutation.baseCursor)): the device's copy is from another history of the server")
+            }
+            try Self.check(mutation, in: context, storedArea: storedArea)
+            if unknownConflict {
+              throw ValidationError(field: "entity_id", rule: "no conflict \(mutation.entityID) on the server")
+            }
+            if let caller { try Self.checkOwnership(of: mutation, stored: storedWho, by: caller) }
+          } catch {
+            results.append(MutationResult(mutationID: mutation.id, outcome: .rejected(error), cursor: 0))
+            continue
+          }
+          // The reading is the device's; the server corrects it and names the device itself.
+          var reading = mutation.hlc ?? HLC(wallMillis: time.millisecondsSince1970, node: request.deviceID)
+          reading.node = request.deviceID
+          let edit = Edit(
+            mutation: mutation, deviceID: request.deviceID, user: caller?.user ?? mutation.recordedBy,
+            hlc: clock.correct(reading, ageMillis: mutation.ageMillis), time: time, rpc: caller?.rpc ?? "SyncService.Push", written: written)
+          // Each mutation in its own savepoint: one that fails unexpectedly is undone and
+          // refused on its own, and the rest of the batch still applies.
+          // Only this mutation's own id can leave `absent`; remembered rather than copying the set
+          // (a copy per mutation would make the batch quadratic).
+          let absentKey = Self.key(mutation.entityID).flatMap { absent.contains($0) ? $0 : nil }
+          var outcome: (cursor: Int64, asSent: Bool) = (0, false)
+          do {
+            if isolating {
+              try db.inSavepoint {
+                outcome = try apply(edit, absent: &absent, purged: purged, in: db)
+                try db.recordApplied(
+                  mutationID: mutation.id, deviceID: request.deviceID, deviceSeq: mutation.deviceSeq,
+                  cursor: outcome.cursor, at: time)
+                return .commit
+              }
+            } else {
+              outcome = try apply(edit, absent: &absent, purged: purged, in: db)
+              try db.recordApplied(
+                mutationID: mutation.id, deviceID: request.deviceID, deviceSeq: mutation.deviceSeq, cursor: outcome.cursor,
+                at: time)
+            }
+          } catch {
+            if Self.failsTheBatch(error) { throw error }
+            guard isolating else { throw NeedsIsolation() }
+            if let absentKey { absent.insert(absentKey) }
+            results.append(
+              MutationResult(
+                mutationID: mutation.id,
+                outcome: .rejected(ValidationError(field: "mutation", rule: "could not be applied: \(Self.cause(of: error))")),
+                cursor: 0))
+            continue
+          }
+          applied[mutation.id] = outcome
           results.append(
-            MutationResult(mutationID: mutation.id, outcome: .duplicate, cursor: cursor, storedAsSent: asSent))
-          continue
+            MutationResult(mutationID: mutation.id, outcome: .applied, cursor: outcome.cursor, storedAsSent: outcome.asSent))
         }
-        // A resolution must name a conflict the server has (a read error fails the push).
-        let unknownConflict =
-          mutation.entityType == .conflict
-          ? try UUID(text: mutation.entityID).map { try db.conflict(id: $0) == nil } ?? false : false
-        // Whose the engagement is, as stored: a new one (the common case) has no row to read.
-        let storedWho: Officeholder? =
-          caller == nil || Self.key(mutation.entityID).map(absent.contains) == true
-          ? nil : try Self.storedOfficeholder(of: mutation, in: db)
-        // An engagement may stay in an area retired since it was stored, not move into one:
-        // only then is the stored row read (a new engagement has none).
-        let storedArea: String? =
-          mutation.engagement.map { context.retiredAreas.contains($0.area) } == true
-            && Self.key(mutation.entityID).map(absent.contains) != true
-          ? try UUID(text: mutation.entityID).flatMap { try db.engagementIncludingDeleted(id: $0)?.0.area } : nil
-        do throws(ValidationError) {
-          if mutation.baseCursor > head {
-            throw ValidationError(
-              field: "base_cursor",
-              rule: "must not be past the server's head cursor \(head) (got \(mutation.baseCursor)): the device's copy is from another history of the server")
-          }
-          try Self.check(mutation, in: context, storedArea: storedArea)
-          if unknownConflict {
-            throw ValidationError(field: "entity_id", rule: "no conflict \(mutation.entityID) on the server")
-          }
-          if let caller { try Self.checkOwnership(of: mutation, stored: storedWho, by: caller) }
-        } catch {
-          results.append(MutationResult(mutationID: mutation.id, outcome: .rejected(error), cursor: 0))
-          continue
-        }
-        // The reading is the device's; the server corrects it and names the device itself.
-        var reading = mutation.hlc ?? HLC(wallMillis: time.millisecondsSince1970, node: request.deviceID)
-        reading.node = request.deviceID
-        let edit = Edit(
-          mutation: mutation, deviceID: request.deviceID, user: caller?.user ?? mutation.recordedBy,
-          hlc: clock.correct(reading, ageMillis: mutation.ageMillis), time: time, rpc: caller?.rpc ?? "SyncService.Push", written: written)
-        // Each mutation in its own savepoint: one that fails unexpectedly is undone and
-        // refused on its own, and the rest of the batch still applies.
-        // Only this mutation's own id can leave `absent`; remembered rather than copying the set
-        // (a copy per mutation would make the batch quadratic).
-        let absentKey = Self.key(mutation.entityID).flatMap { absent.contains($0) ? $0 : nil }
-        var outcome: (cursor: Int64, asSent: Bool) = (0, false)
-        do {
-          try db.inSavepoint {
-            outcome = try apply(edit, absent: &absent, purged: purged, in: db)
-            try db.recordApplied(
-              mutationID: mutation.id, deviceID: request.deviceID, deviceSeq: mutation.deviceSeq, cursor: outcome.cursor,
-              at: time)
-            return .commit
-          }
-        } catch {
-          if Self.failsTheBatch(error) { throw error }
-          if let absentKey { absent.insert(absentKey) }
-          results.append(
-            MutationResult(
-              mutationID: mutation.id,
-              outcome: .rejected(ValidationError(field: "mutation", rule: "could not be applied: \(Self.cause(of: error))")),
-              cursor: 0))
-          continue
-        }
-        applied[mutation.id] = outcome
-        results.append(
-          MutationResult(mutationID: mutation.id, outcome: .applied, cursor: outcome.cursor, storedAsSent: outcome.asSent))
+        return results
       }
-      return results
+    }
+    let results: [MutationResult]?
+    do {
+      results = try await attempt(isolating: false)
+    } catch is NeedsIsolation {
+      results = try await attempt(isolating: true)
     }
     guard let results else {
       return PushReply(results: [], serverTime: time, server: identity, deviceCloned: true)
     }
     return PushReply(results: results, serverTime: time, server: identity)
   }
+
+  /// A mutation failed unexpectedly in a batch applied without savepoints: apply it again
+  /// with them.
+  struct NeedsIsolation: Error {}
 
   /// Whether a push holds a mutation whose place in its device's sequence another mutation
   /// of the same device already took (here or earlier in the batch): the device's data

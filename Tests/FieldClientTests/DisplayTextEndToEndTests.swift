@@ -23,6 +23,20 @@ import Testing
     text.unicodeScalars.filter { $0 != "\n" && DisplayText.isUnsafe($0) }
   }
 
+  @Test("an error that quotes what it was given shows control and bidirectional characters as codes")
+  func hostileErrorText() throws {
+    defer { try? FileManager.default.removeItem(at: root) }
+    let device = FieldDevice(home: root.appendingPathComponent("device"), server: "127.0.0.1:1")
+    let refused = try device.run([
+      "engagement", "add", "--date", "2022-10-04", "--by", "pcc", "--kind", "school", "--organisation", "Ludlow",
+      "--place", "Ludlow", "--area", "shrop\u{1B}[2J\u{202E}shire",
+    ])
+    #expect(refused.status == 65, "\(refused)")
+    #expect(refused.stderr.contains("area"), "\(refused)")
+    #expect(Self.rawUnsafe(refused.stderr).isEmpty, "\(refused.stderr.debugDescription)")
+    #expect(refused.stderr.contains(#"shrop\u{1b}[2j\u{202e}shire"#), "\(refused.stderr.debugDescription)")
+  }
+
   @Test("an engagement whose organisation holds ESC [2J and U+202E is listed and shown escaped; JSON keeps it exact")
   func hostileEngagement() async throws {
     defer { try? FileManager.default.removeItem(at: root) }

@@ -264,6 +264,23 @@ import Testing
     }
   }
 
+  @Test("a device that synced with one server sends nothing to another (a different office's, or one set up again from nothing)")
+  func anotherServer() async throws {
+    let server = try await RestorableServer()
+    let device = try server.device("a")
+    _ = try await device.repository.record(sampleEngagement(organisation: "Ours"))
+    _ = try await device.client.sync()
+    _ = try await device.repository.record(sampleEngagement(organisation: "Still ours"))
+    let other = ServerRepository(
+      database: try ServerDatabase(path: server.folder.path("other/assure-server.sqlite")), now: { Date() })
+    server.transport.server.withLock { $0 = other }
+    let error = await #expect(throws: SyncError.self) { try await device.client.sync() }
+    #expect(error?.code == .otherServer)
+    #expect(try await other.database.read { try $0.engagements(matching: EngagementQuery()) }.isEmpty)
+    #expect(try await device.pending() == 1)
+    #expect(try await device.database.read { try $0.journalCount() } == 1, "the journal is not sent either")
+  }
+
   /// A server of the release before protocol 3: it refuses versions it does not know, and
   /// knows nothing of epochs, ages or sequence places.
   struct ProtocolTwoServer: SyncTransport {

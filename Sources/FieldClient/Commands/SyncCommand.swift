@@ -152,7 +152,8 @@ struct SyncCommand: AsyncParsableCommand {
       return
     }
     for rejected in report.rejected {
-      printError("warning: the server refused a change to \(rejected.entityID): \(rejected.error) (kept aside; see `assure status`)")
+      printError(
+        "warning: the server refused a change to \(shown(rejected.entityID)): \(shown(rejected.error)) (kept aside; see `assure status`)")
     }
     if !quiet {
       if isatty(STDERR_FILENO) == 1 { printError("\r\u{1B}[K", terminator: "") }
@@ -197,13 +198,13 @@ struct SyncCommand: AsyncParsableCommand {
       m.entityType == .conflict
       ? "the resolution of conflict \(m.entityID)"
       : m.operation == .delete ? "the delete of engagement \(m.entityID)"
-      : m.isCreation ? "the new engagement \(m.entityID) (\(m.engagement?.organisation ?? "")): it will be removed from this device"
+      : m.isCreation ? "the new engagement \(m.entityID) (\(shown(m.engagement?.organisation ?? ""))): it will be removed from this device"
       : "the edit of \(m.changedFields.map(\.label).joined(separator: ", ")) on engagement \(m.entityID)"
     if !yes {
       guard isatty(STDIN_FILENO) == 1 else {
         throw StorageError(.ambiguous, "--drop asks for confirmation: run it on a terminal or add --yes")
       }
-      printError("drop \(what)?\nrefused because: \(entry.error ?? "?")\nType yes to drop it: ", terminator: "")
+      printError("drop \(what)?\nrefused because: \(shown(entry.error ?? "?"))\nType yes to drop it: ", terminator: "")
       guard readLine()?.trimmingCharacters(in: .whitespaces).lowercased() == "yes" else {
         printError("kept; nothing changed")
         return

@@ -26,23 +26,27 @@ func reportingErrors(_ body: () async throws -> Void) async throws {
     try await body()
   } catch let error as Model.ValidationError {
     printError("error: invalid data, nothing was stored:")
-    for violation in error.violations { printError("  \(violation.field): \(violation.rule)") }
+    for violation in error.violations { printError("  \(shown(violation.field)): \(shown(violation.rule))") }
     throw Exit.invalidData
   } catch let error as StorageError {
-    printError("error: \(error.message)")
+    printError("error: \(shown(error.message))")
     throw error.code == .ambiguous ? Exit.invalidData : Exit.failure
   } catch let error as AccessError {
-    printError("error: \(error.message)")
+    printError("error: \(shown(error.message))")
     throw Exit.noPermission
   } catch let error as SyncError where error.code == .deviceCloned {
     // The copy has its own device id now and must sign in as itself.
-    printError("error: \(error.message)")
+    printError("error: \(shown(error.message))")
     throw Exit.noPermission
   } catch let error as SyncError where error.code == .offline {
-    printError("offline: \(error.message)")
+    printError("offline: \(shown(error.message))")
     throw Exit.offline
   } catch let error as SyncError {
-    printError("error: \(error.message)")
+    printError("error: \(shown(error.message))")
     throw Exit.failure
   }
 }
+
+/// Text of an error as shown: it may quote what a server or a file sent, so control and
+/// bidirectional characters are shown as codes (line breaks of a message of several lines stay).
+func shown(_ text: String) -> String { DisplayText.escaped(text, keepingLineBreaks: true) }

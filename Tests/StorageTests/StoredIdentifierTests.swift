@@ -59,6 +59,26 @@ import TestSupport
     withExtendedLifetime(folder) {}
   }
 
+  @Test("an unreadable stored day is a corrupt-row error naming the table, the column, the row and the value, never another day")
+  func unreadableDay() throws {
+    let folder = try TemporaryFolder()
+    let database = try ServerDatabase(path: folder.path("server.sqlite"))
+    try database.pool.write { db in
+      try db.execute(
+        sql: """
+          INSERT INTO meeting (id, date, title, attendees, decisions, notes, recorded_by, recorded_at_ms)
+            VALUES ('M1', '14/07/2022', 'Board', '[]', '[]', '', 'governance', 0);
+          INSERT INTO fund (id, name, total_pence, start_date, end_date, source, purpose)
+            VALUES ('F1', 'Fund', 100, '2022-04-01', '2023-13-45', 'Home Office', 'Safer streets');
+          """)
+    }
+    let meeting = #expect(throws: StorageError.self) { try database.pool.read { try $0.meetings() } }
+    #expect(meeting?.message == #"table meeting, column date (row M1): "14/07/2022" is not a day (YYYY-MM-DD)"#)
+    let fund = #expect(throws: StorageError.self) { try database.pool.read { try $0.funds() } }
+    #expect(fund?.message == #"table fund, column end_date (row F1): "2023-13-45" is not a day (YYYY-MM-DD)"#)
+    withExtendedLifetime(folder) {}
+  }
+
   @Test("a readable row next to a corrupt one still reads")
   func readableRow() throws {
     let (folder, database) = try Self.corruptDatabase()

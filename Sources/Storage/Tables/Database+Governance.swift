@@ -262,7 +262,7 @@ extension Database {
     }
     var inputs = ReviewInputs(
       objectives: try objectives(), elements: try elements(),
-      history: (before + during).map(StatusChange.init(row:)), elementsWithHistory: withHistory,
+      history: try (before + during).map(StatusChange.init(row:)), elementsWithHistory: withHistory,
       updates: updates, milestones: milestones, meetings: meetings, actions: actions,
       engagementsByWho: byWho, engagementsByArea: byArea, engagementsByObjective: byObjective, areas: try areas())
     inputs.profile = try forceProfile()
@@ -271,10 +271,10 @@ extension Database {
 }
 
 extension StatusChange {
-  init(row: Row) {
+  init(row: Row) throws {
     let rag = (row["rag_override"] as String?).flatMap(RAG.init(rawValue:))
     self.init(
-      elementID: row["element_id"], effectiveOn: LocalDate(row["effective_on"] as String) ?? Engagement.Limits.earliestDate,
+      elementID: row["element_id"], effectiveOn: try row.day("effective_on", table: "element_status_change"),
       status: ElementStatus(rawValue: row["status"]),
       ragOverride: rag.map { RAGOverride(rag: $0, reason: row["rag_override_reason"] ?? "") }, note: row["note"],
       author: row["author"], recordedAt: Date(millisecondsSince1970: row["recorded_at_ms"]))
@@ -282,10 +282,10 @@ extension StatusChange {
 }
 
 extension Milestone {
-  init(row: Row) {
+  init(row: Row) throws {
     self.init(
       id: row["id"], elementID: row["element_id"], title: row["title"],
-      dueDate: LocalDate(row["due_date"] as String) ?? Engagement.Limits.earliestDate,
+      dueDate: try row.day("due_date", table: "milestone"),
       completedOn: (row["completed_on"] as String?).flatMap(LocalDate.init),
       links: JSONText.list(row["links"]))
   }
@@ -295,7 +295,7 @@ extension ProgressUpdate {
   init(row: Row) throws {
     self.init(
       id: try row.uuid("id", table: "progress_update"), elementID: row["element_id"],
-      date: LocalDate(row["date"] as String) ?? Engagement.Limits.earliestDate, narrative: row["narrative"],
+      date: try row.day("date", table: "progress_update"), narrative: row["narrative"],
       author: row["author"], status: ElementStatus(rawValue: row["status"]), forPanel: row["for_panel"],
       links: JSONText.list(row["links"]),
       recordedAt: Date(millisecondsSince1970: row["recorded_at_ms"]))
@@ -303,9 +303,9 @@ extension ProgressUpdate {
 }
 
 extension Meeting {
-  init(row: Row) {
+  init(row: Row) throws {
     self.init(
-      id: row["id"], date: LocalDate(row["date"] as String) ?? Engagement.Limits.earliestDate, title: row["title"],
+      id: row["id"], date: try row.day("date", table: "meeting"), title: row["title"],
       attendees: JSONText.list(row["attendees"]),
       decisions: JSONText.list(row["decisions"]), notes: row["notes"],
       recordedBy: row["recorded_by"])

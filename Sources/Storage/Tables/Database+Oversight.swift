@@ -369,24 +369,21 @@ private func day(_ row: Row, _ column: String) -> LocalDate? {
   (row[column] as String?).flatMap(LocalDate.init)
 }
 
-private func requiredDay(_ row: Row, _ column: String) -> LocalDate {
-  day(row, column) ?? Engagement.Limits.earliestDate
-}
 
 extension Fund {
-  init(row: Row) {
+  init(row: Row) throws {
     self.init(
-      id: row["id"], name: row["name"], totalPence: row["total_pence"], startDate: requiredDay(row, "start_date"),
-      endDate: requiredDay(row, "end_date"), source: row["source"], announcedOn: day(row, "announced_on"),
+      id: row["id"], name: row["name"], totalPence: row["total_pence"], startDate: try row.day("start_date", table: "fund"),
+      endDate: try row.day("end_date", table: "fund"), source: row["source"], announcedOn: day(row, "announced_on"),
       elementID: row["element_id"], purpose: row["purpose"])
   }
 }
 
 extension Award {
-  init(row: Row) {
+  init(row: Row) throws {
     self.init(
       id: row["id"], fundID: row["fund_id"], recipient: row["recipient"], amountPence: row["amount_pence"],
-      date: requiredDay(row, "date"), elementID: row["element_id"],
+      date: try row.day("date", table: "award"), elementID: row["element_id"],
       status: AwardStatus(rawValue: row["status"]), overrideReason: row["override_reason"], purpose: row["purpose"])
   }
 }
@@ -401,9 +398,9 @@ extension Bid {
 }
 
 extension ScrutinyMeeting {
-  init(row: Row) {
+  init(row: Row) throws {
     self.init(
-      id: row["id"], kind: ScrutinyKind(rawValue: row["kind"]), topic: row["topic"], date: requiredDay(row, "date"),
+      id: row["id"], kind: ScrutinyKind(rawValue: row["kind"]), topic: row["topic"], date: try row.day("date", table: "scrutiny_meeting"),
       findings: JSONText.list(row["findings"]), actions: JSONText.list(row["actions"]), notes: row["notes"])
   }
 }
@@ -420,18 +417,18 @@ extension Indicator {
 }
 
 extension IndicatorMeasurement {
-  init(row: Row) {
+  init(row: Row) throws {
     self.init(
-      indicatorID: row["indicator_id"], periodStart: requiredDay(row, "period_start"),
-      periodEnd: requiredDay(row, "period_end"), value: row["value"], sampleSize: row["sample_size"], rank: row["rank"],
+      indicatorID: row["indicator_id"], periodStart: try row.day("period_start", table: "measurement"),
+      periodEnd: try row.day("period_end", table: "measurement"), value: row["value"], sampleSize: row["sample_size"], rank: row["rank"],
       rankOf: row["rank_of"])
   }
 }
 
 extension Inspection {
-  init(row: Row) {
+  init(row: Row) throws {
     self.init(
-      id: row["id"], title: row["title"], publishedOn: requiredDay(row, "published_on"),
+      id: row["id"], title: row["title"], publishedOn: try row.day("published_on", table: "inspection"),
       scope: InspectionScope(rawValue: row["scope"]), summary: row["summary"],
       responseSentOn: (row["response_sent_on"] as String?).flatMap(LocalDate.init), responseSentTo: row["response_sent_to"])
   }
@@ -446,18 +443,18 @@ extension InspectionItem {
 }
 
 extension Correspondence {
-  init(row: Row) {
+  init(row: Row) throws {
     self.init(
-      id: row["id"], receivedOn: requiredDay(row, "received_on"), subject: CorrespondenceSubject(rawValue: row["subject"]),
+      id: row["id"], receivedOn: try row.day("received_on", table: "correspondence"), subject: CorrespondenceSubject(rawValue: row["subject"]),
       area: row["area"], channel: CorrespondenceChannel(rawValue: row["channel"]),
       status: CorrespondenceStatus(rawValue: row["status"]))
   }
 }
 
 extension ReachMeasurement {
-  init(row: Row) {
+  init(row: Row) throws {
     self.init(
-      metric: ReachMetric(rawValue: row["metric"]), periodStart: day(row, "period_start"), asOf: requiredDay(row, "as_of"),
+      metric: ReachMetric(rawValue: row["metric"]), periodStart: day(row, "period_start"), asOf: try row.day("as_of", table: "reach_measurement"),
       value: row["value"])
   }
 }

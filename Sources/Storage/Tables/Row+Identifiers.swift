@@ -23,3 +23,18 @@ extension Row {
     throw StorageError(.corrupt, "table \(table), column \(column ?? key): \(shown) is not a UUID")
   }
 }
+
+extension Row {
+  /// The day (`YYYY-MM-DD`) stored at `column`, a column of `table`.
+  ///
+  /// A value that is not a day is a corrupt row, reported with the table, the column, the
+  /// row's id where it has one, and the value: never replaced by another day, which would show
+  /// a record under a date nobody gave it.
+  func day(_ column: String, table: String) throws -> LocalDate {
+    let value: DatabaseValue = self[column]
+    if let text = String.fromDatabaseValue(value), let day = LocalDate(text) { return day }
+    let id = (self["id"] as DatabaseValue?).flatMap { String.fromDatabaseValue($0) }.map { " (row \(DisplayText.escaped($0)))" } ?? ""
+    let shown = String.fromDatabaseValue(value).map { "\"\(DisplayText.escaped($0))\"" } ?? "NULL"
+    throw StorageError(.corrupt, "table \(table), column \(column)\(id): \(shown) is not a day (YYYY-MM-DD)")
+  }
+}

@@ -110,7 +110,7 @@ run() {
   export ASSURE_HOME="$dir/device"
   "$client_bin" login --server "127.0.0.1:$port" --code "$cli_code" "${client_tls[@]}" >&2
 
-  # Offline first: port 1 on loopback has no server.
+  # Offline first: the server is stopped (SIGSTOP), so the device's own server does not answer.
   local ids="$dir/ids.txt"
   for place in Ludlow Ledbury Pershore; do
     area=$(case $place in Ludlow) echo shropshire ;; Ledbury) echo herefordshire ;; *) echo worcestershire ;; esac)
@@ -118,7 +118,9 @@ run() {
       --organisation "$place interop group" --place "$place" --area "$area" --attendees 7 >>"$ids"
   done
   local offline_status=0
-  "$client_bin" sync --server 127.0.0.1:1 2>"$dir/offline.txt" || offline_status=$?
+  kill -STOP "$server_pid"
+  "$client_bin" sync --timeout 2 2>"$dir/offline.txt" || offline_status=$?
+  kill -CONT "$server_pid"
   if [ "$offline_status" -ne 75 ] || ! grep -q "offline: 3 changes pending" "$dir/offline.txt"; then
     echo "[$name] expected assure sync to exit 75 with 'offline: 3 changes pending', got $offline_status:" >&2
     cat "$dir/offline.txt" >&2

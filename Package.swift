@@ -48,7 +48,7 @@ let package = Package(
     ),
     .testTarget(
       name: "ModelTests",
-      dependencies: ["Model"],
+      dependencies: ["Model", .product(name: "PropertyBased", package: "swift-property-based")],
       swiftSettings: swiftSettings
     ),
 

@@ -2,23 +2,6 @@ import Foundation
 import GRDB
 import Model
 
-/// Who last set one field of an engagement on the server, and when: what a later edit is
-/// compared with to tell a concurrent edit from one made on top of it.
-public struct FieldStamp: Sendable, Hashable {
-  /// Cursor of the change that set it.
-  public var cursor: Int64
-  public var deviceID: String
-  public var user: String
-  public var hlc: HLC
-
-  public init(cursor: Int64, deviceID: String, user: String, hlc: HLC) {
-    self.cursor = cursor
-    self.deviceID = deviceID
-    self.user = user
-    self.hlc = hlc
-  }
-}
-
 extension Database {
   // MARK: - Field stamps (server)
 

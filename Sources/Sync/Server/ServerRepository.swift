@@ -378,11 +378,16 @@ public struct ServerRepository: Sendable {
 
     var stamp: (Int64) -> FieldStamp { { FieldStamp(cursor: $0, deviceID: deviceID, user: user, hlc: hlc) } }
 
-    /// Whether a stored stamp is of a change this edit did not see: made after the edit's
-    /// base, by another device. (A device's own earlier changes are always behind its next.)
+    /// The edit of `incoming` as the merge sees it.
+    func merging(_ incoming: Engagement) -> EngagementMerge.Edit {
+      EngagementMerge.Edit(
+        incoming: incoming, changedFields: mutation.changedFields, baseCursor: mutation.baseCursor, deviceID: deviceID,
+        user: user, hlc: hlc, time: time)
+    }
+
+    /// Whether a stored stamp is of a change this edit did not see (see `EngagementMerge`).
     func isConcurrent(with stamp: FieldStamp?) -> Bool {
-      guard let stamp else { return false }
-      return stamp.cursor > mutation.baseCursor && stamp.deviceID != deviceID
+      EngagementMerge.isConcurrent(stamp, base: mutation.baseCursor, deviceID: deviceID)
     }
 
     func side(_ value: String) -> Conflict.Side {
@@ -448,59 +453,25 @@ public struct ServerRepository: Sendable {
   /// is kept as a conflict record. An edit of a deleted engagement brings it back: an edit is
   /// never lost to a delete it did not see (that delete is kept as a conflict record).
   private func applyUpsert(_ edit: Edit, _ incoming: Engagement, in db: Database) throws -> (Int64, asSent: Bool) {
-    let mutation = edit.mutation
     guard let (stored, deletedAt) = try db.engagementIncludingDeleted(id: incoming.id) else {
       return (try applyCreation(edit, incoming, in: db), true)
     }
-    let stamps = try db.fieldStamps(engagementID: incoming.id)
-    var merged = stored
-    var taken: [Engagement.Field] = []
-    var conflicts: [Conflict] = []
-    for field in mutation.changedFields.isEmpty ? Engagement.Field.allCases : mutation.changedFields {
-      let mine = incoming.value(of: field)
-      let current = stored.value(of: field)
-      guard mine != current else { continue }
-      guard let stamp = stamps[field.rawValue], edit.isConcurrent(with: stamp) else {
-        merged.take(field, from: incoming)
-        taken.append(field)
-        continue
-      }
-      let other = Conflict.Side(value: current, user: stamp.user, deviceID: stamp.deviceID, hlc: stamp.hlc)
-      if edit.hlc > stamp.hlc {
-        merged.take(field, from: incoming)
-        taken.append(field)
-        conflicts.append(
-          Conflict(engagementID: stored.id, subject: .field(field), kept: edit.side(mine), lost: other, detectedAt: edit.time))
-      } else {
-        conflicts.append(
-          Conflict(engagementID: stored.id, subject: .field(field), kept: other, lost: edit.side(mine), detectedAt: edit.time))
-      }
-    }
-    if deletedAt != nil, let deletion = stamps["deleted"], edit.isConcurrent(with: deletion) {
-      conflicts.append(
-        Conflict(
-          engagementID: stored.id, subject: .deletion, kept: edit.side("restored by an edit made without seeing the delete"),
-          lost: Conflict.Side(value: "deleted", user: deletion.user, deviceID: deletion.deviceID, hlc: deletion.hlc),
-          detectedAt: edit.time))
-    }
+    let outcome = EngagementMerge.merge(
+      edit.merging(incoming), into: stored, deletedAt: deletedAt, stamps: try db.fieldStamps(engagementID: incoming.id))
     var cursor = try db.headCursor()
-    var asSent = false
-    if !taken.isEmpty || deletedAt != nil {
-      merged.updatedBy = incoming.updatedBy
-      merged.updatedAt = incoming.updatedAt
-      try db.saveEngagement(merged)
-      // Nothing of another device's came in and nothing was lost: the device's copy is the
-      // server's, and its own pull need not carry it back.
-      asSent = conflicts.isEmpty && merged == incoming
-      cursor = try appendEngagement(merged, edit, before: stored, asSent: asSent, in: db)
-      for field in taken { try db.saveFieldStamp(engagementID: stored.id, field: field.rawValue, edit.stamp(cursor)) }
-    } else if !conflicts.isEmpty {
+    if outcome.stores {
+      try db.saveEngagement(outcome.merged)
+      cursor = try appendEngagement(outcome.merged, edit, before: stored, asSent: outcome.storedAsSent, in: db)
+      for field in outcome.taken {
+        try db.saveFieldStamp(engagementID: stored.id, field: field.rawValue, edit.stamp(cursor))
+      }
+    } else if !outcome.conflicts.isEmpty {
       // The edit lost every field it changed: the engagement is logged again as it stands,
       // so that the device that made the edit shows the value that won.
       cursor = try appendEngagement(stored, edit, before: stored, in: db)
     }
-    for conflict in conflicts { cursor = try record(conflict, edit, in: db) }
-    return (cursor, asSent)
+    for conflict in outcome.conflicts { cursor = try record(conflict, edit, in: db) }
+    return (cursor, outcome.storedAsSent)
   }
 
   /// Applies a delete, unless another device changed the engagement since the delete's base:

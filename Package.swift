@@ -9,6 +9,9 @@ let swiftSettings: [SwiftSetting] = [
   // A file sees only the members of the modules it imports itself: the module graph in
   // Docs/Architecture.md is then enforced by the compiler, not by convention.
   .enableUpcomingFeature("MemberImportVisibility"),
+  // An import is internal unless written `public import`: a module's public interface says
+  // which of its dependencies its users see.
+  .enableUpcomingFeature("InternalImportsByDefault"),
 ]
 
 // Linux only (Docs/Decisions.md): the server and the field client call Linux's own interfaces

@@ -25,10 +25,10 @@ find "$out" -name '*.swift' -delete
 protoc -I . -I "$include" \
   --plugin=protoc-gen-swift="$bin/protoc-gen-swift" \
   --swift_out="$out" \
-  --swift_opt=Visibility=Public,FileNaming=PathToUnderscores \
+  --swift_opt=Visibility=Public,FileNaming=PathToUnderscores,UseAccessLevelOnImports=true \
   --plugin=protoc-gen-grpc-swift-2="$bin/protoc-gen-grpc-swift-2" \
   --grpc-swift-2_out="$out" \
-  --grpc-swift-2_opt=Visibility=Public,FileNaming=PathToUnderscores,Server=true,Client=true \
+  --grpc-swift-2_opt=Visibility=Public,FileNaming=PathToUnderscores,Server=true,Client=true,UseAccessLevelOnImports=true \
   $protos
 
 # Every file's descriptor (and those of the files it imports) for server reflection, as a

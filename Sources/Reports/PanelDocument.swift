@@ -1,4 +1,4 @@
-import Model
+public import Model
 
 /// Renders the quarterly report to the Police and Crime Panel from ``PanelInputs``: as
 /// Markdown, or as one self-contained HTML file with small charts of the flagged indicators

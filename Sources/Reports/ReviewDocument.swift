@@ -1,4 +1,4 @@
-import Model
+public import Model
 
 /// Renders a monthly governance review as a document for the PCC's monthly governance
 /// meeting: as Markdown, to read or paste anywhere, or as one self-contained HTML file, to

@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+public import GRDB
 
 /// A field device's SQLite file: engagements, the outbox, the sync state and the cached plan.
 ///

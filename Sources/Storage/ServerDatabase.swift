@@ -1,7 +1,7 @@
 import Foundation
-import GRDB
+public import GRDB
 import Metrics
-import Model
+public import Model
 
 /// The server's SQLite file: the plan, engagements, the change log and applied mutation ids.
 ///

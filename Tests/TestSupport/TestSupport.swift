@@ -1,5 +1,5 @@
-import Foundation
-import Model
+public import Foundation
+public import Model
 
 /// A fresh folder per test, removed when the value goes away.
 public final class TemporaryFolder: Sendable {

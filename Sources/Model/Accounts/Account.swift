@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A person who uses Assure: a name to sign in with and one role.
 public struct Account: Sendable, Hashable, Codable {

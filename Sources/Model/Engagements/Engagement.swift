@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// One community engagement attended by the PCC, the Deputy PCC or the Assistant PCC.
 ///

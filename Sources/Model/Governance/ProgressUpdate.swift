@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A dated account of progress on a plan element, as reported to the governance meeting.
 public struct ProgressUpdate: Sendable, Hashable, Codable, Identifiable {

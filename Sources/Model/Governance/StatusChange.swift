@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// One entry of a plan element's status history: what its status and RAG override became,
 /// from which day, and why. The history is append-only; the review reads it to say what

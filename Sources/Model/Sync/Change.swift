@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// One entry of the server's change log, as a device receives it when pulling.
 public struct Change: Sendable, Hashable {

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Two edits of one engagement field made without seeing each other, or an edit and a delete:
 /// one value was kept, and the other is kept here, so that no edit is ever lost without a trace.

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Who last set one field of an engagement on the server, and when: what a later edit is
 /// compared with to tell a concurrent edit from one made on top of it.

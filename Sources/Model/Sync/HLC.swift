@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A hybrid logical clock reading: wall-clock milliseconds, a counter that orders readings
 /// within one millisecond (or while the wall clock stands still or goes back), and the device

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Kind of entity that a mutation or change is about.
 public enum EntityType: String, Sendable, Hashable, Codable, CaseIterable {

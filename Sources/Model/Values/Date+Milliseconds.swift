@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// The instants Assure accepts and stores: 0001-01-01T00:00:00Z to 9999-12-31T23:59:59.999Z,
 /// in whole milliseconds since 1970.

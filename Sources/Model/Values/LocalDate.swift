@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A calendar day with no time or zone, written `YYYY-MM-DD`.
 ///

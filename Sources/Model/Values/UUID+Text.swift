@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// UUID text read and written by hand: Foundation on Linux parses with `sscanf` and formats
 /// with `sprintf`, and every pushed or pulled engagement carries several ids.

@@ -1,5 +1,5 @@
 import Foundation
-import Model
+public import Model
 import SwiftProtobuf
 
 /// A day from the wire: `YYYY-MM-DD`, or an error naming the field.

@@ -1,5 +1,5 @@
 import Foundation
-import Model
+public import Model
 import SwiftProtobuf
 
 /// Reads days from a message, collecting a violation for each malformed one, so that a

@@ -1,5 +1,5 @@
 import Foundation
-import Model
+public import Model
 import SwiftProtobuf
 
 extension Objective {

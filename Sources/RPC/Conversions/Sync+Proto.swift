@@ -1,7 +1,7 @@
-import Foundation
-import Model
+public import Foundation
+public import Model
 import SwiftProtobuf
-import Sync
+public import Sync
 
 extension Model.Operation {
   init?(proto: Assure_V1_Operation) {

@@ -1,6 +1,6 @@
-import Foundation
-import Model
-import SwiftProtobuf
+public import Foundation
+public import Model
+public import SwiftProtobuf
 
 extension Google_Protobuf_Timestamp {
   /// The instant in whole milliseconds, as every replica stores it.

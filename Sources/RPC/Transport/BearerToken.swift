@@ -1,4 +1,4 @@
-import GRPCCore
+public import GRPCCore
 import Synchronization
 
 /// Sends a device token with every call (`authorization: Bearer <token>`). The token can be

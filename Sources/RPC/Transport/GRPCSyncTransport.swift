@@ -1,7 +1,7 @@
-import Foundation
-import GRPCCore
-import Model
-import Sync
+public import Foundation
+public import GRPCCore
+public import Model
+public import Sync
 import SwiftProtobuf
 
 /// Sync's transport over gRPC: `SyncService.Push` and `SyncService.Pull`.

@@ -1,7 +1,7 @@
-import GRPCCore
-import Model
-import Storage
-import Sync
+public import GRPCCore
+public import Model
+public import Storage
+public import Sync
 
 /// Domain errors become gRPC statuses here, at the boundary, and nowhere else.
 extension ValidationError: RPCErrorConvertible {

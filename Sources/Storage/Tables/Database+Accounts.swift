@@ -1,7 +1,7 @@
 import Crypto
-import Foundation
-import GRDB
-import Model
+public import Foundation
+public import GRDB
+public import Model
 
 /// The server's accounts, one-time enrolment codes and device tokens. Secrets are never
 /// stored: a code or token is kept as the SHA-256 of its text.

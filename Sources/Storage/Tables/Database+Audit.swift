@@ -1,7 +1,7 @@
 import Crypto
-import Foundation
-import GRDB
-import Model
+public import Foundation
+public import GRDB
+public import Model
 
 /// One entry of the append-only audit trail: who changed which record, from where, when,
 /// through which call, with digests of the record before and after.

@@ -1,6 +1,6 @@
-import Foundation
-import GRDB
-import Model
+public import Foundation
+public import GRDB
+public import Model
 
 /// An engagement's JSON as the change log holds it, with its SHA-256 (hex) as the audit trail
 /// holds it: made before a write transaction, so that the single writer does not wait on it.

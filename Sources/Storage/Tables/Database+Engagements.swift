@@ -1,6 +1,6 @@
-import Foundation
-import GRDB
-import Model
+public import Foundation
+public import GRDB
+public import Model
 
 /// Reads and writes of the `engagement` table, shared by the server and field devices.
 ///

@@ -1,6 +1,6 @@
 import Foundation
-import GRDB
-import Model
+public import GRDB
+public import Model
 
 /// The force's profile: one row on the server.
 extension Database {

@@ -1,6 +1,6 @@
-import Foundation
-import GRDB
-import Model
+public import Foundation
+public import GRDB
+public import Model
 
 /// The server's records of plan governance: status history, milestones, progress updates,
 /// meetings and their actions.

@@ -1,6 +1,6 @@
-import Foundation
-import GRDB
-import Model
+public import Foundation
+public import GRDB
+public import Model
 
 extension Database {
   // MARK: - Field stamps (server)

@@ -1,6 +1,6 @@
-import Foundation
-import GRDB
-import Model
+public import Foundation
+public import GRDB
+public import Model
 
 /// A mutation waiting in a device's outbox.
 public struct OutboxEntry: Sendable, Hashable {

@@ -1,6 +1,6 @@
 import Foundation
-import GRDB
-import Model
+public import GRDB
+public import Model
 
 /// The server's oversight records: funds, awards, bids, holding-to-account meetings,
 /// indicators and their measurements, inspections, correspondence and reach figures.

@@ -1,5 +1,5 @@
-import GRDB
-import Model
+public import GRDB
+public import Model
 
 /// Reads and writes of the delivery plan and the areas, shared by the server and devices.
 extension Database {

@@ -1,6 +1,6 @@
-import Foundation
-import GRDB
-import Model
+public import Foundation
+public import GRDB
+public import Model
 
 /// Where a field device stands with the server.
 public struct SyncState: Sendable, Hashable {

@@ -1,7 +1,7 @@
-import Foundation
+public import Foundation
 import GRDB
-import Model
-import Storage
+public import Model
+public import Storage
 
 /// Every write a field device makes: the engagement row and its outbox mutation are
 /// committed in one transaction, so a change acknowledged to the user is always queued.

@@ -1,7 +1,7 @@
-import Foundation
+public import Foundation
 import GRDB
-import Model
-import Storage
+public import Model
+public import Storage
 
 /// What one sync did.
 public struct SyncReport: Sendable, Hashable {

@@ -1,5 +1,5 @@
-import Foundation
-import Model
+public import Foundation
+public import Model
 
 /// The sync protocol version this build speaks. Sent with every push and pull.
 public enum SyncProtocol {

@@ -1,7 +1,7 @@
-import Foundation
+public import Foundation
 import GRDB
-import Model
-import Storage
+public import Model
+public import Storage
 
 /// How long enrolment codes and device tokens last.
 public struct AccountSettings: Sendable, Hashable {

@@ -1,4 +1,4 @@
-import Model
+public import Model
 
 /// Who is making a server call: recorded on every write and in the audit trail.
 ///

@@ -1,7 +1,7 @@
-import Foundation
+public import Foundation
 import GRDB
-import Model
-import Storage
+public import Model
+public import Storage
 import Synchronization
 
 /// The governance team's writes to the delivery plan, meetings and actions, and the monthly

@@ -1,7 +1,7 @@
-import Foundation
+public import Foundation
 import GRDB
-import Model
-import Storage
+public import Model
+public import Storage
 
 /// The office's oversight records (funding, holding to account, indicators, inspections,
 /// correspondence, reach) and the Panel report's inputs.

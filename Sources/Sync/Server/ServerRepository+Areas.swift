@@ -1,6 +1,6 @@
 import Foundation
 import GRDB
-import Model
+public import Model
 import Storage
 
 /// The force's local policing areas: data kept in the server's database, changed only by an

@@ -1,7 +1,7 @@
-import Foundation
+public import Foundation
 import GRDB
-import Model
-import Storage
+public import Model
+public import Storage
 
 /// Every write the server makes, each with its change-log row in the same transaction, and
 /// the server half of the sync protocol.

@@ -90,6 +90,32 @@ let package = Package(
     .testTarget(
       name: "SyncTests",
       dependencies: [
+        "Application",
+        "Model",
+        "Storage",
+        "Sync",
+        "TestSupport",
+        .product(name: "GRDB", package: "GRDB.swift"),
+      ],
+      swiftSettings: swiftSettings
+    ),
+
+    // What the server does (sync apply and pull, accounts, governance, oversight), with the
+    // caller explicit; the services in Server are thin wrappers over it.
+    .target(
+      name: "Application",
+      dependencies: [
+        "Model",
+        "Storage",
+        "Sync",
+        .product(name: "GRDB", package: "GRDB.swift"),
+      ],
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(
+      name: "ApplicationTests",
+      dependencies: [
+        "Application",
         "Model",
         "Storage",
         "Sync",
@@ -126,6 +152,7 @@ let package = Package(
     .executableTarget(
       name: "Server",
       dependencies: [
+        "Application",
         "Model",
         "Reports",
         "RPC",
@@ -151,6 +178,7 @@ let package = Package(
       name: "ServerTests",
       dependencies: [
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "Application",
         "Model",
         "RPC",
         "Server",

@@ -21,16 +21,17 @@ SYSTEM = {"Foundation", "FoundationEssentials", "Glibc", "Synchronization", "Tes
 
 # The module graph: for each target, the modules it may import. First-party modules are
 # Model, Storage, Sync, RPC, Reports, Server (assure-server), FieldClient (assure) and
-# TestSupport. GRDB may be imported by the storage modules only (Storage, and Sync until its
-# server application layer moves onto store protocols) and their tests.
+# TestSupport, and Application (what the server does). GRDB may be imported by Storage, and
+# by Sync and Application until they move onto store protocols, and by their tests.
 GRAPH = {
     "Model": set(),
     "Storage": {"Model", "Crypto", "GRDB", "Metrics"},
     "Sync": {"Model", "Storage", "GRDB"},
+    "Application": {"Model", "Storage", "Sync", "GRDB"},
     "RPC": {"Model", "Sync", "GRPCCore", "GRPCProtobuf", "SwiftProtobuf"},
     "Reports": {"Model"},
     "Server": {
-        "Model", "Reports", "RPC", "Storage", "Sync", "ArgumentParser", "GRPCCore", "GRPCNIOTransportHTTP2", "Logging",
+        "Application", "Model", "Reports", "RPC", "Storage", "Sync", "ArgumentParser", "GRPCCore", "GRPCNIOTransportHTTP2", "Logging",
         "Metrics", "NIOCore", "NIOHTTP1", "NIOHTTP2", "NIOPosix", "Prometheus", "ServiceLifecycle", "SwiftProtobuf",
         "UnixSignals",
     },
@@ -41,10 +42,11 @@ GRAPH = {
     "TestSupport": {"Model"},
     "ModelTests": {"Model", "PropertyBased"},
     "StorageTests": {"Model", "Storage", "TestSupport", "GRDB"},
-    "SyncTests": {"Model", "Storage", "Sync", "TestSupport", "GRDB"},
+    "SyncTests": {"Application", "Model", "Storage", "Sync", "TestSupport", "GRDB"},
+    "ApplicationTests": {"Application", "Model", "Storage", "Sync", "TestSupport", "GRDB"},
     "RPCTests": {"Model", "RPC", "Sync", "PropertyBased", "SwiftProtobuf"},
     "ServerTests": {
-        "ArgumentParser", "Model", "RPC", "Server", "Storage", "Sync", "GRPCCore", "GRPCInProcessTransport", "Logging",
+        "Application", "ArgumentParser", "Model", "RPC", "Server", "Storage", "Sync", "GRPCCore", "GRPCInProcessTransport", "Logging",
         "SwiftProtobuf",
     },
     "ReportsTests": {"Model", "Reports"},

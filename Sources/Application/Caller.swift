@@ -1,3 +1,4 @@
+import Sync
 public import Model
 
 /// Who is making a server call: recorded on every write and in the audit trail.

@@ -1,3 +1,4 @@
+public import Sync
 public import Foundation
 import GRDB
 public import Model

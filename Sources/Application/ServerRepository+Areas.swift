@@ -1,3 +1,4 @@
+import Sync
 import Foundation
 import GRDB
 public import Model

@@ -1,3 +1,4 @@
+import Sync
 public import Foundation
 import GRDB
 public import Model

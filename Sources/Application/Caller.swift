@@ -54,6 +54,13 @@ public struct Caller: Sendable, Hashable {
     return nil
   }
 
+  /// Who a change is recorded as made by: the signed-in account; or, for the server itself
+  /// passing on a change a user made (a test's device, a tool on the server's machine), that
+  /// user.
+  public func actor(onBehalfOf recorder: String) -> String {
+    authority == .server ? recorder : user
+  }
+
   /// Whether an account signed in or the server itself acts: only then may anything change.
   public var isIdentified: Bool { authority != .anonymous }
 

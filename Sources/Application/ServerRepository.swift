@@ -29,12 +29,13 @@ public struct ServerRepository: Sendable {
 
   /// Records an engagement made online. Recording the same engagement again (whatever its
   /// audit fields) returns the stored one; a different engagement with an existing id is refused.
-  public func record(_ engagement: Engagement, by caller: Caller? = nil) async throws -> (Engagement, Int64) {
+  public func record(_ engagement: Engagement, by caller: Caller) async throws -> (Engagement, Int64) {
+    try Self.requireIdentified(caller)
     let time = now().truncatedToMilliseconds
-    let deviceID = caller?.deviceID
+    let deviceID = caller.deviceID
     return try await database.write { db in
       try engagement.validate(in: db.validationContext(latestDate: latestAllowedDate(at: time)))
-      if let caller, !caller.mayRecord(for: engagement.who) {
+      if !caller.mayRecord(for: engagement.who) {
         throw AccessError(
           .permissionDenied,
           "\(caller.user) (\(caller.authorityName)) may record only \(caller.role?.officeholder?.rawValue ?? "no") engagements (got who = \(engagement.who.rawValue))")
@@ -51,8 +52,8 @@ public struct ServerRepository: Sendable {
       try db.saveEngagement(engagement)
       try db.appendAudit(
         AuditEntry(
-          at: time, actor: caller?.user ?? engagement.createdBy, deviceID: deviceID,
-          rpc: caller?.rpc ?? "EngagementService.RecordEngagement", entityType: "engagement",
+          at: time, actor: caller.actor(onBehalfOf: engagement.createdBy), deviceID: deviceID,
+          rpc: caller.rpc, entityType: "engagement",
           entityID: engagement.id.storageKey, beforeDigest: nil, afterDigest: AuditEntry.digest(of: engagement)))
       let cursor = try db.appendChange(
         .engagement, id: engagement.id.storageKey, operation: .upsert, payload: .engagement(engagement),
@@ -87,15 +88,18 @@ public struct ServerRepository: Sendable {
   /// mutation is rejected with its error and the others still apply. Edits merge field by
   /// field (see `applyUpsert`).
   ///
-  /// With a `caller` (a signed-in device), the push must come from the caller's own device,
-  /// and each mutation must be of an engagement of the caller's office: one that is not is
-  /// rejected as denied and the others still apply. Every change is audited under the caller.
-  public func push(_ request: PushRequest, by caller: Caller? = nil) async throws -> PushReply {
+  /// A signed-in device's push must come from the caller's own device, and each mutation must
+  /// be of an engagement of the caller's office: one that is not is rejected as denied and
+  /// the others still apply. The server itself (tests, tools on its machine) acts for the
+  /// users who recorded the changes. An anonymous caller is refused. Every change is audited
+  /// under the caller.
+  public func push(_ request: PushRequest, by caller: Caller) async throws -> PushReply {
+    try Self.requireIdentified(caller)
     try Self.checkProtocol(request.protocolVersion)
     var device = ViolationCollector()
     device.identifier(request.deviceID, "device_id", max: 100)
     try device.throwIfAny()
-    if let signedIn = caller?.deviceID, signedIn != request.deviceID {
+    if case .account = caller.authority, let signedIn = caller.deviceID, signedIn != request.deviceID {
       throw AccessError(
         .permissionDenied, "device_id: \(request.deviceID) is not the device this token was issued to (\(signedIn))")
     }
@@ -149,7 +153,7 @@ public struct ServerRepository: Sendable {
             ? try UUID(text: mutation.entityID).map { try db.conflict(id: $0) == nil } ?? false : false
           // Whose the engagement is, as stored: a new one (the common case) has no row to read.
           let storedWho: Officeholder? =
-            caller == nil || Self.key(mutation.entityID).map(absent.contains) == true
+            caller.role == nil || Self.key(mutation.entityID).map(absent.contains) == true
             ? nil : try Self.storedOfficeholder(of: mutation, in: db)
           // An engagement may stay in an area retired since it was stored, not move into one:
           // only then is the stored row read (a new engagement has none).
@@ -167,7 +171,7 @@ public struct ServerRepository: Sendable {
             if unknownConflict {
               throw ValidationError(field: "entity_id", rule: "no conflict \(mutation.entityID) on the server")
             }
-            if let caller { try Self.checkOwnership(of: mutation, stored: storedWho, by: caller) }
+            try Self.checkOwnership(of: mutation, stored: storedWho, by: caller)
           } catch {
             results.append(MutationResult(mutationID: mutation.id, outcome: .rejected(error), cursor: 0))
             continue
@@ -176,8 +180,8 @@ public struct ServerRepository: Sendable {
           var reading = mutation.hlc ?? HLC(wallMillis: time.millisecondsSince1970, node: request.deviceID)
           reading.node = request.deviceID
           let edit = Edit(
-            mutation: mutation, deviceID: request.deviceID, user: caller?.user ?? mutation.recordedBy,
-            hlc: clock.correct(reading, ageMillis: mutation.ageMillis), time: time, rpc: caller?.rpc ?? "SyncService.Push", written: written)
+            mutation: mutation, deviceID: request.deviceID, user: caller.actor(onBehalfOf: mutation.recordedBy),
+            hlc: clock.correct(reading, ageMillis: mutation.ageMillis), time: time, rpc: caller.rpc, written: written)
           // Each mutation in its own savepoint: one that fails unexpectedly is undone and
           // refused on its own, and the rest of the batch still applies.
           // Only this mutation's own id can leave `absent`; remembered rather than copying the set
@@ -227,6 +231,13 @@ public struct ServerRepository: Sendable {
       return PushReply(results: [], serverTime: time, server: identity, deviceCloned: true)
     }
     return PushReply(results: results, serverTime: time, server: identity)
+  }
+
+  /// Refuses a caller nobody authenticated: it may change nothing.
+  static func requireIdentified(_ caller: Caller) throws {
+    guard caller.isIdentified else {
+      throw AccessError(.unauthenticated, "\(caller.rpc): sign in first; an anonymous caller may change nothing")
+    }
   }
 
   /// A mutation failed unexpectedly in a batch applied without savepoints: apply it again

@@ -62,7 +62,8 @@ import TestSupport
     late.createdBy = "a"
     late.updatedBy = "a"
     let reply = try await world.server.push(
-      PushRequest(deviceID: "b", mutations: [Mutation.upsert(late, by: "a", at: Date().truncatedToMilliseconds)]))
+      PushRequest(deviceID: "b", mutations: [Mutation.upsert(late, by: "a", at: Date().truncatedToMilliseconds)]),
+      by: .testDevice)
     guard case .rejected(let error) = reply.results.first?.outcome else {
       Issue.record("a new engagement in a retired area was applied")
       return

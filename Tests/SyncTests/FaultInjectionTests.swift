@@ -73,7 +73,7 @@ final class FaultyNetwork: Sendable {
   /// Delivers one request held up in the network (the oldest, or one picked by `index`).
   func deliverHeld(index: Int = 0) async throws {
     let request: PushRequest? = held.withLock { $0.isEmpty ? nil : $0.remove(at: index % $0.count) }
-    if let request { _ = try await server.push(request) }
+    if let request { _ = try await server.push(request, by: .testDevice) }
   }
 
   var heldCount: Int { held.withLock { $0.count } }
@@ -99,20 +99,20 @@ final class FaultyNetwork: Sendable {
   private func deliver(_ request: PushRequest, fault: Fault?) async throws -> PushReply {
     switch fault {
     case nil:
-      return try await server.push(request)
+      return try await server.push(request, by: .testDevice)
     case .lostBeforeCommit?:
       throw SyncError(.offline, "lost before the server committed")
     case .answerLost?:
-      _ = try await server.push(request)
+      _ = try await server.push(request, by: .testDevice)
       throw SyncError(.offline, "answer lost")
     case .duplicated?:
-      _ = try await server.push(request)
-      return try await server.push(request)
+      _ = try await server.push(request, by: .testDevice)
+      return try await server.push(request, by: .testDevice)
     case .delayed?:
       held.withLock { $0.append(request) }
       throw SyncError(.offline, "timed out; the request is still in the network")
     case .crashBeforeLocalCommit?:
-      _ = try await server.push(request)
+      _ = try await server.push(request, by: .testDevice)
       throw DeviceCrashed()
     }
   }

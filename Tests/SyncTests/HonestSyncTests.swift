@@ -256,12 +256,12 @@ import Testing
   func previousProtocolAccepted() async throws {
     let world = try await SyncWorld()
     let mutation = Mutation.upsert(sampleEngagement(), by: "a", at: Date().truncatedToMilliseconds)
-    let reply = try await world.server.push(PushRequest(deviceID: "old", protocolVersion: 2, mutations: [mutation]))
+    let reply = try await world.server.push(PushRequest(deviceID: "old", protocolVersion: 2, mutations: [mutation]), by: .testDevice)
     #expect(reply.results.map(\.outcome) == [.applied])
     let page = try await world.server.pull(PullRequest(afterCursor: 0, pageSize: 100, deviceID: "old", protocolVersion: 2))
     #expect(page.changes.contains { $0.entityID == mutation.entityID })
     await #expect(throws: SyncError.self) {
-      try await world.server.push(PushRequest(deviceID: "old", protocolVersion: 1, mutations: [mutation]))
+      try await world.server.push(PushRequest(deviceID: "old", protocolVersion: 1, mutations: [mutation]), by: .testDevice)
     }
   }
 
@@ -298,7 +298,7 @@ import Testing
         mutation.deviceSeq = 0
         return mutation
       }
-      var reply = try await server.push(old)
+      var reply = try await server.push(old, by: .testDevice)
       reply.server = nil
       return reply
     }

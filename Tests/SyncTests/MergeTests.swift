@@ -216,14 +216,14 @@ extension Device {
     let world = try await SyncWorld()
     var engagement = sampleEngagement()
     engagement.notes = "Set on the server"
-    _ = try await world.server.record(engagement)
+    _ = try await world.server.record(engagement, by: .testDevice)
     let head = try await world.server.database.read { try $0.headCursor() }
     // An older client that does not know the notes field sends a default for it.
     var edit = engagement
     edit.attendees = 55
     edit.notes = ""
     let mutation = Mutation.upsert(edit, changed: [.attendees], base: head, by: "old", at: Date())
-    _ = try await world.server.push(PushRequest(deviceID: "old-device", mutations: [mutation]))
+    _ = try await world.server.push(PushRequest(deviceID: "old-device", mutations: [mutation]), by: .testDevice)
     let stored = try #require(try await world.serverEngagements().first)
     #expect(stored.attendees == 55)
     #expect(stored.notes == "Set on the server")

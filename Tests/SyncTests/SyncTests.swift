@@ -42,7 +42,7 @@ final class FaultyTransport: SyncTransport {
     let fault = take(pushFaults)
     if fault == .beforeCommit { throw SyncError(.offline, "connection lost before the server committed") }
     pushedBatches.withLock { $0.append(request.mutations.count) }
-    let results = try await server.push(request)
+    let results = try await server.push(request, by: .testDevice)
     if fault == .afterCommit { throw SyncError(.offline, "connection lost after the server committed") }
     return results
   }
@@ -99,7 +99,7 @@ final class ReorderingTransport: SyncTransport {
         try await Task.sleep(for: .milliseconds(10))
       }
     }
-    let reply = try await server.push(request)
+    let reply = try await server.push(request, by: .testDevice)
     state.withLock { _ = $0.applied.insert(call) }
     return reply
   }
@@ -118,7 +118,7 @@ final class AnswerRewritingTransport: SyncTransport {
     self.rewrite = rewrite
   }
 
-  func push(_ request: PushRequest) async throws -> PushReply { rewrite(try await server.push(request)) }
+  func push(_ request: PushRequest) async throws -> PushReply { rewrite(try await server.push(request, by: .testDevice)) }
 
   func pull(_ request: PullRequest) async throws -> PullPage {
     pulls.withLock { $0.append(request) }
@@ -130,7 +130,7 @@ final class AnswerRewritingTransport: SyncTransport {
 final class SwitchingTransport: SyncTransport {
   let server: Mutex<ServerRepository>
   init(_ server: ServerRepository) { self.server = Mutex(server) }
-  func push(_ request: PushRequest) async throws -> PushReply { try await server.withLock { $0 }.push(request) }
+  func push(_ request: PushRequest) async throws -> PushReply { try await server.withLock { $0 }.push(request, by: .testDevice) }
   func pull(_ request: PullRequest) async throws -> PullPage { try await server.withLock { $0 }.pull(request) }
 }
 
@@ -484,7 +484,7 @@ extension Int64 { var asInt: Int { Int(self) } }
     let world = try await SyncWorld()
     let mutation = Mutation.upsert(sampleEngagement(), by: "a", at: Date().truncatedToMilliseconds)
     let before = try await world.serverChangeCount()
-    let results = try await world.server.push(PushRequest(deviceID: "d", mutations: [mutation, mutation])).results
+    let results = try await world.server.push(PushRequest(deviceID: "d", mutations: [mutation, mutation]), by: .testDevice).results
     #expect(results.map(\.outcome) == [.applied, .duplicate])
     #expect(try await world.serverChangeCount() == before + 1)
   }
@@ -505,7 +505,7 @@ extension Int64 { var asInt: Int { Int(self) } }
     let last = Mutation.upsert(sampleEngagement(organisation: "Last parish"), by: "a", at: Date().truncatedToMilliseconds)
     let before = try await world.serverChangeCount()
     // When a batch holds it between two good ones
-    let results = try await world.server.push(PushRequest(deviceID: "d", mutations: [first, boom, last])).results
+    let results = try await world.server.push(PushRequest(deviceID: "d", mutations: [first, boom, last]), by: .testDevice).results
     // Then the two apply, and it alone is refused naming the mutation and the cause
     #expect(results[0].outcome == .applied)
     #expect(results[2].outcome == .applied)
@@ -521,7 +521,7 @@ extension Int64 { var asInt: Int { Int(self) } }
     #expect(!organisations.contains("Boom parish"))
     // And the refused one was not remembered as applied: sent again once fixed, it applies.
     try await world.server.database.write { try $0.execute(sql: "DROP TRIGGER refuse_boom") }
-    let again = try await world.server.push(PushRequest(deviceID: "d", mutations: [boom])).results
+    let again = try await world.server.push(PushRequest(deviceID: "d", mutations: [boom]), by: .testDevice).results
     #expect(again.first?.outcome == .applied)
   }
 
@@ -538,7 +538,7 @@ extension Int64 { var asInt: Int { Int(self) } }
     // An edit made over a change this server never had is refused, naming base_cursor
     let edit = Mutation.upsert(
       sampleEngagement(), changed: [.notes], base: head + 50, by: "a", at: Date().truncatedToMilliseconds)
-    let result = try await world.server.push(PushRequest(deviceID: "d", mutations: [edit])).results
+    let result = try await world.server.push(PushRequest(deviceID: "d", mutations: [edit]), by: .testDevice).results
     guard case .rejected(let error) = result.first?.outcome else {
       Issue.record("expected base_cursor past the head to be refused, got \(String(describing: result.first))")
       return
@@ -552,9 +552,21 @@ extension Int64 { var asInt: Int { Int(self) } }
     var bad = sampleEngagement()
     bad.attendees = -1
     let mutation = Mutation.upsert(bad, by: "a", at: Date().truncatedToMilliseconds)
-    let results = try await world.server.push(PushRequest(deviceID: "d", mutations: [mutation, mutation])).results
+    let results = try await world.server.push(PushRequest(deviceID: "d", mutations: [mutation, mutation]), by: .testDevice).results
     #expect(results.map(\.cursor) == [0, 0])
     #expect(results.allSatisfy { if case .rejected = $0.outcome { true } else { false } })
+  }
+
+  @Test("a caller nobody authenticated may push and record nothing")
+  func anonymousRefused() async throws {
+    let world = try await SyncWorld()
+    let mutation = Mutation.upsert(sampleEngagement(), by: "a", at: Date().truncatedToMilliseconds)
+    let anonymous = Caller.anonymous(rpc: "SyncService.Push")
+    await #expect(throws: AccessError.self) {
+      try await world.server.push(PushRequest(deviceID: "d", mutations: [mutation]), by: anonymous)
+    }
+    await #expect(throws: AccessError.self) { try await world.server.record(sampleEngagement(), by: anonymous) }
+    #expect(try await world.serverEngagements().isEmpty)
   }
 
   @Test("a push without a device id is refused whole")
@@ -562,7 +574,7 @@ extension Int64 { var asInt: Int { Int(self) } }
     let world = try await SyncWorld()
     let mutation = Mutation.upsert(sampleEngagement(), by: "a", at: Date().truncatedToMilliseconds)
     let error = await #expect(throws: ValidationError.self) {
-      try await world.server.push(PushRequest(deviceID: "", mutations: [mutation]))
+      try await world.server.push(PushRequest(deviceID: "", mutations: [mutation]), by: .testDevice)
     }
     #expect(error?.violations.map(\.field) == ["device_id"])
     #expect(try await world.serverEngagements().isEmpty)
@@ -576,7 +588,7 @@ extension Int64 { var asInt: Int { Int(self) } }
         PullRequest(afterCursor: 0, pageSize: 10, deviceID: "d", protocolVersion: SyncProtocol.version + 1))
     }
     do {
-      _ = try await world.server.push(PushRequest(deviceID: "d", protocolVersion: 1, mutations: []))
+      _ = try await world.server.push(PushRequest(deviceID: "d", protocolVersion: 1, mutations: []), by: .testDevice)
       Issue.record("a version-1 push was accepted")
     } catch let error as SyncError {
       #expect(error.code == .unsupportedProtocol)
@@ -596,4 +608,10 @@ extension Int64 { var asInt: Int { Int(self) } }
     await #expect(throws: ValidationError.self) { try await device.repository.record(linked) }
     #expect(try await device.engagements().isEmpty)
   }
+}
+
+extension Caller {
+  /// The server itself passing on what a test's device sent: every right, and each change
+  /// recorded as made by the user who made it on the device.
+  static let testDevice = Caller.server("test", rpc: "SyncService.Push")
 }

@@ -1,13 +1,13 @@
 import Model
 
-/// The HTML review's one inline style sheet, and the colours it uses.
+/// The one inline style sheet of an HTML document, and the colours it uses.
 ///
 /// The document must work with no other file: on a laptop, on a phone (a readable measure,
 /// tables that scroll sideways instead of squashing), and printed on A4 in black and white.
 /// A RAG is always a word in a badge; colour only repeats it. Every text colour meets
 /// WCAG 2.2 AA contrast (4.5:1) on its background, and in print the badges lose their fill
 /// and are told apart by their word and border style alone.
-enum ReviewStyleSheet {
+enum StyleSheet {
   /// Text on the page.
   static let text = "#0b0c0c"
   /// The page.

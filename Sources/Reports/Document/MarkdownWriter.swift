@@ -1,6 +1,6 @@
 import Model
 
-/// Writes the review's blocks as GitHub-flavoured Markdown, with no raw HTML.
+/// Writes a document's blocks as GitHub-flavoured Markdown, with no raw HTML.
 ///
 /// Tables are GFM pipe tables whose cells stay on one line; narratives keep their
 /// paragraphs (blank lines) and line breaks (a backslash at the end of a line).
@@ -9,23 +9,23 @@ import Model
 /// element beyond those the writer makes, and every table row keeps its header's columns.
 struct MarkdownWriter {
   /// The whole document: the title as the one level-1 heading, then the blocks.
-  func document(title: String, blocks: [ReviewBlock]) -> String {
-    let parts = ["# " + MarkdownEscaping.lineStart(MarkdownEscaping.inline(title))] + blocks.map { write($0, depth: 2) }
-    return parts.joined(separator: "\n\n") + "\n"
+  func document(_ document: Document) -> String {
+    let title = "# " + MarkdownEscaping.lineStart(MarkdownEscaping.inline(document.title))
+    return ([title] + document.blocks.map { write($0, depth: 2) }).joined(separator: "\n\n") + "\n"
   }
 
-  private func write(_ block: ReviewBlock, depth: Int) -> String {
+  private func write(_ block: Block, depth: Int) -> String {
     switch block {
     case .paragraph(let content), .subtitle(let content), .byline(let content):
       return MarkdownEscaping.lineStart(inline(content))
     case .notice(let content):
       return "> " + MarkdownEscaping.lineStart(inline(content))
     case .list(let items):
-      return items.map { "- " + MarkdownEscaping.lineStart(inline($0)) }.joined(separator: "\n")
+      return items.map(bullet).joined(separator: "\n")
     case .table(let table):
       return write(table)
     case .narrative(let text):
-      return ReviewWording.paragraphs(text).map { lines in
+      return FreeText.paragraphs(text).map { lines in
         // A backslash before the line end is a hard line break in CommonMark; the space before
         // it keeps GitHub's autolinking from taking it into a web address ending the line.
         lines.map { MarkdownEscaping.lineStart(MarkdownEscaping.inline($0)) }.joined(separator: " \\\n")
@@ -36,7 +36,10 @@ struct MarkdownWriter {
     }
   }
 
-  private func write(_ table: ReviewBlock.Table) -> String {
+  /// A list item on one line.
+  private func bullet(_ item: [Inline]) -> String { "- " + MarkdownEscaping.lineStart(inline(item)) }
+
+  private func write(_ table: Block.Table) -> String {
     func row(_ cells: [String]) -> String { "| " + cells.joined(separator: " | ") + " |" }
     var lines = [
       row(table.columns.map { MarkdownEscaping.inline($0.title) }),
@@ -47,16 +50,16 @@ struct MarkdownWriter {
   }
 
   /// Inline content on one line, every piece of data escaped.
-  private func inline(_ content: [ReviewInline]) -> String {
+  private func inline(_ content: [Inline]) -> String {
     content.map { piece in
       switch piece {
       case .text(let text): MarkdownEscaping.inline(text)
       case .strong(let text): "**" + MarkdownEscaping.inline(text) + "**"
       case .marker(let text): "**" + text + "**"
       case .date(let date): date.longForm
-      case .standing(let standing): MarkdownEscaping.inline(ReviewWording.standing(standing))
+      case .standing(let standing): MarkdownEscaping.inline(StandingWording.standing(standing))
       case .rag(let rag, let overridden):
-        ReviewWording.rag(rag) + (overridden ? " (\(ReviewWording.setByHand))" : "")
+        StandingWording.rag(rag) + (overridden ? " (\(StandingWording.setByHand))" : "")
       }
     }.joined()
   }

@@ -1,7 +1,8 @@
 /// A document laid out as a title and blocks, ready to be written in either form.
 ///
-/// A layout such as ``ReviewLayout`` makes one (``ReviewLayout/document``); both forms are
-/// then written from it by the same writers, with the same style sheet.
+/// The review and the Panel report are each laid out into one (``ReviewLayout/document``,
+/// ``PanelLayout/document``), so that both forms of both documents come from the same
+/// writers and the same style sheet.
 struct Document: Sendable {
   /// The one level-1 heading, and the HTML page's title.
   var title: String

@@ -2,12 +2,13 @@ import Model
 
 /// Writes a document's blocks as one self-contained HTML file.
 ///
-/// The file links to nothing: its only style is the inline sheet of ``StyleSheet`` and it has
-/// no script, image or font. Sections become `<section>` elements labelled by their heading
-/// (`<h2>` for the document's parts, `<h3>` for their sub-parts); each table sits in a
-/// scrollable region labelled by the heading above it, so that a wide table scrolls sideways
-/// on a phone and can be scrolled from the keyboard. Every piece of data is escaped by
-/// ``HTMLEscaping``.
+/// The file links to nothing: its only style is the inline sheet of ``StyleSheet``, its
+/// charts are inline SVG, and it has no script, image or font. Sections become `<section>`
+/// elements labelled by their heading (`<h2>` for the document's parts, `<h3>` for their
+/// sub-parts); each table sits in a scrollable region labelled by the heading above it, so
+/// that a wide table scrolls sideways on a phone and can be scrolled from the keyboard. A
+/// numbered paragraph keeps its number in its own column and an id (`p12`) to link to. Every
+/// piece of data is escaped by ``HTMLEscaping``.
 struct HTMLWriter {
   /// Headings written so far, to give each one a unique id.
   private var headings = 0
@@ -44,10 +45,16 @@ struct HTMLWriter {
       return "<p class=\"as-at\">\(inline(content))</p>"
     case .byline(let content):
       return "<p class=\"meta\">\(inline(content))</p>"
+    case .note(let content):
+      return "<p class=\"lead\">\(inline(content))</p>"
     case .notice(let content):
       return "<p class=\"notice\" role=\"note\">\(inline(content))</p>"
     case .list(let items):
       return (["<ul>"] + items.map(listItem) + ["</ul>"]).joined(separator: "\n")
+    case .numbered(let number, let content, let items):
+      let list = items.isEmpty ? "" : "<ul>" + items.map(listItem).joined() + "</ul>"
+      return "<div class=\"para\" id=\"p\(number)\"><span class=\"num\">\(number).</span>"
+        + "<div class=\"body\"><p>\(inline(content))</p>\(list)</div></div>"
     case .table(let table):
       return write(table, label: label)
     case .narrative(let text):
@@ -55,6 +62,9 @@ struct HTMLWriter {
         "<p>" + lines.map(HTMLEscaping.escape).joined(separator: "<br>\n") + "</p>"
       }
       return (["<div class=\"narrative\">"] + paragraphs + ["</div>"]).joined(separator: "\n")
+    case .figure(let chart):
+      return "<figure>\(chart.svg)<figcaption>\(HTMLEscaping.escape(chart.title)) "
+        + "(\(HTMLEscaping.escape(chart.key))).</figcaption></figure>"
     case .section(let title, let blocks):
       headings += 1
       let id = "part-\(headings)"
@@ -75,7 +85,9 @@ struct HTMLWriter {
     func cellClass(_ column: Int) -> String {
       numeric.indices.contains(column) && numeric[column] ? " class=\"num\"" : ""
     }
-    var lines = ["<div class=\"table-wrap\"\(region)>", "<table\(wide)>", "<thead>"]
+    var lines = ["<div class=\"table-wrap\"\(region)>", "<table\(wide)>"]
+    if let caption = table.caption { lines.append("<caption>\(HTMLEscaping.escape(caption))</caption>") }
+    lines.append("<thead>")
     let header = table.columns.enumerated().map { column, heading in
       "<th scope=\"col\"\(cellClass(column))>\(HTMLEscaping.escape(heading.title))</th>"
     }

@@ -407,7 +407,7 @@ import Testing
           .filter(e => e.getBoundingClientRect().right > width + 0.5).map(e => e.tagName);
         // A number or a column heading broken over lines (a table column squeezed to one
         // character a line).
-        const wrapped = [...document.querySelectorAll('td.n, th')].filter(e => {
+        const wrapped = [...document.querySelectorAll('td.num, th')].filter(e => {
           const range = document.createRange();
           range.selectNodeContents(e);
           return new Set([...range.getClientRects()].map(r => Math.round(r.top))).size > 1;

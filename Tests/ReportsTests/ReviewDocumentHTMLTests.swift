@@ -79,29 +79,29 @@ import Testing
 
   @Test("every text colour has a contrast of at least 4.5:1 with its background")
   func contrast() throws {
-    for (what, foreground, background) in ReviewStyleSheet.textColourPairs {
+    for (what, foreground, background) in StyleSheet.textColourPairs {
       let ratio = try Self.contrast(foreground, background)
       #expect(ratio >= 4.5, "\(what): \(foreground) on \(background) is \(ratio):1")
     }
     // And the style sheet uses the colours checked.
-    let css = ReviewStyleSheet.css
-    for badge in ReviewStyleSheet.badges {
+    let css = StyleSheet.css
+    for badge in StyleSheet.badges {
       #expect(css.contains(".\(badge.className) { color: \(badge.foreground); background: \(badge.background);"))
     }
   }
 
   @Test("prints on A4 in black and white: badges lose their fill and keep a border")
   func printStyles() throws {
-    let css = ReviewStyleSheet.css
+    let css = StyleSheet.css
     #expect(css.contains("@page { size: A4;"))
     let print = try #require(css.range(of: "@media print {")).upperBound
     let printRules = String(css[print...])
-    for badge in ReviewStyleSheet.badges {
+    for badge in StyleSheet.badges {
       #expect(printRules.contains(".\(badge.className) { color: #000; background: none; border: \(badge.printBorder) #000; }"))
       #expect(!printRules.contains(badge.background))
     }
     // The print borders differ, so that badges differ without colour.
-    #expect(Set(ReviewStyleSheet.badges.map(\.printBorder)).count == ReviewStyleSheet.badges.count)
+    #expect(Set(StyleSheet.badges.map(\.printBorder)).count == StyleSheet.badges.count)
     #expect(printRules.contains("thead { display: table-header-group; }"))
   }
 

@@ -18,9 +18,12 @@ struct ReviewLayout {
   /// "Monthly governance review: October 2022".
   var title: String { "Monthly governance review: \(review.month.title)" }
 
+  /// The review laid out, ready to be written in either form.
+  var document: Document { Document(title: title, blocks: blocks) }
+
   /// The document's blocks after its title.
-  var blocks: [ReviewBlock] {
-    var blocks: [ReviewBlock] = [.subtitle([.text("Delivery plan as at "), .date(review.asOf)])]
+  var blocks: [Block] {
+    var blocks: [Block] = [.subtitle([.text("Delivery plan as at "), .date(review.asOf)])]
     if let notice = stillRunning { blocks.append(notice) }
     blocks.append(summary)
     if review.objectives.isEmpty {
@@ -34,7 +37,7 @@ struct ReviewLayout {
   // MARK: - Opening
 
   /// Said when the review describes a month that has not ended.
-  private var stillRunning: ReviewBlock? {
+  private var stillRunning: Block? {
     guard review.asOf < review.month.lastDay else { return nil }
     return .notice([
       .strong("The month is still running."), .text(" This review covers 1 to "), .date(review.asOf),
@@ -42,19 +45,19 @@ struct ReviewLayout {
     ])
   }
 
-  private var summary: ReviewBlock {
+  private var summary: Block {
     let lines = ReviewSummary(review).lines(month: review.month)
     return .section(title: .plain("Summary"), blocks: [.list(lines.map { [.text($0)] })])
   }
 
   // MARK: - Objectives
 
-  private func objectiveSection(_ part: ObjectiveReview) -> ReviewBlock {
-    let title = ReviewInline.text("Objective \(part.objective.id): \(part.objective.title)")
+  private func objectiveSection(_ part: ObjectiveReview) -> Block {
+    let title = Inline.text("Objective \(part.objective.id): \(part.objective.title)")
     guard !part.isQuiet else {
       return .section(title: [title], blocks: [.paragraph(.plain(ReviewWording.quiet))])
     }
-    var parts: [ReviewBlock] = []
+    var parts: [Block] = []
     if !part.changes.isEmpty {
       parts.append(.section(title: .plain("Status changes"), blocks: [changesTable(part.changes)]))
     }
@@ -66,8 +69,8 @@ struct ReviewLayout {
         .section(
           title: .plain("Milestones completed"),
           blocks: [
-            milestoneTable(part.milestonesCompleted, extraColumns: [ReviewBlock.Column("Completed")]) { item in
-              [[item.milestone.completedOn.map(ReviewInline.date) ?? .text("not recorded")]]
+            milestoneTable(part.milestonesCompleted, extraColumns: [Block.Column("Completed")]) { item in
+              [[item.milestone.completedOn.map(Inline.date) ?? .text("not recorded")]]
             }
           ]))
     }
@@ -79,7 +82,7 @@ struct ReviewLayout {
     }
     if !part.milestonesOverdue.isEmpty {
       let asOf = review.asOf
-      let overdueBy = ReviewBlock.Column("Overdue by", numeric: true)
+      let overdueBy = Block.Column("Overdue by", numeric: true)
       parts.append(
         .section(
           title: .plain("Overdue milestones"),
@@ -111,14 +114,14 @@ struct ReviewLayout {
     return .section(title: [title], blocks: parts)
   }
 
-  private func changesTable(_ changes: [ElementChange]) -> ReviewBlock {
+  private func changesTable(_ changes: [ElementChange]) -> Block {
     .table(
-      ReviewBlock.Table(
-        columns: ["Element", "From", "To", "Changed on", "Notes"].map { ReviewBlock.Column($0) },
+      Block.Table(
+        columns: ["Element", "From", "To", "Changed on", "Notes"].map { Block.Column($0) },
         rows: changes.map { change in
           [
             [.text("\(change.elementID) \(change.elementTitle)")],
-            [change.from.map(ReviewInline.standing) ?? .text(ReviewWording.newToPlan)],
+            [change.from.map(Inline.standing) ?? .text(ReviewWording.newToPlan)],
             [.standing(change.to)],
             [.date(change.changedOn)],
             [.text(change.notes.isEmpty ? "none recorded" : ReviewWording.notes(change.notes))],
@@ -127,17 +130,17 @@ struct ReviewLayout {
   }
 
   /// One progress update: a heading with its day and element, who wrote it, and its narrative.
-  private func updateSection(_ item: UpdateItem) -> ReviewBlock {
+  private func updateSection(_ item: UpdateItem) -> Block {
     let update = item.update
     let author = ReviewWording.oneLine(update.author)
-    var meta: [ReviewInline] = [
+    var meta: [Inline] = [
       .text(
         (author.isEmpty ? "Author not recorded" : "By \(author)")
-          + "; status at the time: \(ReviewWording.status(update.status)).")
+          + "; status at the time: \(StandingWording.status(update.status)).")
     ]
     if update.forPanel { meta += [.text(" "), .marker(ReviewWording.forPanel)] }
-    let narrative: ReviewBlock =
-      ReviewWording.paragraphs(update.narrative).isEmpty
+    let narrative: Block =
+      FreeText.paragraphs(update.narrative).isEmpty
       ? .paragraph(.plain("No narrative recorded.")) : .narrative(update.narrative)
     return .section(
       title: [.date(update.date), .text(": \(update.elementID) \(item.elementTitle)")],
@@ -147,12 +150,12 @@ struct ReviewLayout {
   /// A table of milestones: reference, title, element and due day, then `extraColumns`
   /// filled for each milestone by `extraCells`.
   private func milestoneTable(
-    _ items: [MilestoneItem], extraColumns: [ReviewBlock.Column] = [],
-    extraCells: (MilestoneItem) -> [[ReviewInline]] = { _ in [] }
-  ) -> ReviewBlock {
+    _ items: [MilestoneItem], extraColumns: [Block.Column] = [],
+    extraCells: (MilestoneItem) -> [[Inline]] = { _ in [] }
+  ) -> Block {
     .table(
-      ReviewBlock.Table(
-        columns: ["Ref", "Milestone", "Element", "Due"].map { ReviewBlock.Column($0) } + extraColumns,
+      Block.Table(
+        columns: ["Ref", "Milestone", "Element", "Due"].map { Block.Column($0) } + extraColumns,
         rows: items.map { item in
           [
             [.text(item.milestone.id)],
@@ -163,25 +166,25 @@ struct ReviewLayout {
         }))
   }
 
-  private func concernTable(_ elements: [ElementStanding]) -> ReviewBlock {
+  private func concernTable(_ elements: [ElementStanding]) -> Block {
     .table(
-      ReviewBlock.Table(
-        columns: ["Element", "Status", "RAG", "OPCC lead", "Due"].map { ReviewBlock.Column($0) },
+      Block.Table(
+        columns: ["Element", "Status", "RAG", "OPCC lead", "Due"].map { Block.Column($0) },
         rows: elements.map { element in
           let lead = ReviewWording.oneLine(element.opccLead)
           return [
             [.text("\(element.elementID) \(element.title)")],
-            [.text(ReviewWording.status(element.standing.status))],
+            [.text(StandingWording.status(element.standing.status))],
             [.rag(element.standing.rag, overridden: element.standing.ragOverridden)],
             [.text(lead.isEmpty ? "not recorded" : lead)],
-            [element.dueDate.map(ReviewInline.date) ?? .text("no due date")],
+            [element.dueDate.map(Inline.date) ?? .text("no due date")],
           ]
         }))
   }
 
   // MARK: - Engagements, meetings, actions
 
-  private var engagements: ReviewBlock {
+  private var engagements: Block {
     let activity = review.engagements
     let month = review.month.title
     guard activity.total > 0 else {
@@ -189,34 +192,34 @@ struct ReviewLayout {
         title: .plain("Engagements in \(month)"),
         blocks: [.paragraph(.plain("No engagements were recorded in \(month)."))])
     }
-    func tally(_ title: String, _ column: String, _ tallies: [Tally]) -> ReviewBlock {
+    func tally(_ title: String, _ column: String, _ tallies: [Tally]) -> Block {
       .section(
         title: .plain(title),
         blocks: [
           .table(
-            ReviewBlock.Table(
-              columns: [ReviewBlock.Column(column), ReviewBlock.Column("Engagements", numeric: true)],
+            Block.Table(
+              columns: [Block.Column(column), Block.Column("Engagements", numeric: true)],
               rows: tallies.map { [[.text($0.name)], [.text("\($0.count)")]] }))
         ])
     }
-    var blocks: [ReviewBlock] = [.paragraph(.plain("Total: \(ReviewWording.count(activity.total, "engagement"))."))]
+    var blocks: [Block] = [.paragraph(.plain("Total: \(ReviewWording.count(activity.total, "engagement"))."))]
     if !activity.byWho.isEmpty { blocks.append(tally("By officeholder", "Officeholder", activity.byWho)) }
     if !activity.byArea.isEmpty { blocks.append(tally("By area", "Area", activity.byArea)) }
     return .section(title: .plain("Engagements in \(month)"), blocks: blocks)
   }
 
-  private var meetings: ReviewBlock {
+  private var meetings: Block {
     let month = review.month.title
     guard !review.meetings.isEmpty else {
       return .section(
         title: .plain("Meetings held in \(month)"),
         blocks: [.paragraph(.plain("No governance meetings were recorded in \(month)."))])
     }
-    let sections = review.meetings.map { meeting -> ReviewBlock in
+    let sections = review.meetings.map { meeting -> Block in
       let attendees = meeting.attendees.map(ReviewWording.oneLine).filter { !$0.isEmpty }
       let decisions = meeting.decisions.map(ReviewWording.oneLine).filter { !$0.isEmpty }
       let title = ReviewWording.oneLine(meeting.title)
-      var blocks: [ReviewBlock] = [
+      var blocks: [Block] = [
         .paragraph(
           .plain(attendees.isEmpty ? "Attendees not recorded." : "Attendees: \(ReviewWording.list(attendees))."))
       ]
@@ -231,14 +234,14 @@ struct ReviewLayout {
     return .section(title: .plain("Meetings held in \(month)"), blocks: sections)
   }
 
-  private var openActions: ReviewBlock {
-    let title: [ReviewInline] = [.text("Open actions as at "), .date(review.asOf)]
+  private var openActions: Block {
+    let title: [Inline] = [.text("Open actions as at "), .date(review.asOf)]
     guard !review.openActions.isEmpty else {
       return .section(
         title: title, blocks: [.paragraph([.text("No actions were open on "), .date(review.asOf), .text(".")])])
     }
-    let table = ReviewBlock.Table(
-      columns: ["Ref", "Action", "Owner", "From meeting", "Due", "State"].map { ReviewBlock.Column($0) },
+    let table = Block.Table(
+      columns: ["Ref", "Action", "Owner", "From meeting", "Due", "State"].map { Block.Column($0) },
       rows: review.openActions.map { item in
         let state = ReviewWording.dueState(item.dueState)
         let owner = ReviewWording.oneLine(item.action.owner)
@@ -247,12 +250,12 @@ struct ReviewLayout {
           [.text(item.action.text)],
           [.text(owner.isEmpty ? "not recorded" : owner)],
           [.date(item.meetingDate)],
-          [item.action.dueDate.map(ReviewInline.date) ?? .text("none")],
+          [item.action.dueDate.map(Inline.date) ?? .text("none")],
           [item.dueState == .overdue ? .strong(state) : .text(state)],
         ]
       })
     // The order is the review's own (overdue first); it is said only when it shows.
-    let overdueFirst: [ReviewBlock] =
+    let overdueFirst: [Block] =
       review.openActions.contains { $0.dueState == .overdue }
       ? [.paragraph(.plain("Overdue actions are listed first."))] : []
     return .section(title: title, blocks: overdueFirst + [.table(table)])

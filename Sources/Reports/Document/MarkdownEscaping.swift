@@ -46,7 +46,7 @@ enum MarkdownEscaping {
   /// Leading and trailing spaces are removed first: CommonMark ignores up to three leading
   /// spaces, so " - x" would still be a list item, and two trailing ones make a line break.
   static func lineStart(_ text: String) -> String {
-    let line = ReviewWording.trimmed(text)
+    let line = FreeText.trimmed(text)
     guard let first = line.first else { return line }
     if "-+=".contains(first) { return "\\" + line }
     let digits = line.prefix { $0.isASCII && $0.isNumber }

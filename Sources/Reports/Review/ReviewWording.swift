@@ -3,30 +3,12 @@ import Model
 /// The words the review uses for its values, shared by both forms so that the Markdown and
 /// the HTML say the same thing.
 enum ReviewWording {
-  /// Shown for an element with no RAG rating (paused, or not started before its start date).
-  static let noRating = "no rating"
-  /// The same, as the text of an HTML badge.
-  static let noRatingBadge = "NO RATING"
-  /// Added to a RAG that the governance team set by hand rather than derived.
-  static let setByHand = "set by hand"
   /// The "from" of an element added to the plan during the month.
   static let newToPlan = "new to the plan"
   /// Marks a progress update chosen for the quarterly Police and Crime Panel report.
   static let forPanel = "[for Panel report]"
   /// What a quiet objective says.
   static let quiet = "No activity recorded this month."
-
-  /// A status as the plan writes it, e.g. "on-track".
-  static func status(_ status: ElementStatus) -> String { status.rawValue }
-
-  /// "GREEN", "AMBER", "RED" or "no rating".
-  static func rag(_ rag: RAG?) -> String { rag?.label ?? noRating }
-
-  /// A status and its RAG in words, e.g. "on-track (GREEN)" or "on-track (RED, set by hand)".
-  static func standing(_ standing: Standing) -> String {
-    let rag = rag(standing.rag)
-    return "\(status(standing.status)) (\(standing.ragOverridden ? "\(rag), \(setByHand)" : rag))"
-  }
 
   /// Where an open action stands against its due date, in words.
   static func dueState(_ state: ActionDueState) -> String {
@@ -70,32 +52,6 @@ enum ReviewWording {
   /// Text on one line: every run of white space, line breaks included, becomes one space.
   static func oneLine(_ text: String) -> String {
     text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
-  }
-
-  /// The text without white space at either end.
-  static func trimmed(_ text: some StringProtocol) -> String {
-    guard let first = text.firstIndex(where: { !$0.isWhitespace }),
-      let last = text.lastIndex(where: { !$0.isWhitespace })
-    else { return "" }
-    return String(text[first...last])
-  }
-
-  /// Free text as paragraphs of lines: blank lines separate paragraphs; each line is trimmed
-  /// so that no indentation or trailing space can change the document's structure.
-  static func paragraphs(_ text: String) -> [[String]] {
-    var paragraphs: [[String]] = []
-    var current: [String] = []
-    for rawLine in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
-      let line = trimmed(rawLine)
-      if line.isEmpty {
-        if !current.isEmpty { paragraphs.append(current) }
-        current = []
-      } else {
-        current.append(line)
-      }
-    }
-    if !current.isEmpty { paragraphs.append(current) }
-    return paragraphs
   }
 }
 

@@ -20,8 +20,7 @@ public enum ReviewDocument {
   /// Every piece of text from the data is escaped, so that it shows as written and cannot
   /// add a heading, a link, an image, HTML or a table column.
   public static func markdown(_ review: MonthlyReview) -> String {
-    let layout = ReviewLayout(review)
-    return MarkdownWriter().document(title: layout.title, blocks: layout.blocks)
+    ReviewLayout(review).document.markdown
   }
 
   /// The review as one self-contained HTML file: no links to styles, scripts, fonts or
@@ -29,8 +28,6 @@ public enum ReviewDocument {
   ///
   /// Every piece of text from the data is escaped.
   public static func html(_ review: MonthlyReview) -> String {
-    let layout = ReviewLayout(review)
-    var writer = HTMLWriter()
-    return writer.document(title: layout.title, blocks: layout.blocks)
+    ReviewLayout(review).document.html
   }
 }

@@ -94,13 +94,15 @@ extension PanelLayout {
         "The \(pcc) is concerned about the following performance areas, which the data shows below target, significantly worse than the period before, or worsening as at \(window.to.longForm):",
         items: concerns.map(concernText), sources: concerns.map(PanelLayout.measurementSource))
       for (index, concern) in concerns.filter({ $0.measurements.count >= 2 }).enumerated() {
-        blocks.append(
-          .chart(
-            PanelChart(
-              number: index + 1, title: concern.indicator.name.capitalizedFirst, unit: concern.indicator.unit,
+        let unit = concern.indicator.unit
+        outline.append(
+          .figure(
+            LineChart(
+              number: index + 1, title: concern.indicator.name.capitalizedFirst,
               points: concern.measurements.suffix(12).map { (PanelWording.shortMonth($0.periodEnd), $0.value) },
               target: concern.indicator.target, comparator: concern.indicator.comparator,
-              comparatorLabel: concern.indicator.comparatorLabel)))
+              comparatorLabel: concern.indicator.comparatorLabel, limits: unit == .percent ? 0...100 : nil,
+              valueText: { PanelWording.value($0, unit) })))
       }
     }
     if !improved.isEmpty {

@@ -12,7 +12,8 @@ import Model
 /// through the whole document.
 struct PanelLayout {
   let inputs: PanelInputs
-  var blocks: [PanelBlock] = []
+  /// The blocks so far, under their headings.
+  var outline = Outline()
   var number = 0
   /// The records each numbered paragraph takes its figures from, by paragraph number.
   var sources: [(paragraph: Int, records: [String])] = []
@@ -21,6 +22,8 @@ struct PanelLayout {
   /// How the report names the Commissioner in running text: "PCC", "PFCC".
   var pcc: String { inputs.profile.commissionerShort }
   var paragraphCount: Int { number }
+  /// The report laid out, ready to be written in either form.
+  var document: Document { Document(title: title, blocks: outline.blocks) }
 
   init(_ inputs: PanelInputs) {
     self.inputs = inputs
@@ -29,18 +32,19 @@ struct PanelLayout {
 
   var window: PanelWindow { inputs.window }
 
-  mutating func heading(_ text: String, level: Int = 2) { blocks.append(.heading(text, level: level)) }
+  /// Starts a part of the report (level 2) or a topic within one (level 3).
+  mutating func heading(_ text: String, level: Int = 2) { outline.heading(.plain(text), level: level) }
 
   /// Adds the next numbered paragraph, citing the records its figures come from.
   mutating func paragraph(_ text: String, items: [String] = [], sources records: [String] = []) {
     number += 1
-    blocks.append(.numbered(number, text, items: items))
+    outline.append(.numbered(number, .plain(text), items: items.map { .plain($0) }))
     if !records.isEmpty { sources.append((number, records)) }
   }
 
   private mutating func build() {
-    blocks.append(
-      .plain("Report to the \(inputs.profile.panelName) covering \(window.from.longForm) to \(window.to.longForm)."))
+    outline.append(
+      .note(.plain("Report to the \(inputs.profile.panelName) covering \(window.from.longForm) to \(window.to.longForm).")))
     heading("Recommendation")
     paragraph("Members of the Panel are invited to consider this report.")
     heading("Background")
@@ -71,11 +75,13 @@ struct PanelLayout {
   private mutating func appendix() {
     guard !sources.isEmpty else { return }
     heading("Sources of the figures")
-    blocks.append(.plain("Each numbered paragraph takes its figures from these records, named by their ids in Assure."))
-    blocks.append(
+    outline.append(.note(.plain("Each numbered paragraph takes its figures from these records, named by their ids in Assure.")))
+    outline.append(
       .table(
-        caption: "Records behind each paragraph", columns: ["Paragraph", "Records"],
-        rows: sources.map { [String($0.paragraph), $0.records.joined(separator: "; ")] }, numeric: [0]))
+        Block.Table(
+          columns: [Block.Column("Paragraph", numeric: true), Block.Column("Records")],
+          rows: sources.map { [.plain(String($0.paragraph)), .plain($0.records.joined(separator: "; "))] },
+          caption: "Records behind each paragraph")))
   }
 
   // MARK: - Objectives
@@ -368,22 +374,26 @@ struct PanelLayout {
         " The majority of the correspondence was from \(PanelWording.list(leading.map { inputs.areaNames[$0.code] ?? $0.code })) residents."
     }
     paragraph(correspondence, sources: ["correspondence received \(c.from) to \(c.to)"])
-    let rows = max(c.bySubject.count, c.byArea.count)
-    blocks.append(
+    let rows = (0..<max(c.bySubject.count, c.byArea.count)).map { index -> [[Inline]] in
+      let subject = c.bySubject.indices.contains(index) ? c.bySubject[index] : nil
+      let area = c.byArea.indices.contains(index) ? c.byArea[index] : nil
+      return [
+        subject.map { inputs.profile.title(ofSubject: $0.code).capitalizedFirst } ?? "",
+        subject.map { PanelWording.count($0.count) } ?? "",
+        area.map { inputs.areaNames[$0.code] ?? ($0.code == Correspondence.outsideArea ? "Outside the area" : $0.code) }
+          ?? "",
+        area.map { PanelWording.count($0.count) } ?? "",
+      ].map { .plain($0) }
+    }
+    outline.append(
       .table(
-        caption: "Correspondence received \(span.hasPrefix("between") ? span : "in " + span), by subject and by area",
-        columns: ["Subject", "Pieces", "Area", "Pieces"],
-        rows: (0..<rows).map { index in
-          let subject = c.bySubject.indices.contains(index) ? c.bySubject[index] : nil
-          let area = c.byArea.indices.contains(index) ? c.byArea[index] : nil
-          return [
-            subject.map { inputs.profile.title(ofSubject: $0.code).capitalizedFirst } ?? "",
-            subject.map { PanelWording.count($0.count) } ?? "",
-            area.map { inputs.areaNames[$0.code] ?? ($0.code == Correspondence.outsideArea ? "Outside the area" : $0.code) }
-              ?? "",
-            area.map { PanelWording.count($0.count) } ?? "",
-          ]
-        }, numeric: [1, 3]))
+        Block.Table(
+          columns: [
+            Block.Column("Subject"), Block.Column("Pieces", numeric: true), Block.Column("Area"),
+            Block.Column("Pieces", numeric: true),
+          ],
+          rows: rows,
+          caption: "Correspondence received \(span.hasPrefix("between") ? span : "in " + span), by subject and by area")))
   }
 }
 

@@ -1,7 +1,14 @@
 import Foundation
-import Model
 
-extension PanelChart {
+extension LineChart {
+  /// How to read the chart, in words, for its caption: which line is which.
+  var key: String {
+    var key = ["solid line and squares: value by period"]
+    if target != nil { key.append("dashed line: target") }
+    if comparator != nil { key.append("dotted line: \(comparatorLabel)") }
+    return key.joined(separator: "; ")
+  }
+
   /// The chart as inline SVG: black lines and text only, so that it reads in black and white;
   /// values as a solid line with square markers, the target dashed, the comparator dotted,
   /// each labelled in words. It scales to its container's width (A4 or a phone).
@@ -22,9 +29,9 @@ extension PanelChart {
     let pad = (high - low) * 0.15
     low -= pad
     high += pad
-    if unit == .percent {
-      low = max(0, low)
-      high = min(100, high)
+    if let limits {
+      low = max(limits.lowerBound, low)
+      high = min(limits.upperBound, high)
     }
     let plotWidth = width - left - right
     let plotHeight = height - top - bottom
@@ -33,12 +40,12 @@ extension PanelChart {
     }
     func y(_ value: Double) -> Double { top + plotHeight * (1 - (value - low) / (high - low)) }
     func f(_ value: Double) -> String { String(format: "%.1f", value) }
-    func label(_ value: Double) -> String { HTMLEscaping.escape(PanelWording.value(value, unit)) }
+    func label(_ value: Double) -> String { HTMLEscaping.escape(valueText(value)) }
 
     let name = HTMLEscaping.escape(title)
     var parts: [String] = [
       "<svg class=\"chart\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" aria-labelledby=\"chart-\(number)\" xmlns=\"http://www.w3.org/2000/svg\">",
-      "<title id=\"chart-\(number)\">\(name): \(points.map { "\($0.label) \(PanelWording.value($0.value, unit))" }.joined(separator: ", "))</title>",
+      "<title id=\"chart-\(number)\">\(name): \(HTMLEscaping.escape(points.map { "\($0.label) \(valueText($0.value))" }.joined(separator: ", ")))</title>",
       "<line x1=\"\(f(left))\" y1=\"\(f(top))\" x2=\"\(f(left))\" y2=\"\(f(top + plotHeight))\" stroke=\"#000\" stroke-width=\"1\"/>",
       "<line x1=\"\(f(left))\" y1=\"\(f(top + plotHeight))\" x2=\"\(f(left + plotWidth))\" y2=\"\(f(top + plotHeight))\" stroke=\"#000\" stroke-width=\"1\"/>",
       "<text x=\"\(f(left - 6))\" y=\"\(f(top + 4))\" text-anchor=\"end\" font-size=\"11\">\(label(high))</text>",

@@ -1,12 +1,12 @@
 import Model
 
-/// A piece of running text in the review, before it is written as Markdown or HTML.
+/// A piece of running text in a document, before it is written as Markdown or HTML.
 ///
-/// The layout (``ReviewLayout``) decides what the review says; the writers
+/// The layouts (``ReviewLayout``, ``PanelLayout``) decide what a document says; the writers
 /// (``MarkdownWriter``, ``HTMLWriter``) decide only how each piece is spelled and escaped.
 /// Text taken from the data is always a ``text(_:)`` or ``strong(_:)`` and is escaped by the
 /// writer; only ``marker(_:)`` carries the document's own fixed words unescaped in Markdown.
-enum ReviewInline: Hashable, Sendable {
+enum Inline: Hashable, Sendable {
   /// Plain text, from the document or the data; kept to one line.
   case text(String)
   /// Text to stand out, e.g. an overdue state.
@@ -22,7 +22,7 @@ enum ReviewInline: Hashable, Sendable {
   case rag(RAG?, overridden: Bool)
 }
 
-extension [ReviewInline] {
+extension [Inline] {
   /// A run made of one piece of plain text.
-  static func plain(_ text: String) -> [ReviewInline] { [.text(text)] }
+  static func plain(_ text: String) -> [Inline] { [.text(text)] }
 }

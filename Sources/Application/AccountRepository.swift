@@ -1,8 +1,8 @@
-import Sync
 public import Foundation
 import GRDB
 public import Model
 public import Storage
+import Sync
 
 /// How long enrolment codes and device tokens last.
 public struct AccountSettings: Sendable, Hashable {
@@ -44,7 +44,9 @@ public struct AccountRepository: Sendable {
   public let now: @Sendable () -> Date
   public let settings: AccountSettings
 
-  public init(database: ServerDatabase, settings: AccountSettings = .init(), now: @escaping @Sendable () -> Date = Date.init) {
+  public init(
+    database: ServerDatabase, settings: AccountSettings = .init(), now: @escaping @Sendable () -> Date = Date.init
+  ) {
     self.database = database
     self.settings = settings
     self.now = now
@@ -56,7 +58,9 @@ public struct AccountRepository: Sendable {
   // MARK: - Accounts
 
   /// Creates an account and returns its first enrolment code.
-  public func addUser(name: String, displayName: String? = nil, role: Role, by caller: Caller) async throws -> IssuedCode {
+  public func addUser(name: String, displayName: String? = nil, role: Role, by caller: Caller) async throws
+    -> IssuedCode
+  {
     try caller.requireIdentified()
     let time = now().truncatedToMilliseconds
     let account = Account(
@@ -146,7 +150,9 @@ public struct AccountRepository: Sendable {
       guard let accountID = try db.consumeEnrolmentCode(hash: hash, at: time, deviceID: deviceID),
         let account = try db.account(id: accountID), account.disabledAt == nil
       else {
-        throw AccessError(.unauthenticated, "the enrolment code is not valid: it is unknown, used or expired; ask an administrator for a new one")
+        throw AccessError(
+          .unauthenticated,
+          "the enrolment code is not valid: it is unknown, used or expired; ask an administrator for a new one")
       }
       let caller = Caller(user: account.name, deviceID: deviceID, rpc: rpc, role: account.role)
       let active = try db.deviceTokens(deviceID: deviceID, includeInactive: false, at: time)
@@ -164,7 +170,8 @@ public struct AccountRepository: Sendable {
               + "(assure-server device revoke --device \(deviceID))")
         }
       }
-      return try issueToken(for: account, deviceID: deviceID, label: label.isEmpty ? deviceID : label, at: time, by: caller, db)
+      return try issueToken(
+        for: account, deviceID: deviceID, label: label.isEmpty ? deviceID : label, at: time, by: caller, db)
     }
   }
 
@@ -176,7 +183,8 @@ public struct AccountRepository: Sendable {
       return .failure(AccessError(.unauthenticated, "the device token is not known: sign in again with assure login"))
     }
     if record.revokedAt != nil {
-      return .failure(AccessError(.unauthenticated, "this device's sign-in was revoked: sign in again with assure login"))
+      return .failure(
+        AccessError(.unauthenticated, "this device's sign-in was revoked: sign in again with assure login"))
     }
     if account.disabledAt != nil {
       return .failure(AccessError(.unauthenticated, "the account \(account.name) is disabled"))
@@ -251,7 +259,9 @@ public struct AccountRepository: Sendable {
     let time = now().truncatedToMilliseconds
     return try await database.write { db in
       let matches = try db.deviceTokens(deviceID: deviceID, includeInactive: false, at: time)
-      guard !matches.isEmpty else { throw StorageError(.notFound, "no active device sign-in with device id \(deviceID)") }
+      guard !matches.isEmpty else {
+        throw StorageError(.notFound, "no active device sign-in with device id \(deviceID)")
+      }
       for token in matches { try revoke(token, at: time, by: caller, db) }
       return try matches.compactMap { try db.deviceToken(id: $0.id) }
     }
@@ -304,7 +314,8 @@ public struct AccountRepository: Sendable {
       accountName: account.name, deviceID: deviceID, label: label, createdAt: time,
       expiresAt: time.addingTimeInterval(settings.tokenLifetime))
     try db.saveDeviceToken(record, hash: Secret.hash(token), accountID: account.id)
-    try audit("device_token", record.id.storageKey, before: nil as DeviceToken?, after: record, at: time, by: caller, db)
+    try audit(
+      "device_token", record.id.storageKey, before: nil as DeviceToken?, after: record, at: time, by: caller, db)
     return IssuedToken(token: token, record: record, account: account)
   }
 

@@ -1,5 +1,5 @@
-import Sync
 public import Model
+import Sync
 
 /// Who is making a server call: recorded on every write and in the audit trail.
 ///

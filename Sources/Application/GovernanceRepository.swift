@@ -1,8 +1,8 @@
-import Sync
 public import Foundation
 import GRDB
 public import Model
 public import Storage
+import Sync
 import Synchronization
 
 /// The governance team's writes to the delivery plan, meetings and actions, and the monthly
@@ -90,7 +90,8 @@ public struct GovernanceRepository: Sendable {
       var element = element
       if element.position == 0 { element.position = try nextPosition(in: element.objectiveID, db) }
       try element.validate(objectives: Set(try db.objectives().map(\.id)))
-      let day = try checkedDay(effectiveOn ?? Self.firstDay(of: element, today: today), field: "effective_on", today: today)
+      let day = try checkedDay(
+        effectiveOn ?? Self.firstDay(of: element, today: today), field: "effective_on", today: today)
       guard try db.element(id: element.id) == nil else {
         throw StorageError(.alreadyExists, "plan element \(element.id) already exists")
       }
@@ -197,11 +198,13 @@ public struct GovernanceRepository: Sendable {
     return try await database.write { db in
       guard try db.element(id: elementID) != nil else { throw StorageError(.notFound, "no plan element \(elementID)") }
       let number = try db.nextMilestoneNumber(elementID: elementID)
-      let milestone = Milestone(id: "\(elementID)-M\(number)", elementID: elementID, title: title, dueDate: dueDate, links: links)
+      let milestone = Milestone(
+        id: "\(elementID)-M\(number)", elementID: elementID, title: title, dueDate: dueDate, links: links)
       try milestone.validate()
       try checkLinks(links, db)
       try db.saveMilestone(milestone, number: number)
-      try audit(type: "milestone", id: milestone.id, before: Milestone?.none, after: milestone, at: time, by: caller, db)
+      try audit(
+        type: "milestone", id: milestone.id, before: Milestone?.none, after: milestone, at: time, by: caller, db)
       return milestone
     }
   }
@@ -240,7 +243,8 @@ public struct GovernanceRepository: Sendable {
       let day = try checkedDay(date ?? today, field: "date", today: today)
       let status = try db.historicStatus(elementID: elementID, on: day) ?? element.status
       let update = ProgressUpdate(
-        elementID: elementID, date: day, narrative: narrative, author: author.flatMap { $0.isEmpty ? nil : $0 } ?? caller.user,
+        elementID: elementID, date: day, narrative: narrative,
+        author: author.flatMap { $0.isEmpty ? nil : $0 } ?? caller.user,
         status: status, forPanel: forPanel, links: links, recordedAt: time)
       try update.validate()
       try checkLinks(links, db)
@@ -327,7 +331,9 @@ public struct GovernanceRepository: Sendable {
       if let note = edit.note { action.note = note }
       if let status = edit.status { action.status = status }
       if action.status == .open {
-        if edit.closedOn != nil { throw ValidationError(field: "closed_on", rule: "only a done or dropped action has one") }
+        if edit.closedOn != nil {
+          throw ValidationError(field: "closed_on", rule: "only a done or dropped action has one")
+        }
         action.closedOn = nil
       } else if edit.closedOn != nil || before.status == .open {
         action.closedOn = try checkedDay(edit.closedOn ?? today, field: "closed_on", today: today)
@@ -413,7 +419,8 @@ public struct GovernanceRepository: Sendable {
         if statusMoved {
           try db.appendStatusChange(
             StatusChange(
-              elementID: element.id, effectiveOn: before == nil ? Self.firstDay(of: element, today: today) : today, status: element.status, ragOverride: element.ragOverride,
+              elementID: element.id, effectiveOn: before == nil ? Self.firstDay(of: element, today: today) : today,
+              status: element.status, ragOverride: element.ragOverride,
               note: before == nil ? "added to the plan (import)" : "imported from a plan file", author: caller.user,
               recordedAt: time))
         }
@@ -431,7 +438,9 @@ public struct GovernanceRepository: Sendable {
     return max(start, Engagement.Limits.earliestDate)
   }
 
-  private func save(_ objective: Objective, before: Objective?, at time: Date, by caller: Caller, in db: Database) throws {
+  private func save(_ objective: Objective, before: Objective?, at time: Date, by caller: Caller, in db: Database)
+    throws
+  {
     try db.saveObjective(objective)
     _ = try db.appendChange(
       .objective, id: objective.id, operation: .upsert, payload: .objective(objective), at: time,
@@ -482,13 +491,16 @@ public struct GovernanceRepository: Sendable {
   }
 
   private func nextPosition(in objectiveID: String, _ db: Database) throws -> Int {
-    (try Int.fetchOne(db, sql: "SELECT MAX(position) FROM plan_element WHERE objective_id = ?", arguments: [objectiveID])
+    (try Int.fetchOne(
+      db, sql: "SELECT MAX(position) FROM plan_element WHERE objective_id = ?", arguments: [objectiveID])
       ?? 0) + 1
   }
 
   /// A day given for something that happened: not in the future, not before 2000.
   private func checkedDay(_ day: LocalDate, field: String, today: LocalDate) throws(ValidationError) -> LocalDate {
-    guard day <= today else { throw ValidationError(field: field, rule: "must not be in the future (got \(day), today is \(today))") }
+    guard day <= today else {
+      throw ValidationError(field: field, rule: "must not be in the future (got \(day), today is \(today))")
+    }
     guard day >= Engagement.Limits.earliestDate else {
       throw ValidationError(field: field, rule: "must be on or after \(Engagement.Limits.earliestDate) (got \(day))")
     }

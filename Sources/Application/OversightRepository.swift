@@ -1,8 +1,8 @@
-import Sync
 public import Foundation
 import GRDB
 public import Model
 public import Storage
+import Sync
 
 /// The office's oversight records (funding, holding to account, indicators, inspections,
 /// correspondence, reach) and the Panel report's inputs.
@@ -49,7 +49,9 @@ public struct OversightRepository: Sendable {
   }
 
   /// Stores a CSV file of one kind, all or nothing; errors name `line N, field`.
-  public func importCSV(_ text: String, kind: OversightKind, dryRun: Bool, by caller: Caller) async throws -> StoreSummary {
+  public func importCSV(_ text: String, kind: OversightKind, dryRun: Bool, by caller: Caller) async throws
+    -> StoreSummary
+  {
     try caller.requireIdentified()
     let (rows, unreadable) = try OversightCSV.read(text, kind: kind)
     return try await store(rows.map { ($0.line, $0.record) }, dryRun: dryRun, by: caller, alsoRefusing: unreadable)
@@ -107,7 +109,8 @@ public struct OversightRepository: Sendable {
   private enum Outcome { case created, updated, unchanged }
 
   private func storeOne(
-    _ record: OversightRecord, elements: Set<String>, areas: Set<String>?, subjects: [String], today: LocalDate, time: Date, caller: Caller,
+    _ record: OversightRecord, elements: Set<String>, areas: Set<String>?, subjects: [String], today: LocalDate,
+    time: Date, caller: Caller,
     _ db: Database
   ) throws -> (OversightRecord, Outcome) {
     var v = ViolationCollector()
@@ -124,7 +127,10 @@ public struct OversightRepository: Sendable {
       let before = try db.fund(id: fund.id)
       let committed = try db.committedPence(fundID: fund.id)
       if fund.totalPence < committed {
-        v.fail("total", "must be at least the \(Money.format(pence: committed)) already committed from fund \(fund.id) (got \(Money.format(pence: fund.totalPence)))")
+        v.fail(
+          "total",
+          "must be at least the \(Money.format(pence: committed)) already committed from fund \(fund.id) (got \(Money.format(pence: fund.totalPence)))"
+        )
       }
       try v.throwIfAny()
       return (.fund(fund), try write("fund", fund.id, before, fund, time, caller, db) { try db.saveFund(fund) })
@@ -169,7 +175,9 @@ public struct OversightRepository: Sendable {
       let before = try db.scrutinyMeeting(id: meeting.id)
       return (
         .scrutiny(meeting),
-        try write("scrutiny_meeting", meeting.id, before, meeting, time, caller, db) { try db.saveScrutinyMeeting(meeting) }
+        try write("scrutiny_meeting", meeting.id, before, meeting, time, caller, db) {
+          try db.saveScrutinyMeeting(meeting)
+        }
       )
 
     case .indicator(let indicator):
@@ -208,12 +216,16 @@ public struct OversightRepository: Sendable {
       let before = try db.inspection(id: inspection.id)
       return (
         .inspection(inspection),
-        try write("inspection", inspection.id, before, inspection, time, caller, db) { try db.saveInspection(inspection) }
+        try write("inspection", inspection.id, before, inspection, time, caller, db) {
+          try db.saveInspection(inspection)
+        }
       )
 
     case .inspectionItem(let item):
       v.absorb { () throws(ValidationError) in try item.validate() }
-      if try db.inspection(id: item.inspectionID) == nil { v.fail("inspection", "no inspection \"\(item.inspectionID)\"") }
+      if try db.inspection(id: item.inspectionID) == nil {
+        v.fail("inspection", "no inspection \"\(item.inspectionID)\"")
+      }
       try v.throwIfAny()
       let before = try db.inspectionItem(inspectionID: item.inspectionID, kind: item.kind, number: item.number)
       return (
@@ -237,7 +249,9 @@ public struct OversightRepository: Sendable {
       notFuture(figure.asOf, "as_of")
       try v.throwIfAny()
       let before = try db.reachMeasurement(metric: figure.metric, asOf: figure.asOf)
-      return (.reach(figure), try write("reach", figure.id, before, figure, time, caller, db) { try db.saveReach(figure) })
+      return (
+        .reach(figure), try write("reach", figure.id, before, figure, time, caller, db) { try db.saveReach(figure) }
+      )
     }
   }
 

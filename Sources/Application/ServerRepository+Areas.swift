@@ -1,8 +1,8 @@
-import Sync
 import Foundation
 import GRDB
 public import Model
 import Storage
+import Sync
 
 /// The force's local policing areas: data kept in the server's database, changed only by an
 /// explicit command, never by a restart.
@@ -50,7 +50,8 @@ extension ServerRepository {
     return try await database.write { db in
       let stored = try db.area(code: area.code)
       if let stored, !stored.retired {
-        throw StorageError(.alreadyExists, "area \(area.code) already exists (\(stored.name)); rename it with assure-server area rename")
+        throw StorageError(
+          .alreadyExists, "area \(area.code) already exists (\(stored.name)); rename it with assure-server area rename")
       }
       let position =
         try Int.fetchOne(db, sql: "SELECT position FROM area WHERE code = ?", arguments: [area.code])
@@ -131,12 +132,14 @@ extension ServerRepository {
     try db.appendAudit(
       AuditEntry(
         at: time, actor: caller.user, deviceID: caller.deviceID, rpc: caller.rpc, entityType: "area",
-        entityID: area.code, beforeDigest: try AuditEntry.digest(of: before), afterDigest: try AuditEntry.digest(of: area)))
+        entityID: area.code, beforeDigest: try AuditEntry.digest(of: before),
+        afterDigest: try AuditEntry.digest(of: area)))
     _ = try db.appendChange(.area, id: area.code, operation: .upsert, payload: .area(area), at: time)
   }
 
   private static func unknownArea(_ code: String, in db: Database) -> StorageError {
     let known = (try? db.areas().map(\.code).joined(separator: ", ")) ?? ""
-    return StorageError(.notFound, "no area \(code)\(known.isEmpty ? " (no areas are stored yet)" : "; the areas are \(known)")")
+    return StorageError(
+      .notFound, "no area \(code)\(known.isEmpty ? " (no areas are stored yet)" : "; the areas are \(known)")")
   }
 }

@@ -1,8 +1,8 @@
-public import Sync
 public import Foundation
 import GRDB
 public import Model
 public import Storage
+public import Sync
 
 /// Every write the server makes, each with its change-log row in the same transaction, and
 /// the server half of the sync protocol.
@@ -38,7 +38,8 @@ public struct ServerRepository: Sendable {
       if !caller.mayRecord(for: engagement.who) {
         throw AccessError(
           .permissionDenied,
-          "\(caller.user) (\(caller.authorityName)) may record only \(caller.role?.officeholder?.rawValue ?? "no") engagements (got who = \(engagement.who.rawValue))")
+          "\(caller.user) (\(caller.authorityName)) may record only \(caller.role?.officeholder?.rawValue ?? "no") engagements (got who = \(engagement.who.rawValue))"
+        )
       }
       if let existing = try db.engagement(id: engagement.id) {
         guard existing.hasSameContent(as: engagement) else {
@@ -70,7 +71,8 @@ public struct ServerRepository: Sendable {
     try await database.write { db in
       for objective in objectives where try db.objective(id: objective.id) != objective {
         try db.saveObjective(objective)
-        _ = try db.appendChange(.objective, id: objective.id, operation: .upsert, payload: .objective(objective), at: time)
+        _ = try db.appendChange(
+          .objective, id: objective.id, operation: .upsert, payload: .objective(objective), at: time)
       }
       for element in elements where try db.element(id: element.id) != element {
         try db.saveElement(element)
@@ -165,7 +167,9 @@ public struct ServerRepository: Sendable {
             if mutation.baseCursor > head {
               throw ValidationError(
                 field: "base_cursor",
-                rule: "must not be past the server's head cursor \(head) (got \(mutation.baseCursor)): the device's copy is from another history of the server")
+                rule:
+                  "must not be past the server's head cursor \(head) (got \(mutation.baseCursor)): the device's copy is from another history of the server"
+              )
             }
             try Self.check(mutation, in: context, storedArea: storedArea)
             if unknownConflict {
@@ -200,7 +204,8 @@ public struct ServerRepository: Sendable {
             } else {
               outcome = try apply(edit, absent: &absent, purged: purged, in: db)
               try db.recordApplied(
-                mutationID: mutation.id, deviceID: request.deviceID, deviceSeq: mutation.deviceSeq, cursor: outcome.cursor,
+                mutationID: mutation.id, deviceID: request.deviceID, deviceSeq: mutation.deviceSeq,
+                cursor: outcome.cursor,
                 at: time)
             }
           } catch {
@@ -210,13 +215,15 @@ public struct ServerRepository: Sendable {
             results.append(
               MutationResult(
                 mutationID: mutation.id,
-                outcome: .rejected(ValidationError(field: "mutation", rule: "could not be applied: \(Self.cause(of: error))")),
+                outcome: .rejected(
+                  ValidationError(field: "mutation", rule: "could not be applied: \(Self.cause(of: error))")),
                 cursor: 0))
             continue
           }
           applied[mutation.id] = outcome
           results.append(
-            MutationResult(mutationID: mutation.id, outcome: .applied, cursor: outcome.cursor, storedAsSent: outcome.asSent))
+            MutationResult(
+              mutationID: mutation.id, outcome: .applied, cursor: outcome.cursor, storedAsSent: outcome.asSent))
         }
         return results
       }
@@ -320,7 +327,8 @@ public struct ServerRepository: Sendable {
         try request.afterCursor < db.purgedThrough() || request.afterCursor > db.issuedThrough()
       {
         return PullPage(
-          changes: [], nextCursor: 0, hasMore: true, serverTime: now().truncatedToMilliseconds, rebaselineRequired: true,
+          changes: [], nextCursor: 0, hasMore: true, serverTime: now().truncatedToMilliseconds,
+          rebaselineRequired: true,
           server: identity)
       }
       let changes = try db.changes(
@@ -358,7 +366,8 @@ public struct ServerRepository: Sendable {
     }
     guard mutation.entityType == .engagement else {
       throw ValidationError(
-        field: "entity_type", rule: "field devices may only change engagements and resolve conflicts (got \(mutation.entityType.rawValue))")
+        field: "entity_type",
+        rule: "field devices may only change engagements and resolve conflicts (got \(mutation.entityType.rawValue))")
     }
     switch mutation.operation {
     case .upsert:
@@ -498,7 +507,8 @@ public struct ServerRepository: Sendable {
     if let latest = unseen.values.max(by: { $0.cursor < $1.cursor }) {
       let fields = Set(unseen.keys).sorted().joined(separator: ", ")
       let kept = Conflict.Side(
-        value: "kept: edited (\(fields)) by another device", user: latest.user, deviceID: latest.deviceID, hlc: latest.hlc)
+        value: "kept: edited (\(fields)) by another device", user: latest.user, deviceID: latest.deviceID,
+        hlc: latest.hlc)
       // Logged again so that the device that deleted it gets it back.
       _ = try appendEngagement(stored, edit, before: stored, in: db)
       return try record(
@@ -506,7 +516,8 @@ public struct ServerRepository: Sendable {
         edit, in: db)
     }
     try db.tombstoneEngagement(id: id, at: edit.time)
-    try audit(edit, type: "engagement", id: edit.mutation.entityID, before: AuditEntry.digest(of: stored), after: nil, in: db)
+    try audit(
+      edit, type: "engagement", id: edit.mutation.entityID, before: AuditEntry.digest(of: stored), after: nil, in: db)
     let cursor = try db.appendChange(
       .engagement, id: edit.mutation.entityID, operation: .delete, payload: nil, at: edit.time,
       mutationID: edit.mutation.id, deviceID: edit.deviceID)
@@ -533,7 +544,8 @@ public struct ServerRepository: Sendable {
     let (cursor, digest) = try db.appendEngagementChange(
       engagement, at: edit.time, mutationID: edit.mutation.id, deviceID: edit.deviceID, asSent: asSent,
       written: edit.written)
-    try audit(edit, type: "engagement", id: engagement.id.storageKey,
+    try audit(
+      edit, type: "engagement", id: engagement.id.storageKey,
       before: AuditEntry.digest(of: before), after: digest, in: db)
     return cursor
   }
@@ -541,7 +553,8 @@ public struct ServerRepository: Sendable {
   /// Stores a conflict record and logs it, so that every device receives it.
   private func record(_ conflict: Conflict, _ edit: Edit, before: Conflict? = nil, in db: Database) throws -> Int64 {
     try db.saveConflict(conflict)
-    try audit(edit, type: "conflict", id: conflict.id.storageKey,
+    try audit(
+      edit, type: "conflict", id: conflict.id.storageKey,
       before: try AuditEntry.digest(of: before), after: try AuditEntry.digest(of: conflict), in: db)
     return try db.appendChange(
       .conflict, id: conflict.id.storageKey, operation: .upsert, payload: .conflict(conflict), at: edit.time,

@@ -22,7 +22,9 @@ struct Assure: AsyncParsableCommand {
     subcommands: [
       EngagementCommand.self, SyncCommand.self, StatusCommand.self, PlanCommand.self, ReviewCommand.self,
       MeetingCommand.self, ActionCommand.self, ConflictsCommand.self, ReportCommand.self, FundingCommand.self,
-      ScrutinyCommand.self, IndicatorCommand.self, InspectionCommand.self, CorrespondenceCommand.self, ReachCommand.self,
-      ImportCommand.self, AreaCommand.self, ForceCommand.self, LoginCommand.self, LogoutCommand.self, WhoAmICommand.self,
+      ScrutinyCommand.self, IndicatorCommand.self, InspectionCommand.self, CorrespondenceCommand.self,
+      ReachCommand.self,
+      ImportCommand.self, AreaCommand.self, ForceCommand.self, LoginCommand.self, LogoutCommand.self,
+      WhoAmICommand.self,
     ])
 }

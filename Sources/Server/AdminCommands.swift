@@ -71,8 +71,9 @@ struct UserCommand: AsyncParsableCommand {
     func run() async throws {
       let accounts = try openAccounts(data, enrolmentHours: enrolmentHours)
       do {
-        show(try await accounts.addUser(
-          name: name, displayName: displayName, role: Role(rawValue: role), by: consoleCaller("user add")))
+        show(
+          try await accounts.addUser(
+            name: name, displayName: displayName, role: Role(rawValue: role), by: consoleCaller("user add")))
       } catch { throw fail(error) }
     }
   }
@@ -86,8 +87,10 @@ struct UserCommand: AsyncParsableCommand {
       print("NAME          ROLE          CREATED                DISABLED              DISPLAY NAME")
       for user in try await accounts.users() {
         print(
-          [user.name.cell(13), user.role.rawValue.cell(13), stamp(user.createdAt).cell(22),
-           stamp(user.disabledAt).cell(21), user.displayName.cell()].joined(separator: " "))
+          [
+            user.name.cell(13), user.role.rawValue.cell(13), stamp(user.createdAt).cell(22),
+            stamp(user.disabledAt).cell(21), user.displayName.cell(),
+          ].joined(separator: " "))
       }
     }
   }
@@ -101,7 +104,9 @@ struct UserCommand: AsyncParsableCommand {
 
     func run() async throws {
       let accounts = try openAccounts(data, enrolmentHours: enrolmentHours)
-      do { show(try await accounts.issueCode(forUser: name, by: consoleCaller("user code"))) } catch { throw fail(error) }
+      do { show(try await accounts.issueCode(forUser: name, by: consoleCaller("user code"))) } catch {
+        throw fail(error)
+      }
     }
   }
 
@@ -114,7 +119,9 @@ struct UserCommand: AsyncParsableCommand {
       let accounts = try openAccounts(data)
       do {
         let account = try await accounts.disableUser(name: name, by: consoleCaller("user disable"))
-        print("disabled \(account.name) at \(stamp(account.disabledAt)); a running server refuses its devices within 30 seconds")
+        print(
+          "disabled \(account.name) at \(stamp(account.disabledAt)); a running server refuses its devices within 30 seconds"
+        )
       } catch { throw fail(error) }
     }
   }
@@ -133,13 +140,17 @@ struct DeviceCommand: AsyncParsableCommand {
     func run() async throws {
       let accounts = try openAccounts(data)
       let now = Date()
-      print("SIGN-IN   USER          DEVICE                                LABEL                 EXPIRES               LAST USED             STATE")
+      print(
+        "SIGN-IN   USER          DEVICE                                LABEL                 EXPIRES               LAST USED             STATE"
+      )
       for token in try await accounts.devices(accountName: user, includeInactive: all) {
         let state = token.revokedAt != nil ? "revoked" : token.expiresAt <= now ? "expired" : "active"
         print(
-          [String(token.id.storageKey.prefix(8)) + " ", token.accountName.cell(13), token.deviceID.cell(37),
-           token.label.cell(21), stamp(token.expiresAt).cell(21), stamp(token.lastUsedAt).cell(21), state]
-            .joined(separator: " "))
+          [
+            String(token.id.storageKey.prefix(8)) + " ", token.accountName.cell(13), token.deviceID.cell(37),
+            token.label.cell(21), stamp(token.expiresAt).cell(21), stamp(token.lastUsedAt).cell(21), state,
+          ]
+          .joined(separator: " "))
       }
     }
   }
@@ -148,7 +159,8 @@ struct DeviceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Revoke a device's sign-in: the device must sign in again with a new code.")
     @OptionGroup var data: DataOptions
-    @Argument(help: "A sign-in id (at least its first 8 characters), as device list shows it; a device id with --device.")
+    @Argument(
+      help: "A sign-in id (at least its first 8 characters), as device list shows it; a device id with --device.")
     var id: String
     @Flag(help: "ID is a device id (a device chooses its own id, so it is never read as one unless this is given).")
     var device = false
@@ -161,7 +173,8 @@ struct DeviceCommand: AsyncParsableCommand {
           device ? try await accounts.revokeDevice(id, by: caller) : try await accounts.revokeSignIn(id, by: caller)
         for token in revoked {
           print(
-            "revoked \(token.id.storageKey.prefix(8)) (\(token.accountName.cell()) on \(token.label.cell()), device \(token.deviceID.cell()))")
+            "revoked \(token.id.storageKey.prefix(8)) (\(token.accountName.cell()) on \(token.label.cell()), device \(token.deviceID.cell()))"
+          )
         }
         print("a running server refuses it within 30 seconds")
       } catch { throw fail(error) }
@@ -178,7 +191,8 @@ struct AuditCommand: AsyncParsableCommand {
   enum Format: String, ExpressibleByArgument, CaseIterable { case table, json }
 
   @OptionGroup var data: DataOptions
-  @Option(help: "A record type, or TYPE:ID for one record (e.g. engagement:6f1c2a4e-..., element:2.3).") var entity: String?
+  @Option(help: "A record type, or TYPE:ID for one record (e.g. engagement:6f1c2a4e-..., element:2.3).") var entity:
+    String?
   @Option(help: "Only writes by this user.") var user: String?
   @Option(help: "From this day (YYYY-MM-DD, UTC), inclusive.") var from: String?
   @Option(help: "To this day (YYYY-MM-DD, UTC), inclusive.") var to: String?
@@ -193,7 +207,9 @@ struct AuditCommand: AsyncParsableCommand {
       }
       return day
     }
-    guard (1...1_000_000).contains(limit) else { throw ArgumentParser.ValidationError("--limit must be between 1 and 1000000") }
+    guard (1...1_000_000).contains(limit) else {
+      throw ArgumentParser.ValidationError("--limit must be between 1 and 1000000")
+    }
     var query = AuditQuery(actor: user, limit: limit)
     if let entity {
       let parts = entity.split(separator: ":", maxSplits: 1).map(String.init)
@@ -219,8 +235,10 @@ struct AuditCommand: AsyncParsableCommand {
       for e in entries {
         let change = e.beforeDigest == nil ? "created" : e.afterDigest == nil ? "removed" : "changed"
         print(
-          [stamp(e.at).cell(21), e.actor.cell(18), (e.deviceID ?? "-").cell(11), e.rpc.cell(38),
-           "\(e.entityType) \(e.entityID) \(change)".cell()].joined(separator: " "))
+          [
+            stamp(e.at).cell(21), e.actor.cell(18), (e.deviceID ?? "-").cell(11), e.rpc.cell(38),
+            "\(e.entityType) \(e.entityID) \(change)".cell(),
+          ].joined(separator: " "))
       }
     }
   }
@@ -307,7 +325,8 @@ struct RestoreCommand: AsyncParsableCommand {
       print(
         "restored \(data.databasePath) from \(backup) (\(restored.restored.engagements) engagements)"
           + (restored.previousKeptAt.map { "; the replaced database is kept at \($0)" } ?? "")
-          + "; at their next sync devices send again what the backup lacks and pull everything (new epoch from change \(restored.fence))")
+          + "; at their next sync devices send again what the backup lacks and pull everything (new epoch from change \(restored.fence))"
+      )
     } catch { throw fail(error) }
   }
 }
@@ -395,7 +414,8 @@ struct AreaCommand: AsyncParsableCommand {
       do {
         let (area, count) = try await repository.retireArea(code: code, by: consoleCaller("area retire"))
         print(
-          "retired area \(area.code.cell()) (\(area.name.cell())): new engagements are refused in it; the \(count) engagement\(count == 1 ? "" : "s") recorded in it stay")
+          "retired area \(area.code.cell()) (\(area.name.cell())): new engagements are refused in it; the \(count) engagement\(count == 1 ? "" : "s") recorded in it stay"
+        )
       } catch { throw fail(error) }
     }
   }

@@ -3,8 +3,8 @@ import ArgumentParser
 import Foundation
 import Logging
 import Metrics
-import Prometheus
 import Model
+import Prometheus
 import Storage
 import Sync
 
@@ -72,7 +72,10 @@ struct Serve: AsyncParsableCommand {
       where each setting came from, checks it, and exits.
       """)
 
-  @Flag(help: "Check the configuration (addresses, TLS files, the database), print it with where each setting came from, and exit.")
+  @Flag(
+    help:
+      "Check the configuration (addresses, TLS files, the database), print it with where each setting came from, and exit."
+  )
   var checkConfig = false
 
   @OptionGroup var data: DataOptions
@@ -83,7 +86,10 @@ struct Serve: AsyncParsableCommand {
   @Option(help: "Port to listen on; 0 picks a free port (the log says which).")
   var port: Int = 50051
 
-  @Flag(help: "On first start, seed the West Mercia 2022 demo data: the plan with its August to November 2022 history, governance meetings and 64 engagements.")
+  @Flag(
+    help:
+      "On first start, seed the West Mercia 2022 demo data: the plan with its August to November 2022 history, governance meetings and 64 engagements."
+  )
   var demo = false
 
   @Option(
@@ -114,7 +120,10 @@ struct Serve: AsyncParsableCommand {
   @Option(help: "PEM private key of --tls-cert.")
   var tlsKey: String?
 
-  @Flag(help: "Allow listening on an address other than loopback without TLS (tokens and records then cross the network in clear).")
+  @Flag(
+    help:
+      "Allow listening on an address other than loopback without TLS (tokens and records then cross the network in clear)."
+  )
   var insecure = false
 
   @Option(help: "Days a device token lasts; a device refreshes it when half has passed.")
@@ -150,7 +159,9 @@ struct Serve: AsyncParsableCommand {
     guard Logger.Level(rawValue: logLevel) != nil else {
       throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
     }
-    guard ["text", "json"].contains(logFormat) else { throw ValidationError("--log-format must be text or json (got \(logFormat))") }
+    guard ["text", "json"].contains(logFormat) else {
+      throw ValidationError("--log-format must be text or json (got \(logFormat))")
+    }
     if let metricsPort, !(0...65535).contains(metricsPort) {
       throw ValidationError("--metrics-port must be between 0 and 65535 (got \(metricsPort))")
     }
@@ -161,16 +172,20 @@ struct Serve: AsyncParsableCommand {
     case (nil, nil):
       guard insecure || Self.isLoopback(host) else {
         throw ValidationError(
-          "--host \(host) is not a loopback address: give --tls-cert and --tls-key (Scripts/dev-certs.sh makes a development pair), or --insecure to send everything in clear")
+          "--host \(host) is not a loopback address: give --tls-cert and --tls-key (Scripts/dev-certs.sh makes a development pair), or --insecure to send everything in clear"
+        )
       }
     case (let cert?, let key?):
-      for (option, path) in [("--tls-cert", cert), ("--tls-key", key)] where !FileManager.default.isReadableFile(atPath: path) {
+      for (option, path) in [("--tls-cert", cert), ("--tls-key", key)]
+      where !FileManager.default.isReadableFile(atPath: path) {
         throw ValidationError("\(option): cannot read \(path)")
       }
     default:
       throw ValidationError("--tls-cert and --tls-key go together: give both or neither")
     }
-    guard (1...3650).contains(tokenDays) else { throw ValidationError("--token-days must be between 1 and 3650 (got \(tokenDays))") }
+    guard (1...3650).contains(tokenDays) else {
+      throw ValidationError("--token-days must be between 1 and 3650 (got \(tokenDays))")
+    }
     guard (1...24 * 90).contains(enrolmentHours) else {
       throw ValidationError("--enrolment-hours must be between 1 and 2160 (got \(enrolmentHours))")
     }
@@ -184,7 +199,8 @@ struct Serve: AsyncParsableCommand {
       ("--handshake-timeout", handshakeTimeout, 1...600), ("--idle-timeout", idleTimeout, 1...86_400),
       ("--max-connection-age", maxConnectionAge, 10...604_800),
     ] where !range.contains(value) {
-      throw ValidationError("\(option) must be between \(range.lowerBound) and \(range.upperBound) seconds (got \(value))")
+      throw ValidationError(
+        "\(option) must be between \(range.lowerBound) and \(range.upperBound) seconds (got \(value))")
     }
     _ = try parsedAreas()
   }
@@ -253,7 +269,9 @@ struct Serve: AsyncParsableCommand {
       ("max-connection-age", "\(maxConnectionAge)"),
     ]
     for (name, value) in values {
-      print("\(name.padding(toLength: 18, withPad: " ", startingAt: 0)) \(value)   (\(ConfigSources.provenance[name] ?? "default"))")
+      print(
+        "\(name.padding(toLength: 18, withPad: " ", startingAt: 0)) \(value)   (\(ConfigSources.provenance[name] ?? "default"))"
+      )
     }
     var problems: [String] = []
     func pem(_ path: String?, _ marker: String, _ option: String) {
@@ -267,7 +285,9 @@ struct Serve: AsyncParsableCommand {
     pem(tlsKey, "PRIVATE KEY-----", "--tls-key")
     let folder = URL(fileURLWithPath: data.dataDir).standardizedFileURL.path
     var existing = folder
-    while !FileManager.default.fileExists(atPath: existing) { existing = URL(fileURLWithPath: existing).deletingLastPathComponent().path }
+    while !FileManager.default.fileExists(atPath: existing) {
+      existing = URL(fileURLWithPath: existing).deletingLastPathComponent().path
+    }
     if !FileManager.default.isWritableFile(atPath: existing) {
       problems.append("--data-dir: \(existing) cannot be written by this user")
     }
@@ -276,7 +296,8 @@ struct Serve: AsyncParsableCommand {
         let summary = try ServerDatabase.inspect(data.databasePath)
         let pending = ServerSchema.migrationNames.count - summary.migrations.count
         print(
-          "database           \(data.databasePath): \(summary.engagements) engagements, change cursor \(summary.changeHead), \(pending == 0 ? "up to date" : "\(pending) migration\(pending == 1 ? "" : "s") to apply on start")")
+          "database           \(data.databasePath): \(summary.engagements) engagements, change cursor \(summary.changeHead), \(pending == 0 ? "up to date" : "\(pending) migration\(pending == 1 ? "" : "s") to apply on start")"
+        )
       } catch {
         problems.append("database \(data.databasePath): \(error)")
       }

@@ -7,10 +7,10 @@ import Model
 import NIOCore
 import Prometheus
 import ServiceLifecycle
-import UnixSignals
 import Storage
 import Sync
 import Synchronization
+import UnixSignals
 
 /// What the server runs with.
 struct ServerConfiguration: Sendable {
@@ -73,7 +73,9 @@ enum ServerApplication {
 
   /// Every service served, as server reflection lists them.
   static let reflectedServices =
-    serviceNames + ["grpc.health.v1.Health", "grpc.reflection.v1.ServerReflection", "grpc.reflection.v1alpha.ServerReflection"]
+    serviceNames + [
+      "grpc.health.v1.Health", "grpc.reflection.v1.ServerReflection", "grpc.reflection.v1alpha.ServerReflection",
+    ]
 
   /// Opens the database (running migrations), seeds the areas on the first start and, when
   /// asked, seeds the demo data set into an empty database.
@@ -91,7 +93,8 @@ enum ServerApplication {
       logger.notice("stored the force's areas", metadata: ["areas": "\(stored.map(\.code).joined(separator: ","))"])
     } else if !configuration.areas.isEmpty {
       let active = stored.filter { !$0.retired }
-      if active.map(\.code) != configuration.areas.map(\.code) || active.map(\.name) != configuration.areas.map(\.name) {
+      if active.map(\.code) != configuration.areas.map(\.code) || active.map(\.name) != configuration.areas.map(\.name)
+      {
         logger.warning(
           "--area differs from the stored areas, which are kept; change them with assure-server area add|rename|retire",
           metadata: [
@@ -102,7 +105,8 @@ enum ServerApplication {
     }
     if stored.isEmpty {
       logger.notice(
-        "no areas are stored: engagements are accepted in any well-formed area code until an administrator adds the force's areas (assure-server area add)")
+        "no areas are stored: engagements are accepted in any well-formed area code until an administrator adds the force's areas (assure-server area add)"
+      )
     }
     if configuration.demo && !Set(stored.map(\.code)).isSuperset(of: Model.Area.westMercia.map(\.code)) {
       logger.notice("demo data not seeded: the database holds another force's areas")
@@ -116,7 +120,8 @@ enum ServerApplication {
 
   /// The shared parts for a prepared repository.
   static func parts(
-    _ repository: ServerRepository, _ configuration: ServerConfiguration, logger: Logger = Logger(label: "assure-server")
+    _ repository: ServerRepository, _ configuration: ServerConfiguration,
+    logger: Logger = Logger(label: "assure-server")
   ) throws -> ServerParts {
     try ServerParts(
       repository: repository,
@@ -126,7 +131,9 @@ enum ServerApplication {
       reflection: ReflectionIndex(services: reflectedServices), plan: PlanSnapshot(database: repository.database))
   }
 
-  static func services(_ parts: ServerParts, logger: Logger = Logger(label: "assure-server")) -> [any RegistrableRPCService] {
+  static func services(_ parts: ServerParts, logger: Logger = Logger(label: "assure-server"))
+    -> [any RegistrableRPCService]
+  {
     let repository = parts.repository
     let governance = GovernanceRepository(database: repository.database, now: repository.now)
     return [
@@ -197,7 +204,8 @@ enum ServerApplication {
     let codes = try await firstStartCodes(parts, demo: configuration.demo)
     let security: HTTP2ServerTransport.Posix.TransportSecurity
     if let certificate = configuration.tlsCertificatePath, let key = configuration.tlsKeyPath {
-      security = .tls(certificateChain: [.file(path: certificate, format: .pem)], privateKey: .file(path: key, format: .pem))
+      security = .tls(
+        certificateChain: [.file(path: certificate, format: .pem)], privateKey: .file(path: key, format: .pem))
     } else {
       security = .plaintext
     }
@@ -221,7 +229,8 @@ enum ServerApplication {
         address: .ipv4(host: configuration.host, port: configuration.port), transportSecurity: security,
         config: transportConfig)
     let server = GRPCServer(
-      transport: transport, services: services(parts, logger: logger), interceptors: interceptors(parts, logger: logger))
+      transport: transport, services: services(parts, logger: logger), interceptors: interceptors(parts, logger: logger)
+    )
     let listening = Atomic(false)
     let scheme = configuration.tlsCertificatePath == nil ? "plaintext" : "TLS"
     var service = GRPCServerService(server: server, health: parts.health, logger: logger, security: scheme) { address in
@@ -239,13 +248,14 @@ enum ServerApplication {
     ]
     if let metrics = configuration.metrics {
       services.append(
-        .init(service: MetricsServer(host: metrics.host, port: metrics.port, registry: metrics.registry, logger: logger)))
+        .init(
+          service: MetricsServer(host: metrics.host, port: metrics.port, registry: metrics.registry, logger: logger)))
     }
     let group = ServiceGroup(
       configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
     do {
       try await group.run()
-    } catch where !listening.load(ordering: .relaxed) {
+    } catch  where !listening.load(ordering: .relaxed) {
       throw StartupError("cannot listen on \(configuration.host):\(configuration.port): \(describe(error))")
     }
   }

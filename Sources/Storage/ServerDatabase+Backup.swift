@@ -2,8 +2,9 @@ import Crypto
 public import Foundation
 import GRDB
 import Model
+
 #if canImport(Glibc)
-import Glibc
+  import Glibc
 #endif
 
 /// What a backup holds, read back from the copy itself.
@@ -126,7 +127,8 @@ extension ServerDatabase {
     let unknown = migrations.filter { !known.contains($0) }
     guard unknown.isEmpty else {
       throw StorageError(
-        .corrupt, "\(path) was written by a newer assure-server (migrations \(unknown.joined(separator: ", "))): upgrade first")
+        .corrupt,
+        "\(path) was written by a newer assure-server (migrations \(unknown.joined(separator: ", "))): upgrade first")
     }
     let data = try Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe)
     return BackupSummary(

@@ -5,8 +5,8 @@ import Model
 import Storage
 import Sync
 import Synchronization
-import Testing
 import TestSupport
+import Testing
 
 /// A clock a test moves by hand.
 final class AccountClock: Sendable {
@@ -44,7 +44,8 @@ final class AccountClock: Sendable {
 
   @Test("a code works once, within its life, and gives a 256-bit token whose account and device the server knows")
   func enrolment() async throws {
-    let issued = try await accounts.addUser(name: "john.campion", displayName: "John Campion", role: .commissioner, by: admin)
+    let issued = try await accounts.addUser(
+      name: "john.campion", displayName: "John Campion", role: .commissioner, by: admin)
     #expect(issued.code.count == 19 && issued.code.split(separator: "-").count == 4)
     // Typed in lower case without dashes, with O for 0 and I or L for 1, it still works.
     let typed = issued.code.lowercased().replacingOccurrences(of: "-", with: "")
@@ -164,7 +165,10 @@ final class AccountClock: Sendable {
     await #expect(throws: ValidationError.self) {
       _ = try await accounts.revokeSignIn(String(again.record.id.storageKey.prefix(7)), by: admin)
     }
-    #expect(try await accounts.revokeSignIn(String(again.record.id.storageKey.prefix(8)), by: admin).map(\.id) == [again.record.id])
+    #expect(
+      try await accounts.revokeSignIn(String(again.record.id.storageKey.prefix(8)), by: admin).map(\.id) == [
+        again.record.id
+      ])
     // Signing out revokes the caller's own sign-in only.
     let own = try await accounts.revokeOwn(try await principal(decoy.token), by: admin)
     #expect(own?.id == decoy.record.id && own?.revokedAt != nil)
@@ -189,7 +193,8 @@ final class AccountClock: Sendable {
 
     // The same account signing in again on the same device replaces its sign-in.
     let again = try await accounts.enrol(
-      code: try await accounts.issueCode(forUser: "owner", by: admin).code, deviceID: "laptop-7", label: "", rpc: "test")
+      code: try await accounts.issueCode(forUser: "owner", by: admin).code, deviceID: "laptop-7", label: "", rpc: "test"
+    )
     #expect(try await refusal(owner.token)?.contains("revoked") == true)
 
     // Another account on that same laptop: allowed when the device shows the token it holds,

@@ -4,8 +4,8 @@ import GRDB
 import Model
 import Storage
 import Sync
-import Testing
 import TestSupport
+import Testing
 
 /// Plan management and the review against a real SQLite file, with the server's clock fixed.
 @Suite struct GovernanceRepositoryTests {
@@ -57,7 +57,9 @@ import TestSupport
   @Test("history and the audit trail refuse updates and deletes")
   func appendOnly() async throws {
     try await governance.database.write { db in
-      #expect(throws: DatabaseError.self) { try db.execute(sql: "UPDATE element_status_change SET status = 'complete'") }
+      #expect(throws: DatabaseError.self) {
+        try db.execute(sql: "UPDATE element_status_change SET status = 'complete'")
+      }
       #expect(throws: DatabaseError.self) { try db.execute(sql: "DELETE FROM element_status_change") }
       #expect(throws: DatabaseError.self) { try db.execute(sql: "UPDATE audit_event SET actor = 'someone else'") }
       #expect(throws: DatabaseError.self) { try db.execute(sql: "DELETE FROM audit_event") }
@@ -103,7 +105,8 @@ import TestSupport
         ragOverride: RAGOverride(rag: .red, reason: " "), by: caller)
     }
     await #expect(throws: StorageError.self) {
-      try await governance.addMilestone(elementID: "9.9", title: "x", dueDate: LocalDate("2022-10-01")!, links: [], by: caller)
+      try await governance.addMilestone(
+        elementID: "9.9", title: "x", dueDate: LocalDate("2022-10-01")!, links: [], by: caller)
     }
     await #expect(throws: ValidationError.self) {
       try await governance.addUpdate(
@@ -111,7 +114,11 @@ import TestSupport
         by: caller)
     }
     let count = try await governance.database.read { db in
-      try Int.fetchOne(db, sql: "SELECT (SELECT COUNT(*) FROM element_status_change) + (SELECT COUNT(*) FROM progress_update) + (SELECT COUNT(*) FROM milestone)")
+      try Int.fetchOne(
+        db,
+        sql:
+          "SELECT (SELECT COUNT(*) FROM element_status_change) + (SELECT COUNT(*) FROM progress_update) + (SELECT COUNT(*) FROM milestone)"
+      )
     }
     #expect(count == 1)
   }
@@ -152,12 +159,14 @@ import TestSupport
     let (meeting, actions) = try await governance.recordMeeting(
       Meeting(date: LocalDate("2022-09-21")!, decisions: ["Approve the fund criteria"]),
       actions: [
-        MeetingAction(text: "Publish criteria", owner: "Commissioning", dueDate: LocalDate("2022-10-14"), elementID: "1.1"),
+        MeetingAction(
+          text: "Publish criteria", owner: "Commissioning", dueDate: LocalDate("2022-10-14"), elementID: "1.1"),
         MeetingAction(text: "Brief the Panel", owner: "Chief Executive"),
       ], by: caller)
     #expect(meeting.id == "2022-09-21")
     #expect(actions.map(\.id) == ["A1", "A2"])
-    let (second, _) = try await governance.recordMeeting(Meeting(date: LocalDate("2022-09-21")!), actions: [], by: caller)
+    let (second, _) = try await governance.recordMeeting(
+      Meeting(date: LocalDate("2022-09-21")!), actions: [], by: caller)
     #expect(second.id == "2022-09-21-2")
 
     let done = try await governance.updateAction(id: "a1", .init(status: .done), by: caller)

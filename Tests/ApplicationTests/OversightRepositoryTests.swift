@@ -4,8 +4,8 @@ import GRDB
 import Model
 import Storage
 import Sync
-import Testing
 import TestSupport
+import Testing
 
 /// Oversight records against a real SQLite file, with the server's clock fixed.
 @Suite struct OversightRepositoryTests {
@@ -75,7 +75,10 @@ import TestSupport
     _ = try await oversight.store(award(id: "AW1", 90_000_000), by: caller)
     await #expect(throws: ValidationError.self) { try await oversight.store(award(20_000_000), by: caller) }
     let afterRefusal = try await oversight.database.read { db in
-      (try db.awards().count, try db.committedPence(fundID: "prevention"), try db.auditTrail(entityType: "award", entityID: "AW2"))
+      (
+        try db.awards().count, try db.committedPence(fundID: "prevention"),
+        try db.auditTrail(entityType: "award", entityID: "AW2")
+      )
     }
     #expect(afterRefusal.0 == 1)
     #expect(afterRefusal.1 == 90_000_000)
@@ -108,10 +111,19 @@ import TestSupport
       try await oversight.importCSV(bad, kind: .correspondence, dryRun: false, by: self.caller)
     }
     let lines = error?.violations.map(\.description) ?? []
-    #expect(lines.contains { $0.hasPrefix("line 5, area: must be one of herefordshire, shropshire, telford-and-wrekin, worcestershire, outside (got \"gloucestershire\")") })
+    #expect(
+      lines.contains {
+        $0.hasPrefix(
+          "line 5, area: must be one of herefordshire, shropshire, telford-and-wrekin, worcestershire, outside (got \"gloucestershire\")"
+        )
+      })
     #expect(lines.contains { $0.hasPrefix("line 5, channel: must be one of email") })
     #expect(lines.contains { $0.hasPrefix("line 6, received_on: must not be in the future") })
-    let count = { try await self.oversight.database.read { try $0.correspondenceTotals(from: LocalDate("2022-01-01")!, to: LocalDate("2022-12-31")!).total } }
+    let count = {
+      try await self.oversight.database.read {
+        try $0.correspondenceTotals(from: LocalDate("2022-01-01")!, to: LocalDate("2022-12-31")!).total
+      }
+    }
     #expect(try await count() == 0)
 
     let dry = try await oversight.importCSV(good, kind: .correspondence, dryRun: true, by: caller)
@@ -137,16 +149,36 @@ import TestSupport
     let error = await #expect(throws: ValidationError.self) {
       try await oversight.store(
         [
-          (2, .measurement(IndicatorMeasurement(indicatorID: "seen", periodStart: LocalDate("2022-04-01")!, periodEnd: LocalDate("2022-06-30")!, value: 21))),
-          (3, .measurement(IndicatorMeasurement(indicatorID: "nope", periodStart: LocalDate("2022-04-01")!, periodEnd: LocalDate("2022-06-30")!, value: 21))),
-          (4, .measurement(IndicatorMeasurement(indicatorID: "seen", periodStart: LocalDate("2022-04-01")!, periodEnd: LocalDate("2022-06-30")!, value: 121, sampleSize: 10))),
+          (
+            2,
+            .measurement(
+              IndicatorMeasurement(
+                indicatorID: "seen", periodStart: LocalDate("2022-04-01")!, periodEnd: LocalDate("2022-06-30")!,
+                value: 21))
+          ),
+          (
+            3,
+            .measurement(
+              IndicatorMeasurement(
+                indicatorID: "nope", periodStart: LocalDate("2022-04-01")!, periodEnd: LocalDate("2022-06-30")!,
+                value: 21))
+          ),
+          (
+            4,
+            .measurement(
+              IndicatorMeasurement(
+                indicatorID: "seen", periodStart: LocalDate("2022-04-01")!, periodEnd: LocalDate("2022-06-30")!,
+                value: 121, sampleSize: 10))
+          ),
         ], dryRun: false, by: self.caller)
     }
     #expect(
       error?.violations.map(\.field) == ["line 2, sample_size", "line 3, indicator", "line 4, value"])
     _ = try await oversight.store(
       .measurement(
-        IndicatorMeasurement(indicatorID: "seen", periodStart: LocalDate("2022-04-01")!, periodEnd: LocalDate("2022-06-30")!, value: 21, sampleSize: 1_600)),
+        IndicatorMeasurement(
+          indicatorID: "seen", periodStart: LocalDate("2022-04-01")!, periodEnd: LocalDate("2022-06-30")!, value: 21,
+          sampleSize: 1_600)),
       by: caller)
     let assessment = try #require(try await oversight.assessments(asOf: nil, trendPeriods: 3).first)
     #expect(assessment.belowTarget)
@@ -156,12 +188,15 @@ import TestSupport
   func scrutiny() async throws {
     let error = await #expect(throws: ValidationError.self) {
       try await oversight.store(
-        .scrutiny(ScrutinyMeeting(kind: .thematic, topic: "VAWG", date: LocalDate("2022-12-13")!, findings: ["Too early"])),
+        .scrutiny(
+          ScrutinyMeeting(kind: .thematic, topic: "VAWG", date: LocalDate("2022-12-13")!, findings: ["Too early"])),
         by: self.caller)
     }
     #expect(error?.violations.first?.field == "findings")
     let stored = try await oversight.store(
-      .scrutiny(ScrutinyMeeting(kind: .thematic, topic: "Serious Violence", date: LocalDate("2022-08-23")!, findings: ["A plan"])),
+      .scrutiny(
+        ScrutinyMeeting(
+          kind: .thematic, topic: "Serious Violence", date: LocalDate("2022-08-23")!, findings: ["A plan"])),
       by: caller)
     guard case .scrutiny(let meeting) = stored else {
       Issue.record("not a meeting")

@@ -266,7 +266,12 @@ final class RecordingListener: Sendable {
 
   /// Stops accepting (after the connection being recorded, if any) and closes the socket.
   func stop() {
-    guard !stopping.withLock({ stopped in defer { stopped = true }; return stopped }) else { return }
+    guard
+      !stopping.withLock({ stopped in
+        defer { stopped = true }
+        return stopped
+      })
+    else { return }
     _ = finished.wait(timeout: .now() + 5)
     Glibc.close(fd)
   }

@@ -69,7 +69,8 @@ import Testing
     }
 
     // The PCC takes the other value back; after a sync both devices hold it and the record is resolved.
-    let conflictID = try (json(try pcc.run(["conflicts", "list", "--format", "json"])) as? [[String: Any]])?.first?["id"] as? String
+    let conflictID =
+      try (json(try pcc.run(["conflicts", "list", "--format", "json"])) as? [[String: Any]])?.first?["id"] as? String
     let resolved = try pcc.run(["conflicts", "resolve", String((conflictID ?? "").prefix(8)), "--keep", "other"])
     #expect(resolved.status == 0, "\(resolved)")
     #expect(try pcc.run(["sync"]).status == 0)
@@ -92,7 +93,8 @@ import Testing
     // A server that knows two areas, and a device that records before it signs in, when it
     // holds no areas and takes any well-formed code.
     let server = try ServerProcess(
-      port: port, dataDir: root.appendingPathComponent("server"), extraArguments: ["--area", "shropshire", "--area", "herefordshire"])
+      port: port, dataDir: root.appendingPathComponent("server"),
+      extraArguments: ["--area", "shropshire", "--area", "herefordshire"])
     _ = try await server.waitUntilListening()
     let device = FieldDevice(home: root.appendingPathComponent("device"), server: address)
     let good = try device.run([
@@ -100,7 +102,8 @@ import Testing
       "--place", "Ludlow", "--area", "shropshire",
     ])
     let bad = try device.run([
-      "engagement", "add", "--date", "2022-10-05", "--by", "pcc", "--kind", "school", "--organisation", "Evesham School",
+      "engagement", "add", "--date", "2022-10-05", "--by", "pcc", "--kind", "school", "--organisation",
+      "Evesham School",
       "--place", "Evesham", "--area", "worcestershire",
     ])
     #expect(good.status == 0 && bad.status == 0, "\(good) \(bad)")

@@ -39,7 +39,8 @@ import Testing
     #expect(try device.run(["status"]).status == 0)
   }
 
-  @Test("a data folder owned by another user is refused", .enabled(if: geteuid() == 0, "needs root to give a folder away"))
+  @Test(
+    "a data folder owned by another user is refused", .enabled(if: geteuid() == 0, "needs root to give a folder away"))
   func foreignFolderIsRefused() throws {
     defer { try? FileManager.default.removeItem(at: root) }
     let home = root.appendingPathComponent("theirs")

@@ -71,7 +71,9 @@ import Testing
     #expect(show.status == 0, "\(show)")
     #expect(Self.rawUnsafe(show.stdout).isEmpty, "\(show.stdout.debugDescription)")
     #expect(show.stdout.contains(#"Ludlow\u{1b}[2J Town\u{202e} Council"#), "\(show.stdout.debugDescription)")
-    #expect(show.stdout.contains("first line\n              second line\\u{d}\\u{8}\\u{8}forged"), "\(show.stdout.debugDescription)")
+    #expect(
+      show.stdout.contains("first line\n              second line\\u{d}\\u{8}\\u{8}forged"),
+      "\(show.stdout.debugDescription)")
 
     // And JSON carries the exact text (its own escaping makes it safe)
     let json = try device.run(["engagement", "list", "--format", "json"])

@@ -172,7 +172,9 @@ import Testing
     #expect((try device.status()["lastError"] as? String)?.contains("cannot resolve") == true)
   }
 
-  @Test("the server restored from a backup: the device says so, sends again what the backup lacks, and a second device sees it all")
+  @Test(
+    "the server restored from a backup: the device says so, sends again what the backup lacks, and a second device sees it all"
+  )
   func restoredServer() async throws {
     defer { try? FileManager.default.removeItem(at: root) }
     let port = try freeLoopbackPort()
@@ -184,12 +186,14 @@ import Testing
     _ = try await server.waitUntilListening()
     try first.signIn(serverDataDir: serverData, address: address)
     try second.signIn(serverDataDir: serverData, address: address)
-    let before = try add(first, "Ludlow Town Council", date: "2022-07-11").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    let before = try add(first, "Ludlow Town Council", date: "2022-07-11").stdout.trimmingCharacters(
+      in: .whitespacesAndNewlines)
     #expect(try first.run(["sync"]).status == 0)
     let backup = root.appendingPathComponent("backup.sqlite").path
     let backedUp = try runServerCommand(["backup", "--data-dir", serverData.path, "--out", backup])
     #expect(backedUp.status == 0, "\(backedUp)")
-    let after = try add(first, "Clun Parish Council", date: "2022-07-12").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    let after = try add(first, "Clun Parish Council", date: "2022-07-12").stdout.trimmingCharacters(
+      in: .whitespacesAndNewlines)
     #expect(try first.run(["sync"]).status == 0)
     #expect(try await server.terminate() == 0)
 

@@ -61,18 +61,24 @@ import Testing
 
     // Record October: a status change on 12 October, an update, a milestone missed in September,
     // a meeting with an action.
-    let status = try team.run(["plan", "element", "status", "1.2", "at-risk", "--on", "2022-10-12", "--note", "Provider withdrew"])
+    let status = try team.run([
+      "plan", "element", "status", "1.2", "at-risk", "--on", "2022-10-12", "--note", "Provider withdrew",
+    ])
     #expect(status.status == 0, "\(status)")
     #expect(status.stdout.contains("1.2 is at-risk"), "\(status)")
-    let milestone = try team.run(["plan", "milestone", "add", "1.1", "--title", "Fund opens for bids", "--due", "2022-09-30"])
+    let milestone = try team.run([
+      "plan", "milestone", "add", "1.1", "--title", "Fund opens for bids", "--due", "2022-09-30",
+    ])
     #expect(milestone.stdout.contains("1.1-M1"), "\(milestone)")
     let update = try team.run([
-      "plan", "update", "add", "1.1", "--text", "Forty bids received in the first round.", "--date", "2022-10-05", "--panel",
+      "plan", "update", "add", "1.1", "--text", "Forty bids received in the first round.", "--date", "2022-10-05",
+      "--panel",
     ])
     #expect(update.status == 0, "\(update)")
     let meeting = try team.run([
       "meeting", "record", "--date", "2022-09-21", "--attendee", "Police and Crime Commissioner",
-      "--decision", "Open the Prevention Fund", "--action", "Publish the fund criteria; owner=Commissioning Manager; due=2022-10-14; element=1.1",
+      "--decision", "Open the Prevention Fund", "--action",
+      "Publish the fund criteria; owner=Commissioning Manager; due=2022-10-14; element=1.1",
     ])
     #expect(meeting.status == 0, "\(meeting)")
     #expect(meeting.stdout.contains("A1"), "\(meeting)")
@@ -89,8 +95,10 @@ import Testing
 
     let markdown = try team.run(["review", "2022-10"])
     #expect(markdown.status == 0, "\(markdown)")
-    for text in ["Putting victims and survivors first", "Victim needs assessment, phase 2", "Forty bids received",
-                 "Fund opens for bids", "Publish the fund criteria"] {
+    for text in [
+      "Putting victims and survivors first", "Victim needs assessment, phase 2", "Forty bids received",
+      "Fund opens for bids", "Publish the fund criteria",
+    ] {
       #expect(markdown.stdout.contains(text), "markdown review mentions \(text)")
     }
     let htmlPath = root.appendingPathComponent("review.html").path
@@ -117,7 +125,9 @@ import Testing
     let exported = try team.run(["plan", "export", "--out", root.appendingPathComponent("export.csv").path])
     #expect(exported.status == 0, "\(exported)")
     let again = try team.run(["plan", "import", root.appendingPathComponent("export.csv").path])
-    #expect(again.stdout.contains("created 0 objective(s) and 0 element(s), updated 0 objective(s) and 0 element(s), 3 unchanged"), "\(again)")
+    #expect(
+      again.stdout.contains(
+        "created 0 objective(s) and 0 element(s), updated 0 objective(s) and 0 element(s), 3 unchanged"), "\(again)")
 
     // Closing the action takes it off the open list.
     let done = try team.run(["action", "update", "A1", "--status", "done", "--note", "Criteria published"])

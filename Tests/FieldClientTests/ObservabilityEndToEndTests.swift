@@ -39,7 +39,9 @@ func httpGet(port: Int, path: String) throws -> (status: Int, body: String) {
     return 0
   }
 
-  @Test("the metrics port shows per-method counters that move when the CLI syncs, and every call's log line has its request id")
+  @Test(
+    "the metrics port shows per-method counters that move when the CLI syncs, and every call's log line has its request id"
+  )
   func metricsMove() async throws {
     let root = FileManager.default.temporaryDirectory.appendingPathComponent("assure-metrics-\(UUID().uuidString)")
     defer { try? FileManager.default.removeItem(at: root) }
@@ -57,17 +59,23 @@ func httpGet(port: Int, path: String) throws -> (status: Int, body: String) {
     #expect(before.status == 200)
     let push = "assure_rpc_requests_total{method=\"assure.v1.SyncService/Push\",code=\"OK\"}"
     let pull = "assure_rpc_requests_total{method=\"assure.v1.SyncService/Pull\",code=\"OK\"}"
-    #expect(try device.run([
-      "engagement", "add", "--date", "2022-10-04", "--by", "pcc", "--kind", "school", "--organisation", "Ludlow School",
-      "--place", "Ludlow", "--area", "shropshire",
-    ]).status == 0)
+    #expect(
+      try device.run([
+        "engagement", "add", "--date", "2022-10-04", "--by", "pcc", "--kind", "school", "--organisation",
+        "Ludlow School",
+        "--place", "Ludlow", "--area", "shropshire",
+      ]).status == 0)
     #expect(try device.run(["sync"]).status == 0)
     let denied = try device.run(["plan", "objective", "add", "7", "--title", "Not for the PCC"])
     #expect(denied.status == 77)
     let after = try httpGet(port: metricsPort, path: "/metrics").body
     #expect(value(after, push) == value(before.body, push) + 1, "\(after)")
     #expect(value(after, pull) >= value(before.body, pull) + 1)
-    #expect(value(after, "assure_rpc_requests_total{method=\"assure.v1.DeliveryPlanService/CreateObjective\",code=\"PERMISSION_DENIED\"}") == 1)
+    #expect(
+      value(
+        after,
+        "assure_rpc_requests_total{method=\"assure.v1.DeliveryPlanService/CreateObjective\",code=\"PERMISSION_DENIED\"}"
+      ) == 1)
     #expect(value(after, "assure_sync_mutations_total{outcome=\"applied\"}") == 1)
     #expect(after.contains("assure_rpc_duration_seconds_bucket{method=\"assure.v1.SyncService/Push\",code=\"OK\""))
     #expect(after.contains("assure_db_transaction_seconds_count{kind=\"write\"}"))
@@ -81,6 +89,10 @@ func httpGet(port: Int, path: String) throws -> (status: Int, body: String) {
     }
     let pushLine = try #require(lines.first { $0["message"] as? String == "push" })
     let id = try #require(pushLine["request_id"] as? String)
-    #expect(lines.contains { $0["message"] as? String == "rpc" && $0["request_id"] as? String == id && ($0["method"] as? String)?.hasSuffix("Push") == true })
+    #expect(
+      lines.contains {
+        $0["message"] as? String == "rpc" && $0["request_id"] as? String == id
+          && ($0["method"] as? String)?.hasSuffix("Push") == true
+      })
   }
 }

@@ -41,14 +41,17 @@ import Testing
   func demoReport() async throws {
     defer { try? FileManager.default.removeItem(at: root) }
     let port = try freeLoopbackPort()
-    let server = try ServerProcess(port: port, dataDir: root.appendingPathComponent("server"), extraArguments: ["--demo"])
+    let server = try ServerProcess(
+      port: port, dataDir: root.appendingPathComponent("server"), extraArguments: ["--demo"])
     _ = try await server.waitUntilListening()
-    let office = FieldDevice(home: root.appendingPathComponent("office"), server: "127.0.0.1:\(port)", user: "governance")
+    let office = FieldDevice(
+      home: root.appendingPathComponent("office"), server: "127.0.0.1:\(port)", user: "governance")
     try office.signIn(serverDataDir: server.dataDir, address: "127.0.0.1:\(port)", role: "governance")
 
     let document = try report(office)
     let victims = section(document, "## Putting victims and survivors first")
-    #expect(victims.contains("£60,000 has been awarded to Barnardo's from the £1m Prevention Fund by the PCC."), "\(victims)")
+    #expect(
+      victims.contains("£60,000 has been awarded to Barnardo's from the £1m Prevention Fund by the PCC."), "\(victims)")
     #expect(victims.contains("bid to the Home Office on 7 October 2022 for £100,000"))
     let secure = section(document, "## Building a more secure West Mercia")
     for line in [
@@ -64,7 +67,10 @@ import Testing
     #expect(engagement.contains("the PCC's office was in receipt of 232 pieces of correspondence"))
     #expect(engagement.contains("The majority of the correspondence was from Worcestershire and Shropshire residents."))
     let holding = section(document, "### Holding to account")
-    #expect(holding.contains("The focus of these meetings was on Serious Violence (August 2022) and Diversity, Equality and Inclusion (DEI) (October 2022)."))
+    #expect(
+      holding.contains(
+        "The focus of these meetings was on Serious Violence (August 2022) and Diversity, Equality and Inclusion (DEI) (October 2022)."
+      ))
     #expect(holding.contains("Key findings / outcomes from the thematic meeting on Serious Violence include:"))
     #expect(holding.contains("The force had developed a Homicide Action Plan"))
     #expect(holding.contains("Improvements in data capture are required"))
@@ -72,11 +78,14 @@ import Testing
     #expect(survey.contains("quarter one 2022/23"))
     #expect(survey.contains("21% – a statistically significant reduction from 24% in quarter four 2021/22"))
     let concerns = section(document, "### Force performance")
-    #expect(concerns.contains("101 calls answered within the target time: 55% in September 2022, below the target of 80%"))
+    #expect(
+      concerns.contains("101 calls answered within the target time: 55% in September 2022, below the target of 80%"))
     #expect(concerns.contains("Overall victim satisfaction: 71.8% in September 2022, below the target of 80%"))
     #expect(!concerns.contains("999 calls answered within 10 seconds:"), "999 meets its target: not a concern")
     let hmicfrs = section(document, "### HMICFRS inspection reports")
-    #expect(hmicfrs.contains("An inspection of vetting, misconduct, and misogyny in the police service, was published on 2 November 2022"))
+    #expect(
+      hmicfrs.contains(
+        "An inspection of vetting, misconduct, and misogyny in the police service, was published on 2 November 2022"))
     #expect(hmicfrs.contains("5 areas for improvement and 43 recommendations for policing nationally"))
     // Paragraph numbers run through the document, one after another.
     let numbers = document.split(separator: "\n").compactMap { line -> Int? in
@@ -86,7 +95,8 @@ import Testing
     #expect(numbers == Array(1..<(numbers.count + 1)), "\(numbers)")
     #expect(numbers.count > 40)
     // Every figure can be traced: the appendix names the records behind each paragraph.
-    let barnardos = try #require(document.split(separator: "\n").first { $0.contains("has been awarded to Barnardo's") })
+    let barnardos = try #require(
+      document.split(separator: "\n").first { $0.contains("has been awarded to Barnardo's") })
     let number = try #require(barnardos.range(of: "\\. ").map { barnardos[..<$0.lowerBound] })
     let sources = section(document, "## Sources of the figures")
     #expect(sources.contains("| \(number) | award barnardos-trauma; fund prevention |"), "\(sources)")
@@ -102,7 +112,9 @@ import Testing
     #expect(!changed.contains("£60,000"), "no other record holds £60,000")
 
     // 101 calls are a concern only while the data says so: an October figure above target lifts it.
-    let measured = try office.run(["indicator", "measure", "calls-101", "--from", "2022-10-01", "--to", "2022-10-31", "--value", "84"])
+    let measured = try office.run([
+      "indicator", "measure", "calls-101", "--from", "2022-10-01", "--to", "2022-10-31", "--value", "84",
+    ])
     #expect(measured.status == 0, "\(measured)")
     let lifted = section(try report(office), "### Force performance")
     #expect(!lifted.contains("101 calls answered within the target time: "), "\(lifted)")
@@ -115,16 +127,25 @@ import Testing
       "2022-10-30",
     ])
     #expect(overCommitted.status == 65, "\(overCommitted)")
-    #expect(overCommitted.stderr.contains("amount: would commit £1,065,000 of the £1,000,000 in fund prevention"), "\(overCommitted)")
-    let badDate = try office.run(["funding", "bid", "add", "--funder", "Home Office", "--amount", "10", "--status", "maybe"])
+    #expect(
+      overCommitted.stderr.contains("amount: would commit £1,065,000 of the £1,000,000 in fund prevention"),
+      "\(overCommitted)")
+    let badDate = try office.run([
+      "funding", "bid", "add", "--funder", "Home Office", "--amount", "10", "--status", "maybe",
+    ])
     #expect(badDate.status == 65, "\(badDate)")
-    #expect(badDate.stderr.contains("status: must be one of drafting, submitted, awaiting, successful, unsuccessful"), "\(badDate)")
+    #expect(
+      badDate.stderr.contains("status: must be one of drafting, submitted, awaiting, successful, unsuccessful"),
+      "\(badDate)")
     let forced = try office.run([
-      "funding", "award", "add", "--fund", "prevention", "--recipient", "Harmful sexual behaviour work", "--amount", "900000",
+      "funding", "award", "add", "--fund", "prevention", "--recipient", "Harmful sexual behaviour work", "--amount",
+      "900000",
       "--date", "2022-10-30", "--override-reason", "PCC decision of 30 October 2022",
     ])
     #expect(forced.status == 0, "\(forced)")
-    #expect(try report(office).contains("£900,000 has been awarded to Harmful sexual behaviour work from the £1m Prevention Fund"))
+    #expect(
+      try report(office).contains(
+        "£900,000 has been awarded to Harmful sexual behaviour work from the £1m Prevention Fund"))
 
     // A CSV file with a bad row imports nothing and names each line; a good one is counted.
     let csv = root.appendingPathComponent("correspondence.csv")
@@ -153,12 +174,15 @@ import Testing
     let html = try String(contentsOfFile: htmlPath, encoding: .utf8)
     #expect(html.contains("<svg class=\"chart\""))
     #expect(!html.contains("<link") && !html.contains("src=") && !html.contains("<script"))
-    let figures = ["£65,000", "Barnardo's", "233 pieces of correspondence", "87%", "84.5%", "Homicide Action Plan", "vetting"]
+    let figures = [
+      "£65,000", "Barnardo's", "233 pieces of correspondence", "87%", "84.5%", "Homicide Action Plan", "vetting",
+    ]
     // An A4 sheet (210 mm) and its printable width inside the report's 18 mm margins (174 mm).
     try checkInBrowser(htmlPath, width: 794, expecting: figures)
     try checkInBrowser(htmlPath, width: 658, expecting: figures)
     try checkPrintsOnA4(htmlPath)
-    #expect(PanelEndToEndTests.sameDocument(html, try report(office, ["--format", "html"])), "the HTML is the same each time")
+    #expect(
+      PanelEndToEndTests.sameDocument(html, try report(office, ["--format", "html"])), "the HTML is the same each time")
     #expect(try await server.terminate() == 0)
   }
 
@@ -166,26 +190,56 @@ import Testing
   /// part of the generated report it belongs in: the demo's report for September and October
   /// 2022 must carry each one there, and say each once.
   static let referenceFigures: [(section: String, text: String)] = [
-    ("## Putting victims and survivors first", "£60,000 has been awarded to Barnardo's from the £1m Prevention Fund by the PCC."),
+    (
+      "## Putting victims and survivors first",
+      "£60,000 has been awarded to Barnardo's from the £1m Prevention Fund by the PCC."
+    ),
     ("## Putting victims and survivors first", "The PCC has provided £71,000 to Victim Support"),
-    ("## Putting victims and survivors first", "The PCC has provided £339,782 to West Mercia Rape and Sexual Abuse Support Centre, to support therapeutic counselling"),
+    (
+      "## Putting victims and survivors first",
+      "The PCC has provided £339,782 to West Mercia Rape and Sexual Abuse Support Centre, to support therapeutic counselling"
+    ),
     ("## Putting victims and survivors first", "bid to the Home Office on 7 October 2022 for £100,000"),
-    ("## Putting victims and survivors first", "bid to the Ministry of Justice on 28 October 2022 for £276,500 up to 31 March 2025"),
-    ("## Putting victims and survivors first", "Referrals for support received by the PCC's commissioned victim services: 17,630."),
+    (
+      "## Putting victims and survivors first",
+      "bid to the Ministry of Justice on 28 October 2022 for £276,500 up to 31 March 2025"
+    ),
+    (
+      "## Putting victims and survivors first",
+      "Referrals for support received by the PCC's commissioned victim services: 17,630."
+    ),
     ("## Putting victims and survivors first", "Victims provided with support: 16,145."),
     ("## Putting victims and survivors first", "Victims supported to cope and recover: 6,976."),
     ("## Putting victims and survivors first", "mental health support services: 545."),
-    ("## Building a more secure West Mercia", "The PCC has provided £23,190 to Telford & Wrekin Community Safety Partnership, for Taxi Marshalls and Street Pastors"),
-    ("## Building a more secure West Mercia", "The PCC has provided £515,800 to West Mercia Police, to directly tackle speeding"),
+    (
+      "## Building a more secure West Mercia",
+      "The PCC has provided £23,190 to Telford & Wrekin Community Safety Partnership, for Taxi Marshalls and Street Pastors"
+    ),
+    (
+      "## Building a more secure West Mercia",
+      "The PCC has provided £515,800 to West Mercia Police, to directly tackle speeding"
+    ),
     ("## Building a more secure West Mercia", "with a further £400,000 ringfenced pending a business case"),
     ("## Building a more secure West Mercia", "The PCC has provided £26,000 to West Mercia Police Witness Care"),
     ("## Building a more secure West Mercia", "Overall conviction rate: 87%, compared to the national average of 82%."),
-    ("## Building a more secure West Mercia", "Sexual offences conviction rate: 92%, compared to the national average of 84.5%."),
-    ("## Building a more secure West Mercia", "Domestic violence conviction rate: 83%, compared to the national average of 75%."),
-    ("## Building a more secure West Mercia", "Hate crime conviction rate: 89%, compared to the national average of 83%."),
+    (
+      "## Building a more secure West Mercia",
+      "Sexual offences conviction rate: 92%, compared to the national average of 84.5%."
+    ),
+    (
+      "## Building a more secure West Mercia",
+      "Domestic violence conviction rate: 83%, compared to the national average of 75%."
+    ),
+    (
+      "## Building a more secure West Mercia",
+      "Hate crime conviction rate: 89%, compared to the national average of 83%."
+    ),
     ("## Building a more secure West Mercia", "Witness attendance rate (the highest in the region): 87%."),
     ("## Building a more secure West Mercia", "£804,003 up to 31 March 2025"),
-    ("## Building a more secure West Mercia", "The PCC is looking to contribute £100,000 from the £1m Prevention Fund to the Steer Clear programme"),
+    (
+      "## Building a more secure West Mercia",
+      "The PCC is looking to contribute £100,000 from the £1m Prevention Fund to the Steer Clear programme"
+    ),
     ("## Engagement and correspondence", "A total of 50 engagements took place between July and September 2022."),
     ("## Engagement and correspondence", "2,198 subscribers"),
     ("## Engagement and correspondence", "has increased by 197 since"),
@@ -193,9 +247,15 @@ import Testing
     ("## Engagement and correspondence", "53 press releases and statements"),
     ("## Engagement and correspondence", "in receipt of 232 pieces of correspondence"),
     ("## Engagement and correspondence", "such as road safety, ASB and general concerns around crime"),
-    ("## Engagement and correspondence", "The majority of the correspondence was from Worcestershire and Shropshire residents."),
+    (
+      "## Engagement and correspondence",
+      "The majority of the correspondence was from Worcestershire and Shropshire residents."
+    ),
     ("### Holding to account", "2 thematic holding to account meetings"),
-    ("### Holding to account", "Serious Violence (August 2022) and Diversity, Equality and Inclusion (DEI) (October 2022)"),
+    (
+      "### Holding to account",
+      "Serious Violence (August 2022) and Diversity, Equality and Inclusion (DEI) (October 2022)"
+    ),
     ("### Holding to account", "Satisfaction, open investigations and outcomes (29 November 2022)"),
     ("### Holding to account", "Public Confidence (17 January 2023)"),
     ("### Perception survey", "quarter one 2022/23"),
@@ -220,9 +280,11 @@ import Testing
   func referenceFiguresInTheirSections() async throws {
     defer { try? FileManager.default.removeItem(at: root) }
     let port = try freeLoopbackPort()
-    let server = try ServerProcess(port: port, dataDir: root.appendingPathComponent("server"), extraArguments: ["--demo"])
+    let server = try ServerProcess(
+      port: port, dataDir: root.appendingPathComponent("server"), extraArguments: ["--demo"])
     _ = try await server.waitUntilListening()
-    let office = FieldDevice(home: root.appendingPathComponent("office"), server: "127.0.0.1:\(port)", user: "governance")
+    let office = FieldDevice(
+      home: root.appendingPathComponent("office"), server: "127.0.0.1:\(port)", user: "governance")
     try office.signIn(serverDataDir: server.dataDir, address: "127.0.0.1:\(port)", role: "governance")
     let document = try report(office)
     // The demo force's own names, from its profile.
@@ -251,7 +313,9 @@ import Testing
   /// Prints the report to PDF with headless Chromium and checks that every page is A4
   /// (595 × 842 points).
   func checkPrintsOnA4(_ htmlPath: String) throws {
-    guard let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first(where: FileManager.default.isExecutableFile)
+    guard
+      let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first(
+        where: FileManager.default.isExecutableFile)
     else { return }
     let pdf = root.appendingPathComponent("panel.pdf")
     let process = Process()
@@ -297,102 +361,205 @@ import Testing
     let port = try freeLoopbackPort()
     let server = try ServerProcess(port: port, dataDir: root.appendingPathComponent("server"))
     _ = try await server.waitUntilListening()
-    let office = FieldDevice(home: root.appendingPathComponent("office"), server: "127.0.0.1:\(port)", user: "governance")
+    let office = FieldDevice(
+      home: root.appendingPathComponent("office"), server: "127.0.0.1:\(port)", user: "governance")
     try office.signIn(serverDataDir: server.dataDir, address: "127.0.0.1:\(port)", role: "governance")
 
     try ok(office, ["plan", "objective", "add", "1", "--title", "Putting victims and survivors first"])
-    try ok(office, ["plan", "element", "add", "1.1", "--objective", "1", "--title", "Prevention Fund", "--start", "2022-04-01"])
+    try ok(
+      office,
+      ["plan", "element", "add", "1.1", "--objective", "1", "--title", "Prevention Fund", "--start", "2022-04-01"])
 
     // Funding.
-    #expect(try ok(office, [
-      "funding", "fund", "add", "--id", "prevention", "--name", "Prevention Fund", "--total", "1000000", "--start",
-      "2022-04-01", "--end", "2023-03-31", "--element", "1.1",
-    ]).contains("saved fund prevention: £1,000,000, £0 committed"))
-    #expect(try refused(office, ["funding", "award", "add", "--recipient", "X", "--amount", "60k", "--date", "2022-10-06"])
-      .contains("--amount: must be an amount in pounds"))
-    #expect(try refused(office, [
-      "funding", "award", "add", "--fund", "prevention", "--recipient", "X", "--amount", "10", "--date", "2022-10-06",
-      "--element", "9.9",
-    ]).contains("element: no plan element \"9.9\""))
-    #expect(try ok(office, [
-      "funding", "award", "add", "--fund", "prevention", "--recipient", "Barnardo's", "--amount", "£60,000", "--date",
-      "2022-10-06", "--element", "1.1", "--purpose", "Trauma-informed training.",
-    ]).contains("saved award AW1: £60,000 to Barnardo's; fund prevention has £60,000 of £1,000,000 committed"))
-    try ok(office, ["funding", "bid", "add", "--funder", "Home Office", "--amount", "100000", "--status", "drafting", "--element", "1.1"])
-    #expect(try refused(office, ["funding", "bid", "update", "B1", "--status", "awaiting"]).contains("submitted_on: is required once a bid is awaiting"))
+    #expect(
+      try ok(
+        office,
+        [
+          "funding", "fund", "add", "--id", "prevention", "--name", "Prevention Fund", "--total", "1000000", "--start",
+          "2022-04-01", "--end", "2023-03-31", "--element", "1.1",
+        ]
+      ).contains("saved fund prevention: £1,000,000, £0 committed"))
+    #expect(
+      try refused(office, ["funding", "award", "add", "--recipient", "X", "--amount", "60k", "--date", "2022-10-06"])
+        .contains("--amount: must be an amount in pounds"))
+    #expect(
+      try refused(
+        office,
+        [
+          "funding", "award", "add", "--fund", "prevention", "--recipient", "X", "--amount", "10", "--date",
+          "2022-10-06",
+          "--element", "9.9",
+        ]
+      ).contains("element: no plan element \"9.9\""))
+    #expect(
+      try ok(
+        office,
+        [
+          "funding", "award", "add", "--fund", "prevention", "--recipient", "Barnardo's", "--amount", "£60,000",
+          "--date",
+          "2022-10-06", "--element", "1.1", "--purpose", "Trauma-informed training.",
+        ]
+      ).contains("saved award AW1: £60,000 to Barnardo's; fund prevention has £60,000 of £1,000,000 committed"))
+    try ok(
+      office,
+      [
+        "funding", "bid", "add", "--funder", "Home Office", "--amount", "100000", "--status", "drafting", "--element",
+        "1.1",
+      ])
+    #expect(
+      try refused(office, ["funding", "bid", "update", "B1", "--status", "awaiting"]).contains(
+        "submitted_on: is required once a bid is awaiting"))
     try ok(office, ["funding", "bid", "update", "B1", "--status", "awaiting", "--submitted", "2022-10-07"])
-    let funding = try JSONSerialization.jsonObject(with: Data(try ok(office, ["funding", "list", "--format", "json"]).utf8)) as? [String: Any]
+    let funding =
+      try JSONSerialization.jsonObject(with: Data(try ok(office, ["funding", "list", "--format", "json"]).utf8))
+      as? [String: Any]
     let funds = funding?["funds"] as? [[String: Any]] ?? []
     #expect(funds.first?["committedPence"] as? Int == 6_000_000, "\(funds)")
     #expect((funding?["bids"] as? [[String: Any]])?.first?["status"] as? String == "awaiting")
 
     // Holding to account: a meeting still to be held has no findings.
-    try ok(office, [
-      "scrutiny", "add", "--kind", "thematic", "--topic", "Serious Violence", "--date", "2022-10-12", "--finding",
-      "A Homicide Action Plan is in place.", "--action", "Report progress in January.",
-    ])
-    #expect(try refused(office, ["scrutiny", "add", "--kind", "thematic", "--topic", "VAWG", "--date", "2099-12-13", "--finding", "Early"])
+    try ok(
+      office,
+      [
+        "scrutiny", "add", "--kind", "thematic", "--topic", "Serious Violence", "--date", "2022-10-12", "--finding",
+        "A Homicide Action Plan is in place.", "--action", "Report progress in January.",
+      ])
+    #expect(
+      try refused(
+        office,
+        ["scrutiny", "add", "--kind", "thematic", "--topic", "VAWG", "--date", "2099-12-13", "--finding", "Early"]
+      )
       .contains("findings: a meeting still to be held"))
-    #expect(try refused(office, ["scrutiny", "add", "--kind", "chat", "--topic", "", "--date", "2022-10-12"])
-      .contains("kind: must be one of thematic, virtual, quarterly-performance"))
-    try ok(office, ["scrutiny", "add", "--kind", "quarterly-performance", "--topic", "Quarterly Performance", "--date", "2022-11-22"])
+    #expect(
+      try refused(office, ["scrutiny", "add", "--kind", "chat", "--topic", "", "--date", "2022-10-12"])
+        .contains("kind: must be one of thematic, virtual, quarterly-performance"))
+    try ok(
+      office,
+      [
+        "scrutiny", "add", "--kind", "quarterly-performance", "--topic", "Quarterly Performance", "--date",
+        "2022-11-22",
+      ])
     #expect(try ok(office, ["scrutiny", "list"]).contains("Serious Violence"))
 
     // Indicators: flags come from the measurements.
-    try ok(office, [
-      "indicator", "add", "--id", "seen", "--name", "residents who see an officer weekly", "--unit", "percent", "--better",
-      "higher", "--frequency", "quarterly", "--survey", "--element", "1.1",
-    ])
-    #expect(try refused(office, ["indicator", "measure", "seen", "--from", "2022-04-01", "--to", "2022-06-30", "--value", "21"])
+    try ok(
+      office,
+      [
+        "indicator", "add", "--id", "seen", "--name", "residents who see an officer weekly", "--unit", "percent",
+        "--better",
+        "higher", "--frequency", "quarterly", "--survey", "--element", "1.1",
+      ])
+    #expect(
+      try refused(
+        office, ["indicator", "measure", "seen", "--from", "2022-04-01", "--to", "2022-06-30", "--value", "21"]
+      )
       .contains("sample_size: is required for survey measure seen"))
-    try ok(office, ["indicator", "measure", "seen", "--from", "2022-01-01", "--to", "2022-03-31", "--value", "24", "--sample-size", "1600"])
-    #expect(try ok(office, ["indicator", "measure", "seen", "--from", "2022-04-01", "--to", "2022-06-30", "--value", "21", "--sample-size", "1600"])
+    try ok(
+      office,
+      [
+        "indicator", "measure", "seen", "--from", "2022-01-01", "--to", "2022-03-31", "--value", "24", "--sample-size",
+        "1600",
+      ])
+    #expect(
+      try ok(
+        office,
+        [
+          "indicator", "measure", "seen", "--from", "2022-04-01", "--to", "2022-06-30", "--value", "21",
+          "--sample-size", "1600",
+        ]
+      )
       .contains("significant-worse"))
     #expect(try ok(office, ["indicator", "list", "--as-of", "2022-10-31"]).contains("CONCERN"))
     #expect(!(try ok(office, ["indicator", "list", "--as-of", "2022-03-31"]).contains("CONCERN")))
 
     // Inspections, correspondence, reach.
-    try ok(office, [
-      "inspection", "add", "--id", "vetting-2022", "--title", "Vetting, misconduct and misogyny", "--published",
-      "2022-11-02", "--scope", "national",
-    ])
-    try ok(office, ["inspection", "item", "vetting-2022", "--kind", "recommendation", "--number", "1", "--text", "Review vetting."])
-    try ok(office, ["inspection", "item", "vetting-2022", "--kind", "area-for-improvement", "--number", "1", "--text", "Improve data."])
-    #expect(try refused(office, ["inspection", "item", "nope", "--kind", "recommendation", "--number", "1", "--text", "x"])
-      .contains("inspection: no inspection \"nope\""))
+    try ok(
+      office,
+      [
+        "inspection", "add", "--id", "vetting-2022", "--title", "Vetting, misconduct and misogyny", "--published",
+        "2022-11-02", "--scope", "national",
+      ])
+    try ok(
+      office,
+      ["inspection", "item", "vetting-2022", "--kind", "recommendation", "--number", "1", "--text", "Review vetting."])
+    try ok(
+      office,
+      [
+        "inspection", "item", "vetting-2022", "--kind", "area-for-improvement", "--number", "1", "--text",
+        "Improve data.",
+      ])
+    #expect(
+      try refused(office, ["inspection", "item", "nope", "--kind", "recommendation", "--number", "1", "--text", "x"])
+        .contains("inspection: no inspection \"nope\""))
     #expect(try ok(office, ["inspection", "list"]).contains("vetting-2022"))
-    try ok(office, ["correspondence", "add", "--received", "2022-10-03", "--subject", "road-safety", "--area", "worcestershire", "--channel", "email"])
-    try ok(office, ["correspondence", "add", "--received", "2022-10-04", "--subject", "asb", "--area", "outside", "--channel", "letter"])
-    #expect(try refused(office, ["correspondence", "add", "--received", "2022-10-04", "--subject", "asb", "--area", "mars", "--channel", "owl"])
+    try ok(
+      office,
+      [
+        "correspondence", "add", "--received", "2022-10-03", "--subject", "road-safety", "--area", "worcestershire",
+        "--channel", "email",
+      ])
+    try ok(
+      office,
+      [
+        "correspondence", "add", "--received", "2022-10-04", "--subject", "asb", "--area", "outside", "--channel",
+        "letter",
+      ])
+    #expect(
+      try refused(
+        office,
+        ["correspondence", "add", "--received", "2022-10-04", "--subject", "asb", "--area", "mars", "--channel", "owl"]
+      )
       .contains("channel: must be one of email"))
-    let totals = try JSONSerialization.jsonObject(
-      with: Data(try ok(office, ["correspondence", "totals", "--from", "2022-10-01", "--to", "2022-10-31", "--format", "json"]).utf8))
+    let totals =
+      try JSONSerialization.jsonObject(
+        with: Data(
+          try ok(
+            office, ["correspondence", "totals", "--from", "2022-10-01", "--to", "2022-10-31", "--format", "json"]
+          ).utf8))
       as? [String: Any]
     #expect(totals?["total"] as? Int == 2)
-    try ok(office, ["reach", "record", "--metric", "newsletter-subscribers", "--as-of", "2022-10-31", "--value", "2198"])
-    #expect(try refused(office, ["reach", "record", "--metric", "press-releases", "--as-of", "2022-09-30", "--value", "53"])
-      .contains("period_start: is required for press-releases"))
-    try ok(office, ["reach", "record", "--metric", "press-releases", "--period-start", "2022-10-01", "--as-of", "2022-10-31", "--value", "12"])
+    try ok(
+      office, ["reach", "record", "--metric", "newsletter-subscribers", "--as-of", "2022-10-31", "--value", "2198"])
+    #expect(
+      try refused(office, ["reach", "record", "--metric", "press-releases", "--as-of", "2022-09-30", "--value", "53"])
+        .contains("period_start: is required for press-releases"))
+    try ok(
+      office,
+      [
+        "reach", "record", "--metric", "press-releases", "--period-start", "2022-10-01", "--as-of", "2022-10-31",
+        "--value", "12",
+      ])
     #expect(try ok(office, ["reach", "list"]).contains("press-releases"))
 
     // The report says what was stored.
     let document = try ok(office, ["report", "panel", "--from", "2022-10-01", "--to", "2022-10-31"])
-    #expect(section(document, "## Putting victims and survivors first").contains("£60,000 has been awarded to Barnardo's from the £1m Prevention Fund by the PCC. Trauma-informed training."))
-    #expect(document.contains("The PCC submitted a bid to the Home Office on 7 October 2022 for £100,000. The outcome of this bid is still awaited."))
+    #expect(
+      section(document, "## Putting victims and survivors first").contains(
+        "£60,000 has been awarded to Barnardo's from the £1m Prevention Fund by the PCC. Trauma-informed training."))
+    #expect(
+      document.contains(
+        "The PCC submitted a bid to the Home Office on 7 October 2022 for £100,000. The outcome of this bid is still awaited."
+      ))
     #expect(section(document, "### Holding to account").contains("A Homicide Action Plan is in place."))
-    #expect(section(document, "### Holding to account").contains("Upcoming formal meetings include: Quarterly Performance (22 November 2022)."))
+    #expect(
+      section(document, "### Holding to account").contains(
+        "Upcoming formal meetings include: Quarterly Performance (22 November 2022)."))
     #expect(document.contains("in receipt of 2 pieces of correspondence"))
     #expect(document.contains("12 press releases and statements"))
     #expect(section(document, "### Perception survey").contains("21% – a statistically significant reduction from 24%"))
     #expect(section(document, "### HMICFRS inspection reports").contains("1 area for improvement and 1 recommendation"))
-    #expect(try refused(office, ["report", "panel", "--from", "2022-10-31", "--to", "2022-10-01"]).contains("--to: must be on or after --from"))
+    #expect(
+      try refused(office, ["report", "panel", "--from", "2022-10-31", "--to", "2022-10-01"]).contains(
+        "--to: must be on or after --from"))
     #expect(try await server.terminate() == 0)
   }
 
   static func sameDocument(_ a: String, _ b: String) -> Bool { a == b }
 
   func checkInBrowser(_ htmlPath: String, width: Int, expecting figures: [String]) throws {
-    guard let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first(where: FileManager.default.isExecutableFile)
+    guard
+      let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first(
+        where: FileManager.default.isExecutableFile)
     else {
       // .ci/run installs chromium, so CI always runs this check.
       print("chromium not installed: browser layout check skipped")
@@ -434,7 +601,8 @@ import Testing
     try process.run()
     let dom = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
     process.waitUntilExit()
-    guard let start = dom.range(of: "<pre id=\"layout-probe\">"), let end = dom.range(of: "</pre>", range: start.upperBound..<dom.endIndex)
+    guard let start = dom.range(of: "<pre id=\"layout-probe\">"),
+      let end = dom.range(of: "</pre>", range: start.upperBound..<dom.endIndex)
     else {
       Issue.record("chromium did not lay the report out: \(dom.prefix(500))")
       return
@@ -448,7 +616,9 @@ import Testing
     #expect(clientWidth > width - 30, "\(layout)")
     #expect(scrollWidth <= clientWidth, "the page scrolls sideways at A4 width: \(layout)")
     #expect((layout["wide"] as? [String] ?? ["?"]).isEmpty, "elements wider than the page: \(layout["wide"] ?? "")")
-    #expect((layout["wrapped"] as? [String] ?? ["?"]).isEmpty, "numbers or headings broken over lines: \(layout["wrapped"] ?? "")")
+    #expect(
+      (layout["wrapped"] as? [String] ?? ["?"]).isEmpty,
+      "numbers or headings broken over lines: \(layout["wrapped"] ?? "")")
     let text = layout["text"] as? String ?? ""
     for figure in figures { #expect(text.contains(figure), "rendered text lacks \(figure)") }
   }

@@ -75,11 +75,20 @@ import Testing
       ("1", "Keeping communities safe"), ("2", "Supporting victims"), ("3", "An efficient and effective service"),
     ]
     for (id, title) in objectives { try ok(office, ["plan", "objective", "add", id, "--title", title]) }
-    try ok(office, ["plan", "element", "add", "1.1", "--objective", "1", "--title", "Safer roads", "--start", "2025-04-01",
-      "--opcc-lead", "Roads Lead", "--status", "on-track"])
-    try ok(office, ["plan", "element", "add", "2.1", "--objective", "2", "--title", "Victim care", "--start", "2025-04-01"])
-    try ok(office, ["plan", "update", "add", "1.1", "--date", "2025-10-14", "--panel", "--text",
-      "The roads partnership agreed its first joint enforcement plan."])
+    try ok(
+      office,
+      [
+        "plan", "element", "add", "1.1", "--objective", "1", "--title", "Safer roads", "--start", "2025-04-01",
+        "--opcc-lead", "Roads Lead", "--status", "on-track",
+      ])
+    try ok(
+      office, ["plan", "element", "add", "2.1", "--objective", "2", "--title", "Victim care", "--start", "2025-04-01"])
+    try ok(
+      office,
+      [
+        "plan", "update", "add", "1.1", "--date", "2025-10-14", "--panel", "--text",
+        "The roads partnership agreed its first joint enforcement plan.",
+      ])
 
     // The deputy's device records offline before its first sync, with no areas yet: any
     // well-formed code is taken, and the server decides.
@@ -108,11 +117,17 @@ import Testing
     server = try ServerProcess(port: port, dataDir: dataDir)
     _ = try await server.waitUntilListening()
     let afterRestart = try runServerCommand(["area", "list", "--data-dir", dataDir.path])
-    for (code, _) in Self.areas { #expect(afterRestart.stdout.contains(code), "a restart kept \(code): \(afterRestart)") }
+    for (code, _) in Self.areas {
+      #expect(afterRestart.stdout.contains(code), "a restart kept \(code): \(afterRestart)")
+    }
     expectNoWestMercia(afterRestart.stdout, "the areas after a restart")
     #expect(try ok(commissioner, ["sync"]).contains("pushed 1"))
-    try ok(commissioner, ["engagement", "add", "--date", "2025-09-03", "--by", "pcc", "--kind", "parish-council",
-      "--organisation", "Island Council", "--place", "Port", "--area", "islands"])
+    try ok(
+      commissioner,
+      [
+        "engagement", "add", "--date", "2025-09-03", "--by", "pcc", "--kind", "parish-council",
+        "--organisation", "Island Council", "--place", "Port", "--area", "islands",
+      ])
     try ok(commissioner, ["sync"])
 
     // The deputy signs in and syncs: the stray area is refused and kept aside with its reason.
@@ -132,15 +147,32 @@ import Testing
     #expect(refusedNew.status == 65 && refusedNew.stderr.contains("islands is retired"), "\(refusedNew)")
 
     // Oversight records of the force's own, with its areas.
-    try ok(office, ["correspondence", "add", "--received", "2025-09-05", "--subject", "road-safety", "--area", "coast",
-      "--channel", "email"])
-    try ok(office, ["correspondence", "add", "--received", "2025-09-06", "--subject", "asb", "--area", "city",
-      "--channel", "letter"])
-    try ok(office, ["correspondence", "add", "--received", "2025-10-06", "--subject", "asb", "--area", "city",
-      "--channel", "letter"])
-    try ok(office, ["reach", "record", "--metric", "newsletter-subscribers", "--as-of", "2025-10-31", "--value", "950"])
-    try ok(office, ["funding", "award", "add", "--recipient", "Coastal Youth Trust", "--amount", "12000", "--date",
-      "2025-09-15", "--element", "2.1", "--purpose", "To run summer diversionary activities."])
+    try ok(
+      office,
+      [
+        "correspondence", "add", "--received", "2025-09-05", "--subject", "road-safety", "--area", "coast",
+        "--channel", "email",
+      ])
+    try ok(
+      office,
+      [
+        "correspondence", "add", "--received", "2025-09-06", "--subject", "asb", "--area", "city",
+        "--channel", "letter",
+      ])
+    try ok(
+      office,
+      [
+        "correspondence", "add", "--received", "2025-10-06", "--subject", "asb", "--area", "city",
+        "--channel", "letter",
+      ])
+    try ok(
+      office, ["reach", "record", "--metric", "newsletter-subscribers", "--as-of", "2025-10-31", "--value", "950"])
+    try ok(
+      office,
+      [
+        "funding", "award", "add", "--recipient", "Coastal Youth Trust", "--amount", "12000", "--date",
+        "2025-09-15", "--element", "2.1", "--purpose", "To run summer diversionary activities.",
+      ])
 
     // Before the force names itself, the report uses the standard names.
     let standard = try ok(office, ["report", "panel", "--from", "2025-09-01", "--to", "2025-10-31"])
@@ -149,21 +181,26 @@ import Testing
     expectNoWestMercia(standard, "the Panel report with the standard names")
 
     // The force's own names: a Police, Fire and Crime Commissioner and a Deputy, no Assistant.
-    #expect(try deputy.run(["force", "set", "--name", "Coastshire"]).status == 77, "only the governance role sets them")
-    let set = try ok(office, [
-      "force", "set", "--name", "Coastshire", "--plan", "Safer Coastshire Plan", "--panel", "Police, Fire and Crime Panel",
-      "--commissioner-title", "Police, Fire and Crime Commissioner", "--commissioner-short", "PFCC",
-      "--office", "pcc=Police, Fire and Crime Commissioner=PFCC", "--office", "dpcc=Deputy PFCC",
-      "--reach-name", "neighbourhood-matters=Coastshire Alerts", "--subject", "road-safety=road safety",
-      "--subject", "asb=ASB", "--subject", "fire-safety=fire safety", "--subject", "other=other matters",
-      "--kind", "community-group=community group", "--kind", "parish-council=parish council",
-      "--kind", "drop-in=drop-in surgery",
-    ])
+    #expect(
+      try deputy.run(["force", "set", "--name", "Coastshire"]).status == 77, "only the governance role sets them")
+    let set = try ok(
+      office,
+      [
+        "force", "set", "--name", "Coastshire", "--plan", "Safer Coastshire Plan", "--panel",
+        "Police, Fire and Crime Panel",
+        "--commissioner-title", "Police, Fire and Crime Commissioner", "--commissioner-short", "PFCC",
+        "--office", "pcc=Police, Fire and Crime Commissioner=PFCC", "--office", "dpcc=Deputy PFCC",
+        "--reach-name", "neighbourhood-matters=Coastshire Alerts", "--subject", "road-safety=road safety",
+        "--subject", "asb=ASB", "--subject", "fire-safety=fire safety", "--subject", "other=other matters",
+        "--kind", "community-group=community group", "--kind", "parish-council=parish council",
+        "--kind", "drop-in=drop-in surgery",
+      ])
     // Its own kinds of engagement reach devices at their next sync and are checked offline;
     // a device that has not received them takes any well-formed kind and the server decides.
     try ok(commissioner, ["sync"])
     let dropIn = try commissioner.run([
-      "engagement", "add", "--date", "2025-09-12", "--by", "pcc", "--kind", "drop-in", "--organisation", "Coast drop-in",
+      "engagement", "add", "--date", "2025-09-12", "--by", "pcc", "--kind", "drop-in", "--organisation",
+      "Coast drop-in",
       "--place", "Harbour", "--area", "coast",
     ])
     #expect(dropIn.status == 0, "\(dropIn)")
@@ -181,37 +218,49 @@ import Testing
       "engagement", "add", "--date", "2025-09-12", "--by", "apcc", "--kind", "drop-in", "--organisation", "Hall",
       "--place", "Harbour", "--area", "coast",
     ])
-    #expect(assistant.status == 65 && assistant.stderr.contains("the force has no Assistant PCC office"), "\(assistant)")
+    #expect(
+      assistant.status == 65 && assistant.stderr.contains("the force has no Assistant PCC office"), "\(assistant)")
     #expect(try ok(commissioner, ["sync"]).contains("pushed 1"))
     let unsigned = FieldDevice(home: root.appendingPathComponent("unsigned"), server: address, user: "c.new")
-    #expect(try unsigned.run([
-      "engagement", "add", "--date", "2025-09-12", "--by", "pcc", "--kind", "drop-in", "--organisation", "Hall",
-      "--place", "Harbour", "--area", "coast",
-    ]).status == 0)
+    #expect(
+      try unsigned.run([
+        "engagement", "add", "--date", "2025-09-12", "--by", "pcc", "--kind", "drop-in", "--organisation", "Hall",
+        "--place", "Harbour", "--area", "coast",
+      ]).status == 0)
     // Its own correspondence subjects: fire safety is one, the standard "policing-service" is not.
-    try ok(office, ["correspondence", "add", "--received", "2025-10-07", "--subject", "fire-safety", "--area", "coast",
-      "--channel", "email"])
+    try ok(
+      office,
+      [
+        "correspondence", "add", "--received", "2025-10-07", "--subject", "fire-safety", "--area", "coast",
+        "--channel", "email",
+      ])
     let unknownSubject = try office.run([
-      "correspondence", "add", "--received", "2025-10-07", "--subject", "policing-service", "--area", "coast", "--channel", "email",
+      "correspondence", "add", "--received", "2025-10-07", "--subject", "policing-service", "--area", "coast",
+      "--channel", "email",
     ])
     #expect(unknownSubject.status == 65, "\(unknownSubject)")
-    #expect(unknownSubject.stderr.contains("subject: must be one of road-safety, asb, fire-safety, other"), "\(unknownSubject)")
+    #expect(
+      unknownSubject.stderr.contains("subject: must be one of road-safety, asb, fire-safety, other"),
+      "\(unknownSubject)")
     #expect(set.contains("office         dpcc: Deputy PFCC") && !set.contains("apcc"), "\(set)")
     #expect(try deputy.run(["force", "set", "--office", "pcc"]).status == 65)
-    try ok(office, ["reach", "record", "--metric", "neighbourhood-matters", "--as-of", "2025-10-31", "--value", "4200"])
+    try ok(
+      office, ["reach", "record", "--metric", "neighbourhood-matters", "--as-of", "2025-10-31", "--value", "4200"])
 
     // The reports name the force's own areas, people and words, and nothing of West Mercia's.
     let panel = try ok(office, ["report", "panel", "--from", "2025-09-01", "--to", "2025-10-31"])
     #expect(panel.contains("A total of 4 engagements took place between July and September 2025."), "\(panel)")
     #expect(panel.contains("The PFCC and Deputy PFCC continue to carry out engagements"), "\(panel)")
-    #expect(panel.contains("3 were attended by the Police, Fire and Crime Commissioner and 1 by the Deputy PFCC"), "\(panel)")
+    #expect(
+      panel.contains("3 were attended by the Police, Fire and Crime Commissioner and 1 by the Deputy PFCC"), "\(panel)")
     #expect(panel.contains("members of the Police, Fire and Crime Panel"), "\(panel)")
     #expect(panel.contains("in support of the Safer Coastshire Plan"), "\(panel)")
     #expect(panel.contains("4,200 people signed up for PFCC updates via Coastshire Alerts"), "\(panel)")
     #expect(panel.range(of: #"\bPCC\b"#, options: .regularExpression) == nil, "\(panel)")
     #expect(panel.contains("City"), "\(panel)")
     #expect(panel.contains("| Fire safety | 1 |"), "\(panel)")
-    #expect(panel.contains("The PFCC has provided £12,000 to Coastal Youth Trust, to run summer diversionary activities."))
+    #expect(
+      panel.contains("The PFCC has provided £12,000 to Coastal Youth Trust, to run summer diversionary activities."))
     expectNoWestMercia(panel, "the Panel report")
     let html = try ok(office, ["report", "panel", "--from", "2025-09-01", "--to", "2025-10-31", "--format", "html"])
     expectNoWestMercia(html, "the Panel report in HTML")
@@ -221,7 +270,9 @@ import Testing
     expectNoWestMercia(review, "the monthly review")
     expectNoWestMercia(try ok(commissioner, ["engagement", "add", "--help"]), "assure engagement add --help")
     expectNoWestMercia(try runServerCommand(["--help"]).stdout, "assure-server --help")
-    expectNoWestMercia(try runServerCommand(["serve", "--help"]).stdout.replacingOccurrences(of: "the West Mercia 2022 demo", with: ""), "assure-server serve --help")
+    expectNoWestMercia(
+      try runServerCommand(["serve", "--help"]).stdout.replacingOccurrences(of: "the West Mercia 2022 demo", with: ""),
+      "assure-server serve --help")
     #expect(try await server.terminate() == 0)
   }
 }

@@ -19,7 +19,9 @@ import Testing
     ((try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? NSNumber)?.intValue ?? -1) & 0o777
   }
 
-  @Test("sign in, record, sync: the audit trail names the right user and device, and no token reaches a log or the database")
+  @Test(
+    "sign in, record, sync: the audit trail names the right user and device, and no token reaches a log or the database"
+  )
   func auditAndSecrets() async throws {
     defer { try? FileManager.default.removeItem(at: root) }
     let port = try freeLoopbackPort()
@@ -70,19 +72,28 @@ import Testing
     #expect(denied.status == 77, "\(denied)")
     #expect(denied.stderr.contains("may not call DeliveryPlanService.CreateObjective"), "\(denied)")
 
-    let officeDevice = try #require((try json(try office.run(["whoami", "--format", "json"])) as? [String: Any])?["deviceId"] as? String)
-    let trail = try json(try runServerCommand(["audit", "--data-dir", server.dataDir.path, "--format", "json"])) as? [[String: Any]]
+    let officeDevice = try #require(
+      (try json(try office.run(["whoami", "--format", "json"])) as? [String: Any])?["deviceId"] as? String)
+    let trail =
+      try json(try runServerCommand(["audit", "--data-dir", server.dataDir.path, "--format", "json"]))
+      as? [[String: Any]]
     let entries = try #require(trail)
-    let engagementEntry = entries.first { $0["entityType"] as? String == "engagement" && $0["entityID"] as? String == id }
+    let engagementEntry = entries.first {
+      $0["entityType"] as? String == "engagement" && $0["entityID"] as? String == id
+    }
     #expect(engagementEntry?["actor"] as? String == "pcc")
     #expect(engagementEntry?["device"] as? String == pccDevice)
     #expect(engagementEntry?["rpc"] as? String == "SyncService.Push")
-    let objectiveEntry = entries.first { $0["entityType"] as? String == "objective" && $0["entityID"] as? String == "5" }
+    let objectiveEntry = entries.first {
+      $0["entityType"] as? String == "objective" && $0["entityID"] as? String == "5"
+    }
     #expect(objectiveEntry?["actor"] as? String == "governance")
     #expect(objectiveEntry?["device"] as? String == officeDevice)
     #expect(entries.filter { $0["entityType"] as? String == "device_token" }.count == 2)
     #expect(!entries.contains { $0["entityID"] as? String == "6" }, "a refused write leaves nothing to audit")
-    let byUser = try json(try runServerCommand(["audit", "--data-dir", server.dataDir.path, "--user", "pcc", "--format", "json"])) as? [[String: Any]]
+    let byUser =
+      try json(try runServerCommand(["audit", "--data-dir", server.dataDir.path, "--user", "pcc", "--format", "json"]))
+      as? [[String: Any]]
     #expect(byUser?.allSatisfy { $0["actor"] as? String == "pcc" } == true && byUser?.isEmpty == false)
 
     // No token appears in the server's log or in its database files.
@@ -92,7 +103,8 @@ import Testing
     }
     var stored = Data()
     for suffix in ["", "-wal"] {
-      stored += (try? Data(contentsOf: server.dataDir.appendingPathComponent("assure-server.sqlite" + suffix))) ?? Data()
+      stored +=
+        (try? Data(contentsOf: server.dataDir.appendingPathComponent("assure-server.sqlite" + suffix))) ?? Data()
     }
     for token in tokens {
       #expect(token.count >= 50)
@@ -179,7 +191,9 @@ extension SecurityEndToEndTests {
 }
 
 extension SecurityEndToEndTests {
-  @Test("a laptop handed to another user signs in as that user and the first user's sign-in is revoked; pending changes stop it")
+  @Test(
+    "a laptop handed to another user signs in as that user and the first user's sign-in is revoked; pending changes stop it"
+  )
   func handedOverLaptop() async throws {
     defer { try? FileManager.default.removeItem(at: root) }
     let port = try freeLoopbackPort()
@@ -195,8 +209,10 @@ extension SecurityEndToEndTests {
     #expect(added.status == 0, "\(added)")
 
     // With the first user's change pending, the second user's code is refused and stays unused.
-    let code = try runServerCommand(["user", "add", "--data-dir", server.dataDir.path, "--name", "second", "--role", "assistant"])
-      .stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    let code = try runServerCommand([
+      "user", "add", "--data-dir", server.dataDir.path, "--name", "second", "--role", "assistant",
+    ])
+    .stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     let refused = try laptop.run(["login", "--server", address, "--code", code])
     #expect(refused.status == 77, "\(refused)")
     #expect(refused.stderr.contains("not yet on the server"), "\(refused)")
@@ -222,7 +238,9 @@ extension SecurityEndToEndTests {
 }
 
 extension SecurityEndToEndTests {
-  @Test("a signed-in device sends its token to no other server: --server or ASSURE_SERVER elsewhere is refused and sends nothing")
+  @Test(
+    "a signed-in device sends its token to no other server: --server or ASSURE_SERVER elsewhere is refused and sends nothing"
+  )
   func tokenStaysWithItsServer() async throws {
     defer { try? FileManager.default.removeItem(at: root) }
     // Given a device signed in to one server, and a peer on another port that records every byte
@@ -254,7 +272,8 @@ extension SecurityEndToEndTests {
       #expect(result.stderr.contains(refusal), "\(arguments): \(result)")
     }
     // And not a byte reached the other server
-    #expect(other.bytes.isEmpty, "\(other.bytes.count) bytes reached \(otherAddress) over \(other.connections) connection(s)")
+    #expect(
+      other.bytes.isEmpty, "\(other.bytes.count) bytes reached \(otherAddress) over \(other.connections) connection(s)")
 
     // The server signed in to is still used as before.
     let me = try json(try device.run(["whoami", "--format", "json"])) as? [String: Any]

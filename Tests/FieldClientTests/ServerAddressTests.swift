@@ -38,6 +38,7 @@ import Testing
     #expect(error?.code == .unauthenticated)
     #expect(
       error?.message
-        == "signed in to 127.0.0.1:50051; 127.0.0.1:50052 is another server: sign in to it first (assure login --server 127.0.0.1:50052)")
+        == "signed in to 127.0.0.1:50051; 127.0.0.1:50052 is another server: sign in to it first (assure login --server 127.0.0.1:50052)"
+    )
   }
 }

@@ -11,9 +11,11 @@ import Testing
     #expect(try JSONDecoder().decode(Area.self, from: JSONEncoder().encode(retired)) == retired)
   }
 
-  @Test("with no areas known, any well-formed code passes and a malformed one is named", arguments: [
-    ("north-2", true), ("Shire", false), ("a b", false), ("", false),
-  ])
+  @Test(
+    "with no areas known, any well-formed code passes and a malformed one is named",
+    arguments: [
+      ("north-2", true), ("Shire", false), ("a b", false), ("", false),
+    ])
   func wellFormed(code: String, passes: Bool) {
     var engagement = Engagement(
       date: LocalDate("2022-07-14")!, who: .pcc, kind: .parishCouncil, organisation: "Hall", place: "Town", area: code,

@@ -107,13 +107,17 @@ import Testing
       let ba = Self.run(edits.reversed())
       #expect(ab.values == ba.values, "seed \(seed)")
       let record = { (server: Server) in
-        Set(server.conflicts.map { "\($0.subject.name): kept \($0.kept.value) (\($0.kept.deviceID)), lost \($0.lost.value) (\($0.lost.deviceID))" })
+        Set(
+          server.conflicts.map {
+            "\($0.subject.name): kept \($0.kept.value) (\($0.kept.deviceID)), lost \($0.lost.value) (\($0.lost.deviceID))"
+          })
       }
       #expect(record(ab) == record(ba), "seed \(seed)")
     }
   }
 
-  @Test("any delivery order of concurrent edits converges on the same values, with every other value written kept as lost")
+  @Test(
+    "any delivery order of concurrent edits converges on the same values, with every other value written kept as lost")
   func anyOrderConverges() async {
     await propertyCheck(count: 300, input: Gen.int(in: 0...Int(Int32.max))) { seed in
       let edits = Self.concurrentEdits(seed: seed)
@@ -126,14 +130,17 @@ import Testing
         for field in Self.fields {
           let final = server.stored.value(of: field)
           let written = Set(
-            edits.filter { $0.changedFields.contains(field) }.map { $0.incoming.value(of: field) }.filter { $0 != final })
+            edits.filter { $0.changedFields.contains(field) }.map { $0.incoming.value(of: field) }.filter {
+              $0 != final
+            })
           #expect((lost[field.rawValue] ?? []).subtracting([final]) == written, "seed \(seed): \(field)")
         }
       }
     }
   }
 
-  @Test("no written value is dropped without a trace: each is the field's final value or a conflict record's lost value")
+  @Test(
+    "no written value is dropped without a trace: each is the field's final value or a conflict record's lost value")
   func nothingDroppedSilently() async {
     await propertyCheck(count: 500, input: Gen.int(in: 0...Int(Int32.max))) { seed in
       let edits = Self.concurrentEdits(seed: seed)
@@ -143,12 +150,15 @@ import Testing
         for field in edit.changedFields {
           let written = edit.incoming.value(of: field)
           let kept = server.stored.value(of: field) == written
-          #expect(kept || lost[field.rawValue]?.contains(written) == true, "seed \(seed): \(field) = \(written) vanished")
+          #expect(
+            kept || lost[field.rawValue]?.contains(written) == true, "seed \(seed): \(field) = \(written) vanished")
         }
       }
       // And the value kept is the one with the latest clock reading among those written.
       for field in Self.fields {
-        let writers = edits.filter { $0.changedFields.contains(field) && $0.incoming.value(of: field) != Self.base.value(of: field) }
+        let writers = edits.filter {
+          $0.changedFields.contains(field) && $0.incoming.value(of: field) != Self.base.value(of: field)
+        }
         if let latest = writers.max(by: { $0.hlc < $1.hlc }) {
           #expect(server.stored.value(of: field) == latest.incoming.value(of: field), "seed \(seed): \(field)")
         }
@@ -177,7 +187,9 @@ import Testing
     }
   }
 
-  @Test("two devices write the same value and a third writes another between their readings: the latest reading's value stands in every order")
+  @Test(
+    "two devices write the same value and a third writes another between their readings: the latest reading's value stands in every order"
+  )
   func sameValueTwice() {
     func edit(_ device: String, _ place: String, wall: Int64) -> EngagementMerge.Edit {
       var incoming = Self.base

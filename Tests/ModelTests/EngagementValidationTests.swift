@@ -6,27 +6,35 @@ typealias Breakage = @Sendable (inout Engagement) -> Void
 
 /// One broken rule per case: the field that must be named, and how the engagement is broken.
 let brokenRules: [(String, Breakage)] = [
-      ("attendees", { @Sendable (e: inout Engagement) in e.attendees = -3 }),
-      ("attendees", { @Sendable (e: inout Engagement) in e.attendees = 100_001 }),
-      ("date", { @Sendable (e: inout Engagement) in e.date = LocalDate("2022-10-02")! }),
-      ("date", { @Sendable (e: inout Engagement) in e.date = LocalDate("1999-12-31")! }),
-      ("area", { @Sendable (e: inout Engagement) in e.area = "gloucestershire" }),
-      ("area", { @Sendable (e: inout Engagement) in e.area = "" }),
-      ("who", { @Sendable (e: inout Engagement) in e.who = Officeholder(rawValue: "mayor") }),
-      ("kind", { @Sendable (e: inout Engagement) in e.kind = EngagementKind(rawValue: "party") }),
-      ("organisation", { @Sendable (e: inout Engagement) in e.organisation = "   " }),
-      ("organisation", { @Sendable (e: inout Engagement) in e.organisation = String(repeating: "x", count: 201) }),
-      ("place", { @Sendable (e: inout Engagement) in e.place = "" }),
-      ("place", { @Sendable (e: inout Engagement) in e.place = "Line\nbreak" }),
-      ("notes", { @Sendable (e: inout Engagement) in e.notes = String(repeating: "n", count: 10_001) }),
-      ("topics", { @Sendable (e: inout Engagement) in e.topics = ["asb", "ASB"] }),
-      ("topics", { @Sendable (e: inout Engagement) in e.topics = (0..<21).map { "t\($0)" } }),
-      ("topics", { @Sendable (e: inout Engagement) in e.topics = [""] }),
-      ("follow_up_actions", { @Sendable (e: inout Engagement) in e.followUpActions = [String(repeating: "a", count: 501)] }),
-      ("objective", { @Sendable (e: inout Engagement) in e.objectiveID = "9"; e.elementID = nil }),
-      ("element", { @Sendable (e: inout Engagement) in e.elementID = "9.9" }),
-      ("element", { @Sendable (e: inout Engagement) in e.elementID = "1.1" }),  // belongs to objective 1, not 2
-      ("created_by", { @Sendable (e: inout Engagement) in e.createdBy = "" }),
+  ("attendees", { @Sendable (e: inout Engagement) in e.attendees = -3 }),
+  ("attendees", { @Sendable (e: inout Engagement) in e.attendees = 100_001 }),
+  ("date", { @Sendable (e: inout Engagement) in e.date = LocalDate("2022-10-02")! }),
+  ("date", { @Sendable (e: inout Engagement) in e.date = LocalDate("1999-12-31")! }),
+  ("area", { @Sendable (e: inout Engagement) in e.area = "gloucestershire" }),
+  ("area", { @Sendable (e: inout Engagement) in e.area = "" }),
+  ("who", { @Sendable (e: inout Engagement) in e.who = Officeholder(rawValue: "mayor") }),
+  ("kind", { @Sendable (e: inout Engagement) in e.kind = EngagementKind(rawValue: "party") }),
+  ("organisation", { @Sendable (e: inout Engagement) in e.organisation = "   " }),
+  ("organisation", { @Sendable (e: inout Engagement) in e.organisation = String(repeating: "x", count: 201) }),
+  ("place", { @Sendable (e: inout Engagement) in e.place = "" }),
+  ("place", { @Sendable (e: inout Engagement) in e.place = "Line\nbreak" }),
+  ("notes", { @Sendable (e: inout Engagement) in e.notes = String(repeating: "n", count: 10_001) }),
+  ("topics", { @Sendable (e: inout Engagement) in e.topics = ["asb", "ASB"] }),
+  ("topics", { @Sendable (e: inout Engagement) in e.topics = (0..<21).map { "t\($0)" } }),
+  ("topics", { @Sendable (e: inout Engagement) in e.topics = [""] }),
+  (
+    "follow_up_actions", { @Sendable (e: inout Engagement) in e.followUpActions = [String(repeating: "a", count: 501)] }
+  ),
+  (
+    "objective",
+    { @Sendable (e: inout Engagement) in
+      e.objectiveID = "9"
+      e.elementID = nil
+    }
+  ),
+  ("element", { @Sendable (e: inout Engagement) in e.elementID = "9.9" }),
+  ("element", { @Sendable (e: inout Engagement) in e.elementID = "1.1" }),  // belongs to objective 1, not 2
+  ("created_by", { @Sendable (e: inout Engagement) in e.createdBy = "" }),
 ]
 
 @Suite struct EngagementValidationTests {
@@ -92,10 +100,12 @@ let brokenRules: [(String, Breakage)] = [
 }
 
 @Suite struct LocalDateTests {
-  @Test("parses real days only", arguments: [
-    ("2022-07-14", true), ("2024-02-29", true), ("2023-02-29", false), ("2022-13-01", false),
-    ("2022-7-14", false), ("14/07/2022", false), ("", false), ("2022-07-14T10:00", false), ("２０２２-07-14", false),
-  ])
+  @Test(
+    "parses real days only",
+    arguments: [
+      ("2022-07-14", true), ("2024-02-29", true), ("2023-02-29", false), ("2022-13-01", false),
+      ("2022-7-14", false), ("14/07/2022", false), ("", false), ("2022-07-14T10:00", false), ("２０２２-07-14", false),
+    ])
   func parsing(text: String, valid: Bool) {
     #expect((LocalDate(text) != nil) == valid)
   }
@@ -111,7 +121,9 @@ let brokenRules: [(String, Breakage)] = [
 
   @Test("list filters name the field of a malformed date or inverted range")
   func queryParsing() throws {
-    #expect(throws: ValidationError(field: "from_date", rule: "must be a real day written YYYY-MM-DD (got \"2022-02-30\")")) {
+    #expect(
+      throws: ValidationError(field: "from_date", rule: "must be a real day written YYYY-MM-DD (got \"2022-02-30\")")
+    ) {
       try EngagementQuery(fromDate: "2022-02-30", toDate: "")
     }
     #expect(throws: ValidationError.self) { try EngagementQuery(fromDate: "2022-09-01", toDate: "2022-08-01") }

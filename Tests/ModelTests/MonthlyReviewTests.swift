@@ -15,17 +15,23 @@ import Testing
     Objective(id: "2", title: "Building a more secure West Mercia", position: 2),
   ]
   static let elements = [
-    PlanElement(id: "1.1", objectiveID: "1", title: "Prevention Fund", opccLead: "Commissioning", status: .onTrack,
-                startDate: day("2022-04-01"), dueDate: day("2023-03-31"), position: 1),
-    PlanElement(id: "2.1", objectiveID: "2", title: "Serious violence duty", status: .atRisk,
-                startDate: day("2022-04-01"), dueDate: day("2023-03-31"), position: 1),
-    PlanElement(id: "2.2", objectiveID: "2", title: "Road safety", status: .onTrack,
-                startDate: day("2022-04-01"), dueDate: day("2022-11-15"), position: 2),
+    PlanElement(
+      id: "1.1", objectiveID: "1", title: "Prevention Fund", opccLead: "Commissioning", status: .onTrack,
+      startDate: day("2022-04-01"), dueDate: day("2023-03-31"), position: 1),
+    PlanElement(
+      id: "2.1", objectiveID: "2", title: "Serious violence duty", status: .atRisk,
+      startDate: day("2022-04-01"), dueDate: day("2023-03-31"), position: 1),
+    PlanElement(
+      id: "2.2", objectiveID: "2", title: "Road safety", status: .onTrack,
+      startDate: day("2022-04-01"), dueDate: day("2022-11-15"), position: 2),
   ]
-  static func change(_ element: String, _ on: String, _ status: ElementStatus, note: String = "",
-                     override: RAGOverride? = nil) -> StatusChange {
-    StatusChange(elementID: element, effectiveOn: day(on), status: status, ragOverride: override, note: note,
-                 author: "governance", recordedAt: recorded)
+  static func change(
+    _ element: String, _ on: String, _ status: ElementStatus, note: String = "",
+    override: RAGOverride? = nil
+  ) -> StatusChange {
+    StatusChange(
+      elementID: element, effectiveOn: day(on), status: status, ragOverride: override, note: note,
+      author: "governance", recordedAt: recorded)
   }
   static let history = [
     change("1.1", "2022-04-01", .onTrack),
@@ -34,8 +40,10 @@ import Testing
     change("2.2", "2022-04-01", .onTrack),
   ]
 
-  static func inputs(history: [StatusChange] = history, milestones: [Milestone] = [],
-                     meetings: [Meeting] = [], actions: [MeetingAction] = []) -> ReviewInputs {
+  static func inputs(
+    history: [StatusChange] = history, milestones: [Milestone] = [],
+    meetings: [Meeting] = [], actions: [MeetingAction] = []
+  ) -> ReviewInputs {
     ReviewInputs(
       objectives: objectives, elements: elements, history: history,
       elementsWithHistory: Set(history.map(\.elementID)), milestones: milestones, meetings: meetings,
@@ -87,11 +95,13 @@ import Testing
   func milestones() throws {
     let milestones = [
       Milestone(id: "1.1-M1", elementID: "1.1", title: "Fund opens", dueDate: Self.day("2022-09-30")),
-      Milestone(id: "1.1-M2", elementID: "1.1", title: "Panel decides", dueDate: Self.day("2022-10-20"),
-                completedOn: Self.day("2022-10-18")),
+      Milestone(
+        id: "1.1-M2", elementID: "1.1", title: "Panel decides", dueDate: Self.day("2022-10-20"),
+        completedOn: Self.day("2022-10-18")),
       Milestone(id: "1.1-M3", elementID: "1.1", title: "Awards announced", dueDate: Self.day("2022-11-10")),
-      Milestone(id: "1.1-M4", elementID: "1.1", title: "Late but done", dueDate: Self.day("2022-08-31"),
-                completedOn: Self.day("2022-11-02")),
+      Milestone(
+        id: "1.1-M4", elementID: "1.1", title: "Late but done", dueDate: Self.day("2022-08-31"),
+        completedOn: Self.day("2022-11-02")),
     ]
     let review = try MonthlyReview.build(
       month: Self.october, today: Self.today, inputs: Self.inputs(milestones: milestones))
@@ -112,14 +122,19 @@ import Testing
     let later = Meeting(id: "2022-11-16", date: Self.day("2022-11-16"))
     let actions = [
       MeetingAction(id: "A1", meetingID: meeting.id, text: "No date", owner: "CEO"),
-      MeetingAction(id: "A2", meetingID: meeting.id, text: "Due in November", owner: "CEO", dueDate: Self.day("2022-11-30")),
-      MeetingAction(id: "A3", meetingID: meeting.id, text: "Overdue", owner: "Treasurer", dueDate: Self.day("2022-10-14")),
-      MeetingAction(id: "A4", meetingID: meeting.id, text: "Done in October", owner: "CEO",
-                    dueDate: Self.day("2022-10-01"), status: .done, closedOn: Self.day("2022-10-05")),
-      MeetingAction(id: "A5", meetingID: meeting.id, text: "Done in November", owner: "CEO",
-                    dueDate: Self.day("2022-10-01"), status: .done, closedOn: Self.day("2022-11-03")),
+      MeetingAction(
+        id: "A2", meetingID: meeting.id, text: "Due in November", owner: "CEO", dueDate: Self.day("2022-11-30")),
+      MeetingAction(
+        id: "A3", meetingID: meeting.id, text: "Overdue", owner: "Treasurer", dueDate: Self.day("2022-10-14")),
+      MeetingAction(
+        id: "A4", meetingID: meeting.id, text: "Done in October", owner: "CEO",
+        dueDate: Self.day("2022-10-01"), status: .done, closedOn: Self.day("2022-10-05")),
+      MeetingAction(
+        id: "A5", meetingID: meeting.id, text: "Done in November", owner: "CEO",
+        dueDate: Self.day("2022-10-01"), status: .done, closedOn: Self.day("2022-11-03")),
       MeetingAction(id: "A6", meetingID: later.id, text: "Agreed later", owner: "CEO", dueDate: Self.day("2022-12-31")),
-      MeetingAction(id: "A7", meetingID: meeting.id, text: "Due in January", owner: "CEO", dueDate: Self.day("2023-01-31")),
+      MeetingAction(
+        id: "A7", meetingID: meeting.id, text: "Due in January", owner: "CEO", dueDate: Self.day("2023-01-31")),
     ]
     let review = try MonthlyReview.build(
       month: Self.october, today: Self.today, inputs: Self.inputs(meetings: [meeting, later], actions: actions))
@@ -131,7 +146,8 @@ import Testing
   @Test("an override replaces the derived RAG and its reason is shown with the change")
   func override() throws {
     var history = Self.history
-    history.append(Self.change("1.1", "2022-10-03", .onTrack, override: RAGOverride(rag: .amber, reason: "Bids below target")))
+    history.append(
+      Self.change("1.1", "2022-10-03", .onTrack, override: RAGOverride(rag: .amber, reason: "Bids below target")))
     let review = try MonthlyReview.build(month: Self.october, today: Self.today, inputs: Self.inputs(history: history))
     let change = try #require(review.objectives[0].changes.first)
     #expect(change.to == Standing(status: .onTrack, rag: .amber, ragOverridden: true))
@@ -149,23 +165,27 @@ import Testing
     #expect(change.to.status == .notStarted)
   }
 
-  @Test("derived RAG follows status and dates", arguments: [
-    (ElementStatus.onTrack, "2022-10-01", RAG?.some(.green)),
-    (.onTrack, "2023-04-01", .red),
-    (.atRisk, "2022-10-01", .amber),
-    (.offTrack, "2022-10-01", .red),
-    (.complete, "2023-04-01", .green),
-    (.paused, "2023-04-01", nil),
-    (.notStarted, "2022-03-01", nil),
-    (.notStarted, "2022-05-01", .amber),
-  ])
+  @Test(
+    "derived RAG follows status and dates",
+    arguments: [
+      (ElementStatus.onTrack, "2022-10-01", RAG?.some(.green)),
+      (.onTrack, "2023-04-01", .red),
+      (.atRisk, "2022-10-01", .amber),
+      (.offTrack, "2022-10-01", .red),
+      (.complete, "2023-04-01", .green),
+      (.paused, "2023-04-01", nil),
+      (.notStarted, "2022-03-01", nil),
+      (.notStarted, "2022-05-01", .amber),
+    ])
   func derivedRAG(status: ElementStatus, on: String, expected: RAG?) {
     let rag = PlanElement.derivedRAG(
       status: status, startDate: Self.day("2022-04-01"), dueDate: Self.day("2023-03-31"), on: Self.day(on))
     #expect(rag == expected)
   }
 
-  @Test("months parse only as YYYY-MM and know their days", arguments: ["2022-1", "2022-13", "22-10", "2022-10-01", "abcd-ef", ""])
+  @Test(
+    "months parse only as YYYY-MM and know their days",
+    arguments: ["2022-1", "2022-13", "22-10", "2022-10-01", "abcd-ef", ""])
   func badMonths(text: String) {
     #expect(YearMonth(text) == nil)
   }

@@ -13,12 +13,16 @@ import Testing
       rankOf: size)
   }
 
-  @Test("a rank comes with its group's size, and fits in it", arguments: [
-    (Int?(7), Int?(8), [String]()), (1, 2, []), (nil, nil, []), (9, 8, ["rank"]), (0, 8, ["rank"]), (3, 1, ["rank_of"]),
-    (nil, 8, ["rank"]), (3, nil, ["rank_of"]),
-  ])
+  @Test(
+    "a rank comes with its group's size, and fits in it",
+    arguments: [
+      (Int?(7), Int?(8), [String]()), (1, 2, []), (nil, nil, []), (9, 8, ["rank"]), (0, 8, ["rank"]),
+      (3, 1, ["rank_of"]),
+      (nil, 8, ["rank"]), (3, nil, ["rank_of"]),
+    ])
   func rank(rank: Int?, size: Int?, fields: [String]) {
-    let indicator = Indicator(id: "outcomes", name: "outcomes", unit: .percent, better: .lowerIsBetter, frequency: .monthly)
+    let indicator = Indicator(
+      id: "outcomes", name: "outcomes", unit: .percent, better: .lowerIsBetter, frequency: .monthly)
     do {
       try measurement(rank: rank, of: size).validate(for: indicator)
       #expect(fields.isEmpty)
@@ -30,7 +34,8 @@ import Testing
   @Test("the latest survey value is tested against the baseline period as well as the one before")
   func baseline() {
     let indicator = Indicator(
-      id: "confidence", name: "confidence", unit: .percent, better: .higherIsBetter, frequency: .quarterly, survey: true,
+      id: "confidence", name: "confidence", unit: .percent, better: .higherIsBetter, frequency: .quarterly,
+      survey: true,
       baselinePeriodEnd: day("2021-03-31"))
     let values: [(String, String, Double)] = [
       ("2021-01-01", "2021-03-31", 86), ("2022-01-01", "2022-03-31", 82), ("2022-04-01", "2022-06-30", 81),

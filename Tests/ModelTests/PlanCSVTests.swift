@@ -10,7 +10,8 @@ import Testing
 
   @Test("quoted fields keep commas, quotes and line breaks, and rows keep the line they start on")
   func quoting() throws {
-    let text = "\u{FEFF}objective,element,title,description\r\n1,1.2,\"Victims, survivors\",\"He said \"\"yes\"\"\nand more\"\r\n\r\n1,1.3,Plain,\n"
+    let text =
+      "\u{FEFF}objective,element,title,description\r\n1,1.2,\"Victims, survivors\",\"He said \"\"yes\"\"\nand more\"\r\n\r\n1,1.3,Plain,\n"
     let rows = try PlanCSV.parse(text)
     #expect(rows.count == 2)
     #expect(rows[0]["title"] == "Victims, survivors")
@@ -83,7 +84,7 @@ import Testing
       PlanElement(
         id: "1.1", objectiveID: "1", title: "=HYPERLINK(\"x\")", description: "He said \"no\"", opccLead: "Lead",
         status: .atRisk, startDate: LocalDate("2022-04-01"), dueDate: LocalDate("2023-03-31"), position: 1,
-        ragOverride: RAGOverride(rag: .red, reason: "Funding gap")),
+        ragOverride: RAGOverride(rag: .red, reason: "Funding gap"))
     ]
     let text = PlanCSV.format(objectives: objectives, elements: elements)
     #expect(text.contains("'=HYPERLINK"))

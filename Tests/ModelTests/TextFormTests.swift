@@ -55,7 +55,9 @@ import Testing
       if value.unicodeScalars.contains(where: { scalar in
         if multiline && (scalar == "\n" || scalar == "\r" || scalar == "\t") { return false }
         return scalar.properties.generalCategory == .control
-      }) { count += 1 }
+      }) {
+        count += 1
+      }
       return count
     }
     var values = [

@@ -2,7 +2,8 @@ import Model
 import Testing
 
 @Suite struct TextHygieneTests {
-  @Test("a length limit counts UTF-8 bytes as well as characters: a million combining marks are one character and refused")
+  @Test(
+    "a length limit counts UTF-8 bytes as well as characters: a million combining marks are one character and refused")
   func combiningMarks() {
     var v = ViolationCollector()
     v.text("a" + String(repeating: "\u{301}", count: 1_000_000), "organisation", required: true, max: 200)

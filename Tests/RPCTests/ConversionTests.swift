@@ -45,7 +45,16 @@ import Testing
   static let idReaders: [(String, @Sendable (String) throws -> Void)] = [
     ("account.id", { id in _ = try Account(proto: .with { $0.id = id }) }),
     ("sign_in.id", { id in _ = try DeviceToken(proto: .with { $0.id = id }) }),
-    ("update.id", { id in _ = try ProgressUpdate(proto: .with { $0.id = id; $0.date = "2022-10-05" }) }),
+    (
+      "update.id",
+      { id in
+        _ = try ProgressUpdate(
+          proto: .with {
+            $0.id = id
+            $0.date = "2022-10-05"
+          })
+      }
+    ),
   ]
 
   @Test(
@@ -88,7 +97,10 @@ import Testing
 
     let change = Change(
       cursor: 42, entityType: .element, entityID: "2.3", operation: .upsert,
-      payload: .element(PlanElement(id: "2.3", objectiveID: "2", title: "Road safety", status: .atRisk, dueDate: LocalDate("2023-03-31"), position: 3)),
+      payload: .element(
+        PlanElement(
+          id: "2.3", objectiveID: "2", title: "Road safety", status: .atRisk, dueDate: LocalDate("2023-03-31"),
+          position: 3)),
       changedAt: Date().truncatedToMilliseconds)
     #expect(try Change(proto: change.proto) == change)
     #expect(change.proto.element.rag == "red", "served as at today: at risk and past its due date")

@@ -48,7 +48,9 @@ import Testing
     }
   }
 
-  @Test("a push's clock readings at any extreme: the mutation is refused naming hlc.wall_ms, or corrected into the server's past")
+  @Test(
+    "a push's clock readings at any extreme: the mutation is refused naming hlc.wall_ms, or corrected into the server's past"
+  )
   func clockReadings() async throws {
     await propertyCheck(
       count: 2000, input: Gen.oneOf(Gen.int64(), Gen.int64(in: SupportedTime.millis)),
@@ -58,7 +60,8 @@ import Testing
       push.deviceID = "laptop-1"
       push.protocolVersion = 2
       push.sentAt = Google_Protobuf_Timestamp(seconds: sentSeconds, nanos: 0)
-      var mutation = Mutation.upsert(Self.engagement, hlc: HLC(wallMillis: 0, node: "laptop-1"), by: "apcc", at: Date()).proto
+      var mutation = Mutation.upsert(Self.engagement, hlc: HLC(wallMillis: 0, node: "laptop-1"), by: "apcc", at: Date())
+        .proto
       mutation.hlc.wallMs = wall
       push.mutations = [mutation]
       let now = Date(millisecondsSince1970: 1_795_000_000_000)

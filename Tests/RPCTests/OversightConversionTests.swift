@@ -50,11 +50,13 @@ import Testing
 
   @Test("flags sent on the wire are recomputed from the measurements, not trusted")
   func flagsRecomputed() throws {
-    let calls = Indicator(id: "c", name: "101", unit: .percent, better: .higherIsBetter, target: 80, frequency: .monthly)
+    let calls = Indicator(
+      id: "c", name: "101", unit: .percent, better: .higherIsBetter, target: 80, frequency: .monthly)
     var status = IndicatorAssessment(
       indicator: calls,
       measurements: [
-        IndicatorMeasurement(indicatorID: "c", periodStart: LocalDate("2022-09-01")!, periodEnd: LocalDate("2022-09-30")!, value: 85)
+        IndicatorMeasurement(
+          indicatorID: "c", periodStart: LocalDate("2022-09-01")!, periodEnd: LocalDate("2022-09-30")!, value: 85)
       ]
     ).proto
     status.belowTarget = true

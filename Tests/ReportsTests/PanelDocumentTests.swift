@@ -22,7 +22,8 @@ import Testing
       target: 80, frequency: .monthly)
     let measurements = calls.enumerated().map { index, value in
       let month = YearMonth(year: 2022, month: 7 + index)!
-      return IndicatorMeasurement(indicatorID: "calls-101", periodStart: month.firstDay, periodEnd: month.lastDay, value: value)
+      return IndicatorMeasurement(
+        indicatorID: "calls-101", periodStart: month.firstDay, periodEnd: month.lastDay, value: value)
     }
     return PanelInputs(
       window: window,
@@ -53,7 +54,8 @@ import Testing
     var inputs = try Self.inputs()
     func update(_ text: String, _ links: [String]) -> ProgressUpdate {
       ProgressUpdate(
-        elementID: "1.1", date: Self.day("2022-10-07"), narrative: text, author: "lead", status: .onTrack, forPanel: true,
+        elementID: "1.1", date: Self.day("2022-10-07"), narrative: text, author: "lead", status: .onTrack,
+        forPanel: true,
         links: links, recordedAt: Date(timeIntervalSince1970: 0))
     }
     inputs.updates = [update("Narrative saying £59,999.", ["award:AW1"])]
@@ -102,7 +104,10 @@ import Testing
   func engagementWording() throws {
     let markdown = PanelDocument.markdown(try Self.inputs())
     #expect(markdown.contains("A total of 50 engagements took place between July and September 2022."))
-    #expect(markdown.contains("Over the duration of September and October 2022, the PCC's office was in receipt of 232 pieces of correspondence."))
+    #expect(
+      markdown.contains(
+        "Over the duration of September and October 2022, the PCC's office was in receipt of 232 pieces of correspondence."
+      ))
     #expect(markdown.contains("The majority of the correspondence was from Worcestershire residents."))
   }
 }

@@ -27,7 +27,10 @@ import Testing
   func selfContained() throws {
     for review in [try SampleReview.october(), try SampleReview.october(today: "2022-10-17")] {
       let html = ReviewDocument.html(review).lowercased()
-      for forbidden in ["<link", "src=", "href=", "url(", "@import", "@font-face", "<script", "<img", "<iframe", "<object", "<embed", "http:", "https:", "//"] {
+      for forbidden in [
+        "<link", "src=", "href=", "url(", "@import", "@font-face", "<script", "<img", "<iframe", "<object", "<embed",
+        "http:", "https:", "//",
+      ] {
         #expect(!html.contains(forbidden), "found \(forbidden)")
       }
       #expect(html.components(separatedBy: "<style>").count == 2)
@@ -37,13 +40,21 @@ import Testing
   @Test("gives each section an h2 and each part of an objective an h3")
   func headingLevels() throws {
     let html = ReviewDocument.html(try SampleReview.october())
-    for section in ["Summary", "Objective 1: Putting victims and survivors first", "Objective 3: Reforming West Mercia", "Meetings held in October 2022"] {
+    for section in [
+      "Summary", "Objective 1: Putting victims and survivors first", "Objective 3: Reforming West Mercia",
+      "Meetings held in October 2022",
+    ] {
       #expect(html.contains(try Regex("<h2 id=\"part-[0-9]+\">\(section)</h2>")), "no h2 for \(section)")
     }
-    for part in ["Status changes", "Progress updates", "Milestones completed", "Overdue milestones", "Elements at risk or off track", "By area"] {
+    for part in [
+      "Status changes", "Progress updates", "Milestones completed", "Overdue milestones",
+      "Elements at risk or off track", "By area",
+    ] {
       #expect(html.contains(try Regex("<h3 id=\"part-[0-9]+\">\(part)</h3>")), "no h3 for \(part)")
     }
-    #expect(html.contains(#/<h4 id="part-[0-9]+"><time datetime="2022-10-05">5 October 2022</time>: 1.1 £1m Prevention Fund</h4>/#))
+    #expect(
+      html.contains(
+        #/<h4 id="part-[0-9]+"><time datetime="2022-10-05">5 October 2022</time>: 1.1 £1m Prevention Fund</h4>/#))
   }
 
   @Test("heads every column with th scope=col and labels every table by the heading above it")
@@ -53,7 +64,8 @@ import Testing
     #expect(headerCells > 0)
     #expect(html.components(separatedBy: "<th scope=\"col\"").count - 1 == headerCells)
     let tables = html.components(separatedBy: "<table").count - 1
-    let labels = html.matches(of: #/<div class="table-wrap" role="region" aria-labelledby="([a-z0-9-]+)" tabindex="0">\n<table/#)
+    let labels = html.matches(
+      of: #/<div class="table-wrap" role="region" aria-labelledby="([a-z0-9-]+)" tabindex="0">\n<table/#)
     #expect(tables == 14)
     #expect(labels.count == tables)
     for label in labels {
@@ -97,7 +109,9 @@ import Testing
     let print = try #require(css.range(of: "@media print {")).upperBound
     let printRules = String(css[print...])
     for badge in StyleSheet.badges {
-      #expect(printRules.contains(".\(badge.className) { color: #000; background: none; border: \(badge.printBorder) #000; }"))
+      #expect(
+        printRules.contains(".\(badge.className) { color: #000; background: none; border: \(badge.printBorder) #000; }")
+      )
       #expect(!printRules.contains(badge.background))
     }
     // The print borders differ, so that badges differ without colour.
@@ -110,7 +124,8 @@ import Testing
     let html = ReviewDocument.html(try SampleReview.october())
     #expect(html.contains("main { max-width: 60rem;"))
     #expect(html.contains(".table-wrap { overflow-x: auto;"))
-    #expect(html.components(separatedBy: "<div class=\"table-wrap\"").count == html.components(separatedBy: "<table").count)
+    #expect(
+      html.components(separatedBy: "<div class=\"table-wrap\"").count == html.components(separatedBy: "<table").count)
   }
 
   @Test("escapes every piece of text from the data")
@@ -145,7 +160,8 @@ import Testing
     "escapes the five characters that matter in HTML",
     arguments: [
       ("<b>", "&lt;b&gt;"), ("a & b", "a &amp; b"), ("\"q\"", "&quot;q&quot;"), ("it's", "it&#39;s"),
-      ("&amp;", "&amp;amp;"), ("£1m – Barnardo’s", "£1m – Barnardo’s"), ("nul\u{0}bell\u{7}", "nul\u{FFFD}bell\u{FFFD}"),
+      ("&amp;", "&amp;amp;"), ("£1m – Barnardo’s", "£1m – Barnardo’s"),
+      ("nul\u{0}bell\u{7}", "nul\u{FFFD}bell\u{FFFD}"),
     ])
   func escaping(text: String, expected: String) {
     #expect(HTMLEscaping.escape(text) == expected)
@@ -155,7 +171,8 @@ import Testing
   static func contrast(_ first: String, _ second: String) throws -> Double {
     func luminance(_ hex: String) throws -> Double {
       let digits = hex.dropFirst()
-      let value = try #require(hex.first == "#" && digits.count == 6 ? Int(digits, radix: 16) : nil, "not #rrggbb: \(hex)")
+      let value = try #require(
+        hex.first == "#" && digits.count == 6 ? Int(digits, radix: 16) : nil, "not #rrggbb: \(hex)")
       let channels = [(value >> 16) & 0xFF, (value >> 8) & 0xFF, value & 0xFF].map { channel -> Double in
         let c = Double(channel) / 255
         return c <= 0.04045 ? c / 12.92 : pow((c + 0.055) / 1.055, 2.4)

@@ -19,7 +19,8 @@ import Testing
     // Then the pipes are escaped and the row is one line
     #expect(
       markdown.contains(
-        "| 2.3 Roads \\| speed | on-track (GREEN) | at-risk (AMBER) | 18 October 2022 | first \\| second third; ends with a backslash \\\\ |"))
+        "| 2.3 Roads \\| speed | on-track (GREEN) | at-risk (AMBER) | 18 October 2022 | first \\| second third; ends with a backslash \\\\ |"
+      ))
     for table in Self.tables(in: markdown) + Self.tables(in: ReviewDocument.markdown(try SampleReview.october())) {
       let columns = Self.cellCount(table[0])
       #expect(columns >= 2)
@@ -93,7 +94,10 @@ import Testing
 
   @Test(
     "an ampersand is escaped only where it could start an entity",
-    arguments: [("Telford & Wrekin", "Telford & Wrekin"), ("R&D", "R\\&D"), ("&lt;b&gt;", "\\&lt;b\\&gt;"), ("&#60;", "\\&\\#60;")])
+    arguments: [
+      ("Telford & Wrekin", "Telford & Wrekin"), ("R&D", "R\\&D"), ("&lt;b&gt;", "\\&lt;b\\&gt;"),
+      ("&#60;", "\\&\\#60;"),
+    ])
   func ampersands(text: String, expected: String) {
     #expect(MarkdownEscaping.inline(text) == expected)
   }
@@ -101,7 +105,8 @@ import Testing
   @Test(
     "a line that would start a list or a heading underline is escaped; others are left alone",
     arguments: [
-      ("- a", "\\- a"), ("+ a", "\\+ a"), ("= =", "\\= ="), ("1. a", "1\\. a"), ("12) a", "12\\) a"), ("2022.", "2022\\."),
+      ("- a", "\\- a"), ("+ a", "\\+ a"), ("= =", "\\= ="), ("1. a", "1\\. a"), ("12) a", "12\\) a"),
+      ("2022.", "2022\\."),
       ("1.5 Operation Lincoln", "1.5 Operation Lincoln"), ("2022 was busy", "2022 was busy"), ("   - a", "\\- a"),
     ])
   func lineStarts(line: String, expected: String) {

@@ -134,9 +134,13 @@ import Testing
     #expect(
       markdown.contains(
         "| 2.3 Road safety investment | on-track (GREEN) | at-risk (RED, set by hand) | 18 October 2022 | "
-          + "Road Safety Team uplift recruitment is behind plan; RAG set to RED: 4 of 11.5 posts filled \\| 7.5 vacant |"))
-    #expect(markdown.contains("| 2.3 Road safety investment | at-risk | RED (set by hand) | Road Safety Lead | 31 March 2023 |"))
-    #expect(markdown.contains("| 2.5 Criminal justice backlog | off-track | RED | Criminal Justice Lead | 31 March 2023 |"))
+          + "Road Safety Team uplift recruitment is behind plan; RAG set to RED: 4 of 11.5 posts filled \\| 7.5 vacant |"
+      ))
+    #expect(
+      markdown.contains(
+        "| 2.3 Road safety investment | at-risk | RED (set by hand) | Road Safety Lead | 31 March 2023 |"))
+    #expect(
+      markdown.contains("| 2.5 Criminal justice backlog | off-track | RED | Criminal Justice Lead | 31 March 2023 |"))
     #expect(
       ReviewDocument.html(review).contains(
         "<td>at-risk <span class=\"rag rag-red\">RED</span> (set by hand)</td>"))
@@ -144,7 +148,9 @@ import Testing
 
   @Test("several notes on one change read as one line")
   func notesJoined() {
-    #expect(ReviewWording.notes(["Bid delayed.", "Chased", "RAG set to RED: no decision"]) == "Bid delayed. Chased; RAG set to RED: no decision")
+    #expect(
+      ReviewWording.notes(["Bid delayed.", "Chased", "RAG set to RED: no decision"])
+        == "Bid delayed. Chased; RAG set to RED: no decision")
     #expect(ReviewWording.notes(["  two\n lines ", ""]) == "two lines")
   }
 
@@ -222,7 +228,8 @@ import Testing
     #expect(
       markdown.contains(
         "### Milestones completed\n\n| Ref | Milestone | Element | Due | Completed |\n| --- | --- | --- | --- | --- |\n"
-          + "| 1.3-M1 | Needs assessment scope agreed | 1.3 Victim needs assessment | 21 October 2022 | 19 October 2022 |\n"))
+          + "| 1.3-M1 | Needs assessment scope agreed | 1.3 Victim needs assessment | 21 October 2022 | 19 October 2022 |\n"
+      ))
     #expect(markdown.contains("### Milestones due next month (November 2022)"))
     #expect(
       markdown.contains(
@@ -237,7 +244,8 @@ import Testing
     let markdown = ReviewDocument.markdown(try SampleReview.october(today: today))
     #expect(
       markdown.contains(
-        "| 1.5-M2 | Home Office funding decision received | 1.5 Operation Lincoln victim support | 14 October 2022 | \(lincoln) |"))
+        "| 1.5-M2 | Home Office funding decision received | 1.5 Operation Lincoln victim support | 14 October 2022 | \(lincoln) |"
+      ))
     #expect(
       markdown.contains(
         "| 2.2-M1 | Strategic Implementation Group terms of reference agreed | 2.2 IITCSE recommendations "
@@ -246,7 +254,8 @@ import Testing
 
   @Test("one day overdue is written in the singular")
   func oneDayOverdue() throws {
-    let milestone = Milestone(id: "1.1-M1", elementID: "1.1", title: "Awards made", dueDate: try SampleReview.day("2022-10-30"))
+    let milestone = Milestone(
+      id: "1.1-M1", elementID: "1.1", title: "Awards made", dueDate: try SampleReview.day("2022-10-30"))
     let objective = ObjectiveReview(
       objective: Objective(id: "1", title: "Victims", position: 1),
       milestonesOverdue: [MilestoneItem(milestone: milestone, elementTitle: "Prevention Fund")])
@@ -314,7 +323,8 @@ import Testing
   @Test("a month with no meetings says so")
   func noMeetings() throws {
     let markdown = ReviewDocument.markdown(try SampleReview.handMade())
-    #expect(markdown.contains("## Meetings held in October 2022\n\nNo governance meetings were recorded in October 2022.\n"))
+    #expect(
+      markdown.contains("## Meetings held in October 2022\n\nNo governance meetings were recorded in October 2022.\n"))
   }
 
   @Test("open actions keep the order they are given in, with their due state in words")
@@ -322,7 +332,8 @@ import Testing
     // Given actions in an order that is neither by id nor by date
     func item(_ id: String, due: String?, _ state: ActionDueState) throws -> ActionItem {
       ActionItem(
-        action: MeetingAction(id: id, text: "Action \(id)", owner: "Owner \(id)", dueDate: try due.map(SampleReview.day)),
+        action: MeetingAction(
+          id: id, text: "Action \(id)", owner: "Owner \(id)", dueDate: try due.map(SampleReview.day)),
         meetingDate: try SampleReview.day("2022-09-14"), dueState: state)
     }
     let review = try SampleReview.handMade(openActions: [
@@ -342,7 +353,9 @@ import Testing
     ]
     #expect(markdown.contains(rows.joined(separator: "\n")))
     #expect(markdown.contains("Overdue actions are listed first."))
-    #expect(TextSearch.inOrder(["<td>A9</td>", "<td>A2</td>", "<td>A7</td>", "<td>A1</td>", "<td>A5</td>"], in: ReviewDocument.html(review)))
+    #expect(
+      TextSearch.inOrder(
+        ["<td>A9</td>", "<td>A2</td>", "<td>A7</td>", "<td>A1</td>", "<td>A5</td>"], in: ReviewDocument.html(review)))
   }
 
   @Test("the open actions of the October records come overdue first")
@@ -363,7 +376,9 @@ import Testing
 
   @Test(
     "days are written day, month name, year, with no leading zero",
-    arguments: [("2022-10-03", "3 October 2022"), ("2023-01-31", "31 January 2023"), ("2024-02-29", "29 February 2024")])
+    arguments: [
+      ("2022-10-03", "3 October 2022"), ("2023-01-31", "31 January 2023"), ("2024-02-29", "29 February 2024"),
+    ])
   func longDates(text: String, expected: String) throws {
     #expect(try SampleReview.day(text).longForm == expected)
   }

@@ -27,7 +27,8 @@ enum SampleReview {
     let date = try day(text)
     var calendar = Calendar(identifier: .gregorian)
     calendar.timeZone = TimeZone(identifier: "UTC") ?? .current
-    guard let instant = calendar.date(from: DateComponents(year: date.year, month: date.month, day: date.day, hour: hour))
+    guard
+      let instant = calendar.date(from: DateComponents(year: date.year, month: date.month, day: date.day, hour: hour))
     else { throw BadDate(text: text) }
     return instant
   }
@@ -50,24 +51,55 @@ enum SampleReview {
         startDate: try day(start), dueDate: try day(due), position: position, ragOverride: override)
     }
     let elements = [
-      try element("1.1", "£1m Prevention Fund", lead: "Commissioning Manager", .onTrack, start: "2022-04-01", due: "2023-03-31", position: 1),
-      try element("1.2", "Modern slavery and human trafficking victim support", lead: "Victim Services Lead", .complete, start: "2022-06-01", due: "2022-09-30", position: 2),
-      try element("1.3", "Victim needs assessment", lead: "Commissioning Manager", .onTrack, start: "2022-10-01", due: "2023-02-28", position: 3),
-      try element("1.4", "Domestic abuse perpetrator programmes", lead: "Commissioning Manager", .onTrack, start: "2022-05-01", due: "2023-03-31", position: 4),
-      try element("1.5", "Operation Lincoln victim support", lead: "Victim Services Lead", .atRisk, start: "2022-08-01", due: "2023-03-31", position: 5),
-      try element("1.8", "Out of court diversion for women", lead: "Criminal Justice Lead", .notStarted, start: "2023-04-01", due: "2025-03-31", position: 8),
-      try element("2.1", "Combating Drugs Partnerships", lead: "Drugs Strategy Lead", .onTrack, start: "2022-08-01", due: "2023-03-31", position: 1),
-      try element("2.2", "IITCSE recommendations", lead: "Chief Executive", .onTrack, start: "2022-07-01", due: "2024-03-31", position: 2),
       try element(
-        "2.3", "Road safety investment", lead: "Road Safety Lead", .atRisk, start: "2022-04-01", due: "2023-03-31", position: 3,
+        "1.1", "£1m Prevention Fund", lead: "Commissioning Manager", .onTrack, start: "2022-04-01", due: "2023-03-31",
+        position: 1),
+      try element(
+        "1.2", "Modern slavery and human trafficking victim support", lead: "Victim Services Lead", .complete,
+        start: "2022-06-01", due: "2022-09-30", position: 2),
+      try element(
+        "1.3", "Victim needs assessment", lead: "Commissioning Manager", .onTrack, start: "2022-10-01",
+        due: "2023-02-28", position: 3),
+      try element(
+        "1.4", "Domestic abuse perpetrator programmes", lead: "Commissioning Manager", .onTrack, start: "2022-05-01",
+        due: "2023-03-31", position: 4),
+      try element(
+        "1.5", "Operation Lincoln victim support", lead: "Victim Services Lead", .atRisk, start: "2022-08-01",
+        due: "2023-03-31", position: 5),
+      try element(
+        "1.8", "Out of court diversion for women", lead: "Criminal Justice Lead", .notStarted, start: "2023-04-01",
+        due: "2025-03-31", position: 8),
+      try element(
+        "2.1", "Combating Drugs Partnerships", lead: "Drugs Strategy Lead", .onTrack, start: "2022-08-01",
+        due: "2023-03-31", position: 1),
+      try element(
+        "2.2", "IITCSE recommendations", lead: "Chief Executive", .onTrack, start: "2022-07-01", due: "2024-03-31",
+        position: 2),
+      try element(
+        "2.3", "Road safety investment", lead: "Road Safety Lead", .atRisk, start: "2022-04-01", due: "2023-03-31",
+        position: 3,
         override: RAGOverride(rag: .red, reason: "recruitment is behind plan")),
-      try element("2.5", "Criminal justice backlog", lead: "Criminal Justice Lead", .offTrack, start: "2022-04-01", due: "2023-03-31", position: 5),
-      try element("2.7", "Serious Violence Duty", lead: "Policy Officer, Serious Violence", .onTrack, start: "2022-07-01", due: "2023-01-31", position: 7),
-      try element("3.2", "Estate energy efficiency", lead: "Estates Lead", .onTrack, start: "2022-06-01", due: "2024-03-31", position: 2),
-      try element("3.4", "Major estate projects", lead: "Estates Lead", .onTrack, start: "2022-04-01", due: "2025-03-31", position: 4),
-      try element("4.1", "Community engagement programme", lead: "Communications and Engagement Lead", .onTrack, start: "2022-04-01", due: "2023-03-31", position: 1),
-      try element("4.2", "Pin Your Poppy campaign", lead: "Communications and Engagement Lead", .complete, start: "2022-09-01", due: "2022-11-13", position: 2),
-      try element("4.5", "Public confidence", lead: "Performance Lead", .offTrack, start: "2022-04-01", due: "2023-03-31", position: 5),
+      try element(
+        "2.5", "Criminal justice backlog", lead: "Criminal Justice Lead", .offTrack, start: "2022-04-01",
+        due: "2023-03-31", position: 5),
+      try element(
+        "2.7", "Serious Violence Duty", lead: "Policy Officer, Serious Violence", .onTrack, start: "2022-07-01",
+        due: "2023-01-31", position: 7),
+      try element(
+        "3.2", "Estate energy efficiency", lead: "Estates Lead", .onTrack, start: "2022-06-01", due: "2024-03-31",
+        position: 2),
+      try element(
+        "3.4", "Major estate projects", lead: "Estates Lead", .onTrack, start: "2022-04-01", due: "2025-03-31",
+        position: 4),
+      try element(
+        "4.1", "Community engagement programme", lead: "Communications and Engagement Lead", .onTrack,
+        start: "2022-04-01", due: "2023-03-31", position: 1),
+      try element(
+        "4.2", "Pin Your Poppy campaign", lead: "Communications and Engagement Lead", .complete, start: "2022-09-01",
+        due: "2022-11-13", position: 2),
+      try element(
+        "4.5", "Public confidence", lead: "Performance Lead", .offTrack, start: "2022-04-01", due: "2023-03-31",
+        position: 5),
     ]
     func change(
       _ id: String, _ on: String, _ status: ElementStatus, override: RAGOverride? = nil, note: String = ""
@@ -78,7 +110,8 @@ enum SampleReview {
     }
     let history = [
       try change("1.3", "2022-09-20", .notStarted),
-      try change("1.3", "2022-10-03", .onTrack, note: "Work began with the force's Strategic Planning and Insight team."),
+      try change(
+        "1.3", "2022-10-03", .onTrack, note: "Work began with the force's Strategic Planning and Insight team."),
       try change("1.5", "2022-08-01", .onTrack),
       try change(
         "1.5", "2022-10-12", .atRisk,
@@ -91,7 +124,9 @@ enum SampleReview {
       try change("4.2", "2022-09-01", .onTrack),
       try change("4.2", "2022-10-30", .complete, note: "Campaign ran across all four areas."),
     ]
-    func update(_ id: String, _ on: String, _ status: ElementStatus, by author: String, panel: Bool = false, _ text: String)
+    func update(
+      _ id: String, _ on: String, _ status: ElementStatus, by author: String, panel: Bool = false, _ text: String
+    )
       throws -> ProgressUpdate
     {
       ProgressUpdate(
@@ -139,7 +174,9 @@ enum SampleReview {
         decisions: ["Road safety investment of £515,800 confirmed."]),
       Meeting(
         id: "2022-10-12", date: try day("2022-10-12"),
-        attendees: ["John Campion (PCC)", "Marc Bayliss (Deputy PCC)", "Chief Executive", "Treasurer", "Victim Services Lead"],
+        attendees: [
+          "John Campion (PCC)", "Marc Bayliss (Deputy PCC)", "Chief Executive", "Treasurer", "Victim Services Lead",
+        ],
         decisions: [
           "Operation Lincoln victim support to be rated AMBER until the Home Office decides on the bid.",
           "£60,000 from the Prevention Fund to Barnardo's for trauma-informed training approved.",

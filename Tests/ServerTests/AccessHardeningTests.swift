@@ -120,10 +120,11 @@ import Testing
         _ = try await accounts.revokeDevice(.with { $0.id = "laptop-0042" })
       }
       #expect(try await parts.accounts.authenticate(token: fieldToken).get().account.name == "field")
-      let revoked = try await accounts.revokeDevice(.with {
-        $0.id = "laptop-0042"
-        $0.byDevice = true
-      })
+      let revoked = try await accounts.revokeDevice(
+        .with {
+          $0.id = "laptop-0042"
+          $0.byDevice = true
+        })
       #expect(revoked.revoked.map(\.accountName) == ["field"])
       await #expect(throws: AccessError.self) { try await parts.accounts.authenticate(token: fieldToken).get() }
     }
@@ -154,10 +155,11 @@ import Testing
       #expect(answers.filter { $0 == .resourceExhausted }.count == 200 - checked)
       // Enrolment codes are counted the same way, and the address is now shut out.
       await expectStatus(.resourceExhausted, mentioning: "too many") {
-        _ = try await Assure_V1_AccountService.Client(wrapping: client).enrol(.with {
-          $0.code = "AAAA-BBBB-CCCC-DDDD"
-          $0.deviceID = "guesser"
-        })
+        _ = try await Assure_V1_AccountService.Client(wrapping: client).enrol(
+          .with {
+            $0.code = "AAAA-BBBB-CCCC-DDDD"
+            $0.deviceID = "guesser"
+          })
       }
     }
   }
@@ -192,10 +194,11 @@ import Testing
         for index in 0..<100 {
           group.addTask {
             do {
-              _ = try await accounts.enrol(.with {
-                $0.code = String(format: "AAAA-BBBB-CCCC-%04d", index)
-                $0.deviceID = "guesser"
-              })
+              _ = try await accounts.enrol(
+                .with {
+                  $0.code = String(format: "AAAA-BBBB-CCCC-%04d", index)
+                  $0.deviceID = "guesser"
+                })
               return nil
             } catch let error as RPCError {
               return error.code
@@ -234,7 +237,8 @@ import Testing
     }
     let lines = records.lines
     #expect(lines.filter { $0.level == .notice && $0.message == "failed sign-in" }.count == 2)
-    #expect(lines.contains { $0.level == .notice && $0.message.contains("blocked") && $0.metadata.contains("192.0.2.7") })
+    #expect(
+      lines.contains { $0.level == .notice && $0.message.contains("blocked") && $0.metadata.contains("192.0.2.7") })
     #expect(limiter.begin("192.0.2.7") == .blocked)
   }
 }
@@ -267,7 +271,9 @@ final class LogRecords: Sendable {
     func log(event: LogEvent) {
       let all = metadata.merging(event.metadata ?? [:]) { $1 }
       records.append(
-        Line(level: event.level, message: "\(event.message)", metadata: all.map { "\($0)=\($1)" }.sorted().joined(separator: " ")))
+        Line(
+          level: event.level, message: "\(event.message)",
+          metadata: all.map { "\($0)=\($1)" }.sorted().joined(separator: " ")))
     }
   }
 }

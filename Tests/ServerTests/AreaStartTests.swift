@@ -33,6 +33,7 @@ import Testing
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("assure-areas-\(UUID().uuidString)")
     defer { try? FileManager.default.removeItem(at: folder) }
     #expect(try await start(folder.appendingPathComponent("plain.sqlite").path, areas: []).isEmpty)
-    #expect(try await start(folder.appendingPathComponent("demo.sqlite").path, areas: [], demo: true) == Area.westMercia)
+    #expect(
+      try await start(folder.appendingPathComponent("demo.sqlite").path, areas: [], demo: true) == Area.westMercia)
   }
 }

@@ -17,7 +17,10 @@ import Testing
     let config = try file("port = 1000\nhost = 127.0.0.2 # a comment\narea = x-one\narea = y-two\ndemo = yes\n")
     let merged = try ConfigSources.merge(
       ["--port", "3000", "--config", config],
-      environment: ["ASSURE_SERVER_PORT": "2000", "ASSURE_SERVER_HOST": "127.0.0.3", "ASSURE_SERVER_TLS_CERT": certificate, "ASSURE_SERVER_TLS_KEY": certificate])
+      environment: [
+        "ASSURE_SERVER_PORT": "2000", "ASSURE_SERVER_HOST": "127.0.0.3", "ASSURE_SERVER_TLS_CERT": certificate,
+        "ASSURE_SERVER_TLS_KEY": certificate,
+      ])
     let serve = try Serve.parse(merged)
     #expect(serve.port == 3000)
     #expect(serve.host == "127.0.0.3")
@@ -31,13 +34,15 @@ import Testing
     let replaced = try Serve.parse(
       try ConfigSources.merge(["--area", "z-three"], environment: ["ASSURE_SERVER_AREA": "a-one, b-two"]))
     #expect(replaced.areas == ["z-three"])
-    let fromEnvironment = try Serve.parse(try ConfigSources.merge([], environment: ["ASSURE_SERVER_AREA": "a-one, b-two"]))
+    let fromEnvironment = try Serve.parse(
+      try ConfigSources.merge([], environment: ["ASSURE_SERVER_AREA": "a-one, b-two"]))
     #expect(fromEnvironment.areas == ["a-one", "b-two"])
   }
 
   @Test("the administration commands take the data folder from the environment too")
   func administration() throws {
-    let merged = try ConfigSources.merge(["user", "list"], environment: ["ASSURE_SERVER_DATA_DIR": "/srv/assure", "ASSURE_SERVER_PORT": "1"])
+    let merged = try ConfigSources.merge(
+      ["user", "list"], environment: ["ASSURE_SERVER_DATA_DIR": "/srv/assure", "ASSURE_SERVER_PORT": "1"])
     #expect(merged == ["user", "list", "--data-dir", "/srv/assure"])
   }
 
@@ -51,8 +56,12 @@ import Testing
       #expect(problem.description.contains("line 1: unknown setting \"colour\""))
       #expect(problem.description.contains("line 2: expected name = value"))
     }
-    #expect(throws: ConfigSources.Problem.self) { _ = try ConfigSources.merge([], environment: ["ASSURE_SERVER_DEMO": "maybe"]) }
-    #expect(throws: ConfigSources.Problem.self) { _ = try ConfigSources.merge(["--config", "/no/such/file"], environment: [:]) }
+    #expect(throws: ConfigSources.Problem.self) {
+      _ = try ConfigSources.merge([], environment: ["ASSURE_SERVER_DEMO": "maybe"])
+    }
+    #expect(throws: ConfigSources.Problem.self) {
+      _ = try ConfigSources.merge(["--config", "/no/such/file"], environment: [:])
+    }
   }
 
   @Test("every option of serve can come from the environment and the file")
@@ -62,6 +71,7 @@ import Testing
       help.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "," || $0 == "[" || $0 == "]" })
         .filter { $0.hasPrefix("--") }.map { String($0.dropFirst(2).prefix { $0.isLowercase || $0 == "-" }) })
     let settings = Set(ConfigSources.settings.map(\.name))
-    #expect(options.subtracting(["help", "check-config", "config"]) == settings, "\(options.symmetricDifference(settings))")
+    #expect(
+      options.subtracting(["help", "check-config", "config"]) == settings, "\(options.symmetricDifference(settings))")
   }
 }

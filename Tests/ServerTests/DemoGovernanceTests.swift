@@ -24,7 +24,9 @@ import Testing
       }
       #expect(updates.count == DemoGovernance.updates.count)
       for seed in DemoGovernance.updates {
-        let stored = updates.first { $0.elementID == seed.element && $0.date.description == seed.date && $0.narrative == seed.text }
+        let stored = updates.first {
+          $0.elementID == seed.element && $0.date.description == seed.date && $0.narrative == seed.text
+        }
         #expect(stored?.status == seed.status, "update of \(seed.element) on \(seed.date)")
         #expect(stored?.author == seed.author)
       }
@@ -45,7 +47,8 @@ import Testing
       #expect(secure.milestonesOverdue.first?.milestone.dueDate.description == "2022-09-30")
       // The report's October activity, under the right objectives.
       let prevention = try #require(october.objectives.first { $0.objective.id == "1" })
-      #expect(prevention.updates.contains { $0.update.elementID == "1.1" && $0.update.narrative.contains("Barnardo's") })
+      #expect(
+        prevention.updates.contains { $0.update.elementID == "1.1" && $0.update.narrative.contains("Barnardo's") })
       #expect(october.objectives.map { $0.updates.count }.reduce(0, +) == 19)
       #expect(october.engagements.total == 14)
       // Open actions from September and October, the two September ones past due first.

@@ -5,7 +5,9 @@ import Testing
 @testable import Server
 
 @Suite struct ErrorTextTests {
-  @Test("an error quoting a hostile value leaves the server short and with every control and bidirectional character escaped")
+  @Test(
+    "an error quoting a hostile value leaves the server short and with every control and bidirectional character escaped"
+  )
   func bounded() throws {
     let hostile = "a" + String(repeating: "\u{301}", count: 1_000_000) + "\nforged\u{202e}"
     let error = ErrorText.bounded(ValidationError(field: "area", rule: "unknown area (got \"\(hostile)\")"))
@@ -21,10 +23,12 @@ import Testing
     #expect(entries.allSatisfy { $0.count <= 4 * ErrorText.maxScalars })
   }
 
-  @Test("a caller's x-request-id is taken only as a plain token", arguments: [
-    ("abc-123.x_y:z", true), ("", false), ("a\nforged: line", false), (String(repeating: "a", count: 65), false),
-    ("id\u{202e}", false), ("id with space", false),
-  ])
+  @Test(
+    "a caller's x-request-id is taken only as a plain token",
+    arguments: [
+      ("abc-123.x_y:z", true), ("", false), ("a\nforged: line", false), (String(repeating: "a", count: 65), false),
+      ("id\u{202e}", false), ("id with space", false),
+    ])
   func requestIDs(id: String, plain: Bool) {
     #expect(CallObserver.isPlainRequestID(id) == plain)
   }

@@ -17,28 +17,32 @@ import Testing
     try await withDemoServer { client, _ in
       let plan = Assure_V1_DeliveryPlanService.Client(wrapping: client)
       do {
-        _ = try await plan.createElement(.with {
-          $0.element = .with { e in
-            e.id = "9.9"
-            e.objectiveID = "9"
-            e.status = "sideways"
-            e.dueDate = "2023-02-30"
-          }
-        })
+        _ = try await plan.createElement(
+          .with {
+            $0.element = .with { e in
+              e.id = "9.9"
+              e.objectiveID = "9"
+              e.status = "sideways"
+              e.dueDate = "2023-02-30"
+            }
+          })
         Issue.record("expected INVALID_ARGUMENT")
       } catch let error as RPCError {
         #expect(error.code == .invalidArgument)
-        let violations = error.metadata[binaryValues: "assure-violation-bin"].map { String(decoding: $0, as: UTF8.self) }
+        let violations = error.metadata[binaryValues: "assure-violation-bin"].map {
+          String(decoding: $0, as: UTF8.self)
+        }
         #expect(violations == ["due_date\u{0}must be a date YYYY-MM-DD (got \"2023-02-30\")"])
       }
       do {
-        _ = try await plan.createElement(.with {
-          $0.element = .with { e in
-            e.id = "9.9"
-            e.objectiveID = "9"
-            e.status = "sideways"
-          }
-        })
+        _ = try await plan.createElement(
+          .with {
+            $0.element = .with { e in
+              e.id = "9.9"
+              e.objectiveID = "9"
+              e.status = "sideways"
+            }
+          })
         Issue.record("expected INVALID_ARGUMENT")
       } catch let error as RPCError {
         let fields = error.metadata[binaryValues: "assure-violation-bin"].map {
@@ -56,11 +60,12 @@ import Testing
       let plan = Assure_V1_DeliveryPlanService.Client(wrapping: client)
       var metadata = Metadata()
       metadata.addString("someone-else", forKey: "assure-user")
-      _ = try await plan.setElementStatus(.with {
-        $0.id = "2.3"
-        $0.status = "off-track"
-        $0.note = "Contract not let"
-      }, metadata: metadata)
+      _ = try await plan.setElementStatus(
+        .with {
+          $0.id = "2.3"
+          $0.status = "off-track"
+          $0.note = "Contract not let"
+        }, metadata: metadata)
       let trail = try await repository.database.read { try $0.auditTrail(entityType: "element", entityID: "2.3") }
       let last = try #require(trail.last)
       // Who the token belongs to, not what the metadata claims.
@@ -84,10 +89,11 @@ import Testing
         _ = try await governance.getMonthlyReview(.with { $0.month = "October" })
       }
       await expectStatus(.notFound, mentioning: "A999") {
-        _ = try await governance.updateAction(.with {
-          $0.id = "A999"
-          $0.status = "done"
-        })
+        _ = try await governance.updateAction(
+          .with {
+            $0.id = "A999"
+            $0.status = "done"
+          })
       }
       let review = try await governance.getMonthlyReview(.with { $0.month = "2022-10" })
       #expect(review.review.objectives.count == 4)

@@ -23,14 +23,15 @@ import Testing
     try await withDemoServer { client, _, repository in
       let oversight = Assure_V1_OversightService.Client(wrapping: client)
       do {
-        _ = try await oversight.saveAward(.with {
-          $0.award = .with { a in
-            a.fundID = "nope"
-            a.amountPence = 0
-            a.date = "2022-10-06"
-            a.status = "maybe"
-          }
-        })
+        _ = try await oversight.saveAward(
+          .with {
+            $0.award = .with { a in
+              a.fundID = "nope"
+              a.amountPence = 0
+              a.date = "2022-10-06"
+              a.status = "maybe"
+            }
+          })
         Issue.record("expected INVALID_ARGUMENT")
       } catch let error as RPCError {
         #expect(error.code == .invalidArgument)
@@ -95,36 +96,44 @@ import Testing
   func panelReport() async throws {
     try await withDemoServer { client, _ in
       let reports = Assure_V1_ReportService.Client(wrapping: client)
-      let markdown = try await reports.generatePanelReport(.with {
-        $0.from = "2022-09-01"
-        $0.to = "2022-10-31"
-      })
+      let markdown = try await reports.generatePanelReport(
+        .with {
+          $0.from = "2022-09-01"
+          $0.to = "2022-10-31"
+        })
       #expect(markdown.format == "markdown")
       #expect(markdown.document.contains("232 pieces of correspondence"))
       #expect(markdown.paragraphs > 40)
-      let html = try await reports.generatePanelReport(.with {
-        $0.from = "2022-09-01"
-        $0.to = "2022-10-31"
-        $0.format = "html"
-      })
+      let html = try await reports.generatePanelReport(
+        .with {
+          $0.from = "2022-09-01"
+          $0.to = "2022-10-31"
+          $0.format = "html"
+        })
       #expect(html.document.hasPrefix("<!doctype html>"))
       #expect(html.document.contains("<svg class=\"chart\""))
       #expect(html.paragraphs == markdown.paragraphs)
       // KSI has three monthly values, each worse: a trend over three periods, none over four.
-      #expect(markdown.document.contains("People killed or seriously injured on West Mercia's roads: 71 in September 2022, worsening over the last three periods"))
-      let longer = try await reports.generatePanelReport(.with {
-        $0.from = "2022-09-01"
-        $0.to = "2022-10-31"
-        $0.trendPeriods = 4
-      })
-      #expect(!longer.document.contains("People killed or seriously injured on West Mercia's roads: 71 in September 2022"))
-      do {
-        _ = try await reports.generatePanelReport(.with {
-          $0.trendPeriods = 13
-          $0.from = "2022-10-31"
-          $0.to = "2022-09-01"
-          $0.format = "pdf"
+      #expect(
+        markdown.document.contains(
+          "People killed or seriously injured on West Mercia's roads: 71 in September 2022, worsening over the last three periods"
+        ))
+      let longer = try await reports.generatePanelReport(
+        .with {
+          $0.from = "2022-09-01"
+          $0.to = "2022-10-31"
+          $0.trendPeriods = 4
         })
+      #expect(
+        !longer.document.contains("People killed or seriously injured on West Mercia's roads: 71 in September 2022"))
+      do {
+        _ = try await reports.generatePanelReport(
+          .with {
+            $0.trendPeriods = 13
+            $0.from = "2022-10-31"
+            $0.to = "2022-09-01"
+            $0.format = "pdf"
+          })
         Issue.record("expected INVALID_ARGUMENT")
       } catch let error as RPCError {
         #expect(error.code == .invalidArgument)

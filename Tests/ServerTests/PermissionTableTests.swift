@@ -66,11 +66,15 @@ func documentedPermissions() throws -> [String: Set<String>] {
   @Test("every RPC, every role, no token and a revoked token: each answer is the documented one")
   func walkTheTable() async throws {
     let documented = try documentedPermissions()
-    try await withDemoServerParts(configure: { $0.attempts.slowAfter = 100_000; $0.attempts.blockAfter = 100_000 }) {
+    try await withDemoServerParts(configure: {
+      $0.attempts.slowAfter = 100_000
+      $0.attempts.blockAfter = 100_000
+    }) {
       parts, client, currentToken in
       var tokens: [String: String?] = ["no token": nil]
       for role in Role.known {
-        tokens[role.rawValue] = try await signIn(parts.accounts, role: role, name: "walk-\(role.rawValue)", deviceID: "walk-\(role.rawValue)")
+        tokens[role.rawValue] = try await signIn(
+          parts.accounts, role: role, name: "walk-\(role.rawValue)", deviceID: "walk-\(role.rawValue)")
       }
       let revoked = try await signIn(parts.accounts, role: .governance, name: "walk-revoked", deviceID: "walk-revoked")
       _ = try await parts.accounts.revokeDevice("walk-revoked", by: .server("test", rpc: "test"))
@@ -84,17 +88,24 @@ func documentedPermissions() throws -> [String: Set<String>] {
         do {
           for method in ordered {
             let code = await Self.call(method, on: client)
-            let allowed = documented[method.fullyQualifiedMethod]?.contains(caller == "revoked token" ? "no token" : caller) ?? false
+            let allowed =
+              documented[method.fullyQualifiedMethod]?.contains(caller == "revoked token" ? "no token" : caller)
+              ?? false
             let expected: String
             if allowed {
               expected = "allowed"
-              #expect(code != .unauthenticated && code != .permissionDenied, "\(caller) → \(method.fullyQualifiedMethod): got \(String(describing: code))")
+              #expect(
+                code != .unauthenticated && code != .permissionDenied,
+                "\(caller) → \(method.fullyQualifiedMethod): got \(String(describing: code))")
             } else if token == nil || caller == "revoked token" {
               expected = "UNAUTHENTICATED"
-              #expect(code == .unauthenticated, "\(caller) → \(method.fullyQualifiedMethod): got \(String(describing: code))")
+              #expect(
+                code == .unauthenticated, "\(caller) → \(method.fullyQualifiedMethod): got \(String(describing: code))")
             } else {
               expected = "PERMISSION_DENIED"
-              #expect(code == .permissionDenied, "\(caller) → \(method.fullyQualifiedMethod): got \(String(describing: code))")
+              #expect(
+                code == .permissionDenied, "\(caller) → \(method.fullyQualifiedMethod): got \(String(describing: code))"
+              )
             }
             _ = expected
           }
@@ -106,7 +117,8 @@ func documentedPermissions() throws -> [String: Set<String>] {
   }
 
   /// Calls `method` with an empty message; the status code, or `nil` for OK.
-  static func call(_ method: MethodDescriptor, on client: GRPCClient<InProcessTransport.Client>) async -> RPCError.Code? {
+  static func call(_ method: MethodDescriptor, on client: GRPCClient<InProcessTransport.Client>) async -> RPCError.Code?
+  {
     var options = CallOptions.defaults
     options.timeout = .seconds(10)
     do {
@@ -150,11 +162,14 @@ func documentedPermissions() throws -> [String: Set<String>] {
         var theirs = mine
         theirs.id = UUID()
         theirs.who = .pcc
-        let response = try await sync.push(.with {
-          $0.deviceID = testDeviceID
-          $0.protocolVersion = 2
-          $0.mutations = [Mutation.upsert(theirs, by: "x", at: Date()).proto, Mutation.upsert(mine, by: "x", at: Date()).proto]
-        })
+        let response = try await sync.push(
+          .with {
+            $0.deviceID = testDeviceID
+            $0.protocolVersion = 2
+            $0.mutations = [
+              Mutation.upsert(theirs, by: "x", at: Date()).proto, Mutation.upsert(mine, by: "x", at: Date()).proto,
+            ]
+          })
         #expect(response.results.map(\.outcome) == [.rejected, .applied])
         #expect(response.results[0].error.contains("permission denied"), "\(response.results[0].error)")
         // The audit trail names the signed-in user and device, whatever the mutation claimed.
@@ -171,20 +186,22 @@ func documentedPermissions() throws -> [String: Set<String>] {
           try await parts.repository.database.read { db in
             try db.engagements(matching: EngagementQuery(), after: nil, limit: 100).first { $0.who == .pcc }
           })
-        let delete = try await sync.push(.with {
-          $0.deviceID = testDeviceID
-          $0.protocolVersion = 2
-          $0.mutations = [Mutation.delete(engagement: pccEngagement.id, by: "x", at: Date()).proto]
-        })
+        let delete = try await sync.push(
+          .with {
+            $0.deviceID = testDeviceID
+            $0.protocolVersion = 2
+            $0.mutations = [Mutation.delete(engagement: pccEngagement.id, by: "x", at: Date()).proto]
+          })
         #expect(delete.results.map(\.outcome) == [.rejected])
 
         // A push claiming another device is refused whole.
         await expectStatus(.permissionDenied, mentioning: "device_id") {
-          _ = try await sync.push(.with {
-            $0.deviceID = "someone-elses-device"
-            $0.protocolVersion = 2
-            $0.mutations = [Mutation.upsert(mine, by: "x", at: Date()).proto]
-          })
+          _ = try await sync.push(
+            .with {
+              $0.deviceID = "someone-elses-device"
+              $0.protocolVersion = 2
+              $0.mutations = [Mutation.upsert(mine, by: "x", at: Date()).proto]
+            })
         }
       }
     }
@@ -204,7 +221,9 @@ func documentedPermissions() throws -> [String: Set<String>] {
         for _ in 0..<4 {
           await expectStatus(.unauthenticated, mentioning: "not known") { _ = try await plan.listObjectives(.init()) }
         }
-        await expectStatus(.resourceExhausted, mentioning: "too many failed") { _ = try await plan.listObjectives(.init()) }
+        await expectStatus(.resourceExhausted, mentioning: "too many failed") {
+          _ = try await plan.listObjectives(.init())
+        }
       }
       token.use(good)
       do {
@@ -226,16 +245,18 @@ extension PermissionTableTests {
       token.use(try await signIn(parts.accounts, role: .analyst))
       let oversight = Assure_V1_OversightService.Client(wrapping: client)
       await expectStatus(.permissionDenied, mentioning: "may import only indicators, measurements, reach") {
-        _ = try await oversight.importRecords(.with {
-          $0.kind = "awards"
-          $0.csv = "id,fund,recipient,amount,date,purpose,element,status,override_reason\n"
-        })
+        _ = try await oversight.importRecords(
+          .with {
+            $0.kind = "awards"
+            $0.csv = "id,fund,recipient,amount,date,purpose,element,status,override_reason\n"
+          })
       }
-      let reach = try await oversight.importRecords(.with {
-        $0.kind = "reach"
-        $0.csv = "metric,as_of,value\n"
-        $0.dryRun = true
-      })
+      let reach = try await oversight.importRecords(
+        .with {
+          $0.kind = "reach"
+          $0.csv = "metric,as_of,value\n"
+          $0.dryRun = true
+        })
       #expect(reach.created == 0)
     }
   }

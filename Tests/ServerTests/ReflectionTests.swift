@@ -19,13 +19,15 @@ import Testing
   @Test("reflection lists every service and gives each symbol's file with its imports, with no token")
   func reflection() async throws {
     try await withDemoServerParts { _, client, _ in
-      let answers = try await ask(client, [
-        .with { $0.listServices = "" },
-        .with { $0.fileContainingSymbol = "assure.v1.SyncService.Push" },
-        .with { $0.fileContainingSymbol = "assure.v1.Conflict.Side" },
-        .with { $0.fileByFilename = "assure/v1/governance.proto" },
-        .with { $0.fileContainingSymbol = "assure.v1.Nothing" },
-      ])
+      let answers = try await ask(
+        client,
+        [
+          .with { $0.listServices = "" },
+          .with { $0.fileContainingSymbol = "assure.v1.SyncService.Push" },
+          .with { $0.fileContainingSymbol = "assure.v1.Conflict.Side" },
+          .with { $0.fileByFilename = "assure/v1/governance.proto" },
+          .with { $0.fileContainingSymbol = "assure.v1.Nothing" },
+        ])
       #expect(answers.count == 5)
       #expect(answers[0].listServicesResponse.service.map(\.name) == ServerApplication.reflectedServices.sorted())
       let push = try answers[1].fileDescriptorResponse.fileDescriptorProto.map {

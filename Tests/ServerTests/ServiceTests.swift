@@ -61,7 +61,9 @@ final class TestToken: ClientInterceptor {
     next: (StreamingClientRequest<Input>, ClientContext) async throws -> StreamingClientResponse<Output>
   ) async throws -> StreamingClientResponse<Output> {
     var request = request
-    if let value = token.withLock({ $0 }) { request.metadata.replaceOrAddString("Bearer \(value)", forKey: "authorization") }
+    if let value = token.withLock({ $0 }) {
+      request.metadata.replaceOrAddString("Bearer \(value)", forKey: "authorization")
+    }
     return try await next(request, context)
   }
 }
@@ -117,17 +119,19 @@ func expectStatus(_ code: RPCError.Code, mentioning word: String, _ body: () asy
     try await withDemoServer { client, _ in
       let plan = Assure_V1_DeliveryPlanService.Client(wrapping: client)
       let objectives = try await plan.listObjectives(.init()).objectives
-      #expect(objectives.map(\.title) == [
-        "Putting victims and survivors first", "Building a more secure West Mercia", "Reforming West Mercia",
-        "Reassuring West Mercia's communities",
-      ])
+      #expect(
+        objectives.map(\.title) == [
+          "Putting victims and survivors first", "Building a more secure West Mercia", "Reforming West Mercia",
+          "Reassuring West Mercia's communities",
+        ])
       #expect(try await plan.listElements(.init()).elements.count >= 20)
 
       let engagements = Assure_V1_EngagementService.Client(wrapping: client)
-      let summary = try await engagements.summarizeEngagements(.with {
-        $0.fromDate = "2022-07-01"
-        $0.toDate = "2022-09-30"
-      })
+      let summary = try await engagements.summarizeEngagements(
+        .with {
+          $0.fromDate = "2022-07-01"
+          $0.toDate = "2022-09-30"
+        })
       #expect(summary.total == 50)
       #expect(summary.byMonth.map(\.key) == ["2022-07", "2022-08", "2022-09"])
       #expect(summary.byArea.reduce(0) { $0 + $1.count } == 50)
@@ -144,10 +148,11 @@ func expectStatus(_ code: RPCError.Code, mentioning word: String, _ body: () asy
       var token = ""
       var seen: [Assure_V1_Engagement] = []
       repeat {
-        let page = try await engagements.listEngagements(.with {
-          $0.pageSize = 8
-          $0.pageToken = token
-        })
+        let page = try await engagements.listEngagements(
+          .with {
+            $0.pageSize = 8
+            $0.pageToken = token
+          })
         #expect(page.totalSize == 64)
         seen += page.engagements
         token = page.nextPageToken
@@ -156,11 +161,12 @@ func expectStatus(_ code: RPCError.Code, mentioning word: String, _ body: () asy
       #expect(Set(seen.map(\.id)).count == 64)
       #expect(seen.map(\.date) == seen.map(\.date).sorted(by: >))
 
-      let filtered = try await engagements.listEngagements(.with {
-        $0.area = "shropshire"
-        $0.who = "pcc"
-        $0.fromDate = "2022-08-01"
-      })
+      let filtered = try await engagements.listEngagements(
+        .with {
+          $0.area = "shropshire"
+          $0.who = "pcc"
+          $0.fromDate = "2022-08-01"
+        })
       #expect(filtered.engagements.allSatisfy { $0.area == "shropshire" && $0.who == "pcc" && $0.date >= "2022-08-01" })
       #expect(Int(filtered.totalSize) == filtered.engagements.count)
     }
@@ -189,10 +195,11 @@ func expectStatus(_ code: RPCError.Code, mentioning word: String, _ body: () asy
       let fetched = try await engagements.getEngagement(.with { $0.id = new.id })
       #expect(fetched.engagement == first.engagement)
 
-      let changes = try await Assure_V1_SyncService.Client(wrapping: client).pull(.with {
-        $0.afterCursor = first.cursor - 1
-        $0.protocolVersion = 2
-      })
+      let changes = try await Assure_V1_SyncService.Client(wrapping: client).pull(
+        .with {
+          $0.afterCursor = first.cursor - 1
+          $0.protocolVersion = 2
+        })
       #expect(changes.changes.map(\.entityID) == [new.id])
 
       new.organisation = "Different"

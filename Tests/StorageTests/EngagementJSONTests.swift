@@ -1,7 +1,7 @@
 import Foundation
 import Model
-import Testing
 import TestSupport
+import Testing
 
 @testable import Storage
 
@@ -10,7 +10,8 @@ import TestSupport
   static func samples() -> [Engagement] {
     var random = SeededGenerator(seed: 11)
     let texts = [
-      "", "plain", "quote \" and backslash \\ and slash /", "line\nbreak\rreturn\ttab", "control \u{01}\u{1F}\u{08}\u{0C}",
+      "", "plain", "quote \" and backslash \\ and slash /", "line\nbreak\rreturn\ttab",
+      "control \u{01}\u{1F}\u{08}\u{0C}",
       "Café, naïve, £60,000 – “curly”", "emoji 🚓👮‍♀️", "日本語", String(repeating: "long ", count: 400),
     ]
     var samples: [Engagement] = []
@@ -19,7 +20,8 @@ import TestSupport
       samples.append(
         Engagement(
           id: UUID(), date: LocalDate("2022-10-\(10 + index % 18)")!, who: .dpcc, kind: .school,
-          organisation: text(), place: text(), area: "shropshire", attendees: index % 3 == 0 ? nil : Int(random.next() % 100_000),
+          organisation: text(), place: text(), area: "shropshire",
+          attendees: index % 3 == 0 ? nil : Int(random.next() % 100_000),
           topics: index % 4 == 0 ? [] : [text(), text()], objectiveID: index % 2 == 0 ? nil : "2",
           elementID: index % 5 == 0 ? "2.3" : nil, followUpActions: index % 3 == 1 ? [text()] : [], notes: text(),
           createdBy: text(), createdAt: Date(millisecondsSince1970: 1_666_000_000_000 + Int64(index)),

@@ -1,9 +1,10 @@
 import Foundation
 import GRDB
 import Model
-@testable import Storage
-import Testing
 import TestSupport
+import Testing
+
+@testable import Storage
 
 @Suite struct StorageTests {
   @Test("a fresh server file gets every migration, in WAL mode")
@@ -54,8 +55,10 @@ import TestSupport
     #expect(try database.appliedMigrations() == ServerSchema.migrationNames)
     #expect(try database.appliedMigrations().contains("v7-force-area-retired"))
     let (stored, count, head, history, changes) = try await database.read { db in
-      (try db.element(id: "2.3"), try db.engagementCount(matching: EngagementQuery()), try db.headCursor(),
-       try db.statusHistory(elementID: "2.3"), try db.changes(after: 0, limit: 10, omittingAsSentOf: "any"))
+      (
+        try db.element(id: "2.3"), try db.engagementCount(matching: EngagementQuery()), try db.headCursor(),
+        try db.statusHistory(elementID: "2.3"), try db.changes(after: 0, limit: 10, omittingAsSentOf: "any")
+      )
     }
     #expect(stored == element)
     #expect(count == 1)
@@ -69,10 +72,11 @@ import TestSupport
   func clientMigrations() throws {
     let folder = try TemporaryFolder()
     let database = try ClientDatabase(path: folder.path("client.sqlite"))
-    #expect(try database.appliedMigrations() == [
-      "v1-engagements-outbox-sync-state-plan-cache", "v2-plan-rag-override", "v3-field-merge-conflicts",
-      "v7-force-area-retired", "v7-force-profile", "v8-journal-server-identity-boot-clock",
-    ])
+    #expect(
+      try database.appliedMigrations() == [
+        "v1-engagements-outbox-sync-state-plan-cache", "v2-plan-rag-override", "v3-field-merge-conflicts",
+        "v7-force-area-retired", "v7-force-profile", "v8-journal-server-identity-boot-clock",
+      ])
     let first = try database.pool.write { try $0.syncState() }
     let second = try database.pool.write { try $0.syncState() }
     #expect(first.deviceID == second.deviceID)
@@ -162,7 +166,8 @@ import TestSupport
     let engagement = sampleEngagement()
     let cursors = try database.pool.write { db in
       [
-        try db.appendChange(.engagement, id: engagement.id.storageKey, operation: .upsert, payload: .engagement(engagement), at: Date()),
+        try db.appendChange(
+          .engagement, id: engagement.id.storageKey, operation: .upsert, payload: .engagement(engagement), at: Date()),
         try db.appendChange(.engagement, id: engagement.id.storageKey, operation: .delete, payload: nil, at: Date()),
       ]
     }
@@ -172,21 +177,27 @@ import TestSupport
     #expect(changes[0].payload == .engagement(engagement))
     #expect(try database.pool.read { try $0.changes(after: cursors[0], limit: 10) }.count == 1)
     // The stored payload is the engagement alone, instants in whole milliseconds.
-    let stored = try database.pool.read { try String.fetchOne($0, sql: "SELECT payload FROM change_log WHERE cursor = ?", arguments: [cursors[0]]) }
+    let stored = try database.pool.read {
+      try String.fetchOne($0, sql: "SELECT payload FROM change_log WHERE cursor = ?", arguments: [cursors[0]])
+    }
     #expect(stored?.hasPrefix("{\"area\":\"herefordshire\"") == true, "\(stored ?? "nil")")
     #expect(stored?.contains("\"createdAt\":\(engagement.createdAt.millisecondsSince1970)") == true)
   }
 }
 
 @Suite struct BackupTests {
-  @Test("a backup taken while the database is open is complete and checked; a restore keeps the replaced file and fences the change cursor")
+  @Test(
+    "a backup taken while the database is open is complete and checked; a restore keeps the replaced file and fences the change cursor"
+  )
   func backupAndRestore() throws {
     let folder = try TemporaryFolder()
     let path = folder.path("server/assure-server.sqlite")
     let database = try ServerDatabase(path: path)
     try database.pool.write { db in
       try db.saveArea(Area(code: "shropshire", name: "Shropshire"), position: 0)
-      _ = try db.appendChange(.area, id: "shropshire", operation: .upsert, payload: .area(Area(code: "shropshire", name: "Shropshire")), at: Date())
+      _ = try db.appendChange(
+        .area, id: "shropshire", operation: .upsert, payload: .area(Area(code: "shropshire", name: "Shropshire")),
+        at: Date())
       try db.saveEngagement(sampleEngagement())
       for _ in 0..<5 {
         _ = try db.appendChange(.engagement, id: "x", operation: .delete, payload: nil, at: Date())
@@ -195,7 +206,9 @@ import TestSupport
     let summary = try database.backup(to: folder.path("backup.sqlite"))
     #expect(summary.engagements == 1 && summary.changeHead == 6)
     #expect(summary.migrations == (try database.appliedMigrations()))
-    let mode = (try FileManager.default.attributesOfItem(atPath: folder.path("backup.sqlite"))[.posixPermissions] as? NSNumber)?.intValue
+    let mode =
+      (try FileManager.default.attributesOfItem(atPath: folder.path("backup.sqlite"))[.posixPermissions] as? NSNumber)?
+      .intValue
     #expect(mode.map { $0 & 0o777 } == 0o600)
     // Written after the backup: not in it.
     try database.pool.write { db in
@@ -247,8 +260,9 @@ import TestSupport
     #expect(funds == 0)
     try await database.write { db in
       try db.saveFund(
-        Fund(id: "prevention", name: "Prevention Fund", totalPence: 100_000_000, startDate: LocalDate("2022-04-01")!,
-             endDate: LocalDate("2023-03-31")!))
+        Fund(
+          id: "prevention", name: "Prevention Fund", totalPence: 100_000_000, startDate: LocalDate("2022-04-01")!,
+          endDate: LocalDate("2023-03-31")!))
     }
     #expect(try await database.read { try $0.fund(id: "prevention")?.totalPence } == 100_000_000)
   }

@@ -2,8 +2,8 @@ import Foundation
 import GRDB
 import Model
 import Storage
-import Testing
 import TestSupport
+import Testing
 
 /// A stored id that does not parse is a corrupt row, named with its table, column and value:
 /// it is never read back as a new random id.
@@ -46,7 +46,9 @@ import TestSupport
     ("progress updates", { _ = try $0.progressUpdates() }, #"table progress_update, column id: "" is not a UUID"#),
   ]
 
-  @Test("an unreadable stored id is a corrupt-row error naming the table, the column and the value", arguments: 0..<reads.count)
+  @Test(
+    "an unreadable stored id is a corrupt-row error naming the table, the column and the value",
+    arguments: 0..<reads.count)
   func unreadableID(index: Int) throws {
     // Given rows whose ids are not UUIDs
     let (folder, database) = try Self.corruptDatabase()
@@ -59,7 +61,9 @@ import TestSupport
     withExtendedLifetime(folder) {}
   }
 
-  @Test("an unreadable stored day is a corrupt-row error naming the table, the column, the row and the value, never another day")
+  @Test(
+    "an unreadable stored day is a corrupt-row error naming the table, the column, the row and the value, never another day"
+  )
   func unreadableDay() throws {
     let folder = try TemporaryFolder()
     let database = try ServerDatabase(path: folder.path("server.sqlite"))

@@ -3,8 +3,8 @@ import Foundation
 import Model
 import Storage
 import Sync
-import Testing
 import TestSupport
+import Testing
 
 /// A force's areas are data: seeded once, changed only explicitly, retired and never deleted.
 @Suite struct AreaTests {
@@ -81,10 +81,18 @@ import TestSupport
     try await world.server.addArea(Area(code: "islands", name: "The Islands"), by: Self.admin)
     _ = try await world.server.retireArea(code: "west", by: Self.admin)
     try await world.server.addArea(Area(code: "west", name: "West"), by: Self.admin)
-    await #expect(throws: StorageError.self) { try await world.server.addArea(Area(code: "east", name: "E"), by: Self.admin) }
-    await #expect(throws: StorageError.self) { try await world.server.renameArea(code: "nowhere", to: "X", by: Self.admin) }
-    await #expect(throws: ValidationError.self) { try await world.server.addArea(Area(code: "Bad Code", name: "X"), by: Self.admin) }
-    await #expect(throws: ValidationError.self) { try await world.server.renameArea(code: "east", to: "", by: Self.admin) }
+    await #expect(throws: StorageError.self) {
+      try await world.server.addArea(Area(code: "east", name: "E"), by: Self.admin)
+    }
+    await #expect(throws: StorageError.self) {
+      try await world.server.renameArea(code: "nowhere", to: "X", by: Self.admin)
+    }
+    await #expect(throws: ValidationError.self) {
+      try await world.server.addArea(Area(code: "Bad Code", name: "X"), by: Self.admin)
+    }
+    await #expect(throws: ValidationError.self) {
+      try await world.server.renameArea(code: "east", to: "", by: Self.admin)
+    }
 
     let areas = try await world.server.areas()
     #expect(areas.map(\.code) == ["north", "south", "east", "west", "central", "islands"])

@@ -5,8 +5,8 @@ import Model
 import Storage
 import Sync
 import Synchronization
-import Testing
 import TestSupport
+import Testing
 
 /// The fault-injection harness: several devices with clocks up to three days wrong add, edit,
 /// delete and resolve conflicts at random while the network loses batches before and after
@@ -30,7 +30,9 @@ import TestSupport
     return Array(first..<(first + max(count, 1)))
   }
 
-  @Test("faults, skewed clocks and crashes: nothing lost, nothing duplicated, replicas equal, every overwritten value traced", arguments: seeds)
+  @Test(
+    "faults, skewed clocks and crashes: nothing lost, nothing duplicated, replicas equal, every overwritten value traced",
+    arguments: seeds)
   func scenario(seed: UInt64) async throws {
     var harness = try await Harness(seed: seed)
     try await harness.run(steps: 45)
@@ -225,10 +227,13 @@ struct Harness {
   mutating func uuid() -> UUID {
     let a = random.next()
     let b = random.next()
-    return UUID(uuid: withUnsafeBytes(of: (a, b)) { bytes in
-      (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7], bytes[8], bytes[9], bytes[10],
-       bytes[11], bytes[12], bytes[13], bytes[14], bytes[15])
-    })
+    return UUID(
+      uuid: withUnsafeBytes(of: (a, b)) { bytes in
+        (
+          bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7], bytes[8], bytes[9], bytes[10],
+          bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]
+        )
+      })
   }
 
   mutating func run(steps: Int) async throws {
@@ -247,7 +252,9 @@ struct Harness {
         let recorded = try await device.repository.record(draft)
         trace("\(names[index]) adds \(recorded.id.storageKey.prefix(8)) place \(recorded.place)")
         created.insert(recorded.id)
-        for field in Self.traced { written.insert(Written(engagement: recorded.id, field: field, value: recorded.value(of: field))) }
+        for field in Self.traced {
+          written.insert(Written(engagement: recorded.id, field: field, value: recorded.value(of: field)))
+        }
       case 22..<50 where !live.isEmpty:
         let target = live[pick(live.count)]
         let fields = [Self.traced[pick(3)], [Engagement.Field.attendees, .notes, .place][pick(3)]]
@@ -266,23 +273,33 @@ struct Harness {
         }
       case 50..<57 where !live.isEmpty:
         let target = live[pick(live.count)]
-        for field in Self.traced { seen.insert(Written(engagement: target.id, field: field, value: target.value(of: field))) }
+        for field in Self.traced {
+          seen.insert(Written(engagement: target.id, field: field, value: target.value(of: field)))
+        }
         trace("\(names[index]) deletes \(target.id.storageKey.prefix(8))")
         try await device.repository.delete(id: target.id)
         deleteRequested.insert(target.id)
       case 57..<62:
-        let open = try await device.conflicts().sorted { ($0.lost.value, $0.kept.value) < ($1.lost.value, $1.kept.value) }
+        let open = try await device.conflicts().sorted {
+          ($0.lost.value, $0.kept.value) < ($1.lost.value, $1.kept.value)
+        }
         guard !open.isEmpty else { break }
         let conflict = open[pick(open.count)]
         let takeOther = pick(2) == 0
-        if takeOther, case .field(let field) = conflict.subject, let current = try await device.engagement(conflict.engagementID) {
+        if takeOther, case .field(let field) = conflict.subject,
+          let current = try await device.engagement(conflict.engagementID)
+        {
           seen.insert(Written(engagement: current.id, field: field, value: current.value(of: field)))
         }
         if takeOther, conflict.subject == .deletion, let current = try await device.engagement(conflict.engagementID) {
-          for field in Self.traced { seen.insert(Written(engagement: current.id, field: field, value: current.value(of: field))) }
+          for field in Self.traced {
+            seen.insert(Written(engagement: current.id, field: field, value: current.value(of: field)))
+          }
           deleteRequested.insert(current.id)
         }
-        trace("\(names[index]) resolves \(conflict.subject.name) of \(conflict.engagementID.storageKey.prefix(8)) taking other: \(takeOther) (\(conflict.lost.value))")
+        trace(
+          "\(names[index]) resolves \(conflict.subject.name) of \(conflict.engagementID.storageKey.prefix(8)) taking other: \(takeOther) (\(conflict.lost.value))"
+        )
         do {
           try await device.repository.resolve(conflict: conflict.id, takeOther ? .tookOther : .keptCurrent)
         } catch is StorageError {
@@ -370,17 +387,22 @@ struct Harness {
       )
     }
     if ProcessInfo.processInfo.environment["ASSURE_FAULT_STATS"] != nil {
-      print("seed \(seed): \(created.count) created, \(live.count) live, \(deleted_count(rows)) deleted, \(conflicts.count) conflicts, \(written.count) values written, \(crashes) crashes, \(purged.count) purged")
+      print(
+        "seed \(seed): \(created.count) created, \(live.count) live, \(deleted_count(rows)) deleted, \(conflicts.count) conflicts, \(written.count) values written, \(crashes) crashes, \(purged.count) purged"
+      )
     }
     let context = "seed \(seed) (\(names.count) devices, skews \(skews.map { Int($0) }) s, \(crashes) crashes)"
 
     // Nothing lost, nothing duplicated.
     let ids = rows.map(\.0)
     #expect(Set(ids).count == ids.count, "\(context): duplicate rows")
-    #expect(created.isSubset(of: Set(ids).union(purged)), "\(context): lost \(created.subtracting(ids).subtracting(purged))")
+    #expect(
+      created.isSubset(of: Set(ids).union(purged)), "\(context): lost \(created.subtracting(ids).subtracting(purged))")
     #expect(purged.isSubset(of: deleteRequested), "\(context): purged what nobody deleted")
     let deleted = Set(rows.filter(\.1).map(\.0))
-    #expect(deleted.isSubset(of: deleteRequested), "\(context): deleted without anyone deleting: \(deleted.subtracting(deleteRequested))")
+    #expect(
+      deleted.isSubset(of: deleteRequested),
+      "\(context): deleted without anyone deleting: \(deleted.subtracting(deleteRequested))")
     #expect(perMutation <= 1, "\(context): a mutation changed an engagement \(perMutation) times")
 
     // Every replica equals the server.
@@ -405,7 +427,10 @@ struct Harness {
         c.engagementID == value.engagement && c.subject == .field(value.field)
           && (c.lost.value == value.value || c.kept.value == value.value)
       }
-      #expect(traced, "\(context): \(value.field.rawValue) = \"\(value.value)\" of \(value.engagement) vanished without a conflict record")
+      #expect(
+        traced,
+        "\(context): \(value.field.rawValue) = \"\(value.value)\" of \(value.engagement) vanished without a conflict record"
+      )
     }
   }
 }

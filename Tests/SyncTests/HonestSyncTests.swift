@@ -3,8 +3,8 @@ import Foundation
 import GRDB
 import Model
 import Storage
-import Synchronization
 import Sync
+import Synchronization
 import TestSupport
 import Testing
 
@@ -54,7 +54,9 @@ import Testing
     }
   }
 
-  @Test("restored in place: what a device had acknowledged since the backup is sent again, and nothing of its own is reverted")
+  @Test(
+    "restored in place: what a device had acknowledged since the backup is sent again, and nothing of its own is reverted"
+  )
   func restoreInPlace() async throws {
     let server = try await RestorableServer()
     let device = try server.device("a")
@@ -82,7 +84,9 @@ import Testing
     #expect(!again.serverRestored && again.pushed == 0 && again.pulled == 0)
   }
 
-  @Test("restored to a new disk: cursors given out again mean nothing to a device from the lost history; replicas converge with nothing lost")
+  @Test(
+    "restored to a new disk: cursors given out again mean nothing to a device from the lost history; replicas converge with nothing lost"
+  )
   func restoreToNewDisk() async throws {
     let server = try await RestorableServer()
     let a = try server.device("a")
@@ -111,7 +115,9 @@ import Testing
     #expect(report.serverRestored)
     _ = try await b.client.sync()
     let onServer = try await server.engagements()
-    for engagement in made { #expect(onServer.contains { $0.id == engagement.id }, "\(engagement.organisation) came back") }
+    for engagement in made {
+      #expect(onServer.contains { $0.id == engagement.id }, "\(engagement.organisation) came back")
+    }
     let merged = onServer.first { $0.id == shared.id }
     #expect(merged?.place == "a's place")
     #expect(merged?.notes == "b's notes after the restore")
@@ -120,7 +126,9 @@ import Testing
     #expect(try await b.engagements() == onServer)
   }
 
-  @Test("a backup copy is a history of its own: started as it is, it answers with another epoch than the server it was taken from")
+  @Test(
+    "a backup copy is a history of its own: started as it is, it answers with another epoch than the server it was taken from"
+  )
   func backupHasItsOwnEpoch() async throws {
     let server = try await RestorableServer()
     let live = server.current.database.identity
@@ -192,14 +200,17 @@ import Testing
     #expect(close > next)
   }
 
-  @Test("a copy of a device's data folder on a second machine is caught at its first push, takes a new device id, and its edits then conflict rather than overwrite")
+  @Test(
+    "a copy of a device's data folder on a second machine is caught at its first push, takes a new device id, and its edits then conflict rather than overwrite"
+  )
   func clonedDataFolder() async throws {
     let world = try await SyncWorld()
     let original = try world.device("original")
     let shared = try await original.add("Shared")
     _ = try await original.client.sync()
     // The laptop's image is restored on a second machine.
-    for suffix in ["", "-wal"] where FileManager.default.fileExists(atPath: world.folder.path("original.sqlite" + suffix)) {
+    for suffix in ["", "-wal"]
+    where FileManager.default.fileExists(atPath: world.folder.path("original.sqlite" + suffix)) {
       try FileManager.default.copyItem(
         atPath: world.folder.path("original.sqlite" + suffix), toPath: world.folder.path("clone.sqlite" + suffix))
     }
@@ -256,16 +267,21 @@ import Testing
   func previousProtocolAccepted() async throws {
     let world = try await SyncWorld()
     let mutation = Mutation.upsert(sampleEngagement(), by: "a", at: Date().truncatedToMilliseconds)
-    let reply = try await world.server.push(PushRequest(deviceID: "old", protocolVersion: 2, mutations: [mutation]), by: .testDevice)
+    let reply = try await world.server.push(
+      PushRequest(deviceID: "old", protocolVersion: 2, mutations: [mutation]), by: .testDevice)
     #expect(reply.results.map(\.outcome) == [.applied])
-    let page = try await world.server.pull(PullRequest(afterCursor: 0, pageSize: 100, deviceID: "old", protocolVersion: 2))
+    let page = try await world.server.pull(
+      PullRequest(afterCursor: 0, pageSize: 100, deviceID: "old", protocolVersion: 2))
     #expect(page.changes.contains { $0.entityID == mutation.entityID })
     await #expect(throws: SyncError.self) {
-      try await world.server.push(PushRequest(deviceID: "old", protocolVersion: 1, mutations: [mutation]), by: .testDevice)
+      try await world.server.push(
+        PushRequest(deviceID: "old", protocolVersion: 1, mutations: [mutation]), by: .testDevice)
     }
   }
 
-  @Test("a device that synced with one server sends nothing to another (a different office's, or one set up again from nothing)")
+  @Test(
+    "a device that synced with one server sends nothing to another (a different office's, or one set up again from nothing)"
+  )
   func anotherServer() async throws {
     let server = try await RestorableServer()
     let device = try server.device("a")
@@ -288,7 +304,9 @@ import Testing
     let server: ServerRepository
     func push(_ request: PushRequest) async throws -> PushReply {
       guard request.protocolVersion == 2 else {
-        throw SyncError(.unsupportedProtocol, "this device speaks sync protocol \(request.protocolVersion), newer than the server's 2")
+        throw SyncError(
+          .unsupportedProtocol, "this device speaks sync protocol \(request.protocolVersion), newer than the server's 2"
+        )
       }
       var old = request
       old.epoch = nil
@@ -304,7 +322,9 @@ import Testing
     }
     func pull(_ request: PullRequest) async throws -> PullPage {
       guard request.protocolVersion == 2 else {
-        throw SyncError(.unsupportedProtocol, "this device speaks sync protocol \(request.protocolVersion), newer than the server's 2")
+        throw SyncError(
+          .unsupportedProtocol, "this device speaks sync protocol \(request.protocolVersion), newer than the server's 2"
+        )
       }
       var old = request
       old.epoch = nil
@@ -327,7 +347,8 @@ import Testing
     #expect(try await client.pullOnly().pending == 0)
   }
 
-  @Test("an age from the monotonic clock dates an edit by the server's clock; ages past a century are refused at the edge")
+  @Test(
+    "an age from the monotonic clock dates an edit by the server's clock; ages past a century are refused at the edge")
   func agesAtTheExtremes() {
     let correction = ClockCorrection(sentAt: 1_000_000, serverNow: 5_000_000)
     let reading = HLC(wallMillis: 999_999_999_999, node: "d")

@@ -4,8 +4,8 @@ import GRDB
 import Model
 import Storage
 import Sync
-import Testing
 import TestSupport
+import Testing
 
 extension Device {
   func conflicts(includeResolved: Bool = false) async throws -> [Conflict] {

@@ -5,8 +5,8 @@ import Model
 import Storage
 import Sync
 import Synchronization
-import Testing
 import TestSupport
+import Testing
 
 /// A transport straight into a real `ServerRepository`, which fails on purpose: before the
 /// server commits (the batch is lost on the way) or after (the answer is lost on the way back).
@@ -118,7 +118,9 @@ final class AnswerRewritingTransport: SyncTransport {
     self.rewrite = rewrite
   }
 
-  func push(_ request: PushRequest) async throws -> PushReply { rewrite(try await server.push(request, by: .testDevice)) }
+  func push(_ request: PushRequest) async throws -> PushReply {
+    rewrite(try await server.push(request, by: .testDevice))
+  }
 
   func pull(_ request: PullRequest) async throws -> PullPage {
     pulls.withLock { $0.append(request) }
@@ -130,7 +132,9 @@ final class AnswerRewritingTransport: SyncTransport {
 final class SwitchingTransport: SyncTransport {
   let server: Mutex<ServerRepository>
   init(_ server: ServerRepository) { self.server = Mutex(server) }
-  func push(_ request: PushRequest) async throws -> PushReply { try await server.withLock { $0 }.push(request, by: .testDevice) }
+  func push(_ request: PushRequest) async throws -> PushReply {
+    try await server.withLock { $0 }.push(request, by: .testDevice)
+  }
   func pull(_ request: PullRequest) async throws -> PullPage { try await server.withLock { $0 }.pull(request) }
 }
 
@@ -303,13 +307,17 @@ extension Int64 { var asInt: Int { Int(self) } }
       database: database, user: "a", now: { clock.now }, timeZone: TimeZone(identifier: "UTC")!)
     let client = SyncClient(database: database, transport: transport, batchSize: 2, now: { clock.now })
     var recorded: [Engagement] = []
-    for index in 0..<4 { recorded.append(try await repository.record(sampleEngagement(organisation: "Group \(index)"))) }
+    for index in 0..<4 {
+      recorded.append(try await repository.record(sampleEngagement(organisation: "Group \(index)")))
+    }
     var report = try await client.sync()
     #expect(report.pushed == 4)
     #expect(transport.state.withLock { $0.reordered } == 1, "push 0 was not applied after push 1")
 
     // Batches [4, 5] and [edit 5, edit 0].
-    for index in 4..<6 { recorded.append(try await repository.record(sampleEngagement(organisation: "Group \(index)"))) }
+    for index in 4..<6 {
+      recorded.append(try await repository.record(sampleEngagement(organisation: "Group \(index)")))
+    }
     _ = try await repository.edit(id: recorded[5].id) { $0.notes = "Second visit arranged" }
     _ = try await repository.edit(id: recorded[0].id) { $0.attendees = 31 }
     report = try await client.sync()
@@ -346,7 +354,8 @@ extension Int64 { var asInt: Int { Int(self) } }
     let report = try await a.client.sync()
     #expect(report.pushed == 1)
 
-    let log = try await world.server.pull(PullRequest(afterCursor: 0, pageSize: 1000, deviceID: deviceA, omitOwnAsSent: true))
+    let log = try await world.server.pull(
+      PullRequest(afterCursor: 0, pageSize: 1000, deviceID: deviceA, omitOwnAsSent: true))
     let engagementChanges = log.changes.filter { $0.entityType == .engagement }
     // A's two creations and its edit of the second were stored as sent; B's edit and A's
     // merged edit were not.
@@ -354,8 +363,10 @@ extension Int64 { var asInt: Int { Int(self) } }
     #expect(engagementChanges.filter(\.payloadOmitted).allSatisfy { $0.payload == nil })
     // Only to the device that sent them (B's edit was stored as B sent it), only when it
     // asks, never in a full pull.
-    let toB = try await world.server.pull(PullRequest(afterCursor: 0, pageSize: 1000, deviceID: deviceB, omitOwnAsSent: true))
-    #expect(toB.changes.filter { $0.entityType == .engagement }.map(\.payloadOmitted) == [false, false, false, true, false])
+    let toB = try await world.server.pull(
+      PullRequest(afterCursor: 0, pageSize: 1000, deviceID: deviceB, omitOwnAsSent: true))
+    #expect(
+      toB.changes.filter { $0.entityType == .engagement }.map(\.payloadOmitted) == [false, false, false, true, false])
     let whole = try await world.server.pull(PullRequest(afterCursor: 0, pageSize: 1000, deviceID: deviceA))
     #expect(whole.changes.allSatisfy { !$0.payloadOmitted })
     let full = try await world.server.pull(
@@ -393,7 +404,8 @@ extension Int64 { var asInt: Int { Int(self) } }
     #expect(report.pushed == 10)
     let pulls = transport.pulls.withLock { $0 }
     #expect(pulls.contains { $0.omitOwnAsSent } && pulls.contains { !$0.omitOwnAsSent }, "\(pulls)")
-    #expect(!(pulls.drop { $0.omitOwnAsSent }.contains { $0.omitOwnAsSent }), "once a page came back whole, the rest did too")
+    #expect(
+      !(pulls.drop { $0.omitOwnAsSent }.contains { $0.omitOwnAsSent }), "once a page came back whole, the rest did too")
     let server = try await world.serverEngagements()
     #expect(try await database.read { try $0.engagements(matching: EngagementQuery()) } == server)
     let head = try await world.serverChangeCount()
@@ -484,7 +496,9 @@ extension Int64 { var asInt: Int { Int(self) } }
     let world = try await SyncWorld()
     let mutation = Mutation.upsert(sampleEngagement(), by: "a", at: Date().truncatedToMilliseconds)
     let before = try await world.serverChangeCount()
-    let results = try await world.server.push(PushRequest(deviceID: "d", mutations: [mutation, mutation]), by: .testDevice).results
+    let results = try await world.server.push(
+      PushRequest(deviceID: "d", mutations: [mutation, mutation]), by: .testDevice
+    ).results
     #expect(results.map(\.outcome) == [.applied, .duplicate])
     #expect(try await world.serverChangeCount() == before + 1)
   }
@@ -500,12 +514,17 @@ extension Int64 { var asInt: Int { Int(self) } }
           BEGIN SELECT RAISE(ABORT, 'refused by the test trigger'); END
           """)
     }
-    let first = Mutation.upsert(sampleEngagement(organisation: "First parish"), by: "a", at: Date().truncatedToMilliseconds)
-    let boom = Mutation.upsert(sampleEngagement(organisation: "Boom parish"), by: "a", at: Date().truncatedToMilliseconds)
-    let last = Mutation.upsert(sampleEngagement(organisation: "Last parish"), by: "a", at: Date().truncatedToMilliseconds)
+    let first = Mutation.upsert(
+      sampleEngagement(organisation: "First parish"), by: "a", at: Date().truncatedToMilliseconds)
+    let boom = Mutation.upsert(
+      sampleEngagement(organisation: "Boom parish"), by: "a", at: Date().truncatedToMilliseconds)
+    let last = Mutation.upsert(
+      sampleEngagement(organisation: "Last parish"), by: "a", at: Date().truncatedToMilliseconds)
     let before = try await world.serverChangeCount()
     // When a batch holds it between two good ones
-    let results = try await world.server.push(PushRequest(deviceID: "d", mutations: [first, boom, last]), by: .testDevice).results
+    let results = try await world.server.push(
+      PushRequest(deviceID: "d", mutations: [first, boom, last]), by: .testDevice
+    ).results
     // Then the two apply, and it alone is refused naming the mutation and the cause
     #expect(results[0].outcome == .applied)
     #expect(results[2].outcome == .applied)
@@ -525,7 +544,8 @@ extension Int64 { var asInt: Int { Int(self) } }
     #expect(again.first?.outcome == .applied)
   }
 
-  @Test("a cursor past the server's head is never continued from: a pull re-baselines, an edit's base is refused by name")
+  @Test(
+    "a cursor past the server's head is never continued from: a pull re-baselines, an edit's base is refused by name")
   func cursorsPastTheHead() async throws {
     let world = try await SyncWorld()
     let head = try await world.server.database.read { try $0.headCursor() }
@@ -552,7 +572,9 @@ extension Int64 { var asInt: Int { Int(self) } }
     var bad = sampleEngagement()
     bad.attendees = -1
     let mutation = Mutation.upsert(bad, by: "a", at: Date().truncatedToMilliseconds)
-    let results = try await world.server.push(PushRequest(deviceID: "d", mutations: [mutation, mutation]), by: .testDevice).results
+    let results = try await world.server.push(
+      PushRequest(deviceID: "d", mutations: [mutation, mutation]), by: .testDevice
+    ).results
     #expect(results.map(\.cursor) == [0, 0])
     #expect(results.allSatisfy { if case .rejected = $0.outcome { true } else { false } })
   }

@@ -28,7 +28,9 @@ struct LoginCommand: AsyncParsableCommand {
   @Flag(help: "Sign in as another user even though changes recorded by the current one are pending.") var force = false
 
   func validate() throws {
-    if insecure && (tls || options.resolvedCA != nil) { throw ValidationError("--insecure cannot go with --tls or --ca") }
+    if insecure && (tls || options.resolvedCA != nil) {
+      throw ValidationError("--insecure cannot go with --tls or --ca")
+    }
     if let ca = options.resolvedCA, !FileManager.default.isReadableFile(atPath: ca) {
       throw ValidationError("--ca: cannot read \(ca)")
     }
@@ -65,14 +67,16 @@ struct LoginCommand: AsyncParsableCommand {
         if error.code == .alreadyExists, let previous, pending > 0, !force {
           throw AccessError(
             .permissionDenied,
-            "\(pending) change\(pending == 1 ? "" : "s") recorded by \(previous.account) \(pending == 1 ? "is" : "are") not yet on the server: sync them first, or give --force (they will be sent as the new user)")
+            "\(pending) change\(pending == 1 ? "" : "s") recorded by \(previous.account) \(pending == 1 ? "is" : "are") not yet on the server: sync them first, or give --force (they will be sent as the new user)"
+          )
         }
         throw ServerSession.translate(error, address: address)
       }
       if let previous, previous.account != response.account.name, pending > 0, !force {
         throw AccessError(
           .permissionDenied,
-          "\(pending) change\(pending == 1 ? "" : "s") recorded by \(previous.account) \(pending == 1 ? "is" : "are") not yet on the server: sync them first, or give --force (they will be sent as \(response.account.name))")
+          "\(pending) change\(pending == 1 ? "" : "s") recorded by \(previous.account) \(pending == 1 ? "is" : "are") not yet on the server: sync them first, or give --force (they will be sent as \(response.account.name))"
+        )
       }
       let credentials = Credentials(
         server: address.description, token: response.token, account: response.account.name,
@@ -98,7 +102,8 @@ struct LoginCommand: AsyncParsableCommand {
         }
         let (areas, objectives) = try await database.read { (try $0.areas().count, try $0.objectives().count) }
         print(
-          "received the force's \(areas) area\(areas == 1 ? "" : "s") and \(objectives) objective\(objectives == 1 ? "" : "s") (\(pulled.pulled) change\(pulled.pulled == 1 ? "" : "s") pulled)")
+          "received the force's \(areas) area\(areas == 1 ? "" : "s") and \(objectives) objective\(objectives == 1 ? "" : "s") (\(pulled.pulled) change\(pulled.pulled == 1 ? "" : "s") pulled)"
+        )
       } catch {
         printError("warning: could not fetch the force's areas and plan now (\(error)); assure sync fetches them")
       }
@@ -132,7 +137,8 @@ struct LogoutCommand: AsyncParsableCommand {
       if unsynced > 0 && !force {
         throw AccessError(
           .permissionDenied,
-          "\(unsynced) change\(unsynced == 1 ? " is" : "s are") not yet on the server: run assure sync first (see assure status), or give --force\(wipe ? " to lose \(unsynced == 1 ? "it" : "them")" : "")")
+          "\(unsynced) change\(unsynced == 1 ? " is" : "s are") not yet on the server: run assure sync first (see assure status), or give --force\(wipe ? " to lose \(unsynced == 1 ? "it" : "them")" : "")"
+        )
       }
       if let credentials = try? Credentials.load(from: dataDir) {
         // Revoke on the server if it answers quickly; the local copy goes either way. The
@@ -159,7 +165,8 @@ struct LogoutCommand: AsyncParsableCommand {
               ? "; the server revoked this device's token"
               : otherServer
                 ? "; the token was not sent to \(address), which is not the server signed in to (\(credentials.server)): ask an administrator to revoke sign-in \(credentials.signInID.prefix(8))"
-                : "; the server could not be reached: ask an administrator to revoke sign-in \(credentials.signInID.prefix(8))"))
+                : "; the server could not be reached: ask an administrator to revoke sign-in \(credentials.signInID.prefix(8))")
+        )
       } else {
         print("this device was not signed in")
       }
@@ -223,9 +230,11 @@ struct WhoAmICommand: AsyncParsableCommand {
       }
       let text = { (value: String) in DisplayText.escaped(value) }
       print(
-        "\(text(summary.account)) (\(text(summary.role))) on \(text(summary.server))\(checked ? "" : " (not checked: server unreachable)")")
+        "\(text(summary.account)) (\(text(summary.role))) on \(text(summary.server))\(checked ? "" : " (not checked: server unreachable)")"
+      )
       print(
-        "device \(text(summary.deviceId)), sign-in \(text(String(summary.signIn.prefix(8)))), until \(summary.expiresAt.formatted(.iso8601))")
+        "device \(text(summary.deviceId)), sign-in \(text(String(summary.signIn.prefix(8)))), until \(summary.expiresAt.formatted(.iso8601))"
+      )
     }
   }
 }

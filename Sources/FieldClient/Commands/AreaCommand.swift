@@ -33,10 +33,12 @@ struct AreaCommand: AsyncParsableCommand {
         print("CODE                      NAME                           STATE")
         for area in areas {
           print(
-            [DisplayText.escaped(area.code).padding(toLength: 25, withPad: " ", startingAt: 0),
-             DisplayText.escaped(area.name).padding(toLength: 30, withPad: " ", startingAt: 0),
-             area.retired ? "retired" : "active"]
-              .joined(separator: " "))
+            [
+              DisplayText.escaped(area.code).padding(toLength: 25, withPad: " ", startingAt: 0),
+              DisplayText.escaped(area.name).padding(toLength: 30, withPad: " ", startingAt: 0),
+              area.retired ? "retired" : "active",
+            ]
+            .joined(separator: " "))
         }
       }
     }

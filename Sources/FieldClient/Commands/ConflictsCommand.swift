@@ -86,7 +86,8 @@ struct ConflictsCommand: AsyncParsableCommand {
           ["ID", "ENGAGEMENT", "FIELD", "KEPT", "OTHER VALUE", "OTHER BY", "STATE"],
           conflicts.map { c in
             [
-              String(c.id.storageKey.prefix(8)), String(c.engagementID.storageKey.prefix(8)), ConflictsCommand.subject(c),
+              String(c.id.storageKey.prefix(8)), String(c.engagementID.storageKey.prefix(8)),
+              ConflictsCommand.subject(c),
               Output.truncate(c.kept.value, 30), Output.truncate(c.lost.value, 30),
               "\(c.lost.user) \(c.lost.hlc.date.formatted(.iso8601))", c.resolution?.rawValue ?? "open",
             ]
@@ -113,7 +114,9 @@ struct ConflictsCommand: AsyncParsableCommand {
           try Output.json(ConflictJSON(c))
           return
         }
-        func who(_ s: Conflict.Side) -> String { "\(s.user) on device \(s.deviceID.prefix(8)), \(s.hlc.date.formatted(.iso8601))" }
+        func who(_ s: Conflict.Side) -> String {
+          "\(s.user) on device \(s.deviceID.prefix(8)), \(s.hlc.date.formatted(.iso8601))"
+        }
         var rows: [(String, String)] = [
           ("id", c.id.storageKey), ("engagement", c.engagementID.storageKey), ("field", ConflictsCommand.subject(c)),
           ("kept", c.kept.value.isEmpty ? "(empty)" : c.kept.value), ("kept from", who(c.kept)),
@@ -121,7 +124,11 @@ struct ConflictsCommand: AsyncParsableCommand {
           ("detected", c.detectedAt.formatted(.iso8601)),
         ]
         if let resolution = c.resolution {
-          rows.append(("resolved", "\(resolution.rawValue) by \(c.resolvedBy ?? "?"), \(c.resolvedAt?.formatted(.iso8601) ?? "?")"))
+          rows.append(
+            (
+              "resolved",
+              "\(resolution.rawValue) by \(c.resolvedBy ?? "?"), \(c.resolvedAt?.formatted(.iso8601) ?? "?")"
+            ))
         } else {
           rows.append(("state", "open: `assure conflicts resolve \(c.id.storageKey.prefix(8)) --keep current|other`"))
         }
@@ -149,7 +156,9 @@ struct ConflictsCommand: AsyncParsableCommand {
         let what =
           keep == .current
           ? "kept \(ConflictsCommand.subject(conflict)) as it is"
-          : (conflict.subject == .deletion ? "deleted the engagement" : "took back \(ConflictsCommand.subject(conflict)) = \"\(DisplayText.escaped(conflict.lost.value))\"")
+          : (conflict.subject == .deletion
+            ? "deleted the engagement"
+            : "took back \(ConflictsCommand.subject(conflict)) = \"\(DisplayText.escaped(conflict.lost.value))\"")
         print("resolved \(conflict.id.storageKey.prefix(8)): \(what); queued for the server")
       }
     }

@@ -28,7 +28,8 @@ struct EngagementFields: ParsableArguments {
   @Option(help: "Town, village or venue.")
   var place: String?
 
-  @Option(help: "Local policing area code, from the force's list (`assure area list` shows the areas this device holds).")
+  @Option(
+    help: "Local policing area code, from the force's list (`assure area list` shows the areas this device holds).")
   var area: String?
 
   // Unconditional, so that a negative count reaches validation and is named, not taken for an option.
@@ -63,7 +64,8 @@ struct EngagementFields: ParsableArguments {
     guard let attendees else { return .none }
     if attendees.isEmpty || attendees == "none" { return .some(nil) }
     guard let count = Int(attendees) else {
-      throw Model.ValidationError(field: "attendees", rule: "must be a whole number from 0 to 100000 (got \"\(attendees)\")")
+      throw Model.ValidationError(
+        field: "attendees", rule: "must be a whole number from 0 to 100000 (got \"\(attendees)\")")
     }
     return .some(count)
   }
@@ -101,8 +103,10 @@ extension EngagementCommand {
     @OptionGroup var fields: EngagementFields
 
     func validate() throws {
-      for (name, value) in [("--by", fields.by), ("--kind", fields.kind), ("--organisation", fields.organisation),
-                            ("--place", fields.place), ("--area", fields.area)] where value == nil {
+      for (name, value) in [
+        ("--by", fields.by), ("--kind", fields.kind), ("--organisation", fields.organisation),
+        ("--place", fields.place), ("--area", fields.area),
+      ] where value == nil {
         throw ArgumentParser.ValidationError("Missing expected argument '\(name)'")
       }
     }
@@ -143,7 +147,9 @@ extension EngagementCommand {
       try await reportingErrors {
         let query = try EngagementQuery(
           fromDate: from ?? "", toDate: to ?? "", who: by ?? "", area: area ?? "", kind: kind ?? "")
-        if let limit, limit < 1 { throw Model.ValidationError(field: "limit", rule: "must be at least 1 (got \(limit))") }
+        if let limit, limit < 1 {
+          throw Model.ValidationError(field: "limit", rule: "must be at least 1 (got \(limit))")
+        }
         let database = try options.openDatabase()
         let (engagements, states) = try await database.read { db in
           (try db.engagements(matching: query, limit: limit), try db.outboxStateByEntity())
@@ -160,8 +166,10 @@ extension EngagementCommand {
           Output.table(
             ["ID", "DATE", "BY", "KIND", "AREA", "ORGANISATION", "SYNC"],
             engagements.map {
-              [String($0.id.storageKey.prefix(8)), $0.date.description, $0.who.rawValue, $0.kind.rawValue, $0.area,
-               Output.truncate($0.organisation, 40), state($0)]
+              [
+                String($0.id.storageKey.prefix(8)), $0.date.description, $0.who.rawValue, $0.kind.rawValue, $0.area,
+                Output.truncate($0.organisation, 40), state($0),
+              ]
             })
           print("\(engagements.count) engagement\(engagements.count == 1 ? "" : "s")")
         }
@@ -220,7 +228,8 @@ extension EngagementCommand {
         let rows: [(String, String)] = [
           ("id", e.id.storageKey), ("date", e.date.description), ("by", "\(e.who.rawValue) (\(e.who.title))"),
           ("kind", e.kind.rawValue), ("organisation", e.organisation), ("place", e.place), ("area", e.area),
-          ("attendees", e.attendees.map(String.init) ?? "-"), ("topics", e.topics.isEmpty ? "-" : e.topics.joined(separator: ", ")),
+          ("attendees", e.attendees.map(String.init) ?? "-"),
+          ("topics", e.topics.isEmpty ? "-" : e.topics.joined(separator: ", ")),
           ("objective", e.objectiveID ?? "-"), ("element", e.elementID ?? "-"),
           ("follow-up", e.followUpActions.isEmpty ? "-" : e.followUpActions.joined(separator: "; ")),
           ("notes", e.notes.isEmpty ? "-" : e.notes),

@@ -32,12 +32,15 @@ struct ForceCommand: AsyncParsableCommand {
     print("commissioner   \(text(profile.commissionerTitle)) (\(text(profile.commissionerShort)))")
     for office in profile.offices {
       print(
-        "office         \(text(office.code.rawValue)): \(text(office.title))\(office.short == office.title ? "" : " (\(text(office.short)))")")
+        "office         \(text(office.code.rawValue)): \(text(office.title))\(office.short == office.title ? "" : " (\(text(office.short)))")"
+      )
     }
     for (metric, name) in profile.reachNames.sorted(by: { $0.key < $1.key }) {
       print("reach          \(text(metric)): \(text(name))")
     }
-    for subject in profile.correspondenceSubjects { print("subject        \(text(subject.code)): \(text(subject.title))") }
+    for subject in profile.correspondenceSubjects {
+      print("subject        \(text(subject.code)): \(text(subject.title))")
+    }
     for kind in profile.engagementKinds { print("kind           \(text(kind.code)): \(text(kind.title))") }
   }
 
@@ -70,10 +73,13 @@ struct ForceCommand: AsyncParsableCommand {
     @Option(help: "The Panel's name.") var panel: String?
     @Option(help: "The Commissioner's title in full.") var commissionerTitle: String?
     @Option(help: "The Commissioner's title abbreviated, e.g. PCC or PFCC.") var commissionerShort: String?
-    @Option(name: .customLong("office"), help: "CODE=Title[=Short] (\(Officeholder.knownList)); repeat for each office.")
+    @Option(
+      name: .customLong("office"), help: "CODE=Title[=Short] (\(Officeholder.knownList)); repeat for each office.")
     var offices: [String] = []
     @Option(name: .customLong("reach-name"), help: "METRIC=Name; repeat for more.") var reachNames: [String] = []
-    @Option(name: .customLong("subject"), help: "CODE=Title of a correspondence subject; repeat for each (replaces the list).")
+    @Option(
+      name: .customLong("subject"), help: "CODE=Title of a correspondence subject; repeat for each (replaces the list)."
+    )
     var subjects: [String] = []
     @Option(name: .customLong("kind"), help: "CODE=Title of a kind of engagement; repeat for each (replaces the list).")
     var kinds: [String] = []
@@ -90,9 +96,11 @@ struct ForceCommand: AsyncParsableCommand {
           profile.offices = try offices.map { text in
             let parts = text.split(separator: "=", maxSplits: 2).map(String.init)
             guard parts.count >= 2 else {
-              throw Model.ValidationError(field: "--office", rule: "must be CODE=Title or CODE=Title=Short (got \"\(text)\")")
+              throw Model.ValidationError(
+                field: "--office", rule: "must be CODE=Title or CODE=Title=Short (got \"\(text)\")")
             }
-            return ForceProfile.Office(code: Officeholder(rawValue: parts[0]), title: parts[1], short: parts.count > 2 ? parts[2] : nil)
+            return ForceProfile.Office(
+              code: Officeholder(rawValue: parts[0]), title: parts[1], short: parts.count > 2 ? parts[2] : nil)
           }
         }
         for text in reachNames {
@@ -116,7 +124,8 @@ struct ForceCommand: AsyncParsableCommand {
         try profile.validate()
         let request = Assure_V1_SaveForceProfileRequest.with { $0.profile = profile.proto }
         let saved = try await ServerSession.run(options) { s in
-          try await Assure_V1_GovernanceService.Client(wrapping: s.client).saveForceProfile(request, options: s.callOptions)
+          try await Assure_V1_GovernanceService.Client(wrapping: s.client).saveForceProfile(
+            request, options: s.callOptions)
         }
         ForceCommand.show(ForceProfile(proto: saved.profile))
       }

@@ -13,7 +13,8 @@ struct FundingCommand: AsyncParsableCommand {
     subcommands: [FundCommand.self, AwardCommand.self, BidCommand.self, List.self])
 
   struct FundCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "fund", abstract: "Add or replace a fund.", subcommands: [Add.self])
+    static let configuration = CommandConfiguration(
+      commandName: "fund", abstract: "Add or replace a fund.", subcommands: [Add.self])
 
     struct Add: AsyncParsableCommand {
       static let configuration = CommandConfiguration(abstract: "Add a fund, or replace the one with this id.")
@@ -46,7 +47,8 @@ struct FundingCommand: AsyncParsableCommand {
             try await client.saveFund(request, options: s.callOptions).fund
           }
           print(
-            "saved fund \(saved.id): \(Money.format(pence: saved.totalPence)), \(Money.format(pence: saved.committedPence)) committed")
+            "saved fund \(saved.id): \(Money.format(pence: saved.totalPence)), \(Money.format(pence: saved.committedPence)) committed"
+          )
         }
       }
     }
@@ -59,7 +61,8 @@ struct FundingCommand: AsyncParsableCommand {
     struct Add: AsyncParsableCommand {
       static let configuration = CommandConfiguration(
         abstract: "Add an award (the server assigns an id unless given).",
-        discussion: "An award that would commit more than its fund has left is refused unless --override-reason says why.")
+        discussion:
+          "An award that would commit more than its fund has left is refused unless --override-reason says why.")
       @OptionGroup var options: ClientOptions
       @Option(help: "A short reference; default AW1, AW2, ...") var id: String = ""
       @Option(help: "Fund it is drawn from (none: the core budget).") var fund: String?
@@ -89,7 +92,8 @@ struct FundingCommand: AsyncParsableCommand {
     }
 
     struct Update: AsyncParsableCommand {
-      static let configuration = CommandConfiguration(abstract: "Change an award's amount, recipient, date, purpose or status.")
+      static let configuration = CommandConfiguration(
+        abstract: "Change an award's amount, recipient, date, purpose or status.")
       @OptionGroup var options: ClientOptions
       @Argument(help: "The award's id.") var id: String
       @Option(help: "New amount in pounds.") var amount: String?
@@ -124,9 +128,11 @@ struct FundingCommand: AsyncParsableCommand {
       let response = try await withOversight(options) { client, s in
         try await client.saveAward(.with { $0.award = award }, options: s.callOptions)
       }
-      var line = "saved award \(response.award.id): \(Money.format(pence: response.award.amountPence)) to \(response.award.recipient)"
+      var line =
+        "saved award \(response.award.id): \(Money.format(pence: response.award.amountPence)) to \(response.award.recipient)"
       if response.hasFund {
-        line += "; fund \(response.fund.id) has \(Money.format(pence: response.fund.committedPence)) of \(Money.format(pence: response.fund.totalPence)) committed"
+        line +=
+          "; fund \(response.fund.id) has \(Money.format(pence: response.fund.committedPence)) of \(Money.format(pence: response.fund.totalPence)) committed"
       }
       print(line)
     }
@@ -152,7 +158,10 @@ struct FundingCommand: AsyncParsableCommand {
 
       func run() async throws {
         try await reportingErrors {
-          for (value, option) in [(submitted, "--submitted"), (decided, "--decided"), (periodStart, "--period-start"), (periodEnd, "--period-end")] {
+          for (value, option) in [
+            (submitted, "--submitted"), (decided, "--decided"), (periodStart, "--period-start"),
+            (periodEnd, "--period-end"),
+          ] {
             _ = try dayOption(value, option)
           }
           var bid = Assure_V1_Bid()
@@ -188,7 +197,9 @@ struct FundingCommand: AsyncParsableCommand {
           let bids = try await withOversight(options) { client, s in
             try await client.listFunding(.init(), options: s.callOptions).bids
           }
-          guard var bid = bids.first(where: { $0.id == id }) else { throw Storage.StorageError(.notFound, "no bid \(id)") }
+          guard var bid = bids.first(where: { $0.id == id }) else {
+            throw Storage.StorageError(.notFound, "no bid \(id)")
+          }
           if let status { bid.status = status }
           if let submitted { bid.submittedOn = submitted }
           if let decided { bid.decidedOn = decided }
@@ -240,13 +251,19 @@ struct FundingCommand: AsyncParsableCommand {
         Output.table(
           ["ID", "DATE", "FUND", "AMOUNT", "STATUS", "RECIPIENT"],
           awards.map {
-            [$0.id, $0.date.description, $0.fundID ?? "-", Money.format(pence: $0.amountPence), $0.status.rawValue, $0.recipient]
+            [
+              $0.id, $0.date.description, $0.fundID ?? "-", Money.format(pence: $0.amountPence), $0.status.rawValue,
+              $0.recipient,
+            ]
           })
         print("\nBIDS")
         Output.table(
           ["ID", "SUBMITTED", "AMOUNT", "STATUS", "FUNDER"],
           bids.map {
-            [$0.id, $0.submittedOn?.description ?? "-", Money.format(pence: $0.amountPence), $0.status.rawValue, $0.funder]
+            [
+              $0.id, $0.submittedOn?.description ?? "-", Money.format(pence: $0.amountPence), $0.status.rawValue,
+              $0.funder,
+            ]
           })
       }
     }

@@ -24,7 +24,8 @@ struct MeetingCommand: AsyncParsableCommand {
     @Option(help: "Title.") var title: String = "Monthly governance meeting"
     @Option(name: .customLong("attendee"), help: "Someone who attended; repeat for more.") var attendees: [String] = []
     @Option(name: .customLong("decision"), help: "A decision taken; repeat for more.") var decisions: [String] = []
-    @Option(name: .customLong("action"), help: "An action agreed (see below); repeat for more.") var actions: [String] = []
+    @Option(name: .customLong("action"), help: "An action agreed (see below); repeat for more.") var actions: [String] =
+      []
     @Option(help: "Free-text notes.") var notes: String = ""
 
     /// Reads `TEXT; owner=NAME; due=YYYY-MM-DD; element=ID`.
@@ -75,7 +76,8 @@ struct MeetingCommand: AsyncParsableCommand {
         for action in response.actions {
           let due = action.dueDate.isEmpty ? "-" : action.dueDate
           print(
-            "  \(DisplayText.escaped(action.id))  \(DisplayText.escaped(action.owner))  due \(DisplayText.escaped(due))  \(DisplayText.escaped(action.text))")
+            "  \(DisplayText.escaped(action.id))  \(DisplayText.escaped(action.owner))  due \(DisplayText.escaped(due))  \(DisplayText.escaped(action.text))"
+          )
         }
       }
     }
@@ -178,7 +180,9 @@ struct ActionCommand: AsyncParsableCommand {
             request, options: s.callOptions
           ).action
         }
-        print("action \(action.id) is \(action.status)\(action.closedOn.isEmpty ? "" : " (closed \(action.closedOn))"), owner \(action.owner), due \(action.dueDate.isEmpty ? "-" : action.dueDate)")
+        print(
+          "action \(action.id) is \(action.status)\(action.closedOn.isEmpty ? "" : " (closed \(action.closedOn))"), owner \(action.owner), due \(action.dueDate.isEmpty ? "-" : action.dueDate)"
+        )
       }
     }
   }

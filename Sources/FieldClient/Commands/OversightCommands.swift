@@ -38,7 +38,9 @@ struct ScrutinyCommand: AsyncParsableCommand {
         let saved = try await withOversight(options) { client, s in
           try await client.saveScrutinyMeeting(request, options: s.callOptions).meeting
         }
-        print("saved \(saved.kind) meeting \(saved.id) on \(saved.date): \(saved.topic), \(saved.findings.count) finding(s)")
+        print(
+          "saved \(saved.kind) meeting \(saved.id) on \(saved.date): \(saved.topic), \(saved.findings.count) finding(s)"
+        )
       }
     }
   }
@@ -91,7 +93,8 @@ struct IndicatorCommand: AsyncParsableCommand {
     @Option(help: "Where the figures come from.") var source: String = ""
     @Flag(help: "Measured by a sample survey (measurements need --sample-size).") var survey = false
     @Option(help: "Plan element it reports on.") var element: String?
-    @Option(help: "Last day of a baseline period that a survey measure's latest value is also tested against, YYYY-MM-DD.")
+    @Option(
+      help: "Last day of a baseline period that a survey measure's latest value is also tested against, YYYY-MM-DD.")
     var baseline: String?
 
     func run() async throws {
@@ -194,14 +197,16 @@ struct InspectionCommand: AsyncParsableCommand {
     subcommands: [Add.self, Item.self, List.self])
 
   struct Add: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Add an inspection report, or replace the one with this id.")
+    static let configuration = CommandConfiguration(
+      abstract: "Add an inspection report, or replace the one with this id.")
     @OptionGroup var options: ClientOptions
     @Option(help: "A short reference, e.g. vetting-2022.") var id: String
     @Option(help: "Title of the report.") var title: String
     @Option(help: "Day published, YYYY-MM-DD.") var published: String
     @Option(help: "national or force.") var scope: String
     @Option(help: "What the office is doing about it.") var summary: String = ""
-    @Option(help: "Day the PCC sent the response to the report, YYYY-MM-DD (with --response-to).") var responseSent: String?
+    @Option(help: "Day the PCC sent the response to the report, YYYY-MM-DD (with --response-to).") var responseSent:
+      String?
     @Option(help: "To whom the response was sent, e.g. \"the Home Secretary\".") var responseTo: String = ""
 
     func run() async throws {
@@ -249,7 +254,8 @@ struct InspectionCommand: AsyncParsableCommand {
   }
 
   struct List: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "List inspections, newest first, with counts of items by status.")
+    static let configuration = CommandConfiguration(
+      abstract: "List inspections, newest first, with counts of items by status.")
     @OptionGroup var options: ClientOptions
     @Option(help: "table or json.") var format: OutputFormat = .table
 
@@ -258,7 +264,9 @@ struct InspectionCommand: AsyncParsableCommand {
         let list = try await withOversight(options) { client, s in
           try await client.listInspections(.init(), options: s.callOptions).inspections
         }
-        let records = try list.map { InspectionRecord(inspection: try Inspection(proto: $0), items: $0.items.map(InspectionItem.init(proto:))) }
+        let records = try list.map {
+          InspectionRecord(inspection: try Inspection(proto: $0), items: $0.items.map(InspectionItem.init(proto:)))
+        }
         if format == .json { return try Output.json(records) }
         Output.table(
           ["ID", "PUBLISHED", "SCOPE", "AFIS", "RECS", "TITLE"],
@@ -284,7 +292,10 @@ struct CorrespondenceCommand: AsyncParsableCommand {
     @OptionGroup var options: ClientOptions
     @Option(help: "The office's case reference; default C1, C2, ...") var id: String = ""
     @Option(help: "Day received, YYYY-MM-DD.") var received: String
-    @Option(help: "A subject code of the force's list (assure force show; the standard ones: \(CorrespondenceSubject.knownList)).") var subject: String
+    @Option(
+      help:
+        "A subject code of the force's list (assure force show; the standard ones: \(CorrespondenceSubject.knownList))."
+    ) var subject: String
     @Option(help: "A configured area code, or outside.") var area: String
     @Option(help: "\(CorrespondenceChannel.knownList).") var channel: String
     @Option(help: "\(CorrespondenceStatus.knownList).") var status: String = "open"
@@ -309,7 +320,8 @@ struct CorrespondenceCommand: AsyncParsableCommand {
   }
 
   struct Totals: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Correspondence received in a period, by subject and by area.")
+    static let configuration = CommandConfiguration(
+      abstract: "Correspondence received in a period, by subject and by area.")
     @OptionGroup var options: ClientOptions
     @Option(help: "First day, YYYY-MM-DD.") var from: String
     @Option(help: "Last day, YYYY-MM-DD.") var to: String
@@ -355,7 +367,8 @@ struct ReachCommand: AsyncParsableCommand {
     commandName: "reach", abstract: "Engagement reach figures (online).", subcommands: [Record.self, List.self])
 
   struct Record: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Record a reach figure: a total on a day, or a count over a period.")
+    static let configuration = CommandConfiguration(
+      abstract: "Record a reach figure: a total on a day, or a count over a period.")
     @OptionGroup var options: ClientOptions
     @Option(help: "\(ReachMetric.knownList).") var metric: String
     @Option(help: "The day of a total, or the last day of a period count.") var asOf: String

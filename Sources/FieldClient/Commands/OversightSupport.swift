@@ -53,7 +53,8 @@ struct ImportCommand: AsyncParsableCommand {
     try await reportingErrors {
       guard let kind = OversightKind(rawValue: kind) else {
         throw Model.ValidationError(
-          field: "KIND", rule: "must be one of \(OversightKind.allCases.map(\.rawValue).joined(separator: ", ")) (got \"\(kind)\")")
+          field: "KIND",
+          rule: "must be one of \(OversightKind.allCases.map(\.rawValue).joined(separator: ", ")) (got \"\(kind)\")")
       }
       let text: String
       do {

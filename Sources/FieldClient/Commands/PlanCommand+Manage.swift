@@ -109,7 +109,9 @@ extension PlanCommand {
               request, options: s.callOptions
             ).element
           }
-          print("added plan element \(element.id) under objective \(element.objectiveID): \(element.title) [\(element.status)]")
+          print(
+            "added plan element \(element.id) under objective \(element.objectiveID): \(element.title) [\(element.status)]"
+          )
         }
       }
     }
@@ -194,7 +196,9 @@ extension PlanCommand {
             ).element
           }
           let shown = element.rag.isEmpty ? "no rating" : element.rag.uppercased()
-          print("plan element \(element.id) is \(element.status) (\(shown)\(element.ragOverride.isEmpty ? "" : ", set by hand"))")
+          print(
+            "plan element \(element.id) is \(element.status) (\(shown)\(element.ragOverride.isEmpty ? "" : ", set by hand"))"
+          )
         }
       }
     }
@@ -238,7 +242,8 @@ extension PlanCommand {
       @Argument(help: "Element reference, e.g. 2.3.") var element: String
       @Option(help: "What is to be achieved.") var title: String
       @Option(help: "Day it is due, YYYY-MM-DD.") var due: String
-      @Option(name: .customLong("link"), help: "A record it refers to, TYPE:ID (e.g. engagement:<id>); repeat for more.")
+      @Option(
+        name: .customLong("link"), help: "A record it refers to, TYPE:ID (e.g. engagement:<id>); repeat for more.")
       var links: [String] = []
 
       func run() async throws {
@@ -323,7 +328,8 @@ extension PlanCommand {
       @Option(help: "Day the progress is reported for, YYYY-MM-DD (default today).") var date: String?
       @Flag(help: "Mark it for the quarterly Police and Crime Panel report.") var panel = false
       @Option(help: "Author shown on the update (default: you).") var author: String?
-      @Option(name: .customLong("link"), help: "A record it refers to, TYPE:ID; repeat for more.") var links: [String] = []
+      @Option(name: .customLong("link"), help: "A record it refers to, TYPE:ID; repeat for more.") var links: [String] =
+        []
 
       func run() async throws {
         try await reportingErrors {
@@ -341,7 +347,9 @@ extension PlanCommand {
               request, options: s.callOptions
             ).update
           }
-          print("recorded update \(update.id.prefix(8)) on \(update.elementID) for \(update.date) (status \(update.status))")
+          print(
+            "recorded update \(update.id.prefix(8)) on \(update.elementID) for \(update.date) (status \(update.status))"
+          )
         }
       }
     }

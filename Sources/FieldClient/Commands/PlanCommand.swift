@@ -35,9 +35,10 @@ extension PlanCommand {
         let database = try options.openDatabase()
         let (objectives, elements) = try await database.read { (try $0.objectives(), try $0.elements()) }
         if format == .json {
-          try Output.json(objectives.map { o in
-            ObjectiveJSON(id: o.id, title: o.title, elements: elements.filter { $0.objectiveID == o.id })
-          })
+          try Output.json(
+            objectives.map { o in
+              ObjectiveJSON(id: o.id, title: o.title, elements: elements.filter { $0.objectiveID == o.id })
+            })
           return
         }
         guard !objectives.isEmpty else {
@@ -89,7 +90,8 @@ extension PlanCommand {
               + "\(DisplayText.escaped(objective.description, keepingLineBreaks: true))\n")
           for child in children {
             print(
-              "   \(DisplayText.escaped(child.id))  \(DisplayText.escaped(child.status.rawValue))  \(DisplayText.escaped(child.title))")
+              "   \(DisplayText.escaped(child.id))  \(DisplayText.escaped(child.status.rawValue))  \(DisplayText.escaped(child.title))"
+            )
           }
         } else {
           throw StorageError(.notFound, "no objective or plan element \"\(id)\" cached on this device")

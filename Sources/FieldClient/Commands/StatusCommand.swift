@@ -29,10 +29,16 @@ struct StatusCommand: AsyncParsableCommand {
     let engagements: Int
     let objectives: Int
     let elements: Int
-    struct Quarantined: Encodable { let mutationId: String; let entityId: String; let operation: String; let error: String }
+    struct Quarantined: Encodable {
+      let mutationId: String
+      let entityId: String
+      let operation: String
+      let error: String
+    }
 
     private enum CodingKeys: String, CodingKey {
-      case server, dataDir, deviceId, signedInAs, role, signInExpiresAt, pending, quarantined, conflicts, lastSyncAt, lastAttemptAt, lastError, cursor
+      case server, dataDir, deviceId, signedInAs, role, signInExpiresAt, pending, quarantined, conflicts, lastSyncAt,
+        lastAttemptAt, lastError, cursor
       case engagements, objectives, elements
     }
 
@@ -69,8 +75,9 @@ struct StatusCommand: AsyncParsableCommand {
           signedInAs: credentials?.account, role: credentials?.role.rawValue, signInExpiresAt: credentials?.expiresAt,
           pending: try db.pendingCount(),
           quarantined: try db.rejectedMutations().map {
-            .init(mutationId: $0.mutation.id.storageKey, entityId: $0.mutation.entityID,
-                  operation: $0.mutation.operation.rawValue, error: $0.error ?? "")
+            .init(
+              mutationId: $0.mutation.id.storageKey, entityId: $0.mutation.entityID,
+              operation: $0.mutation.operation.rawValue, error: $0.error ?? "")
           },
           conflicts: try db.unresolvedConflictCount(),
           lastSyncAt: state.lastSyncAt, lastAttemptAt: state.lastAttemptAt, lastError: state.lastError,
@@ -92,11 +99,15 @@ struct StatusCommand: AsyncParsableCommand {
           + (status.signedInAs.map { "\(text($0)) (\(text(status.role ?? "?"))) until \(when(status.signInExpiresAt))" }
             ?? "no (assure login --server HOST:PORT --code CODE)"))
       print("pending:       \(status.pending) change\(status.pending == 1 ? "" : "s") waiting to sync")
-      print("quarantined:   \(status.quarantined.count)" + (status.quarantined.isEmpty ? "" : " refused by the server, kept aside (`assure sync --retry ID` or `--drop ID`)"))
+      print(
+        "quarantined:   \(status.quarantined.count)"
+          + (status.quarantined.isEmpty
+            ? "" : " refused by the server, kept aside (`assure sync --retry ID` or `--drop ID`)"))
       for q in status.quarantined {
         print("  \(q.mutationId.prefix(8))  \(q.operation) \(text(q.entityId)): \(text(q.error))")
       }
-      print("conflicts:     \(status.conflicts) unresolved" + (status.conflicts == 0 ? "" : " (`assure conflicts list`)"))
+      print(
+        "conflicts:     \(status.conflicts) unresolved" + (status.conflicts == 0 ? "" : " (`assure conflicts list`)"))
       print("last sync:     \(when(status.lastSyncAt))")
       if let error = status.lastError { print("last error:    \(text(error)) (at \(when(status.lastAttemptAt)))") }
       print("engagements:   \(status.engagements) on this device")

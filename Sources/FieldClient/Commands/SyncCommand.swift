@@ -29,7 +29,8 @@ struct SyncCommand: AsyncParsableCommand {
   @Option(help: "Throw away a refused change (its id from `assure status`) instead of syncing.")
   var drop: String?
   @Flag(help: "Do not ask before --drop.") var yes = false
-  @Option(help: "Most changes sent in one push, 1 to \(SyncProtocol.maxBatchSize): fewer suit a slow or unreliable link.")
+  @Option(
+    help: "Most changes sent in one push, 1 to \(SyncProtocol.maxBatchSize): fewer suit a slow or unreliable link.")
   var batchSize: Int = SyncProtocol.maxBatchSize
 
   func validate() throws {
@@ -53,7 +54,11 @@ struct SyncCommand: AsyncParsableCommand {
     var serverRestored = false
     var resent = 0
     let error: String?
-    struct Rejected: Encodable { let mutationId: String; let entityId: String; let error: String }
+    struct Rejected: Encodable {
+      let mutationId: String
+      let entityId: String
+      let error: String
+    }
   }
 
   func run() async throws {
@@ -131,8 +136,10 @@ struct SyncCommand: AsyncParsableCommand {
               rebaselined: report.rebaselined, serverRestored: report.serverRestored, resent: report.resent,
               error: message))
         }
-        let done = report.pushed + report.pulled > 0 ? " after pushing \(report.pushed) and pulling \(report.pulled)" : ""
-        let why = message.hasPrefix("no answer in time") ? "did not answer in time: unreachable or too busy" : "unreachable"
+        let done =
+          report.pushed + report.pulled > 0 ? " after pushing \(report.pushed) and pulling \(report.pulled)" : ""
+        let why =
+          message.hasPrefix("no answer in time") ? "did not answer in time: unreachable or too busy" : "unreachable"
         printError("offline: \(pending) change\(pending == 1 ? "" : "s") pending (\(address) \(why)\(done))")
         throw Exit.offline
       }
@@ -153,7 +160,8 @@ struct SyncCommand: AsyncParsableCommand {
     }
     for rejected in report.rejected {
       printError(
-        "warning: the server refused a change to \(shown(rejected.entityID)): \(shown(rejected.error)) (kept aside; see `assure status`)")
+        "warning: the server refused a change to \(shown(rejected.entityID)): \(shown(rejected.error)) (kept aside; see `assure status`)"
+      )
     }
     if !quiet {
       if isatty(STDERR_FILENO) == 1 { printError("\r\u{1B}[K", terminator: "") }
@@ -163,13 +171,17 @@ struct SyncCommand: AsyncParsableCommand {
     }
     if report.serverRestored {
       printError(
-        "note: the server was restored from a backup, so this device pulled everything again and sent again the \(report.resent) change\(report.resent == 1 ? "" : "s") it had sent in the last \(SyncJournal.keepDays) days (the server recognised those it still had)")
+        "note: the server was restored from a backup, so this device pulled everything again and sent again the \(report.resent) change\(report.resent == 1 ? "" : "s") it had sent in the last \(SyncJournal.keepDays) days (the server recognised those it still had)"
+      )
     } else if report.rebaselined {
-      printError("note: this device was offline longer than the server keeps deletes, so it pulled everything again; its own changes were kept")
+      printError(
+        "note: this device was offline longer than the server keeps deletes, so it pulled everything again; its own changes were kept"
+      )
     }
     if report.newConflicts > 0 {
       printError(
-        "note: \(report.newConflicts) new conflict\(report.newConflicts == 1 ? "" : "s") (an edit met another device's); see `assure conflicts list`")
+        "note: \(report.newConflicts) new conflict\(report.newConflicts == 1 ? "" : "s") (an edit met another device's); see `assure conflicts list`"
+      )
     }
   }
 
@@ -197,9 +209,11 @@ struct SyncCommand: AsyncParsableCommand {
     let what =
       m.entityType == .conflict
       ? "the resolution of conflict \(m.entityID)"
-      : m.operation == .delete ? "the delete of engagement \(m.entityID)"
-      : m.isCreation ? "the new engagement \(m.entityID) (\(shown(m.engagement?.organisation ?? ""))): it will be removed from this device"
-      : "the edit of \(m.changedFields.map(\.label).joined(separator: ", ")) on engagement \(m.entityID)"
+      : m.operation == .delete
+        ? "the delete of engagement \(m.entityID)"
+        : m.isCreation
+          ? "the new engagement \(m.entityID) (\(shown(m.engagement?.organisation ?? ""))): it will be removed from this device"
+          : "the edit of \(m.changedFields.map(\.label).joined(separator: ", ")) on engagement \(m.entityID)"
     if !yes {
       guard isatty(STDIN_FILENO) == 1 else {
         throw StorageError(.ambiguous, "--drop asks for confirmation: run it on a terminal or add --yes")

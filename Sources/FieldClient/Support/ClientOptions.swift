@@ -11,10 +11,15 @@ struct ClientOptions: ParsableArguments {
   var dataDir: String?
 
   @Option(
-    help: "Server as HOST:PORT (default: $ASSURE_SERVER, else the one signed in to, else 127.0.0.1:50051). A signed-in device sends its token to the server it signed in to only.")
+    help:
+      "Server as HOST:PORT (default: $ASSURE_SERVER, else the one signed in to, else 127.0.0.1:50051). A signed-in device sends its token to the server it signed in to only."
+  )
   var server: String?
 
-  @Option(help: "PEM file of the CA that signed the server's certificate (default: $ASSURE_CA, else the one given at sign-in, else the system's trust store).")
+  @Option(
+    help:
+      "PEM file of the CA that signed the server's certificate (default: $ASSURE_CA, else the one given at sign-in, else the system's trust store)."
+  )
   var ca: String?
 
   var resolvedDataDir: String {
@@ -53,7 +58,8 @@ struct ClientOptions: ParsableArguments {
     guard let credentials = try Credentials.load(from: resolvedDataDir) else {
       throw AccessError(
         .unauthenticated,
-        "this device is not signed in: ask an administrator for a sign-in code, then run assure login --server HOST:PORT --code CODE")
+        "this device is not signed in: ask an administrator for a sign-in code, then run assure login --server HOST:PORT --code CODE"
+      )
     }
     return credentials
   }
@@ -68,7 +74,8 @@ struct ClientOptions: ParsableArguments {
     let mine = credentials.role.officeholder.map { "only \($0.rawValue) engagements" } ?? "no engagements"
     throw AccessError(
       .permissionDenied,
-      "signed in as \(credentials.account) (\(credentials.role.rawValue)), who may record and change \(mine); this one is \(who.rawValue)'s: nothing was stored")
+      "signed in as \(credentials.account) (\(credentials.role.rawValue)), who may record and change \(mine); this one is \(who.rawValue)'s: nothing was stored"
+    )
   }
 
   /// How to reach `address`, from the options and the sign-in.

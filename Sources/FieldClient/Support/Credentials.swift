@@ -3,7 +3,7 @@ import Model
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+  import Glibc
 #endif
 
 /// This device's sign-in, kept in the data folder as `credentials.json`, readable by its

@@ -14,7 +14,8 @@ enum ForceProfileCache {
     do {
       var options = CallOptions.defaults
       options.timeout = .seconds(20)
-      let response = try await Assure_V1_GovernanceService.Client(wrapping: client).getForceProfile(.init(), options: options)
+      let response = try await Assure_V1_GovernanceService.Client(wrapping: client).getForceProfile(
+        .init(), options: options)
       let profile = ForceProfile(proto: response.profile)
       try await database.write { try $0.saveForceProfile(profile) }
     } catch {

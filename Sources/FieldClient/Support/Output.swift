@@ -41,8 +41,11 @@ enum Output {
     let width = (rows.map(\.0.count).max() ?? 0) + 2
     let indent = String(repeating: " ", count: width)
     for (label, value) in rows {
-      let lines = DisplayText.escaped(value, keepingLineBreaks: true).split(separator: "\n", omittingEmptySubsequences: false)
-      print(DisplayText.escaped(label).padding(toLength: width, withPad: " ", startingAt: 0) + lines.joined(separator: "\n" + indent))
+      let lines = DisplayText.escaped(value, keepingLineBreaks: true).split(
+        separator: "\n", omittingEmptySubsequences: false)
+      print(
+        DisplayText.escaped(label).padding(toLength: width, withPad: " ", startingAt: 0)
+          + lines.joined(separator: "\n" + indent))
     }
   }
 

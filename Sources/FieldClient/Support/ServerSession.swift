@@ -75,7 +75,8 @@ struct ServerSession {
     let credentials = try options.requireCredentials()
     let address = try ServerAddress(options.resolvedServer)
     let token = BearerToken(try credentials.token(for: address))
-    return try await connect(to: address, security: options.security(for: address, credentials), token: token) { client in
+    return try await connect(to: address, security: options.security(for: address, credentials), token: token) {
+      client in
       if credentials.refreshDue(at: Date()) {
         await refresh(credentials, client: client, token: token, dataDir: options.resolvedDataDir)
       }
@@ -122,7 +123,8 @@ struct ServerSession {
     } catch let error as RPCError {
       throw translate(error, address: address)
     } catch let error as SyncError where error.code == .offline {
-      throw SyncError(.offline, "cannot reach the server at \(address) (\(error.message)); this command needs a connection")
+      throw SyncError(
+        .offline, "cannot reach the server at \(address) (\(error.message)); this command needs a connection")
     }
   }
 
@@ -137,7 +139,8 @@ struct ServerSession {
       return SyncError(
         .offline, "cannot reach the server at \(address) (\(error.message)); this command needs a connection\(hint)")
     case .invalidArgument:
-      let violations = error.metadata[binaryValues: "assure-violation-bin"].compactMap { bytes -> Model.ValidationError.Violation? in
+      let violations = error.metadata[binaryValues: "assure-violation-bin"].compactMap {
+        bytes -> Model.ValidationError.Violation? in
         let text = String(decoding: bytes, as: UTF8.self)
         guard let separator = text.firstIndex(of: "\u{0}") else { return nil }
         return .init(field: String(text[..<separator]), rule: String(text[text.index(after: separator)...]))

@@ -39,13 +39,18 @@ public struct Account: Sendable, Hashable, Codable {
       violations.append(
         .init(
           field: "name",
-          rule: "must be 1 to \(Self.maxNameLength) lower-case letters, digits, '.', '-' or '_', starting with a letter or digit (got \"\(name)\")"))
+          rule:
+            "must be 1 to \(Self.maxNameLength) lower-case letters, digits, '.', '-' or '_', starting with a letter or digit (got \"\(name)\")"
+        ))
     }
-    if displayName.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty || displayName.count > Self.maxDisplayNameLength {
+    if displayName.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+      || displayName.count > Self.maxDisplayNameLength
+    {
       violations.append(.init(field: "display_name", rule: "must be 1 to \(Self.maxDisplayNameLength) characters"))
     }
     if !role.isKnown {
-      violations.append(.init(field: Role.fieldName, rule: "must be one of \(Role.knownList) (got \"\(role.rawValue)\")"))
+      violations.append(
+        .init(field: Role.fieldName, rule: "must be one of \(Role.knownList) (got \"\(role.rawValue)\")"))
     }
     if !violations.isEmpty { throw ValidationError(violations: violations) }
   }

@@ -74,12 +74,16 @@ extension Engagement {
     }
     v.check(date >= Limits.earliestDate, "date", "must be on or after \(Limits.earliestDate) (got \(date))")
     if !who.isKnown {
-      v.fail("who", "must be one of \(context.offices?.joined(separator: ", ") ?? Officeholder.knownList) (got \"\(who)\")")
+      v.fail(
+        "who", "must be one of \(context.offices?.joined(separator: ", ") ?? Officeholder.knownList) (got \"\(who)\")")
     } else if let offices = context.offices, !offices.contains(who.rawValue) {
-      v.fail("who", "the force has no \(who.title) office: must be one of \(offices.joined(separator: ", ")) (got \"\(who)\")")
+      v.fail(
+        "who",
+        "the force has no \(who.title) office: must be one of \(offices.joined(separator: ", ")) (got \"\(who)\")")
     }
     if let kinds = context.kinds {
-      v.check(kinds.contains(kind.rawValue), "kind", "must be one of \(kinds.joined(separator: ", ")) (got \"\(kind)\")")
+      v.check(
+        kinds.contains(kind.rawValue), "kind", "must be one of \(kinds.joined(separator: ", ")) (got \"\(kind)\")")
     } else {
       v.check(ForceProfile.isCode(kind.rawValue), "kind", "must be a lower-case code (got \"\(kind)\")")
     }

@@ -37,7 +37,9 @@ public struct EngagementQuery: Sendable, Hashable {
 extension EngagementQuery {
   /// Reads filters as typed by users or sent on the wire; a malformed date or an inverted
   /// range names its field. Empty text does not filter.
-  public init(fromDate: String, toDate: String, who: String = "", area: String = "", kind: String = "") throws(ValidationError) {
+  public init(fromDate: String, toDate: String, who: String = "", area: String = "", kind: String = "")
+    throws(ValidationError)
+  {
     var violations: [ValidationError.Violation] = []
     func day(_ text: String, _ field: String) -> LocalDate? {
       guard !text.isEmpty else { return nil }

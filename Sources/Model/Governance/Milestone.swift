@@ -55,7 +55,10 @@ public enum RecordLink {
     }
     let id = parts[1]
     guard (1...64).contains(id.count),
-      id.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || $0.properties.numericType != nil || "-_.".unicodeScalars.contains($0)) })
+      id.unicodeScalars.allSatisfy({
+        $0.isASCII
+          && ($0.properties.isAlphabetic || $0.properties.numericType != nil || "-_.".unicodeScalars.contains($0))
+      })
     else {
       return "the id after \"\(parts[0]):\" must be 1 to 64 letters, digits, '-', '_' or '.' (got \"\(link)\")"
     }

@@ -92,7 +92,8 @@ extension MonthlyReview {
       guard let change = historyByElement[element.id]?.last(where: { $0.effectiveOn <= day }) else { return nil }
       let rag =
         change.ragOverride?.rag
-        ?? PlanElement.derivedRAG(status: change.status, startDate: element.startDate, dueDate: element.dueDate, on: day)
+        ?? PlanElement.derivedRAG(
+          status: change.status, startDate: element.startDate, dueDate: element.dueDate, on: day)
       return Standing(status: change.status, rag: rag, ragOverridden: change.ragOverride != nil)
     }
 
@@ -106,10 +107,14 @@ extension MonthlyReview {
         guard let now = standing(of: element, on: asOf) else { continue }
         let then = standing(of: element, on: before)
         if then != now {
-          let inMonth = (historyByElement[element.id] ?? []).filter { $0.effectiveOn >= monthStart && $0.effectiveOn <= asOf }
+          let inMonth = (historyByElement[element.id] ?? []).filter {
+            $0.effectiveOn >= monthStart && $0.effectiveOn <= asOf
+          }
           var changedOn = inMonth.last?.effectiveOn
           var notes = inMonth.flatMap { change in
-            [change.note, change.ragOverride.map { "RAG set to \($0.rag.label): \($0.reason)" } ?? ""].filter { !$0.isEmpty }
+            [change.note, change.ragOverride.map { "RAG set to \($0.rag.label): \($0.reason)" } ?? ""].filter {
+              !$0.isEmpty
+            }
           }
           // With no change recorded in the month, a date moved the RAG: say which, and when.
           if changedOn == nil {
@@ -137,7 +142,9 @@ extension MonthlyReview {
       section.updates =
         inputs.updates
         .filter { elementIDs.contains($0.elementID) && month.contains($0.date) && $0.date <= asOf }
-        .sorted { ($0.date, position[$0.elementID] ?? 0, $0.recordedAt) < ($1.date, position[$1.elementID] ?? 0, $1.recordedAt) }
+        .sorted {
+          ($0.date, position[$0.elementID] ?? 0, $0.recordedAt) < ($1.date, position[$1.elementID] ?? 0, $1.recordedAt)
+        }
         .map { UpdateItem(update: $0, elementTitle: title($0.elementID)) }
       let milestones = inputs.milestones
         .filter { elementIDs.contains($0.elementID) }
@@ -146,8 +153,10 @@ extension MonthlyReview {
       section.milestonesCompleted = milestones.filter { m in
         m.completedOn.map { month.contains($0) && $0 <= asOf } ?? false
       }.map(item)
-      section.milestonesDueNextMonth = milestones.filter { month.next.contains($0.dueDate) && !$0.isCompleted(by: asOf) }
-        .map(item)
+      section.milestonesDueNextMonth = milestones.filter {
+        month.next.contains($0.dueDate) && !$0.isCompleted(by: asOf)
+      }
+      .map(item)
       section.milestonesOverdue = milestones.filter { $0.isOverdue(on: asOf) }.map(item)
       sections.append(section)
     }
@@ -159,7 +168,8 @@ extension MonthlyReview {
         guard let meeting = meetingsByID[action.meetingID], meeting.date <= asOf, action.isOpen(on: asOf) else {
           return nil
         }
-        return ActionItem(action: action, meetingDate: meeting.date, dueState: action.dueState(on: asOf, reviewing: month))
+        return ActionItem(
+          action: action, meetingDate: meeting.date, dueState: action.dueState(on: asOf, reviewing: month))
       }
       .sorted { a, b in
         let rank = { (item: ActionItem) in item.dueState == .overdue ? 0 : item.action.dueDate == nil ? 2 : 1 }
@@ -169,12 +179,18 @@ extension MonthlyReview {
 
     let whoOrder = Officeholder.known.map(\.rawValue)
     let byWho = inputs.engagementsByWho.filter { $0.value > 0 }.sorted {
-      (whoOrder.firstIndex(of: $0.key) ?? whoOrder.count, $0.key) < (whoOrder.firstIndex(of: $1.key) ?? whoOrder.count, $1.key)
+      (whoOrder.firstIndex(of: $0.key) ?? whoOrder.count, $0.key) < (
+        whoOrder.firstIndex(of: $1.key) ?? whoOrder.count, $1.key
+      )
     }.map { Tally(code: $0.key, name: inputs.profile.title(of: Officeholder(rawValue: $0.key)), count: $0.value) }
     let areaOrder = inputs.areas.map(\.code)
     let byArea = inputs.engagementsByArea.filter { $0.value > 0 }.sorted {
-      (areaOrder.firstIndex(of: $0.key) ?? areaOrder.count, $0.key) < (areaOrder.firstIndex(of: $1.key) ?? areaOrder.count, $1.key)
-    }.map { entry in Tally(code: entry.key, name: inputs.areas.first { $0.code == entry.key }?.name ?? entry.key, count: entry.value) }
+      (areaOrder.firstIndex(of: $0.key) ?? areaOrder.count, $0.key) < (
+        areaOrder.firstIndex(of: $1.key) ?? areaOrder.count, $1.key
+      )
+    }.map { entry in
+      Tally(code: entry.key, name: inputs.areas.first { $0.code == entry.key }?.name ?? entry.key, count: entry.value)
+    }
 
     return MonthlyReview(
       month: month, asOf: asOf, objectives: sections,

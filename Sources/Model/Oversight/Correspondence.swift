@@ -12,7 +12,9 @@ public struct CorrespondenceSubject: Code {
   public static let complaint = CorrespondenceSubject(rawValue: "complaint")
   public static let other = CorrespondenceSubject(rawValue: "other")
 
-  public static let known: [CorrespondenceSubject] = [.roadSafety, .asb, .crimeConcern, .policingService, .complaint, .other]
+  public static let known: [CorrespondenceSubject] = [
+    .roadSafety, .asb, .crimeConcern, .policingService, .complaint, .other,
+  ]
   public static let fieldName = "subject"
 
   /// The subject as the report writes it.
@@ -74,7 +76,8 @@ public struct Correspondence: Sendable, Hashable, Codable, Identifiable {
   public static let outsideArea = "outside"
 
   public init(
-    id: String = "", receivedOn: LocalDate, subject: CorrespondenceSubject, area: String, channel: CorrespondenceChannel,
+    id: String = "", receivedOn: LocalDate, subject: CorrespondenceSubject, area: String,
+    channel: CorrespondenceChannel,
     status: CorrespondenceStatus = .open
   ) {
     self.id = id
@@ -96,10 +99,12 @@ public struct Correspondence: Sendable, Hashable, Codable, Identifiable {
         subjects.contains(subject.rawValue), "subject",
         "must be one of \(subjects.joined(separator: ", ")) (got \"\(subject.rawValue)\")")
     } else {
-      v.check(ForceProfile.isCode(subject.rawValue), "subject", "must be a lower-case code (got \"\(subject.rawValue)\")")
+      v.check(
+        ForceProfile.isCode(subject.rawValue), "subject", "must be a lower-case code (got \"\(subject.rawValue)\")")
     }
     if let areas, area != Self.outsideArea, !areas.contains(area) {
-      v.fail("area", "must be one of \((areas.sorted() + [Self.outsideArea]).joined(separator: ", ")) (got \"\(area)\")")
+      v.fail(
+        "area", "must be one of \((areas.sorted() + [Self.outsideArea]).joined(separator: ", ")) (got \"\(area)\")")
     } else if areas == nil {
       v.absorb { () throws(ValidationError) in try Area.validate(code: area) }
     }

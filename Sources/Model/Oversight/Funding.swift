@@ -151,7 +151,10 @@ extension ViolationCollector {
   /// A positive sum of money, at most ``Money/maxPence``.
   mutating func money(_ pence: Int64, _ field: String, allowZero: Bool = false) {
     if pence < (allowZero ? 0 : 1) || pence > Money.maxPence {
-      fail(field, "must be \(allowZero ? "£0" : "at least £0.01") to \(Money.format(pence: Money.maxPence)) (got \(Money.format(pence: pence)))")
+      fail(
+        field,
+        "must be \(allowZero ? "£0" : "at least £0.01") to \(Money.format(pence: Money.maxPence)) (got \(Money.format(pence: pence)))"
+      )
     }
   }
 
@@ -209,7 +212,9 @@ extension Award {
     v.text(purpose, "purpose", required: false, max: OversightLimits.textLength, multiline: true)
     v.element(elementID)
     v.code(status, "status")
-    if let overrideReason { v.text(overrideReason, "override_reason", required: true, max: OversightLimits.nameLength * 2) }
+    if let overrideReason {
+      v.text(overrideReason, "override_reason", required: true, max: OversightLimits.nameLength * 2)
+    }
     try v.throwIfAny()
   }
 
@@ -224,7 +229,8 @@ extension Award {
     if after > fund.totalPence && overrideReason == nil {
       v.fail(
         "amount",
-        "would commit \(Money.format(pence: after)) of the \(Money.format(pence: fund.totalPence)) in fund \(fund.id) (\(Money.format(pence: fund.totalPence - committed)) left); give an override reason to over-commit it")
+        "would commit \(Money.format(pence: after)) of the \(Money.format(pence: fund.totalPence)) in fund \(fund.id) (\(Money.format(pence: fund.totalPence - committed)) left); give an override reason to over-commit it"
+      )
     }
     if date < fund.startDate || date > fund.endDate {
       v.fail("date", "must fall within fund \(fund.id)'s period \(fund.startDate) to \(fund.endDate) (got \(date))")

@@ -99,15 +99,20 @@ public struct Indicator: Sendable, Hashable, Codable, Identifiable {
     for (value, field) in [(target, "target"), (comparator, "comparator")] {
       guard let value else { continue }
       if !value.isFinite || abs(value) > 1e12 { v.fail(field, "must be a finite number (got \(value))") }
-      if unit == .percent && !(0...100).contains(value) { v.fail(field, "must be 0 to 100 for a percentage (got \(value))") }
+      if unit == .percent && !(0...100).contains(value) {
+        v.fail(field, "must be 0 to 100 for a percentage (got \(value))")
+      }
     }
     v.text(comparatorLabel, "comparator_label", required: comparator != nil, max: OversightLimits.nameLength)
     v.text(source, "source", required: false, max: OversightLimits.nameLength)
-    if survey && unit != .percent { v.fail("survey", "a survey measure must be in percent (got unit \(unit.rawValue))") }
+    if survey && unit != .percent {
+      v.fail("survey", "a survey measure must be in percent (got unit \(unit.rawValue))")
+    }
     v.element(elementID)
     v.day(baselinePeriodEnd, "baseline_period_end")
     if baselinePeriodEnd != nil && !survey {
-      v.fail("baseline_period_end", "only a survey measure is tested against a baseline (\(id) is not a survey measure)")
+      v.fail(
+        "baseline_period_end", "only a survey measure is tested against a baseline (\(id) is not a survey measure)")
     }
     try v.throwIfAny()
   }
@@ -148,7 +153,9 @@ public struct IndicatorMeasurement: Sendable, Hashable, Codable {
     v.reference(indicatorID, "indicator")
     v.day(periodStart, "period_start")
     v.day(periodEnd, "period_end")
-    if periodEnd < periodStart { v.fail("period_end", "must be on or after period_start (\(periodStart)), got \(periodEnd)") }
+    if periodEnd < periodStart {
+      v.fail("period_end", "must be on or after period_start (\(periodStart)), got \(periodEnd)")
+    }
     if !value.isFinite || abs(value) > 1e12 { v.fail("value", "must be a finite number (got \(value))") }
     if let sampleSize, !(1...10_000_000).contains(sampleSize) {
       v.fail("sample_size", "must be 1 to 10000000 (got \(sampleSize))")
@@ -168,7 +175,9 @@ public struct IndicatorMeasurement: Sendable, Hashable, Codable {
       if indicator.unit == .count && (value < 0 || value != value.rounded()) {
         v.fail("value", "must be a whole number of at least 0 for a count (got \(value))")
       }
-      if indicator.survey && sampleSize == nil { v.fail("sample_size", "is required for survey measure \(indicator.id)") }
+      if indicator.survey && sampleSize == nil {
+        v.fail("sample_size", "is required for survey measure \(indicator.id)")
+      }
       if !indicator.survey && sampleSize != nil {
         v.fail("sample_size", "only a survey measure has one (\(indicator.id) is not a survey measure)")
       }

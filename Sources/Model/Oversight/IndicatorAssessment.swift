@@ -49,7 +49,8 @@ public struct IndicatorAssessment: Sendable, Hashable, Codable {
   }
 
   /// Assesses `indicator` on `measurements` up to `asOf` (all when `nil`).
-  public init(indicator: Indicator, measurements: [IndicatorMeasurement], asOf: LocalDate? = nil, trendPeriods: Int = 3) {
+  public init(indicator: Indicator, measurements: [IndicatorMeasurement], asOf: LocalDate? = nil, trendPeriods: Int = 3)
+  {
     self.indicator = indicator
     self.trendPeriods = max(2, trendPeriods)
     let ordered = measurements.filter { m in
@@ -79,7 +80,9 @@ public struct IndicatorAssessment: Sendable, Hashable, Codable {
     }
     if ordered.count >= self.trendPeriods {
       let window: [Double] = ordered.suffix(self.trendPeriods).map { $0.value }
-      let steps: [Direction] = zip(window, window.dropFirst()).map { Self.direction(from: $0.0, to: $0.1, indicator.better) }
+      let steps: [Direction] = zip(window, window.dropFirst()).map {
+        Self.direction(from: $0.0, to: $0.1, indicator.better)
+      }
       if steps.allSatisfy({ $0 == Direction.worse }) {
         trend = .worse
       } else if steps.allSatisfy({ $0 == Direction.better }) {

@@ -52,7 +52,8 @@ public struct InspectionItem: Sendable, Hashable, Codable, Identifiable {
   public var response: String
 
   public init(
-    inspectionID: String, kind: InspectionItemKind, number: Int, text: String, status: InspectionItemStatus = .underReview,
+    inspectionID: String, kind: InspectionItemKind, number: Int, text: String,
+    status: InspectionItemStatus = .underReview,
     response: String = ""
   ) {
     self.inspectionID = inspectionID

@@ -12,7 +12,10 @@ public enum OversightKind: String, CaseIterable, Sendable, Hashable, Codable {
     case .funds: ["id", "name", "total", "start_date", "end_date", "source", "announced_on", "element", "purpose"]
     case .awards: ["id", "fund", "recipient", "amount", "date", "purpose", "element", "status", "override_reason"]
     case .bids:
-      ["id", "funder", "amount", "period_start", "period_end", "submitted_on", "status", "decided_on", "purpose", "element"]
+      [
+        "id", "funder", "amount", "period_start", "period_end", "submitted_on", "status", "decided_on", "purpose",
+        "element",
+      ]
     case .scrutiny: ["id", "kind", "topic", "date", "findings", "actions", "notes"]
     case .indicators:
       [
@@ -86,7 +89,9 @@ public enum OversightCSV {
 
   /// Reads a file of `kind` into records, each with its line, checking each record's own rules;
   /// throws every violation at once.
-  public static func parse(_ text: String, kind: OversightKind) throws(ValidationError) -> [(line: Int, record: OversightRecord)] {
+  public static func parse(_ text: String, kind: OversightKind) throws(ValidationError) -> [(
+    line: Int, record: OversightRecord
+  )] {
     let (rows, cellViolations) = try read(text, kind: kind)
     var v = ViolationCollector()
     for violation in cellViolations { v.fail(violation.field, violation.rule) }
@@ -130,7 +135,9 @@ public enum OversightCSV {
     }
     try v.throwIfAny()
     let data = records.dropFirst()
-    guard data.count <= maxRows else { throw ValidationError(field: "file", rule: "at most \(maxRows) rows (got \(data.count))") }
+    guard data.count <= maxRows else {
+      throw ValidationError(field: "file", rule: "at most \(maxRows) rows (got \(data.count))")
+    }
     var out: [(line: Int, record: OversightRecord)] = []
     var cellViolations: [ValidationError.Violation] = []
     for row in data {
@@ -242,7 +249,8 @@ struct CellReader {
         Award(
           id: text("id"), fundID: optional("fund"), recipient: text("recipient"), amountPence: money("amount"),
           date: requiredDay("date"), elementID: optional("element"),
-          status: optional("status").map(AwardStatus.init(rawValue:)) ?? .awarded, overrideReason: optional("override_reason"),
+          status: optional("status").map(AwardStatus.init(rawValue:)) ?? .awarded,
+          overrideReason: optional("override_reason"),
           purpose: text("purpose")))
     case .bids:
       return .bid(
@@ -259,7 +267,8 @@ struct CellReader {
       return .indicator(
         Indicator(
           id: text("id"), name: text("name"), unit: IndicatorUnit(rawValue: text("unit")),
-          better: IndicatorPolarity(rawValue: text("better")), target: number("target"), comparator: number("comparator"),
+          better: IndicatorPolarity(rawValue: text("better")), target: number("target"),
+          comparator: number("comparator"),
           comparatorLabel: text("comparator_label"), frequency: IndicatorFrequency(rawValue: text("frequency")),
           source: text("source"), survey: flag("survey"), elementID: optional("element"),
           baselinePeriodEnd: day("baseline_period_end")))
@@ -268,7 +277,8 @@ struct CellReader {
       if value == nil && optional("value") == nil { fail("value", "is required") }
       return .measurement(
         IndicatorMeasurement(
-          indicatorID: text("indicator"), periodStart: requiredDay("period_start"), periodEnd: requiredDay("period_end"),
+          indicatorID: text("indicator"), periodStart: requiredDay("period_start"),
+          periodEnd: requiredDay("period_end"),
           value: value ?? 0, sampleSize: integer("sample_size"), rank: integer("rank"), rankOf: integer("rank_of")))
     case .inspections:
       return .inspection(
@@ -287,7 +297,8 @@ struct CellReader {
     case .correspondence:
       return .correspondence(
         Correspondence(
-          id: text("id"), receivedOn: requiredDay("received_on"), subject: CorrespondenceSubject(rawValue: text("subject")),
+          id: text("id"), receivedOn: requiredDay("received_on"),
+          subject: CorrespondenceSubject(rawValue: text("subject")),
           area: text("area"), channel: CorrespondenceChannel(rawValue: text("channel")),
           status: optional("status").map(CorrespondenceStatus.init(rawValue:)) ?? .open))
     case .reach:

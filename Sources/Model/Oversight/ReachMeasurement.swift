@@ -14,7 +14,9 @@ public struct ReachMetric: Code {
   /// Press releases and statements issued in a period.
   public static let pressReleases = ReachMetric(rawValue: "press-releases")
 
-  public static let known: [ReachMetric] = [.newsletterSubscribers, .socialFollowers, .neighbourhoodMatters, .pressReleases]
+  public static let known: [ReachMetric] = [
+    .newsletterSubscribers, .socialFollowers, .neighbourhoodMatters, .pressReleases,
+  ]
   public static let fieldName = "metric"
 
   /// Whether the figure counts things done in a period (and so needs its start) rather than
@@ -54,7 +56,9 @@ public struct ReachMeasurement: Sendable, Hashable, Codable, Identifiable {
         v.fail("period_start", "must be empty for \(metric.rawValue), a total on a day")
       }
     }
-    if let periodStart, periodStart > asOf { v.fail("as_of", "must be on or after period_start (\(periodStart)), got \(asOf)") }
+    if let periodStart, periodStart > asOf {
+      v.fail("as_of", "must be on or after period_start (\(periodStart)), got \(asOf)")
+    }
     try v.throwIfAny()
   }
 }

@@ -35,7 +35,8 @@ public struct ScrutinyMeeting: Sendable, Hashable, Codable, Identifiable {
   public var notes: String
 
   public init(
-    id: String = "", kind: ScrutinyKind, topic: String, date: LocalDate, findings: [String] = [], actions: [String] = [],
+    id: String = "", kind: ScrutinyKind, topic: String, date: LocalDate, findings: [String] = [],
+    actions: [String] = [],
     notes: String = ""
   ) {
     self.id = id
@@ -53,11 +54,15 @@ public struct ScrutinyMeeting: Sendable, Hashable, Codable, Identifiable {
     v.code(kind, "kind")
     v.text(topic, "topic", required: true, max: OversightLimits.nameLength)
     v.day(date, "date")
-    v.check(findings.count <= OversightLimits.listCount, "findings", "at most \(OversightLimits.listCount) (got \(findings.count))")
+    v.check(
+      findings.count <= OversightLimits.listCount, "findings",
+      "at most \(OversightLimits.listCount) (got \(findings.count))")
     for (index, finding) in findings.enumerated() {
       v.text(finding, "findings[\(index + 1)]", required: true, max: OversightLimits.textLength)
     }
-    v.check(actions.count <= OversightLimits.listCount, "actions", "at most \(OversightLimits.listCount) (got \(actions.count))")
+    v.check(
+      actions.count <= OversightLimits.listCount, "actions",
+      "at most \(OversightLimits.listCount) (got \(actions.count))")
     for (index, action) in actions.enumerated() {
       v.text(action, "actions[\(index + 1)]", required: true, max: OversightLimits.textLength)
     }

@@ -55,9 +55,12 @@ extension Milestone {
     var v = ViolationCollector()
     v.text(title, "title", required: true, max: PlanLimits.titleLength)
     if let completedOn {
-      v.check(completedOn >= Engagement.Limits.earliestDate, "completed_on", "must be on or after \(Engagement.Limits.earliestDate)")
+      v.check(
+        completedOn >= Engagement.Limits.earliestDate, "completed_on",
+        "must be on or after \(Engagement.Limits.earliestDate)")
     }
-    v.check(dueDate >= Engagement.Limits.earliestDate, "due_date", "must be on or after \(Engagement.Limits.earliestDate)")
+    v.check(
+      dueDate >= Engagement.Limits.earliestDate, "due_date", "must be on or after \(Engagement.Limits.earliestDate)")
     Self.checkLinks(links, &v)
     try v.throwIfAny()
   }
@@ -87,9 +90,11 @@ extension Meeting {
     var v = ViolationCollector()
     v.text(title, "title", required: true, max: PlanLimits.titleLength)
     v.check(date >= Engagement.Limits.earliestDate, "date", "must be on or after \(Engagement.Limits.earliestDate)")
-    v.check(attendees.count <= PlanLimits.listCount, "attendees", "at most \(PlanLimits.listCount) (got \(attendees.count))")
+    v.check(
+      attendees.count <= PlanLimits.listCount, "attendees", "at most \(PlanLimits.listCount) (got \(attendees.count))")
     for attendee in attendees { v.text(attendee, "attendees", required: true, max: PlanLimits.leadLength) }
-    v.check(decisions.count <= PlanLimits.listCount, "decisions", "at most \(PlanLimits.listCount) (got \(decisions.count))")
+    v.check(
+      decisions.count <= PlanLimits.listCount, "decisions", "at most \(PlanLimits.listCount) (got \(decisions.count))")
     for decision in decisions { v.text(decision, "decisions", required: true, max: PlanLimits.reasonLength) }
     v.text(notes, "notes", required: false, max: PlanLimits.narrativeLength, multiline: true)
     try v.throwIfAny()

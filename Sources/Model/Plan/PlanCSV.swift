@@ -72,7 +72,8 @@ public enum PlanCSV {
         switch c {
         case "\"":
           guard field.isEmpty else {
-            throw ValidationError(field: "line \(line)", rule: "a quote may only open a field (got one inside \"\(field)\")")
+            throw ValidationError(
+              field: "line \(line)", rule: "a quote may only open a field (got one inside \"\(field)\")")
           }
           inQuotes = true
           quotedField = true
@@ -92,7 +93,8 @@ public enum PlanCSV {
       index += 1
     }
     if inQuotes {
-      throw ValidationError(field: "line \(recordLine)", rule: "a quoted field is not closed before the end of the file")
+      throw ValidationError(
+        field: "line \(recordLine)", rule: "a quoted field is not closed before the end of the file")
     }
     if !field.isEmpty || !fields.isEmpty || quotedField { endRecord() }
     return records
@@ -105,9 +107,13 @@ public enum PlanCSV {
       throw ValidationError(field: "file", rule: "is empty; the first row must name the columns")
     }
     var v = ViolationCollector()
-    let names = header.fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased().replacingOccurrences(of: " ", with: "_") }
+    let names = header.fields.map {
+      $0.trimmingCharacters(in: .whitespaces).lowercased().replacingOccurrences(of: " ", with: "_")
+    }
     for (position, name) in names.enumerated() where !columns.contains(name) {
-      v.fail("line \(header.line), column \(position + 1)", "unknown column \"\(name)\"; known: \(columns.joined(separator: ", "))")
+      v.fail(
+        "line \(header.line), column \(position + 1)",
+        "unknown column \"\(name)\"; known: \(columns.joined(separator: ", "))")
     }
     for name in Set(names) where names.filter({ $0 == name }).count > 1 {
       v.fail("line \(header.line)", "column \"\(name)\" appears more than once")
@@ -145,16 +151,18 @@ public enum PlanCSV {
   public static func format(objectives: [Objective], elements: [PlanElement]) -> String {
     var lines = [columns.joined(separator: ",")]
     for objective in objectives {
-      lines.append(line([
-        "objective": objective.id, "objective_title": objective.title, "objective_description": objective.description,
-      ]))
-      for e in elements where e.objectiveID == objective.id {
-        lines.append(line([
-          "objective": e.objectiveID, "element": e.id, "title": e.title, "description": e.description,
-          "opcc_lead": e.opccLead, "force_lead": e.forceLead, "start_date": e.startDate?.description ?? "",
-          "due_date": e.dueDate?.description ?? "", "status": e.status.rawValue,
-          "rag_override": e.ragOverride?.rag.rawValue ?? "", "rag_override_reason": e.ragOverride?.reason ?? "",
+      lines.append(
+        line([
+          "objective": objective.id, "objective_title": objective.title, "objective_description": objective.description,
         ]))
+      for e in elements where e.objectiveID == objective.id {
+        lines.append(
+          line([
+            "objective": e.objectiveID, "element": e.id, "title": e.title, "description": e.description,
+            "opcc_lead": e.opccLead, "force_lead": e.forceLead, "start_date": e.startDate?.description ?? "",
+            "due_date": e.dueDate?.description ?? "", "status": e.status.rawValue,
+            "rag_override": e.ragOverride?.rag.rawValue ?? "", "rag_override_reason": e.ragOverride?.reason ?? "",
+          ]))
       }
     }
     return lines.joined(separator: "\r\n") + "\r\n"

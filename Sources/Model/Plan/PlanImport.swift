@@ -27,7 +27,8 @@ public struct PlanImport: Sendable, Hashable {
     var nextObjectivePosition = (stored.map(\.position).max() ?? 0) + 1
     var nextElementPosition: [String: Int] = [:]
     for element in storedElements {
-      nextElementPosition[element.objectiveID] = max(nextElementPosition[element.objectiveID] ?? 1, element.position + 1)
+      nextElementPosition[element.objectiveID] = max(
+        nextElementPosition[element.objectiveID] ?? 1, element.position + 1)
     }
 
     func date(_ row: PlanCSV.Row, _ column: String) -> LocalDate?? {
@@ -56,7 +57,9 @@ public struct PlanImport: Sendable, Hashable {
         if objectives[objectiveID] == nil { nextObjectivePosition += 1 }
         if let title = row["objective_title"] { objective.title = title }
         if let description = row["objective_description"] { objective.description = description }
-        check(at, objective.validate, renaming: ["id": "objective", "title": "objective_title", "description": "objective_description"], &v)
+        check(
+          at, objective.validate,
+          renaming: ["id": "objective", "title": "objective_title", "description": "objective_description"], &v)
         objectives[objectiveID] = objective
         if !objectiveOrder.contains(objectiveID) { objectiveOrder.append(objectiveID) }
       }
@@ -76,7 +79,8 @@ public struct PlanImport: Sendable, Hashable {
           nextElementPosition[objectiveID] = element.position + 1
         }
       } else {
-        element = PlanElement(id: elementID, objectiveID: objectiveID, title: "", position: nextElementPosition[objectiveID] ?? 1)
+        element = PlanElement(
+          id: elementID, objectiveID: objectiveID, title: "", position: nextElementPosition[objectiveID] ?? 1)
         nextElementPosition[objectiveID] = element.position + 1
       }
       if let title = row["title"] { element.title = title }
@@ -104,7 +108,8 @@ public struct PlanImport: Sendable, Hashable {
         }
       }
       let known = Set(objectives.keys)
-      check(at, { () throws(ValidationError) in try element.validate(objectives: known) }, renaming: ["id": "element"], &v)
+      check(
+        at, { () throws(ValidationError) in try element.validate(objectives: known) }, renaming: ["id": "element"], &v)
       elements[elementID] = element
       elementOrder.append(elementID)
     }

@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+  import Glibc
 #endif
 
 /// A reading of the machine's monotonic clock: which boot, and milliseconds since it
@@ -25,12 +26,12 @@ public struct BootReading: Sendable, Hashable {
   /// server falls back to correcting the wall clock reading).
   @Sendable public static func current() -> BootReading? {
     #if os(Linux)
-    guard let bootID = systemBootID else { return nil }
-    var time = timespec()
-    guard clock_gettime(CLOCK_BOOTTIME, &time) == 0 else { return nil }
-    return BootReading(bootID: bootID, millis: Int64(time.tv_sec) * 1000 + Int64(time.tv_nsec) / 1_000_000)
+      guard let bootID = systemBootID else { return nil }
+      var time = timespec()
+      guard clock_gettime(CLOCK_BOOTTIME, &time) == 0 else { return nil }
+      return BootReading(bootID: bootID, millis: Int64(time.tv_sec) * 1000 + Int64(time.tv_nsec) / 1_000_000)
     #else
-    return nil
+      return nil
     #endif
   }
 

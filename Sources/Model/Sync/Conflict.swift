@@ -34,7 +34,8 @@ public struct Conflict: Sendable, Hashable, Codable, Identifiable {
     public init(from decoder: any Decoder) throws {
       let text = try decoder.singleValueContainer().decode(String.self)
       guard let subject = Subject(name: text) else {
-        throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "unknown conflict subject \(text)"))
+        throw DecodingError.dataCorrupted(
+          .init(codingPath: decoder.codingPath, debugDescription: "unknown conflict subject \(text)"))
       }
       self = subject
     }

@@ -128,16 +128,19 @@ public enum EngagementMerge {
         merged.take(field, from: incoming)
         taken.append(field)
         conflicts.append(
-          Conflict(engagementID: stored.id, subject: .field(field), kept: edit.side(mine), lost: other, detectedAt: edit.time))
+          Conflict(
+            engagementID: stored.id, subject: .field(field), kept: edit.side(mine), lost: other, detectedAt: edit.time))
       } else {
         conflicts.append(
-          Conflict(engagementID: stored.id, subject: .field(field), kept: other, lost: edit.side(mine), detectedAt: edit.time))
+          Conflict(
+            engagementID: stored.id, subject: .field(field), kept: other, lost: edit.side(mine), detectedAt: edit.time))
       }
     }
     if deletedAt != nil, let deletion = stamps["deleted"], edit.isConcurrent(with: deletion) {
       conflicts.append(
         Conflict(
-          engagementID: stored.id, subject: .deletion, kept: edit.side("restored by an edit made without seeing the delete"),
+          engagementID: stored.id, subject: .deletion,
+          kept: edit.side("restored by an edit made without seeing the delete"),
           lost: Conflict.Side(value: "deleted", user: deletion.user, deviceID: deletion.deviceID, hlc: deletion.hlc),
           detectedAt: edit.time))
     }

@@ -90,7 +90,8 @@ public struct ClockCorrection: Sendable, Hashable {
   public func correct(_ reading: HLC, ageMillis: Int64?) -> HLC {
     guard let ageMillis else { return correct(reading) }
     var corrected = reading
-    corrected.wallMillis = SupportedTime.clamp(serverNow - min(max(ageMillis, 0), serverNow - SupportedTime.millis.lowerBound))
+    corrected.wallMillis = SupportedTime.clamp(
+      serverNow - min(max(ageMillis, 0), serverNow - SupportedTime.millis.lowerBound))
     return corrected
   }
 }

@@ -60,7 +60,8 @@ public struct Area: Sendable, Hashable, Codable, Identifiable {
       !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
     else {
       throw ValidationError(
-        field: "name", rule: "must be 1 to \(Self.maxNameLength) characters with no control characters (got \"\(name)\")")
+        field: "name",
+        rule: "must be 1 to \(Self.maxNameLength) characters with no control characters (got \"\(name)\")")
     }
   }
 

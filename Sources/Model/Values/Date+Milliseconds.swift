@@ -37,7 +37,9 @@ extension Date {
     let exact = timeIntervalSince1970 * 1000
     let nearest = exact.rounded()
     let milliseconds = abs(exact - nearest) <= 4 * exact.ulp ? nearest : exact.rounded(.down)
-    guard milliseconds.isFinite else { return milliseconds < 0 ? SupportedTime.earliestMillis : SupportedTime.latestMillis }
+    guard milliseconds.isFinite else {
+      return milliseconds < 0 ? SupportedTime.earliestMillis : SupportedTime.latestMillis
+    }
     guard milliseconds >= Double(SupportedTime.earliestMillis) else { return SupportedTime.earliestMillis }
     guard milliseconds <= Double(SupportedTime.latestMillis) else { return SupportedTime.latestMillis }
     return Int64(milliseconds)

@@ -132,13 +132,17 @@ public struct ForceProfile: Sendable, Hashable, Codable {
     }
     if Set(offices.map(\.code)).count != offices.count { v.fail("offices", "each office may be named once") }
     for (metric, name) in reachNames {
-      v.check(ReachMetric(rawValue: metric).isKnown, "reach_names", "\(metric) is not a reach metric (\(ReachMetric.knownList))")
+      v.check(
+        ReachMetric(rawValue: metric).isKnown, "reach_names",
+        "\(metric) is not a reach metric (\(ReachMetric.knownList))")
       v.text(name, "reach_names", required: true, max: Self.nameLength)
     }
     for (terms, field) in [(correspondenceSubjects, "correspondence_subjects"), (engagementKinds, "engagement_kinds")] {
       if terms.isEmpty { v.fail(field, "at least one is needed") }
       for term in terms {
-        v.check(Self.isCode(term.code), field, "a code is 1 to 40 lower-case letters, digits or hyphens (got \"\(term.code)\")")
+        v.check(
+          Self.isCode(term.code), field,
+          "a code is 1 to 40 lower-case letters, digits or hyphens (got \"\(term.code)\")")
         v.text(term.title, field, required: true, max: Self.nameLength)
       }
       if Set(terms.map(\.code)).count != terms.count { v.fail(field, "each code may be given once") }

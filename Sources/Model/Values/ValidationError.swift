@@ -104,7 +104,9 @@ public struct ViolationCollector {
     guard violations.count == before else { return }
     // Control characters are refused above; what `DisplayText` escapes besides them is the
     // bidirectional formatting and separator characters.
-    if value.unicodeScalars.contains(where: DisplayText.isUnsafe) { fail(field, "must not contain bidirectional formatting or separator characters") }
+    if value.unicodeScalars.contains(where: DisplayText.isUnsafe) {
+      fail(field, "must not contain bidirectional formatting or separator characters")
+    }
   }
 
   /// Checks a short reference (`1`, `2.4`, `A12`): 1 to 20 letters, digits, '.', '-' or '_',
@@ -116,7 +118,8 @@ public struct ViolationCollector {
     let first = value.unicodeScalars.first
     guard !value.isEmpty else { return fail(field, "is required") }
     if value.count > 20 || !allowed || first.map({ ".-_".unicodeScalars.contains($0) }) ?? true {
-      fail(field, "must be 1 to 20 letters, digits, '.', '-' or '_', starting with a letter or digit (got \"\(value)\")")
+      fail(
+        field, "must be 1 to 20 letters, digits, '.', '-' or '_', starting with a letter or digit (got \"\(value)\")")
     }
   }
 }

@@ -60,7 +60,8 @@ extension ProgressUpdate {
 extension StatusChange {
   public init(proto p: Assure_V1_StatusChange) throws(ValidationError) {
     self.init(
-      elementID: p.elementID, effectiveOn: try day(p.effectiveOn, "effective_on"), status: ElementStatus(rawValue: p.status),
+      elementID: p.elementID, effectiveOn: try day(p.effectiveOn, "effective_on"),
+      status: ElementStatus(rawValue: p.status),
       ragOverride: RAG(rawValue: p.ragOverride).map { RAGOverride(rag: $0, reason: p.ragOverrideReason) },
       note: p.note, author: p.author, recordedAt: p.recordedAt.millisecondDate)
   }
@@ -163,10 +164,14 @@ extension MonthlyReview {
     var objectives: [ObjectiveReview] = []
     for o in p.objectives {
       var updates: [UpdateItem] = []
-      for u in o.updates { updates.append(UpdateItem(update: try ProgressUpdate(proto: u.update), elementTitle: u.elementTitle)) }
+      for u in o.updates {
+        updates.append(UpdateItem(update: try ProgressUpdate(proto: u.update), elementTitle: u.elementTitle))
+      }
       func milestones(_ list: [Assure_V1_ReviewMilestone]) throws(ValidationError) -> [MilestoneItem] {
         var items: [MilestoneItem] = []
-        for m in list { items.append(MilestoneItem(milestone: try Milestone(proto: m.milestone), elementTitle: m.elementTitle)) }
+        for m in list {
+          items.append(MilestoneItem(milestone: try Milestone(proto: m.milestone), elementTitle: m.elementTitle))
+        }
         return items
       }
       var changes: [ElementChange] = []
@@ -195,7 +200,8 @@ extension MonthlyReview {
     for a in p.openActions { actions.append(try ActionItem(proto: a)) }
     var meetings: [Meeting] = []
     for m in p.meetings { meetings.append(try Meeting(proto: m)) }
-    let tallies = { (list: [Assure_V1_Tally]) in list.map { Tally(code: $0.code, name: $0.name, count: Int($0.count)) } }
+    let tallies = { (list: [Assure_V1_Tally]) in list.map { Tally(code: $0.code, name: $0.name, count: Int($0.count)) }
+    }
     self.init(
       month: month, asOf: try day(p.asOf, "as_of"), objectives: objectives,
       engagements: EngagementActivity(
@@ -205,10 +211,21 @@ extension MonthlyReview {
 
   public var proto: Assure_V1_MonthlyReview {
     let tallies = { (list: [Tally]) in
-      list.map { t in Assure_V1_Tally.with { $0.code = t.code; $0.name = t.name; $0.count = Int32(clamping: t.count) } }
+      list.map { t in
+        Assure_V1_Tally.with {
+          $0.code = t.code
+          $0.name = t.name
+          $0.count = Int32(clamping: t.count)
+        }
+      }
     }
     let milestones = { (list: [MilestoneItem]) in
-      list.map { m in Assure_V1_ReviewMilestone.with { $0.milestone = m.milestone.proto; $0.elementTitle = m.elementTitle } }
+      list.map { m in
+        Assure_V1_ReviewMilestone.with {
+          $0.milestone = m.milestone.proto
+          $0.elementTitle = m.elementTitle
+        }
+      }
     }
     return .with {
       $0.month = month.description
@@ -226,7 +243,12 @@ extension MonthlyReview {
               $0.notes = c.notes
             }
           }
-          $0.updates = o.updates.map { u in .with { $0.update = u.update.proto; $0.elementTitle = u.elementTitle } }
+          $0.updates = o.updates.map { u in
+            .with {
+              $0.update = u.update.proto
+              $0.elementTitle = u.elementTitle
+            }
+          }
           $0.milestonesCompleted = milestones(o.milestonesCompleted)
           $0.milestonesDueNextMonth = milestones(o.milestonesDueNextMonth)
           $0.milestonesOverdue = milestones(o.milestonesOverdue)

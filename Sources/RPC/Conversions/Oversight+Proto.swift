@@ -34,7 +34,8 @@ extension Fund {
     var r = DayReader()
     self.init(
       id: p.id, name: p.name, totalPence: p.totalPence, startDate: r.required(p.startDate, "start_date"),
-      endDate: r.required(p.endDate, "end_date"), source: p.source, announcedOn: r.optional(p.announcedOn, "announced_on"),
+      endDate: r.required(p.endDate, "end_date"), source: p.source,
+      announcedOn: r.optional(p.announcedOn, "announced_on"),
       elementID: nonEmpty(p.elementID), purpose: p.purpose)
     try r.done()
   }
@@ -265,7 +266,8 @@ extension Correspondence {
   public init(proto p: Assure_V1_Correspondence) throws(ValidationError) {
     var r = DayReader()
     self.init(
-      id: p.id, receivedOn: r.required(p.receivedOn, "received_on"), subject: CorrespondenceSubject(rawValue: p.subject),
+      id: p.id, receivedOn: r.required(p.receivedOn, "received_on"),
+      subject: CorrespondenceSubject(rawValue: p.subject),
       area: p.area, channel: CorrespondenceChannel(rawValue: p.channel),
       status: p.status.isEmpty ? .open : CorrespondenceStatus(rawValue: p.status))
     try r.done()

@@ -41,7 +41,9 @@ extension Mutation {
       guard let field = Engagement.Field(rawValue: name) else {
         throw ValidationError(
           field: "changed_fields",
-          rule: "\"\(name)\" is not an engagement field (\(Engagement.Field.allCases.map(\.rawValue).joined(separator: ", ")))")
+          rule:
+            "\"\(name)\" is not an engagement field (\(Engagement.Field.allCases.map(\.rawValue).joined(separator: ", ")))"
+        )
       }
       if !changed.contains(field) { changed.append(field) }
     }
@@ -143,14 +145,18 @@ extension Conflict {
   public init(proto p: Assure_V1_Conflict) throws {
     guard let id = UUID(text: p.id), let engagementID = UUID(text: p.engagementID),
       let subject = Subject(name: p.subject)
-    else { throw SyncError(.server, "conflict \"\(p.id)\" is unreadable (engagement \"\(p.engagementID)\", subject \"\(p.subject)\")") }
+    else {
+      throw SyncError(
+        .server, "conflict \"\(p.id)\" is unreadable (engagement \"\(p.engagementID)\", subject \"\(p.subject)\")")
+    }
     func side(_ s: Assure_V1_Conflict.Side) -> Side {
       Side(value: s.value, user: s.user, deviceID: s.deviceID, hlc: HLC(proto: s.hlc))
     }
     self.init(
       id: id, engagementID: engagementID, subject: subject, kept: side(p.kept), lost: side(p.lost),
       detectedAt: p.detectedAt.millisecondDate, resolution: Resolution(rawValue: p.resolution),
-      resolvedBy: p.resolvedBy.isEmpty ? nil : p.resolvedBy, resolvedAt: p.hasResolvedAt ? p.resolvedAt.millisecondDate : nil)
+      resolvedBy: p.resolvedBy.isEmpty ? nil : p.resolvedBy,
+      resolvedAt: p.hasResolvedAt ? p.resolvedAt.millisecondDate : nil)
   }
 
   public var proto: Assure_V1_Conflict {

@@ -1,8 +1,8 @@
 public import Foundation
 public import GRPCCore
 public import Model
-public import Sync
 import SwiftProtobuf
+public import Sync
 
 /// Sync's transport over gRPC: `SyncService.Push` and `SyncService.Pull`.
 ///

@@ -53,26 +53,33 @@ extension LineChart {
     ]
     if let target {
       parts.append(
-        "<line x1=\"\(f(left))\" y1=\"\(f(y(target)))\" x2=\"\(f(left + plotWidth))\" y2=\"\(f(y(target)))\" stroke=\"#000\" stroke-width=\"1.5\" stroke-dasharray=\"8 4\"/>")
+        "<line x1=\"\(f(left))\" y1=\"\(f(y(target)))\" x2=\"\(f(left + plotWidth))\" y2=\"\(f(y(target)))\" stroke=\"#000\" stroke-width=\"1.5\" stroke-dasharray=\"8 4\"/>"
+      )
       parts.append(
-        "<text x=\"\(f(left + plotWidth + 6))\" y=\"\(f(y(target) + 4))\" font-size=\"11\">target \(label(target))</text>")
+        "<text x=\"\(f(left + plotWidth + 6))\" y=\"\(f(y(target) + 4))\" font-size=\"11\">target \(label(target))</text>"
+      )
     }
     if let comparator {
       parts.append(
-        "<line x1=\"\(f(left))\" y1=\"\(f(y(comparator)))\" x2=\"\(f(left + plotWidth))\" y2=\"\(f(y(comparator)))\" stroke=\"#000\" stroke-width=\"1.5\" stroke-dasharray=\"2 3\"/>")
+        "<line x1=\"\(f(left))\" y1=\"\(f(y(comparator)))\" x2=\"\(f(left + plotWidth))\" y2=\"\(f(y(comparator)))\" stroke=\"#000\" stroke-width=\"1.5\" stroke-dasharray=\"2 3\"/>"
+      )
       parts.append(
-        "<text x=\"\(f(left + plotWidth + 6))\" y=\"\(f(y(comparator) + 16))\" font-size=\"11\">\(HTMLEscaping.escape(comparatorLabel)) \(label(comparator))</text>")
+        "<text x=\"\(f(left + plotWidth + 6))\" y=\"\(f(y(comparator) + 16))\" font-size=\"11\">\(HTMLEscaping.escape(comparatorLabel)) \(label(comparator))</text>"
+      )
     }
     let path = points.enumerated().map { "\($0.offset == 0 ? "M" : "L")\(f(x($0.offset))) \(f(y($0.element.value)))" }
     parts.append("<path d=\"\(path.joined(separator: " "))\" fill=\"none\" stroke=\"#000\" stroke-width=\"2\"/>")
     for (index, point) in points.enumerated() {
-      parts.append("<rect x=\"\(f(x(index) - 3.5))\" y=\"\(f(y(point.value) - 3.5))\" width=\"7\" height=\"7\" fill=\"#000\"/>")
       parts.append(
-        "<text x=\"\(f(x(index)))\" y=\"\(f(height - 10))\" text-anchor=\"middle\" font-size=\"10\">\(HTMLEscaping.escape(point.label))</text>")
+        "<rect x=\"\(f(x(index) - 3.5))\" y=\"\(f(y(point.value) - 3.5))\" width=\"7\" height=\"7\" fill=\"#000\"/>")
+      parts.append(
+        "<text x=\"\(f(x(index)))\" y=\"\(f(height - 10))\" text-anchor=\"middle\" font-size=\"10\">\(HTMLEscaping.escape(point.label))</text>"
+      )
     }
     if let last = points.last {
       parts.append(
-        "<text x=\"\(f(x(points.count - 1)))\" y=\"\(f(y(last.value) - 8))\" text-anchor=\"middle\" font-size=\"11\" font-weight=\"bold\">\(label(last.value))</text>")
+        "<text x=\"\(f(x(points.count - 1)))\" y=\"\(f(y(last.value) - 8))\" text-anchor=\"middle\" font-size=\"11\" font-weight=\"bold\">\(label(last.value))</text>"
+      )
     }
     parts.append("</svg>")
     return parts.joined(separator: "\n")

@@ -6,13 +6,17 @@ extension PanelLayout {
   mutating func holdingToAccount() {
     heading("Holding to account", level: 3)
     let held = inputs.scrutiny.filter { $0.date >= window.lookBack && $0.date <= window.to }
-    let upcoming = inputs.scrutiny.filter { $0.date > window.to && $0.date <= window.upcomingUntil && $0.kind != .virtual }
+    let upcoming = inputs.scrutiny.filter {
+      $0.date > window.to && $0.date <= window.upcomingUntil && $0.kind != .virtual
+    }
     let thematic = held.filter { $0.kind == .thematic }
     let formal = held.filter { $0.kind == .quarterlyPerformance }
     let virtual = held.filter { $0.kind == .virtual }
     func topic(_ m: ScrutinyMeeting) -> String { "\(m.topic) (\(YearMonth(m.date).title))" }
     if thematic.isEmpty && formal.isEmpty {
-      paragraph("No formal holding to account meetings were held with the Chief Constable between \(window.lookBack.longForm) and \(window.to.longForm).")
+      paragraph(
+        "No formal holding to account meetings were held with the Chief Constable between \(window.lookBack.longForm) and \(window.to.longForm)."
+      )
     } else {
       var text = ""
       if !thematic.isEmpty {
@@ -20,7 +24,8 @@ extension PanelLayout {
           "Since \(window.lookBack.longForm), \(PanelWording.count(thematic.count)) thematic holding to account meeting\(thematic.count == 1 ? " has" : "s have") been held with the Chief Constable. The focus of \(thematic.count == 1 ? "this meeting" : "these meetings") was on \(PanelWording.list(thematic.map(topic)))."
       }
       if !formal.isEmpty {
-        text += (text.isEmpty ? "" : " ")
+        text +=
+          (text.isEmpty ? "" : " ")
           + "\(PanelWording.count(formal.count).capitalizedFirst) quarterly performance meeting\(formal.count == 1 ? " was" : "s were") held: \(PanelWording.list(formal.map(topic)))."
       }
       paragraph(text, sources: (thematic + formal).map { "holding-to-account meeting \($0.id)" })
@@ -64,11 +69,13 @@ extension PanelLayout {
         let before = PanelWording.value(previous.value, a.indicator.unit)
         let when = PanelWording.period(previous, fiscalQuarters: true)
         if let test = a.test, test.isSignificant {
-          text += " – a statistically significant \(latest.value < previous.value ? "reduction" : "increase") from \(before) in \(when)"
+          text +=
+            " – a statistically significant \(latest.value < previous.value ? "reduction" : "increase") from \(before) in \(when)"
         } else if latest.value == previous.value {
           text += " – unchanged from \(when)"
         } else {
-          text += " – comparable to \(before) in \(when)\(a.test != nil ? " (the change is not statistically significant)" : "")"
+          text +=
+            " – comparable to \(before) in \(when)\(a.test != nil ? " (the change is not statistically significant)" : "")"
         }
       }
       if let since = Self.baselineText(a) { text += "; \(since)" }
@@ -88,7 +95,8 @@ extension PanelLayout {
     let improved = inputs.assessments.filter { !$0.indicator.survey && $0.change == .better && $0.latest != nil }
     if concerns.isEmpty {
       paragraph(
-        "As at \(window.to.longForm), no indicator is below its target, significantly worse than the period before, or worsening over its last periods.")
+        "As at \(window.to.longForm), no indicator is below its target, significantly worse than the period before, or worsening over its last periods."
+      )
     } else {
       paragraph(
         "The \(pcc) is concerned about the following performance areas, which the data shows below target, significantly worse than the period before, or worsening as at \(window.to.longForm):",
@@ -108,7 +116,8 @@ extension PanelLayout {
     if !improved.isEmpty {
       let list = improved.compactMap { a -> String? in
         guard let latest = a.latest, let previous = a.previous else { return nil }
-        return "\(a.indicator.name) (\(PanelWording.value(previous.value, a.indicator.unit)) to \(PanelWording.value(latest.value, a.indicator.unit)))"
+        return
+          "\(a.indicator.name) (\(PanelWording.value(previous.value, a.indicator.unit)) to \(PanelWording.value(latest.value, a.indicator.unit)))"
       }
       paragraph(
         "Compared with the period before, these measures improved: \(PanelWording.list(list)).",
@@ -122,7 +131,8 @@ extension PanelLayout {
     guard let baseline = a.baseline, let latest = a.latest, let test = a.baselineTest, test.isSignificant else {
       return nil
     }
-    return "a statistically significant \(latest.value < baseline.value ? "reduction" : "increase") since \(YearMonth(baseline.periodEnd).title) (from \(PanelWording.value(baseline.value, a.indicator.unit)))"
+    return
+      "a statistically significant \(latest.value < baseline.value ? "reduction" : "increase") since \(YearMonth(baseline.periodEnd).title) (from \(PanelWording.value(baseline.value, a.indicator.unit)))"
   }
 
   func concernText(_ a: IndicatorAssessment) -> String {
@@ -130,21 +140,26 @@ extension PanelLayout {
     let unit = a.indicator.unit
     var reasons: [String] = []
     if a.belowTarget, let target = a.indicator.target {
-      reasons.append("\(a.indicator.better == .higherIsBetter ? "below" : "above") the target of \(PanelWording.value(target, unit))")
+      reasons.append(
+        "\(a.indicator.better == .higherIsBetter ? "below" : "above") the target of \(PanelWording.value(target, unit))"
+      )
     }
     if a.significantChange && a.change == .worse, let previous = a.previous {
       reasons.append(
-        "a statistically significant \(latest.value < previous.value ? "reduction" : "increase") from \(PanelWording.value(previous.value, unit))")
+        "a statistically significant \(latest.value < previous.value ? "reduction" : "increase") from \(PanelWording.value(previous.value, unit))"
+      )
     }
     if a.significantlyWorseThanBaseline, let since = Self.baselineText(a) { reasons.append(since) }
     if let rank = PanelLayout.rankText(latest) { reasons.append(rank) }
     if a.trend == .worse {
       let values = a.measurements.suffix(a.trendPeriods).map { PanelWording.value($0.value, unit) }
-      reasons.append("worsening over the last \(PanelWording.word(a.trendPeriods)) periods (\(values.joined(separator: ", ")))")
+      reasons.append(
+        "worsening over the last \(PanelWording.word(a.trendPeriods)) periods (\(values.joined(separator: ", ")))")
     } else if a.change == .better, let previous = a.previous {
       reasons.append("improved from \(PanelWording.value(previous.value, unit)) the period before")
     }
-    return "\(a.indicator.name.capitalizedFirst): \(PanelWording.value(latest.value, unit)) in \(PanelWording.period(latest)), \(PanelWording.list(reasons))."
+    return
+      "\(a.indicator.name.capitalizedFirst): \(PanelWording.value(latest.value, unit)) in \(PanelWording.period(latest)), \(PanelWording.list(reasons))."
   }
 
   mutating func inspections() {
@@ -156,7 +171,8 @@ extension PanelLayout {
       return
     }
     paragraph(
-      "HMICFRS have published \(PanelWording.word(list.count)) inspection report\(list.count == 1 ? "" : "s") since \(window.lookBack.longForm).")
+      "HMICFRS have published \(PanelWording.word(list.count)) inspection report\(list.count == 1 ? "" : "s") since \(window.lookBack.longForm)."
+    )
     for record in list.sorted(by: { $0.inspection.publishedOn < $1.inspection.publishedOn }) {
       let i = record.inspection
       let areas = record.items.filter { $0.kind == .areaForImprovement }.count
@@ -169,7 +185,8 @@ extension PanelLayout {
         if recommendations > 0 {
           found.append("\(PanelWording.count(recommendations)) recommendation\(recommendations == 1 ? "" : "s")")
         }
-        text += " The inspection identified \(PanelWording.list(found))\(i.scope == .national ? " for policing nationally" : "")."
+        text +=
+          " The inspection identified \(PanelWording.list(found))\(i.scope == .national ? " for policing nationally" : "")."
         let byStatus = Dictionary(grouping: record.items, by: \.status)
         let states = InspectionItemStatus.known.compactMap { status -> String? in
           guard let n = byStatus[status]?.count, n > 0 else { return nil }
@@ -196,7 +213,8 @@ extension PanelLayout {
       let group = sent.filter { $0.responseSentTo == recipient }
       let scopes = Set(group.map(\.scope))
       let kind = scopes.count == 1 ? (scopes.first == .national ? "national " : "force ") : ""
-      let reports = "\(group.count == 1 ? "the" : PanelWording.word(group.count)) \(kind)report\(group.count == 1 ? "" : "s")"
+      let reports =
+        "\(group.count == 1 ? "the" : PanelWording.word(group.count)) \(kind)report\(group.count == 1 ? "" : "s")"
       let titles = group.map { "\($0.title) (published \($0.publishedOn.longForm))" }
       paragraph(
         "Since \(window.lookBack.longForm), the \(pcc) has written to \(recipient) in response to \(reports): \(PanelWording.list(titles)).",

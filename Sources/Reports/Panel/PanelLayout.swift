@@ -44,19 +44,23 @@ struct PanelLayout {
 
   private mutating func build() {
     outline.append(
-      .note(.plain("Report to the \(inputs.profile.panelName) covering \(window.from.longForm) to \(window.to.longForm).")))
+      .note(
+        .plain("Report to the \(inputs.profile.panelName) covering \(window.from.longForm) to \(window.to.longForm).")))
     heading("Recommendation")
     paragraph("Members of the Panel are invited to consider this report.")
     heading("Background")
     paragraph(
-      "The purpose of this report is to provide members of the \(inputs.profile.panelName) with an overview of activity undertaken by the \(inputs.profile.commissionerTitle) (\(pcc)) in support of \(inputs.profile.planPhrase) and provide an update on police performance.")
+      "The purpose of this report is to provide members of the \(inputs.profile.panelName) with an overview of activity undertaken by the \(inputs.profile.commissionerTitle) (\(pcc)) in support of \(inputs.profile.planPhrase) and provide an update on police performance."
+    )
     heading("Delivery plan and assurance")
     let meetings = inputs.governanceMeetingDates
     let held =
       meetings.isEmpty
-      ? "" : " \(PanelWording.word(meetings.count).capitalizedFirst) such meeting\(meetings.count == 1 ? " was" : "s were") held in the period, on \(PanelWording.list(meetings.map(\.longForm)))."
+      ? ""
+      : " \(PanelWording.word(meetings.count).capitalizedFirst) such meeting\(meetings.count == 1 ? " was" : "s were") held in the period, on \(PanelWording.list(meetings.map(\.longForm)))."
     paragraph(
-      "A delivery plan is used to support monitoring and assurance of progress against individual elements within the plan and is scrutinised at the \(pcc)'s monthly governance meetings." + held,
+      "A delivery plan is used to support monitoring and assurance of progress against individual elements within the plan and is scrutinised at the \(pcc)'s monthly governance meetings."
+        + held,
       sources: meetings.isEmpty ? [] : ["governance meetings " + meetings.map(\.description).joined(separator: ", ")])
     paragraph(
       "Examples of recent activity in support of the plan's \(PanelWording.word(inputs.objectives.count)) key objectives are set out in the following sections.",
@@ -75,7 +79,8 @@ struct PanelLayout {
   private mutating func appendix() {
     guard !sources.isEmpty else { return }
     heading("Sources of the figures")
-    outline.append(.note(.plain("Each numbered paragraph takes its figures from these records, named by their ids in Assure.")))
+    outline.append(
+      .note(.plain("Each numbered paragraph takes its figures from these records, named by their ids in Assure.")))
     outline.append(
       .table(
         Block.Table(
@@ -179,7 +184,9 @@ struct PanelLayout {
       }
       if !any {
         let span = PanelWording.span(window.from, window.to)
-        paragraph("No activity under this objective was marked for the Panel \(span.hasPrefix("between") ? span : "in " + span).")
+        paragraph(
+          "No activity under this objective was marked for the Panel \(span.hasPrefix("between") ? span : "in " + span)."
+        )
       }
     }
     // Funding decisions of the period that name no plan element.
@@ -198,7 +205,9 @@ struct PanelLayout {
     case .update(let update):
       paragraph(
         PanelWording.sentence(update.narrative.replacingOccurrences(of: "\n", with: " ")),
-        sources: ["progress update \(update.id.uuidString.lowercased().prefix(8)) (\(update.elementID), \(update.date))"])
+        sources: [
+          "progress update \(update.id.uuidString.lowercased().prefix(8)) (\(update.elementID), \(update.date))"
+        ])
     case .award(let award):
       paragraph(awardText(award), sources: ["award \(award.id)"] + (award.fundID.map { ["fund \($0)"] } ?? []))
     case .bid(let bid): paragraph(bidText(bid), sources: ["bid \(bid.id)"])
@@ -222,14 +231,16 @@ struct PanelLayout {
     let fund = fundPhrase(award.fundID)
     var text: String
     switch (award.status, fund) {
-    case (.proposed, let fund?): text = "The \(pcc) is looking to contribute \(amount) from \(fund) to \(award.recipient)."
+    case (.proposed, let fund?):
+      text = "The \(pcc) is looking to contribute \(amount) from \(fund) to \(award.recipient)."
     case (.proposed, nil): text = "The \(pcc) is looking to contribute \(amount) to \(award.recipient)."
     case (_, let fund?): text = "\(amount) has been awarded to \(award.recipient) from \(fund) by the \(pcc)."
     case (_, nil): text = "The \(pcc) has provided \(amount) to \(award.recipient)."
     }
     text = PanelWording.with(text, purpose: award.purpose)
     if let id = award.fundID, let position = inputs.funds.first(where: { $0.fund.id == id }) {
-      text += " \(Money.format(pence: position.committedPence)) of the fund is now committed, leaving \(Money.format(pence: max(0, position.remainingPence)))."
+      text +=
+        " \(Money.format(pence: position.committedPence)) of the fund is now committed, leaving \(Money.format(pence: max(0, position.remainingPence)))."
     }
     return text
   }
@@ -241,14 +252,18 @@ struct PanelLayout {
     let decided = bid.decidedOn.map { " (\($0.longForm))" } ?? ""
     switch bid.status {
     case .drafting:
-      return PanelWording.with("The \(pcc) is preparing a bid to \(funder) for \(amount)\(until).", purpose: bid.purpose)
+      return PanelWording.with(
+        "The \(pcc) is preparing a bid to \(funder) for \(amount)\(until).", purpose: bid.purpose)
     case .successful:
-      return PanelWording.with("The \(pcc)'s bid to \(funder) for \(amount)\(until) was successful\(decided).", purpose: bid.purpose)
+      return PanelWording.with(
+        "The \(pcc)'s bid to \(funder) for \(amount)\(until) was successful\(decided).", purpose: bid.purpose)
     case .unsuccessful:
-      return PanelWording.with("The \(pcc)'s bid to \(funder) for \(amount)\(until) was unsuccessful\(decided).", purpose: bid.purpose)
+      return PanelWording.with(
+        "The \(pcc)'s bid to \(funder) for \(amount)\(until) was unsuccessful\(decided).", purpose: bid.purpose)
     default:
       let on = bid.submittedOn.map { " on \($0.longForm)" } ?? ""
-      return PanelWording.with("The \(pcc) submitted a bid to \(funder)\(on) for \(amount)\(until).", purpose: bid.purpose)
+      return PanelWording.with(
+        "The \(pcc) submitted a bid to \(funder)\(on) for \(amount)\(until).", purpose: bid.purpose)
         + " The outcome of this bid is still awaited."
     }
   }
@@ -257,7 +272,8 @@ struct PanelLayout {
     let fund = position.fund
     let when = fund.announcedOn.map { "In \(YearMonth($0).title), " } ?? ""
     let by = fund.source.isEmpty ? "" : " by \(PanelWording.the(fund.source))"
-    let text = "\(when)the \(pcc) was notified\(by) of the \(fund.name): \(Money.format(pence: fund.totalPence)) up to \(fund.endDate.longForm)."
+    let text =
+      "\(when)the \(pcc) was notified\(by) of the \(fund.name): \(Money.format(pence: fund.totalPence)) up to \(fund.endDate.longForm)."
     return PanelWording.with(text.capitalizedFirst, purpose: fund.purpose)
   }
 
@@ -270,7 +286,8 @@ struct PanelLayout {
     if a.indicator.survey, !samples.isEmpty { text += ", samples of \(samples.joined(separator: " and "))" }
     if let test = a.test { text += ", z = \(PanelWording.decimal(test.z)) against the period before" }
     if let test = a.baselineTest, let baseline = a.baseline {
-      text += ", z = \(PanelWording.decimal(test.z)) against the baseline period ending \(baseline.periodEnd) (sample of \(PanelWording.count(baseline.sampleSize ?? 0)))"
+      text +=
+        ", z = \(PanelWording.decimal(test.z)) against the baseline period ending \(baseline.periodEnd) (sample of \(PanelWording.count(baseline.sampleSize ?? 0)))"
     }
     return text
   }
@@ -287,7 +304,8 @@ struct PanelLayout {
     let name = a.indicator.name.capitalizedFirst
     let rank = Self.rankText(latest).map { ", \($0)" } ?? ""
     if let comparator = a.indicator.comparator {
-      return "\(name): \(value), compared to the \(a.indicator.comparatorLabel) of \(PanelWording.value(comparator, a.indicator.unit))\(rank)."
+      return
+        "\(name): \(value), compared to the \(a.indicator.comparatorLabel) of \(PanelWording.value(comparator, a.indicator.unit))\(rank)."
     }
     return "\(name): \(value)\(rank)."
   }
@@ -304,8 +322,11 @@ struct PanelLayout {
     let order = profile.offices.map(\.code) + Officeholder.known.filter { profile.office($0) == nil }
     let holders = order.filter { (e.byWho[$0.rawValue] ?? 0) > 0 }.map(profile.short(of:))
     let who = holders.isEmpty ? "The \(pcc)" : "The " + PanelWording.list(holders)
-    var text = "\(who) \(holders.count > 1 ? "continue" : "continues") to carry out engagements with communities, such as attending parish council meetings, visiting local community groups, and those that receive funding from the \(pcc). A total of \(PanelWording.count(e.total)) engagement\(e.total == 1 ? "" : "s") took place between \(quarter.replacingOccurrences(of: " to ", with: " and "))."
-    if e.total == 0 { text = "No engagements were recorded \(quarter.hasPrefix("between") ? quarter : "in " + quarter)." }
+    var text =
+      "\(who) \(holders.count > 1 ? "continue" : "continues") to carry out engagements with communities, such as attending parish council meetings, visiting local community groups, and those that receive funding from the \(pcc). A total of \(PanelWording.count(e.total)) engagement\(e.total == 1 ? "" : "s") took place between \(quarter.replacingOccurrences(of: " to ", with: " and "))."
+    if e.total == 0 {
+      text = "No engagements were recorded \(quarter.hasPrefix("between") ? quarter : "in " + quarter)."
+    }
     let attended = order.compactMap { holder -> (Int, String)? in
       guard let n = e.byWho[holder.rawValue], n > 0 else { return nil }
       return (n, profile.title(of: holder))
@@ -327,22 +348,26 @@ struct PanelLayout {
     var followers: [String] = []
     var followerSources: [String] = []
     if let now = latest(.socialFollowers) {
-      let earlier = reach.last { $0.metric == .socialFollowers && $0.asOf < now.asOf && $0.asOf <= window.lookBack }
+      let earlier =
+        reach.last { $0.metric == .socialFollowers && $0.asOf < now.asOf && $0.asOf <= window.lookBack }
         ?? reach.first { $0.metric == .socialFollowers && $0.asOf < now.asOf }
       followerSources.append("reach social-followers as of \(now.asOf)")
       if let earlier {
         followerSources.append("reach social-followers as of \(earlier.asOf)")
         let change = now.value - earlier.value
         followers.append(
-          "Across all social media platforms, the number of people following the \(pcc)'s accounts has \(change >= 0 ? "increased" : "fallen") by \(PanelWording.count(abs(change))) since \(earlier.asOf.longForm), to \(PanelWording.count(now.value)).")
+          "Across all social media platforms, the number of people following the \(pcc)'s accounts has \(change >= 0 ? "increased" : "fallen") by \(PanelWording.count(abs(change))) since \(earlier.asOf.longForm), to \(PanelWording.count(now.value))."
+        )
       } else {
-        followers.append("Across all social media platforms, \(PanelWording.count(now.value)) people follow the \(pcc)'s accounts.")
+        followers.append(
+          "Across all social media platforms, \(PanelWording.count(now.value)) people follow the \(pcc)'s accounts.")
       }
     }
     if let signed = latest(.neighbourhoodMatters) {
       followerSources.append("reach neighbourhood-matters as of \(signed.asOf)")
       followers.append(
-        "There are now \(PanelWording.count(signed.value)) people signed up for \(pcc) updates via \(inputs.profile.reachNames[ReachMetric.neighbourhoodMatters.rawValue] ?? "the community messaging service").")
+        "There are now \(PanelWording.count(signed.value)) people signed up for \(pcc) updates via \(inputs.profile.reachNames[ReachMetric.neighbourhoodMatters.rawValue] ?? "the community messaging service")."
+      )
     }
     if !followers.isEmpty { paragraph(followers.joined(separator: " "), sources: followerSources) }
     let releases = reach.filter { $0.metric == .pressReleases && (window.from...window.to).contains($0.asOf) }
@@ -363,7 +388,9 @@ struct PanelLayout {
     var correspondence =
       "\(during.capitalizedFirst), the \(pcc)'s office was in receipt of \(PanelWording.count(c.total)) piece\(c.total == 1 ? "" : "s") of correspondence."
     let subjects = c.bySubject.prefix(3).map { inputs.profile.title(ofSubject: $0.code) }
-    if !subjects.isEmpty { correspondence += " The correspondence was on a range of subjects, such as \(PanelWording.list(subjects))." }
+    if !subjects.isEmpty {
+      correspondence += " The correspondence was on a range of subjects, such as \(PanelWording.list(subjects))."
+    }
     var leading: [CorrespondenceTotals.Count] = []
     for area in c.byArea where area.code != Correspondence.outsideArea {
       leading.append(area)
@@ -393,7 +420,8 @@ struct PanelLayout {
             Block.Column("Pieces", numeric: true),
           ],
           rows: rows,
-          caption: "Correspondence received \(span.hasPrefix("between") ? span : "in " + span), by subject and by area")))
+          caption: "Correspondence received \(span.hasPrefix("between") ? span : "in " + span), by subject and by area")
+      ))
   }
 }
 

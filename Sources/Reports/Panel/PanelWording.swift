@@ -98,7 +98,8 @@ enum PanelWording {
     let purpose = purpose.trimmingCharacters(in: .whitespacesAndNewlines)
     guard !purpose.isEmpty else { return sentence }
     for lead in ["To ", "For ", "So that ", "In order to "] where purpose.hasPrefix(lead) && sentence.hasSuffix(".") {
-      return String(sentence.dropLast()) + ", " + lead.lowercased() + Self.sentence(String(purpose.dropFirst(lead.count)))
+      return String(sentence.dropLast()) + ", " + lead.lowercased()
+        + Self.sentence(String(purpose.dropFirst(lead.count)))
     }
     return sentence + " " + Self.sentence(purpose)
   }

@@ -54,4 +54,3 @@ enum ReviewWording {
     text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
   }
 }
-

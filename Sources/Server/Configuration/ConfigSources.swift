@@ -73,7 +73,8 @@ enum ConfigSources {
       var values: [String]
       var source: String
       if let value = environment[environmentName(setting.name)], !value.isEmpty {
-        values = setting.kind == .list ? value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } : [value]
+        values =
+          setting.kind == .list ? value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } : [value]
         source = "environment \(environmentName(setting.name))"
       } else if let value = fromFile[setting.name] {
         values = value
@@ -84,8 +85,11 @@ enum ConfigSources {
       provenance[setting.name] = source
       switch setting.kind {
       case .flag:
-        guard let text = values.last?.lowercased(), ["true", "false", "yes", "no", "1", "0", "on", "off"].contains(text) else {
-          throw Problem(description: "\(setting.name) from the \(source) must be true or false (got \"\(values.last ?? "")\")")
+        guard let text = values.last?.lowercased(),
+          ["true", "false", "yes", "no", "1", "0", "on", "off"].contains(text)
+        else {
+          throw Problem(
+            description: "\(setting.name) from the \(source) must be true or false (got \"\(values.last ?? "")\")")
         }
         if ["true", "yes", "1", "on"].contains(text) { prefix.append("--\(setting.name)") }
       case .value:
@@ -121,7 +125,9 @@ enum ConfigSources {
       var value = parts[1]
       if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") { value = String(value.dropFirst().dropLast()) }
       guard let kind = kinds[parts[0]] else {
-        problems.append("\(path) line \(number + 1): unknown setting \"\(parts[0])\" (known: \(settings.map(\.name).joined(separator: ", ")))")
+        problems.append(
+          "\(path) line \(number + 1): unknown setting \"\(parts[0])\" (known: \(settings.map(\.name).joined(separator: ", ")))"
+        )
         continue
       }
       values[parts[0]] = kind == .list ? (values[parts[0]] ?? []) + [value] : [value]

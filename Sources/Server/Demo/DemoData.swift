@@ -72,32 +72,107 @@ enum DemoData {
   }
 
   static let elements: [PlanElement] = [
-    element("1.1", "£1m Prevention Fund", "Award the £1m prevention fund to projects that prevent harm, including trauma-informed training for the force.", lead: "Commissioning Manager", .onTrack, start: "2022-04-01", due: "2023-03-31"),
-    element("1.2", "Modern slavery and human trafficking victim support", "Enhanced Victim Support provision for victims of MSHT, live from September 2022.", lead: "Victim Services Lead", force: "Head of Protecting Vulnerable People", .complete, start: "2022-06-01", due: "2022-09-30"),
-    element("1.3", "Victim needs assessment", "Evidence base for re-commissioning the Victim Advice Line and Victim Support.", lead: "Commissioning Manager", force: "Strategic Planning and Insight", .onTrack, start: "2022-10-01", due: "2023-02-28"),
-    element("1.4", "Domestic abuse perpetrator programmes", "Complete the perpetrator needs assessment and bid to the Home Office for 2023/24 programmes.", lead: "Commissioning Manager", .onTrack, start: "2022-05-01", due: "2023-03-31"),
-    element("1.5", "Operation Lincoln victim support", "Support for victims in the Operation Lincoln investigation; Home Office bid of £100,000.", lead: "Victim Services Lead", force: "Senior Investigating Officer", .atRisk, start: "2022-08-01", due: "2023-03-31"),
-    element("1.6", "Joint Sexual Assault and Abuse Strategic Board", "Quarterly board and partnership action plan to raise confidence in reporting and outcomes.", lead: "Policy Officer, VAWG", .onTrack, start: "2022-06-01", due: "2023-06-30"),
-    element("1.7", "Commissioned victim services", "Victim Advice Line, Victim Support and specialist domestic and sexual abuse services.", lead: "Victim Services Lead", .onTrack, start: "2022-04-01", due: "2023-03-31"),
-    element("1.8", "Out of court diversion for women", "Ministry of Justice bid of £276,500 to March 2025 for a diversionary service for women.", lead: "Criminal Justice Lead", .notStarted, start: "2023-04-01", due: "2025-03-31"),
-    element("2.1", "Combating Drugs Partnerships", "PCC as Senior Responsible Officer for two partnerships; needs assessments by end of November.", lead: "Drugs Strategy Lead", .onTrack, start: "2022-08-01", due: "2023-03-31"),
-    element("2.2", "IITCSE recommendations", "Oversee delivery of the Telford child sexual exploitation inquiry recommendations.", lead: "Chief Executive", force: "ACC Local Policing", .onTrack, start: "2022-07-01", due: "2024-03-31"),
-    element("2.3", "Road safety investment", "£515,800 for the Road Safety Team uplift and technology, £400,000 ringfenced.", lead: "Road Safety Lead", force: "Head of Roads Policing", .atRisk, start: "2022-04-01", due: "2023-03-31"),
-    element("2.4", "Regional collaboration and the Strategic Policing Requirement", "Oversight of ROCU, NPAS, roads policing and counter terrorism with the region's PCCs.", lead: "Chief Executive", .onTrack, start: "2022-04-01", due: "2023-03-31"),
-    element("2.5", "Criminal justice backlog", "Press for improvements: resident judges, the Local Criminal Justice Board, Hereford Crown Court.", lead: "Criminal Justice Lead", .offTrack, start: "2022-04-01", due: "2023-03-31"),
-    element("2.6", "Victim and witness support in court", "Two additional posts to support 21,000 victims and witnesses through the system.", lead: "Criminal Justice Lead", force: "Head of Criminal Justice", .onTrack, start: "2022-04-01", due: "2023-03-31"),
-    element("2.7", "Serious Violence Duty", "Prepare partners for the Duty; needs assessment; bidding for the £804,003 allocation.", lead: "Policy Officer, Serious Violence", .onTrack, start: "2022-07-01", due: "2023-01-31"),
-    element("2.8", "Steer Clear expansion", "Extend Steer Clear knife-crime mentoring from Telford and Wrekin to all of West Mercia.", lead: "Commissioning Manager", .notStarted, start: "2023-04-01", due: "2024-03-31"),
-    element("3.1", "Police officer uplift", "125 more officers in 2022/23, 2,456 in all by March 2023, with better diversity.", lead: "Chief Executive", force: "Director of People", .atRisk, start: "2022-04-01", due: "2023-03-31"),
-    element("3.2", "Estate energy efficiency", "Works that cut energy use and carbon and offset a projected 90% rise in energy costs.", lead: "Estates Lead", .onTrack, start: "2022-06-01", due: "2024-03-31"),
-    element("3.3", "Hindlip headquarters and the SWDP review", "Respond to the South Worcestershire Development Plan review to protect Hindlip Park.", lead: "Estates Lead", .atRisk, start: "2022-09-01", due: "2023-03-31"),
-    element("3.4", "Major estate projects", "Firearms training unit, Telford SARC, Redditch police and fire station, Bridgnorth refurbishment.", lead: "Estates Lead", force: "Head of Estates", .onTrack, start: "2022-04-01", due: "2025-03-31"),
-    element("3.5", "Budget 2023/24 and the MTFS", "Scrutinise the force's budget build and the medium-term financial strategy.", lead: "Treasurer", force: "Director of Finance", .onTrack, start: "2022-09-01", due: "2023-02-28"),
-    element("4.1", "Community engagement programme", "PCC, Deputy PCC and Assistant PCC engagement with parish councils, groups and funded organisations.", lead: "Communications and Engagement Lead", .onTrack, start: "2022-04-01", due: "2023-03-31"),
-    element("4.2", "Pin Your Poppy campaign", "Six Unknown Tommy statues for communities to mark their respect.", lead: "Communications and Engagement Lead", .complete, start: "2022-09-01", due: "2022-11-13"),
-    element("4.3", "Newsletters and digital reach", "Community and MP newsletters, social media and Neighbourhood Matters.", lead: "Communications and Engagement Lead", .onTrack, start: "2022-04-01", due: "2023-03-31"),
-    element("4.4", "Correspondence from the public", "Answer correspondence promptly and learn from its themes.", lead: "Business Support Manager", .onTrack, start: "2022-04-01", due: "2023-03-31"),
-    element("4.5", "Public confidence", "Holding to account on confidence and visibility after falls in the perception survey.", lead: "Performance Lead", force: "ACC Local Policing", .offTrack, start: "2022-04-01", due: "2023-03-31"),
+    element(
+      "1.1", "£1m Prevention Fund",
+      "Award the £1m prevention fund to projects that prevent harm, including trauma-informed training for the force.",
+      lead: "Commissioning Manager", .onTrack, start: "2022-04-01", due: "2023-03-31"),
+    element(
+      "1.2", "Modern slavery and human trafficking victim support",
+      "Enhanced Victim Support provision for victims of MSHT, live from September 2022.", lead: "Victim Services Lead",
+      force: "Head of Protecting Vulnerable People", .complete, start: "2022-06-01", due: "2022-09-30"),
+    element(
+      "1.3", "Victim needs assessment", "Evidence base for re-commissioning the Victim Advice Line and Victim Support.",
+      lead: "Commissioning Manager", force: "Strategic Planning and Insight", .onTrack, start: "2022-10-01",
+      due: "2023-02-28"),
+    element(
+      "1.4", "Domestic abuse perpetrator programmes",
+      "Complete the perpetrator needs assessment and bid to the Home Office for 2023/24 programmes.",
+      lead: "Commissioning Manager", .onTrack, start: "2022-05-01", due: "2023-03-31"),
+    element(
+      "1.5", "Operation Lincoln victim support",
+      "Support for victims in the Operation Lincoln investigation; Home Office bid of £100,000.",
+      lead: "Victim Services Lead", force: "Senior Investigating Officer", .atRisk, start: "2022-08-01",
+      due: "2023-03-31"),
+    element(
+      "1.6", "Joint Sexual Assault and Abuse Strategic Board",
+      "Quarterly board and partnership action plan to raise confidence in reporting and outcomes.",
+      lead: "Policy Officer, VAWG", .onTrack, start: "2022-06-01", due: "2023-06-30"),
+    element(
+      "1.7", "Commissioned victim services",
+      "Victim Advice Line, Victim Support and specialist domestic and sexual abuse services.",
+      lead: "Victim Services Lead", .onTrack, start: "2022-04-01", due: "2023-03-31"),
+    element(
+      "1.8", "Out of court diversion for women",
+      "Ministry of Justice bid of £276,500 to March 2025 for a diversionary service for women.",
+      lead: "Criminal Justice Lead", .notStarted, start: "2023-04-01", due: "2025-03-31"),
+    element(
+      "2.1", "Combating Drugs Partnerships",
+      "PCC as Senior Responsible Officer for two partnerships; needs assessments by end of November.",
+      lead: "Drugs Strategy Lead", .onTrack, start: "2022-08-01", due: "2023-03-31"),
+    element(
+      "2.2", "IITCSE recommendations",
+      "Oversee delivery of the Telford child sexual exploitation inquiry recommendations.", lead: "Chief Executive",
+      force: "ACC Local Policing", .onTrack, start: "2022-07-01", due: "2024-03-31"),
+    element(
+      "2.3", "Road safety investment", "£515,800 for the Road Safety Team uplift and technology, £400,000 ringfenced.",
+      lead: "Road Safety Lead", force: "Head of Roads Policing", .atRisk, start: "2022-04-01", due: "2023-03-31"),
+    element(
+      "2.4", "Regional collaboration and the Strategic Policing Requirement",
+      "Oversight of ROCU, NPAS, roads policing and counter terrorism with the region's PCCs.", lead: "Chief Executive",
+      .onTrack, start: "2022-04-01", due: "2023-03-31"),
+    element(
+      "2.5", "Criminal justice backlog",
+      "Press for improvements: resident judges, the Local Criminal Justice Board, Hereford Crown Court.",
+      lead: "Criminal Justice Lead", .offTrack, start: "2022-04-01", due: "2023-03-31"),
+    element(
+      "2.6", "Victim and witness support in court",
+      "Two additional posts to support 21,000 victims and witnesses through the system.", lead: "Criminal Justice Lead",
+      force: "Head of Criminal Justice", .onTrack, start: "2022-04-01", due: "2023-03-31"),
+    element(
+      "2.7", "Serious Violence Duty",
+      "Prepare partners for the Duty; needs assessment; bidding for the £804,003 allocation.",
+      lead: "Policy Officer, Serious Violence", .onTrack, start: "2022-07-01", due: "2023-01-31"),
+    element(
+      "2.8", "Steer Clear expansion",
+      "Extend Steer Clear knife-crime mentoring from Telford and Wrekin to all of West Mercia.",
+      lead: "Commissioning Manager", .notStarted, start: "2023-04-01", due: "2024-03-31"),
+    element(
+      "3.1", "Police officer uplift",
+      "125 more officers in 2022/23, 2,456 in all by March 2023, with better diversity.", lead: "Chief Executive",
+      force: "Director of People", .atRisk, start: "2022-04-01", due: "2023-03-31"),
+    element(
+      "3.2", "Estate energy efficiency",
+      "Works that cut energy use and carbon and offset a projected 90% rise in energy costs.", lead: "Estates Lead",
+      .onTrack, start: "2022-06-01", due: "2024-03-31"),
+    element(
+      "3.3", "Hindlip headquarters and the SWDP review",
+      "Respond to the South Worcestershire Development Plan review to protect Hindlip Park.", lead: "Estates Lead",
+      .atRisk, start: "2022-09-01", due: "2023-03-31"),
+    element(
+      "3.4", "Major estate projects",
+      "Firearms training unit, Telford SARC, Redditch police and fire station, Bridgnorth refurbishment.",
+      lead: "Estates Lead", force: "Head of Estates", .onTrack, start: "2022-04-01", due: "2025-03-31"),
+    element(
+      "3.5", "Budget 2023/24 and the MTFS",
+      "Scrutinise the force's budget build and the medium-term financial strategy.", lead: "Treasurer",
+      force: "Director of Finance", .onTrack, start: "2022-09-01", due: "2023-02-28"),
+    element(
+      "4.1", "Community engagement programme",
+      "PCC, Deputy PCC and Assistant PCC engagement with parish councils, groups and funded organisations.",
+      lead: "Communications and Engagement Lead", .onTrack, start: "2022-04-01", due: "2023-03-31"),
+    element(
+      "4.2", "Pin Your Poppy campaign", "Six Unknown Tommy statues for communities to mark their respect.",
+      lead: "Communications and Engagement Lead", .complete, start: "2022-09-01", due: "2022-11-13"),
+    element(
+      "4.3", "Newsletters and digital reach", "Community and MP newsletters, social media and Neighbourhood Matters.",
+      lead: "Communications and Engagement Lead", .onTrack, start: "2022-04-01", due: "2023-03-31"),
+    element(
+      "4.4", "Correspondence from the public", "Answer correspondence promptly and learn from its themes.",
+      lead: "Business Support Manager", .onTrack, start: "2022-04-01", due: "2023-03-31"),
+    element(
+      "4.5", "Public confidence",
+      "Holding to account on confidence and visibility after falls in the perception survey.", lead: "Performance Lead",
+      force: "ACC Local Policing", .offTrack, start: "2022-04-01", due: "2023-03-31"),
   ]
 
   /// The report's 50 engagements between 1 July and 30 September 2022, then 14 in October 2022,
@@ -152,7 +227,8 @@ enum DemoData {
       // Recorded on the evening of the day, after the engagement.
       let created = evening(of: day)
       let followUps =
-        index % 4 == 0 ? ["Ask the local policing team to attend the next meeting"]
+        index % 4 == 0
+        ? ["Ask the local policing team to attend the next meeting"]
         : index % 7 == 0 ? ["Send details of the PCC's Prevention Fund", "Reply to the clerk by email"] : []
       result.append(
         Engagement(

@@ -77,47 +77,67 @@ enum DemoOversight {
       id: "svd", name: "Serious Violence Duty indicative allocation", totalPence: 80_400_300,
       startDate: day("2022-09-21"), endDate: day("2025-03-31"), source: "Minister of State",
       announcedOn: day("2022-09-21"), elementID: "2.7",
-      purpose: "To support the implementation of the Serious Violence Duty. A bidding process for this funding will open in November."),
+      purpose:
+        "To support the implementation of the Serious Violence Duty. A bidding process for this funding will open in November."
+    ),
   ]
 
   static let awards: [Award] = [
     Award(
       id: "wmrsasc", recipient: "West Mercia Rape and Sexual Abuse Support Centre", amountPence: 33_978_200,
       date: day("2022-09-13"), elementID: "1.7",
-      purpose: "To support therapeutic counselling for survivors of sexual violence in 22/23. This funding has allowed the service to recruit permanent counsellors, who were previously on zero hours contracts, to provide sustainable support for survivors and to reduce waiting lists."),
+      purpose:
+        "To support therapeutic counselling for survivors of sexual violence in 22/23. This funding has allowed the service to recruit permanent counsellors, who were previously on zero hours contracts, to provide sustainable support for survivors and to reduce waiting lists."
+    ),
     Award(
-      id: "road-safety", recipient: "West Mercia Police", amountPence: 51_580_000, date: day("2022-09-14"), elementID: "2.3",
-      purpose: "To directly tackle speeding in communities in 22/23, following a comprehensive business case: an uplift of 11.5 staff within the Road Safety Team and expanded use of technology to prevent excessive speed and enhance road safety, with a further £400,000 ringfenced pending a business case."),
+      id: "road-safety", recipient: "West Mercia Police", amountPence: 51_580_000, date: day("2022-09-14"),
+      elementID: "2.3",
+      purpose:
+        "To directly tackle speeding in communities in 22/23, following a comprehensive business case: an uplift of 11.5 staff within the Road Safety Team and expanded use of technology to prevent excessive speed and enhance road safety, with a further £400,000 ringfenced pending a business case."
+    ),
     Award(
       id: "msht", recipient: "Victim Support", amountPence: 7_100_000, date: day("2022-08-10"), elementID: "1.2",
-      purpose: "To extend the Victim Support contract for enhanced provision for victims of Modern Slavery & Human Trafficking (MSHT). The MSHT service will enable greater partnership working between Victim Support and West Mercia Police, to identify victims who may otherwise not come forward to seek support. This enhanced service went live in September."),
+      purpose:
+        "To extend the Victim Support contract for enhanced provision for victims of Modern Slavery & Human Trafficking (MSHT). The MSHT service will enable greater partnership working between Victim Support and West Mercia Police, to identify victims who may otherwise not come forward to seek support. This enhanced service went live in September."
+    ),
     Award(
       id: "taxi-marshals", recipient: "Telford & Wrekin Community Safety Partnership", amountPence: 2_319_000,
       date: day("2022-09-20"), elementID: "2.2",
-      purpose: "For Taxi Marshalls and Street Pastors in 22/23, meeting one of the recommendations of the IITCSE report."),
+      purpose:
+        "For Taxi Marshalls and Street Pastors in 22/23, meeting one of the recommendations of the IITCSE report."),
     Award(
       id: "barnardos-trauma", fundID: "prevention", recipient: "Barnardo's", amountPence: 6_000_000,
       date: day("2022-10-06"), elementID: "1.1",
-      purpose: "The money will enable Barnardo's to deliver training around a trauma informed approach within the whole of West Mercia Police. This will include training for frontline Police officers, as well as professional consultancy for the wider organisation. The project is designed to increase the understanding of the impact of trauma and how to respond, providing an increased quality of service to victims of crime alongside increased satisfaction and confidence, particularly amongst victims."),
+      purpose:
+        "The money will enable Barnardo's to deliver training around a trauma informed approach within the whole of West Mercia Police. This will include training for frontline Police officers, as well as professional consultancy for the wider organisation. The project is designed to increase the understanding of the impact of trauma and how to respond, providing an increased quality of service to victims of crime alongside increased satisfaction and confidence, particularly amongst victims."
+    ),
     Award(
-      id: "witness-posts", recipient: "West Mercia Police Witness Care", amountPence: 2_600_000, date: day("2022-10-24"),
+      id: "witness-posts", recipient: "West Mercia Police Witness Care", amountPence: 2_600_000,
+      date: day("2022-10-24"),
       elementID: "2.6",
-      purpose: "For the continuation of two additional posts for 22/23, to ensure victims and witnesses continue to be supported throughout the criminal justice system."),
+      purpose:
+        "For the continuation of two additional posts for 22/23, to ensure victims and witnesses continue to be supported throughout the criminal justice system."
+    ),
     Award(
       id: "steer-clear", fundID: "prevention", recipient: "the Steer Clear programme", amountPence: 10_000_000,
       date: day("2022-10-27"), elementID: "2.8", status: .proposed,
-      purpose: "To continue and expand the existing Steer Clear project. Up to now, the project has only operated in Telford & Wrekin; for 23/24 it will operate across West Mercia, providing 1:1 mentoring and a series of workshops for children and young people involved in carrying or using knives, working closely with the PCC commissioned CLIMB service."),
+      purpose:
+        "To continue and expand the existing Steer Clear project. Up to now, the project has only operated in Telford & Wrekin; for 23/24 it will operate across West Mercia, providing 1:1 mentoring and a series of workshops for children and young people involved in carrying or using knives, working closely with the PCC commissioned CLIMB service."
+    ),
   ]
 
   static let bids: [Bid] = [
     Bid(
-      id: "op-lincoln", funder: "Home Office", amountPence: 10_000_000, submittedOn: day("2022-10-07"), status: .awaiting,
-      purpose: "To provide support to victims in the Operation Lincoln investigation into maternity services at the Shrewsbury and Telford NHS Trust.",
+      id: "op-lincoln", funder: "Home Office", amountPence: 10_000_000, submittedOn: day("2022-10-07"),
+      status: .awaiting,
+      purpose:
+        "To provide support to victims in the Operation Lincoln investigation into maternity services at the Shrewsbury and Telford NHS Trust.",
       elementID: "1.5"),
     Bid(
       id: "moj-diversion", funder: "Ministry of Justice", amountPence: 27_650_000, periodEnd: day("2025-03-31"),
       submittedOn: day("2022-10-28"), status: .submitted,
-      purpose: "To provide an out of court diversionary service for females at risk of entering the criminal justice system, linked to the Commissioner's commitment to deliver effective, early intervention for vulnerable people, with the outcome of reducing the likelihood of reoffending.",
+      purpose:
+        "To provide an out of court diversionary service for females at risk of entering the criminal justice system, linked to the Commissioner's commitment to deliver effective, early intervention for vulnerable people, with the outcome of reducing the likelihood of reoffending.",
       elementID: "1.8"),
   ]
 
@@ -146,8 +166,10 @@ enum DemoOversight {
         "The Force's new Stop and Search strategy will include enhanced scrutiny of searches. In developing more robust scrutiny, the force has consulted with Independent Advisory Groups (IAGs) and relevant staff networks.",
         "Going forward, the delivery of the Local Policing Charter will include renewed focus on engaging with more seldom heard communities.",
       ]),
-    ScrutinyMeeting(id: "budget-2022-11", kind: .thematic, topic: "Impact of 2022/23 Budget Investment", date: day("2022-11-15")),
-    ScrutinyMeeting(id: "qp-2022-11", kind: .quarterlyPerformance, topic: "Quarterly Performance", date: day("2022-11-22")),
+    ScrutinyMeeting(
+      id: "budget-2022-11", kind: .thematic, topic: "Impact of 2022/23 Budget Investment", date: day("2022-11-15")),
+    ScrutinyMeeting(
+      id: "qp-2022-11", kind: .quarterlyPerformance, topic: "Quarterly Performance", date: day("2022-11-22")),
     ScrutinyMeeting(
       id: "outcomes-2022-11", kind: .thematic, topic: "Satisfaction, open investigations and outcomes",
       date: day("2022-11-29")),
@@ -176,7 +198,8 @@ enum DemoOversight {
       name: "victims referred, or supported to self-refer, into mental health support services", unit: .count,
       better: .higherIsBetter, frequency: .halfYearly, source: "Commissioned services' returns", elementID: "1.7"),
     Indicator(
-      id: "conviction-overall", name: "overall conviction rate", unit: .percent, better: .higherIsBetter, comparator: 82,
+      id: "conviction-overall", name: "overall conviction rate", unit: .percent, better: .higherIsBetter,
+      comparator: 82,
       comparatorLabel: "national average", frequency: .rolling12Months, source: "CPS case outcomes", elementID: "2.6"),
     Indicator(
       id: "conviction-sexual", name: "sexual offences conviction rate", unit: .percent, better: .higherIsBetter,
@@ -187,7 +210,8 @@ enum DemoOversight {
       comparator: 75, comparatorLabel: "national average", frequency: .rolling12Months, source: "CPS case outcomes",
       elementID: "2.6"),
     Indicator(
-      id: "conviction-hate", name: "hate crime conviction rate", unit: .percent, better: .higherIsBetter, comparator: 83,
+      id: "conviction-hate", name: "hate crime conviction rate", unit: .percent, better: .higherIsBetter,
+      comparator: 83,
       comparatorLabel: "national average", frequency: .rolling12Months, source: "CPS case outcomes", elementID: "2.6"),
     Indicator(
       id: "witness-attendance", name: "witness attendance rate (the highest in the region)", unit: .percent,
@@ -201,7 +225,8 @@ enum DemoOversight {
       id: "survey-good-service", name: "residents confident they would receive a good service", unit: .percent,
       better: .higherIsBetter, frequency: .quarterly, source: survey, survey: true, elementID: "4.5"),
     Indicator(
-      id: "survey-understands", name: "residents who agree the force understands the issues that affect their community",
+      id: "survey-understands",
+      name: "residents who agree the force understands the issues that affect their community",
       unit: .percent, better: .higherIsBetter, frequency: .quarterly, source: survey, survey: true, elementID: "4.5"),
     Indicator(
       id: "survey-emergency", name: "residents confident they could access the police in an emergency", unit: .percent,
@@ -214,25 +239,29 @@ enum DemoOversight {
       better: .higherIsBetter, frequency: .quarterly, source: survey, survey: true, elementID: "4.5"),
     // Force performance: targets and monthly figures invented to match the report's concerns.
     Indicator(
-      id: "victim-satisfaction", name: "overall victim satisfaction", unit: .percent, better: .higherIsBetter, target: 80,
+      id: "victim-satisfaction", name: "overall victim satisfaction", unit: .percent, better: .higherIsBetter,
+      target: 80,
       frequency: .monthly, source: dashboard),
     Indicator(
       id: "calls-101", name: "101 calls answered within the target time", unit: .percent, better: .higherIsBetter,
       target: 80, frequency: .monthly, source: dashboard),
     Indicator(
-      id: "calls-999", name: "999 calls answered within 10 seconds", unit: .percent, better: .higherIsBetter, target: 90,
+      id: "calls-999", name: "999 calls answered within 10 seconds", unit: .percent, better: .higherIsBetter,
+      target: 90,
       frequency: .monthly, source: dashboard),
     Indicator(
       id: "positive-outcomes", name: "crimes resolved with a positive outcome", unit: .percent, better: .higherIsBetter,
       target: 15, frequency: .monthly, source: dashboard),
     Indicator(
-      id: "ksi", name: "people killed or seriously injured on West Mercia's roads", unit: .count, better: .lowerIsBetter,
+      id: "ksi", name: "people killed or seriously injured on West Mercia's roads", unit: .count,
+      better: .lowerIsBetter,
       frequency: .monthly, source: dashboard, elementID: "2.3"),
     // Ranked in the most similar group of forces (7th of 8, 1 being the lowest proportion):
     // the rank is the report's; the monthly values are invented.
     Indicator(
       id: "outcome-evidence",
-      name: "crimes closed where evidential difficulties prevent further action or the victim does not support the prosecution",
+      name:
+        "crimes closed where evidential difficulties prevent further action or the victim does not support the prosecution",
       unit: .percent, better: .lowerIsBetter, frequency: .monthly, source: dashboard),
   ]
 
@@ -296,7 +325,9 @@ enum DemoOversight {
   static let vetting = Inspection(
     id: "vetting-2022", title: "An inspection of vetting, misconduct, and misogyny in the police service",
     publishedOn: day("2022-11-02"), scope: .national,
-    summary: "Work is ongoing to review the recommendations in this report and engage with the force to understand how relevant areas will be addressed.")
+    summary:
+      "Work is ongoing to review the recommendations in this report and engage with the force to understand how relevant areas will be addressed."
+  )
 
   /// Five areas for improvement and 43 recommendations; their texts are placeholders.
   static var vettingItems: [InspectionItem] {
@@ -321,7 +352,8 @@ enum DemoOversight {
     var generator = SplitMix64(seed: 232)
     func spread(_ counts: [(String, Int)]) -> [String] { counts.flatMap { Array(repeating: $0.0, count: $0.1) } }
     var subjects = spread([
-      ("road-safety", 58), ("asb", 49), ("crime-concern", 44), ("policing-service", 38), ("other", 22), ("complaint", 21),
+      ("road-safety", 58), ("asb", 49), ("crime-concern", 44), ("policing-service", 38), ("other", 22),
+      ("complaint", 21),
     ])
     var areas = spread([
       ("worcestershire", 88), ("shropshire", 63), ("telford-and-wrekin", 41), ("herefordshire", 31), ("outside", 9),
@@ -333,7 +365,8 @@ enum DemoOversight {
     func add(_ day: LocalDate, _ subject: String, _ area: String) {
       list.append(
         Correspondence(
-          id: String(format: "WMC-22-%04d", list.count + 1), receivedOn: day, subject: CorrespondenceSubject(rawValue: subject),
+          id: String(format: "WMC-22-%04d", list.count + 1), receivedOn: day,
+          subject: CorrespondenceSubject(rawValue: subject),
           area: area, channel: channels[Int(generator.next() % UInt64(channels.count))],
           status: day < LocalDate(year: 2022, month: 10, day: 15)! ? .closed : .responded))
     }

@@ -5,10 +5,10 @@ import NIOHTTP2
 import Synchronization
 
 #if canImport(Glibc)
-/// glibc's `malloc_trim` (malloc.h, which the Glibc module does not export): returns the free
-/// memory at the top of the heap and in whole free pages of every arena to the system.
-@_silgen_name("malloc_trim")
-private func mallocTrim(_ pad: Int) -> Int32
+  /// glibc's `malloc_trim` (malloc.h, which the Glibc module does not export): returns the free
+  /// memory at the top of the heap and in whole free pages of every arena to the system.
+  @_silgen_name("malloc_trim")
+  private func mallocTrim(_ pad: Int) -> Int32
 #endif
 
 /// What a peer may hold on the server before it has proved anything, and what any connection
@@ -134,11 +134,11 @@ final class ConnectionGuard: Sendable {
   /// against the server long after they are gone.
   private func returnMemorySoon(on eventLoop: any EventLoop) {
     #if canImport(Glibc)
-    guard trimScheduled.compareExchange(expected: false, desired: true, ordering: .relaxed).exchanged else { return }
-    eventLoop.scheduleTask(in: .seconds(5)) { [self] in
-      trimScheduled.store(false, ordering: .relaxed)
-      _ = mallocTrim(0)
-    }
+      guard trimScheduled.compareExchange(expected: false, desired: true, ordering: .relaxed).exchanged else { return }
+      eventLoop.scheduleTask(in: .seconds(5)) { [self] in
+        trimScheduled.store(false, ordering: .relaxed)
+        _ = mallocTrim(0)
+      }
     #endif
   }
 

@@ -1,7 +1,7 @@
 import GRPCCore
 import GRPCNIOTransportHTTP2
-import RPC
 import Logging
+import RPC
 import ServiceLifecycle
 
 /// Runs the gRPC server as a swift-service-lifecycle service: SIGTERM or SIGINT starts a
@@ -23,7 +23,9 @@ struct GRPCServerService: Service {
         group.addTask { try await server.serve() }
         group.addTask {
           let address = try await server.transport.listeningAddress
-          let text = address.ipv4.map { "\($0.host):\($0.port)" } ?? address.ipv6.map { "[\($0.host)]:\($0.port)" } ?? "\(address)"
+          let text =
+            address.ipv4.map { "\($0.host):\($0.port)" } ?? address.ipv6.map { "[\($0.host)]:\($0.port)" }
+            ?? "\(address)"
           health.setAll(.serving)
           logger.info("assure-server listening on \(text) (\(security))", metadata: ["address": "\(text)"])
           onListening(text)

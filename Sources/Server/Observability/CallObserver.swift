@@ -118,7 +118,9 @@ struct CallObserver: ServerInterceptor {
     return pair
   }
 
-  private static func finish(_ method: String, error: (any Error)?, since started: ContinuousClock.Instant, logger: Logger) {
+  private static func finish(
+    _ method: String, error: (any Error)?, since started: ContinuousClock.Instant, logger: Logger
+  ) {
     let code = code(of: error)
     let elapsed = ContinuousClock.now - started
     let (counter, timer) = handles(method, code)
@@ -126,7 +128,11 @@ struct CallObserver: ServerInterceptor {
     let parts = elapsed.components
     timer.recordNanoseconds(parts.seconds * 1_000_000_000 + parts.attoseconds / 1_000_000_000)
     logger.debug(
-      "rpc", metadata: ["method": "\(method)", "code": "\(code)", "ms": "\(Double(parts.attoseconds / 1_000_000_000_000) / 1000 + Double(parts.seconds) * 1000)"])
+      "rpc",
+      metadata: [
+        "method": "\(method)", "code": "\(code)",
+        "ms": "\(Double(parts.attoseconds / 1_000_000_000_000) / 1000 + Double(parts.seconds) * 1000)",
+      ])
   }
 }
 

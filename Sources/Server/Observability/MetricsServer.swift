@@ -62,7 +62,8 @@ private final class MetricsHandler: ChannelInboundHandler, Sendable {
     headers.add(name: "Content-Type", value: contentType)
     headers.add(name: "Content-Length", value: "\(body.count)")
     headers.add(name: "Connection", value: "close")
-    context.write(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: status, headers: headers))), promise: nil)
+    context.write(
+      wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: status, headers: headers))), promise: nil)
     context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: body)))), promise: nil)
     context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in context.close(promise: nil) }
   }

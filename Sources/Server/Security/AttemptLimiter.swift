@@ -81,7 +81,9 @@ final class AttemptLimiter: Sendable {
         return .tooManyInFlight
       }
       record.inFlight += 1
-      if records.count > 100_000, records[peer] == nil, Self.forgetIdle(&records) { blocked.store(0, ordering: .relaxed) }
+      if records.count > 100_000, records[peer] == nil, Self.forgetIdle(&records) {
+        blocked.store(0, ordering: .relaxed)
+      }
       records[peer] = record
       return .admitted
     }

@@ -40,7 +40,8 @@ struct AuthInterceptor: ServerInterceptor {
   static func requireCaller() throws -> Caller {
     guard let caller = current, caller.isIdentified else {
       throw RPCError(
-        code: .unauthenticated, message: "this call needs a signed-in caller (sign in with assure login): nothing was changed")
+        code: .unauthenticated,
+        message: "this call needs a signed-in caller (sign in with assure login): nothing was changed")
     }
     return caller
   }
@@ -87,7 +88,9 @@ struct AuthInterceptor: ServerInterceptor {
   static func blocked(_ peer: String, _ limiter: AttemptLimiter) -> RPCError {
     RPCError(
       code: .resourceExhausted,
-      message: "too many failed sign-in attempts from \(peer): refused for up to \(minutes(limiter.settings.blockFor)) minutes")
+      message:
+        "too many failed sign-in attempts from \(peer): refused for up to \(minutes(limiter.settings.blockFor)) minutes"
+    )
   }
 
   /// The refusal of an attempt that cannot be evaluated now (`AttemptLimiter.Admission`).

@@ -21,7 +21,8 @@ struct RequestSizeInterceptor: ServerInterceptor {
         if bytes.count > limit {
           throw RPCError(
             code: .invalidArgument,
-            message: "request: a message may be at most \(limit) bytes (got \(bytes.count)); send fewer records per call")
+            message:
+              "request: a message may be at most \(limit) bytes (got \(bytes.count)); send fewer records per call")
         }
       }
       return message

@@ -99,7 +99,9 @@ struct AccountService: Assure_V1_AccountService.SimpleServiceProtocol {
     return .with { $0.account = account.proto }
   }
 
-  func listUsers(request: Assure_V1_ListUsersRequest, context: ServerContext) async throws -> Assure_V1_ListUsersResponse {
+  func listUsers(request: Assure_V1_ListUsersRequest, context: ServerContext) async throws
+    -> Assure_V1_ListUsersResponse
+  {
     try AuthInterceptor.requireCaller()
     let users = try await accounts.users()
     return .with { $0.accounts = users.map(\.proto) }
@@ -123,7 +125,8 @@ struct AccountService: Assure_V1_AccountService.SimpleServiceProtocol {
     }
     let revoked =
       request.byDevice
-      ? try await accounts.revokeDevice(request.id, by: try caller) : try await accounts.revokeSignIn(request.id, by: try caller)
+      ? try await accounts.revokeDevice(request.id, by: try caller)
+      : try await accounts.revokeSignIn(request.id, by: try caller)
     cache.removeAll()
     return .with { $0.revoked = revoked.map(\.proto) }
   }

@@ -3,8 +3,8 @@ import Foundation
 import GRPCCore
 import Model
 import RPC
-import SwiftProtobuf
 import Storage
+import SwiftProtobuf
 import Sync
 
 /// `assure.v1.DeliveryPlanService`: the plan read by everyone and kept by the governance team.
@@ -35,7 +35,9 @@ struct DeliveryPlanService: Assure_V1_DeliveryPlanService.SimpleServiceProtocol 
     let plan = try await snapshot.current()
     var elements = plan.elements
     if !objectiveID.isEmpty {
-      guard plan.objectiveIDs.contains(objectiveID) else { throw StorageError(.notFound, "no objective \(objectiveID)") }
+      guard plan.objectiveIDs.contains(objectiveID) else {
+        throw StorageError(.notFound, "no objective \(objectiveID)")
+      }
       elements = elements.filter { $0.objectiveID == objectiveID }
     }
     let today = governance.today

@@ -3,8 +3,8 @@ import Foundation
 import GRPCCore
 import Model
 import RPC
-import SwiftProtobuf
 import Storage
+import SwiftProtobuf
 import Sync
 
 /// `assure.v1.EngagementService`: records, reads, lists and summarises engagements.
@@ -46,7 +46,8 @@ struct EngagementService: Assure_V1_EngagementService.SimpleServiceProtocol {
     let query = try EngagementQuery(
       fromDate: request.fromDate, toDate: request.toDate, who: request.who, area: request.area, kind: request.kind)
     guard (0...1000).contains(request.pageSize) else {
-      throw ValidationError(field: "page_size", rule: "must be between 1 and 1000, or 0 for 100 (got \(request.pageSize))")
+      throw ValidationError(
+        field: "page_size", rule: "must be between 1 and 1000, or 0 for 100 (got \(request.pageSize))")
     }
     let size = request.pageSize == 0 ? 100 : Int(request.pageSize)
     let position = try PageToken.decode(request.pageToken)

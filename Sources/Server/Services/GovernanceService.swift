@@ -3,8 +3,8 @@ import Foundation
 import GRPCCore
 import Model
 import RPC
-import SwiftProtobuf
 import Storage
+import SwiftProtobuf
 import Sync
 
 /// `assure.v1.GovernanceService`: the monthly review, meetings and actions.
@@ -81,7 +81,8 @@ struct GovernanceService: Assure_V1_GovernanceService.SimpleServiceProtocol {
     default:
       status = ActionStatus(rawValue: request.status)
       guard status?.isKnown == true else {
-        throw ValidationError(field: "status", rule: "must be one of open, done, dropped, all (got \"\(request.status)\")")
+        throw ValidationError(
+          field: "status", rule: "must be one of open, done, dropped, all (got \"\(request.status)\")")
       }
     }
     let items = try await governance.actionItems(status: status, owner: request.owner.isEmpty ? nil : request.owner)

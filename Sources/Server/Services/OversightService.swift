@@ -30,7 +30,9 @@ struct OversightService: Assure_V1_OversightService.SimpleServiceProtocol {
     return .with { $0.fund = fund.proto(committedPence: committed) }
   }
 
-  func saveAward(request: Assure_V1_SaveAwardRequest, context: ServerContext) async throws -> Assure_V1_SaveAwardResponse {
+  func saveAward(request: Assure_V1_SaveAwardRequest, context: ServerContext) async throws
+    -> Assure_V1_SaveAwardResponse
+  {
     try AuthInterceptor.requireCaller()
     guard case .award(let award) = try await store(.award(try Award(proto: request.award))) else { throw mismatch }
     let fund = try await oversight.database.read { db -> FundPosition? in
@@ -101,7 +103,8 @@ struct OversightService: Assure_V1_OversightService.SimpleServiceProtocol {
     -> Assure_V1_RecordMeasurementResponse
   {
     try AuthInterceptor.requireCaller()
-    guard case .measurement(let m) = try await store(.measurement(try IndicatorMeasurement(proto: request.measurement))) else {
+    guard case .measurement(let m) = try await store(.measurement(try IndicatorMeasurement(proto: request.measurement)))
+    else {
       throw mismatch
     }
     let assessment = try await oversight.database.read { db in
@@ -147,7 +150,8 @@ struct OversightService: Assure_V1_OversightService.SimpleServiceProtocol {
     }
     // The inspection and its items are stored together, or none of them.
     _ = try await oversight.store(
-      [(nil, .inspection(inspection))] + items.map { (nil, OversightRecord.inspectionItem($0)) }, dryRun: false, by: try caller)
+      [(nil, .inspection(inspection))] + items.map { (nil, OversightRecord.inspectionItem($0)) }, dryRun: false,
+      by: try caller)
     let stored = try await oversight.database.read { try $0.inspections().first { $0.inspection.id == inspection.id } }
     return .with { if let stored { $0.inspection = stored.inspection.proto(items: stored.items) } }
   }
@@ -176,7 +180,9 @@ struct OversightService: Assure_V1_OversightService.SimpleServiceProtocol {
     -> Assure_V1_RecordCorrespondenceResponse
   {
     try AuthInterceptor.requireCaller()
-    guard case .correspondence(let item) = try await store(.correspondence(try Correspondence(proto: request.correspondence)))
+    guard
+      case .correspondence(let item) = try await store(
+        .correspondence(try Correspondence(proto: request.correspondence)))
     else { throw mismatch }
     return .with { $0.correspondence = item.proto }
   }
@@ -223,7 +229,9 @@ struct OversightService: Assure_V1_OversightService.SimpleServiceProtocol {
     return .with { $0.reach = figure.proto }
   }
 
-  func listReach(request: Assure_V1_ListReachRequest, context: ServerContext) async throws -> Assure_V1_ListReachResponse {
+  func listReach(request: Assure_V1_ListReachRequest, context: ServerContext) async throws
+    -> Assure_V1_ListReachResponse
+  {
     try AuthInterceptor.requireCaller()
     let figures = try await oversight.database.read { try $0.reachMeasurements() }
     return .with { $0.reach = figures.map(\.proto) }
@@ -238,7 +246,9 @@ struct OversightService: Assure_V1_OversightService.SimpleServiceProtocol {
     var v = ViolationCollector()
     let kind = OversightKind(rawValue: request.kind)
     if kind == nil {
-      v.fail("kind", "must be one of \(OversightKind.allCases.map(\.rawValue).joined(separator: ", ")) (got \"\(request.kind)\")")
+      v.fail(
+        "kind",
+        "must be one of \(OversightKind.allCases.map(\.rawValue).joined(separator: ", ")) (got \"\(request.kind)\")")
     }
     if request.csv.utf8.count > 4 << 20 {
       v.fail("csv", "must be at most 4 MiB (got \(request.csv.utf8.count) bytes)")
@@ -252,7 +262,8 @@ struct OversightService: Assure_V1_OversightService.SimpleServiceProtocol {
       let role = caller.authorityName
       throw AccessError(
         .permissionDenied,
-        "the role \(role) may import only \(Self.analystKinds.map(\.rawValue).sorted().joined(separator: ", ")) (got \(kind.rawValue))")
+        "the role \(role) may import only \(Self.analystKinds.map(\.rawValue).sorted().joined(separator: ", ")) (got \(kind.rawValue))"
+      )
     }
     let summary = try await oversight.importCSV(request.csv, kind: kind, dryRun: request.dryRun, by: caller)
     return .with {

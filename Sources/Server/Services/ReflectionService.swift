@@ -132,7 +132,8 @@ struct ReflectionServiceV1Alpha: Grpc_Reflection_V1alpha_ServerReflection.Simple
     context: ServerContext
   ) async throws {
     for try await message in request {
-      let asked = try Grpc_Reflection_V1_ServerReflectionRequest(serializedBytes: try message.serializedBytes() as [UInt8])
+      let asked = try Grpc_Reflection_V1_ServerReflectionRequest(
+        serializedBytes: try message.serializedBytes() as [UInt8])
       let answer: [UInt8] = try index.answer(asked).serializedBytes()
       try await response.write(try Grpc_Reflection_V1alpha_ServerReflectionResponse(serializedBytes: answer))
     }

@@ -4,8 +4,8 @@ import GRPCCore
 import Logging
 import Metrics
 import RPC
-import Sync
 import SwiftProtobuf
+import Sync
 
 /// `assure.v1.SyncService`: push and pull for field devices. The rules live in Sync's
 /// `ServerRepository`; this only reads and writes the wire.
@@ -20,7 +20,10 @@ struct SyncService: Assure_V1_SyncService.SimpleServiceProtocol {
     let response = decoded.response(merging: reply)
     let outcomes = Dictionary(grouping: response.results, by: \.outcome).mapValues(\.count)
     Counter(label: "assure_sync_push_batches_total").increment()
-    for (outcome, count) in [("applied", outcomes[.applied] ?? 0), ("duplicate", outcomes[.duplicate] ?? 0), ("rejected", outcomes[.rejected] ?? 0)] where count > 0 {
+    for (outcome, count) in [
+      ("applied", outcomes[.applied] ?? 0), ("duplicate", outcomes[.duplicate] ?? 0),
+      ("rejected", outcomes[.rejected] ?? 0),
+    ] where count > 0 {
       Counter(label: "assure_sync_mutations_total", dimensions: [("outcome", outcome)]).increment(by: count)
     }
     logger.info(
@@ -48,7 +51,8 @@ struct SyncService: Assure_V1_SyncService.SimpleServiceProtocol {
     var engagementID: UUID?
     if !request.engagementID.isEmpty {
       guard let id = UUID(uuidString: request.engagementID) else {
-        throw RPCError(code: .invalidArgument, message: "engagement_id: must be a UUID (got \"\(request.engagementID)\")")
+        throw RPCError(
+          code: .invalidArgument, message: "engagement_id: must be a UUID (got \"\(request.engagementID)\")")
       }
       engagementID = id
     }

@@ -1,7 +1,8 @@
 import Foundation
 import GRDB
+
 #if canImport(Glibc)
-import Glibc
+  import Glibc
 #endif
 
 /// Opens a SQLite file in WAL mode with the settings both ends share.

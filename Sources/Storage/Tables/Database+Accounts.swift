@@ -27,7 +27,8 @@ extension Database {
   }
 
   public func account(id: UUID) throws -> Account? {
-    try Row.fetchOne(self, sql: "SELECT * FROM account WHERE id = ?", arguments: [id.storageKey]).map(Self.account(from:))
+    try Row.fetchOne(self, sql: "SELECT * FROM account WHERE id = ?", arguments: [id.storageKey]).map(
+      Self.account(from:))
   }
 
   public func accounts() throws -> [Account] {
@@ -42,7 +43,8 @@ extension Database {
     Account(
       id: try row.uuid("id", table: "account"), name: row["name"], displayName: row["display_name"],
       role: Role(rawValue: row["role"]), createdAt: Date(millisecondsSince1970: row["created_at_ms"]),
-      createdBy: row["created_by"], disabledAt: (row["disabled_at_ms"] as Int64?).map(Date.init(millisecondsSince1970:)))
+      createdBy: row["created_by"], disabledAt: (row["disabled_at_ms"] as Int64?).map(Date.init(millisecondsSince1970:))
+    )
   }
 
   // MARK: - Enrolment codes
@@ -50,7 +52,8 @@ extension Database {
   /// Stores a new code's hash; any unused code of the same account stops working.
   public func saveEnrolmentCode(hash: String, accountID: UUID, createdAt: Date, expiresAt: Date) throws {
     try execute(
-      sql: "UPDATE enrolment_code SET expires_at_ms = MIN(expires_at_ms, ?) WHERE account_id = ? AND used_at_ms IS NULL",
+      sql:
+        "UPDATE enrolment_code SET expires_at_ms = MIN(expires_at_ms, ?) WHERE account_id = ? AND used_at_ms IS NULL",
       arguments: [createdAt.millisecondsSince1970, accountID.storageKey])
     try execute(
       sql: "INSERT INTO enrolment_code (code_hash, account_id, created_at_ms, expires_at_ms) VALUES (?, ?, ?, ?)",
@@ -99,7 +102,8 @@ extension Database {
     let account = Account(
       id: try row.uuid("a_id", table: "account", column: "id"), name: row["name"], displayName: row["display_name"],
       role: Role(rawValue: row["role"]), createdAt: Date(millisecondsSince1970: row["a_created_at_ms"]),
-      createdBy: row["created_by"], disabledAt: (row["disabled_at_ms"] as Int64?).map(Date.init(millisecondsSince1970:)))
+      createdBy: row["created_by"], disabledAt: (row["disabled_at_ms"] as Int64?).map(Date.init(millisecondsSince1970:))
+    )
     return (try Self.deviceToken(from: row, accountName: account.name), account)
   }
 
@@ -131,7 +135,8 @@ extension Database {
     let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
     return try Row.fetchAll(
       self,
-      sql: "SELECT t.*, a.name FROM device_token t JOIN account a ON a.id = t.account_id \(filter) ORDER BY t.created_at_ms DESC, t.id",
+      sql:
+        "SELECT t.*, a.name FROM device_token t JOIN account a ON a.id = t.account_id \(filter) ORDER BY t.created_at_ms DESC, t.id",
       arguments: arguments
     ).map { try Self.deviceToken(from: $0, accountName: $0["name"]) }
   }
@@ -161,12 +166,14 @@ extension Database {
 
   public func touchDeviceToken(id: UUID, at time: Date) throws {
     try execute(
-      sql: "UPDATE device_token SET last_used_at_ms = ? WHERE id = ?", arguments: [time.millisecondsSince1970, id.storageKey])
+      sql: "UPDATE device_token SET last_used_at_ms = ? WHERE id = ?",
+      arguments: [time.millisecondsSince1970, id.storageKey])
   }
 
   private static func deviceToken(from row: Row, accountName: String) throws -> DeviceToken {
     DeviceToken(
-      id: try row.uuid("id", table: "device_token"), accountName: accountName, deviceID: row["device_id"], label: row["label"],
+      id: try row.uuid("id", table: "device_token"), accountName: accountName, deviceID: row["device_id"],
+      label: row["label"],
       createdAt: Date(millisecondsSince1970: row["created_at_ms"]),
       expiresAt: Date(millisecondsSince1970: row["expires_at_ms"]),
       lastUsedAt: (row["last_used_at_ms"] as Int64?).map(Date.init(millisecondsSince1970:)),

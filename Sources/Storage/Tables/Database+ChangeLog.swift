@@ -125,7 +125,8 @@ extension Database {
   /// The cursor a mutation was applied at, or `nil` if it never was.
   public func appliedCursor(mutationID: UUID) throws -> Int64? {
     try Int64.fetchOne(
-      cachedStatement(sql: "SELECT cursor FROM applied_mutation WHERE mutation_id = ?"), arguments: [mutationID.storageKey])
+      cachedStatement(sql: "SELECT cursor FROM applied_mutation WHERE mutation_id = ?"),
+      arguments: [mutationID.storageKey])
   }
 
   /// The cursors the given mutations were applied at, for those that ever were, and whether
@@ -210,7 +211,9 @@ extension Database {
       while let row = try rows.next() {
         found[row["id"]] = FieldStamp(
           cursor: row["cursor"], deviceID: row["device_id"], user: row["user"],
-          hlc: HLC(wallMillis: row["hlc_wall_ms"], counter: UInt32(clamping: row["hlc_counter"] as Int64), node: row["hlc_node"]))
+          hlc: HLC(
+            wallMillis: row["hlc_wall_ms"], counter: UInt32(clamping: row["hlc_counter"] as Int64),
+            node: row["hlc_node"]))
       }
     }
     return found

@@ -169,17 +169,18 @@ enum EngagementColumns {
   /// `saveSQL`, except that a live row already holding exactly these values is left
   /// untouched (no row or index write): a device pulling back the changes it has just
   /// pushed holds most of them already.
-  static let saveIfChangedSQL = saveSQL + """
+  static let saveIfChangedSQL =
+    saveSQL + """
 
-    WHERE (engagement.date, engagement.who, engagement.kind, engagement.organisation, engagement.place,
-      engagement.area, engagement.attendees, engagement.topics, engagement.objective_id, engagement.element_id,
-      engagement.follow_up_actions, engagement.notes, engagement.created_by, engagement.created_at_ms,
-      engagement.updated_by, engagement.updated_at_ms, engagement.deleted_at_ms)
-    IS NOT (excluded.date, excluded.who, excluded.kind, excluded.organisation, excluded.place,
-      excluded.area, excluded.attendees, excluded.topics, excluded.objective_id, excluded.element_id,
-      excluded.follow_up_actions, excluded.notes, excluded.created_by, excluded.created_at_ms,
-      excluded.updated_by, excluded.updated_at_ms, NULL)
-    """
+      WHERE (engagement.date, engagement.who, engagement.kind, engagement.organisation, engagement.place,
+        engagement.area, engagement.attendees, engagement.topics, engagement.objective_id, engagement.element_id,
+        engagement.follow_up_actions, engagement.notes, engagement.created_by, engagement.created_at_ms,
+        engagement.updated_by, engagement.updated_at_ms, engagement.deleted_at_ms)
+      IS NOT (excluded.date, excluded.who, excluded.kind, excluded.organisation, excluded.place,
+        excluded.area, excluded.attendees, excluded.topics, excluded.objective_id, excluded.element_id,
+        excluded.follow_up_actions, excluded.notes, excluded.created_by, excluded.created_at_ms,
+        excluded.updated_by, excluded.updated_at_ms, NULL)
+      """
 
   /// The values of `names`, in order.
   static func arguments(_ e: Engagement) throws -> StatementArguments {

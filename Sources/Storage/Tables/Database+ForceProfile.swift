@@ -19,7 +19,8 @@ extension Database {
 
   public func saveForceProfile(_ profile: ForceProfile) throws {
     try execute(
-      sql: "INSERT INTO force_profile (id, profile) VALUES (1, ?) ON CONFLICT(id) DO UPDATE SET profile = excluded.profile",
+      sql:
+        "INSERT INTO force_profile (id, profile) VALUES (1, ?) ON CONFLICT(id) DO UPDATE SET profile = excluded.profile",
       arguments: [try JSONText.encode(profile)])
   }
 }

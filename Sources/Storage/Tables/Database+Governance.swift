@@ -34,7 +34,8 @@ extension Database {
           due_date = excluded.due_date, completed_on = excluded.completed_on, links = excluded.links
         """,
       arguments: [
-        m.id, m.elementID, number, m.title, m.dueDate.description, m.completedOn?.description, try JSONText.encode(m.links),
+        m.id, m.elementID, number, m.title, m.dueDate.description, m.completedOn?.description,
+        try JSONText.encode(m.links),
       ])
   }
 
@@ -238,7 +239,9 @@ extension Database {
     ).map(MeetingAction.init(row:))
     let meetingIDs = Set(actions.map(\.meetingID))
     let meetings = try Row.fetchAll(
-      self, sql: "SELECT * FROM meeting WHERE date BETWEEN ? AND ? OR id IN (SELECT meeting_id FROM meeting_action a WHERE a.status = 'open' OR a.closed_on > ?)",
+      self,
+      sql:
+        "SELECT * FROM meeting WHERE date BETWEEN ? AND ? OR id IN (SELECT meeting_id FROM meeting_action a WHERE a.status = 'open' OR a.closed_on > ?)",
       arguments: [start, end, end]
     ).map(Meeting.init(row:)).filter { month.contains($0.date) || meetingIDs.contains($0.id) }
 

@@ -9,7 +9,8 @@ extension Database {
   public func fieldStamps(engagementID: UUID) throws -> [String: FieldStamp] {
     var stamps: [String: FieldStamp] = [:]
     _ = try mapRows(
-      cachedStatement(sql: "SELECT * FROM engagement_field_stamp WHERE engagement_id = ?"), arguments: [engagementID.storageKey]
+      cachedStatement(sql: "SELECT * FROM engagement_field_stamp WHERE engagement_id = ?"),
+      arguments: [engagementID.storageKey]
     ) { row in
       stamps[row["field"]] = FieldStamp(
         cursor: row["cursor"], deviceID: row["device_id"], user: row["user"],
@@ -28,14 +29,18 @@ extension Database {
           hlc_node = excluded.hlc_node
         """,
       arguments: [
-        engagementID.storageKey, field, s.cursor, s.deviceID, s.user, s.hlc.wallMillis, Int64(s.hlc.counter), s.hlc.node,
+        engagementID.storageKey, field, s.cursor, s.deviceID, s.user, s.hlc.wallMillis, Int64(s.hlc.counter),
+        s.hlc.node,
       ])
   }
 
   /// The engagement with this id whether live or deleted, with when it was deleted.
   public func engagementIncludingDeleted(id: UUID) throws -> (engagement: Engagement, deletedAt: Date?)? {
     try mapRows(cachedStatement(sql: "SELECT * FROM engagement WHERE id = ?"), arguments: [id.storageKey]) { row in
-      (engagement: try Engagement(row: row), deletedAt: (row["deleted_at_ms"] as Int64?).map(Date.init(millisecondsSince1970:)))
+      (
+        engagement: try Engagement(row: row),
+        deletedAt: (row["deleted_at_ms"] as Int64?).map(Date.init(millisecondsSince1970:))
+      )
     }.first
   }
 
@@ -57,9 +62,10 @@ extension Database {
     var through = try purgedThrough()
     let purgedAt = Date().millisecondsSince1970
     for id in ids {
-      let newest = try Int64.fetchOne(
-        self, sql: "SELECT MAX(cursor) FROM change_log WHERE entity_type = 'engagement' AND entity_id = ?",
-        arguments: [id]) ?? 0
+      let newest =
+        try Int64.fetchOne(
+          self, sql: "SELECT MAX(cursor) FROM change_log WHERE entity_type = 'engagement' AND entity_id = ?",
+          arguments: [id]) ?? 0
       through = max(through, newest)
       // The id and who deleted it stay: an edit made without seeing the delete must not bring
       // the engagement back without a trace.
@@ -75,12 +81,14 @@ extension Database {
             purged_at_ms = excluded.purged_at_ms
           """,
         arguments: [newest, purgedAt, id])
-      try executeCached(sql: "DELETE FROM change_log WHERE entity_type = 'engagement' AND entity_id = ?", arguments: [id])
+      try executeCached(
+        sql: "DELETE FROM change_log WHERE entity_type = 'engagement' AND entity_id = ?", arguments: [id])
       try executeCached(sql: "DELETE FROM engagement_field_stamp WHERE engagement_id = ?", arguments: [id])
       try executeCached(sql: "DELETE FROM engagement WHERE id = ?", arguments: [id])
     }
     try executeCached(
-      sql: "INSERT INTO server_state (key, value) VALUES ('purged_through', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+      sql:
+        "INSERT INTO server_state (key, value) VALUES ('purged_through', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
       arguments: [through])
     return ids.compactMap(UUID.init(uuidString:))
   }

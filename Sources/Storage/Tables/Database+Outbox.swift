@@ -161,7 +161,8 @@ extension Database {
       arguments: [error, mutationID.storageKey])
   }
 
-  private func outbox(where condition: String, arguments: StatementArguments = [], limit: Int?) throws -> [OutboxEntry] {
+  private func outbox(where condition: String, arguments: StatementArguments = [], limit: Int?) throws -> [OutboxEntry]
+  {
     var sql = "SELECT * FROM outbox WHERE \(condition) ORDER BY seq"
     if let limit { sql += " LIMIT \(limit)" }
     // A handful of fixed statements, one of them run for every pulled change: prepared once.

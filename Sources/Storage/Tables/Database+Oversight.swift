@@ -81,7 +81,8 @@ extension Database {
           baseline_period_end = excluded.baseline_period_end
         """,
       arguments: [
-        i.id, i.name, i.unit.rawValue, i.better.rawValue, i.target, i.comparator, i.comparatorLabel, i.frequency.rawValue,
+        i.id, i.name, i.unit.rawValue, i.better.rawValue, i.target, i.comparator, i.comparatorLabel,
+        i.frequency.rawValue,
         i.source, i.survey, i.elementID, i.baselinePeriodEnd?.description,
       ])
   }
@@ -94,7 +95,9 @@ extension Database {
         ON CONFLICT(indicator_id, period_end) DO UPDATE SET period_start = excluded.period_start,
           value = excluded.value, sample_size = excluded.sample_size, rank = excluded.rank, rank_of = excluded.rank_of
         """,
-      arguments: [m.indicatorID, m.periodEnd.description, m.periodStart.description, m.value, m.sampleSize, m.rank, m.rankOf])
+      arguments: [
+        m.indicatorID, m.periodEnd.description, m.periodStart.description, m.value, m.sampleSize, m.rank, m.rankOf,
+      ])
   }
 
   public func saveInspection(_ i: Inspection) throws {
@@ -178,7 +181,8 @@ extension Database {
 
   /// What is committed from a fund by its awards.
   public func committedPence(fundID: String) throws -> Int64 {
-    try Int64.fetchOne(self, sql: "SELECT COALESCE(SUM(amount_pence), 0) FROM award WHERE fund_id = ?", arguments: [fundID])
+    try Int64.fetchOne(
+      self, sql: "SELECT COALESCE(SUM(amount_pence), 0) FROM award WHERE fund_id = ?", arguments: [fundID])
       ?? 0
   }
 
@@ -191,7 +195,8 @@ extension Database {
   }
 
   public func scrutinyMeeting(id: String) throws -> ScrutinyMeeting? {
-    try Row.fetchOne(self, sql: "SELECT * FROM scrutiny_meeting WHERE id = ?", arguments: [id]).map(ScrutinyMeeting.init(row:))
+    try Row.fetchOne(self, sql: "SELECT * FROM scrutiny_meeting WHERE id = ?", arguments: [id]).map(
+      ScrutinyMeeting.init(row:))
   }
 
   /// Holding-to-account meetings, oldest first, optionally from and to a day.
@@ -225,7 +230,8 @@ extension Database {
         self, sql: "SELECT * FROM measurement WHERE indicator_id = ? ORDER BY period_end", arguments: [indicatorID]
       ).map(IndicatorMeasurement.init(row:))
     }
-    return try Row.fetchAll(self, sql: "SELECT * FROM measurement ORDER BY indicator_id, period_end").map(IndicatorMeasurement.init(row:))
+    return try Row.fetchAll(self, sql: "SELECT * FROM measurement ORDER BY indicator_id, period_end").map(
+      IndicatorMeasurement.init(row:))
   }
 
   /// Every indicator assessed on its measurements up to `asOf`.
@@ -264,7 +270,8 @@ extension Database {
   }
 
   public func correspondence(id: String) throws -> Correspondence? {
-    try Row.fetchOne(self, sql: "SELECT * FROM correspondence WHERE id = ?", arguments: [id]).map(Correspondence.init(row:))
+    try Row.fetchOne(self, sql: "SELECT * FROM correspondence WHERE id = ?", arguments: [id]).map(
+      Correspondence.init(row:))
   }
 
   /// Correspondence received from and to a day, counted by subject and by area.
@@ -280,9 +287,11 @@ extension Database {
       ).map { CorrespondenceTotals.Count(code: $0["code"], count: $0["n"]) }
     }
     let total =
-      try Int.fetchOne(self, sql: "SELECT COUNT(*) FROM correspondence WHERE received_on BETWEEN ? AND ?", arguments: arguments)
+      try Int.fetchOne(
+        self, sql: "SELECT COUNT(*) FROM correspondence WHERE received_on BETWEEN ? AND ?", arguments: arguments)
       ?? 0
-    return CorrespondenceTotals(from: from, to: to, total: total, bySubject: try counts("subject"), byArea: try counts("area"))
+    return CorrespondenceTotals(
+      from: from, to: to, total: total, bySubject: try counts("subject"), byArea: try counts("area"))
   }
 
   public func reachMeasurement(metric: ReachMetric, asOf: LocalDate) throws -> ReachMeasurement? {
@@ -317,7 +326,9 @@ extension Database {
     }
     let linkedAwards = linked("award")
     let linkedBids = linked("bid")
-    let awards = try self.awards().filter { (window.from...window.to).contains($0.date) || linkedAwards.contains($0.id) }
+    let awards = try self.awards().filter {
+      (window.from...window.to).contains($0.date) || linkedAwards.contains($0.id)
+    }
     let bids = try self.bids().filter { bid in
       let days = [bid.submittedOn, bid.decidedOn].compactMap { $0 }
       return days.contains { (window.from...window.to).contains($0) } || linkedBids.contains(bid.id)
@@ -339,7 +350,8 @@ extension Database {
       areaNames: Dictionary(try areas().map { ($0.code, $0.name) }, uniquingKeysWith: { first, _ in first }),
       responses: try Row.fetchAll(
         self,
-        sql: "SELECT * FROM inspection WHERE response_sent_on BETWEEN ? AND ? ORDER BY response_sent_on, published_on, id",
+        sql:
+          "SELECT * FROM inspection WHERE response_sent_on BETWEEN ? AND ? ORDER BY response_sent_on, published_on, id",
         arguments: [window.lookBack.description, window.inspectionsUntil.description]
       ).map(Inspection.init(row:)))
     inputs.profile = try forceProfile()
@@ -369,11 +381,11 @@ private func day(_ row: Row, _ column: String) -> LocalDate? {
   (row[column] as String?).flatMap(LocalDate.init)
 }
 
-
 extension Fund {
   init(row: Row) throws {
     self.init(
-      id: row["id"], name: row["name"], totalPence: row["total_pence"], startDate: try row.day("start_date", table: "fund"),
+      id: row["id"], name: row["name"], totalPence: row["total_pence"],
+      startDate: try row.day("start_date", table: "fund"),
       endDate: try row.day("end_date", table: "fund"), source: row["source"], announcedOn: day(row, "announced_on"),
       elementID: row["element_id"], purpose: row["purpose"])
   }
@@ -392,7 +404,8 @@ extension Bid {
   init(row: Row) {
     self.init(
       id: row["id"], funder: row["funder"], amountPence: row["amount_pence"], periodStart: day(row, "period_start"),
-      periodEnd: day(row, "period_end"), submittedOn: day(row, "submitted_on"), status: BidStatus(rawValue: row["status"]),
+      periodEnd: day(row, "period_end"), submittedOn: day(row, "submitted_on"),
+      status: BidStatus(rawValue: row["status"]),
       decidedOn: day(row, "decided_on"), purpose: row["purpose"], elementID: row["element_id"])
   }
 }
@@ -400,7 +413,8 @@ extension Bid {
 extension ScrutinyMeeting {
   init(row: Row) throws {
     self.init(
-      id: row["id"], kind: ScrutinyKind(rawValue: row["kind"]), topic: row["topic"], date: try row.day("date", table: "scrutiny_meeting"),
+      id: row["id"], kind: ScrutinyKind(rawValue: row["kind"]), topic: row["topic"],
+      date: try row.day("date", table: "scrutiny_meeting"),
       findings: JSONText.list(row["findings"]), actions: JSONText.list(row["actions"]), notes: row["notes"])
   }
 }
@@ -420,7 +434,8 @@ extension IndicatorMeasurement {
   init(row: Row) throws {
     self.init(
       indicatorID: row["indicator_id"], periodStart: try row.day("period_start", table: "measurement"),
-      periodEnd: try row.day("period_end", table: "measurement"), value: row["value"], sampleSize: row["sample_size"], rank: row["rank"],
+      periodEnd: try row.day("period_end", table: "measurement"), value: row["value"], sampleSize: row["sample_size"],
+      rank: row["rank"],
       rankOf: row["rank_of"])
   }
 }
@@ -430,7 +445,8 @@ extension Inspection {
     self.init(
       id: row["id"], title: row["title"], publishedOn: try row.day("published_on", table: "inspection"),
       scope: InspectionScope(rawValue: row["scope"]), summary: row["summary"],
-      responseSentOn: (row["response_sent_on"] as String?).flatMap(LocalDate.init), responseSentTo: row["response_sent_to"])
+      responseSentOn: (row["response_sent_on"] as String?).flatMap(LocalDate.init),
+      responseSentTo: row["response_sent_to"])
   }
 }
 
@@ -445,7 +461,8 @@ extension InspectionItem {
 extension Correspondence {
   init(row: Row) throws {
     self.init(
-      id: row["id"], receivedOn: try row.day("received_on", table: "correspondence"), subject: CorrespondenceSubject(rawValue: row["subject"]),
+      id: row["id"], receivedOn: try row.day("received_on", table: "correspondence"),
+      subject: CorrespondenceSubject(rawValue: row["subject"]),
       area: row["area"], channel: CorrespondenceChannel(rawValue: row["channel"]),
       status: CorrespondenceStatus(rawValue: row["status"]))
   }
@@ -454,7 +471,8 @@ extension Correspondence {
 extension ReachMeasurement {
   init(row: Row) throws {
     self.init(
-      metric: ReachMetric(rawValue: row["metric"]), periodStart: day(row, "period_start"), asOf: try row.day("as_of", table: "reach_measurement"),
+      metric: ReachMetric(rawValue: row["metric"]), periodStart: day(row, "period_start"),
+      asOf: try row.day("as_of", table: "reach_measurement"),
       value: row["value"])
   }
 }

@@ -127,7 +127,8 @@ extension Database {
       retiredAreas: Set(retired),
       objectives: objectiveIDs.isEmpty ? nil : Set(objectiveIDs),
       elements: elementRows.isEmpty
-        ? nil : Dictionary(uniqueKeysWithValues: elementRows.map { ($0["id"] as String, $0["objective_id"] as String) }),
+        ? nil
+        : Dictionary(uniqueKeysWithValues: elementRows.map { ($0["id"] as String, $0["objective_id"] as String) }),
       kinds: kinds, offices: profile.offices.map(\.code.rawValue))
   }
 }

@@ -22,23 +22,46 @@ enum EngagementJSON {
       }
       out += "]"
     }
-    out += "{\"area\":"; string(e.area)
-    if let attendees = e.attendees { out += ",\"attendees\":"; out += String(attendees) }
-    out += ",\"createdAt\":"; out += String(e.createdAt.millisecondsSince1970)
-    out += ",\"createdBy\":"; string(e.createdBy)
-    out += ",\"date\":"; string(e.date.description)
-    if let element = e.elementID { out += ",\"elementID\":"; string(element) }
-    out += ",\"followUpActions\":"; list(e.followUpActions)
-    out += ",\"id\":"; string(e.id.uppercaseText)
-    out += ",\"kind\":"; string(e.kind.rawValue)
-    out += ",\"notes\":"; string(e.notes)
-    if let objective = e.objectiveID { out += ",\"objectiveID\":"; string(objective) }
-    out += ",\"organisation\":"; string(e.organisation)
-    out += ",\"place\":"; string(e.place)
-    out += ",\"topics\":"; list(e.topics)
-    out += ",\"updatedAt\":"; out += String(e.updatedAt.millisecondsSince1970)
-    out += ",\"updatedBy\":"; string(e.updatedBy)
-    out += ",\"who\":"; string(e.who.rawValue)
+    out += "{\"area\":"
+    string(e.area)
+    if let attendees = e.attendees {
+      out += ",\"attendees\":"
+      out += String(attendees)
+    }
+    out += ",\"createdAt\":"
+    out += String(e.createdAt.millisecondsSince1970)
+    out += ",\"createdBy\":"
+    string(e.createdBy)
+    out += ",\"date\":"
+    string(e.date.description)
+    if let element = e.elementID {
+      out += ",\"elementID\":"
+      string(element)
+    }
+    out += ",\"followUpActions\":"
+    list(e.followUpActions)
+    out += ",\"id\":"
+    string(e.id.uppercaseText)
+    out += ",\"kind\":"
+    string(e.kind.rawValue)
+    out += ",\"notes\":"
+    string(e.notes)
+    if let objective = e.objectiveID {
+      out += ",\"objectiveID\":"
+      string(objective)
+    }
+    out += ",\"organisation\":"
+    string(e.organisation)
+    out += ",\"place\":"
+    string(e.place)
+    out += ",\"topics\":"
+    list(e.topics)
+    out += ",\"updatedAt\":"
+    out += String(e.updatedAt.millisecondsSince1970)
+    out += ",\"updatedBy\":"
+    string(e.updatedBy)
+    out += ",\"who\":"
+    string(e.who.rawValue)
     out += "}"
     return out
   }
@@ -100,7 +123,9 @@ enum EngagementJSON {
     var index = 0
 
     mutating func skipSpace() {
-      while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x0A || bytes[index] == 0x0D || bytes[index] == 0x09 {
+      while index < bytes.count,
+        bytes[index] == 0x20 || bytes[index] == 0x0A || bytes[index] == 0x0D || bytes[index] == 0x09
+      {
         index += 1
       }
     }
@@ -233,10 +258,23 @@ enum EngagementJSON {
     mutating func engagement() -> Engagement? {
       guard take(0x7B) else { return nil }
       // One variable per key (no dictionaries: hashing each key cost more than reading it).
-      var id: String?, date: String?, who: String?, kind: String?, organisation: String?, place: String?
-      var area: String?, notes: String?, createdBy: String?, updatedBy: String?, objectiveID: String?
-      var elementID: String?, topics: [String]?, followUp: [String]?
-      var attendeesNumber: Int64?, createdAtNumber: Int64?, updatedAtNumber: Int64?
+      var id: String?
+      var date: String?
+      var who: String?
+      var kind: String?
+      var organisation: String?
+      var place: String?
+      var area: String?
+      var notes: String?
+      var createdBy: String?
+      var updatedBy: String?
+      var objectiveID: String?
+      var elementID: String?
+      var topics: [String]?
+      var followUp: [String]?
+      var attendeesNumber: Int64?
+      var createdAtNumber: Int64?
+      var updatedAtNumber: Int64?
       if !take(0x7D) {
         repeat {
           guard let name = string(), take(0x3A) else { return nil }

@@ -33,7 +33,10 @@ extension Row {
   func day(_ column: String, table: String) throws -> LocalDate {
     let value: DatabaseValue = self[column]
     if let text = String.fromDatabaseValue(value), let day = LocalDate(text) { return day }
-    let id = (self["id"] as DatabaseValue?).flatMap { String.fromDatabaseValue($0) }.map { " (row \(DisplayText.escaped($0)))" } ?? ""
+    let id =
+      (self["id"] as DatabaseValue?).flatMap { String.fromDatabaseValue($0) }.map {
+        " (row \(DisplayText.escaped($0)))"
+      } ?? ""
     let shown = String.fromDatabaseValue(value).map { "\"\(DisplayText.escaped($0))\"" } ?? "NULL"
     throw StorageError(.corrupt, "table \(table), column \(column)\(id): \(shown) is not a day (YYYY-MM-DD)")
   }

@@ -43,7 +43,8 @@ extension Database {
         })
     }
     let state = SyncState(deviceID: UUID().storageKey, cursor: 0)
-    try executeCached(sql: "INSERT INTO sync_state (id, device_id, cursor) VALUES (1, ?, 0)", arguments: [state.deviceID])
+    try executeCached(
+      sql: "INSERT INTO sync_state (id, device_id, cursor) VALUES (1, ?, 0)", arguments: [state.deviceID])
     return state
   }
 

@@ -81,7 +81,8 @@ public struct FieldRepository: Sendable {
       engagement.id = before.id
       engagement.createdBy = before.createdBy
       engagement.createdAt = before.createdAt
-      guard try Self.saveEdit(&engagement, from: before, by: user, at: time, madeAt: boot(), context: context, in: db) else {
+      guard try Self.saveEdit(&engagement, from: before, by: user, at: time, madeAt: boot(), context: context, in: db)
+      else {
         return before
       }
       return engagement
@@ -113,7 +114,8 @@ public struct FieldRepository: Sendable {
     try db.saveEngagement(engagement)
     try db.enqueue(
       .upsert(
-        engagement, changed: engagement.changedFields(from: before), base: try db.engagementBase(id: before.id)?.cursor ?? 0,
+        engagement, changed: engagement.changedFields(from: before),
+        base: try db.engagementBase(id: before.id)?.cursor ?? 0,
         hlc: try db.nextHLC(at: time), by: user, at: time), madeAt: madeAt)
     return true
   }
@@ -141,9 +143,12 @@ public struct FieldRepository: Sendable {
     let time = now().truncatedToMilliseconds
     let user = self.user
     return try await database.write { db in
-      guard var conflict = try db.conflict(id: id) else { throw StorageError(.notFound, "no conflict \(id.storageKey)") }
+      guard var conflict = try db.conflict(id: id) else {
+        throw StorageError(.notFound, "no conflict \(id.storageKey)")
+      }
       if let done = conflict.resolution {
-        throw ValidationError(field: "conflict", rule: "was already resolved (\(done.rawValue)) by \(conflict.resolvedBy ?? "someone")")
+        throw ValidationError(
+          field: "conflict", rule: "was already resolved (\(done.rawValue)) by \(conflict.resolvedBy ?? "someone")")
       }
       if resolution == .tookOther {
         switch conflict.subject {
@@ -151,7 +156,8 @@ public struct FieldRepository: Sendable {
           _ = try Self.saveDelete(id: conflict.engagementID, by: user, at: time, madeAt: boot(), in: db)
         case .field(let field):
           guard var engagement = try db.engagement(id: conflict.engagementID) else {
-            throw StorageError(.notFound, "engagement \(conflict.engagementID.storageKey) is deleted here; nothing to change")
+            throw StorageError(
+              .notFound, "engagement \(conflict.engagementID.storageKey) is deleted here; nothing to change")
           }
           let before = engagement
           guard engagement.set(field, text: conflict.lost.value) else {
@@ -214,13 +220,16 @@ public struct FieldRepository: Sendable {
   ) async throws -> UUID {
     if let id = UUID(uuidString: text) { return id }
     guard text.count >= 4, text.allSatisfy({ $0.isHexDigit || $0 == "-" }) else {
-      throw ValidationError(field: "id", rule: "must be the \(noun)'s id or at least its first 4 characters (got \"\(text)\")")
+      throw ValidationError(
+        field: "id", rule: "must be the \(noun)'s id or at least its first 4 characters (got \"\(text)\")")
     }
     let matches = try await database.read { try matching($0, text) }
     switch matches.count {
     case 0: throw StorageError(.notFound, "no \(noun) with an id starting \(text)")
     case 1:
-      guard let id = UUID(uuidString: matches[0]) else { throw StorageError(.corrupt, "stored id \(matches[0]) is unreadable") }
+      guard let id = UUID(uuidString: matches[0]) else {
+        throw StorageError(.corrupt, "stored id \(matches[0]) is unreadable")
+      }
       return id
     default: throw StorageError(.ambiguous, "more than one \(noun) has an id starting \(text); give more characters")
     }

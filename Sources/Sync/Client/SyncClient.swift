@@ -168,7 +168,8 @@ public struct SyncClient: Sendable {
       let id = try await database.write { try $0.renewDeviceID() }
       throw SyncError(
         .deviceCloned,
-        "this data folder is a copy of another device's (change \(cloned.seq) of device \(deviceID) reached the server from both): it now has its own device id \(id); sign in again (assure login), and its changes are sent then")
+        "this data folder is a copy of another device's (change \(cloned.seq) of device \(deviceID) reached the server from both): it now has its own device id \(id); sign in again (assure login), and its changes are sent then"
+      )
     }
   }
 
@@ -197,7 +198,8 @@ public struct SyncClient: Sendable {
   static func otherServer(known: ServerIdentity, answered: ServerIdentity) -> SyncError {
     SyncError(
       .otherServer,
-      "the server answering is not the one this data folder syncs with (server \(answered.serverID), not \(known.serverID)): nothing was sent; use another data folder (--data-dir) for it")
+      "the server answering is not the one this data folder syncs with (server \(answered.serverID), not \(known.serverID)): nothing was sent; use another data folder (--data-dir) for it"
+    )
   }
 
   /// Checks the server that answered: the one this device syncs with, in the history it
@@ -258,7 +260,9 @@ public struct SyncClient: Sendable {
           if !flights.isEmpty {
             let busy = flights.contains { !$0.onlyEngagements }
             let held = Set(flights.flatMap(\.entityIDs))
-            let free = busy ? 0 : batch.prefix { $0.mutation.entityType == .engagement && !held.contains($0.mutation.entityID) }.count
+            let free =
+              busy
+              ? 0 : batch.prefix { $0.mutation.entityType == .engagement && !held.contains($0.mutation.entityID) }.count
             guard free > 0 else { break }
             if free < batch.count { batch = Array(batch.prefix(free)) }
           }
@@ -273,9 +277,11 @@ public struct SyncClient: Sendable {
             return mutation
           }
           let request = PushRequest(
-            deviceID: deviceID, protocolVersion: protocolVersion, mutations: mutations, sentAt: sentAt, epoch: known?.epoch)
+            deviceID: deviceID, protocolVersion: protocolVersion, mutations: mutations, sentAt: sentAt,
+            epoch: known?.epoch)
           // Started at once, so calls leave in the order their batches were read.
-          flights.append(Flight(entries: batch, reply: Task.immediate { [transport] in try await transport.push(request) }))
+          flights.append(
+            Flight(entries: batch, reply: Task.immediate { [transport] in try await transport.push(request) }))
           after = batch[batch.count - 1].seq
         }
         guard !flights.isEmpty else { break }
@@ -305,7 +311,8 @@ public struct SyncClient: Sendable {
         if !flight.entries.allSatisfy({ answered.contains($0.mutation.id) }) {
           // A server that answers none of the batch would otherwise be asked forever.
           guard !settled.isEmpty else {
-            throw SyncError(.server, "the server acknowledged none of \(flight.entries.count) mutations; they stay queued")
+            throw SyncError(
+              .server, "the server acknowledged none of \(flight.entries.count) mutations; they stay queued")
           }
           // Some went unanswered: they stay pending and are sent again first, once the
           // batches in flight are answered and settled.
@@ -557,7 +564,8 @@ public struct SyncClient: Sendable {
     case (.upsert, .area(let area)?): try db.saveArea(area)
     case (.delete, _): try db.deletePlanEntity(change.entityType, id: change.entityID)
     case (.upsert, _):
-      throw SyncError(.server, "change \(change.cursor) is an upsert of \(change.entityType.rawValue) without its payload")
+      throw SyncError(
+        .server, "change \(change.cursor) is an upsert of \(change.entityType.rawValue) without its payload")
     }
   }
 }

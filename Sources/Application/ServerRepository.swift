@@ -291,12 +291,14 @@ public struct ServerRepository: Sendable {
   public static let defaultTombstoneDays = 180
 
   /// Removes tombstones of engagements deleted more than `days` ago, with their change-log
-  /// rows. A device that last pulled before them is told to pull everything again; an edit
-  /// it still holds for one of them brings the engagement back, so nothing is lost.
+  /// rows; their ids stay, with who deleted them. A device that last pulled before them is
+  /// told to pull everything again; an edit it still holds for one of them brings the
+  /// engagement back with a conflict record naming the delete, so nothing is lost.
   @discardableResult
   public func purgeTombstones(olderThanDays days: Int) async throws -> [UUID] {
-    let cutoff = now().addingTimeInterval(-Double(days) * 86_400)
-    return try await database.write { try $0.purgeTombstones(deletedBefore: cutoff) }
+    let time = now()
+    let cutoff = time.addingTimeInterval(-Double(days) * 86_400)
+    return try await database.write { try $0.purgeTombstones(deletedBefore: cutoff, at: time) }
   }
 
   /// Conflict records kept by the server, newest first.

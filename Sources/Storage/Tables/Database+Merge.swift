@@ -53,14 +53,15 @@ extension Database {
   }
 
   /// Removes engagements deleted before `cutoff`: the tombstone row, its field stamps and its
-  /// change-log rows. Returns the ids removed.
-  public func purgeTombstones(deletedBefore cutoff: Date) throws -> [UUID] {
+  /// change-log rows. Each id stays in `deleted_engagement` with the delete's stamp, purged
+  /// at `time`. Returns the ids removed.
+  public func purgeTombstones(deletedBefore cutoff: Date, at time: Date) throws -> [UUID] {
     let ids = try String.fetchAll(
       self, sql: "SELECT id FROM engagement WHERE deleted_at_ms IS NOT NULL AND deleted_at_ms < ?",
       arguments: [cutoff.millisecondsSince1970])
     guard !ids.isEmpty else { return [] }
     var through = try purgedThrough()
-    let purgedAt = Date().millisecondsSince1970
+    let purgedAt = time.millisecondsSince1970
     for id in ids {
       let newest =
         try Int64.fetchOne(

@@ -205,13 +205,15 @@ public struct SyncClient: Sendable {
   /// Checks the server that answered: the one this device syncs with, in the history it
   /// knows (or, for a device that knew none, takes it as its own). Throws `EpochChange` for a
   /// new history of the same server.
-  private func check(_ identity: ServerIdentity?) async throws {
+  /// `known` is what the device holds (read once per push or pull, not once per answer).
+  private func check(_ identity: ServerIdentity?, known: inout ServerIdentity?) async throws {
     guard let identity else { return }
-    let known = try await database.read { try $0.syncState().identity }
-    guard let known else {
+    guard let held = known else {
       try await database.write { try $0.setServerIdentity(identity) }
+      known = identity
       return
     }
+    let known = held
     guard known.serverID == identity.serverID else { throw Self.otherServer(known: known, answered: identity) }
     if known.epoch != identity.epoch { throw EpochChange(identity: identity) }
   }
@@ -229,7 +231,7 @@ public struct SyncClient: Sendable {
     // Answers are settled in the order the batches were sent. A batch whose answer is lost is
     // sent again as it was, and the server recognises what it had applied.
     let state = try await database.read { try $0.syncState() }
-    let known = state.identity
+    var known = state.identity
     var offset = state.clockOffsetMillis
     var flights: [Flight] = []
     var after: Int64 = 0
@@ -289,7 +291,7 @@ public struct SyncClient: Sendable {
         let reply = try await flight.reply.value
         if reply.epochChanged, let identity = reply.server {
           // Nothing was applied, here or (same epoch) in the batches behind it.
-          try await check(identity)
+          try await check(identity, known: &known)
           throw EpochChange(identity: identity)
         }
         if reply.deviceCloned, let seq = flight.entries.first?.seq {
@@ -302,7 +304,7 @@ public struct SyncClient: Sendable {
           flights = []
           throw DeviceCloned(seq: seq)
         }
-        try await check(reply.server)
+        try await check(reply.server, known: &known)
         let receivedAt = now()
         if let serverTime = reply.serverTime { offset = Self.offset(serverTime, receivedAt) }
         let settled = try await Self.settle(flight.entries, reply, receivedAt: receivedAt, in: database)
@@ -402,8 +404,8 @@ public struct SyncClient: Sendable {
   // MARK: - Pull
 
   func pull(deviceID: String, into report: inout SyncReport, progress: @Sendable (SyncProgress) -> Void) async throws {
-    var (cursor, fullPull, epoch) = try await database.read {
-      (try $0.syncState().cursor, try $0.isRebaselining(), try $0.syncState().identity?.epoch)
+    var (cursor, fullPull, known) = try await database.read {
+      (try $0.syncState().cursor, try $0.isRebaselining(), try $0.syncState().identity)
     }
     // The device's own changes that the server stored as sent come without their payload
     // (the device kept what it sent when the push was answered); should one arrive that it
@@ -422,10 +424,10 @@ public struct SyncClient: Sendable {
           (page, receivedAt) = try await fetch(
             PullRequest(
               afterCursor: cursor, pageSize: pageSize, deviceID: deviceID, protocolVersion: protocolVersion,
-              fullPull: fullPull, omitOwnAsSent: omitOwn, epoch: epoch))
+              fullPull: fullPull, omitOwnAsSent: omitOwn, epoch: known?.epoch))
         }
         do {
-          try await check(page.server)
+          try await check(page.server, known: &known)
         } catch let change as EpochChange {
           // Restored between the push and this pull: what was acknowledged is queued again for
           // the next sync, and everything is pulled from this history.
@@ -433,12 +435,11 @@ public struct SyncClient: Sendable {
           _ = try? await next?.value
           next = nil
           try await adopt(change.identity, into: &report)
-          epoch = change.identity.epoch
+          known = change.identity
           cursor = 0
           fullPull = true
           continue
         }
-        epoch = page.server?.epoch ?? epoch
         if page.rebaselineRequired {
           // Offline longer than the server keeps tombstones: pull everything again. The outbox
           // is untouched; what the server no longer sends is marked deleted at the end.
@@ -456,7 +457,7 @@ public struct SyncClient: Sendable {
         if !last {
           let request = PullRequest(
             afterCursor: page.nextCursor, pageSize: pageSize, deviceID: deviceID, protocolVersion: protocolVersion,
-            fullPull: fullPull, omitOwnAsSent: omitOwn, epoch: epoch)
+            fullPull: fullPull, omitOwnAsSent: omitOwn, epoch: known?.epoch)
           next = Task { try await fetch(request) }
         }
         do {

@@ -111,7 +111,7 @@ struct FundingCommand: AsyncParsableCommand {
             try await client.listFunding(.init(), options: s.callOptions).awards
           }
           guard var award = awards.first(where: { $0.id == id }) else {
-            throw Storage.StorageError(.notFound, "no award \(id)")
+            throw Model.StorageError(.notFound, "no award \(id)")
           }
           if let pence { award.amountPence = pence }
           if let recipient { award.recipient = recipient }
@@ -198,7 +198,7 @@ struct FundingCommand: AsyncParsableCommand {
             try await client.listFunding(.init(), options: s.callOptions).bids
           }
           guard var bid = bids.first(where: { $0.id == id }) else {
-            throw Storage.StorageError(.notFound, "no bid \(id)")
+            throw Model.StorageError(.notFound, "no bid \(id)")
           }
           if let status { bid.status = status }
           if let submitted { bid.submittedOn = submitted }

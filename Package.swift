@@ -58,7 +58,7 @@ let package = Package(
     ),
 
     .target(
-      name: "Storage",
+      name: "SQLiteStore",
       dependencies: [
         "Model",
         .product(name: "Crypto", package: "swift-crypto"),
@@ -68,10 +68,10 @@ let package = Package(
       swiftSettings: swiftSettings
     ),
     .testTarget(
-      name: "StorageTests",
+      name: "SQLiteStoreTests",
       dependencies: [
         "Model",
-        "Storage",
+        "SQLiteStore",
         "TestSupport",
         .product(name: "GRDB", package: "GRDB.swift"),
       ],
@@ -82,7 +82,7 @@ let package = Package(
       name: "Sync",
       dependencies: [
         "Model",
-        "Storage",
+        "SQLiteStore",
         .product(name: "GRDB", package: "GRDB.swift"),
       ],
       swiftSettings: swiftSettings
@@ -92,7 +92,7 @@ let package = Package(
       dependencies: [
         "Application",
         "Model",
-        "Storage",
+        "SQLiteStore",
         "Sync",
         "TestSupport",
         .product(name: "GRDB", package: "GRDB.swift"),
@@ -106,7 +106,7 @@ let package = Package(
       name: "Application",
       dependencies: [
         "Model",
-        "Storage",
+        "SQLiteStore",
         "Sync",
         .product(name: "GRDB", package: "GRDB.swift"),
       ],
@@ -117,7 +117,7 @@ let package = Package(
       dependencies: [
         "Application",
         "Model",
-        "Storage",
+        "SQLiteStore",
         "Sync",
         "TestSupport",
         .product(name: "GRDB", package: "GRDB.swift"),
@@ -156,7 +156,7 @@ let package = Package(
         "Model",
         "Reports",
         "RPC",
-        "Storage",
+        "SQLiteStore",
         "Sync",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "GRPCCore", package: "grpc-swift-2"),
@@ -182,7 +182,7 @@ let package = Package(
         "Model",
         "RPC",
         "Server",
-        "Storage",
+        "SQLiteStore",
         "Sync",
         .product(name: "GRPCCore", package: "grpc-swift-2"),
         .product(name: "GRPCInProcessTransport", package: "grpc-swift-2"),
@@ -210,7 +210,7 @@ let package = Package(
         "Model",
         "Reports",
         "RPC",
-        "Storage",
+        "SQLiteStore",
         "Sync",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "GRPCCore", package: "grpc-swift-2"),
@@ -225,7 +225,7 @@ let package = Package(
         "FieldClient",
         "Model",
         "Server",
-        "Storage",
+        "SQLiteStore",
       ],
       swiftSettings: swiftSettings
     ),

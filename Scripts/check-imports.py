@@ -25,32 +25,32 @@ SYSTEM = {"Foundation", "FoundationEssentials", "Glibc", "Synchronization", "Tes
 # by Sync and Application until they move onto store protocols, and by their tests.
 GRAPH = {
     "Model": set(),
-    "Storage": {"Model", "Crypto", "GRDB", "Metrics"},
-    "Sync": {"Model", "Storage", "GRDB"},
-    "Application": {"Model", "Storage", "Sync", "GRDB"},
+    "SQLiteStore": {"Model", "Crypto", "GRDB", "Metrics"},
+    "Sync": {"Model", "SQLiteStore", "GRDB"},
+    "Application": {"Model", "SQLiteStore", "Sync", "GRDB"},
     "RPC": {"Model", "Sync", "GRPCCore", "GRPCProtobuf", "SwiftProtobuf"},
     "Reports": {"Model"},
     "Server": {
-        "Application", "Model", "Reports", "RPC", "Storage", "Sync", "ArgumentParser", "GRPCCore", "GRPCNIOTransportHTTP2", "Logging",
+        "Application", "Model", "Reports", "RPC", "SQLiteStore", "Sync", "ArgumentParser", "GRPCCore", "GRPCNIOTransportHTTP2", "Logging",
         "Metrics", "NIOCore", "NIOHTTP1", "NIOHTTP2", "NIOPosix", "Prometheus", "ServiceLifecycle", "SwiftProtobuf",
         "UnixSignals",
     },
     "FieldClient": {
-        "Model", "Reports", "RPC", "Storage", "Sync", "ArgumentParser", "GRPCCore", "GRPCNIOTransportHTTP2",
+        "Model", "Reports", "RPC", "SQLiteStore", "Sync", "ArgumentParser", "GRPCCore", "GRPCNIOTransportHTTP2",
         "SwiftProtobuf",
     },
     "TestSupport": {"Model"},
     "ModelTests": {"Model", "PropertyBased"},
-    "StorageTests": {"Model", "Storage", "TestSupport", "GRDB"},
-    "SyncTests": {"Application", "Model", "Storage", "Sync", "TestSupport", "GRDB"},
-    "ApplicationTests": {"Application", "Model", "Storage", "Sync", "TestSupport", "GRDB"},
+    "SQLiteStoreTests": {"Model", "SQLiteStore", "TestSupport", "GRDB"},
+    "SyncTests": {"Application", "Model", "SQLiteStore", "Sync", "TestSupport", "GRDB"},
+    "ApplicationTests": {"Application", "Model", "SQLiteStore", "Sync", "TestSupport", "GRDB"},
     "RPCTests": {"Model", "RPC", "Sync", "PropertyBased", "SwiftProtobuf"},
     "ServerTests": {
-        "Application", "ArgumentParser", "Model", "RPC", "Server", "Storage", "Sync", "GRPCCore", "GRPCInProcessTransport", "Logging",
+        "Application", "ArgumentParser", "Model", "RPC", "Server", "SQLiteStore", "Sync", "GRPCCore", "GRPCInProcessTransport", "Logging",
         "SwiftProtobuf",
     },
     "ReportsTests": {"Model", "Reports"},
-    "FieldClientTests": {"FieldClient", "Model", "Server", "Storage"},
+    "FieldClientTests": {"FieldClient", "Model", "Server", "SQLiteStore"},
 }
 
 IMPORT = re.compile(r"^\s*(?:@\w+\s+)*(?:public\s+|internal\s+|package\s+|private\s+|fileprivate\s+)?import\s+(?:(?:struct|class|enum|func|protocol|typealias|var|let)\s+)?([A-Za-z_][A-Za-z0-9_]*)", re.M)

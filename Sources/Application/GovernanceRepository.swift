@@ -1,7 +1,7 @@
 public import Foundation
 import GRDB
 public import Model
-public import Storage
+public import SQLiteStore
 import Sync
 import Synchronization
 

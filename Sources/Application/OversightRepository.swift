@@ -1,7 +1,7 @@
 public import Foundation
 import GRDB
 public import Model
-public import Storage
+public import SQLiteStore
 import Sync
 
 /// The office's oversight records (funding, holding to account, indicators, inspections,

@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 public import Model
-import Storage
+import SQLiteStore
 import Sync
 
 /// The force's local policing areas: data kept in the server's database, changed only by an

@@ -1,7 +1,7 @@
 public import Foundation
 import GRDB
 public import Model
-public import Storage
+public import SQLiteStore
 public import Sync
 
 /// Every write the server makes, each with its change-log row in the same transaction, and

@@ -2,7 +2,7 @@ import Application
 import ArgumentParser
 import Foundation
 import Model
-import Storage
+import SQLiteStore
 import Sync
 
 /// Who the administration commands act as: the operating-system user at the server's console.

@@ -5,7 +5,7 @@ import Logging
 import Metrics
 import Model
 import Prometheus
-import Storage
+import SQLiteStore
 import Sync
 
 /// `assure-server`: the Assure gRPC server, and the administration of its accounts.

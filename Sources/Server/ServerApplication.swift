@@ -7,7 +7,7 @@ import Model
 import NIOCore
 import Prometheus
 import ServiceLifecycle
-import Storage
+import SQLiteStore
 import Sync
 import Synchronization
 import UnixSignals

@@ -2,7 +2,7 @@ import Application
 import Foundation
 import GRDB
 import Model
-import Storage
+import SQLiteStore
 import Sync
 import TestSupport
 import Testing

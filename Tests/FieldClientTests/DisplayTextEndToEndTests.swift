@@ -1,6 +1,6 @@
 import Foundation
 import Model
-import Storage
+import SQLiteStore
 import Testing
 
 /// Stored text shown by the real binaries: a control or bidirectional character in it is

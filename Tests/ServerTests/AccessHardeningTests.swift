@@ -5,7 +5,7 @@ import GRPCInProcessTransport
 import Logging
 import Model
 import RPC
-import Storage
+import SQLiteStore
 import SwiftProtobuf
 import Sync
 import Synchronization

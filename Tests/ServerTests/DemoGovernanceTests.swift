@@ -1,7 +1,7 @@
 import Application
 import Foundation
 import Model
-import Storage
+import SQLiteStore
 import Sync
 import Testing
 

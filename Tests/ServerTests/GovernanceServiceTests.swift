@@ -4,7 +4,7 @@ import GRPCCore
 import GRPCInProcessTransport
 import Model
 import RPC
-import Storage
+import SQLiteStore
 import SwiftProtobuf
 import Sync
 import Testing

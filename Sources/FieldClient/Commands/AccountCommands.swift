@@ -3,7 +3,7 @@ import Foundation
 import GRPCCore
 import Model
 import RPC
-import Storage
+import SQLiteStore
 import Sync
 
 /// `assure login`: exchanges a one-time sign-in code for this device's token.

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import Model
-import Storage
+import SQLiteStore
 
 /// `assure area list`: the force's local policing areas as this device last received them.
 struct AreaCommand: AsyncParsableCommand {

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import Model
-import Storage
+import SQLiteStore
 import Sync
 
 /// `assure conflicts`: edits that met another device's edit of the same field (or a delete),

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import Model
-import Storage
+import SQLiteStore
 
 struct StatusCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(

@@ -4,7 +4,7 @@ import GRPCCore
 import GRPCNIOTransportHTTP2
 import Model
 import RPC
-import Storage
+import SQLiteStore
 import Sync
 
 struct SyncCommand: AsyncParsableCommand {

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import GRPCNIOTransportHTTP2
 import Model
-import Storage
+import SQLiteStore
 import Sync
 
 /// Options every command takes.

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import Model
-import Storage
+import SQLiteStore
 import Sync
 
 /// Documented exit codes (sysexits.h where one fits).

@@ -3,7 +3,7 @@ import GRPCCore
 import GRPCNIOTransportHTTP2
 import Model
 import RPC
-import Storage
+import SQLiteStore
 
 /// Keeps the device's copy of the force's profile: fetched at sign-in and after every sync,
 /// so that the force's own kinds of engagement are checked offline.

@@ -3,7 +3,7 @@ import GRPCCore
 import GRPCNIOTransportHTTP2
 import Model
 import RPC
-import Storage
+import SQLiteStore
 import Sync
 
 /// How the client reaches the server: plaintext (loopback, or `--insecure`) or TLS verified

@@ -1,7 +1,7 @@
 import Application
 import Foundation
 import Model
-import Storage
+import SQLiteStore
 import Sync
 
 /// The West Mercia 2022 demo data set, taken from the Police and Crime Panel monitoring

@@ -2,7 +2,7 @@ import Application
 import Foundation
 import GRPCCore
 import Model
-import Storage
+import SQLiteStore
 import Sync
 import Synchronization
 

@@ -3,7 +3,7 @@ import Foundation
 import GRPCCore
 import Model
 import RPC
-import Storage
+import SQLiteStore
 import SwiftProtobuf
 import Sync
 

@@ -1,7 +1,7 @@
 import Foundation
 import Model
 import RPC
-import Storage
+import SQLiteStore
 import Synchronization
 
 /// The plan's objectives and elements held in memory, so that the plan reads every device

@@ -1,6 +1,6 @@
 public import GRPCCore
 public import Model
-public import Storage
+public import SQLiteStore
 public import Sync
 
 /// Domain errors become gRPC statuses here, at the boundary, and nowhere else.

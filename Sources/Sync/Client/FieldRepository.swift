@@ -1,7 +1,7 @@
 public import Foundation
 import GRDB
 public import Model
-public import Storage
+public import SQLiteStore
 
 /// Every write a field device makes: the engagement row and its outbox mutation are
 /// committed in one transaction, so a change acknowledged to the user is always queued.

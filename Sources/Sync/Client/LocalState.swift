@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 import Model
-import Storage
+import SQLiteStore
 
 extension Database {
   /// Makes the device's copy of an engagement what the server last sent for it with every

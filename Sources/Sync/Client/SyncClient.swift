@@ -1,7 +1,7 @@
 public import Foundation
 import GRDB
 public import Model
-public import Storage
+public import SQLiteStore
 
 /// What one sync did.
 public struct SyncReport: Sendable, Hashable {

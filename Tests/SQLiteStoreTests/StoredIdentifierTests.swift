@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 import Model
-import Storage
+import SQLiteStore
 import TestSupport
 import Testing
 

@@ -3,7 +3,7 @@ import Model
 import TestSupport
 import Testing
 
-@testable import Storage
+@testable import SQLiteStore
 
 /// The hand-written engagement JSON must be exactly what JSONEncoder writes, and read back equal.
 @Suite struct EngagementJSONTests {

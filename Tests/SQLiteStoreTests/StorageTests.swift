@@ -4,7 +4,7 @@ import Model
 import TestSupport
 import Testing
 
-@testable import Storage
+@testable import SQLiteStore
 
 @Suite struct StorageTests {
   @Test("a fresh server file gets every migration, in WAL mode")

@@ -57,10 +57,23 @@ let package = Package(
       swiftSettings: swiftSettings
     ),
 
+    // The store protocols, one per bounded context, and the records they pass: no storage
+    // engine here (Docs/Architecture.md).
+    .target(
+      name: "Stores",
+      dependencies: [
+        "Model",
+        .product(name: "Crypto", package: "swift-crypto"),
+      ],
+      swiftSettings: swiftSettings
+    ),
+
+    // The stores on SQLite: schemas, migrations, statements. The only module importing GRDB.
     .target(
       name: "SQLiteStore",
       dependencies: [
         "Model",
+        "Stores",
         .product(name: "Crypto", package: "swift-crypto"),
         .product(name: "GRDB", package: "GRDB.swift"),
         .product(name: "Metrics", package: "swift-metrics"),
@@ -72,6 +85,7 @@ let package = Package(
       dependencies: [
         "Model",
         "SQLiteStore",
+        "Stores",
         "TestSupport",
         .product(name: "GRDB", package: "GRDB.swift"),
       ],
@@ -82,8 +96,7 @@ let package = Package(
       name: "Sync",
       dependencies: [
         "Model",
-        "SQLiteStore",
-        .product(name: "GRDB", package: "GRDB.swift"),
+        "Stores",
       ],
       swiftSettings: swiftSettings
     ),
@@ -93,6 +106,7 @@ let package = Package(
         "Application",
         "Model",
         "SQLiteStore",
+        "Stores",
         "Sync",
         "TestSupport",
         .product(name: "GRDB", package: "GRDB.swift"),
@@ -106,9 +120,9 @@ let package = Package(
       name: "Application",
       dependencies: [
         "Model",
-        "SQLiteStore",
+        "Stores",
         "Sync",
-        .product(name: "GRDB", package: "GRDB.swift"),
+        .product(name: "Crypto", package: "swift-crypto"),
       ],
       swiftSettings: swiftSettings
     ),
@@ -118,6 +132,7 @@ let package = Package(
         "Application",
         "Model",
         "SQLiteStore",
+        "Stores",
         "Sync",
         "TestSupport",
         .product(name: "GRDB", package: "GRDB.swift"),
@@ -157,6 +172,7 @@ let package = Package(
         "Reports",
         "RPC",
         "SQLiteStore",
+        "Stores",
         "Sync",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "GRPCCore", package: "grpc-swift-2"),
@@ -183,6 +199,7 @@ let package = Package(
         "RPC",
         "Server",
         "SQLiteStore",
+        "Stores",
         "Sync",
         .product(name: "GRPCCore", package: "grpc-swift-2"),
         .product(name: "GRPCInProcessTransport", package: "grpc-swift-2"),
@@ -211,6 +228,7 @@ let package = Package(
         "Reports",
         "RPC",
         "SQLiteStore",
+        "Stores",
         "Sync",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "GRPCCore", package: "grpc-swift-2"),
@@ -226,6 +244,7 @@ let package = Package(
         "Model",
         "Server",
         "SQLiteStore",
+        "Stores",
       ],
       swiftSettings: swiftSettings
     ),

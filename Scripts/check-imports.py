@@ -20,37 +20,40 @@ import sys
 SYSTEM = {"Foundation", "FoundationEssentials", "Glibc", "Synchronization", "Testing", "Dispatch", "XCTest"}
 
 # The module graph: for each target, the modules it may import. First-party modules are
-# Model, Storage, Sync, RPC, Reports, Server (assure-server), FieldClient (assure) and
-# TestSupport, and Application (what the server does). GRDB may be imported by Storage, and
-# by Sync and Application until they move onto store protocols, and by their tests.
+# Model, Stores (the store protocols, no engine), SQLiteStore (the stores on SQLite: the only
+# module that may import GRDB), Sync, Application (what the server does), RPC, Reports,
+# Server (assure-server), FieldClient (assure) and TestSupport. The executables open their
+# SQLite store (they choose the engine) and otherwise speak to Stores' protocols. Tests may
+# import GRDB to look at a file directly.
 GRAPH = {
     "Model": set(),
-    "SQLiteStore": {"Model", "Crypto", "GRDB", "Metrics"},
-    "Sync": {"Model", "SQLiteStore", "GRDB"},
-    "Application": {"Model", "SQLiteStore", "Sync", "GRDB"},
+    "Stores": {"Model", "Crypto"},
+    "SQLiteStore": {"Model", "Stores", "Crypto", "GRDB", "Metrics"},
+    "Sync": {"Model", "Stores"},
+    "Application": {"Model", "Stores", "Sync", "Crypto"},
     "RPC": {"Model", "Sync", "GRPCCore", "GRPCProtobuf", "SwiftProtobuf"},
     "Reports": {"Model"},
     "Server": {
-        "Application", "Model", "Reports", "RPC", "SQLiteStore", "Sync", "ArgumentParser", "GRPCCore", "GRPCNIOTransportHTTP2", "Logging",
+        "Application", "Model", "Reports", "RPC", "SQLiteStore", "Stores", "Sync", "ArgumentParser", "GRPCCore", "GRPCNIOTransportHTTP2", "Logging",
         "Metrics", "NIOCore", "NIOHTTP1", "NIOHTTP2", "NIOPosix", "Prometheus", "ServiceLifecycle", "SwiftProtobuf",
         "UnixSignals",
     },
     "FieldClient": {
-        "Model", "Reports", "RPC", "SQLiteStore", "Sync", "ArgumentParser", "GRPCCore", "GRPCNIOTransportHTTP2",
+        "Model", "Reports", "RPC", "SQLiteStore", "Stores", "Sync", "ArgumentParser", "GRPCCore", "GRPCNIOTransportHTTP2",
         "SwiftProtobuf",
     },
     "TestSupport": {"Model"},
     "ModelTests": {"Model", "PropertyBased"},
-    "SQLiteStoreTests": {"Model", "SQLiteStore", "TestSupport", "GRDB"},
-    "SyncTests": {"Application", "Model", "SQLiteStore", "Sync", "TestSupport", "GRDB"},
-    "ApplicationTests": {"Application", "Model", "SQLiteStore", "Sync", "TestSupport", "GRDB"},
+    "SQLiteStoreTests": {"Model", "SQLiteStore", "Stores", "TestSupport", "GRDB"},
+    "SyncTests": {"Application", "Model", "SQLiteStore", "Stores", "Sync", "TestSupport", "GRDB"},
+    "ApplicationTests": {"Application", "Model", "SQLiteStore", "Stores", "Sync", "TestSupport", "GRDB"},
     "RPCTests": {"Model", "RPC", "Sync", "PropertyBased", "SwiftProtobuf"},
     "ServerTests": {
-        "Application", "ArgumentParser", "Model", "RPC", "Server", "SQLiteStore", "Sync", "GRPCCore", "GRPCInProcessTransport", "Logging",
+        "Application", "ArgumentParser", "Model", "RPC", "Server", "SQLiteStore", "Stores", "Sync", "GRPCCore", "GRPCInProcessTransport", "Logging",
         "SwiftProtobuf",
     },
     "ReportsTests": {"Model", "Reports"},
-    "FieldClientTests": {"FieldClient", "Model", "Server", "SQLiteStore"},
+    "FieldClientTests": {"FieldClient", "Model", "Server", "SQLiteStore", "Stores"},
 }
 
 IMPORT = re.compile(r"^\s*(?:@\w+\s+)*(?:public\s+|internal\s+|package\s+|private\s+|fileprivate\s+)?import\s+(?:(?:struct|class|enum|func|protocol|typealias|var|let)\s+)?([A-Za-z_][A-Za-z0-9_]*)", re.M)

@@ -1,7 +1,6 @@
 public import Foundation
-import GRDB
 public import Model
-public import SQLiteStore
+public import Stores
 import Sync
 
 /// How long enrolment codes and device tokens last.
@@ -40,12 +39,12 @@ public struct Principal: Sendable, Hashable {
 /// Accounts, enrolment and device tokens. Every change is audited; no secret is stored or
 /// logged, only its SHA-256.
 public struct AccountRepository: Sendable {
-  public let database: ServerDatabase
+  public let database: any ServerStore
   public let now: @Sendable () -> Date
   public let settings: AccountSettings
 
   public init(
-    database: ServerDatabase, settings: AccountSettings = .init(), now: @escaping @Sendable () -> Date = Date.init
+    database: any ServerStore, settings: AccountSettings = .init(), now: @escaping @Sendable () -> Date = Date.init
   ) {
     self.database = database
     self.settings = settings
@@ -294,7 +293,9 @@ public struct AccountRepository: Sendable {
 
   // MARK: - Inside a transaction
 
-  private func issueCode(for account: Account, at time: Date, by caller: Caller, _ db: Database) throws -> IssuedCode {
+  private func issueCode(for account: Account, at time: Date, by caller: Caller, _ db: any ServerTransaction) throws
+    -> IssuedCode
+  {
     let code = Secret.newEnrolmentCode()
     let expiresAt = time.addingTimeInterval(settings.enrolmentCodeLifetime)
     try db.saveEnrolmentCode(
@@ -307,7 +308,7 @@ public struct AccountRepository: Sendable {
   }
 
   private func issueToken(
-    for account: Account, deviceID: String, label: String, at time: Date, by caller: Caller, _ db: Database
+    for account: Account, deviceID: String, label: String, at time: Date, by caller: Caller, _ db: any ServerTransaction
   ) throws -> IssuedToken {
     let token = Secret.newToken()
     let record = DeviceToken(
@@ -319,7 +320,7 @@ public struct AccountRepository: Sendable {
     return IssuedToken(token: token, record: record, account: account)
   }
 
-  private func revoke(_ token: DeviceToken, at time: Date, by caller: Caller, _ db: Database) throws {
+  private func revoke(_ token: DeviceToken, at time: Date, by caller: Caller, _ db: any ServerTransaction) throws {
     try db.revokeDeviceToken(id: token.id, at: time)
     var after = token
     after.revokedAt = time
@@ -327,7 +328,7 @@ public struct AccountRepository: Sendable {
   }
 
   private func audit<T: Encodable>(
-    _ type: String, _ id: String, before: T?, after: T?, at time: Date, by caller: Caller, _ db: Database
+    _ type: String, _ id: String, before: T?, after: T?, at time: Date, by caller: Caller, _ db: any ServerTransaction
   ) throws {
     try db.appendAudit(
       AuditEntry(

@@ -1,7 +1,6 @@
 public import Foundation
-import GRDB
 public import Model
-public import SQLiteStore
+public import Stores
 import Sync
 import Synchronization
 
@@ -12,14 +11,14 @@ import Synchronization
 /// elements (which field devices cache), its change-log row. Status changes are appended to
 /// the element's history, never overwritten.
 public struct GovernanceRepository: Sendable {
-  public let database: ServerDatabase
+  public let database: any ServerStore
   /// The server's clock.
   public let now: @Sendable () -> Date
   /// The office's time zone: "today" for default dates and the future-date rule.
   public let timeZone: TimeZone
 
   public init(
-    database: ServerDatabase, now: @escaping @Sendable () -> Date = Date.init,
+    database: any ServerStore, now: @escaping @Sendable () -> Date = Date.init,
     timeZone: TimeZone = TimeZone(identifier: "Europe/London") ?? .current
   ) {
     self.database = database
@@ -51,7 +50,7 @@ public struct GovernanceRepository: Sendable {
     return try await database.write { db in
       var objective = objective
       if objective.position == 0 {
-        objective.position = (try Int.fetchOne(db, sql: "SELECT MAX(position) FROM objective") ?? 0) + 1
+        objective.position = try db.nextObjectivePosition()
       }
       try objective.validate()
       guard try db.objective(id: objective.id) == nil else {
@@ -438,7 +437,9 @@ public struct GovernanceRepository: Sendable {
     return max(start, Engagement.Limits.earliestDate)
   }
 
-  private func save(_ objective: Objective, before: Objective?, at time: Date, by caller: Caller, in db: Database)
+  private func save(
+    _ objective: Objective, before: Objective?, at time: Date, by caller: Caller, in db: any ServerTransaction
+  )
     throws
   {
     try db.saveObjective(objective)
@@ -449,7 +450,7 @@ public struct GovernanceRepository: Sendable {
   }
 
   private func save(
-    _ element: PlanElement, before: PlanElement?, at time: Date, by caller: Caller, in db: Database,
+    _ element: PlanElement, before: PlanElement?, at time: Date, by caller: Caller, in db: any ServerTransaction,
     logChange: Bool = true
   ) throws {
     if logChange {
@@ -482,7 +483,7 @@ public struct GovernanceRepository: Sendable {
   }
 
   private func audit<T: Encodable>(
-    type: String, id: String, before: T?, after: T?, at time: Date, by caller: Caller, _ db: Database
+    type: String, id: String, before: T?, after: T?, at time: Date, by caller: Caller, _ db: any ServerTransaction
   ) throws {
     try db.appendAudit(
       AuditEntry(
@@ -490,10 +491,8 @@ public struct GovernanceRepository: Sendable {
         beforeDigest: try AuditEntry.digest(of: before), afterDigest: try AuditEntry.digest(of: after)))
   }
 
-  private func nextPosition(in objectiveID: String, _ db: Database) throws -> Int {
-    (try Int.fetchOne(
-      db, sql: "SELECT MAX(position) FROM plan_element WHERE objective_id = ?", arguments: [objectiveID])
-      ?? 0) + 1
+  private func nextPosition(in objectiveID: String, _ db: any ServerTransaction) throws -> Int {
+    try db.nextElementPosition(objectiveID: objectiveID)
   }
 
   /// A day given for something that happened: not in the future, not before 2000.
@@ -508,7 +507,7 @@ public struct GovernanceRepository: Sendable {
   }
 
   /// Engagement links must name an engagement that exists; other types are checked for form only.
-  private func checkLinks(_ links: [String], _ db: Database) throws {
+  private func checkLinks(_ links: [String], _ db: any ServerTransaction) throws {
     for link in links {
       if let id = RecordLink.engagementID(link) {
         guard let uuid = UUID(uuidString: id), try db.engagement(id: uuid) != nil else {

@@ -1,7 +1,6 @@
 public import Foundation
-import GRDB
 public import Model
-public import SQLiteStore
+public import Stores
 import Sync
 
 /// The office's oversight records (funding, holding to account, indicators, inspections,
@@ -13,14 +12,14 @@ import Sync
 /// audit entry with digests of the record before and after, exactly as the governance writes
 /// do. A batch with any bad record stores nothing and names every one.
 public struct OversightRepository: Sendable {
-  public let database: ServerDatabase
+  public let database: any ServerStore
   /// The server's clock.
   public let now: @Sendable () -> Date
   /// The office's time zone: "today" for the future-date rule.
   public let timeZone: TimeZone
 
   public init(
-    database: ServerDatabase, now: @escaping @Sendable () -> Date = Date.init,
+    database: any ServerStore, now: @escaping @Sendable () -> Date = Date.init,
     timeZone: TimeZone = TimeZone(identifier: "Europe/London") ?? .current
   ) {
     self.database = database
@@ -111,7 +110,7 @@ public struct OversightRepository: Sendable {
   private func storeOne(
     _ record: OversightRecord, elements: Set<String>, areas: Set<String>?, subjects: [String], today: LocalDate,
     time: Date, caller: Caller,
-    _ db: Database
+    _ db: any ServerTransaction
   ) throws -> (OversightRecord, Outcome) {
     var v = ViolationCollector()
     func checkElement(_ id: String?) {
@@ -257,7 +256,7 @@ public struct OversightRepository: Sendable {
 
   /// Saves a record that differs from what is stored, with its audit entry.
   private func write<T: Encodable & Equatable>(
-    _ type: String, _ id: String, _ before: T?, _ after: T, _ time: Date, _ caller: Caller, _ db: Database,
+    _ type: String, _ id: String, _ before: T?, _ after: T, _ time: Date, _ caller: Caller, _ db: any ServerTransaction,
     save: () throws -> Void
   ) throws -> Outcome {
     if before == after { return .unchanged }

@@ -1,7 +1,6 @@
 import Foundation
-import GRDB
 public import Model
-import SQLiteStore
+import Stores
 import Sync
 
 /// The force's local policing areas: data kept in the server's database, changed only by an
@@ -53,9 +52,7 @@ extension ServerRepository {
         throw StorageError(
           .alreadyExists, "area \(area.code) already exists (\(stored.name)); rename it with assure-server area rename")
       }
-      let position =
-        try Int.fetchOne(db, sql: "SELECT position FROM area WHERE code = ?", arguments: [area.code])
-        ?? Int.fetchOne(db, sql: "SELECT COALESCE(MAX(position) + 1, 0) FROM area") ?? 0
+      let position = try db.areaPosition(code: area.code) ?? db.nextAreaPosition()
       try saveArea(area, before: stored, position: position, caller: caller, at: time, in: db)
       return area
     }
@@ -121,7 +118,9 @@ extension ServerRepository {
   }
 
   /// Stores an area (at `position`, or where it is), logs it for devices and audits it.
-  private func saveArea(_ area: Area, before: Area?, position: Int?, caller: Caller, at time: Date, in db: Database)
+  private func saveArea(
+    _ area: Area, before: Area?, position: Int?, caller: Caller, at time: Date, in db: any ServerTransaction
+  )
     throws
   {
     if let position {
@@ -137,7 +136,7 @@ extension ServerRepository {
     _ = try db.appendChange(.area, id: area.code, operation: .upsert, payload: .area(area), at: time)
   }
 
-  private static func unknownArea(_ code: String, in db: Database) -> StorageError {
+  private static func unknownArea(_ code: String, in db: any ServerTransaction) -> StorageError {
     let known = (try? db.areas().map(\.code).joined(separator: ", ")) ?? ""
     return StorageError(
       .notFound, "no area \(code)\(known.isEmpty ? " (no areas are stored yet)" : "; the areas are \(known)")")

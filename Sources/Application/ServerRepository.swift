@@ -1,7 +1,6 @@
 public import Foundation
-import GRDB
 public import Model
-public import SQLiteStore
+public import Stores
 public import Sync
 
 /// Every write the server makes, each with its change-log row in the same transaction, and
@@ -10,11 +9,11 @@ public import Sync
 /// The change log is what devices pull, so nothing may reach the engagement or plan tables
 /// except through here.
 public struct ServerRepository: Sendable {
-  public let database: ServerDatabase
+  public let database: any ServerStore
   /// The server's clock: change times and the future-date rule come from it, never from devices.
   public let now: @Sendable () -> Date
 
-  public init(database: ServerDatabase, now: @escaping @Sendable () -> Date = Date.init) {
+  public init(database: any ServerStore, now: @escaping @Sendable () -> Date = Date.init) {
     self.database = database
     self.now = now
   }
@@ -209,14 +208,14 @@ public struct ServerRepository: Sendable {
                 at: time)
             }
           } catch {
-            if Self.failsTheBatch(error) { throw error }
+            if failsTheBatch(error) { throw error }
             guard isolating else { throw NeedsIsolation() }
             if let absentKey { absent.insert(absentKey) }
             results.append(
               MutationResult(
                 mutationID: mutation.id,
                 outcome: .rejected(
-                  ValidationError(field: "mutation", rule: "could not be applied: \(Self.cause(of: error))")),
+                  ValidationError(field: "mutation", rule: "could not be applied: \(database.describe(error))")),
                 cursor: 0))
             continue
           }
@@ -254,7 +253,7 @@ public struct ServerRepository: Sendable {
   /// Whether a push holds a mutation whose place in its device's sequence another mutation
   /// of the same device already took (here or earlier in the batch): the device's data
   /// folder has been copied to a second machine, and both go on making changes as one device.
-  static func isClone(_ request: PushRequest, in db: Database) throws -> Bool {
+  static func isClone(_ request: PushRequest, in db: any ServerTransaction) throws -> Bool {
     let sequenced = request.mutations.filter { $0.deviceSeq > 0 }
     guard !sequenced.isEmpty else { return false }
     let taken = try db.appliedMutations(deviceID: request.deviceID, seqs: sequenced.map(\.deviceSeq))
@@ -266,25 +265,12 @@ public struct ServerRepository: Sendable {
     return false
   }
 
-  /// What went wrong, in words for the device: an SQLite error without the statement (the
-  /// server's schema is not the device's business).
-  static func cause(of error: any Error) -> String {
-    guard let error = error as? DatabaseError else { return "\(error)" }
-    return "SQLite error \(error.extendedResultCode.rawValue): \(error.message ?? "no message")"
-  }
-
-  /// Whether an error met while applying one mutation is the database's (full, read-only,
+  /// Whether an error met while applying one mutation is the store's (full, read-only,
   /// locked, damaged, out of memory, interrupted) or a cancellation, not the mutation's: then
   /// the whole push fails and the device sends it again later, since refusing the mutation
   /// would quarantine a change that is not at fault.
-  static func failsTheBatch(_ error: any Error) -> Bool {
-    if error is CancellationError { return true }
-    guard let error = error as? DatabaseError else { return false }
-    let engine: [ResultCode] = [
-      .SQLITE_FULL, .SQLITE_IOERR, .SQLITE_BUSY, .SQLITE_LOCKED, .SQLITE_NOMEM, .SQLITE_READONLY, .SQLITE_CORRUPT,
-      .SQLITE_INTERRUPT, .SQLITE_CANTOPEN, .SQLITE_NOTADB, .SQLITE_PROTOCOL, .SQLITE_ABORT, .SQLITE_PERM,
-    ]
-    return engine.contains { $0 == error.resultCode }
+  func failsTheBatch(_ error: any Error) -> Bool {
+    error is CancellationError || database.isEngineFailure(error)
   }
 
   /// How long deleted engagements are kept as tombstones by default.
@@ -422,7 +408,7 @@ public struct ServerRepository: Sendable {
   /// mutation's engagement stored exactly as sent. `absent` holds ids of engagements known to
   /// have no row (not even a tombstone); an upsert that stores one takes it out.
   private func apply(
-    _ edit: Edit, absent: inout Set<String>, purged: [String: FieldStamp], in db: Database
+    _ edit: Edit, absent: inout Set<String>, purged: [String: FieldStamp], in db: any ServerTransaction
   ) throws -> (Int64, asSent: Bool) {
     let mutation = edit.mutation
     switch (mutation.entityType, mutation.operation) {
@@ -459,7 +445,7 @@ public struct ServerRepository: Sendable {
   /// A new engagement needs no stamps: no other device can have edited it before seeing it.
   /// An edit arriving here is of an engagement whose tombstone was purged: it comes back,
   /// and the fields the edit changed are stamped, since other devices hold copies.
-  private func applyCreation(_ edit: Edit, _ incoming: Engagement, in db: Database) throws -> Int64 {
+  private func applyCreation(_ edit: Edit, _ incoming: Engagement, in db: any ServerTransaction) throws -> Int64 {
     try db.saveEngagement(incoming)
     let cursor = try appendEngagement(incoming, edit, before: nil, asSent: true, in: db)
     for field in edit.mutation.changedFields {
@@ -475,7 +461,9 @@ public struct ServerRepository: Sendable {
   /// concurrent: the later clock reading (corrected by the server) wins, and the other value
   /// is kept as a conflict record. An edit of a deleted engagement brings it back: an edit is
   /// never lost to a delete it did not see (that delete is kept as a conflict record).
-  private func applyUpsert(_ edit: Edit, _ incoming: Engagement, in db: Database) throws -> (Int64, asSent: Bool) {
+  private func applyUpsert(_ edit: Edit, _ incoming: Engagement, in db: any ServerTransaction) throws -> (
+    Int64, asSent: Bool
+  ) {
     guard let (stored, deletedAt) = try db.engagementIncludingDeleted(id: incoming.id) else {
       return (try applyCreation(edit, incoming, in: db), true)
     }
@@ -500,7 +488,7 @@ public struct ServerRepository: Sendable {
   /// Applies a delete, unless another device changed the engagement since the delete's base:
   /// then the edit wins, the engagement stays, and the delete is kept as a conflict record.
   /// Deleting what is absent or already deleted changes nothing.
-  private func applyDelete(_ edit: Edit, in db: Database) throws -> Int64 {
+  private func applyDelete(_ edit: Edit, in db: any ServerTransaction) throws -> Int64 {
     guard let id = UUID(text: edit.mutation.entityID),
       let (stored, deletedAt) = try db.engagementIncludingDeleted(id: id), deletedAt == nil
     else { return try db.headCursor() }
@@ -528,7 +516,7 @@ public struct ServerRepository: Sendable {
   }
 
   /// Marks a conflict resolved; the first resolution to arrive stands.
-  private func applyResolution(_ edit: Edit, in db: Database) throws -> Int64 {
+  private func applyResolution(_ edit: Edit, in db: any ServerTransaction) throws -> Int64 {
     guard let id = UUID(text: edit.mutation.entityID), var conflict = try db.conflict(id: id),
       !conflict.isResolved, let resolution = edit.mutation.resolution
     else { return try db.headCursor() }
@@ -541,7 +529,7 @@ public struct ServerRepository: Sendable {
 
   /// Logs an engagement as it now stands and audits the change from `before`.
   private func appendEngagement(
-    _ engagement: Engagement, _ edit: Edit, before: Engagement?, asSent: Bool = false, in db: Database
+    _ engagement: Engagement, _ edit: Edit, before: Engagement?, asSent: Bool = false, in db: any ServerTransaction
   ) throws -> Int64 {
     let (cursor, digest) = try db.appendEngagementChange(
       engagement, at: edit.time, mutationID: edit.mutation.id, deviceID: edit.deviceID, asSent: asSent,
@@ -553,7 +541,9 @@ public struct ServerRepository: Sendable {
   }
 
   /// Stores a conflict record and logs it, so that every device receives it.
-  private func record(_ conflict: Conflict, _ edit: Edit, before: Conflict? = nil, in db: Database) throws -> Int64 {
+  private func record(_ conflict: Conflict, _ edit: Edit, before: Conflict? = nil, in db: any ServerTransaction) throws
+    -> Int64
+  {
     try db.saveConflict(conflict)
     try audit(
       edit, type: "conflict", id: conflict.id.storageKey,
@@ -563,7 +553,9 @@ public struct ServerRepository: Sendable {
       mutationID: edit.mutation.id, deviceID: edit.deviceID)
   }
 
-  private func audit(_ edit: Edit, type: String, id: String, before: String?, after: String?, in db: Database) throws {
+  private func audit(
+    _ edit: Edit, type: String, id: String, before: String?, after: String?, in db: any ServerTransaction
+  ) throws {
     try db.appendAudit(
       AuditEntry(
         at: edit.time, actor: edit.user, deviceID: edit.deviceID, rpc: edit.rpc, entityType: type, entityID: id,
@@ -572,7 +564,7 @@ public struct ServerRepository: Sendable {
 
   /// The office of the stored engagement a mutation touches (through its conflict, for a
   /// resolution); `nil` when there is none yet.
-  static func storedOfficeholder(of mutation: Mutation, in db: Database) throws -> Officeholder? {
+  static func storedOfficeholder(of mutation: Mutation, in db: any ServerTransaction) throws -> Officeholder? {
     guard var id = UUID(text: mutation.entityID) else { return nil }
     if mutation.entityType == .conflict {
       guard let engagementID = try db.conflict(id: id)?.engagementID else { return nil }

@@ -3,6 +3,7 @@ import ArgumentParser
 import Foundation
 import Model
 import SQLiteStore
+import Stores
 import Sync
 
 /// Who the administration commands act as: the operating-system user at the server's console.

@@ -6,8 +6,8 @@ import Logging
 import Model
 import NIOCore
 import Prometheus
-import ServiceLifecycle
 import SQLiteStore
+import ServiceLifecycle
 import Sync
 import Synchronization
 import UnixSignals

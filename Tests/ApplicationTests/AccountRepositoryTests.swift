@@ -3,6 +3,7 @@ import Foundation
 import GRDB
 import Model
 import SQLiteStore
+import Stores
 import Sync
 import Synchronization
 import TestSupport
@@ -220,7 +221,7 @@ final class AccountClock: Sendable {
     let renewed = try await accounts.refresh(try await principal(token.token), by: admin)
     var bytes = Data()
     for suffix in ["", "-wal"] {
-      bytes += (try? Data(contentsOf: URL(fileURLWithPath: accounts.database.path + suffix))) ?? Data()
+      bytes += (try? Data(contentsOf: URL(fileURLWithPath: accounts.database.sqlite.path + suffix))) ?? Data()
     }
     for secret in [code.code, Secret.canonicalCode(code.code), token.token, renewed.token] {
       #expect(bytes.range(of: Data(secret.utf8)) == nil, "\(secret) is in the database file")

@@ -3,6 +3,7 @@ import Foundation
 import GRDB
 import Model
 import SQLiteStore
+import Stores
 import Sync
 import TestSupport
 import Testing
@@ -56,7 +57,7 @@ import Testing
 
   @Test("history and the audit trail refuse updates and deletes")
   func appendOnly() async throws {
-    try await governance.database.write { db in
+    try await governance.database.sqlite.pool.write { db in
       #expect(throws: DatabaseError.self) {
         try db.execute(sql: "UPDATE element_status_change SET status = 'complete'")
       }
@@ -113,7 +114,7 @@ import Testing
         elementID: "1.1", date: nil, narrative: "x", forPanel: false, links: ["engagement:not-a-uuid"], author: nil,
         by: caller)
     }
-    let count = try await governance.database.read { db in
+    let count = try await governance.database.sqlite.pool.read { db in
       try Int.fetchOne(
         db,
         sql:
@@ -179,4 +180,9 @@ import Testing
         by: caller)
     }
   }
+}
+
+extension ServerStore {
+  /// The SQLite file behind the store, for tests that look at it directly.
+  var sqlite: ServerDatabase { self as! ServerDatabase }
 }

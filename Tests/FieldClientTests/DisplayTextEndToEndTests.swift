@@ -1,6 +1,7 @@
 import Foundation
 import Model
 import SQLiteStore
+import Stores
 import Testing
 
 /// Stored text shown by the real binaries: a control or bidirectional character in it is

@@ -1,5 +1,6 @@
 import Foundation
 import Model
+import Stores
 import TestSupport
 import Testing
 

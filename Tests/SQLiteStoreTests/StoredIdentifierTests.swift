@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Model
 import SQLiteStore
+import Stores
 import TestSupport
 import Testing
 

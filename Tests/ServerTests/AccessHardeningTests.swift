@@ -6,6 +6,7 @@ import Logging
 import Model
 import RPC
 import SQLiteStore
+import Stores
 import SwiftProtobuf
 import Sync
 import Synchronization

@@ -2,6 +2,7 @@ import Application
 import Foundation
 import Model
 import SQLiteStore
+import Stores
 import Sync
 import Testing
 

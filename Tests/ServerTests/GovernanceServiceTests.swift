@@ -5,6 +5,7 @@ import GRPCInProcessTransport
 import Model
 import RPC
 import SQLiteStore
+import Stores
 import SwiftProtobuf
 import Sync
 import Testing

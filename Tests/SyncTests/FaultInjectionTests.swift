@@ -3,6 +3,7 @@ import Foundation
 import GRDB
 import Model
 import SQLiteStore
+import Stores
 import Sync
 import Synchronization
 import TestSupport
@@ -371,7 +372,7 @@ struct Harness {
   }
 
   func check() async throws {
-    let (rows, live, conflicts, perMutation) = try await server.database.read { db in
+    let (rows, live, conflicts, perMutation) = try await server.database.sqlite.pool.read { db in
       (
         try Row.fetchAll(db, sql: "SELECT id, deleted_at_ms FROM engagement").map {
           (UUID(uuidString: $0["id"] as String)!, ($0["deleted_at_ms"] as Int64?) != nil)

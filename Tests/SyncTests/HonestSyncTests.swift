@@ -3,6 +3,7 @@ import Foundation
 import GRDB
 import Model
 import SQLiteStore
+import Stores
 import Sync
 import Synchronization
 import TestSupport
@@ -42,7 +43,7 @@ import Testing
     /// Stops the server, restores `backup` to `target` (the same file, or a new one on a new
     /// disk) and serves that.
     func restore(_ backup: String, to target: String? = nil) async throws {
-      try current.database.pool.close()
+      try current.database.sqlite.pool.close()
       let target = target ?? path
       _ = try ServerDatabase.restore(from: backup, to: target, by: "tester", at: clock.now)
       let restored = ServerRepository(database: try ServerDatabase(path: target), now: { [clock] in clock.now })
@@ -63,7 +64,7 @@ import Testing
     let kept = try await device.repository.record(sampleEngagement(organisation: "In the backup"))
     _ = try await device.client.sync()
     let backup = server.folder.path("backup.sqlite")
-    _ = try server.current.database.backup(to: backup)
+    _ = try server.current.database.sqlite.backup(to: backup)
     // Acknowledged after the backup: a new engagement and an edit.
     let later = try await device.repository.record(sampleEngagement(organisation: "After the backup"))
     _ = try await device.repository.edit(id: kept.id) { $0.notes = "Edited after the backup" }
@@ -95,7 +96,7 @@ import Testing
     _ = try await a.client.sync()
     _ = try await b.client.sync()
     let backup = server.folder.path("backup.sqlite")
-    _ = try server.current.database.backup(to: backup)
+    _ = try server.current.database.sqlite.backup(to: backup)
     // After the backup, a works on: its cursor moves well past the backup's head.
     var made: [Engagement] = []
     for index in 0..<5 { made.append(try await a.repository.record(sampleEngagement(organisation: "Lost \(index)"))) }
@@ -133,7 +134,7 @@ import Testing
     let server = try await RestorableServer()
     let live = server.current.database.identity
     let backup = server.folder.path("backup.sqlite")
-    _ = try server.current.database.backup(to: backup)
+    _ = try server.current.database.sqlite.backup(to: backup)
     let copy = try ServerDatabase(path: backup)
     #expect(copy.identity.serverID == live.serverID)
     #expect(copy.identity.epoch != live.epoch)

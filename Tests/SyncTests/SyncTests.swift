@@ -3,6 +3,7 @@ import Foundation
 import GRDB
 import Model
 import SQLiteStore
+import Stores
 import Sync
 import Synchronization
 import TestSupport
@@ -194,7 +195,7 @@ struct SyncWorld {
 struct Device {
   let repository: FieldRepository
   let client: SyncClient
-  var database: ClientDatabase { repository.database }
+  var database: ClientDatabase { repository.database as! ClientDatabase }
 
   func add(_ organisation: String, date: String = "2022-07-14") async throws -> Engagement {
     try await repository.record(
@@ -507,7 +508,7 @@ extension Int64 { var asInt: Int { Int(self) } }
   func unexpectedFailureQuarantinesOne() async throws {
     // Given a database that fails any write of one engagement (as a constraint would)
     let world = try await SyncWorld()
-    try await world.server.database.write { db in
+    try await world.server.database.sqlite.pool.write { db in
       try db.execute(
         sql: """
           CREATE TRIGGER refuse_boom BEFORE INSERT ON engagement WHEN NEW.organisation = 'Boom parish'
@@ -539,7 +540,7 @@ extension Int64 { var asInt: Int { Int(self) } }
     #expect(organisations.contains("First parish") && organisations.contains("Last parish"))
     #expect(!organisations.contains("Boom parish"))
     // And the refused one was not remembered as applied: sent again once fixed, it applies.
-    try await world.server.database.write { try $0.execute(sql: "DROP TRIGGER refuse_boom") }
+    try await world.server.database.sqlite.pool.write { try $0.execute(sql: "DROP TRIGGER refuse_boom") }
     let again = try await world.server.push(PushRequest(deviceID: "d", mutations: [boom]), by: .testDevice).results
     #expect(again.first?.outcome == .applied)
   }
@@ -636,4 +637,9 @@ extension Caller {
   /// The server itself passing on what a test's device sent: every right, and each change
   /// recorded as made by the user who made it on the device.
   static let testDevice = Caller.server("test", rpc: "SyncService.Push")
+}
+
+extension ServerStore {
+  /// The SQLite file behind the store, for tests that look at it directly.
+  var sqlite: ServerDatabase { self as! ServerDatabase }
 }

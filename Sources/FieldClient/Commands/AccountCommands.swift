@@ -4,6 +4,7 @@ import GRPCCore
 import Model
 import RPC
 import SQLiteStore
+import Stores
 import Sync
 
 /// `assure login`: exchanges a one-time sign-in code for this device's token.

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Model
 import SQLiteStore
+import Stores
 
 /// `assure area list`: the force's local policing areas as this device last received them.
 struct AreaCommand: AsyncParsableCommand {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Model
 import SQLiteStore
+import Stores
 import Sync
 
 /// `assure conflicts`: edits that met another device's edit of the same field (or a delete),

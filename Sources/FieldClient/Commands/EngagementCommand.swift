@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Model
 import SQLiteStore
+import Stores
 import Sync
 
 struct EngagementCommand: AsyncParsableCommand {

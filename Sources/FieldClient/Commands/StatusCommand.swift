@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Model
 import SQLiteStore
+import Stores
 
 struct StatusCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(

@@ -5,6 +5,7 @@ import GRPCNIOTransportHTTP2
 import Model
 import RPC
 import SQLiteStore
+import Stores
 import Sync
 
 struct SyncCommand: AsyncParsableCommand {
@@ -186,7 +187,7 @@ struct SyncCommand: AsyncParsableCommand {
   }
 
   /// Refused outbox entries matching `text`: `all`, a full mutation id or a unique prefix.
-  private func quarantined(_ text: String, in database: ClientDatabase) async throws -> [OutboxEntry] {
+  private func quarantined(_ text: String, in database: any DeviceStore) async throws -> [OutboxEntry] {
     let refused = try await database.read { try $0.rejectedMutations() }
     if text == "all" {
       guard !refused.isEmpty else { throw StorageError(.notFound, "no refused changes") }

@@ -4,6 +4,7 @@ import GRPCNIOTransportHTTP2
 import Model
 import RPC
 import SQLiteStore
+import Stores
 
 /// Keeps the device's copy of the force's profile: fetched at sign-in and after every sync,
 /// so that the force's own kinds of engagement are checked offline.

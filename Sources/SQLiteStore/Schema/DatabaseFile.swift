@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Model
+public import Stores
 
 #if canImport(Glibc)
   import Glibc

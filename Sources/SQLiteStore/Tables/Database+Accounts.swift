@@ -2,6 +2,7 @@ import Crypto
 public import Foundation
 public import GRDB
 public import Model
+public import Stores
 
 /// The server's accounts, one-time enrolment codes and device tokens. Secrets are never
 /// stored: a code or token is kept as the SHA-256 of its text.
@@ -178,49 +179,5 @@ extension Database {
       expiresAt: Date(millisecondsSince1970: row["expires_at_ms"]),
       lastUsedAt: (row["last_used_at_ms"] as Int64?).map(Date.init(millisecondsSince1970:)),
       revokedAt: (row["revoked_at_ms"] as Int64?).map(Date.init(millisecondsSince1970:)))
-  }
-}
-
-/// Secrets handed to people and devices: made from the system's cryptographic random source,
-/// stored only as their SHA-256.
-public enum Secret {
-  /// SHA-256 of a secret's text, in hex: what the database keeps.
-  public static func hash(_ text: String) -> String {
-    AuditEntry.hex(SHA256.hash(data: Data(text.utf8)))
-  }
-
-  /// A device token: `assure_` and 256 random bits in base64url (43 characters).
-  public static func newToken() -> String {
-    var generator = SystemRandomNumberGenerator()
-    let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
-    let base64 = Data(bytes).base64EncodedString()
-      .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-      .replacingOccurrences(of: "=", with: "")
-    return "assure_" + base64
-  }
-
-  /// Letters of an enrolment code: Crockford's base 32 (no I, L, O or U, which are misread).
-  static let codeAlphabet = Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ")
-
-  /// A one-time enrolment code of 80 random bits, written `XXXX-XXXX-XXXX-XXXX` to be read out
-  /// or typed.
-  public static func newEnrolmentCode() -> String {
-    var generator = SystemRandomNumberGenerator()
-    let letters = (0..<16).map { _ in codeAlphabet[Int.random(in: 0..<32, using: &generator)] }
-    return stride(from: 0, to: 16, by: 4).map { String(letters[$0..<$0 + 4]) }.joined(separator: "-")
-  }
-
-  /// A code as typed, in its canonical form: upper case, no dashes or spaces, with the letters
-  /// people confuse read as the digits they look like (O as 0, I and L as 1).
-  public static func canonicalCode(_ typed: String) -> String {
-    String(
-      typed.uppercased().compactMap { character -> Character? in
-        switch character {
-        case "-", " ": nil
-        case "O": "0"
-        case "I", "L": "1"
-        default: character
-        }
-      })
   }
 }

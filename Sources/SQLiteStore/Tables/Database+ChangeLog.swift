@@ -1,20 +1,7 @@
 public import Foundation
 public import GRDB
 public import Model
-
-/// An engagement's JSON as the change log holds it, with its SHA-256 (hex) as the audit trail
-/// holds it: made before a write transaction, so that the single writer does not wait on it.
-public struct LoggedEngagement: Sendable {
-  public let engagement: Engagement
-  public let json: String
-  public let digest: String
-
-  public init(_ engagement: Engagement) {
-    self.engagement = engagement
-    json = EngagementJSON.encode(engagement)
-    digest = AuditEntry.digest(ofJSON: json)
-  }
-}
+public import Stores
 
 /// The server's change log: every write appends one row in its own transaction, and devices
 /// pull it in cursor order.

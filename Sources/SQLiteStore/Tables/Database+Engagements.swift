@@ -1,6 +1,7 @@
 public import Foundation
 public import GRDB
 public import Model
+public import Stores
 
 /// Reads and writes of the `engagement` table, shared by the server and field devices.
 ///
@@ -112,21 +113,6 @@ extension Database {
   }
 }
 
-/// A place in the newest-first engagement order, for keyset paging.
-public struct EngagementPosition: Sendable, Hashable {
-  public var date: LocalDate
-  public var id: String
-
-  public init(date: LocalDate, id: String) {
-    self.date = date
-    self.id = id
-  }
-
-  public init(after engagement: Engagement) {
-    self.init(date: engagement.date, id: engagement.id.storageKey)
-  }
-}
-
 extension EngagementQuery {
   fileprivate func sqlFilter() -> (String, StatementArguments) {
     var clauses = ["deleted_at_ms IS NULL"]
@@ -209,55 +195,6 @@ extension Engagement {
       notes: row["notes"], createdBy: row["created_by"],
       createdAt: Date(millisecondsSince1970: row["created_at_ms"]), updatedBy: row["updated_by"],
       updatedAt: Date(millisecondsSince1970: row["updated_at_ms"]))
-  }
-}
-
-extension UUID {
-  /// Lower-case text form: how ids are stored and sent.
-  public var storageKey: String { lowercaseText }
-}
-
-/// JSON text columns (lists of strings, change payloads).
-///
-/// Instants are written as whole milliseconds since 1970, the precision every replica keeps,
-/// so the stored text is readable with the `sqlite3` shell and reads back equal.
-enum JSONText {
-  // Made once: building an encoder or decoder per value costs more than the value.
-  private static let encoder: JSONEncoder = {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-    encoder.dateEncodingStrategy = .millisecondsSince1970
-    return encoder
-  }()
-  private static let decoder: JSONDecoder = {
-    let decoder = JSONDecoder()
-    decoder.dateDecodingStrategy = .millisecondsSince1970
-    return decoder
-  }()
-
-  static func encode<T: Encodable>(_ value: T) throws -> String {
-    String(decoding: try encoder.encode(value), as: UTF8.self)
-  }
-
-  /// A list of strings; the common empty list is written without an encoder.
-  static func encodeList(_ list: [String]) throws -> String {
-    list.isEmpty ? "[]" : EngagementJSON.encodeList(list)
-  }
-
-  /// A stored JSON array of strings; the common empty list is read without a decoder, and an
-  /// unreadable value reads as empty.
-  static func list(_ text: String?) -> [String] {
-    guard let text, text != "[]" else { return [] }
-    return (try? decode(text)) ?? []
-  }
-
-  static func decode<T: Decodable>(_ text: String) throws -> T {
-    try decoder.decode(T.self, from: Data(text.utf8))
-  }
-
-  /// A stored list of strings, the empty one read without a decoder; unreadable text throws.
-  static func decodeList(_ text: String) throws -> [String] {
-    text == "[]" ? [] : try EngagementJSON.decodeList(text) ?? decode(text)
   }
 }
 

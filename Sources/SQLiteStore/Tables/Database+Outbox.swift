@@ -1,25 +1,7 @@
 public import Foundation
 public import GRDB
 public import Model
-
-/// A mutation waiting in a device's outbox.
-public struct OutboxEntry: Sendable, Hashable {
-  /// Position in the outbox: mutations are pushed in this order.
-  public var seq: Int64
-  public var mutation: Mutation
-  /// Whether the server refused it (`error` says why); refused entries are not pushed again.
-  public var isRejected: Bool
-  public var error: String?
-  /// The device's monotonic clock when the change was made: its age at the push.
-  public var madeAt: BootReading?
-}
-
-/// How long a device keeps the mutations the server acknowledged.
-public enum SyncJournal {
-  /// Longer than an office keeps a server backup it might restore: should the server go back
-  /// to one, what the device had sent since is sent again.
-  public static let keepDays = 90
-}
+public import Stores
 
 /// A field device's outbox: every local write enqueues its mutation in the same transaction.
 extension Database {

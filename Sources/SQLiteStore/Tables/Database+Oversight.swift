@@ -1,6 +1,7 @@
 import Foundation
 public import GRDB
 public import Model
+public import Stores
 
 /// The server's oversight records: funds, awards, bids, holding-to-account meetings,
 /// indicators and their measurements, inspections, correspondence and reach figures.
@@ -356,22 +357,6 @@ extension Database {
       ).map(Inspection.init(row:)))
     inputs.profile = try forceProfile()
     return inputs
-  }
-}
-
-/// Tables whose ids the server may assign, and the prefix of those ids.
-public enum OversightIDTable: String, Sendable {
-  case award, bid
-  case scrutinyMeeting = "scrutiny_meeting"
-  case correspondence
-
-  var prefix: String {
-    switch self {
-    case .award: "AW"
-    case .bid: "B"
-    case .scrutinyMeeting: "H"
-    case .correspondence: "C"
-    }
   }
 }
 

@@ -1,30 +1,7 @@
 public import Foundation
 public import GRDB
 public import Model
-
-/// Where a field device stands with the server.
-public struct SyncState: Sendable, Hashable {
-  /// Stable id of this device, made on first use.
-  public var deviceID: String
-  /// Cursor of the last change pulled and applied here.
-  public var cursor: Int64
-  /// When a sync last completed (push and pull), by this device's clock.
-  public var lastSyncAt: Date?
-  /// When a sync was last tried.
-  public var lastAttemptAt: Date?
-  /// Why the last try failed, when it did.
-  public var lastError: String?
-  /// Server of the last sync attempt, `HOST:PORT`.
-  public var server: String?
-  /// The last clock reading this device made.
-  public var hlc: HLC?
-  /// Server time minus this device's time, measured at the last sync, in milliseconds: added
-  /// to the device's clock to read the time in server terms.
-  public var clockOffsetMillis: Int64 = 0
-  /// The server this device syncs with and the epoch of it last seen; `nil` before the
-  /// first answer of a protocol-3 server.
-  public var identity: ServerIdentity?
-}
+public import Stores
 
 extension Database {
   /// This device's sync state, made with a new device id on first use.

@@ -2,6 +2,7 @@ import Application
 import Foundation
 import Model
 import SQLiteStore
+import Stores
 import Sync
 
 /// The West Mercia 2022 demo data set, taken from the Police and Crime Panel monitoring

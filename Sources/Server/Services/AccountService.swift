@@ -4,6 +4,7 @@ import GRPCCore
 import Model
 import RPC
 import SQLiteStore
+import Stores
 import SwiftProtobuf
 import Sync
 

@@ -2,6 +2,7 @@ import Foundation
 import Model
 import RPC
 import SQLiteStore
+import Stores
 import Synchronization
 
 /// The plan's objectives and elements held in memory, so that the plan reads every device
@@ -26,9 +27,9 @@ final class PlanSnapshot: Sendable {
   }
 
   private let state = Mutex(State())
-  private let database: ServerDatabase
+  private let database: any ServerStore
 
-  init(database: ServerDatabase) {
+  init(database: any ServerStore) {
     self.database = database
   }
 

@@ -1,12 +1,11 @@
 public import Foundation
-import GRDB
 public import Model
-public import SQLiteStore
+public import Stores
 
 /// Every write a field device makes: the engagement row and its outbox mutation are
 /// committed in one transaction, so a change acknowledged to the user is always queued.
 public struct FieldRepository: Sendable {
-  public let database: ClientDatabase
+  public let database: any DeviceStore
   /// User recorded as making the changes.
   public let user: String
   public let now: @Sendable () -> Date
@@ -16,7 +15,7 @@ public struct FieldRepository: Sendable {
   public let boot: @Sendable () -> BootReading?
 
   public init(
-    database: ClientDatabase, user: String, now: @escaping @Sendable () -> Date = Date.init,
+    database: any DeviceStore, user: String, now: @escaping @Sendable () -> Date = Date.init,
     timeZone: TimeZone = .current, boot: @escaping @Sendable () -> BootReading? = BootReading.current
   ) {
     self.database = database
@@ -105,7 +104,7 @@ public struct FieldRepository: Sendable {
   /// nothing, when nothing changed.
   private static func saveEdit(
     _ engagement: inout Engagement, from before: Engagement, by user: String, at time: Date, madeAt: BootReading?,
-    context: ValidationContext, in db: Database
+    context: ValidationContext, in db: any DeviceTransaction
   ) throws -> Bool {
     guard engagement != before else { return false }
     engagement.updatedBy = user
@@ -121,7 +120,9 @@ public struct FieldRepository: Sendable {
   }
 
   /// Tombstones a live engagement and queues its delete. Returns false when none was live.
-  private static func saveDelete(id: UUID, by user: String, at time: Date, madeAt: BootReading?, in db: Database)
+  private static func saveDelete(
+    id: UUID, by user: String, at time: Date, madeAt: BootReading?, in db: any DeviceTransaction
+  )
     throws -> Bool
   {
     guard try db.tombstoneEngagement(id: id, at: time) else { return false }
@@ -216,7 +217,8 @@ public struct FieldRepository: Sendable {
   }
 
   private func resolve(
-    _ text: String, naming noun: String, matching: @escaping @Sendable (Database, String) throws -> [String]
+    _ text: String, naming noun: String,
+    matching: @escaping @Sendable (any DeviceTransaction, String) throws -> [String]
   ) async throws -> UUID {
     if let id = UUID(uuidString: text) { return id }
     guard text.count >= 4, text.allSatisfy({ $0.isHexDigit || $0 == "-" }) else {

@@ -1,9 +1,8 @@
 import Foundation
-import GRDB
 import Model
-import SQLiteStore
+import Stores
 
-extension Database {
+extension DeviceTransaction {
   /// Makes the device's copy of an engagement what the server last sent for it with every
   /// change still in the outbox (waiting or refused) made again on top, in order.
   ///

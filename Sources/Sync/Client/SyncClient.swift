@@ -1,7 +1,6 @@
 public import Foundation
-import GRDB
 public import Model
-public import SQLiteStore
+public import Stores
 
 /// What one sync did.
 public struct SyncReport: Sendable, Hashable {
@@ -52,7 +51,7 @@ public enum SyncProgress: Sendable, Hashable {
 /// page is applied together with its cursor in one transaction, so an interrupted pull
 /// resumes where it stopped.
 public struct SyncClient: Sendable {
-  public let database: ClientDatabase
+  public let database: any DeviceStore
   public let transport: any SyncTransport
   public var batchSize: Int
   public var pageSize: Int
@@ -67,7 +66,7 @@ public struct SyncClient: Sendable {
   public var protocolVersion = SyncProtocol.version
 
   public init(
-    database: ClientDatabase, transport: any SyncTransport, batchSize: Int = 500, pageSize: Int = 1000,
+    database: any DeviceStore, transport: any SyncTransport, batchSize: Int = 500, pageSize: Int = 1000,
     batchesInFlight: Int = 2, now: @escaping @Sendable () -> Date = Date.init,
     boot: @escaping @Sendable () -> BootReading? = BootReading.current
   ) {
@@ -373,7 +372,7 @@ public struct SyncClient: Sendable {
   /// mutations leave it, refused ones stay aside with their error; the device goes on
   /// showing each change until the pull brings the server's (possibly merged) state.
   private static func settle(
-    _ batch: [OutboxEntry], _ reply: PushReply, receivedAt: Date, in database: ClientDatabase
+    _ batch: [OutboxEntry], _ reply: PushReply, receivedAt: Date, in database: any DeviceStore
   ) async throws -> [MutationResult] {
     let byID = Dictionary(reply.results.map { ($0.mutationID, $0) }, uniquingKeysWith: { first, _ in first })
     return try await database.write { db in
@@ -510,7 +509,7 @@ public struct SyncClient: Sendable {
   }
 
   /// Applies one pulled page of changes.
-  static func apply(_ changes: [Change], in db: Database) throws {
+  static func apply(_ changes: [Change], in db: any DeviceTransaction) throws {
     // Read once per page: after a push the outbox is usually empty, and an engagement with
     // nothing waiting is shown exactly as the server sent it.
     let waiting = try db.outboxEntityIDs()
@@ -541,7 +540,7 @@ public struct SyncClient: Sendable {
   /// server's state, and what the device shows is rebuilt from it with the changes still
   /// waiting here on top, so a waiting edit is never overwritten. `waiting` holds the ids
   /// of every entity with a change in the outbox.
-  static func apply(_ change: Change, in db: Database, waiting: Set<String>) throws {
+  static func apply(_ change: Change, in db: any DeviceTransaction, waiting: Set<String>) throws {
     switch (change.operation, change.payload) {
     case (.upsert, .engagement(let engagement)?):
       let isWaiting = waiting.contains(engagement.id.storageKey)

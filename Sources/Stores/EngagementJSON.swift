@@ -1,5 +1,5 @@
 import Foundation
-import Model
+public import Model
 
 /// The JSON text of an engagement, written and read by hand: the change log and the outbox
 /// hold one per change, and Foundation's coders were most of the time of a push or a pull.
@@ -8,8 +8,8 @@ import Model
 /// milliseconds), so files written either way read the same. The reader takes that shape
 /// only; anything else (a key it does not know, say) returns `nil`, and the caller falls back
 /// to `JSONDecoder`.
-enum EngagementJSON {
-  static func encode(_ e: Engagement) -> String {
+package enum EngagementJSON {
+  package static func encode(_ e: Engagement) -> String {
     var out = ""
     out.reserveCapacity(320 + e.notes.utf8.count)
     // Keys in sorted order, each written as one literal ("area" always comes first).
@@ -67,7 +67,7 @@ enum EngagementJSON {
   }
 
   /// A list of strings as `JSONEncoder` writes it.
-  static func encodeList(_ values: [String]) -> String {
+  package static func encodeList(_ values: [String]) -> String {
     var out = "["
     for (index, value) in values.enumerated() {
       if index > 0 { out += "," }
@@ -77,7 +77,7 @@ enum EngagementJSON {
   }
 
   /// A list of strings as `encodeList` writes it, or `nil` for any other text.
-  static func decodeList(_ text: String) -> [String]? {
+  package static func decodeList(_ text: String) -> [String]? {
     var parser = Parser(bytes: Array(text.utf8))
     guard let list = parser.list() else { return nil }
     parser.skipSpace()
@@ -113,7 +113,7 @@ enum EngagementJSON {
 
   // MARK: - Reading
 
-  static func decode(_ text: String) -> Engagement? {
+  package static func decode(_ text: String) -> Engagement? {
     var parser = Parser(bytes: Array(text.utf8))
     return parser.engagement()
   }

@@ -1,0 +1,58 @@
+public import Model
+
+/// How a savepoint ends: its writes kept, or undone while the transaction goes on.
+public enum SavepointEnd: Sendable {
+  case commit, rollback
+}
+
+/// What every store transaction offers besides its records.
+public protocol StoreTransaction {
+  /// Runs `body` in a savepoint: should it throw or answer `.rollback`, its writes are undone
+  /// and the rest of the transaction stands.
+  func inSavepoint(_ body: () throws -> SavepointEnd) throws
+}
+
+/// One transaction on the server's store: every bounded context's records, read and written
+/// together, committed together or not at all.
+public protocol ServerTransaction:
+  StoreTransaction, EngagementStore, ConflictStore, ChangeLogStore, PlanStore, GovernanceStore, OversightStore,
+  AccountStore, AuditStore
+{}
+
+/// One transaction on a field device's store: its engagements, conflicts and cached plan, its
+/// sync state and its outbox. None of the server-only records (change log, accounts, audit,
+/// governance, oversight) are here.
+public protocol DeviceTransaction:
+  StoreTransaction, EngagementStore, ConflictStore, PlanStore, DeviceSyncStore, OutboxStore
+{}
+
+/// The server's store: where the application reads and writes, whatever the engine.
+///
+/// A write transaction is serialised with every other write; reads run beside it on a
+/// snapshot. The body runs synchronously on the store's own thread and must not wait on
+/// anything else (Docs/Decisions.md).
+public protocol ServerStore: Sendable {
+  /// Which server this is and which of its histories: fixed while the store is open.
+  var identity: ServerIdentity { get }
+  /// Runs `body` in one write transaction: everything in it is committed together or not at all.
+  func write<T: Sendable>(_ body: @Sendable (any ServerTransaction) throws -> T) async throws -> T
+  /// Runs `body` on a consistent snapshot; it must not write.
+  func read<T: Sendable>(_ body: @Sendable (any ServerTransaction) throws -> T) async throws -> T
+  /// Whether `error` is the engine's own (disk full, read-only, locked, damaged, out of
+  /// memory, interrupted), not the fault of what was being written.
+  func isEngineFailure(_ error: any Error) -> Bool
+  /// An error in words for a device: the engine's without its statement (the server's schema
+  /// is not the device's business), any other as it describes itself.
+  func describe(_ error: any Error) -> String
+}
+
+/// A field device's store (the field store and its outbox).
+public protocol DeviceStore: Sendable {
+  /// Where the store lives, for messages and for files kept beside it.
+  var path: String { get }
+  /// Runs `body` in one write transaction: an engagement and its outbox row are committed
+  /// together or not at all.
+  func write<T: Sendable>(_ body: @Sendable (any DeviceTransaction) throws -> T) async throws -> T
+  /// Runs `body` on a consistent snapshot; it must not write.
+  func read<T: Sendable>(_ body: @Sendable (any DeviceTransaction) throws -> T) async throws -> T
+}

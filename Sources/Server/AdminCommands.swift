@@ -360,9 +360,7 @@ struct AreaCommand: AsyncParsableCommand {
         print("no areas are stored: add them with assure-server area add CODE --name NAME")
         return
       }
-      let counts = try await repository.database.read { db in
-        try areas.map { try db.engagementCount(area: $0.code) }
-      }
+      let counts = try await repository.engagementCounts(areas: areas.map(\.code))
       print("CODE                      NAME                           STATE    ENGAGEMENTS")
       for (area, count) in zip(areas, counts) {
         print(

@@ -128,7 +128,7 @@ enum ServerApplication {
       accounts: AccountRepository(database: repository.database, settings: configuration.accounts, now: repository.now),
       limiter: AttemptLimiter(settings: configuration.attempts, logger: logger), cache: TokenCache(),
       health: HealthRegistry(services: serviceNames), maxRequestBytes: configuration.maxRequestBytes,
-      reflection: ReflectionIndex(services: reflectedServices), plan: PlanSnapshot(database: repository.database))
+      reflection: ReflectionIndex(services: reflectedServices), plan: PlanSnapshot(repository: repository))
   }
 
   static func services(_ parts: ServerParts, logger: Logger = Logger(label: "assure-server"))

@@ -1,8 +1,6 @@
 import Application
 import Foundation
 import Model
-import SQLiteStore
-import Stores
 import Sync
 
 /// The West Mercia 2022 demo data set, taken from the Police and Crime Panel monitoring
@@ -14,9 +12,8 @@ enum DemoData {
   /// Seeds the plan into a database with no objectives and the engagements into one with no
   /// engagements. Returns whether anything was seeded.
   static func seed(into repository: ServerRepository) async throws -> Bool {
-    let (hasPlan, hasEngagements) = try await repository.database.read { db in
-      (try !db.objectives().isEmpty, try db.engagementCount(matching: EngagementQuery()) > 0)
-    }
+    let contents = try await repository.contents()
+    let (hasPlan, hasEngagements) = (contents.hasPlan, contents.hasEngagements)
     if !hasPlan {
       let governance = GovernanceRepository(database: repository.database, now: repository.now)
       try await DemoGovernance.seedPlan(objectives: objectives, elements: elements, into: governance)
@@ -25,10 +22,10 @@ enum DemoData {
       for engagement in engagements() { _ = try await repository.record(engagement, by: DemoGovernance.caller) }
     }
     let governance = GovernanceRepository(database: repository.database, now: repository.now)
-    if try await repository.database.read({ try !$0.hasForceProfile() }) {
+    if !contents.hasForceProfile {
       try await governance.saveForceProfile(profile, by: DemoGovernance.caller)
     }
-    let hasOversight = try await repository.database.read { try !$0.funds().isEmpty }
+    let hasOversight = contents.hasFunds
     if !hasOversight {
       try await DemoOversight.seed(into: OversightRepository(database: repository.database, now: repository.now))
     }

@@ -2,7 +2,6 @@ import Application
 import Foundation
 import GRPCCore
 import Model
-import SQLiteStore
 import Sync
 import Synchronization
 

@@ -3,7 +3,6 @@ import Foundation
 import GRPCCore
 import Model
 import RPC
-import SQLiteStore
 import Stores
 import SwiftProtobuf
 import Sync

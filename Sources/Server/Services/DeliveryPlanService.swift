@@ -3,8 +3,6 @@ import Foundation
 import GRPCCore
 import Model
 import RPC
-import SQLiteStore
-import Stores
 import SwiftProtobuf
 import Sync
 
@@ -62,10 +60,7 @@ struct DeliveryPlanService: Assure_V1_DeliveryPlanService.SimpleServiceProtocol 
   ) async throws -> Assure_V1_GetElementHistoryResponse {
     try AuthInterceptor.requireCaller()
     let id = request.id
-    let history = try await repository.database.read { db -> [StatusChange] in
-      guard try db.element(id: id) != nil else { throw StorageError(.notFound, "no plan element \(id)") }
-      return try db.statusHistory(elementID: id)
-    }
+    let history = try await governance.statusHistory(elementID: id)
     return .with { $0.changes = history.map(\.proto) }
   }
 
@@ -74,11 +69,7 @@ struct DeliveryPlanService: Assure_V1_DeliveryPlanService.SimpleServiceProtocol 
   ) async throws -> Assure_V1_ListMilestonesResponse {
     try AuthInterceptor.requireCaller()
     let id = request.elementID
-    let milestones = try await repository.database.read { db -> [Milestone] in
-      if id.isEmpty { return try db.milestones() }
-      guard try db.element(id: id) != nil else { throw StorageError(.notFound, "no plan element \(id)") }
-      return try db.milestones(elementID: id)
-    }
+    let milestones = try await governance.milestones(elementID: id.isEmpty ? nil : id)
     return .with { $0.milestones = milestones.map(\.proto) }
   }
 
@@ -93,10 +84,7 @@ struct DeliveryPlanService: Assure_V1_DeliveryPlanService.SimpleServiceProtocol 
     v.check((1...1000).contains(limit), "limit", "must be between 1 and 1000 (got \(limit))")
     try v.throwIfAny()
     let id = request.elementID
-    let updates = try await repository.database.read { db -> [ProgressUpdate] in
-      if !id.isEmpty, try db.element(id: id) == nil { throw StorageError(.notFound, "no plan element \(id)") }
-      return try db.progressUpdates(elementID: id.isEmpty ? nil : id, month: month, limit: limit)
-    }
+    let updates = try await governance.progressUpdates(elementID: id.isEmpty ? nil : id, month: month, limit: limit)
     return .with { $0.updates = updates.map(\.proto) }
   }
 

@@ -3,7 +3,6 @@ import Foundation
 import GRPCCore
 import Model
 import RPC
-import SQLiteStore
 import Stores
 import SwiftProtobuf
 import Sync
@@ -34,7 +33,7 @@ struct EngagementService: Assure_V1_EngagementService.SimpleServiceProtocol {
     guard let id = UUID(uuidString: request.id) else {
       throw ValidationError(field: "id", rule: "must be a UUID (got \"\(request.id)\")")
     }
-    guard let engagement = try await repository.database.read({ try $0.engagement(id: id) }) else {
+    guard let engagement = try await repository.engagement(id: id) else {
       throw StorageError(.notFound, "no engagement \(request.id.lowercased())")
     }
     return .with { $0.engagement = engagement.proto }
@@ -52,9 +51,7 @@ struct EngagementService: Assure_V1_EngagementService.SimpleServiceProtocol {
     }
     let size = request.pageSize == 0 ? 100 : Int(request.pageSize)
     let position = try PageToken.decode(request.pageToken)
-    let (page, total) = try await repository.database.read { db in
-      (try db.engagements(matching: query, after: position, limit: size + 1), try db.engagementCount(matching: query))
-    }
+    let (page, total) = try await repository.engagements(matching: query, after: position, limit: size + 1)
     let shown = page.prefix(size)
     return .with {
       $0.engagements = shown.map(\.proto)
@@ -70,7 +67,7 @@ struct EngagementService: Assure_V1_EngagementService.SimpleServiceProtocol {
   ) async throws -> Assure_V1_SummarizeEngagementsResponse {
     try AuthInterceptor.requireCaller()
     let query = try EngagementQuery(fromDate: request.fromDate, toDate: request.toDate)
-    return try await repository.database.read { try $0.engagementSummary(matching: query) }.proto
+    return try await repository.engagementSummary(matching: query).proto
   }
 }
 

@@ -3,8 +3,6 @@ import Foundation
 import GRPCCore
 import Model
 import RPC
-import SQLiteStore
-import Stores
 import SwiftProtobuf
 import Sync
 
@@ -67,7 +65,7 @@ struct GovernanceService: Assure_V1_GovernanceService.SimpleServiceProtocol {
     request: Assure_V1_ListMeetingsRequest, context: ServerContext
   ) async throws -> Assure_V1_ListMeetingsResponse {
     try AuthInterceptor.requireCaller()
-    let meetings = try await governance.database.read { try $0.meetings() }
+    let meetings = try await governance.meetings()
     return .with { $0.meetings = meetings.map(\.proto) }
   }
 

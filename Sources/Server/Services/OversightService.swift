@@ -3,8 +3,6 @@ import Foundation
 import GRPCCore
 import Model
 import RPC
-import SQLiteStore
-import Stores
 import SwiftProtobuf
 import Sync
 
@@ -27,7 +25,7 @@ struct OversightService: Assure_V1_OversightService.SimpleServiceProtocol {
   func saveFund(request: Assure_V1_SaveFundRequest, context: ServerContext) async throws -> Assure_V1_SaveFundResponse {
     try AuthInterceptor.requireCaller()
     guard case .fund(let fund) = try await store(.fund(try Fund(proto: request.fund))) else { throw mismatch }
-    let committed = try await oversight.database.read { try $0.committedPence(fundID: fund.id) }
+    let committed = try await oversight.committedPence(fundID: fund.id)
     return .with { $0.fund = fund.proto(committedPence: committed) }
   }
 
@@ -36,10 +34,8 @@ struct OversightService: Assure_V1_OversightService.SimpleServiceProtocol {
   {
     try AuthInterceptor.requireCaller()
     guard case .award(let award) = try await store(.award(try Award(proto: request.award))) else { throw mismatch }
-    let fund = try await oversight.database.read { db -> FundPosition? in
-      guard let id = award.fundID, let fund = try db.fund(id: id) else { return nil }
-      return FundPosition(fund: fund, committedPence: try db.committedPence(fundID: id))
-    }
+    var fund: FundPosition?
+    if let id = award.fundID { fund = try await oversight.fundPosition(id: id) }
     return .with {
       $0.award = award.proto
       if let fund { $0.fund = fund.proto }
@@ -84,7 +80,7 @@ struct OversightService: Assure_V1_OversightService.SimpleServiceProtocol {
     let from = r.optional(request.from, "from")
     let to = r.optional(request.to, "to")
     try r.done()
-    let meetings = try await oversight.database.read { try $0.scrutinyMeetings(from: from, to: to) }
+    let meetings = try await oversight.scrutinyMeetings(from: from, to: to)
     return .with { $0.meetings = meetings.map(\.proto) }
   }
 
@@ -108,9 +104,7 @@ struct OversightService: Assure_V1_OversightService.SimpleServiceProtocol {
     else {
       throw mismatch
     }
-    let assessment = try await oversight.database.read { db in
-      try db.assessments(asOf: nil).first { $0.indicator.id == m.indicatorID }
-    }
+    let assessment = try await oversight.assessment(indicatorID: m.indicatorID)
     return .with { if let assessment { $0.status = assessment.proto } }
   }
 
@@ -153,7 +147,7 @@ struct OversightService: Assure_V1_OversightService.SimpleServiceProtocol {
     _ = try await oversight.store(
       [(nil, .inspection(inspection))] + items.map { (nil, OversightRecord.inspectionItem($0)) }, dryRun: false,
       by: try caller)
-    let stored = try await oversight.database.read { try $0.inspections().first { $0.inspection.id == inspection.id } }
+    let stored = try await oversight.inspections().first { $0.inspection.id == inspection.id }
     return .with { if let stored { $0.inspection = stored.inspection.proto(items: stored.items) } }
   }
 
@@ -171,7 +165,7 @@ struct OversightService: Assure_V1_OversightService.SimpleServiceProtocol {
     -> Assure_V1_ListInspectionsResponse
   {
     try AuthInterceptor.requireCaller()
-    let records = try await oversight.database.read { try $0.inspections() }
+    let records = try await oversight.inspections()
     return .with { $0.inspections = records.map { $0.inspection.proto(items: $0.items) } }
   }
 
@@ -197,9 +191,7 @@ struct OversightService: Assure_V1_OversightService.SimpleServiceProtocol {
     let to = r.required(request.to, "to")
     if to < from { r.violations.fail("to", "must be on or after from (\(from)), got \(to)") }
     try r.done()
-    let (totals, areas, profile) = try await oversight.database.read { db in
-      (try db.correspondenceTotals(from: from, to: to), try db.areas(), try db.forceProfile())
-    }
+    let (totals, areas, profile) = try await oversight.correspondenceTotals(from: from, to: to)
     let names = Dictionary(areas.map { ($0.code, $0.name) }, uniquingKeysWith: { first, _ in first })
     return .with {
       $0.total = Int32(totals.total)
@@ -234,7 +226,7 @@ struct OversightService: Assure_V1_OversightService.SimpleServiceProtocol {
     -> Assure_V1_ListReachResponse
   {
     try AuthInterceptor.requireCaller()
-    let figures = try await oversight.database.read { try $0.reachMeasurements() }
+    let figures = try await oversight.reachMeasurements()
     return .with { $0.reach = figures.map(\.proto) }
   }
 

@@ -1,8 +1,7 @@
+import Application
 import Foundation
 import Model
 import RPC
-import SQLiteStore
-import Stores
 import Synchronization
 
 /// The plan's objectives and elements held in memory, so that the plan reads every device
@@ -27,17 +26,17 @@ final class PlanSnapshot: Sendable {
   }
 
   private let state = Mutex(State())
-  private let database: any ServerStore
+  private let repository: ServerRepository
 
-  init(database: any ServerStore) {
-    self.database = database
+  init(repository: ServerRepository) {
+    self.repository = repository
   }
 
   /// The plan as stored: from memory, or read once and kept.
   func current() async throws -> Plan {
     let (generation, cached) = state.withLock { ($0.generation, $0.plan) }
     if let cached { return cached }
-    let (objectives, elements) = try await database.read { db in (try db.objectives(), try db.elements()) }
+    let (objectives, elements) = try await repository.plan()
     let plan = Plan(
       objectives: objectives, elements: elements,
       elementsByID: Dictionary(elements.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first }),

@@ -37,7 +37,6 @@ GRAPH = {
     },
     "FieldClient": {
         "Model", "Reports", "RPC", "Storage", "Sync", "ArgumentParser", "GRPCCore", "GRPCNIOTransportHTTP2",
-        "SwiftProtobuf",
     },
     "TestSupport": {"Model"},
     "ModelTests": {"Model", "PropertyBased"},

@@ -223,8 +223,12 @@ let package = Package(
       dependencies: [
         "FieldClient",
         "Model",
+        "RPC",
         "Server",
         "Storage",
+        "Sync",
+        .product(name: "GRPCCore", package: "grpc-swift-2"),
+        .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
       ],
       swiftSettings: swiftSettings
     ),

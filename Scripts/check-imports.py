@@ -49,7 +49,9 @@ GRAPH = {
         "SwiftProtobuf",
     },
     "ReportsTests": {"Model", "Reports"},
-    "FieldClientTests": {"FieldClient", "Model", "Server", "Storage"},
+    "FieldClientTests": {
+        "FieldClient", "Model", "RPC", "Server", "Storage", "Sync", "GRPCCore", "GRPCNIOTransportHTTP2",
+    },
 }
 
 IMPORT = re.compile(r"^\s*(?:@\w+\s+)*(?:public\s+|internal\s+|package\s+|private\s+|fileprivate\s+)?import\s+(?:(?:struct|class|enum|func|protocol|typealias|var|let)\s+)?([A-Za-z_][A-Za-z0-9_]*)", re.M)

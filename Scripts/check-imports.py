@@ -40,7 +40,6 @@ GRAPH = {
     },
     "FieldClient": {
         "Model", "Reports", "RPC", "SQLiteStore", "Stores", "Sync", "ArgumentParser", "GRPCCore", "GRPCNIOTransportHTTP2",
-        "SwiftProtobuf",
     },
     "TestSupport": {"Model"},
     "ModelTests": {"Model", "PropertyBased"},
@@ -53,7 +52,9 @@ GRAPH = {
         "SwiftProtobuf",
     },
     "ReportsTests": {"Model", "Reports"},
-    "FieldClientTests": {"FieldClient", "Model", "Server", "SQLiteStore", "Stores"},
+    "FieldClientTests": {
+        "FieldClient", "Model", "RPC", "Server", "SQLiteStore", "Stores", "Sync", "GRPCCore", "GRPCNIOTransportHTTP2",
+    },
 }
 
 IMPORT = re.compile(r"^\s*(?:@\w+\s+)*(?:public\s+|internal\s+|package\s+|private\s+|fileprivate\s+)?import\s+(?:(?:struct|class|enum|func|protocol|typealias|var|let)\s+)?([A-Za-z_][A-Za-z0-9_]*)", re.M)

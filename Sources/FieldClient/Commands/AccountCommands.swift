@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import GRPCCore
 import Model
 import RPC
 import SQLiteStore
@@ -46,45 +45,39 @@ struct LoginCommand: AsyncParsableCommand {
       let caFile = options.resolvedCA.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
       let security = ConnectionSecurity.choose(for: address, caFile: caFile, tls: tls, insecure: insecure)
       let label = self.label ?? ProcessInfo.processInfo.hostName
-      let response: Assure_V1_TokenResponse
+      let issued: IssuedSignIn
       do {
-        response = try await ServerSession.connect(to: address, security: security) { client in
-          var callOptions = CallOptions.defaults
-          callOptions.timeout = .seconds(20)
-          var request = Assure_V1_EnrolRequest()
-          request.code = code
-          request.deviceID = deviceID
-          request.label = String(label.prefix(DeviceToken.maxLabelLength))
+        issued = try await ServerSession.connect(to: address, security: security, timeout: .seconds(20)) { server in
           // Device ids are unique among the server's active sign-ins: signing this device in
           // as another account, it proves it holds the current sign-in, which the server then
           // revokes. Not while the current user's changes are pending (unless --force), and
           // never to another server than the one it was issued by.
-          if let previousToken = try? previous?.token(for: address), pending == 0 || force {
-            request.previousToken = previousToken
-          }
-          return try await Assure_V1_AccountService.Client(wrapping: client).enrol(request, options: callOptions)
+          var previousToken: String?
+          if pending == 0 || force { previousToken = try? previous?.token(for: address) }
+          return try await server.enrol(
+            code: code, deviceID: deviceID, label: String(label.prefix(DeviceToken.maxLabelLength)),
+            previousToken: previousToken)
         }
-      } catch let error as RPCError {
-        if error.code == .alreadyExists, let previous, pending > 0, !force {
+      } catch let error as StorageError where error.code == .alreadyExists {
+        if let previous, pending > 0, !force {
           throw AccessError(
             .permissionDenied,
             "\(pending) change\(pending == 1 ? "" : "s") recorded by \(previous.account) \(pending == 1 ? "is" : "are") not yet on the server: sync them first, or give --force (they will be sent as the new user)"
           )
         }
-        throw ServerSession.translate(error, address: address)
+        throw error
       }
-      if let previous, previous.account != response.account.name, pending > 0, !force {
+      if let previous, previous.account != issued.account.name, pending > 0, !force {
         throw AccessError(
           .permissionDenied,
-          "\(pending) change\(pending == 1 ? "" : "s") recorded by \(previous.account) \(pending == 1 ? "is" : "are") not yet on the server: sync them first, or give --force (they will be sent as \(response.account.name))"
+          "\(pending) change\(pending == 1 ? "" : "s") recorded by \(previous.account) \(pending == 1 ? "is" : "are") not yet on the server: sync them first, or give --force (they will be sent as \(issued.account.name))"
         )
       }
       let credentials = Credentials(
-        server: address.description, token: response.token, account: response.account.name,
-        displayName: response.account.displayName, role: Role(rawValue: response.account.role),
-        signInID: response.signIn.id, deviceID: deviceID, issuedAt: response.signIn.createdAt.millisecondDate,
-        expiresAt: response.signIn.expiresAt.millisecondDate, caFile: caFile, tls: tls,
-        insecure: insecure)
+        server: address.description, token: issued.token, account: issued.account.name,
+        displayName: issued.account.displayName, role: issued.account.role,
+        signInID: issued.signIn.id.uuidString.lowercased(), deviceID: deviceID, issuedAt: issued.signIn.createdAt,
+        expiresAt: issued.signIn.expiresAt, caFile: caFile, tls: tls, insecure: insecure)
       try credentials.save(to: options.resolvedDataDir)
       let scheme = security == .plaintext ? "plaintext" : "TLS"
       print(
@@ -94,11 +87,10 @@ struct LoginCommand: AsyncParsableCommand {
       // offline too, is checked against this force's lists. Changes already queued stay
       // queued for `assure sync`; a failed pull leaves the sign-in in place.
       do {
-        let pulled = try await ServerSession.connectSignedIn(options) { client in
-          let report = try await SyncClient(
-            database: database, transport: GRPCSyncTransport(client: client, timeout: .seconds(60))
-          ).pullOnly()
-          await ForceProfileCache.refresh(client: client, into: database)
+        let pulled = try await ServerSession.connectSignedIn(options) { server in
+          let report = try await SyncClient(database: database, transport: server.syncTransport(timeout: .seconds(60)))
+            .pullOnly()
+          await ForceProfileCache.refresh(server: server, into: database)
           return report
         }
         let (areas, objectives) = try await database.read { (try $0.areas().count, try $0.objectives().count) }
@@ -149,10 +141,8 @@ struct LogoutCommand: AsyncParsableCommand {
         let revoked: Bool = await {
           if otherServer { return false }
           do {
-            return try await ServerSession.connectSignedIn(options) { client in
-              var callOptions = CallOptions.defaults
-              callOptions.timeout = .seconds(5)
-              _ = try await Assure_V1_AccountService.Client(wrapping: client).signOut(.init(), options: callOptions)
+            return try await ServerSession.connectSignedIn(options, timeout: .seconds(5)) { server in
+              try await server.signOut()
               return true
             }
           } catch {
@@ -206,18 +196,16 @@ struct WhoAmICommand: AsyncParsableCommand {
       var credentials = try options.requireCredentials()
       var checked = false
       do {
-        let response = try await ServerSession.connectSignedIn(options) { client in
-          var callOptions = CallOptions.defaults
-          callOptions.timeout = .seconds(5)
-          return try await Assure_V1_AccountService.Client(wrapping: client).whoAmI(.init(), options: callOptions)
+        let current = try await ServerSession.connectSignedIn(options, timeout: .seconds(5)) { server in
+          try await server.whoAmI()
         }
-        credentials.role = Role(rawValue: response.account.role)
-        credentials.expiresAt = response.signIn.expiresAt.millisecondDate
+        credentials.role = current.account.role
+        credentials.expiresAt = current.signIn.expiresAt
         checked = true
-      } catch let error as RPCError where error.code == .unauthenticated || error.code == .permissionDenied {
-        throw ServerSession.translate(error, address: try ServerAddress(options.resolvedServer))
-      } catch let error as AccessError {
-        throw error  // another server than the one signed in to: nothing was sent
+      } catch let error as AccessError where error.code != .tooManyAttempts {
+        // The server refused the sign-in or the role; or this is another server than the one
+        // signed in to, and nothing was sent.
+        throw error
       } catch {
         // Offline: what this device knows.
       }

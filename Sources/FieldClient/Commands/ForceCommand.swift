@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import Model
 import RPC
-import SwiftProtobuf
 
 /// `assure force show|set`: how the force names itself in reports (online).
 struct ForceCommand: AsyncParsableCommand {
@@ -17,10 +16,7 @@ struct ForceCommand: AsyncParsableCommand {
     subcommands: [Show.self, Set.self], defaultSubcommand: Show.self)
 
   static func fetch(_ options: ClientOptions) async throws -> ForceProfile {
-    let response = try await ServerSession.run(options) { s in
-      try await Assure_V1_GovernanceService.Client(wrapping: s.client).getForceProfile(.init(), options: s.callOptions)
-    }
-    return ForceProfile(proto: response.profile)
+    try await ServerSession.run(options) { server in try await server.forceProfile() }
   }
 
   /// The names, one per line; each is the server's stored text, escaped as in a table.
@@ -122,12 +118,8 @@ struct ForceCommand: AsyncParsableCommand {
         if !subjects.isEmpty { profile.correspondenceSubjects = try terms(subjects, "--subject") }
         if !kinds.isEmpty { profile.engagementKinds = try terms(kinds, "--kind") }
         try profile.validate()
-        let request = Assure_V1_SaveForceProfileRequest.with { $0.profile = profile.proto }
-        let saved = try await ServerSession.run(options) { s in
-          try await Assure_V1_GovernanceService.Client(wrapping: s.client).saveForceProfile(
-            request, options: s.callOptions)
-        }
-        ForceCommand.show(ForceProfile(proto: saved.profile))
+        let saved = try await ServerSession.run(options) { server in try await server.saveForceProfile(profile) }
+        ForceCommand.show(saved)
       }
     }
   }

@@ -1,10 +1,7 @@
 import ArgumentParser
 import Foundation
-import GRPCCore
 import Model
 import RPC
-import SQLiteStore
-import SwiftProtobuf
 
 /// `assure funding`: funds, awards and bids.
 struct FundingCommand: AsyncParsableCommand {
@@ -31,23 +28,15 @@ struct FundingCommand: AsyncParsableCommand {
 
       func run() async throws {
         try await reportingErrors {
-          let fund = Assure_V1_Fund.with {
-            $0.id = id
-            $0.name = name
-            $0.source = source
-            $0.elementID = element ?? ""
-            $0.purpose = purpose
-          }
-          var request = Assure_V1_SaveFundRequest.with { $0.fund = fund }
-          request.fund.totalPence = try moneyOption(total, "--total")
-          request.fund.startDate = try requiredDay(start, "--start")
-          request.fund.endDate = try requiredDay(end, "--end")
-          request.fund.announcedOn = try announced.map { try requiredDay($0, "--announced") } ?? ""
-          let saved = try await withOversight(options) { client, s in
-            try await client.saveFund(request, options: s.callOptions).fund
-          }
+          let fund = Fund(
+            id: id, name: name, totalPence: try moneyOption(total, "--total"),
+            startDate: try requiredDay(start, "--start"),
+            endDate: try requiredDay(end, "--end"), source: source,
+            announcedOn: try dayOption(announced, "--announced"),
+            elementID: element, purpose: purpose)
+          let saved = try await ServerSession.run(options) { server in try await server.saveFund(fund) }
           print(
-            "saved fund \(saved.id): \(Money.format(pence: saved.totalPence)), \(Money.format(pence: saved.committedPence)) committed"
+            "saved fund \(saved.fund.id): \(Money.format(pence: saved.fund.totalPence)), \(Money.format(pence: saved.committedPence)) committed"
           )
         }
       }
@@ -76,16 +65,10 @@ struct FundingCommand: AsyncParsableCommand {
 
       func run() async throws {
         try await reportingErrors {
-          var award = Assure_V1_Award()
-          award.id = id
-          award.fundID = fund ?? ""
-          award.recipient = recipient
-          award.amountPence = try moneyOption(amount, "--amount")
-          award.date = try requiredDay(date, "--date")
-          award.purpose = purpose
-          award.elementID = element ?? ""
-          award.status = status
-          award.overrideReason = overrideReason ?? ""
+          let award = Award(
+            id: id, fundID: fund, recipient: recipient, amountPence: try moneyOption(amount, "--amount"),
+            date: try requiredDay(date, "--date"), elementID: element, status: AwardStatus(rawValue: status),
+            overrideReason: overrideReason, purpose: purpose)
           try await save(award, options)
         }
       }
@@ -106,33 +89,29 @@ struct FundingCommand: AsyncParsableCommand {
       func run() async throws {
         try await reportingErrors {
           let pence = try amount.map { try moneyOption($0, "--amount") }
-          _ = try dayOption(date, "--date")
-          let awards = try await withOversight(options) { client, s in
-            try await client.listFunding(.init(), options: s.callOptions).awards
-          }
+          let day = try dayOption(date, "--date")
+          let awards = try await ServerSession.run(options) { server in try await server.funding().awards }
           guard var award = awards.first(where: { $0.id == id }) else {
             throw Model.StorageError(.notFound, "no award \(id)")
           }
           if let pence { award.amountPence = pence }
           if let recipient { award.recipient = recipient }
-          if let date { award.date = date }
+          if let day { award.date = day }
           if let purpose { award.purpose = purpose }
-          if let status { award.status = status }
+          if let status { award.status = AwardStatus(rawValue: status) }
           if let overrideReason { award.overrideReason = overrideReason }
           try await save(award, options)
         }
       }
     }
 
-    static func save(_ award: Assure_V1_Award, _ options: ClientOptions) async throws {
-      let response = try await withOversight(options) { client, s in
-        try await client.saveAward(.with { $0.award = award }, options: s.callOptions)
-      }
+    static func save(_ award: Award, _ options: ClientOptions) async throws {
+      let saved = try await ServerSession.run(options) { server in try await server.saveAward(award) }
       var line =
-        "saved award \(response.award.id): \(Money.format(pence: response.award.amountPence)) to \(response.award.recipient)"
-      if response.hasFund {
+        "saved award \(saved.award.id): \(Money.format(pence: saved.award.amountPence)) to \(saved.award.recipient)"
+      if let fund = saved.fund {
         line +=
-          "; fund \(response.fund.id) has \(Money.format(pence: response.fund.committedPence)) of \(Money.format(pence: response.fund.totalPence)) committed"
+          "; fund \(fund.fund.id) has \(Money.format(pence: fund.committedPence)) of \(Money.format(pence: fund.fund.totalPence)) committed"
       }
       print(line)
     }
@@ -158,23 +137,14 @@ struct FundingCommand: AsyncParsableCommand {
 
       func run() async throws {
         try await reportingErrors {
-          for (value, option) in [
-            (submitted, "--submitted"), (decided, "--decided"), (periodStart, "--period-start"),
-            (periodEnd, "--period-end"),
-          ] {
-            _ = try dayOption(value, option)
-          }
-          var bid = Assure_V1_Bid()
-          bid.id = id
-          bid.funder = funder
-          bid.amountPence = try moneyOption(amount, "--amount")
-          bid.status = status
-          bid.submittedOn = submitted ?? ""
-          bid.decidedOn = decided ?? ""
-          bid.periodStart = periodStart ?? ""
-          bid.periodEnd = periodEnd ?? ""
-          bid.purpose = purpose
-          bid.elementID = element ?? ""
+          let submittedOn = try dayOption(submitted, "--submitted")
+          let decidedOn = try dayOption(decided, "--decided")
+          let start = try dayOption(periodStart, "--period-start")
+          let end = try dayOption(periodEnd, "--period-end")
+          let bid = Bid(
+            id: id, funder: funder, amountPence: try moneyOption(amount, "--amount"), periodStart: start,
+            periodEnd: end, submittedOn: submittedOn, status: BidStatus(rawValue: status), decidedOn: decidedOn,
+            purpose: purpose, elementID: element)
           try await save(bid, options)
         }
       }
@@ -191,29 +161,26 @@ struct FundingCommand: AsyncParsableCommand {
 
       func run() async throws {
         try await reportingErrors {
-          _ = try dayOption(submitted, "--submitted")
-          _ = try dayOption(decided, "--decided")
+          let submittedOn = try dayOption(submitted, "--submitted")
+          let decidedOn = try dayOption(decided, "--decided")
           let pence = try amount.map { try moneyOption($0, "--amount") }
-          let bids = try await withOversight(options) { client, s in
-            try await client.listFunding(.init(), options: s.callOptions).bids
-          }
+          let bids = try await ServerSession.run(options) { server in try await server.funding().bids }
           guard var bid = bids.first(where: { $0.id == id }) else {
             throw Model.StorageError(.notFound, "no bid \(id)")
           }
-          if let status { bid.status = status }
-          if let submitted { bid.submittedOn = submitted }
-          if let decided { bid.decidedOn = decided }
+          if let status { bid.status = BidStatus(rawValue: status) }
+          if let submittedOn { bid.submittedOn = submittedOn }
+          if let decidedOn { bid.decidedOn = decidedOn }
           if let pence { bid.amountPence = pence }
           try await save(bid, options)
         }
       }
     }
 
-    static func save(_ bid: Assure_V1_Bid, _ options: ClientOptions) async throws {
-      let saved = try await withOversight(options) { client, s in
-        try await client.saveBid(.with { $0.bid = bid }, options: s.callOptions).bid
-      }
-      print("saved bid \(saved.id): \(Money.format(pence: saved.amountPence)) to \(saved.funder), \(saved.status)")
+    static func save(_ bid: Bid, _ options: ClientOptions) async throws {
+      let saved = try await ServerSession.run(options) { server in try await server.saveBid(bid) }
+      print(
+        "saved bid \(saved.id): \(Money.format(pence: saved.amountPence)) to \(saved.funder), \(saved.status.rawValue)")
     }
   }
 
@@ -224,12 +191,8 @@ struct FundingCommand: AsyncParsableCommand {
 
     func run() async throws {
       try await reportingErrors {
-        let r = try await withOversight(options) { client, s in
-          try await client.listFunding(.init(), options: s.callOptions)
-        }
-        let funds = try r.funds.map { FundPosition(fund: try Fund(proto: $0), committedPence: $0.committedPence) }
-        let awards = try r.awards.map { try Award(proto: $0) }
-        let bids = try r.bids.map { try Bid(proto: $0) }
+        let r = try await ServerSession.run(options) { server in try await server.funding() }
+        let (funds, awards, bids) = (r.funds, r.awards, r.bids)
         if format == .json {
           struct Listing: Encodable {
             let funds: [FundPosition]

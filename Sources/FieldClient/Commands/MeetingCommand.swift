@@ -1,9 +1,7 @@
 import ArgumentParser
 import Foundation
-import GRPCCore
 import Model
 import RPC
-import SwiftProtobuf
 
 struct MeetingCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
@@ -29,12 +27,11 @@ struct MeetingCommand: AsyncParsableCommand {
     @Option(help: "Free-text notes.") var notes: String = ""
 
     /// Reads `TEXT; owner=NAME; due=YYYY-MM-DD; element=ID`.
-    static func parseAction(_ text: String, index: Int) throws -> Assure_V1_MeetingAction {
+    static func parseAction(_ text: String, index: Int) throws -> MeetingAction {
       let parts = text.split(separator: ";", omittingEmptySubsequences: false).map {
         $0.trimmingCharacters(in: .whitespaces)
       }
-      var action = Assure_V1_MeetingAction()
-      action.text = parts.first ?? ""
+      var action = MeetingAction(text: parts.first ?? "", owner: "")
       let field = "--action \(index)"
       for part in parts.dropFirst() where !part.isEmpty {
         guard let equals = part.firstIndex(of: "=") else {
@@ -44,9 +41,7 @@ struct MeetingCommand: AsyncParsableCommand {
         let value = part[part.index(after: equals)...].trimmingCharacters(in: .whitespaces)
         switch key {
         case "owner": action.owner = value
-        case "due":
-          _ = try dayOption(value, "\(field) due")
-          action.dueDate = value
+        case "due": action.dueDate = try requiredDay(value, "\(field) due")
         case "element": action.elementID = value
         default: throw Model.ValidationError(field: field, rule: "unknown key \"\(key)\"; use owner, due or element")
         }
@@ -56,25 +51,15 @@ struct MeetingCommand: AsyncParsableCommand {
 
     func run() async throws {
       try await reportingErrors {
-        _ = try dayOption(date, "--date")
+        let day = try requiredDay(date, "--date")
         let parsed = try actions.enumerated().map { try Self.parseAction($1, index: $0 + 1) }
-        let request = Assure_V1_RecordMeetingRequest.with {
-          $0.meeting = .with { m in
-            m.date = date
-            m.title = title
-            m.attendees = attendees
-            m.decisions = decisions
-            m.notes = notes
-          }
-          $0.actions = parsed
+        let meeting = Meeting(date: day, title: title, attendees: attendees, decisions: decisions, notes: notes)
+        let recorded = try await ServerSession.run(options) { server in
+          try await server.recordMeeting(meeting, actions: parsed)
         }
-        let response = try await ServerSession.run(options) { s in
-          try await Assure_V1_GovernanceService.Client(wrapping: s.client).recordMeeting(
-            request, options: s.callOptions)
-        }
-        print("recorded meeting \(response.meeting.id) with \(response.actions.count) action(s)")
-        for action in response.actions {
-          let due = action.dueDate.isEmpty ? "-" : action.dueDate
+        print("recorded meeting \(recorded.meeting.id) with \(recorded.actions.count) action(s)")
+        for action in recorded.actions {
+          let due = action.dueDate?.description ?? "-"
           print(
             "  \(DisplayText.escaped(action.id))  \(DisplayText.escaped(action.owner))  due \(DisplayText.escaped(due))  \(DisplayText.escaped(action.text))"
           )
@@ -90,11 +75,7 @@ struct MeetingCommand: AsyncParsableCommand {
 
     func run() async throws {
       try await reportingErrors {
-        let meetings = try await ServerSession.run(options) { s in
-          try await Assure_V1_GovernanceService.Client(wrapping: s.client).listMeetings(
-            .init(), options: s.callOptions
-          ).meetings
-        }.map { try Meeting(proto: $0) }
+        let meetings = try await ServerSession.run(options) { server in try await server.meetings() }
         if format == .json { return try Output.json(meetings) }
         Output.table(
           ["ID", "DATE", "TITLE", "DECISIONS"],
@@ -118,15 +99,10 @@ struct ActionCommand: AsyncParsableCommand {
 
     func run() async throws {
       try await reportingErrors {
-        let request = Assure_V1_ListActionsRequest.with {
-          $0.status = status
-          $0.owner = owner ?? ""
+        let filter = status == "all" ? nil : ActionStatus(rawValue: status)
+        let items = try await ServerSession.run(options) { server in
+          try await server.actions(status: filter, owner: owner)
         }
-        let items = try await ServerSession.run(options) { s in
-          try await Assure_V1_GovernanceService.Client(wrapping: s.client).listActions(
-            request, options: s.callOptions
-          ).actions
-        }.map { try ActionItem(proto: $0) }
         if format == .json { return try Output.json(items) }
         guard !items.isEmpty else {
           print("No \(status == "all" ? "" : status + " ")actions.")
@@ -165,23 +141,17 @@ struct ActionCommand: AsyncParsableCommand {
 
     func run() async throws {
       try await reportingErrors {
-        if due != "none" { _ = try dayOption(due, "--due") }
-        _ = try dayOption(closedOn, "--closed-on")
-        let request = Assure_V1_UpdateActionRequest.with {
-          $0.id = id
-          if let status { $0.status = status }
-          if let owner { $0.owner = owner }
-          if let due { $0.dueDate = due == "none" ? "" : due }
-          if let note { $0.note = note }
-          if let closedOn { $0.closedOn = closedOn }
+        let dueDate: LocalDate?? = try due.map { text in
+          if text == "none" { return nil }
+          return try requiredDay(text, "--due")
         }
-        let action = try await ServerSession.run(options) { s in
-          try await Assure_V1_GovernanceService.Client(wrapping: s.client).updateAction(
-            request, options: s.callOptions
-          ).action
-        }
+        let changes = ActionChanges(
+          status: status.map(ActionStatus.init(rawValue:)), owner: owner, dueDate: dueDate, note: note,
+          closedOn: try dayOption(closedOn, "--closed-on"))
+        let action = try await ServerSession.run(options) { server in try await server.updateAction(id: id, changes) }
+        let closed = action.closedOn.map { " (closed \($0))" } ?? ""
         print(
-          "action \(action.id) is \(action.status)\(action.closedOn.isEmpty ? "" : " (closed \(action.closedOn))"), owner \(action.owner), due \(action.dueDate.isEmpty ? "-" : action.dueDate)"
+          "action \(action.id) is \(action.status.rawValue)\(closed), owner \(action.owner), due \(action.dueDate?.description ?? "-")"
         )
       }
     }

@@ -1,9 +1,7 @@
 import ArgumentParser
 import Foundation
-import GRPCCore
 import Model
 import RPC
-import SwiftProtobuf
 
 /// `assure scrutiny`: holding-to-account meetings with the Chief Constable.
 struct ScrutinyCommand: AsyncParsableCommand {
@@ -25,21 +23,12 @@ struct ScrutinyCommand: AsyncParsableCommand {
 
     func run() async throws {
       try await reportingErrors {
-        let meeting = Assure_V1_ScrutinyMeeting.with {
-          $0.id = id
-          $0.kind = kind
-          $0.topic = topic
-          $0.findings = findings
-          $0.actions = actions
-          $0.notes = notes
-        }
-        var request = Assure_V1_SaveScrutinyMeetingRequest.with { $0.meeting = meeting }
-        request.meeting.date = try requiredDay(date, "--date")
-        let saved = try await withOversight(options) { client, s in
-          try await client.saveScrutinyMeeting(request, options: s.callOptions).meeting
-        }
+        let meeting = ScrutinyMeeting(
+          id: id, kind: ScrutinyKind(rawValue: kind), topic: topic, date: try requiredDay(date, "--date"),
+          findings: findings, actions: actions, notes: notes)
+        let saved = try await ServerSession.run(options) { server in try await server.saveScrutinyMeeting(meeting) }
         print(
-          "saved \(saved.kind) meeting \(saved.id) on \(saved.date): \(saved.topic), \(saved.findings.count) finding(s)"
+          "saved \(saved.kind.rawValue) meeting \(saved.id) on \(saved.date): \(saved.topic), \(saved.findings.count) finding(s)"
         )
       }
     }
@@ -54,16 +43,11 @@ struct ScrutinyCommand: AsyncParsableCommand {
 
     func run() async throws {
       try await reportingErrors {
-        _ = try dayOption(from, "--from")
-        _ = try dayOption(to, "--to")
-        let meetings = try await withOversight(options) { client, s in
-          try await client.listScrutinyMeetings(
-            .with {
-              $0.from = from ?? ""
-              $0.to = to ?? ""
-            }, options: s.callOptions
-          ).meetings
-        }.map { try ScrutinyMeeting(proto: $0) }
+        let start = try dayOption(from, "--from")
+        let end = try dayOption(to, "--to")
+        let meetings = try await ServerSession.run(options) { server in
+          try await server.scrutinyMeetings(from: start, to: end)
+        }
         if format == .json { return try Output.json(meetings) }
         Output.table(
           ["ID", "DATE", "KIND", "FINDINGS", "TOPIC"],
@@ -104,10 +88,7 @@ struct IndicatorCommand: AsyncParsableCommand {
           target: target, comparator: comparator, comparatorLabel: comparatorLabel,
           frequency: IndicatorFrequency(rawValue: frequency), source: source, survey: survey, elementID: element,
           baselinePeriodEnd: try dayOption(baseline, "--baseline"))
-        let saved = try await withOversight(options) { client, s in
-          try await client.saveIndicator(.with { $0.indicator = indicator.proto }, options: s.callOptions)
-            .indicator
-        }
+        let saved = try await ServerSession.run(options) { server in try await server.saveIndicator(indicator) }
         print("saved indicator \(saved.id): \(saved.name)")
       }
     }
@@ -126,20 +107,12 @@ struct IndicatorCommand: AsyncParsableCommand {
 
     func run() async throws {
       try await reportingErrors {
-        let m = Assure_V1_Measurement.with {
-          $0.indicatorID = id
-          $0.value = value
-          $0.sampleSize = Int32(clamping: sampleSize ?? 0)
-          $0.rank = Int32(clamping: rank ?? 0)
-          $0.rankOf = Int32(clamping: rankOf ?? 0)
+        let measurement = IndicatorMeasurement(
+          indicatorID: id, periodStart: try requiredDay(from, "--from"), periodEnd: try requiredDay(to, "--to"),
+          value: value, sampleSize: sampleSize, rank: rank, rankOf: rankOf)
+        let assessment = try await ServerSession.run(options) { server in
+          try await server.recordMeasurement(measurement)
         }
-        var request = Assure_V1_RecordMeasurementRequest.with { $0.measurement = m }
-        request.measurement.periodStart = try requiredDay(from, "--from")
-        request.measurement.periodEnd = try requiredDay(to, "--to")
-        let status = try await withOversight(options) { client, s in
-          try await client.recordMeasurement(request, options: s.callOptions).status
-        }
-        let assessment = try IndicatorAssessment(proto: status)
         print("recorded \(id) for \(from) to \(to); flags now: \(IndicatorCommand.flags(assessment))")
       }
     }
@@ -154,23 +127,15 @@ struct IndicatorCommand: AsyncParsableCommand {
 
     func run() async throws {
       try await reportingErrors {
-        _ = try dayOption(asOf, "--as-of")
-        let list = try await withOversight(options) { client, s in
-          try await client.listIndicators(
-            .with {
-              $0.asOf = asOf ?? ""
-              $0.trendPeriods = Int32(clamping: trendPeriods)
-            }, options: s.callOptions
-          ).indicators
+        let day = try dayOption(asOf, "--as-of")
+        let list = try await ServerSession.run(options) { server in
+          try await server.indicators(asOf: day, trendPeriods: trendPeriods)
         }
-        if format == .json {
-          return try Output.json(list.map { try IndicatorAssessment(proto: $0) })
-        }
+        if format == .json { return try Output.json(list) }
         Output.table(
           ["ID", "LATEST", "PERIOD END", "TARGET", "FLAGS", "NAME"],
-          try list.map { p in
-            let a = try IndicatorAssessment(proto: p)
-            return [
+          list.map { a in
+            [
               a.indicator.id, a.latest.map { String($0.value) } ?? "-", a.latest?.periodEnd.description ?? "-",
               a.indicator.target.map { String($0) } ?? "-", flags(a), a.indicator.name,
             ]
@@ -211,20 +176,12 @@ struct InspectionCommand: AsyncParsableCommand {
 
     func run() async throws {
       try await reportingErrors {
-        var inspection = Assure_V1_Inspection.with {
-          $0.id = id
-          $0.title = title
-          $0.scope = scope
-          $0.summary = summary
-          $0.responseSentTo = responseTo
-        }
-        inspection.publishedOn = try requiredDay(published, "--published")
-        if let responseSent { inspection.responseSentOn = try requiredDay(responseSent, "--response-sent") }
-        let request = Assure_V1_SaveInspectionRequest.with { $0.inspection = inspection }
-        let saved = try await withOversight(options) { client, s in
-          try await client.saveInspection(request, options: s.callOptions).inspection
-        }
-        print("saved inspection \(saved.id): \(saved.title) (\(saved.items.count) item(s))")
+        let inspection = Inspection(
+          id: id, title: title, publishedOn: try requiredDay(published, "--published"),
+          scope: InspectionScope(rawValue: scope), summary: summary,
+          responseSentOn: try dayOption(responseSent, "--response-sent"), responseSentTo: responseTo)
+        let saved = try await ServerSession.run(options) { server in try await server.saveInspection(inspection) }
+        print("saved inspection \(saved.inspection.id): \(saved.inspection.title) (\(saved.items.count) item(s))")
       }
     }
   }
@@ -245,10 +202,8 @@ struct InspectionCommand: AsyncParsableCommand {
         let item = InspectionItem(
           inspectionID: inspection, kind: InspectionItemKind(rawValue: kind), number: number, text: text,
           status: InspectionItemStatus(rawValue: status), response: response)
-        let saved = try await withOversight(options) { client, s in
-          try await client.saveInspectionItem(.with { $0.item = item.proto }, options: s.callOptions).item
-        }
-        print("saved \(InspectionItem(proto: saved).id): \(saved.status)")
+        let saved = try await ServerSession.run(options) { server in try await server.saveInspectionItem(item) }
+        print("saved \(saved.id): \(saved.status.rawValue)")
       }
     }
   }
@@ -261,12 +216,7 @@ struct InspectionCommand: AsyncParsableCommand {
 
     func run() async throws {
       try await reportingErrors {
-        let list = try await withOversight(options) { client, s in
-          try await client.listInspections(.init(), options: s.callOptions).inspections
-        }
-        let records = try list.map {
-          InspectionRecord(inspection: try Inspection(proto: $0), items: $0.items.map(InspectionItem.init(proto:)))
-        }
+        let records = try await ServerSession.run(options) { server in try await server.inspections() }
         if format == .json { return try Output.json(records) }
         Output.table(
           ["ID", "PUBLISHED", "SCOPE", "AFIS", "RECS", "TITLE"],
@@ -302,18 +252,11 @@ struct CorrespondenceCommand: AsyncParsableCommand {
 
     func run() async throws {
       try await reportingErrors {
-        var item = Assure_V1_Correspondence.with {
-          $0.id = id
-          $0.subject = subject
-          $0.area = area
-          $0.channel = channel
-          $0.status = status
-        }
-        item.receivedOn = try requiredDay(received, "--received")
-        let request = Assure_V1_RecordCorrespondenceRequest.with { $0.correspondence = item }
-        let saved = try await withOversight(options) { client, s in
-          try await client.recordCorrespondence(request, options: s.callOptions).correspondence
-        }
+        let item = Correspondence(
+          id: id, receivedOn: try requiredDay(received, "--received"),
+          subject: CorrespondenceSubject(rawValue: subject),
+          area: area, channel: CorrespondenceChannel(rawValue: channel), status: CorrespondenceStatus(rawValue: status))
+        let saved = try await ServerSession.run(options) { server in try await server.recordCorrespondence(item) }
         print("recorded correspondence \(saved.id) received \(saved.receivedOn)")
       }
     }
@@ -329,14 +272,10 @@ struct CorrespondenceCommand: AsyncParsableCommand {
 
     func run() async throws {
       try await reportingErrors {
-        let request = Assure_V1_CorrespondenceTotalsRequest.with {
-          $0.from = from
-          $0.to = to
-        }
-        _ = try requiredDay(from, "--from")
-        _ = try requiredDay(to, "--to")
-        let r = try await withOversight(options) { client, s in
-          try await client.correspondenceTotals(request, options: s.callOptions)
+        let start = try requiredDay(from, "--from")
+        let end = try requiredDay(to, "--to")
+        let r = try await ServerSession.run(options) { server in
+          try await server.correspondenceTotals(from: start, to: end)
         }
         if format == .json {
           struct Totals: Encodable {
@@ -348,9 +287,9 @@ struct CorrespondenceCommand: AsyncParsableCommand {
           }
           return try Output.json(
             Totals(
-              from: from, to: to, total: Int(r.total),
-              bySubject: Dictionary(r.bySubject.map { ($0.code, Int($0.count)) }, uniquingKeysWith: +),
-              byArea: Dictionary(r.byArea.map { ($0.code, Int($0.count)) }, uniquingKeysWith: +)))
+              from: from, to: to, total: r.total,
+              bySubject: Dictionary(r.bySubject.map { ($0.code, $0.count) }, uniquingKeysWith: +),
+              byArea: Dictionary(r.byArea.map { ($0.code, $0.count) }, uniquingKeysWith: +)))
         }
         print("\(r.total) piece(s) of correspondence received \(from) to \(to)")
         Output.table(["SUBJECT", "COUNT"], r.bySubject.map { [$0.name, String($0.count)] })
@@ -377,18 +316,12 @@ struct ReachCommand: AsyncParsableCommand {
 
     func run() async throws {
       try await reportingErrors {
-        _ = try dayOption(periodStart, "--period-start")
-        var figure = Assure_V1_ReachMeasurement.with {
-          $0.metric = metric
-          $0.periodStart = periodStart ?? ""
-          $0.value = value
-        }
-        figure.asOf = try requiredDay(asOf, "--as-of")
-        let request = Assure_V1_RecordReachRequest.with { $0.reach = figure }
-        let saved = try await withOversight(options) { client, s in
-          try await client.recordReach(request, options: s.callOptions).reach
-        }
-        print("recorded \(saved.metric) \(saved.value) as of \(saved.asOf)")
+        let start = try dayOption(periodStart, "--period-start")
+        let figure = ReachMeasurement(
+          metric: ReachMetric(rawValue: metric), periodStart: start, asOf: try requiredDay(asOf, "--as-of"),
+          value: value)
+        let saved = try await ServerSession.run(options) { server in try await server.recordReach(figure) }
+        print("recorded \(saved.metric.rawValue) \(saved.value) as of \(saved.asOf)")
       }
     }
   }
@@ -400,9 +333,7 @@ struct ReachCommand: AsyncParsableCommand {
 
     func run() async throws {
       try await reportingErrors {
-        let list = try await withOversight(options) { client, s in
-          try await client.listReach(.init(), options: s.callOptions).reach
-        }.map { try ReachMeasurement(proto: $0) }
+        let list = try await ServerSession.run(options) { server in try await server.reach() }
         if format == .json { return try Output.json(list) }
         Output.table(
           ["AS OF", "FROM", "METRIC", "VALUE"],

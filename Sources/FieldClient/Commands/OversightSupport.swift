@@ -1,20 +1,7 @@
 import ArgumentParser
 import Foundation
-import GRPCCore
-import GRPCNIOTransportHTTP2
 import Model
 import RPC
-import SwiftProtobuf
-
-/// Runs calls of the oversight service on the configured server.
-func withOversight<T: Sendable>(
-  _ options: ClientOptions, timeout: Int = 30,
-  _ body: (Assure_V1_OversightService.Client<HTTP2ClientTransport.Posix>, ServerSession) async throws -> T
-) async throws -> T {
-  try await ServerSession.run(options, timeout: timeout) { s in
-    try await body(Assure_V1_OversightService.Client(wrapping: s.client), s)
-  }
-}
 
 /// An amount of pounds from the command line, as pence; a bad one names the option.
 func moneyOption(_ text: String, _ option: String) throws -> Int64 {
@@ -23,12 +10,6 @@ func moneyOption(_ text: String, _ option: String) throws -> Int64 {
       field: option, rule: "must be an amount in pounds such as 60000, £60,000 or 1346.50 (got \"\(text)\")")
   }
   return pence
-}
-
-/// A required day option, checked here so that a typo is reported without a connection.
-func requiredDay(_ text: String, _ option: String) throws -> String {
-  _ = try dayOption(text, option)
-  return text
 }
 
 /// `assure import KIND FILE`: oversight records from a CSV file, all or nothing.
@@ -65,13 +46,8 @@ struct ImportCommand: AsyncParsableCommand {
       // A file that cannot be read at all (quoting, header, row shape) is reported without a
       // connection; the server checks every row and names every problem.
       _ = try OversightCSV.read(text, kind: kind)
-      let request = Assure_V1_ImportRecordsRequest.with {
-        $0.kind = kind.rawValue
-        $0.csv = text
-        $0.dryRun = dryRun
-      }
-      let r = try await withOversight(options, timeout: 120) { client, s in
-        try await client.importRecords(request, options: s.callOptions)
+      let r = try await ServerSession.run(options, timeout: 120) { server in
+        try await server.importRecords(kind, csv: text, dryRun: dryRun)
       }
       print(
         (dryRun ? "dry run, nothing stored: would create " : "imported \(kind.rawValue): created ")

@@ -1,10 +1,8 @@
 import ArgumentParser
 import Foundation
-import GRPCCore
 import Model
 import RPC
 import SQLiteStore
-import SwiftProtobuf
 import Sync
 
 // Plan management: online commands for the governance team.
@@ -24,13 +22,9 @@ extension PlanCommand {
 
       func run() async throws {
         try await reportingErrors {
-          let request = Assure_V1_CreateObjectiveRequest.with {
-            $0.objective = Objective(id: id, title: title, description: description, position: position).proto
-          }
-          let objective = try await ServerSession.run(options) { s in
-            try await Assure_V1_DeliveryPlanService.Client(wrapping: s.client).createObjective(
-              request, options: s.callOptions
-            ).objective
+          let objective = try await ServerSession.run(options) { server in
+            try await server.createObjective(
+              Objective(id: id, title: title, description: description, position: position))
           }
           print("added objective \(objective.id): \(objective.title)")
         }
@@ -50,15 +44,8 @@ extension PlanCommand {
 
       func run() async throws {
         try await reportingErrors {
-          let request = Assure_V1_UpdateObjectiveRequest.with {
-            $0.id = id
-            if let title { $0.title = title }
-            if let description { $0.description_p = description }
-          }
-          let objective = try await ServerSession.run(options) { s in
-            try await Assure_V1_DeliveryPlanService.Client(wrapping: s.client).updateObjective(
-              request, options: s.callOptions
-            ).objective
+          let objective = try await ServerSession.run(options) { server in
+            try await server.updateObjective(id: id, title: title, description: description)
           }
           print("updated objective \(objective.id): \(objective.title)")
         }
@@ -87,30 +74,16 @@ extension PlanCommand {
 
       func run() async throws {
         try await reportingErrors {
-          _ = try dayOption(start, "--start")
-          _ = try dayOption(due, "--due")
-          _ = try dayOption(on, "--on")
-          let request = Assure_V1_CreateElementRequest.with {
-            $0.element = .with { e in
-              e.id = id
-              e.objectiveID = objective
-              e.title = title
-              e.description_p = description
-              e.opccLead = opccLead
-              e.forceLead = forceLead
-              e.startDate = start ?? ""
-              e.dueDate = due ?? ""
-              e.status = status
-            }
-            $0.effectiveOn = on ?? ""
-          }
-          let element = try await ServerSession.run(options) { s in
-            try await Assure_V1_DeliveryPlanService.Client(wrapping: s.client).createElement(
-              request, options: s.callOptions
-            ).element
+          let element = PlanElement(
+            id: id, objectiveID: objective, title: title, description: description, opccLead: opccLead,
+            forceLead: forceLead, status: ElementStatus(rawValue: status), startDate: try dayOption(start, "--start"),
+            dueDate: try dayOption(due, "--due"), position: 0)
+          let effectiveOn = try dayOption(on, "--on")
+          let created = try await ServerSession.run(options) { server in
+            try await server.createElement(element, effectiveOn: effectiveOn)
           }
           print(
-            "added plan element \(element.id) under objective \(element.objectiveID): \(element.title) [\(element.status)]"
+            "added plan element \(created.id) under objective \(created.objectiveID): \(created.title) [\(created.status.rawValue)]"
           )
         }
       }
@@ -138,22 +111,17 @@ extension PlanCommand {
 
       func run() async throws {
         try await reportingErrors {
-          if start != "none" { _ = try dayOption(start, "--start") }
-          if due != "none" { _ = try dayOption(due, "--due") }
-          let request = Assure_V1_UpdateElementRequest.with {
-            $0.id = id
-            if let title { $0.title = title }
-            if let description { $0.description_p = description }
-            if let opccLead { $0.opccLead = opccLead }
-            if let forceLead { $0.forceLead = forceLead }
-            if let start { $0.startDate = start == "none" ? "" : start }
-            if let due { $0.dueDate = due == "none" ? "" : due }
-            if let objective { $0.objectiveID = objective }
+          /// A day to set, `none` to clear it, or no change.
+          func dayChange(_ text: String?, _ option: String) throws -> LocalDate?? {
+            guard let text else { return .none }
+            if text == "none" { return .some(nil) }
+            return .some(try requiredDay(text, option))
           }
-          let element = try await ServerSession.run(options) { s in
-            try await Assure_V1_DeliveryPlanService.Client(wrapping: s.client).updateElement(
-              request, options: s.callOptions
-            ).element
+          let changes = ElementChanges(
+            title: title, description: description, opccLead: opccLead, forceLead: forceLead,
+            startDate: try dayChange(start, "--start"), dueDate: try dayChange(due, "--due"), objectiveID: objective)
+          let element = try await ServerSession.run(options) { server in
+            try await server.updateElement(id: id, changes)
           }
           print("updated plan element \(element.id): \(element.title)")
         }
@@ -178,26 +146,18 @@ extension PlanCommand {
 
       func run() async throws {
         try await reportingErrors {
-          _ = try dayOption(on, "--on")
+          let effectiveOn = try dayOption(on, "--on")
           if rag != nil, (reason ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
             throw Model.ValidationError(field: "--reason", rule: "is required with --rag")
           }
-          let request = Assure_V1_SetElementStatusRequest.with {
-            $0.id = id
-            $0.status = status
-            $0.effectiveOn = on ?? ""
-            $0.note = note
-            $0.ragOverride = rag?.lowercased() ?? ""
-            $0.ragOverrideReason = rag == nil ? "" : reason ?? ""
-          }
-          let element = try await ServerSession.run(options) { s in
-            try await Assure_V1_DeliveryPlanService.Client(wrapping: s.client).setElementStatus(
-              request, options: s.callOptions
-            ).element
-          }
-          let shown = element.rag.isEmpty ? "no rating" : element.rag.uppercased()
+          let change = ElementStatusChange(
+            elementID: id, status: ElementStatus(rawValue: status), effectiveOn: effectiveOn, note: note,
+            ragOverride: rag?.lowercased(), ragOverrideReason: reason ?? "")
+          let rated = try await ServerSession.run(options) { server in try await server.setElementStatus(change) }
+          let element = rated.element
+          let shown = rated.rag.map { $0.rawValue.uppercased() } ?? "no rating"
           print(
-            "plan element \(element.id) is \(element.status) (\(shown)\(element.ragOverride.isEmpty ? "" : ", set by hand"))"
+            "plan element \(element.id) is \(element.status.rawValue) (\(shown)\(element.ragOverride == nil ? "" : ", set by hand"))"
           )
         }
       }
@@ -211,12 +171,7 @@ extension PlanCommand {
 
       func run() async throws {
         try await reportingErrors {
-          let request = Assure_V1_GetElementHistoryRequest.with { $0.id = id }
-          let changes = try await ServerSession.run(options) { s in
-            try await Assure_V1_DeliveryPlanService.Client(wrapping: s.client).getElementHistory(
-              request, options: s.callOptions
-            ).changes
-          }.map { try StatusChange(proto: $0) }
+          let changes = try await ServerSession.run(options) { server in try await server.elementHistory(id: id) }
           if format == .json { return try Output.json(changes) }
           Output.table(
             ["FROM", "STATUS", "RAG SET BY HAND", "BY", "NOTE"],
@@ -248,17 +203,9 @@ extension PlanCommand {
 
       func run() async throws {
         try await reportingErrors {
-          _ = try dayOption(due, "--due")
-          let request = Assure_V1_AddMilestoneRequest.with {
-            $0.elementID = element
-            $0.title = title
-            $0.dueDate = due
-            $0.links = links
-          }
-          let milestone = try await ServerSession.run(options) { s in
-            try await Assure_V1_DeliveryPlanService.Client(wrapping: s.client).addMilestone(
-              request, options: s.callOptions
-            ).milestone
+          let dueDate = try requiredDay(due, "--due")
+          let milestone = try await ServerSession.run(options) { server in
+            try await server.addMilestone(elementID: element, title: title, dueDate: dueDate, links: links)
           }
           print("added milestone \(milestone.id) due \(milestone.dueDate): \(milestone.title)")
         }
@@ -273,17 +220,12 @@ extension PlanCommand {
 
       func run() async throws {
         try await reportingErrors {
-          _ = try dayOption(on, "--on")
-          let request = Assure_V1_CompleteMilestoneRequest.with {
-            $0.id = id
-            $0.completedOn = on ?? ""
+          let day = try dayOption(on, "--on")
+          let milestone = try await ServerSession.run(options) { server in
+            try await server.completeMilestone(id: id, on: day)
           }
-          let milestone = try await ServerSession.run(options) { s in
-            try await Assure_V1_DeliveryPlanService.Client(wrapping: s.client).completeMilestone(
-              request, options: s.callOptions
-            ).milestone
-          }
-          print("milestone \(milestone.id) completed on \(milestone.completedOn): \(milestone.title)")
+          print(
+            "milestone \(milestone.id) completed on \(milestone.completedOn?.description ?? ""): \(milestone.title)")
         }
       }
     }
@@ -296,12 +238,9 @@ extension PlanCommand {
 
       func run() async throws {
         try await reportingErrors {
-          let request = Assure_V1_ListMilestonesRequest.with { $0.elementID = element ?? "" }
-          let milestones = try await ServerSession.run(options) { s in
-            try await Assure_V1_DeliveryPlanService.Client(wrapping: s.client).listMilestones(
-              request, options: s.callOptions
-            ).milestones
-          }.map { try Milestone(proto: $0) }
+          let milestones = try await ServerSession.run(options) { server in
+            try await server.milestones(elementID: element)
+          }
           if format == .json { return try Output.json(milestones) }
           let today = LocalDate.today()
           Output.table(
@@ -333,22 +272,12 @@ extension PlanCommand {
 
       func run() async throws {
         try await reportingErrors {
-          _ = try dayOption(date, "--date")
-          let request = Assure_V1_AddProgressUpdateRequest.with {
-            $0.elementID = element
-            $0.narrative = text
-            $0.date = date ?? ""
-            $0.forPanel = panel
-            $0.author = author ?? ""
-            $0.links = links
-          }
-          let update = try await ServerSession.run(options) { s in
-            try await Assure_V1_DeliveryPlanService.Client(wrapping: s.client).addProgressUpdate(
-              request, options: s.callOptions
-            ).update
-          }
+          let new = NewProgressUpdate(
+            elementID: element, narrative: text, date: try dayOption(date, "--date"), forPanel: panel, author: author,
+            links: links)
+          let update = try await ServerSession.run(options) { server in try await server.addProgressUpdate(new) }
           print(
-            "recorded update \(update.id.prefix(8)) on \(update.elementID) for \(update.date) (status \(update.status))"
+            "recorded update \(update.id.uuidString.lowercased().prefix(8)) on \(update.elementID) for \(update.date) (status \(update.status.rawValue))"
           )
         }
       }
@@ -364,16 +293,9 @@ extension PlanCommand {
 
       func run() async throws {
         try await reportingErrors {
-          let request = Assure_V1_ListProgressUpdatesRequest.with {
-            $0.elementID = element ?? ""
-            $0.month = month ?? ""
-            $0.limit = Int32(clamping: limit)
+          let updates = try await ServerSession.run(options) { server in
+            try await server.progressUpdates(elementID: element, month: month, limit: limit)
           }
-          let updates = try await ServerSession.run(options) { s in
-            try await Assure_V1_DeliveryPlanService.Client(wrapping: s.client).listProgressUpdates(
-              request, options: s.callOptions
-            ).updates
-          }.map { try ProgressUpdate(proto: $0) }
           if format == .json { return try Output.json(updates) }
           Output.table(
             ["DATE", "ELEMENT", "STATUS", "PANEL", "AUTHOR", "UPDATE"],
@@ -411,13 +333,8 @@ extension PlanCommand {
         }
         // Checked here first, so that a malformed file is reported without a connection.
         _ = try PlanCSV.parse(text)
-        let request = Assure_V1_ImportPlanRequest.with {
-          $0.csv = text
-          $0.dryRun = dryRun
-        }
-        let r = try await ServerSession.run(options, timeout: 120) { s in
-          try await Assure_V1_DeliveryPlanService.Client(wrapping: s.client).importPlan(
-            request, options: s.callOptions)
+        let r = try await ServerSession.run(options, timeout: 120) { server in
+          try await server.importPlan(csv: text, dryRun: dryRun)
         }
         print(
           (dryRun ? "dry run, nothing stored: would create " : "imported: created ")
@@ -436,11 +353,8 @@ extension PlanCommand {
 
     func run() async throws {
       try await reportingErrors {
-        let (objectives, elements) = try await ServerSession.run(options) { s in
-          let plan = Assure_V1_DeliveryPlanService.Client(wrapping: s.client)
-          let objectives = try await plan.listObjectives(.init(), options: s.callOptions).objectives
-          let elements = try await plan.listElements(.init(), options: s.callOptions).elements
-          return (objectives.map(Objective.init(proto:)), elements.map(PlanElement.init(proto:)))
+        let (objectives, elements) = try await ServerSession.run(options) { server in
+          (try await server.objectives(), try await server.elements())
         }
         try writeOutput(PlanCSV.format(objectives: objectives, elements: elements), to: out)
       }

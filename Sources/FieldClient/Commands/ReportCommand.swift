@@ -1,9 +1,7 @@
 import ArgumentParser
 import Foundation
-import GRPCCore
 import Model
 import RPC
-import SwiftProtobuf
 
 /// `assure report`: documents generated from the server's records.
 struct ReportCommand: AsyncParsableCommand {
@@ -35,22 +33,16 @@ struct ReportCommand: AsyncParsableCommand {
 
     func run() async throws {
       try await reportingErrors {
-        let start = try dayOption(from, "--from")
-        let end = try dayOption(to, "--to")
-        if let start, let end, end < start {
+        let start = try requiredDay(from, "--from")
+        let end = try requiredDay(to, "--to")
+        if end < start {
           throw Model.ValidationError(field: "--to", rule: "must be on or after --from (\(start)), got \(end)")
         }
-        let request = Assure_V1_GeneratePanelReportRequest.with {
-          $0.from = from
-          $0.to = to
-          $0.format = format.rawValue
-          $0.trendPeriods = Int32(clamping: trendPeriods)
+        let document = try await ServerSession.run(options, timeout: 60) { server in
+          try await server.panelReport(
+            from: start, to: end, format: format == .html ? .html : .markdown, trendPeriods: trendPeriods)
         }
-        let response = try await ServerSession.run(options, timeout: 60) { s in
-          try await Assure_V1_ReportService.Client(wrapping: s.client).generatePanelReport(
-            request, options: s.callOptions)
-        }
-        try writeOutput(response.document, to: out)
+        try writeOutput(document, to: out)
       }
     }
   }

@@ -1,10 +1,8 @@
 import ArgumentParser
 import Foundation
-import GRPCCore
 import Model
 import RPC
 import Reports
-import SwiftProtobuf
 
 struct ReviewCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
@@ -32,12 +30,10 @@ struct ReviewCommand: AsyncParsableCommand {
 
   func run() async throws {
     try await reportingErrors {
-      let request = Assure_V1_GetMonthlyReviewRequest.with { $0.month = month }
-      let response = try await ServerSession.run(options, timeout: 60) { s in
-        try await Assure_V1_GovernanceService.Client(wrapping: s.client).getMonthlyReview(
-          request, options: s.callOptions)
+      guard let yearMonth = YearMonth(month) else { return }  // checked by validate()
+      let review = try await ServerSession.run(options, timeout: 60) { server in
+        try await server.monthlyReview(yearMonth)
       }
-      let review = try MonthlyReview(proto: response.review)
       switch format {
       case .markdown: try writeOutput(ReviewDocument.markdown(review), to: out)
       case .html: try writeOutput(ReviewDocument.html(review), to: out)

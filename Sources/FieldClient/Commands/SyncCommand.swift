@@ -1,7 +1,5 @@
 import ArgumentParser
 import Foundation
-import GRPCCore
-import GRPCNIOTransportHTTP2
 import Model
 import RPC
 import SQLiteStore
@@ -91,9 +89,9 @@ struct SyncCommand: AsyncParsableCommand {
         // The connection is cancelled once the sync is over: a graceful shutdown would wait
         // for ever on a peer that accepted TCP but never spoke HTTP/2 (a captive portal, a
         // half-open link).
-        failure = try await ServerSession.connectSignedIn(options) { client in
+        failure = try await ServerSession.connectSignedIn(options) { server in
           let sync = SyncClient(
-            database: database, transport: GRPCSyncTransport(client: client, timeout: timeout), batchSize: batchSize)
+            database: database, transport: server.syncTransport(timeout: timeout), batchSize: batchSize)
           do {
             try await sync.sync(into: &report) { progress in
               guard showProgress else { return }
@@ -102,7 +100,7 @@ struct SyncCommand: AsyncParsableCommand {
               case .pulled(let count): printError("\rpulled \(count)\u{1B}[K")
               }
             }
-            await ForceProfileCache.refresh(client: client, into: database)
+            await ForceProfileCache.refresh(server: server, into: database)
             return nil
           } catch {
             return error

@@ -57,6 +57,11 @@ extension Fund {
 }
 
 extension FundPosition {
+  /// A fund from the wire with what is committed from it.
+  public init(proto p: Assure_V1_Fund) throws(ValidationError) {
+    self.init(fund: try Fund(proto: p), committedPence: p.committedPence)
+  }
+
   public var proto: Assure_V1_Fund { fund.proto(committedPence: committedPence) }
 }
 
@@ -240,6 +245,13 @@ extension Inspection {
       $0.responseSentOn = responseSentOn?.description ?? ""
       $0.responseSentTo = responseSentTo
     }
+  }
+}
+
+extension InspectionRecord {
+  /// An inspection from the wire with its items.
+  public init(proto p: Assure_V1_Inspection) throws(ValidationError) {
+    self.init(inspection: try Inspection(proto: p), items: p.items.map(InspectionItem.init(proto:)))
   }
 }
 

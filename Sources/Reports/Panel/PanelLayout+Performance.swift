@@ -21,12 +21,12 @@ extension PanelLayout {
       var text = ""
       if !thematic.isEmpty {
         text =
-          "Since \(window.lookBack.longForm), \(PanelWording.count(thematic.count)) thematic holding to account meeting\(thematic.count == 1 ? " has" : "s have") been held with the Chief Constable. The focus of \(thematic.count == 1 ? "this meeting" : "these meetings") was on \(PanelWording.list(thematic.map(topic)))."
+          "Since \(window.lookBack.longForm), \(PanelWording.count(thematic.count)) thematic holding to account meeting\(thematic.count == 1 ? " has" : "s have") been held with the Chief Constable. The focus of \(thematic.count == 1 ? "this meeting" : "these meetings") was on \(Prose.list(thematic.map(topic)))."
       }
       if !formal.isEmpty {
         text +=
           (text.isEmpty ? "" : " ")
-          + "\(PanelWording.count(formal.count).capitalizedFirst) quarterly performance meeting\(formal.count == 1 ? " was" : "s were") held: \(PanelWording.list(formal.map(topic)))."
+          + "\(PanelWording.count(formal.count).capitalizedFirst) quarterly performance meeting\(formal.count == 1 ? " was" : "s were") held: \(Prose.list(formal.map(topic)))."
       }
       paragraph(text, sources: (thematic + formal).map { "holding-to-account meeting \($0.id)" })
     }
@@ -43,12 +43,12 @@ extension PanelLayout {
     }
     if !upcoming.isEmpty {
       paragraph(
-        "Upcoming formal meetings include: \(PanelWording.list(upcoming.map { "\($0.topic) (\($0.date.longForm))" })).",
+        "Upcoming formal meetings include: \(Prose.list(upcoming.map { "\($0.topic) (\($0.date.longForm))" })).",
         sources: upcoming.map { "holding-to-account meeting \($0.id)" })
     }
     if !virtual.isEmpty {
       var text =
-        "To supplement the formal meetings, the \(pcc) also runs a virtual holding to account process, whereby performance and service issues are raised by email and the Chief Constable provides a written response. Recent virtual holding to account activity has focused on \(PanelWording.list(virtual.map(topic)))."
+        "To supplement the formal meetings, the \(pcc) also runs a virtual holding to account process, whereby performance and service issues are raised by email and the Chief Constable provides a written response. Recent virtual holding to account activity has focused on \(Prose.list(virtual.map(topic)))."
       let findings = virtual.flatMap(\.findings)
       if findings.isEmpty { text += " The results of these sessions are currently being reviewed." }
       paragraph(text, items: findings, sources: virtual.map { "holding-to-account meeting \($0.id)" })
@@ -120,7 +120,7 @@ extension PanelLayout {
           "\(a.indicator.name) (\(PanelWording.value(previous.value, a.indicator.unit)) to \(PanelWording.value(latest.value, a.indicator.unit)))"
       }
       paragraph(
-        "Compared with the period before, these measures improved: \(PanelWording.list(list)).",
+        "Compared with the period before, these measures improved: \(Prose.list(list)).",
         sources: improved.map(PanelLayout.measurementSource))
     }
   }
@@ -159,7 +159,7 @@ extension PanelLayout {
       reasons.append("improved from \(PanelWording.value(previous.value, unit)) the period before")
     }
     return
-      "\(a.indicator.name.capitalizedFirst): \(PanelWording.value(latest.value, unit)) in \(PanelWording.period(latest)), \(PanelWording.list(reasons))."
+      "\(a.indicator.name.capitalizedFirst): \(PanelWording.value(latest.value, unit)) in \(PanelWording.period(latest)), \(Prose.list(reasons))."
   }
 
   mutating func inspections() {
@@ -186,13 +186,13 @@ extension PanelLayout {
           found.append("\(PanelWording.count(recommendations)) recommendation\(recommendations == 1 ? "" : "s")")
         }
         text +=
-          " The inspection identified \(PanelWording.list(found))\(i.scope == .national ? " for policing nationally" : "")."
+          " The inspection identified \(Prose.list(found))\(i.scope == .national ? " for policing nationally" : "")."
         let byStatus = Dictionary(grouping: record.items, by: \.status)
         let states = InspectionItemStatus.known.compactMap { status -> String? in
           guard let n = byStatus[status]?.count, n > 0 else { return nil }
           return "\(PanelWording.count(n)) \(status.rawValue.replacingOccurrences(of: "-", with: " "))"
         }
-        text += " Responses: \(PanelWording.list(states))."
+        text += " Responses: \(Prose.list(states))."
       }
       if !i.summary.isEmpty { text += " " + PanelWording.sentence(i.summary) }
       paragraph(text, sources: ["inspection \(i.id) and its \(PanelWording.count(record.items.count)) items"])
@@ -217,7 +217,7 @@ extension PanelLayout {
         "\(group.count == 1 ? "the" : PanelWording.word(group.count)) \(kind)report\(group.count == 1 ? "" : "s")"
       let titles = group.map { "\($0.title) (published \($0.publishedOn.longForm))" }
       paragraph(
-        "Since \(window.lookBack.longForm), the \(pcc) has written to \(recipient) in response to \(reports): \(PanelWording.list(titles)).",
+        "Since \(window.lookBack.longForm), the \(pcc) has written to \(recipient) in response to \(reports): \(Prose.list(titles)).",
         sources: group.map { "inspection \($0.id), response sent \($0.responseSentOn?.description ?? "")" })
     }
   }

@@ -57,7 +57,7 @@ struct PanelLayout {
     let held =
       meetings.isEmpty
       ? ""
-      : " \(PanelWording.word(meetings.count).capitalizedFirst) such meeting\(meetings.count == 1 ? " was" : "s were") held in the period, on \(PanelWording.list(meetings.map(\.longForm)))."
+      : " \(PanelWording.word(meetings.count).capitalizedFirst) such meeting\(meetings.count == 1 ? " was" : "s were") held in the period, on \(Prose.list(meetings.map(\.longForm)))."
     paragraph(
       "A delivery plan is used to support monitoring and assurance of progress against individual elements within the plan and is scrutinised at the \(pcc)'s monthly governance meetings."
         + held,
@@ -321,7 +321,7 @@ struct PanelLayout {
     let profile = inputs.profile
     let order = profile.offices.map(\.code) + Officeholder.known.filter { profile.office($0) == nil }
     let holders = order.filter { (e.byWho[$0.rawValue] ?? 0) > 0 }.map(profile.short(of:))
-    let who = holders.isEmpty ? "The \(pcc)" : "The " + PanelWording.list(holders)
+    let who = holders.isEmpty ? "The \(pcc)" : "The " + Prose.list(holders)
     var text =
       "\(who) \(holders.count > 1 ? "continue" : "continues") to carry out engagements with communities, such as attending parish council meetings, visiting local community groups, and those that receive funding from the \(pcc). A total of \(PanelWording.count(e.total)) engagement\(e.total == 1 ? "" : "s") took place between \(quarter.replacingOccurrences(of: " to ", with: " and "))."
     if e.total == 0 {
@@ -335,7 +335,7 @@ struct PanelLayout {
         ? "\(PanelWording.count(entry.0)) \(entry.0 == 1 ? "was" : "were") attended by the \(entry.1)"
         : "\(PanelWording.count(entry.0)) by the \(entry.1)"
     }
-    if e.total > 0 && !attended.isEmpty { text += " Of these, \(PanelWording.list(attended))." }
+    if e.total > 0 && !attended.isEmpty { text += " Of these, \(Prose.list(attended))." }
     paragraph(text, sources: ["engagements dated \(window.quarterStart) to \(window.quarterEnd)"])
 
     let reach = inputs.reach
@@ -389,7 +389,7 @@ struct PanelLayout {
       "\(during.capitalizedFirst), the \(pcc)'s office was in receipt of \(PanelWording.count(c.total)) piece\(c.total == 1 ? "" : "s") of correspondence."
     let subjects = c.bySubject.prefix(3).map { inputs.profile.title(ofSubject: $0.code) }
     if !subjects.isEmpty {
-      correspondence += " The correspondence was on a range of subjects, such as \(PanelWording.list(subjects))."
+      correspondence += " The correspondence was on a range of subjects, such as \(Prose.list(subjects))."
     }
     var leading: [CorrespondenceTotals.Count] = []
     for area in c.byArea where area.code != Correspondence.outsideArea {
@@ -398,7 +398,7 @@ struct PanelLayout {
     }
     if leading.reduce(0, { $0 + $1.count }) * 2 > c.total, leading.count <= 2 {
       correspondence +=
-        " The majority of the correspondence was from \(PanelWording.list(leading.map { inputs.areaNames[$0.code] ?? $0.code })) residents."
+        " The majority of the correspondence was from \(Prose.list(leading.map { inputs.areaNames[$0.code] ?? $0.code })) residents."
     }
     paragraph(correspondence, sources: ["correspondence received \(c.from) to \(c.to)"])
     let rows = (0..<max(c.bySubject.count, c.byArea.count)).map { index -> [[Inline]] in

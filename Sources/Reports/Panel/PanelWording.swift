@@ -43,15 +43,6 @@ enum PanelWording {
     return words.indices.contains(n) ? words[n] : count(n)
   }
 
-  /// `a`, `a and b`, `a, b and c`.
-  static func list(_ items: [String]) -> String {
-    switch items.count {
-    case 0: ""
-    case 1: items[0]
-    default: items.dropLast().joined(separator: ", ") + " and " + (items.last ?? "")
-    }
-  }
-
   /// Text that ends a sentence with a full stop (unless it already ends with one).
   static func sentence(_ text: String) -> String {
     let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)

@@ -221,7 +221,7 @@ struct ReviewLayout {
       let title = ReviewWording.oneLine(meeting.title)
       var blocks: [Block] = [
         .paragraph(
-          .plain(attendees.isEmpty ? "Attendees not recorded." : "Attendees: \(ReviewWording.list(attendees))."))
+          .plain(attendees.isEmpty ? "Attendees not recorded." : "Attendees: \(Prose.list(attendees))."))
       ]
       if decisions.isEmpty {
         blocks.append(.paragraph(.plain("No decisions recorded.")))

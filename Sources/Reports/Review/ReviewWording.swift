@@ -28,15 +28,6 @@ enum ReviewWording {
     return n == 0 && sentenceStart ? "No \(noun)" : "\(n) \(noun)"
   }
 
-  /// Items in an English list: "A", "A and B", "A, B and C".
-  static func list(_ items: [String]) -> String {
-    switch items.count {
-    case 0: ""
-    case 1: items[0]
-    default: items.dropLast().joined(separator: ", ") + " and " + (items.last ?? "")
-    }
-  }
-
   /// The notes recorded with an element's changes as one line, oldest first: a note ending
   /// a sentence is followed by a space, any other by a semicolon.
   static func notes(_ notes: [String]) -> String {

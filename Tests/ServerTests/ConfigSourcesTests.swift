@@ -11,56 +11,71 @@ import Testing
     return path
   }
 
+  /// The settings `serve` runs with, given `arguments` and `environment`.
+  func settings(_ arguments: [String], environment: [String: String] = [:]) throws -> ServeSettings {
+    try Serve.parse(arguments).settings(environment: environment)
+  }
+
+  /// The problem reading the settings throws.
+  func problem(_ arguments: [String], environment: [String: String] = [:]) -> String {
+    do {
+      _ = try settings(arguments, environment: environment)
+      Issue.record("no problem with \(arguments) \(environment)")
+      return ""
+    } catch let problem as ConfigSources.Problem {
+      return problem.description
+    } catch {
+      Issue.record("not a configuration problem: \(error)")
+      return ""
+    }
+  }
+
   @Test("command line over environment over file; a list on the command line replaces the others")
   func precedence() throws {
     let certificate = try file("-----BEGIN CERTIFICATE-----")
     let config = try file("port = 1000\nhost = 127.0.0.2 # a comment\narea = x-one\narea = y-two\ndemo = yes\n")
-    let merged = try ConfigSources.merge(
+    let serve = try settings(
       ["--port", "3000", "--config", config],
       environment: [
         "ASSURE_SERVER_PORT": "2000", "ASSURE_SERVER_HOST": "127.0.0.3", "ASSURE_SERVER_TLS_CERT": certificate,
         "ASSURE_SERVER_TLS_KEY": certificate,
       ])
-    let serve = try Serve.parse(merged)
     #expect(serve.port == 3000)
     #expect(serve.host == "127.0.0.3")
     #expect(serve.tlsCert == certificate)
     #expect(serve.areas == ["x-one", "y-two"])
     #expect(serve.demo)
-    #expect(ConfigSources.provenance["port"] == "command line")
-    #expect(ConfigSources.provenance["host"] == "environment ASSURE_SERVER_HOST")
-    #expect(ConfigSources.provenance["area"] == "file \(config)")
+    #expect(serve.provenance["port"] == "command line")
+    #expect(serve.provenance["host"] == "environment ASSURE_SERVER_HOST")
+    #expect(serve.provenance["area"] == "file \(config)")
 
-    let replaced = try Serve.parse(
-      try ConfigSources.merge(["--area", "z-three"], environment: ["ASSURE_SERVER_AREA": "a-one, b-two"]))
+    let replaced = try settings(["--area", "z-three"], environment: ["ASSURE_SERVER_AREA": "a-one, b-two"])
     #expect(replaced.areas == ["z-three"])
-    let fromEnvironment = try Serve.parse(
-      try ConfigSources.merge([], environment: ["ASSURE_SERVER_AREA": "a-one, b-two"]))
+    let fromEnvironment = try settings([], environment: ["ASSURE_SERVER_AREA": "a-one, b-two"])
     #expect(fromEnvironment.areas == ["a-one", "b-two"])
   }
 
   @Test("the administration commands take the data folder from the environment too")
   func administration() throws {
-    let merged = try ConfigSources.merge(
-      ["user", "list"], environment: ["ASSURE_SERVER_DATA_DIR": "/srv/assure", "ASSURE_SERVER_PORT": "1"])
-    #expect(merged == ["user", "list", "--data-dir", "/srv/assure"])
+    let command = try AssureServer.parseAsRoot(["user", "list"])
+    var data = try #require(command as? UserCommand.List).data
+    try data.configure(environment: ["ASSURE_SERVER_DATA_DIR": "/srv/assure", "ASSURE_SERVER_PORT": "1"])
+    #expect(data.dataDir == "/srv/assure")
+    #expect(data.databasePath == "/srv/assure/assure-server.sqlite")
   }
 
   @Test("a bad file or flag value is refused naming the line or the variable")
   func problems() throws {
     let bad = try file("colour = blue\nport 5\n")
-    #expect(throws: ConfigSources.Problem.self) { _ = try ConfigSources.merge(["--config", bad], environment: [:]) }
-    do {
-      _ = try ConfigSources.merge(["--config", bad], environment: [:])
-    } catch let problem as ConfigSources.Problem {
-      #expect(problem.description.contains("line 1: unknown setting \"colour\""))
-      #expect(problem.description.contains("line 2: expected name = value"))
+    #expect(throws: ConfigSources.Problem.self) { _ = try settings(["--config", bad]) }
+    let described = problem(["--config", bad])
+    #expect(described.contains("line 1: unknown setting \"colour\""))
+    #expect(described.contains("line 2: expected name = value"))
+    #expect(throws: ConfigSources.Problem.self) {
+      _ = try settings([], environment: ["ASSURE_SERVER_DEMO": "maybe"])
     }
     #expect(throws: ConfigSources.Problem.self) {
-      _ = try ConfigSources.merge([], environment: ["ASSURE_SERVER_DEMO": "maybe"])
-    }
-    #expect(throws: ConfigSources.Problem.self) {
-      _ = try ConfigSources.merge(["--config", "/no/such/file"], environment: [:])
+      _ = try settings(["--config", "/no/such/file"])
     }
   }
 

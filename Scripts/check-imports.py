@@ -34,7 +34,7 @@ GRAPH = {
     "RPC": {"Model", "Sync", "GRPCCore", "GRPCProtobuf", "SwiftProtobuf"},
     "Reports": {"Model"},
     "Server": {
-        "Application", "Model", "Reports", "RPC", "SQLiteStore", "Stores", "Sync", "ArgumentParser", "GRPCCore", "GRPCNIOTransportHTTP2", "Logging",
+        "Application", "Model", "Reports", "RPC", "SQLiteStore", "Stores", "Sync", "ArgumentParser", "Configuration", "GRPCCore", "GRPCNIOTransportHTTP2", "Logging",
         "Metrics", "NIOCore", "NIOHTTP1", "NIOHTTP2", "NIOPosix", "Prometheus", "ServiceLifecycle", "SwiftProtobuf",
         "UnixSignals",
     },

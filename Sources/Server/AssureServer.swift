@@ -1,5 +1,6 @@
 import Application
 import ArgumentParser
+import Configuration
 import Foundation
 import Logging
 import Metrics
@@ -25,33 +26,43 @@ struct AssureServer: AsyncParsableCommand {
       RestoreCommand.self,
     ],
     defaultSubcommand: Serve.self)
-
-  /// Parses the command line completed with the settings of the environment and the
-  /// configuration file (`ConfigSources`), then runs the command.
-  static func main() async {
-    do {
-      let arguments = try ConfigSources.merge(
-        Array(CommandLine.arguments.dropFirst()), environment: ProcessInfo.processInfo.environment)
-      var command = try parseAsRoot(arguments)
-      if var command = command as? any AsyncParsableCommand {
-        try await command.run()
-      } else {
-        try command.run()
-      }
-    } catch let problem as ConfigSources.Problem {
-      exit(withError: ValidationError(problem.description))
-    } catch {
-      exit(withError: error)
-    }
-  }
 }
 
-/// Where the server keeps its database.
+/// Where the server keeps its database, for the administration commands: `--data-dir`, else
+/// ASSURE_SERVER_DATA_DIR, else `data-dir` in the configuration file (`ConfigSources`).
 struct DataOptions: ParsableArguments {
-  @Option(help: "Folder holding the server's database (created if missing).")
-  var dataDir: String = "./assure-data"
+  @Option(
+    name: .customLong("data-dir"),
+    help: "Folder holding the server's database (created if missing). (default: \(ServeSettings().dataDir))")
+  var dataDirOption: String?
+
+  @Option(help: ArgumentHelp("Read settings from this file (also ASSURE_SERVER_CONFIG).", valueName: "file"))
+  var config: String?
+
+  /// The folder in force: set by `validate()` from the command line, the environment or the file.
+  private(set) var dataDir = ServeSettings().dataDir
+
+  private enum CodingKeys: CodingKey { case dataDirOption, config }
 
   var databasePath: String { URL(fileURLWithPath: dataDir).appendingPathComponent("assure-server.sqlite").path }
+
+  mutating func validate() throws {
+    do {
+      try configure(environment: ProcessInfo.processInfo.environment)
+    } catch {
+      throw ValidationError(error.description)
+    }
+  }
+
+  /// Reads the data folder from the command line, `environment` or the configuration file.
+  mutating func configure(environment: [String: String]) throws(ConfigSources.Problem) {
+    var commandLine: [String: ConfigContent] = [:]
+    if let dataDirOption { commandLine["data-dir"] = .string(dataDirOption) }
+    if let config { commandLine["config"] = .string(config) }
+    let sources = try ConfigSources(commandLine: commandLine, environment: environment)
+    dataDir = sources.text("data-dir") ?? ServeSettings().dataDir
+    try sources.check()
+  }
 }
 
 /// `assure-server serve`: the gRPC server.
@@ -78,13 +89,22 @@ struct Serve: AsyncParsableCommand {
   )
   var checkConfig = false
 
-  @OptionGroup var data: DataOptions
+  /// The defaults, shown in the help.
+  private static let defaults = ServeSettings()
 
-  @Option(help: "Address to listen on.")
-  var host: String = "127.0.0.1"
+  @Option(
+    help: ArgumentHelp(
+      "Read settings from this file: lines of `name = value` (also ASSURE_SERVER_CONFIG).", valueName: "file"))
+  var config: String?
 
-  @Option(help: "Port to listen on; 0 picks a free port (the log says which).")
-  var port: Int = 50051
+  @Option(help: "Folder holding the server's database (created if missing). (default: \(defaults.dataDir))")
+  var dataDir: String?
+
+  @Option(help: "Address to listen on. (default: \(defaults.host))")
+  var host: String?
+
+  @Option(help: "Port to listen on; 0 picks a free port (the log says which). (default: \(defaults.port))")
+  var port: Int?
 
   @Flag(
     help:
@@ -99,20 +119,25 @@ struct Serve: AsyncParsableCommand {
       valueName: "code[=name]"))
   var areas: [String] = []
 
-  @Option(help: "Days a deleted engagement is kept as a tombstone; a device offline longer pulls everything again.")
-  var tombstoneDays: Int = 180
+  @Option(
+    help:
+      "Days a deleted engagement is kept as a tombstone; a device offline longer pulls everything again. (default: \(defaults.tombstoneDays))"
+  )
+  var tombstoneDays: Int?
 
-  @Option(help: "Log level: trace, debug, info, notice, warning, error or critical.")
-  var logLevel: String = "info"
+  @Option(
+    help:
+      "Log level: trace, debug, info, notice, warning, error or critical. (default: \(defaults.logLevel))")
+  var logLevel: String?
 
-  @Option(help: "Log format: text or json (one object per line).")
-  var logFormat: String = "text"
+  @Option(help: "Log format: text or json (one object per line). (default: \(defaults.logFormat))")
+  var logFormat: String?
 
   @Option(help: "Serve Prometheus metrics over HTTP on this port (GET /metrics); off when not given.")
   var metricsPort: Int?
 
-  @Option(help: "Address the metrics endpoint listens on.")
-  var metricsHost: String = "127.0.0.1"
+  @Option(help: "Address the metrics endpoint listens on. (default: \(defaults.metricsHost))")
+  var metricsHost: String?
 
   @Option(help: "PEM certificate chain: with --tls-key, the server speaks TLS only.")
   var tlsCert: String?
@@ -126,107 +151,76 @@ struct Serve: AsyncParsableCommand {
   )
   var insecure = false
 
-  @Option(help: "Days a device token lasts; a device refreshes it when half has passed.")
-  var tokenDays: Int = 90
+  @Option(
+    help: "Days a device token lasts; a device refreshes it when half has passed. (default: \(defaults.tokenDays))")
+  var tokenDays: Int?
 
-  @Option(help: "Hours a one-time enrolment code lasts.")
-  var enrolmentHours: Int = 72
+  @Option(help: "Hours a one-time enrolment code lasts. (default: \(defaults.enrolmentHours))")
+  var enrolmentHours: Int?
 
-  @Option(help: "Largest request message accepted, in bytes.")
-  var maxRequestBytes: Int = 4 * 1024 * 1024
+  @Option(help: "Largest request message accepted, in bytes. (default: \(defaults.maxRequestBytes))")
+  var maxRequestBytes: Int?
 
-  @Option(help: "Client connections open at once; one past it is closed as soon as it is accepted.")
-  var maxConnections: Int = ConnectionLimits().maxConnections
+  @Option(
+    help:
+      "Client connections open at once; one past it is closed as soon as it is accepted. (default: \(defaults.maxConnections))"
+  )
+  var maxConnections: Int?
 
-  @Option(help: "Seconds a new connection has to start its first call (TLS handshake and HTTP/2 preface included).")
-  var handshakeTimeout: Int = Int(ConnectionLimits().handshakeTimeout.components.seconds)
+  @Option(
+    help:
+      "Seconds a new connection has to start its first call (TLS handshake and HTTP/2 preface included). (default: \(defaults.handshakeTimeout))"
+  )
+  var handshakeTimeout: Int?
 
-  @Option(help: "Seconds a connection with no call in flight stays open.")
-  var idleTimeout: Int = Int(ConnectionLimits().idleTimeout.components.seconds)
+  @Option(help: "Seconds a connection with no call in flight stays open. (default: \(defaults.idleTimeout))")
+  var idleTimeout: Int?
 
-  @Option(help: "Seconds after which a connection is asked to close and reconnect (its calls may finish).")
-  var maxConnectionAge: Int = Int(ConnectionLimits().maxAge.components.seconds)
+  @Option(
+    help:
+      "Seconds after which a connection is asked to close and reconnect (its calls may finish). (default: \(defaults.maxConnectionAge))"
+  )
+  var maxConnectionAge: Int?
 
-  func validate() throws {
-    var buffer = [UInt8](repeating: 0, count: 16)
-    guard inet_pton(AF_INET, host, &buffer) == 1 || inet_pton(AF_INET6, host, &buffer) == 1 else {
-      throw ValidationError("--host must be an IPv4 or IPv6 address, e.g. 127.0.0.1 or ::1 (got \"\(host)\")")
-    }
-    guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535 (got \(port))") }
-    guard (1...36_500).contains(tombstoneDays) else {
-      throw ValidationError("--tombstone-days must be between 1 and 36500 (got \(tombstoneDays))")
-    }
-    guard Logger.Level(rawValue: logLevel) != nil else {
-      throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
-    }
-    guard ["text", "json"].contains(logFormat) else {
-      throw ValidationError("--log-format must be text or json (got \(logFormat))")
-    }
-    if let metricsPort, !(0...65535).contains(metricsPort) {
-      throw ValidationError("--metrics-port must be between 0 and 65535 (got \(metricsPort))")
-    }
-    guard inet_pton(AF_INET, metricsHost, &buffer) == 1 || inet_pton(AF_INET6, metricsHost, &buffer) == 1 else {
-      throw ValidationError("--metrics-host must be an IPv4 or IPv6 address (got \"\(metricsHost)\")")
-    }
-    switch (tlsCert, tlsKey) {
-    case (nil, nil):
-      guard insecure || Self.isLoopback(host) else {
-        throw ValidationError(
-          "--host \(host) is not a loopback address: give --tls-cert and --tls-key (Scripts/dev-certs.sh makes a development pair), or --insecure to send everything in clear"
-        )
-      }
-    case (let cert?, let key?):
-      for (option, path) in [("--tls-cert", cert), ("--tls-key", key)]
-      where !FileManager.default.isReadableFile(atPath: path) {
-        throw ValidationError("\(option): cannot read \(path)")
-      }
-    default:
-      throw ValidationError("--tls-cert and --tls-key go together: give both or neither")
-    }
-    guard (1...3650).contains(tokenDays) else {
-      throw ValidationError("--token-days must be between 1 and 3650 (got \(tokenDays))")
-    }
-    guard (1...24 * 90).contains(enrolmentHours) else {
-      throw ValidationError("--enrolment-hours must be between 1 and 2160 (got \(enrolmentHours))")
-    }
-    guard (64 * 1024...64 * 1024 * 1024).contains(maxRequestBytes) else {
-      throw ValidationError("--max-request-bytes must be between 65536 and 67108864 (got \(maxRequestBytes))")
-    }
-    guard (1...100_000).contains(maxConnections) else {
-      throw ValidationError("--max-connections must be between 1 and 100000 (got \(maxConnections))")
-    }
-    for (option, value, range) in [
-      ("--handshake-timeout", handshakeTimeout, 1...600), ("--idle-timeout", idleTimeout, 1...86_400),
-      ("--max-connection-age", maxConnectionAge, 10...604_800),
-    ] where !range.contains(value) {
-      throw ValidationError(
-        "\(option) must be between \(range.lowerBound) and \(range.upperBound) seconds (got \(value))")
-    }
-    _ = try parsedAreas()
+  /// What the command line gives, by setting name: the first of the configuration's sources. A
+  /// flag given is true; a flag not given leaves the setting to the other sources.
+  var commandLine: [String: ConfigContent] {
+    var values: [String: ConfigContent] = [:]
+    let texts: [(String, String?)] = [
+      ("config", config), ("data-dir", dataDir), ("host", host), ("port", port.map(String.init)),
+      ("tombstone-days", tombstoneDays.map(String.init)), ("log-level", logLevel), ("log-format", logFormat),
+      ("metrics-port", metricsPort.map(String.init)), ("metrics-host", metricsHost), ("tls-cert", tlsCert),
+      ("tls-key", tlsKey), ("token-days", tokenDays.map(String.init)),
+      ("enrolment-hours", enrolmentHours.map(String.init)), ("max-request-bytes", maxRequestBytes.map(String.init)),
+      ("max-connections", maxConnections.map(String.init)), ("handshake-timeout", handshakeTimeout.map(String.init)),
+      ("idle-timeout", idleTimeout.map(String.init)), ("max-connection-age", maxConnectionAge.map(String.init)),
+    ]
+    for case (let name, let text?) in texts { values[name] = .string(text) }
+    if demo { values["demo"] = .string("true") }
+    if insecure { values["insecure"] = .string("true") }
+    if !areas.isEmpty { values["area"] = .stringArray(areas) }
+    return values
   }
 
-  /// The connection limits the options give.
-  var connectionLimits: ConnectionLimits {
-    var limits = ConnectionLimits()
-    limits.maxConnections = maxConnections
-    limits.handshakeTimeout = .seconds(handshakeTimeout)
-    limits.idleTimeout = .seconds(idleTimeout)
-    limits.maxAge = .seconds(maxConnectionAge)
-    return limits
-  }
-
-  /// Whether `host` is a loopback address (127.0.0.0/8 or ::1).
-  static func isLoopback(_ host: String) -> Bool {
-    host == "::1" || host.hasPrefix("127.")
+  /// The settings in force: the command line over `environment` over the configuration file
+  /// over the defaults, checked.
+  func settings(environment: [String: String]) throws -> ServeSettings {
+    try ServeSettings(ConfigSources(commandLine: commandLine, environment: environment))
   }
 
   func run() async throws {
+    let settings: ServeSettings
+    do {
+      settings = try self.settings(environment: ProcessInfo.processInfo.environment)
+    } catch let problem as ConfigSources.Problem {
+      throw ValidationError(problem.description)
+    }
     if checkConfig {
-      try printCheckedConfiguration()
+      try Self.printChecked(settings)
       return
     }
-    let level = Logger.Level(rawValue: logLevel) ?? .info
-    let json = logFormat == "json"
+    let level = Logger.Level(rawValue: settings.logLevel) ?? .info
+    let json = settings.logFormat == "json"
     LoggingSystem.bootstrap(
       { label, provider in
         if json {
@@ -242,13 +236,16 @@ struct Serve: AsyncParsableCommand {
     MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
     umask(0o077)
     var configuration = ServerConfiguration(
-      databasePath: data.databasePath, host: host, port: port, demo: demo, areas: try parsedAreas(),
-      tombstoneDays: tombstoneDays, tlsCertificatePath: tlsCert, tlsKeyPath: tlsKey)
-    configuration.accounts.tokenLifetime = Double(tokenDays) * 86_400
-    configuration.accounts.enrolmentCodeLifetime = Double(enrolmentHours) * 3600
-    configuration.maxRequestBytes = maxRequestBytes
-    configuration.connections = connectionLimits
-    if let metricsPort { configuration.metrics = .init(host: metricsHost, port: metricsPort, registry: registry) }
+      databasePath: settings.databasePath, host: settings.host, port: settings.port, demo: settings.demo,
+      areas: try settings.parsedAreas(), tombstoneDays: settings.tombstoneDays, tlsCertificatePath: settings.tlsCert,
+      tlsKeyPath: settings.tlsKey)
+    configuration.accounts.tokenLifetime = Double(settings.tokenDays) * 86_400
+    configuration.accounts.enrolmentCodeLifetime = Double(settings.enrolmentHours) * 3600
+    configuration.maxRequestBytes = settings.maxRequestBytes
+    configuration.connections = settings.connectionLimits
+    if let metricsPort = settings.metricsPort {
+      configuration.metrics = .init(host: settings.metricsHost, port: metricsPort, registry: registry)
+    }
     try await ServerApplication.run(configuration, logger: Logger(label: "assure-server"))
   }
 
@@ -256,23 +253,8 @@ struct Serve: AsyncParsableCommand {
   /// need more than parsing: the TLS files hold a PEM certificate and key, the data folder can
   /// be written, an existing database passes SQLite's integrity check and is not newer than
   /// this version. Nothing is changed. Fails (exit 1) naming every problem.
-  private func printCheckedConfiguration() throws {
-    let values: [(String, String)] = [
-      ("data-dir", data.dataDir), ("host", host), ("port", "\(port)"), ("demo", "\(demo)"),
-      ("area", areaSummary(try parsedAreas())),
-      ("tombstone-days", "\(tombstoneDays)"), ("log-level", logLevel), ("log-format", logFormat),
-      ("metrics-port", metricsPort.map(String.init) ?? "off"), ("metrics-host", metricsHost),
-      ("tls-cert", tlsCert ?? "none (plaintext)"), ("tls-key", tlsKey ?? "none"), ("insecure", "\(insecure)"),
-      ("token-days", "\(tokenDays)"), ("enrolment-hours", "\(enrolmentHours)"),
-      ("max-request-bytes", "\(maxRequestBytes)"), ("max-connections", "\(maxConnections)"),
-      ("handshake-timeout", "\(handshakeTimeout)"), ("idle-timeout", "\(idleTimeout)"),
-      ("max-connection-age", "\(maxConnectionAge)"),
-    ]
-    for (name, value) in values {
-      print(
-        "\(name.padding(toLength: 18, withPad: " ", startingAt: 0)) \(value)   (\(ConfigSources.provenance[name] ?? "default"))"
-      )
-    }
+  static func printChecked(_ settings: ServeSettings) throws {
+    for line in try configurationLines(settings) { print(line) }
     var problems: [String] = []
     func pem(_ path: String?, _ marker: String, _ option: String) {
       guard let path else { return }
@@ -281,9 +263,9 @@ struct Serve: AsyncParsableCommand {
         return
       }
     }
-    pem(tlsCert, "-----BEGIN CERTIFICATE-----", "--tls-cert")
-    pem(tlsKey, "PRIVATE KEY-----", "--tls-key")
-    let folder = URL(fileURLWithPath: data.dataDir).standardizedFileURL.path
+    pem(settings.tlsCert, "-----BEGIN CERTIFICATE-----", "--tls-cert")
+    pem(settings.tlsKey, "PRIVATE KEY-----", "--tls-key")
+    let folder = URL(fileURLWithPath: settings.dataDir).standardizedFileURL.path
     var existing = folder
     while !FileManager.default.fileExists(atPath: existing) {
       existing = URL(fileURLWithPath: existing).deletingLastPathComponent().path
@@ -291,18 +273,19 @@ struct Serve: AsyncParsableCommand {
     if !FileManager.default.isWritableFile(atPath: existing) {
       problems.append("--data-dir: \(existing) cannot be written by this user")
     }
-    if FileManager.default.fileExists(atPath: data.databasePath) {
+    let databasePath = settings.databasePath
+    if FileManager.default.fileExists(atPath: databasePath) {
       do {
-        let summary = try ServerDatabase.inspect(data.databasePath)
+        let summary = try ServerDatabase.inspect(databasePath)
         let pending = ServerSchema.migrationNames.count - summary.migrations.count
         print(
-          "database           \(data.databasePath): \(summary.engagements) engagements, change cursor \(summary.changeHead), \(pending == 0 ? "up to date" : "\(pending) migration\(pending == 1 ? "" : "s") to apply on start")"
+          "database           \(databasePath): \(summary.engagements) engagements, change cursor \(summary.changeHead), \(pending == 0 ? "up to date" : "\(pending) migration\(pending == 1 ? "" : "s") to apply on start")"
         )
       } catch {
-        problems.append("database \(data.databasePath): \(error)")
+        problems.append("database \(databasePath): \(error)")
       }
     } else {
-      print("database           \(data.databasePath): none yet (made on first start)")
+      print("database           \(databasePath): none yet (made on first start)")
     }
     guard problems.isEmpty else {
       throw CommandFailure(description: "the configuration has problems:\n  " + problems.joined(separator: "\n  "))
@@ -310,22 +293,29 @@ struct Serve: AsyncParsableCommand {
     print("configuration OK")
   }
 
-  /// What `--check-config` says of `--area`.
-  private func areaSummary(_ areas: [Model.Area]) -> String {
-    areas.isEmpty ? "none given (stored areas are kept)" : areas.map { "\($0.code)=\($0.name)" }.joined(separator: ", ")
+  /// What `--check-config` prints of the settings: each setting in force with where it came
+  /// from (command line, environment NAME, file PATH or default), after the file read if any.
+  static func configurationLines(_ settings: ServeSettings) throws -> [String] {
+    let values: [(String, String)] = [
+      ("data-dir", settings.dataDir), ("host", settings.host), ("port", "\(settings.port)"),
+      ("demo", "\(settings.demo)"), ("area", areaSummary(try settings.parsedAreas())),
+      ("tombstone-days", "\(settings.tombstoneDays)"), ("log-level", settings.logLevel),
+      ("log-format", settings.logFormat), ("metrics-port", settings.metricsPort.map(String.init) ?? "off"),
+      ("metrics-host", settings.metricsHost), ("tls-cert", settings.tlsCert ?? "none (plaintext)"),
+      ("tls-key", settings.tlsKey ?? "none"), ("insecure", "\(settings.insecure)"),
+      ("token-days", "\(settings.tokenDays)"), ("enrolment-hours", "\(settings.enrolmentHours)"),
+      ("max-request-bytes", "\(settings.maxRequestBytes)"), ("max-connections", "\(settings.maxConnections)"),
+      ("handshake-timeout", "\(settings.handshakeTimeout)"), ("idle-timeout", "\(settings.idleTimeout)"),
+      ("max-connection-age", "\(settings.maxConnectionAge)"),
+    ]
+    let file = settings.configFile.map { [("config", $0)] } ?? []
+    return (file + values).map { name, value in
+      "\(name.padding(toLength: 18, withPad: " ", startingAt: 0)) \(value)   (\(settings.provenance[name] ?? "default"))"
+    }
   }
 
-  private func parsedAreas() throws -> [Model.Area] {
-    try areas.map { text in
-      let parts = text.split(separator: "=", maxSplits: 1).map(String.init)
-      let code = parts[0]
-      do {
-        try Model.Area.validate(code: code)
-      } catch {
-        throw ValidationError("--area: \(error)")
-      }
-      let name = parts.count > 1 ? parts[1] : Model.Area.name(fromCode: code)
-      return Model.Area(code: code, name: name)
-    }
+  /// What `--check-config` says of `--area`.
+  private static func areaSummary(_ areas: [Model.Area]) -> String {
+    areas.isEmpty ? "none given (stored areas are kept)" : areas.map { "\($0.code)=\($0.name)" }.joined(separator: ", ")
   }
 }

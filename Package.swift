@@ -241,6 +241,7 @@ let package = Package(
     .testTarget(
       name: "FieldClientTests",
       dependencies: [
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
         "FieldClient",
         "Model",
         "RPC",

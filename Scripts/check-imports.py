@@ -53,7 +53,8 @@ GRAPH = {
     },
     "ReportsTests": {"Model", "Reports"},
     "FieldClientTests": {
-        "FieldClient", "Model", "RPC", "Server", "SQLiteStore", "Stores", "Sync", "GRPCCore", "GRPCNIOTransportHTTP2",
+        "ArgumentParser", "FieldClient", "Model", "RPC", "Server", "SQLiteStore", "Stores", "Sync", "GRPCCore",
+        "GRPCNIOTransportHTTP2",
     },
 }
 

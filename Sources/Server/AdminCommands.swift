@@ -62,6 +62,7 @@ struct UserCommand: AsyncParsableCommand {
 
   struct Add: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "add",
       abstract: "Add a user and print a one-time sign-in code (on standard output).")
     @OptionGroup var data: DataOptions
     @Option(help: "Sign-in name: lower-case letters, digits, '.', '-' or '_'.") var name: String
@@ -80,7 +81,8 @@ struct UserCommand: AsyncParsableCommand {
   }
 
   struct List: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "List users.")
+    static let configuration = CommandConfiguration(
+      commandName: "list", abstract: "List users.")
     @OptionGroup var data: DataOptions
 
     func run() async throws {
@@ -98,6 +100,7 @@ struct UserCommand: AsyncParsableCommand {
 
   struct Code: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "code",
       abstract: "Print a new one-time sign-in code for a user (an earlier unused one stops working).")
     @OptionGroup var data: DataOptions
     @Argument(help: "The user's sign-in name.") var name: String
@@ -112,7 +115,8 @@ struct UserCommand: AsyncParsableCommand {
   }
 
   struct Disable: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Disable a user and revoke all their devices.")
+    static let configuration = CommandConfiguration(
+      commandName: "disable", abstract: "Disable a user and revoke all their devices.")
     @OptionGroup var data: DataOptions
     @Argument(help: "The user's sign-in name.") var name: String
 
@@ -133,7 +137,8 @@ struct DeviceCommand: AsyncParsableCommand {
     commandName: "device", abstract: "List and revoke device sign-ins.", subcommands: [List.self, Revoke.self])
 
   struct List: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "List device sign-ins, newest first.")
+    static let configuration = CommandConfiguration(
+      commandName: "list", abstract: "List device sign-ins, newest first.")
     @OptionGroup var data: DataOptions
     @Option(help: "Only this user's devices.") var user: String?
     @Flag(help: "Also revoked and expired sign-ins.") var all = false
@@ -158,6 +163,7 @@ struct DeviceCommand: AsyncParsableCommand {
 
   struct Revoke: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "revoke",
       abstract: "Revoke a device's sign-in: the device must sign in again with a new code.")
     @OptionGroup var data: DataOptions
     @Argument(
@@ -350,7 +356,8 @@ struct AreaCommand: AsyncParsableCommand {
   }
 
   struct List: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "List the areas in display order, retired ones marked.")
+    static let configuration = CommandConfiguration(
+      commandName: "list", abstract: "List the areas in display order, retired ones marked.")
     @OptionGroup var data: DataOptions
 
     func run() async throws {
@@ -372,6 +379,7 @@ struct AreaCommand: AsyncParsableCommand {
 
   struct Add: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "add",
       abstract: "Add an area at the end of the list (or bring a retired one back into use).")
     @OptionGroup var data: DataOptions
     @Argument(help: "Lower-case code: letters, digits and hyphens, e.g. north-wales.") var code: String
@@ -388,7 +396,8 @@ struct AreaCommand: AsyncParsableCommand {
   }
 
   struct Rename: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Change an area's display name (its code stays).")
+    static let configuration = CommandConfiguration(
+      commandName: "rename", abstract: "Change an area's display name (its code stays).")
     @OptionGroup var data: DataOptions
     @Argument(help: "The area's code.") var code: String
     @Argument(help: "The new display name.") var name: String
@@ -404,6 +413,7 @@ struct AreaCommand: AsyncParsableCommand {
 
   struct Retire: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "retire",
       abstract: "Retire an area: refused for new engagements; those already in it stay valid and reported.")
     @OptionGroup var data: DataOptions
     @Argument(help: "The area's code.") var code: String

@@ -68,6 +68,7 @@ struct DataOptions: ParsableArguments {
 /// `assure-server serve`: the gRPC server.
 struct Serve: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "serve",
     abstract: "Serve over gRPC (HTTP/2) until SIGTERM or SIGINT.",
     discussion: """
       Stores everything in one SQLite file under --data-dir. SIGTERM or SIGINT shuts down \

@@ -17,7 +17,8 @@ struct AreaCommand: AsyncParsableCommand {
     subcommands: [List.self], defaultSubcommand: List.self)
 
   struct List: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "List the areas, retired ones marked.")
+    static let configuration = CommandConfiguration(
+      commandName: "list", abstract: "List the areas, retired ones marked.")
 
     @OptionGroup var options: ClientOptions
     @Option(help: "table or json.") var format: OutputFormat = .table

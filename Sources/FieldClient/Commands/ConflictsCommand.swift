@@ -61,7 +61,8 @@ struct ConflictsCommand: AsyncParsableCommand {
   }
 
   struct List: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "List unresolved conflicts, newest first.")
+    static let configuration = CommandConfiguration(
+      commandName: "list", abstract: "List unresolved conflicts, newest first.")
 
     @OptionGroup var options: ClientOptions
     @Flag(help: "Include resolved ones.") var all = false
@@ -98,7 +99,8 @@ struct ConflictsCommand: AsyncParsableCommand {
   }
 
   struct Show: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Show one conflict with both values in full.")
+    static let configuration = CommandConfiguration(
+      commandName: "show", abstract: "Show one conflict with both values in full.")
 
     @OptionGroup var options: ClientOptions
     @Argument(help: "Conflict id, or at least its first 4 characters.") var id: String
@@ -140,6 +142,7 @@ struct ConflictsCommand: AsyncParsableCommand {
 
   struct Resolve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "resolve",
       abstract: "Resolve a conflict: keep the current value, or take the other back (a new edit, synced like any).")
 
     enum Keep: String, ExpressibleByArgument, CaseIterable { case current, other }

@@ -97,6 +97,7 @@ struct EngagementFields: ParsableArguments {
 extension EngagementCommand {
   struct Add: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "add",
       abstract: "Record an engagement on this device and print its id.",
       discussion: "Stored at once and queued for the server; nothing needs a connection.")
 
@@ -132,7 +133,8 @@ extension EngagementCommand {
   }
 
   struct List: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "List engagements on this device, newest first.")
+    static let configuration = CommandConfiguration(
+      commandName: "list", abstract: "List engagements on this device, newest first.")
 
     @OptionGroup var options: ClientOptions
 
@@ -180,6 +182,7 @@ extension EngagementCommand {
 
   struct Summary: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "summary",
       abstract: "Count the engagements on this device by who, area, kind and month.",
       discussion: "For example `--from 2022-07-01 --to 2022-09-30` gives the quarter's totals for the Panel report.")
 
@@ -207,7 +210,8 @@ extension EngagementCommand {
   }
 
   struct Show: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Show one engagement (id or its first characters).")
+    static let configuration = CommandConfiguration(
+      commandName: "show", abstract: "Show one engagement (id or its first characters).")
 
     @OptionGroup var options: ClientOptions
     @Argument(help: "Engagement id, or at least its first 4 characters.") var id: String
@@ -244,6 +248,7 @@ extension EngagementCommand {
 
   struct Edit: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "edit",
       abstract: "Change fields of an engagement; only the options given change.",
       discussion: "--topic and --follow-up replace the whole list. --attendees none clears the count.")
 
@@ -269,6 +274,7 @@ extension EngagementCommand {
 
   struct Delete: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "delete",
       abstract: "Delete an engagement; the delete is queued for the server like any change.")
 
     @OptionGroup var options: ClientOptions

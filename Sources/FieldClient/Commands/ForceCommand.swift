@@ -41,7 +41,8 @@ struct ForceCommand: AsyncParsableCommand {
   }
 
   struct Show: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Show the force's names.")
+    static let configuration = CommandConfiguration(
+      commandName: "show", abstract: "Show the force's names.")
     @OptionGroup var options: ClientOptions
     @Option(help: "table or json.") var format: OutputFormat = .table
 
@@ -56,6 +57,7 @@ struct ForceCommand: AsyncParsableCommand {
 
   struct Set: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "set",
       abstract: "Change the force's names; what is not given stays as it is.",
       discussion: """
         --office replaces the list of offices: give each office the force has, e.g. \

@@ -14,7 +14,8 @@ struct FundingCommand: AsyncParsableCommand {
       commandName: "fund", abstract: "Add or replace a fund.", subcommands: [Add.self])
 
     struct Add: AsyncParsableCommand {
-      static let configuration = CommandConfiguration(abstract: "Add a fund, or replace the one with this id.")
+      static let configuration = CommandConfiguration(
+        commandName: "add", abstract: "Add a fund, or replace the one with this id.")
       @OptionGroup var options: ClientOptions
       @Option(help: "A short reference, e.g. prevention.") var id: String
       @Option(help: "Name, e.g. \"Prevention Fund\".") var name: String
@@ -49,6 +50,7 @@ struct FundingCommand: AsyncParsableCommand {
 
     struct Add: AsyncParsableCommand {
       static let configuration = CommandConfiguration(
+        commandName: "add",
         abstract: "Add an award (the server assigns an id unless given).",
         discussion:
           "An award that would commit more than its fund has left is refused unless --override-reason says why.")
@@ -76,6 +78,7 @@ struct FundingCommand: AsyncParsableCommand {
 
     struct Update: AsyncParsableCommand {
       static let configuration = CommandConfiguration(
+        commandName: "update",
         abstract: "Change an award's amount, recipient, date, purpose or status.")
       @OptionGroup var options: ClientOptions
       @Argument(help: "The award's id.") var id: String
@@ -122,7 +125,8 @@ struct FundingCommand: AsyncParsableCommand {
       commandName: "bid", abstract: "Add or change a bid to another funder.", subcommands: [Add.self, Update.self])
 
     struct Add: AsyncParsableCommand {
-      static let configuration = CommandConfiguration(abstract: "Add a bid (the server assigns an id unless given).")
+      static let configuration = CommandConfiguration(
+        commandName: "add", abstract: "Add a bid (the server assigns an id unless given).")
       @OptionGroup var options: ClientOptions
       @Option(help: "A short reference; default B1, B2, ...") var id: String = ""
       @Option(help: "Who the bid is to, e.g. \"Home Office\".") var funder: String
@@ -151,7 +155,8 @@ struct FundingCommand: AsyncParsableCommand {
     }
 
     struct Update: AsyncParsableCommand {
-      static let configuration = CommandConfiguration(abstract: "Change a bid's status, days or amount.")
+      static let configuration = CommandConfiguration(
+        commandName: "update", abstract: "Change a bid's status, days or amount.")
       @OptionGroup var options: ClientOptions
       @Argument(help: "The bid's id.") var id: String
       @Option(help: "New status.") var status: String?
@@ -185,7 +190,8 @@ struct FundingCommand: AsyncParsableCommand {
   }
 
   struct List: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "List funds, awards and bids.")
+    static let configuration = CommandConfiguration(
+      commandName: "list", abstract: "List funds, awards and bids.")
     @OptionGroup var options: ClientOptions
     @Option(help: "table or json.") var format: OutputFormat = .table
 

@@ -10,6 +10,7 @@ struct MeetingCommand: AsyncParsableCommand {
 
   struct Record: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "record",
       abstract: "Record a governance meeting with its decisions and actions.",
       discussion: """
         Each --action is the action's text, then optional `; key=value` parts: owner (required), \
@@ -69,7 +70,8 @@ struct MeetingCommand: AsyncParsableCommand {
   }
 
   struct List: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "List meetings, newest first.")
+    static let configuration = CommandConfiguration(
+      commandName: "list", abstract: "List meetings, newest first.")
     @OptionGroup var options: ClientOptions
     @Option(help: "table or json.") var format: OutputFormat = .table
 
@@ -91,7 +93,8 @@ struct ActionCommand: AsyncParsableCommand {
     subcommands: [List.self, Update.self])
 
   struct List: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "List actions with where each stands today.")
+    static let configuration = CommandConfiguration(
+      commandName: "list", abstract: "List actions with where each stands today.")
     @OptionGroup var options: ClientOptions
     @Option(help: "open (default), done, dropped or all.") var status: String = "open"
     @Option(help: "Only this owner's actions.") var owner: String?
@@ -123,6 +126,7 @@ struct ActionCommand: AsyncParsableCommand {
 
   struct Update: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "update",
       abstract: "Change an action's status, owner, due date or note.",
       discussion: "Closing an action (--status done or dropped) records the day it closed: today unless --closed-on.")
     @OptionGroup var options: ClientOptions

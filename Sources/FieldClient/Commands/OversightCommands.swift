@@ -11,6 +11,7 @@ struct ScrutinyCommand: AsyncParsableCommand {
 
   struct Add: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "add",
       abstract: "Add a meeting, or replace the one with this id; a later date is a scheduled meeting.")
     @OptionGroup var options: ClientOptions
     @Option(help: "A short reference; default H1, H2, ...") var id: String = ""
@@ -35,7 +36,8 @@ struct ScrutinyCommand: AsyncParsableCommand {
   }
 
   struct List: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "List meetings, oldest first.")
+    static let configuration = CommandConfiguration(
+      commandName: "list", abstract: "List meetings, oldest first.")
     @OptionGroup var options: ClientOptions
     @Option(help: "From this day.") var from: String?
     @Option(help: "To this day.") var to: String?
@@ -64,7 +66,8 @@ struct IndicatorCommand: AsyncParsableCommand {
     subcommands: [Add.self, Measure.self, List.self])
 
   struct Add: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Define an indicator, or replace the one with this id.")
+    static let configuration = CommandConfiguration(
+      commandName: "add", abstract: "Define an indicator, or replace the one with this id.")
     @OptionGroup var options: ClientOptions
     @Option(help: "A short reference, e.g. calls-101.") var id: String
     @Option(help: "Name as the report writes it.") var name: String
@@ -95,7 +98,8 @@ struct IndicatorCommand: AsyncParsableCommand {
   }
 
   struct Measure: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Record an indicator's value for a period.")
+    static let configuration = CommandConfiguration(
+      commandName: "measure", abstract: "Record an indicator's value for a period.")
     @OptionGroup var options: ClientOptions
     @Argument(help: "The indicator's id.") var id: String
     @Option(help: "First day of the period.") var from: String
@@ -119,7 +123,8 @@ struct IndicatorCommand: AsyncParsableCommand {
   }
 
   struct List: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Indicators with their latest value and computed flags.")
+    static let configuration = CommandConfiguration(
+      commandName: "list", abstract: "Indicators with their latest value and computed flags.")
     @OptionGroup var options: ClientOptions
     @Option(help: "Assess as at this day (default today).") var asOf: String?
     @Option(help: "Values in a row that make a trend (2 to 12).") var trendPeriods: Int = 3
@@ -163,6 +168,7 @@ struct InspectionCommand: AsyncParsableCommand {
 
   struct Add: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "add",
       abstract: "Add an inspection report, or replace the one with this id.")
     @OptionGroup var options: ClientOptions
     @Option(help: "A short reference, e.g. vetting-2022.") var id: String
@@ -188,6 +194,7 @@ struct InspectionCommand: AsyncParsableCommand {
 
   struct Item: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "item",
       abstract: "Add or replace an area for improvement or a recommendation, with its status and response.")
     @OptionGroup var options: ClientOptions
     @Argument(help: "The inspection's id.") var inspection: String
@@ -210,6 +217,7 @@ struct InspectionCommand: AsyncParsableCommand {
 
   struct List: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "list",
       abstract: "List inspections, newest first, with counts of items by status.")
     @OptionGroup var options: ClientOptions
     @Option(help: "table or json.") var format: OutputFormat = .table
@@ -238,7 +246,8 @@ struct CorrespondenceCommand: AsyncParsableCommand {
     commandName: "correspondence", abstract: "Correspondence received (online).", subcommands: [Add.self, Totals.self])
 
   struct Add: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Record a piece of correspondence (no personal details).")
+    static let configuration = CommandConfiguration(
+      commandName: "add", abstract: "Record a piece of correspondence (no personal details).")
     @OptionGroup var options: ClientOptions
     @Option(help: "The office's case reference; default C1, C2, ...") var id: String = ""
     @Option(help: "Day received, YYYY-MM-DD.") var received: String
@@ -264,6 +273,7 @@ struct CorrespondenceCommand: AsyncParsableCommand {
 
   struct Totals: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "totals",
       abstract: "Correspondence received in a period, by subject and by area.")
     @OptionGroup var options: ClientOptions
     @Option(help: "First day, YYYY-MM-DD.") var from: String
@@ -307,6 +317,7 @@ struct ReachCommand: AsyncParsableCommand {
 
   struct Record: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "record",
       abstract: "Record a reach figure: a total on a day, or a count over a period.")
     @OptionGroup var options: ClientOptions
     @Option(help: "\(ReachMetric.knownList).") var metric: String
@@ -327,7 +338,8 @@ struct ReachCommand: AsyncParsableCommand {
   }
 
   struct List: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "List reach figures, oldest first.")
+    static let configuration = CommandConfiguration(
+      commandName: "list", abstract: "List reach figures, oldest first.")
     @OptionGroup var options: ClientOptions
     @Option(help: "table or json.") var format: OutputFormat = .table
 

@@ -13,7 +13,8 @@ extension PlanCommand {
       commandName: "objective", abstract: "Add or change an objective (online).", subcommands: [Add.self, Update.self])
 
     struct Add: AsyncParsableCommand {
-      static let configuration = CommandConfiguration(abstract: "Add an objective to the plan.")
+      static let configuration = CommandConfiguration(
+        commandName: "add", abstract: "Add an objective to the plan.")
       @OptionGroup var options: ClientOptions
       @Argument(help: "Reference, e.g. 5.") var id: String
       @Option(help: "Title as in the plan.") var title: String
@@ -32,7 +33,8 @@ extension PlanCommand {
     }
 
     struct Update: AsyncParsableCommand {
-      static let configuration = CommandConfiguration(abstract: "Change an objective's title or description.")
+      static let configuration = CommandConfiguration(
+        commandName: "update", abstract: "Change an objective's title or description.")
       @OptionGroup var options: ClientOptions
       @Argument(help: "Objective reference.") var id: String
       @Option(help: "New title.") var title: String?
@@ -59,7 +61,8 @@ extension PlanCommand {
       subcommands: [Add.self, Update.self, Status.self, History.self])
 
     struct Add: AsyncParsableCommand {
-      static let configuration = CommandConfiguration(abstract: "Add a plan element under an objective.")
+      static let configuration = CommandConfiguration(
+        commandName: "add", abstract: "Add a plan element under an objective.")
       @OptionGroup var options: ClientOptions
       @Argument(help: "Reference, e.g. 2.6.") var id: String
       @Option(help: "Objective it belongs to.") var objective: String
@@ -91,6 +94,7 @@ extension PlanCommand {
 
     struct Update: AsyncParsableCommand {
       static let configuration = CommandConfiguration(
+        commandName: "update",
         abstract: "Change a plan element's details.",
         discussion: "Only the options given change. `--start none` or `--due none` clears a date.")
       @OptionGroup var options: ClientOptions
@@ -130,6 +134,7 @@ extension PlanCommand {
 
     struct Status: AsyncParsableCommand {
       static let configuration = CommandConfiguration(
+        commandName: "status",
         abstract: "Record a status change of a plan element.",
         discussion: """
           The change goes into the element's history, effective from --on (default today). Every \
@@ -164,7 +169,8 @@ extension PlanCommand {
     }
 
     struct History: AsyncParsableCommand {
-      static let configuration = CommandConfiguration(abstract: "Show a plan element's status history.")
+      static let configuration = CommandConfiguration(
+        commandName: "history", abstract: "Show a plan element's status history.")
       @OptionGroup var options: ClientOptions
       @Argument(help: "Element reference, e.g. 2.3.") var id: String
       @Option(help: "table or json.") var format: OutputFormat = .table
@@ -192,7 +198,8 @@ extension PlanCommand {
       subcommands: [Add.self, Complete.self, List.self])
 
     struct Add: AsyncParsableCommand {
-      static let configuration = CommandConfiguration(abstract: "Add a milestone to a plan element.")
+      static let configuration = CommandConfiguration(
+        commandName: "add", abstract: "Add a milestone to a plan element.")
       @OptionGroup var options: ClientOptions
       @Argument(help: "Element reference, e.g. 2.3.") var element: String
       @Option(help: "What is to be achieved.") var title: String
@@ -213,7 +220,8 @@ extension PlanCommand {
     }
 
     struct Complete: AsyncParsableCommand {
-      static let configuration = CommandConfiguration(abstract: "Mark a milestone completed.")
+      static let configuration = CommandConfiguration(
+        commandName: "complete", abstract: "Mark a milestone completed.")
       @OptionGroup var options: ClientOptions
       @Argument(help: "Milestone id, e.g. 2.3-M1.") var id: String
       @Option(help: "Day it was completed, YYYY-MM-DD (default today).") var on: String?
@@ -231,7 +239,8 @@ extension PlanCommand {
     }
 
     struct List: AsyncParsableCommand {
-      static let configuration = CommandConfiguration(abstract: "List milestones by due date.")
+      static let configuration = CommandConfiguration(
+        commandName: "list", abstract: "List milestones by due date.")
       @OptionGroup var options: ClientOptions
       @Argument(help: "Only this element's milestones.") var element: String?
       @Option(help: "table or json.") var format: OutputFormat = .table
@@ -260,7 +269,8 @@ extension PlanCommand {
       subcommands: [Add.self, List.self])
 
     struct Add: AsyncParsableCommand {
-      static let configuration = CommandConfiguration(abstract: "Record a progress update on a plan element.")
+      static let configuration = CommandConfiguration(
+        commandName: "add", abstract: "Record a progress update on a plan element.")
       @OptionGroup var options: ClientOptions
       @Argument(help: "Element reference, e.g. 2.3.") var element: String
       @Option(help: "What happened: the narrative the review shows.") var text: String
@@ -284,7 +294,8 @@ extension PlanCommand {
     }
 
     struct List: AsyncParsableCommand {
-      static let configuration = CommandConfiguration(abstract: "List progress updates, newest first.")
+      static let configuration = CommandConfiguration(
+        commandName: "list", abstract: "List progress updates, newest first.")
       @OptionGroup var options: ClientOptions
       @Option(help: "Only this element's updates.") var element: String?
       @Option(help: "Only updates dated in this month, YYYY-MM.") var month: String?
@@ -312,6 +323,7 @@ extension PlanCommand {
 
   struct Import: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "import",
       abstract: "Create and update objectives and elements from a CSV file (online), all or nothing.",
       discussion: """
         The first row names the columns (any order): \(PlanCSV.columns.joined(separator: ", ")). Only \
@@ -347,6 +359,7 @@ extension PlanCommand {
 
   struct Export: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "export",
       abstract: "Write the server's plan as CSV (online), in the columns `plan import` reads.")
     @OptionGroup var options: ClientOptions
     @Option(help: "Write to this file instead of standard output.") var out: String?

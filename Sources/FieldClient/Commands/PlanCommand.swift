@@ -20,7 +20,8 @@ struct PlanCommand: AsyncParsableCommand {
 
 extension PlanCommand {
   struct List: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "List objectives and their plan elements.")
+    static let configuration = CommandConfiguration(
+      commandName: "list", abstract: "List objectives and their plan elements.")
 
     @OptionGroup var options: ClientOptions
     @Option(help: "table or json.") var format: OutputFormat = .table
@@ -61,7 +62,8 @@ extension PlanCommand {
   }
 
   struct Show: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Show one objective or plan element.")
+    static let configuration = CommandConfiguration(
+      commandName: "show", abstract: "Show one objective or plan element.")
 
     @OptionGroup var options: ClientOptions
     @Argument(help: "Objective id (e.g. 2) or element id (e.g. 2.3).") var id: String

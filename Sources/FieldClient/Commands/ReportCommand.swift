@@ -10,6 +10,7 @@ struct ReportCommand: AsyncParsableCommand {
 
   struct Panel: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "panel",
       abstract: "The quarterly report to the Police and Crime Panel for a period.",
       discussion: """
         Recommendation, background, delivery plan and assurance; one section per objective from \

@@ -1,6 +1,5 @@
 public import GRPCCore
 public import Model
-public import SQLiteStore
 public import Sync
 
 /// Domain errors become gRPC statuses here, at the boundary, and nowhere else.

@@ -6,6 +6,10 @@
 #
 #   Scripts/bench-field-sync.sh [N]        N engagements to sync (default 1000)
 #   CONFIG=debug Scripts/bench-field-sync.sh   use the debug build (default release)
+#   STATIC=1 Scripts/bench-field-sync.sh       binaries with the Swift runtime and Foundation
+#                                              linked in (--static-swift-stdlib, built under
+#                                              .build/static, or STATIC_BUILD: a cold build
+#                                              the first time)
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -13,8 +17,10 @@ count=${1:-1000}
 config=${CONFIG:-release}
 adds=${ADDS:-30}
 runs=${RUNS:-3}
-bin=$(cd "$root" && swift build -c "$config" --show-bin-path)
-(cd "$root" && swift build -c "$config" --product assure >&2 && swift build -c "$config" --product assure-server >&2)
+build=(swift build -c "$config")
+if [[ "${STATIC:-0}" == 1 ]]; then build+=(--static-swift-stdlib --scratch-path "${STATIC_BUILD:-$root/.build/static}"); fi
+bin=$(cd "$root" && "${build[@]}" --show-bin-path)
+(cd "$root" && "${build[@]}" --product assure >&2 && "${build[@]}" --product assure-server >&2)
 
 work=$(mktemp -d)
 server_pid=""

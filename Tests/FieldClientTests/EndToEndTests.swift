@@ -256,7 +256,7 @@ import Testing
     let device = FieldDevice(home: root.appendingPathComponent("device"), server: "127.0.0.1:1")
     #expect(try device.run(["engagement", "add", "--by", "pcc"]).status == 64)
     #expect(try device.run(["engagement", "frobnicate"]).status == 64)
-    #expect(try device.run(["status", "--server", "nonsense"]).status == 64)
+    #expect(try device.run(["status", "--server", "nonsense:port"]).status == 64)
     let batch = try device.run(["sync", "--batch-size", "501"])
     #expect(batch.status == 64, "\(batch)")
     #expect(batch.stderr.contains("--batch-size: must be between 1 and 500 (got 501)"), "\(batch)")

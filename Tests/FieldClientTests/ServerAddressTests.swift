@@ -27,6 +27,24 @@ import Testing
     #expect(try ServerAddress(typed) != ServerAddress(stored))
   }
 
+  @Test(
+    "a host without a port is the server's default port, 50051; an IPv6 address may come without brackets",
+    arguments: [
+      ("assure.example.org", "assure.example.org:50051"), ("127.0.0.1", "127.0.0.1:50051"),
+      ("[::1]", "[::1]:50051"), ("::1", "[::1]:50051"), ("0:0:0:0:0:0:0:1", "[::1]:50051"),
+    ])
+  func defaultPort(typed: String, stored: String) throws {
+    #expect(try ServerAddress(typed) == ServerAddress(stored))
+  }
+
+  @Test(
+    "an address that is not HOST, HOST:PORT or [IPv6]:PORT is refused, naming the option and the rule",
+    arguments: ["", ":50051", "host:0", "host:65536", "host:port", "[::1]50051", "a:b:c", "[::1]:"])
+  func refused(text: String) {
+    let error = #expect(throws: (any Error).self) { try ServerAddress(text) }
+    #expect("\(error.map { "\($0)" } ?? "")".contains("--server must be HOST:PORT"), "\(text)")
+  }
+
   @Test("the token is given for the server signed in to only; for another, an error says how to sign in there")
   func tokenForServer() throws {
     let credentials = Credentials(

@@ -12,7 +12,7 @@ struct ClientOptions: ParsableArguments {
 
   @Option(
     help:
-      "Server as HOST:PORT (default: $ASSURE_SERVER, else the one signed in to, else 127.0.0.1:50051). A signed-in device sends its token to the server it signed in to only."
+      "Server as HOST:PORT, or HOST for port 50051 (default: $ASSURE_SERVER, else the one signed in to, else 127.0.0.1:50051). A signed-in device sends its token to the server it signed in to only."
   )
   var server: String?
 
@@ -99,26 +99,45 @@ struct ClientOptions: ParsableArguments {
   }
 }
 
-/// A server address given as `HOST:PORT`, normalised so that two spellings of one server
-/// compare equal: the host in lower case, an IP address in its standard form (`::1`, not
-/// `0:0:0:0:0:0:0:1`), the port as a number (`050051` is 50051).
+/// A server address given as `HOST:PORT` or `HOST` (port 50051, the server's default),
+/// normalised so that two spellings of one server compare equal: the host in lower case, an IP
+/// address in its standard form (`::1`, not `0:0:0:0:0:0:0:1`), the port as a number
+/// (`050051` is 50051).
 struct ServerAddress: Sendable, Equatable, CustomStringConvertible {
+  /// The port `assure-server` listens on unless told otherwise.
+  static let defaultPort = 50051
+
   var host: String
   var port: Int
 
   init(_ text: String) throws {
-    let (host, port): (Substring, Substring)
+    let host: Substring
+    var port: Substring? = nil
+    var probe = [UInt8](repeating: 0, count: 16)
     if text.hasPrefix("["), let close = text.firstIndex(of: "]") {
       host = text[text.index(after: text.startIndex)..<close]
-      port = text[close...].dropFirst(2)
+      let rest = text[text.index(after: close)...]
+      if !rest.isEmpty {
+        guard rest.hasPrefix(":") else {
+          throw ValidationError("--server must be HOST:PORT, HOST or [IPv6]:PORT (got \"\(text)\")")
+        }
+        port = rest.dropFirst()
+      }
+    } else if inet_pton(AF_INET6, text, &probe) == 1 {
+      // An IPv6 address without brackets: all of it is the host.
+      host = Substring(text)
     } else if let colon = text.lastIndex(of: ":") {
       host = text[..<colon]
       port = text[text.index(after: colon)...]
     } else {
-      throw ValidationError("--server must be HOST:PORT (got \"\(text)\")")
+      host = Substring(text)
     }
-    guard !host.isEmpty, let number = Int(port), (1...65535).contains(number) else {
-      throw ValidationError("--server must be HOST:PORT with a port from 1 to 65535 (got \"\(text)\")")
+    let number = port.map { Int($0) } ?? Self.defaultPort
+    guard !host.isEmpty, !host.contains(":") || inet_pton(AF_INET6, String(host), &probe) == 1,
+      let number, (1...65535).contains(number)
+    else {
+      throw ValidationError(
+        "--server must be HOST:PORT (or HOST for port 50051) with a port from 1 to 65535 (got \"\(text)\")")
     }
     self.host = Self.normalised(host: String(host))
     self.port = number

@@ -103,31 +103,7 @@ public struct GovernanceRepository: Sendable {
     }
   }
 
-  /// What an element update changes; `nil` leaves a field as it is. For the dates, `.some(nil)` clears it.
-  public struct ElementEdit: Sendable {
-    public var title: String?
-    public var description: String?
-    public var opccLead: String?
-    public var forceLead: String?
-    public var startDate: LocalDate??
-    public var dueDate: LocalDate??
-    public var objectiveID: String?
-
-    public init(
-      title: String? = nil, description: String? = nil, opccLead: String? = nil, forceLead: String? = nil,
-      startDate: LocalDate?? = nil, dueDate: LocalDate?? = nil, objectiveID: String? = nil
-    ) {
-      self.title = title
-      self.description = description
-      self.opccLead = opccLead
-      self.forceLead = forceLead
-      self.startDate = startDate
-      self.dueDate = dueDate
-      self.objectiveID = objectiveID
-    }
-  }
-
-  public func updateElement(id: String, _ edit: ElementEdit, by caller: Caller) async throws -> PlanElement {
+  public func updateElement(id: String, _ edit: ElementChanges, by caller: Caller) async throws -> PlanElement {
     try caller.requireIdentified()
     let time = now().truncatedToMilliseconds
     return try await database.write { db in
@@ -296,29 +272,9 @@ public struct GovernanceRepository: Sendable {
     }
   }
 
-  /// What an action update changes; `nil` leaves a field as it is; `.some(nil)` clears the due date.
-  public struct ActionEdit: Sendable {
-    public var status: ActionStatus?
-    public var owner: String?
-    public var dueDate: LocalDate??
-    public var note: String?
-    public var closedOn: LocalDate?
-
-    public init(
-      status: ActionStatus? = nil, owner: String? = nil, dueDate: LocalDate?? = nil, note: String? = nil,
-      closedOn: LocalDate? = nil
-    ) {
-      self.status = status
-      self.owner = owner
-      self.dueDate = dueDate
-      self.note = note
-      self.closedOn = closedOn
-    }
-  }
-
   /// Changes an action. Closing it (`done` or `dropped`) sets the day it closed (today unless
   /// given); reopening clears it.
-  public func updateAction(id: String, _ edit: ActionEdit, by caller: Caller) async throws -> MeetingAction {
+  public func updateAction(id: String, _ edit: ActionChanges, by caller: Caller) async throws -> MeetingAction {
     try caller.requireIdentified()
     let time = now().truncatedToMilliseconds
     let today = self.today

@@ -58,33 +58,6 @@ public struct RatedElement: Sendable, Hashable {
   }
 }
 
-/// The changes to a plan element's details; `nil` leaves a field as it is.
-public struct ElementChanges: Sendable, Hashable {
-  public var title: String?
-  public var description: String?
-  public var opccLead: String?
-  public var forceLead: String?
-  /// `.some(nil)` clears the day.
-  public var startDate: LocalDate??
-  /// `.some(nil)` clears the day.
-  public var dueDate: LocalDate??
-  /// Moves the element to another objective (placed last there).
-  public var objectiveID: String?
-
-  public init(
-    title: String? = nil, description: String? = nil, opccLead: String? = nil, forceLead: String? = nil,
-    startDate: LocalDate?? = nil, dueDate: LocalDate?? = nil, objectiveID: String? = nil
-  ) {
-    self.title = title
-    self.description = description
-    self.opccLead = opccLead
-    self.forceLead = forceLead
-    self.startDate = startDate
-    self.dueDate = dueDate
-    self.objectiveID = objectiveID
-  }
-}
-
 /// A status change of a plan element to record.
 public struct ElementStatusChange: Sendable, Hashable {
   public var elementID: String
@@ -169,28 +142,6 @@ public struct RecordedMeeting: Sendable, Hashable {
   public init(meeting: Meeting, actions: [MeetingAction]) {
     self.meeting = meeting
     self.actions = actions
-  }
-}
-
-/// The changes to a meeting action; `nil` leaves a field as it is.
-public struct ActionChanges: Sendable, Hashable {
-  public var status: ActionStatus?
-  public var owner: String?
-  /// `.some(nil)` clears the due day.
-  public var dueDate: LocalDate??
-  public var note: String?
-  /// The day it closed (with a status of done or dropped; the server's today unless given).
-  public var closedOn: LocalDate?
-
-  public init(
-    status: ActionStatus? = nil, owner: String? = nil, dueDate: LocalDate?? = nil, note: String? = nil,
-    closedOn: LocalDate? = nil
-  ) {
-    self.status = status
-    self.owner = owner
-    self.dueDate = dueDate
-    self.note = note
-    self.closedOn = closedOn
   }
 }
 

@@ -143,7 +143,7 @@ struct DeliveryPlanService: Assure_V1_DeliveryPlanService.SimpleServiceProtocol 
     try AuthInterceptor.requireCaller()
     defer { snapshot.invalidate() }
     var v = ViolationCollector()
-    var edit = GovernanceRepository.ElementEdit()
+    var edit = ElementChanges()
     if request.hasTitle { edit.title = request.title }
     if request.hasDescription_p { edit.description = request.description_p }
     if request.hasOpccLead { edit.opccLead = request.opccLead }

@@ -93,7 +93,7 @@ struct GovernanceService: Assure_V1_GovernanceService.SimpleServiceProtocol {
   ) async throws -> Assure_V1_UpdateActionResponse {
     try AuthInterceptor.requireCaller()
     var v = ViolationCollector()
-    var edit = GovernanceRepository.ActionEdit()
+    var edit = ActionChanges()
     if request.hasStatus {
       let status = ActionStatus(rawValue: request.status)
       v.check(status.isKnown, "status", "must be one of \(ActionStatus.knownList) (got \"\(request.status)\")")

@@ -1,5 +1,5 @@
 import Crypto
-public import Foundation
+import Foundation
 import Stores
 
 /// Secrets handed to people and devices: made from the system's cryptographic random source,

@@ -2,7 +2,7 @@ import Crypto
 public import Foundation
 import GRDB
 import Model
-public import Stores
+import Stores
 
 #if canImport(Glibc)
   import Glibc

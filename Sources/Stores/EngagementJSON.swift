@@ -1,5 +1,5 @@
 import Foundation
-public import Model
+package import Model
 
 /// The JSON text of an engagement, written and read by hand: the change log and the outbox
 /// hold one per change, and Foundation's coders were most of the time of a push or a pull.

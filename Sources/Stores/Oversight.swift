@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 public import Model
 
 /// Oversight records: funds, awards, bids, scrutiny meetings, indicators and measurements,

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 public import Model
 
 /// The delivery plan's objectives and elements, the force's areas and its profile (names and

@@ -1,6 +1,6 @@
 import GRDB
 import Model
-public import Stores
+import Stores
 
 /// A field device's migrations, in order. Append new ones; never edit or remove a shipped one.
 enum ClientSchema {

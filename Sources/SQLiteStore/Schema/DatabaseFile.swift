@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 import Model
-public import Stores
+import Stores
 
 #if canImport(Glibc)
   import Glibc

@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 import Model
-public import Stores
+import Stores
 
 /// The server's migrations, in order. Append new ones; never edit or remove a shipped one.
 public enum ServerSchema {

@@ -2,7 +2,7 @@ import Crypto
 public import Foundation
 public import GRDB
 public import Model
-public import Stores
+import Stores
 
 /// The server's accounts, one-time enrolment codes and device tokens. Secrets are never
 /// stored: a code or token is kept as the SHA-256 of its text.

@@ -1,7 +1,7 @@
 import Crypto
-public import Foundation
+import Foundation
 public import GRDB
-public import Model
+import Model
 public import Stores
 
 extension Database {

@@ -1,7 +1,7 @@
 import Foundation
 public import GRDB
 public import Model
-public import Stores
+import Stores
 
 /// The force's profile: one row on the server.
 extension Database {

@@ -1,7 +1,7 @@
 public import Foundation
 public import GRDB
 public import Model
-public import Stores
+import Stores
 
 /// The server's records of plan governance: status history, milestones, progress updates,
 /// meetings and their actions.

@@ -1,7 +1,7 @@
 public import Foundation
 public import GRDB
 public import Model
-public import Stores
+import Stores
 
 extension Database {
   // MARK: - Field stamps (server)

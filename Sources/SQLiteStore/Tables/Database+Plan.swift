@@ -1,6 +1,6 @@
 public import GRDB
 public import Model
-public import Stores
+import Stores
 
 /// Reads and writes of the delivery plan and the areas, shared by the server and devices.
 extension Database {

@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 import Model
-public import Stores
+import Stores
 
 extension Row {
   /// The UUID stored at `key`, a column of `table` (`column` when the query renamed it, e.g.

@@ -37,6 +37,7 @@ let package = Package(
     .package(url: "https://github.com/grpc/grpc-swift-nio-transport.git", from: "2.9.2"),
     .package(url: "https://github.com/grpc/grpc-swift-protobuf.git", from: "2.4.1"),
     .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+    .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
   ],
@@ -78,6 +79,49 @@ let package = Package(
         .product(name: "Crypto", package: "swift-crypto"),
         .product(name: "GRDB", package: "GRDB.swift"),
         .product(name: "Metrics", package: "swift-metrics"),
+      ],
+      swiftSettings: swiftSettings
+    ),
+    // The server's stores on PostgreSQL: schema, migrations, statements. The only module
+    // importing PostgresNIO.
+    .target(
+      name: "PostgresStore",
+      dependencies: [
+        "Model",
+        "Stores",
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "Metrics", package: "swift-metrics"),
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "PostgresNIO", package: "postgres-nio"),
+      ],
+      swiftSettings: swiftSettings
+    ),
+    // The server's store on either engine for tests that run on both: SQLite always, and
+    // PostgreSQL when ASSURE_TEST_POSTGRES names a server (.ci/run starts one).
+    .target(
+      name: "StoreTestSupport",
+      dependencies: [
+        "Model",
+        "PostgresStore",
+        "SQLiteStore",
+        "Stores",
+        "TestSupport",
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "PostgresNIO", package: "postgres-nio"),
+      ],
+      path: "Tests/StoreTestSupport",
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(
+      name: "PostgresStoreTests",
+      dependencies: [
+        "Model",
+        "PostgresStore",
+        "StoreTestSupport",
+        "Stores",
+        "TestSupport",
+        .product(name: "PostgresNIO", package: "postgres-nio"),
       ],
       swiftSettings: swiftSettings
     ),
@@ -171,6 +215,7 @@ let package = Package(
         "Application",
         "Model",
         "Reports",
+        "PostgresStore",
         "RPC",
         "SQLiteStore",
         "Stores",

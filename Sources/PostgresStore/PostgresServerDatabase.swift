@@ -1,0 +1,242 @@
+public import Foundation
+public import Logging
+import Metrics
+public import Model
+import NIOCore
+import NIOPosix
+public import PostgresNIO
+public import Stores
+
+/// The server's store on PostgreSQL: every table of the SQLite store, in one database that
+/// several `assure-server` processes may share.
+///
+/// **One writer at a time per database.** A write transaction first takes a transaction-scoped
+/// advisory lock, so writes are serialised across every process, as SQLite serialises them in
+/// one: a write sees every write committed before it (the application's read-check-write
+/// rules stay as they are), and the change log's cursors, taken from a sequence under the lock,
+/// commit in the order they were given out. A pull reading "after cursor N" therefore never
+/// misses a change that commits later with a smaller cursor (Docs/Decisions.md). Reads take a
+/// snapshot and never wait for the writer.
+///
+/// Each transaction holds one pooled connection on one thread of the store's own pool, where
+/// its synchronous body runs and waits for each statement in turn.
+public final class PostgresServerDatabase: Sendable {
+  public let location: PostgresLocation
+  public let identity: ServerIdentity
+  let client: PostgresClient
+  private let running: Task<Void, Never>
+  private let threads: NIOThreadPool
+  let writers: WriterGate
+  private let logger: Logger
+
+  /// The advisory lock every write transaction takes: one writer per database.
+  static let writerLock: Int64 = 0x4153_5355_5245_5731  // "ASSUREW1"
+  /// The advisory lock migrations take: one process migrates, the others wait and see it done.
+  static let migrationLock: Int64 = 0x4153_5355_5245_4D31  // "ASSUREM1"
+  /// The advisory lock held by the process that runs database-wide maintenance.
+  public static let maintenanceLock: Int64 = 0x4153_5355_5245_4D54  // "ASSUREMT"
+
+  /// Connects, runs any pending migrations and reads the server's identity.
+  ///
+  /// `connections`: the most connections this process opens (and threads it runs
+  /// transactions on).
+  public static func open(
+    _ location: PostgresLocation, connections: Int = 8, logger: Logger = Logger(label: "assure.postgres")
+  ) async throws -> PostgresServerDatabase {
+    var configuration = PostgresClient.Configuration(
+      host: location.host, port: location.port, username: location.user, password: location.password,
+      database: location.database, tls: tls(location.tls))
+    configuration.options.maximumConnections = max(1, connections)
+    configuration.options.minimumConnections = 0
+    configuration.options.connectTimeout = .seconds(10)
+    let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+    let running = Task { await client.run() }
+    let threads = NIOThreadPool(numberOfThreads: max(1, connections))
+    threads.start()
+    do {
+      try await migrate(client: client, threads: threads, logger: logger)
+      let identity = try await run(client: client, threads: threads, logger: logger) { session in
+        guard let row = try session.row("SELECT server_id, epoch, epoch_start FROM server_identity WHERE id = 1")
+        else { throw StorageError(.corrupt, "server_identity has no row") }
+        return ServerIdentity(serverID: try row[0], epoch: try row[1], epochStart: try row[2])
+      }
+      return PostgresServerDatabase(
+        location: location, identity: identity, client: client, running: running, threads: threads, logger: logger)
+    } catch {
+      running.cancel()
+      try? await threads.shutdownGracefully()
+      throw error
+    }
+  }
+
+  private init(
+    location: PostgresLocation, identity: ServerIdentity, client: PostgresClient, running: Task<Void, Never>,
+    threads: NIOThreadPool, logger: Logger
+  ) {
+    self.location = location
+    self.identity = identity
+    self.client = client
+    self.running = running
+    self.threads = threads
+    self.writers = WriterGate()
+    self.logger = logger
+  }
+
+  /// Closes every connection and stops the store's threads.
+  public func close() async {
+    running.cancel()
+    try? await threads.shutdownGracefully()
+  }
+
+  private static func tls(_ mode: PostgresLocation.TLSMode) -> PostgresClient.Configuration.TLS {
+    switch mode {
+    case .disable: .disable
+    case .prefer: .prefer(.makeClientConfiguration())
+    case .require: .require(.makeClientConfiguration())
+    }
+  }
+
+  // MARK: - Transactions
+
+  /// Runs `body` in one transaction on a connection of the pool, on a thread of the store's.
+  func transaction<T: Sendable>(write: Bool, _ body: @Sendable (Session) throws -> T) async throws -> T {
+    // The body runs and returns before this function does; the thread pool's API wants an
+    // escaping closure.
+    try await withoutActuallyEscaping(body) { body in
+      try await Self.run(client: client, threads: threads, logger: logger) { session in
+        try session.execute(
+          write ? "BEGIN ISOLATION LEVEL READ COMMITTED" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        do {
+          // Under READ COMMITTED each statement sees every commit before it: once the lock is
+          // held, that is every write before this one.
+          if write { try session.execute("SELECT pg_advisory_xact_lock(\(Self.writerLock))") }
+          let result = try body(session)
+          try session.execute("COMMIT")
+          return result
+        } catch {
+          try? session.execute("ROLLBACK")
+          throw error
+        }
+      }
+    }
+  }
+
+  /// Runs `work` with a pooled connection on one of `threads`.
+  static func run<T: Sendable>(
+    client: PostgresClient, threads: NIOThreadPool, logger: Logger, _ work: @Sendable @escaping (Session) throws -> T
+  ) async throws -> T {
+    try await client.withConnection { connection in
+      try await threads.runIfActive {
+        try work(Session(connection: connection, logger: logger))
+      }
+    }
+  }
+
+  /// Runs `work` on a connection of its own, outside any transaction (maintenance, copies).
+  public func withSession<T: Sendable>(_ work: @Sendable @escaping (PostgresConnection) throws -> T) async throws -> T {
+    try await Self.run(client: client, threads: threads, logger: logger) { try work($0.connection) }
+  }
+
+  static func record(_ kind: String, since started: ContinuousClock.Instant) {
+    let elapsed = (ContinuousClock.now - started).components
+    Metrics.Timer(label: "assure_db_transaction_seconds", dimensions: [("kind", kind)])
+      .recordNanoseconds(elapsed.seconds * 1_000_000_000 + elapsed.attoseconds / 1_000_000_000)
+  }
+
+  // MARK: - Errors
+
+  /// SQLSTATE classes of the engine's own failures: connection (08), resources (53), operator
+  /// intervention (57), system (58), internal (XX), and a serialisation failure or deadlock
+  /// (40001, 40P01).
+  public func isEngineFailure(_ error: any Error) -> Bool {
+    guard let error = error as? PSQLError else { return error is ChannelError }
+    guard error.code == .server else { return true }
+    let state = error.serverInfo?[.sqlState] ?? ""
+    return ["08", "53", "57", "58", "XX"].contains(String(state.prefix(2))) || state == "40001" || state == "40P01"
+  }
+
+  public func describe(_ error: any Error) -> String {
+    guard let error = error as? PSQLError else { return "\(error)" }
+    if let info = error.serverInfo {
+      return "PostgreSQL error \(info[.sqlState] ?? "?"): \(info[.message] ?? "no message")"
+    }
+    return "PostgreSQL connection: \(error.code)"
+  }
+
+  // MARK: - Migrations
+
+  /// Names of the migrations applied to the database, in order.
+  public func appliedMigrations() async throws -> [String] {
+    try await transaction(write: false) { session in
+      try session.rows("SELECT name FROM assure_migration ORDER BY applied_order").map { try $0[0] }
+    }
+  }
+
+  /// Runs the migrations not yet applied, in one transaction under the migration lock: a second
+  /// process starting at the same time waits, then finds nothing to do.
+  static func migrate(client: PostgresClient, threads: NIOThreadPool, logger: Logger) async throws {
+    try await run(client: client, threads: threads, logger: logger) { session in
+      try session.execute("BEGIN")
+      do {
+        try session.execute("SELECT pg_advisory_xact_lock(\(migrationLock))")
+        try session.execute(
+          """
+          CREATE TABLE IF NOT EXISTS assure_migration (
+            name TEXT COLLATE "C" PRIMARY KEY,
+            applied_order BIGINT NOT NULL,
+            applied_at_ms BIGINT NOT NULL
+          )
+          """)
+        let applied: [String] = try session.rows("SELECT name FROM assure_migration ORDER BY applied_order").map {
+          try $0[0]
+        }
+        if let unknown = applied.first(where: { !PostgresSchema.names.contains($0) }) {
+          throw StorageError(
+            .corrupt,
+            "the database was migrated by a newer assure-server (migration \(unknown)); run that version or a newer one"
+          )
+        }
+        for (order, migration) in PostgresSchema.migrations.enumerated() where !applied.contains(migration.name) {
+          for statement in migration.statements {
+            try session.execute(PostgresQuery(unsafeSQL: statement))
+          }
+          try session.execute(
+            "INSERT INTO assure_migration (name, applied_order, applied_at_ms) VALUES (\(migration.name), \(order + 1), \(Date().millisecondsSince1970))"
+          )
+          logger.info("applied migration", metadata: ["name": "\(migration.name)"])
+        }
+        try session.execute("COMMIT")
+      } catch {
+        try? session.execute("ROLLBACK")
+        throw error
+      }
+    }
+  }
+}
+
+/// Lets one write at a time per process go on to the database, in arrival order.
+actor WriterGate {
+  private var busy = false
+  private var waiting: [CheckedContinuation<Void, Never>] = []
+
+  func serialised<T: Sendable>(_ work: @Sendable () async throws -> T) async throws -> T {
+    if busy {
+      await withCheckedContinuation { waiting.append($0) }
+    } else {
+      busy = true
+    }
+    defer {
+      if waiting.isEmpty { busy = false } else { waiting.removeFirst().resume() }
+    }
+    return try await work()
+  }
+}
+
+/// A transaction on the server's PostgreSQL database, seen through the store protocols.
+struct PostgresServerTransaction: StoreTransaction {
+  let session: Session
+
+  func inSavepoint(_ body: () throws -> SavepointEnd) throws {
+    try session.inSavepoint { try body() == .commit }
+  }
+}

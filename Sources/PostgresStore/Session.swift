@@ -1,0 +1,80 @@
+import Logging
+import NIOCore
+public import PostgresNIO
+
+/// One connection, held by one transaction on the thread that runs it: every statement is
+/// sent and waited for in turn, so that a transaction body stays synchronous as the store
+/// protocols require (Docs/Decisions.md, "Store transactions are synchronous").
+///
+/// Never used on an event loop: waiting there would deadlock the connection's own loop.
+final class Session {
+  let connection: PostgresConnection
+  let logger: Logger
+  private var savepoints = 0
+
+  init(connection: PostgresConnection, logger: Logger) {
+    self.connection = connection
+    self.logger = logger
+  }
+
+  /// Runs one statement and returns its rows.
+  @discardableResult
+  func rows(_ query: PostgresQuery) throws -> [Row] {
+    let result = try connection.query(query, logger: logger).wait()
+    return result.map { Row(row: $0) }
+  }
+
+  /// Runs one statement and returns the number of rows it inserted, updated or deleted.
+  @discardableResult
+  func execute(_ query: PostgresQuery) throws -> Int {
+    let result = try connection.query(query, logger: logger).wait()
+    return result.metadata.rows ?? 0
+  }
+
+  /// The first row, if any.
+  func row(_ query: PostgresQuery) throws -> Row? {
+    try rows(query).first
+  }
+
+  /// The first column of the first row, `nil` for no row or NULL.
+  func value<T: PostgresDecodable>(_ query: PostgresQuery, as type: T.Type = T.self) throws -> T? {
+    guard let row = try row(query) else { return nil }
+    return try row[0] as T?
+  }
+
+  /// Runs `body` in a savepoint: its writes are undone when it throws or answers `false`,
+  /// and the transaction goes on (PostgreSQL would otherwise refuse every later statement
+  /// of a transaction in which one failed).
+  func inSavepoint(_ body: () throws -> Bool) throws {
+    savepoints += 1
+    defer { savepoints -= 1 }
+    let name = "assure_\(savepoints)"
+    try execute(PostgresQuery(unsafeSQL: "SAVEPOINT \(name)"))
+    let keep: Bool
+    do {
+      keep = try body()
+    } catch {
+      try execute(PostgresQuery(unsafeSQL: "ROLLBACK TO SAVEPOINT \(name)"))
+      try execute(PostgresQuery(unsafeSQL: "RELEASE SAVEPOINT \(name)"))
+      throw error
+    }
+    if !keep { try execute(PostgresQuery(unsafeSQL: "ROLLBACK TO SAVEPOINT \(name)")) }
+    try execute(PostgresQuery(unsafeSQL: "RELEASE SAVEPOINT \(name)"))
+  }
+}
+
+/// One row of a result, read by column position or name. A value of another type than the
+/// one asked for throws (never a default).
+struct Row {
+  let cells: PostgresRandomAccessRow
+
+  init(row: PostgresRow) { cells = row.makeRandomAccess() }
+
+  subscript<T: PostgresDecodable>(_ index: Int) -> T {
+    get throws { try cells[index].decode(T.self) }
+  }
+
+  subscript<T: PostgresDecodable>(_ column: String) -> T {
+    get throws { try cells[column].decode(T.self) }
+  }
+}

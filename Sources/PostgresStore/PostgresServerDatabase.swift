@@ -45,7 +45,7 @@ public final class PostgresServerDatabase: Sendable {
   ) async throws -> PostgresServerDatabase {
     var configuration = PostgresClient.Configuration(
       host: location.host, port: location.port, username: location.user, password: location.password,
-      database: location.database, tls: tls(location.tls))
+      database: location.database, tls: clientTLS(location.tls))
     configuration.options.maximumConnections = max(1, connections)
     configuration.options.minimumConnections = 0
     configuration.options.connectTimeout = .seconds(10)
@@ -88,7 +88,7 @@ public final class PostgresServerDatabase: Sendable {
     try? await threads.shutdownGracefully()
   }
 
-  private static func tls(_ mode: PostgresLocation.TLSMode) -> PostgresClient.Configuration.TLS {
+  private static func clientTLS(_ mode: PostgresLocation.TLSMode) -> PostgresClient.Configuration.TLS {
     switch mode {
     case .disable: .disable
     case .prefer: .prefer(.makeClientConfiguration())
@@ -96,27 +96,31 @@ public final class PostgresServerDatabase: Sendable {
     }
   }
 
+  static func connectionTLS(_ mode: PostgresLocation.TLSMode) throws -> PostgresConnection.Configuration.TLS {
+    switch mode {
+    case .disable: .disable
+    case .prefer: .prefer(try .init(configuration: .makeClientConfiguration()))
+    case .require: .require(try .init(configuration: .makeClientConfiguration()))
+    }
+  }
+
   // MARK: - Transactions
 
   /// Runs `body` in one transaction on a connection of the pool, on a thread of the store's.
-  func transaction<T: Sendable>(write: Bool, _ body: @Sendable (Session) throws -> T) async throws -> T {
-    // The body runs and returns before this function does; the thread pool's API wants an
-    // escaping closure.
-    try await withoutActuallyEscaping(body) { body in
-      try await Self.run(client: client, threads: threads, logger: logger) { session in
-        try session.execute(
-          write ? "BEGIN ISOLATION LEVEL READ COMMITTED" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-        do {
-          // Under READ COMMITTED each statement sees every commit before it: once the lock is
-          // held, that is every write before this one.
-          if write { try session.execute("SELECT pg_advisory_xact_lock(\(Self.writerLock))") }
-          let result = try body(session)
-          try session.execute("COMMIT")
-          return result
-        } catch {
-          try? session.execute("ROLLBACK")
-          throw error
-        }
+  func transaction<T: Sendable>(write: Bool, _ body: @escaping @Sendable (Session) throws -> T) async throws -> T {
+    try await Self.run(client: client, threads: threads, logger: logger) { session in
+      try session.execute(
+        write ? "BEGIN ISOLATION LEVEL READ COMMITTED" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+      do {
+        // Under READ COMMITTED each statement sees every commit before it: once the lock is
+        // held, that is every write before this one.
+        if write { try session.execute("SELECT pg_advisory_xact_lock(\(Self.writerLock))") }
+        let result = try body(session)
+        try session.execute("COMMIT")
+        return result
+      } catch {
+        _ = try? session.execute("ROLLBACK")
+        throw error
       }
     }
   }
@@ -156,11 +160,7 @@ public final class PostgresServerDatabase: Sendable {
   }
 
   public func describe(_ error: any Error) -> String {
-    guard let error = error as? PSQLError else { return "\(error)" }
-    if let info = error.serverInfo {
-      return "PostgreSQL error \(info[.sqlState] ?? "?"): \(info[.message] ?? "no message")"
-    }
-    return "PostgreSQL connection: \(error.code)"
+    Self.describeConnection(error)
   }
 
   // MARK: - Migrations
@@ -207,7 +207,7 @@ public final class PostgresServerDatabase: Sendable {
         }
         try session.execute("COMMIT")
       } catch {
-        try? session.execute("ROLLBACK")
+        _ = try? session.execute("ROLLBACK")
         throw error
       }
     }
@@ -238,5 +238,83 @@ struct PostgresServerTransaction: StoreTransaction {
 
   func inSavepoint(_ body: () throws -> SavepointEnd) throws {
     try session.inSavepoint { try body() == .commit }
+  }
+}
+
+/// What `--check-config` reports of a PostgreSQL store, read without changing anything.
+public struct PostgresInspection: Sendable {
+  /// Migrations applied, in order (none for a database no server has used yet).
+  public var migrations: [String]
+  /// Migrations this version would apply on start.
+  public var pending: [String]
+  public var engagements: Int
+  public var changeHead: Int64
+}
+
+extension PostgresServerDatabase {
+  /// Connects and reads what the database holds, migrating nothing: throws when the server
+  /// cannot be reached or signed in to, or the database was migrated by a newer version.
+  public static func inspect(_ location: PostgresLocation, logger: Logger = Logger(label: "assure.postgres"))
+    async throws -> PostgresInspection
+  {
+    var configuration = PostgresConnection.Configuration(
+      host: location.host, port: location.port, username: location.user, password: location.password,
+      database: location.database, tls: try connectionTLS(location.tls))
+    configuration.options.connectTimeout = .seconds(10)
+    let connection = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: logger)
+    do {
+      let inspection = try await inspect(connection, logger: logger)
+      try await connection.close()
+      return inspection
+    } catch {
+      try? await connection.close()
+      throw error
+    }
+  }
+
+  private static func inspect(_ connection: PostgresConnection, logger: Logger) async throws -> PostgresInspection {
+    let exists =
+      try await connection.query("SELECT to_regclass('assure_migration') IS NOT NULL", logger: logger)
+      .collect().first?.decode(Bool.self) ?? false
+    guard exists else {
+      return PostgresInspection(migrations: [], pending: PostgresSchema.names, engagements: 0, changeHead: 0)
+    }
+    var applied: [String] = []
+    for try await name in try await connection.query(
+      "SELECT name FROM assure_migration ORDER BY applied_order", logger: logger
+    ).decode(String.self) {
+      applied.append(name)
+    }
+    if let unknown = applied.first(where: { !PostgresSchema.names.contains($0) }) {
+      throw StorageError(
+        .corrupt,
+        "the database was migrated by a newer assure-server (migration \(unknown)); run that version or a newer one")
+    }
+    var engagements = 0
+    var head: Int64 = 0
+    if applied.contains("v1-server") {
+      engagements = Int(
+        try await connection.query("SELECT COUNT(*) FROM engagement", logger: logger).collect().first?.decode(
+          Int64.self) ?? 0)
+      head =
+        try await connection.query("SELECT COALESCE(MAX(cursor), 0) FROM change_log", logger: logger).collect().first?
+        .decode(Int64.self) ?? 0
+    }
+    return PostgresInspection(
+      migrations: applied, pending: PostgresSchema.names.filter { !applied.contains($0) }, engagements: engagements,
+      changeHead: head)
+  }
+}
+
+extension PostgresServerDatabase {
+  /// A failure to reach, sign in to or read a PostgreSQL server, in words: the server's own
+  /// message when it sent one, else what went wrong with the connection.
+  public static func describeConnection(_ error: any Error) -> String {
+    guard let error = error as? PSQLError else { return "\(error)" }
+    if let info = error.serverInfo {
+      return "PostgreSQL error \(info[.sqlState] ?? "?"): \(info[.message] ?? "no message")"
+    }
+    if let underlying = error.underlying { return "cannot connect: \(underlying)" }
+    return "cannot connect: \(error.code)"
   }
 }

@@ -1,4 +1,5 @@
 import Logging
+import Model
 import NIOCore
 public import PostgresNIO
 
@@ -37,9 +38,13 @@ final class Session {
   }
 
   /// The first column of the first row, `nil` for no row or NULL.
-  func value<T: PostgresDecodable>(_ query: PostgresQuery, as type: T.Type = T.self) throws -> T? {
+  func value<T: PostgresDecodable>(_ query: PostgresQuery, as type: T.Type = T.self) throws -> T?
+  where T._DecodableType == T {
+    // The constraint makes `T?` decodable itself: without it `row[0]` would be read as `T`
+    // and a NULL would throw.
     guard let row = try row(query) else { return nil }
-    return try row[0] as T?
+    let value: T? = try row[0]
+    return value
   }
 
   /// Runs `body` in a savepoint: its writes are undone when it throws or answers `false`,
@@ -71,10 +76,22 @@ struct Row {
   init(row: PostgresRow) { cells = row.makeRandomAccess() }
 
   subscript<T: PostgresDecodable>(_ index: Int) -> T {
-    get throws { try cells[index].decode(T.self) }
+    get throws { try Self.decode(cells[index], as: T.self) }
   }
 
   subscript<T: PostgresDecodable>(_ column: String) -> T {
-    get throws { try cells[column].decode(T.self) }
+    get throws { try Self.decode(cells[column], as: T.self) }
+  }
+
+  /// A cell as `T`; one of another type is a corrupt row, named with its column.
+  private static func decode<T: PostgresDecodable>(_ cell: PostgresCell, as type: T.Type) throws -> T {
+    do {
+      return try cell.decode(T.self)
+    } catch {
+      throw StorageError(
+        .corrupt,
+        "column \(cell.columnName) (\(cell.dataType)) cannot be read as \(T.self): \((error as? PostgresDecodingError)?.code.description ?? "\(error)")"
+      )
+    }
   }
 }

@@ -23,13 +23,13 @@ public final class ServerDatabase: ServerStore {
   }
 
   /// Runs `body` in one write transaction: everything in it is committed together or not at all.
-  public func write<T: Sendable>(_ body: @Sendable (any ServerTransaction) throws -> T) async throws -> T {
+  public func write<T: Sendable>(_ body: @escaping @Sendable (any ServerTransaction) throws -> T) async throws -> T {
     let started = ContinuousClock.now
     defer { Self.record("write", since: started) }
     return try await pool.write { try body(SQLiteServerTransaction(db: $0)) }
   }
 
-  public func read<T: Sendable>(_ body: @Sendable (any ServerTransaction) throws -> T) async throws -> T {
+  public func read<T: Sendable>(_ body: @escaping @Sendable (any ServerTransaction) throws -> T) async throws -> T {
     let started = ContinuousClock.now
     defer { Self.record("read", since: started) }
     return try await pool.read { try body(SQLiteServerTransaction(db: $0)) }

@@ -5,8 +5,10 @@ import Foundation
 import Logging
 import Metrics
 import Model
+import PostgresStore
 import Prometheus
 import SQLiteStore
+import Stores
 import Sync
 
 /// `assure-server`: the Assure gRPC server, and the administration of its accounts.
@@ -36,15 +38,37 @@ struct DataOptions: ParsableArguments {
     help: "Folder holding the server's database (created if missing). (default: \(ServeSettings().dataDir))")
   var dataDirOption: String?
 
+  @Option(
+    name: .customLong("store"),
+    help: ArgumentHelp(
+      "Where the data is kept: sqlite:PATH, or postgres://USER@HOST:PORT/DATABASE[?sslmode=disable|prefer|require] (password from --store-password-file or PGPASSWORD). (default: the SQLite file in --data-dir)",
+      valueName: "address"))
+  var storeOption: String?
+
+  @Option(
+    name: .customLong("store-password-file"),
+    help: ArgumentHelp("A file whose first line is the PostgreSQL password.", valueName: "file"))
+  var storePasswordFileOption: String?
+
   @Option(help: ArgumentHelp("Read settings from this file (also ASSURE_SERVER_CONFIG).", valueName: "file"))
   var config: String?
 
   /// The folder in force: set by `validate()` from the command line, the environment or the file.
   private(set) var dataDir = ServeSettings().dataDir
+  /// The store in force, set by `validate()` likewise.
+  private(set) var store = StoreAddress.defaultSQLite(dataDir: ServeSettings().dataDir)
 
-  private enum CodingKeys: CodingKey { case dataDirOption, config }
+  private enum CodingKeys: CodingKey { case dataDirOption, storeOption, storePasswordFileOption, config }
 
-  var databasePath: String { URL(fileURLWithPath: dataDir).appendingPathComponent("assure-server.sqlite").path }
+  /// The SQLite file, for the commands that work on one only (backup, restore).
+  var databasePath: String {
+    store.sqlitePath ?? URL(fileURLWithPath: dataDir).appendingPathComponent("assure-server.sqlite").path
+  }
+
+  /// Opens the store (creating and migrating it as needed).
+  func openStore() async throws -> any ServerStore {
+    try await store.open(logger: Logger(label: "assure-server"))
+  }
 
   mutating func validate() throws {
     do {
@@ -58,10 +82,22 @@ struct DataOptions: ParsableArguments {
   mutating func configure(environment: [String: String]) throws(ConfigSources.Problem) {
     var commandLine: [String: ConfigContent] = [:]
     if let dataDirOption { commandLine["data-dir"] = .string(dataDirOption) }
+    if let storeOption { commandLine["store"] = .string(storeOption) }
+    if let storePasswordFileOption { commandLine["store-password-file"] = .string(storePasswordFileOption) }
     if let config { commandLine["config"] = .string(config) }
     let sources = try ConfigSources(commandLine: commandLine, environment: environment)
     dataDir = sources.text("data-dir") ?? ServeSettings().dataDir
+    var settings = ServeSettings()
+    settings.dataDir = dataDir
+    settings.store = sources.text("store")
+    settings.storePasswordFile = sources.text("store-password-file")
+    settings.environment = environment
     try sources.check()
+    do {
+      store = try settings.storeAddress()
+    } catch {
+      throw ConfigSources.Problem(description: "--\(error.field) \(error.rule)")
+    }
   }
 }
 
@@ -100,6 +136,18 @@ struct Serve: AsyncParsableCommand {
 
   @Option(help: "Folder holding the server's database (created if missing). (default: \(defaults.dataDir))")
   var dataDir: String?
+
+  @Option(
+    help: ArgumentHelp(
+      "Where the data is kept: sqlite:PATH, or postgres://USER@HOST:PORT/DATABASE[?sslmode=disable|prefer|require], which several servers may share. (default: the SQLite file in --data-dir)",
+      valueName: "address"))
+  var store: String?
+
+  @Option(
+    help: ArgumentHelp(
+      "A file whose first line is the PostgreSQL password (else PGPASSWORD; never in the address).",
+      valueName: "file"))
+  var storePasswordFile: String?
 
   @Option(help: "Address to listen on. (default: \(defaults.host))")
   var host: String?
@@ -188,7 +236,8 @@ struct Serve: AsyncParsableCommand {
   var commandLine: [String: ConfigContent] {
     var values: [String: ConfigContent] = [:]
     let texts: [(String, String?)] = [
-      ("config", config), ("data-dir", dataDir), ("host", host), ("port", port.map(String.init)),
+      ("config", config), ("data-dir", dataDir), ("store", store), ("store-password-file", storePasswordFile),
+      ("host", host), ("port", port.map(String.init)),
       ("tombstone-days", tombstoneDays.map(String.init)), ("log-level", logLevel), ("log-format", logFormat),
       ("metrics-port", metricsPort.map(String.init)), ("metrics-host", metricsHost), ("tls-cert", tlsCert),
       ("tls-key", tlsKey), ("token-days", tokenDays.map(String.init)),
@@ -217,7 +266,7 @@ struct Serve: AsyncParsableCommand {
       throw ValidationError(problem.description)
     }
     if checkConfig {
-      try Self.printChecked(settings)
+      try await Self.printChecked(settings)
       return
     }
     let level = Logger.Level(rawValue: settings.logLevel) ?? .info
@@ -237,7 +286,7 @@ struct Serve: AsyncParsableCommand {
     MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
     umask(0o077)
     var configuration = ServerConfiguration(
-      databasePath: settings.databasePath, host: settings.host, port: settings.port, demo: settings.demo,
+      store: try settings.storeAddress(), host: settings.host, port: settings.port, demo: settings.demo,
       areas: try settings.parsedAreas(), tombstoneDays: settings.tombstoneDays, tlsCertificatePath: settings.tlsCert,
       tlsKeyPath: settings.tlsKey)
     configuration.accounts.tokenLifetime = Double(settings.tokenDays) * 86_400
@@ -252,9 +301,10 @@ struct Serve: AsyncParsableCommand {
 
   /// `--check-config`: every setting in force with where it came from, then the checks that
   /// need more than parsing: the TLS files hold a PEM certificate and key, the data folder can
-  /// be written, an existing database passes SQLite's integrity check and is not newer than
-  /// this version. Nothing is changed. Fails (exit 1) naming every problem.
-  static func printChecked(_ settings: ServeSettings) throws {
+  /// be written, an existing SQLite database passes SQLite's integrity check, a PostgreSQL one
+  /// can be reached and signed in to, and either is not newer than this version. Nothing is
+  /// changed. Fails (exit 1) naming every problem.
+  static func printChecked(_ settings: ServeSettings) async throws {
     for line in try configurationLines(settings) { print(line) }
     var problems: [String] = []
     func pem(_ path: String?, _ marker: String, _ option: String) {
@@ -274,18 +324,30 @@ struct Serve: AsyncParsableCommand {
     if !FileManager.default.isWritableFile(atPath: existing) {
       problems.append("--data-dir: \(existing) cannot be written by this user")
     }
-    let databasePath = settings.databasePath
-    if FileManager.default.fileExists(atPath: databasePath) {
+    let store = try settings.storeAddress()
+    func pending(_ count: Int) -> String {
+      count == 0 ? "up to date" : "\(count) migration\(count == 1 ? "" : "s") to apply on start"
+    }
+    switch store {
+    case .postgres(let location):
+      do {
+        let summary = try await PostgresServerDatabase.inspect(location)
+        print(
+          "database           \(location): \(summary.engagements) engagements, change cursor \(summary.changeHead), \(pending(summary.pending.count))"
+        )
+      } catch {
+        problems.append("store \(location): \(PostgresServerDatabase.describeConnection(error))")
+      }
+    case .sqlite(let databasePath) where FileManager.default.fileExists(atPath: databasePath):
       do {
         let summary = try ServerDatabase.inspect(databasePath)
-        let pending = ServerSchema.migrationNames.count - summary.migrations.count
         print(
-          "database           \(databasePath): \(summary.engagements) engagements, change cursor \(summary.changeHead), \(pending == 0 ? "up to date" : "\(pending) migration\(pending == 1 ? "" : "s") to apply on start")"
+          "database           \(databasePath): \(summary.engagements) engagements, change cursor \(summary.changeHead), \(pending(ServerSchema.migrationNames.count - summary.migrations.count))"
         )
       } catch {
         problems.append("database \(databasePath): \(error)")
       }
-    } else {
+    case .sqlite(let databasePath):
       print("database           \(databasePath): none yet (made on first start)")
     }
     guard problems.isEmpty else {
@@ -298,7 +360,9 @@ struct Serve: AsyncParsableCommand {
   /// from (command line, environment NAME, file PATH or default), after the file read if any.
   static func configurationLines(_ settings: ServeSettings) throws -> [String] {
     let values: [(String, String)] = [
-      ("data-dir", settings.dataDir), ("host", settings.host), ("port", "\(settings.port)"),
+      ("data-dir", settings.dataDir), ("store", (try? settings.storeAddress().description) ?? "?"),
+      ("store-password-file", settings.storePasswordFile ?? "none (PGPASSWORD if set)"), ("host", settings.host),
+      ("port", "\(settings.port)"),
       ("demo", "\(settings.demo)"), ("area", areaSummary(try settings.parsedAreas())),
       ("tombstone-days", "\(settings.tombstoneDays)"), ("log-level", settings.logLevel),
       ("log-format", settings.logFormat), ("metrics-port", settings.metricsPort.map(String.init) ?? "off"),

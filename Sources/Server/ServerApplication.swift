@@ -14,7 +14,8 @@ import UnixSignals
 
 /// What the server runs with.
 struct ServerConfiguration: Sendable {
-  var databasePath: String
+  /// Where the data is kept.
+  var store: StoreAddress
   var host: String
   var port: Int
   var demo: Bool
@@ -83,8 +84,8 @@ enum ServerApplication {
   /// Areas are data: a database that holds areas keeps them whatever the configuration says
   /// (`assure-server area` changes them); `--area` values that differ only get a warning.
   static func prepare(_ configuration: ServerConfiguration, logger: Logger) async throws -> ServerRepository {
-    let database = try ServerDatabase(path: configuration.databasePath)
-    logger.info("database ready", metadata: ["path": "\(configuration.databasePath)"])
+    let database = try await configuration.store.open(logger: logger)
+    logger.info("database ready", metadata: ["store": "\(configuration.store)"])
     let repository = ServerRepository(database: database)
     let seed = configuration.areas.isEmpty && configuration.demo ? Model.Area.westMercia : configuration.areas
     let seeded = try await repository.seedAreas(seed, by: .server("assure-server", rpc: "assure-server first start"))
@@ -187,18 +188,21 @@ enum ServerApplication {
 
   /// Runs until SIGTERM or SIGINT, then shuts down gracefully.
   static func run(_ configuration: ServerConfiguration, logger: Logger) async throws {
-    try FileManager.default.createDirectory(
-      atPath: URL(fileURLWithPath: configuration.databasePath).deletingLastPathComponent().path,
-      withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-    // One server per database: a second would hold its own token cache and limits, and a
-    // restore must not replace the file under a running server.
-    let serving = try ServingLock(databasePath: configuration.databasePath)
+    // One server per SQLite file: a restore must not replace the file under a running server,
+    // and SQLite's one writer is one process's. Several servers share a PostgreSQL database.
+    var serving: ServingLock?
+    if let path = configuration.store.sqlitePath {
+      try FileManager.default.createDirectory(
+        atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path,
+        withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+      serving = try ServingLock(databasePath: path)
+    }
     defer { withExtendedLifetime(serving) {} }
     let repository: ServerRepository
     do {
       repository = try await prepare(configuration, logger: logger)
     } catch {
-      throw StartupError("cannot open the database at \(configuration.databasePath): \(describe(error))")
+      throw StartupError("cannot open the store \(configuration.store): \(describe(error))")
     }
     let parts = try parts(repository, configuration, logger: logger)
     let codes = try await firstStartCodes(parts, demo: configuration.demo)

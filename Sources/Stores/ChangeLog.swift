@@ -128,3 +128,27 @@ extension ChangeLogStore {
     try recordApplied(mutationID: mutationID, deviceID: deviceID, deviceSeq: 0, cursor: cursor, at: time)
   }
 }
+
+/// A change's payload as the change log stores it: the entity itself as JSON, the
+/// `entity_type` column saying what it is. Written and read the same way by every engine.
+package enum ChangePayloadJSON {
+  package static func encode(_ payload: Change.Payload) throws -> String {
+    switch payload {
+    case .engagement(let value): EngagementJSON.encode(value)
+    case .objective(let value): try JSONText.encode(value)
+    case .element(let value): try JSONText.encode(value)
+    case .area(let value): try JSONText.encode(value)
+    case .conflict(let value): try JSONText.encode(value)
+    }
+  }
+
+  package static func decode(_ type: EntityType, _ text: String) throws -> Change.Payload {
+    switch type {
+    case .engagement: .engagement(try EngagementJSON.decode(text) ?? JSONText.decode(text))
+    case .objective: .objective(try JSONText.decode(text))
+    case .element: .element(try JSONText.decode(text))
+    case .area: .area(try JSONText.decode(text))
+    case .conflict: .conflict(try JSONText.decode(text))
+    }
+  }
+}

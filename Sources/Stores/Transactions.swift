@@ -30,14 +30,15 @@ public protocol DeviceTransaction:
 ///
 /// A write transaction is serialised with every other write; reads run beside it on a
 /// snapshot. The body runs synchronously on the store's own thread and must not wait on
-/// anything else (Docs/Decisions.md).
+/// anything else (Docs/Decisions.md); it is escaping because that thread may be one the
+/// engine's client library hands work to, but it runs once and is not kept.
 public protocol ServerStore: Sendable {
   /// Which server this is and which of its histories: fixed while the store is open.
   var identity: ServerIdentity { get }
   /// Runs `body` in one write transaction: everything in it is committed together or not at all.
-  func write<T: Sendable>(_ body: @Sendable (any ServerTransaction) throws -> T) async throws -> T
+  func write<T: Sendable>(_ body: @escaping @Sendable (any ServerTransaction) throws -> T) async throws -> T
   /// Runs `body` on a consistent snapshot; it must not write.
-  func read<T: Sendable>(_ body: @Sendable (any ServerTransaction) throws -> T) async throws -> T
+  func read<T: Sendable>(_ body: @escaping @Sendable (any ServerTransaction) throws -> T) async throws -> T
   /// Whether `error` is the engine's own (disk full, read-only, locked, damaged, out of
   /// memory, interrupted), not the fault of what was being written.
   func isEngineFailure(_ error: any Error) -> Bool

@@ -3,6 +3,7 @@ import Foundation
 import GRDB
 import Model
 import SQLiteStore
+import StoreTestSupport
 import Stores
 import Sync
 import TestSupport
@@ -16,7 +17,7 @@ import Testing
 
   init() async throws {
     folder = try TemporaryFolder()
-    let database = try ServerDatabase(path: folder.path("server.sqlite"))
+    let database = try await TestEngine.current.makeServerStore(in: folder)
     // 5 December 2022, noon UTC.
     let now: @Sendable () -> Date = { Date(timeIntervalSince1970: 1_670_241_600) }
     let governance = GovernanceRepository(database: database, now: now)

@@ -28,30 +28,11 @@ struct OfficeStoreTests {
     await store.close()
   }
 
-  /// Runs `body` in one transaction as `PostgresServerDatabase.transaction(write:_:)` runs it
-  /// (BEGIN, the writer lock for a write, COMMIT, or ROLLBACK when it throws), on a connection
-  /// of the store's pool.
-  ///
-  /// Not `transaction` itself: its `withoutActuallyEscaping` fails ("non-escaping closure has
-  /// escaped") as soon as the body captures anything, the thread pool still holding the closure
-  /// when the caller resumes.
+  /// Runs `body` in one transaction of the store's.
   static func transaction<T: Sendable>(
     _ store: PostgresServerDatabase, write: Bool, _ body: @escaping @Sendable (Session) throws -> T
   ) async throws -> T {
-    try await store.withSession { connection in
-      let session = Session(connection: connection, logger: connection.logger)
-      try session.execute(
-        write ? "BEGIN ISOLATION LEVEL READ COMMITTED" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-      do {
-        if write { try session.execute("SELECT pg_advisory_xact_lock(\(PostgresServerDatabase.writerLock))") }
-        let result = try body(session)
-        try session.execute("COMMIT")
-        return result
-      } catch {
-        _ = try? session.execute("ROLLBACK")
-        throw error
-      }
-    }
+    try await store.transaction(write: write, body)
   }
 
   // MARK: - Accounts

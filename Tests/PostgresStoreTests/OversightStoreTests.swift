@@ -19,9 +19,6 @@ struct OversightStoreTests {
     let store = try await PostgresServerDatabase.open(location, connections: 2)
     do {
       try await store.transaction(write: true) { session in
-        // The column `indicators()` orders by, until the schema has it (a no-op once it does).
-        try session.execute(
-          "ALTER TABLE indicator ADD COLUMN IF NOT EXISTS seq BIGINT GENERATED ALWAYS AS IDENTITY")
         try body(PostgresServerTransaction(session: session))
       }
     } catch {

@@ -6,6 +6,7 @@ import Logging
 import Model
 import RPC
 import SQLiteStore
+import StoreTestSupport
 import Stores
 import SwiftProtobuf
 import Sync
@@ -25,7 +26,7 @@ import Testing
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("assure-noauth-\(UUID().uuidString)")
     defer { try? FileManager.default.removeItem(at: folder) }
     let configuration = ServerConfiguration(
-      databasePath: folder.appendingPathComponent("server.sqlite").path, host: "127.0.0.1", port: 0, demo: true,
+      store: try await TestEngine.current.storeAddress(in: folder), host: "127.0.0.1", port: 0, demo: true,
       areas: Area.westMercia)
     let repository = try await ServerApplication.prepare(configuration, logger: .init(label: "test"))
     let parts = try ServerApplication.parts(repository, configuration)

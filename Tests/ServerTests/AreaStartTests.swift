@@ -12,7 +12,8 @@ import Testing
   static let fiveAreas = ["north", "south", "east", "west", "central"].map { Area(code: $0, name: $0.capitalized) }
 
   func start(_ path: String, areas: [Area], demo: Bool = false) async throws -> [Area] {
-    let configuration = ServerConfiguration(databasePath: path, host: "127.0.0.1", port: 0, demo: demo, areas: areas)
+    let configuration = ServerConfiguration(
+      store: .sqlite(path: path), host: "127.0.0.1", port: 0, demo: demo, areas: areas)
     let repository = try await ServerApplication.prepare(configuration, logger: Logger(label: "test"))
     return try await repository.areas()
   }

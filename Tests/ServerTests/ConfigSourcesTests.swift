@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PostgresStore
 import Testing
 
 @testable import Server
@@ -107,6 +108,38 @@ import Testing
     #expect(fromCommandLine.provenance["config"] == "command line")
   }
 
+  @Test("--store takes a SQLite path or a postgres:// address without a password, from any source")
+  func storeAddresses() throws {
+    #expect(
+      try settings([]).storeAddress() == .sqlite(path: URL(fileURLWithPath: "./assure-data/assure-server.sqlite").path))
+    #expect(
+      try settings(["--store", "sqlite:/srv/office.sqlite"]).storeAddress() == .sqlite(path: "/srv/office.sqlite"))
+    let fromEnvironment = try settings(
+      [], environment: ["ASSURE_SERVER_STORE": "postgres://assure@127.0.0.1:5433/office", "PGPASSWORD": "x"])
+    #expect(fromEnvironment.provenance["store"] == "environment ASSURE_SERVER_STORE")
+    #expect(
+      try fromEnvironment.storeAddress()
+        == .postgres(PostgresLocation(user: "assure", host: "127.0.0.1", port: 5433, database: "office")).withPassword(
+          "x"))
+    func refused(_ arguments: [String], _ rule: String) {
+      do {
+        _ = try settings(arguments)
+        Issue.record("\(arguments) accepted")
+      } catch {
+        #expect("\(error)".contains(rule), "\(arguments): \(error)")
+        #expect(!"\(error)".contains("hunter2"), "the password is not repeated")
+      }
+    }
+    refused(["--store", "mysql://a@h/d"], "--store must be sqlite:PATH or postgres://USER@HOST:PORT/DATABASE")
+    refused(["--store", "sqlite:"], "--store sqlite: must be followed by the database file's path")
+    refused(["--store", "postgres://a:hunter2@h/d"], "--store must not hold a password")
+    refused(["--store", "postgres://a@h:70000/d"], "--store must give the port as a number from 1 to 65535")
+    refused(["--store-password-file", "/etc/hostname"], "--store-password-file is for a postgres:// store only")
+    refused(
+      ["--store", "postgres://a@h/d", "--store-password-file", "/nonexistent/pw"],
+      "--store-password-file cannot read /nonexistent/pw")
+  }
+
   @Test("every setting can come from each source, and says so")
   func everySettingFromEachSource() throws {
     let certificate = try file("-----BEGIN CERTIFICATE-----")
@@ -117,6 +150,7 @@ import Testing
       "metrics-host": "127.0.0.5", "tls-cert": certificate, "tls-key": certificate, "insecure": "true",
       "token-days": "5", "enrolment-hours": "6", "max-request-bytes": "100000", "max-connections": "10",
       "handshake-timeout": "7", "idle-timeout": "60", "max-connection-age": "100",
+      "store": "postgres://assure@db.example:6543/office", "store-password-file": certificate,
     ]
     #expect(Set(values.keys) == Set(ConfigSources.settings.map(\.name)))
     let arguments = ConfigSources.settings.flatMap { name, kind in
@@ -145,6 +179,13 @@ import Testing
       #expect(serve.metricsPort == 9100)
       #expect(serve.tlsKey == certificate)
       #expect(serve.maxConnectionAge == 100)
+      #expect(serve.store == "postgres://assure@db.example:6543/office")
+      #expect(
+        try serve.storeAddress()
+          == .postgres(
+            PostgresLocation(
+              user: "assure", host: "db.example", port: 6543, database: "office",
+              password: "-----BEGIN CERTIFICATE-----")))
     }
   }
 
@@ -256,7 +297,8 @@ import Testing
   func unknownSetting() throws {
     let config = try file("port = 1\n\n# the folder\ndatadir = /srv/assure\n")
     #expect(
-      problem(["--config", config]).hasPrefix("\(config) line 4: unknown setting \"datadir\" (known: data-dir, host, "))
+      problem(["--config", config]).hasPrefix(
+        "\(config) line 4: unknown setting \"datadir\" (known: data-dir, store, store-password-file, host, "))
     var data = try DataOptions.parse([])
     #expect(throws: ConfigSources.Problem.self) { try data.configure(environment: ["ASSURE_SERVER_CONFIG": config]) }
     // An unknown variable is not refused: the environment holds more than the server's settings.

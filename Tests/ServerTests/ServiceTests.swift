@@ -6,6 +6,7 @@ import Logging
 import Model
 import RPC
 import SQLiteStore
+import StoreTestSupport
 import SwiftProtobuf
 import Sync
 import Synchronization
@@ -77,7 +78,7 @@ func withDemoServerParts(
   let folder = FileManager.default.temporaryDirectory.appendingPathComponent("assure-server-\(UUID().uuidString)")
   defer { try? FileManager.default.removeItem(at: folder) }
   var configuration = ServerConfiguration(
-    databasePath: folder.appendingPathComponent("server.sqlite").path, host: "127.0.0.1", port: 0, demo: true,
+    store: try await TestEngine.current.storeAddress(in: folder), host: "127.0.0.1", port: 0, demo: true,
     areas: Area.westMercia)
   configure(&configuration)
   let repository = try await ServerApplication.prepare(configuration, logger: .init(label: "test"))

@@ -1,4 +1,5 @@
 public import Foundation
+import GRDB
 import Logging
 public import PostgresNIO
 public import PostgresStore
@@ -12,6 +13,24 @@ public import TestSupport
 /// starts such a server). Every test gets a new database of its own.
 public enum TestEngine: String, Sendable, CaseIterable, CustomStringConvertible {
   case sqlite, postgres
+
+  /// The engine the server-side suites run on in this test process: `ASSURE_TEST_ENGINE`
+  /// (sqlite, the default, or postgres, which needs ASSURE_TEST_POSTGRES). .ci/run runs the
+  /// suites that must hold on both engines a second time with postgres.
+  public static let current: TestEngine = {
+    let name = ProcessInfo.processInfo.environment["ASSURE_TEST_ENGINE"] ?? "sqlite"
+    guard let engine = TestEngine(rawValue: name) else {
+      fatalError("ASSURE_TEST_ENGINE must be sqlite or postgres (got \"\(name)\")")
+    }
+    if engine == .postgres && postgresAdmin == nil {
+      fatalError(
+        "ASSURE_TEST_ENGINE=postgres needs ASSURE_TEST_POSTGRES: the address of a server to create databases on")
+    }
+    return engine
+  }()
+
+  /// Whether the suites run on SQLite in this process (tests that look at the file itself).
+  public static var isSQLite: Bool { current == .sqlite }
 
   /// The engines available here.
   public static var available: [TestEngine] {
@@ -38,8 +57,7 @@ public enum TestEngine: String, Sendable, CaseIterable, CustomStringConvertible 
     case .sqlite:
       return try ServerDatabase(path: folder.path("\(name).sqlite"))
     case .postgres:
-      _ = PostgresServerDatabase.self
-      throw TestEngineError.noPostgres  // PENDING: until every store protocol is implemented
+      return try await PostgresServerDatabase.open(try await Self.newDatabase(), connections: 4)
     }
   }
 
@@ -70,5 +88,24 @@ public enum TestEngine: String, Sendable, CaseIterable, CustomStringConvertible 
 }
 
 public enum TestEngineError: Error {
-  case noPostgres
+  case noPostgres, unknownStore
+}
+
+/// Runs a read-only query on the server store's engine itself, whatever it is, for tests that
+/// look past the store protocols (counts of log rows, raw columns). Every column must be text
+/// (`CAST(x AS TEXT)` reads the same on both engines); NULL is `nil`.
+public func queryText(_ store: any ServerStore, _ sql: String) async throws -> [[String?]] {
+  if let sqlite = store as? ServerDatabase {
+    return try await sqlite.pool.read { db in
+      try GRDB.Row.fetchAll(db, sql: sql).map { row in
+        (0..<row.count).map { row[$0] as String? }
+      }
+    }
+  }
+  guard let postgres = store as? PostgresServerDatabase else { throw TestEngineError.unknownStore }
+  return try await postgres.withSession { connection in
+    try connection.query(PostgresQuery(unsafeSQL: sql), logger: Logger(label: "assure.tests")).wait().map { row in
+      try row.map { try $0.decode(String?.self) }
+    }
+  }
 }

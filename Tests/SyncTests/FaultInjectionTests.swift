@@ -3,6 +3,7 @@ import Foundation
 import GRDB
 import Model
 import SQLiteStore
+import StoreTestSupport
 import Stores
 import Sync
 import Synchronization
@@ -184,7 +185,7 @@ struct Harness {
     folder = try TemporaryFolder()
     clock = TestClock(Date(timeIntervalSince1970: 1_700_000_000))
     let clock = self.clock
-    server = ServerRepository(database: try ServerDatabase(path: folder.path("server.sqlite")), now: { clock.now })
+    server = ServerRepository(database: try await TestEngine.current.makeServerStore(in: folder), now: { clock.now })
     try await server.configureAreas(Area.westMercia)
     network = FaultyNetwork(server: server)
     let count = 2 + Int(random.next() % 3)
@@ -372,21 +373,20 @@ struct Harness {
   }
 
   func check() async throws {
-    let (rows, live, conflicts, perMutation) = try await server.database.sqlite.pool.read { db in
-      (
-        try Row.fetchAll(db, sql: "SELECT id, deleted_at_ms FROM engagement").map {
-          (UUID(uuidString: $0["id"] as String)!, ($0["deleted_at_ms"] as Int64?) != nil)
-        },
-        try db.engagements(matching: EngagementQuery()),
-        try db.conflicts(includeResolved: true),
-        try Int.fetchOne(
-          db,
-          sql: """
-            SELECT COALESCE(MAX(n), 0) FROM (SELECT COUNT(*) AS n FROM change_log
-            WHERE mutation_id IS NOT NULL AND entity_type = 'engagement' GROUP BY mutation_id)
-            """) ?? -1
-      )
+    let rows = try await queryText(server.database, "SELECT id, CAST(deleted_at_ms AS TEXT) FROM engagement").map {
+      (UUID(uuidString: $0[0]!)!, $0[1] != nil)
     }
+    let (live, conflicts) = try await server.database.read { db in
+      (try db.engagements(matching: EngagementQuery()), try db.conflicts(includeResolved: true))
+    }
+    let perMutation =
+      try await queryText(
+        server.database,
+        """
+        SELECT CAST(COALESCE(MAX(n), 0) AS TEXT) FROM (SELECT COUNT(*) AS n FROM change_log
+        WHERE mutation_id IS NOT NULL AND entity_type = 'engagement' GROUP BY mutation_id) AS counts
+        """
+      ).first?.first?.flatMap { Int($0) } ?? -1
     if ProcessInfo.processInfo.environment["ASSURE_FAULT_STATS"] != nil {
       print(
         "seed \(seed): \(created.count) created, \(live.count) live, \(deleted_count(rows)) deleted, \(conflicts.count) conflicts, \(written.count) values written, \(crashes) crashes, \(purged.count) purged"

@@ -337,7 +337,10 @@ enum PostgresSchema {
       source TEXT NOT NULL,
       survey BOOLEAN NOT NULL,
       element_id TEXT,
-      baseline_period_end TEXT
+      baseline_period_end TEXT,
+      -- The order indicators were first defined in (SQLite lists them by rowid): kept when
+      -- one is saved again.
+      seq BIGINT GENERATED ALWAYS AS IDENTITY
     )
     """,
     """

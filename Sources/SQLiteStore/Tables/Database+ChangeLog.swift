@@ -12,7 +12,7 @@ extension Database {
     at time: Date, mutationID: UUID? = nil, deviceID: String? = nil
   ) throws -> Int64 {
     try appendChange(
-      type, id: id, operation: operation, payloadJSON: try payload.map(Self.entityJSON), at: time,
+      type, id: id, operation: operation, payloadJSON: try payload.map(ChangePayloadJSON.encode), at: time,
       mutationID: mutationID, deviceID: deviceID)
   }
 
@@ -68,29 +68,8 @@ extension Database {
       else { throw StorageError(.corrupt, "change \(row[0] as Int64) has an unknown type or operation") }
       return Change(
         cursor: row[0], entityType: type, entityID: row[2], operation: operation,
-        payload: try (row[4] as String?).map { try Self.payload(type, fromJSON: $0) },
+        payload: try (row[4] as String?).map { try ChangePayloadJSON.decode(type, $0) },
         changedAt: Date(millisecondsSince1970: row[5]), payloadOmitted: row[6])
-    }
-  }
-
-  /// The entity itself as JSON: the `entity_type` column says what it is.
-  private static func entityJSON(_ payload: Change.Payload) throws -> String {
-    switch payload {
-    case .engagement(let value): EngagementJSON.encode(value)
-    case .objective(let value): try JSONText.encode(value)
-    case .element(let value): try JSONText.encode(value)
-    case .area(let value): try JSONText.encode(value)
-    case .conflict(let value): try JSONText.encode(value)
-    }
-  }
-
-  private static func payload(_ type: EntityType, fromJSON text: String) throws -> Change.Payload {
-    switch type {
-    case .engagement: .engagement(try EngagementJSON.decode(text) ?? JSONText.decode(text))
-    case .objective: .objective(try JSONText.decode(text))
-    case .element: .element(try JSONText.decode(text))
-    case .area: .area(try JSONText.decode(text))
-    case .conflict: .conflict(try JSONText.decode(text))
     }
   }
 

@@ -25,9 +25,11 @@ struct ConfigSources {
     case list
   }
 
-  /// Every setting of `serve`; `data-dir` also applies to the administration commands.
+  /// Every setting of `serve`; `data-dir`, `store` and `store-password-file` also apply to
+  /// the administration commands.
   static let settings: [(name: String, kind: Kind)] = [
-    ("data-dir", .text), ("host", .text), ("port", .number), ("demo", .flag), ("area", .list),
+    ("data-dir", .text), ("store", .text), ("store-password-file", .text), ("host", .text), ("port", .number),
+    ("demo", .flag), ("area", .list),
     ("tombstone-days", .number), ("log-level", .text), ("log-format", .text), ("metrics-port", .number),
     ("metrics-host", .text), ("tls-cert", .text), ("tls-key", .text), ("insecure", .flag),
     ("token-days", .number), ("enrolment-hours", .number), ("max-request-bytes", .number),
@@ -50,6 +52,8 @@ struct ConfigSources {
     "ASSURE_SERVER_" + setting.uppercased().replacingOccurrences(of: "-", with: "_")
   }
 
+  /// The environment read (`PGPASSWORD` is taken from it too).
+  let environment: [String: String]
   /// All the settings in force, in precedence order.
   let reader: ConfigReader
   /// The configuration file read, if one was given.
@@ -60,6 +64,7 @@ struct ConfigSources {
   /// for the file) and `environment`. Reads the configuration file, from `--config` or else
   /// `ASSURE_SERVER_CONFIG`. An empty environment variable counts as unset.
   init(commandLine: [String: ConfigContent], environment: [String: String]) throws(Problem) {
+    self.environment = environment
     let commandLineProvider = InMemoryProvider(
       name: "command line",
       values: Dictionary(

@@ -3,11 +3,18 @@ import Configuration
 import Foundation
 import Logging
 import Model
+import PostgresStore
 
 /// The settings `serve` runs with: each from the command line, the environment, the
 /// configuration file or its default (`ConfigSources`), checked.
 struct ServeSettings {
   var dataDir = "./assure-data"
+  /// `sqlite:PATH` or `postgres://USER@HOST:PORT/DATABASE`; none: the SQLite file in `dataDir`.
+  var store: String?
+  /// A file whose first line is the PostgreSQL password (else `PGPASSWORD`).
+  var storePasswordFile: String?
+  /// The environment the settings were read from (for `PGPASSWORD`).
+  var environment = ProcessInfo.processInfo.environment
   var host = "127.0.0.1"
   var port = 50051
   var demo = false
@@ -41,6 +48,9 @@ struct ServeSettings {
   /// is not what its setting takes, then `ValidationError` for the first value out of its range.
   init(_ sources: ConfigSources) throws {
     dataDir = sources.text("data-dir") ?? dataDir
+    store = sources.text("store") ?? store
+    storePasswordFile = sources.text("store-password-file") ?? storePasswordFile
+    environment = sources.environment
     host = sources.text("host") ?? host
     port = sources.number("port") ?? port
     demo = sources.flag("demo") ?? demo
@@ -66,8 +76,16 @@ struct ServeSettings {
     try validate()
   }
 
-  /// The server's database file under `dataDir`.
-  var databasePath: String { URL(fileURLWithPath: dataDir).appendingPathComponent("assure-server.sqlite").path }
+  /// Where the data is kept: `store` when given, else the SQLite file in `dataDir`.
+  func storeAddress() throws(LocationError) -> StoreAddress {
+    guard let store else {
+      guard storePasswordFile == nil else {
+        throw LocationError(field: "store-password-file", rule: "is for a postgres:// store only")
+      }
+      return .defaultSQLite(dataDir: dataDir)
+    }
+    return try StoreAddress(parsing: store, passwordFile: storePasswordFile, environment: environment)
+  }
 
   /// The connection limits the settings give.
   var connectionLimits: ConnectionLimits {
@@ -95,6 +113,11 @@ struct ServeSettings {
     var buffer = [UInt8](repeating: 0, count: 16)
     guard inet_pton(AF_INET, host, &buffer) == 1 || inet_pton(AF_INET6, host, &buffer) == 1 else {
       throw invalid("host", "--host must be an IPv4 or IPv6 address, e.g. 127.0.0.1 or ::1 (got \"\(host)\")")
+    }
+    do {
+      _ = try storeAddress()
+    } catch {
+      throw invalid(error.field, "--\(error.field) \(error.rule)")
     }
     guard (0...65535).contains(port) else { throw invalid("port", "--port must be between 0 and 65535 (got \(port))") }
     guard (1...36_500).contains(tombstoneDays) else {

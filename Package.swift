@@ -296,6 +296,7 @@ let package = Package(
         "Model",
         "RPC",
         "Server",
+        "PostgresStore",
         "SQLiteStore",
         "StoreTestSupport",
         "Stores",

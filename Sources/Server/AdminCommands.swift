@@ -13,11 +13,22 @@ private func consoleCaller(_ command: String) -> Caller {
 }
 
 /// Opens the server's database for an administration command, without seeding anything.
-private func openAccounts(_ data: DataOptions, enrolmentHours: Int = 72) throws -> AccountRepository {
+private func openAccounts(_ data: DataOptions, enrolmentHours: Int = 72) async throws -> AccountRepository {
   umask(0o077)
   var settings = AccountSettings()
   settings.enrolmentCodeLifetime = Double(enrolmentHours) * 3600
-  return AccountRepository(database: try ServerDatabase(path: data.databasePath), settings: settings)
+  return AccountRepository(database: try await data.openStore(), settings: settings)
+}
+
+/// The SQLite file of a command that works on one only (backup, restore); a PostgreSQL store is
+/// backed up with PostgreSQL's own tools.
+private func sqliteOnly(_ data: DataOptions, _ command: String) throws -> String {
+  guard let path = data.store.sqlitePath else {
+    throw ArgumentParser.ValidationError(
+      "assure-server \(command) works on a SQLite store; back up a PostgreSQL store (\(data.store)) with pg_dump or WAL archiving (Docs/Operations.md)"
+    )
+  }
+  return path
 }
 
 private func stamp(_ date: Date?) -> String {
@@ -71,7 +82,7 @@ struct UserCommand: AsyncParsableCommand {
     @Option(help: "Hours the code lasts.") var enrolmentHours: Int = 72
 
     func run() async throws {
-      let accounts = try openAccounts(data, enrolmentHours: enrolmentHours)
+      let accounts = try await openAccounts(data, enrolmentHours: enrolmentHours)
       do {
         show(
           try await accounts.addUser(
@@ -86,7 +97,7 @@ struct UserCommand: AsyncParsableCommand {
     @OptionGroup var data: DataOptions
 
     func run() async throws {
-      let accounts = try openAccounts(data)
+      let accounts = try await openAccounts(data)
       print("NAME          ROLE          CREATED                DISABLED              DISPLAY NAME")
       for user in try await accounts.users() {
         print(
@@ -107,7 +118,7 @@ struct UserCommand: AsyncParsableCommand {
     @Option(help: "Hours the code lasts.") var enrolmentHours: Int = 72
 
     func run() async throws {
-      let accounts = try openAccounts(data, enrolmentHours: enrolmentHours)
+      let accounts = try await openAccounts(data, enrolmentHours: enrolmentHours)
       do { show(try await accounts.issueCode(forUser: name, by: consoleCaller("user code"))) } catch {
         throw fail(error)
       }
@@ -121,7 +132,7 @@ struct UserCommand: AsyncParsableCommand {
     @Argument(help: "The user's sign-in name.") var name: String
 
     func run() async throws {
-      let accounts = try openAccounts(data)
+      let accounts = try await openAccounts(data)
       do {
         let account = try await accounts.disableUser(name: name, by: consoleCaller("user disable"))
         print(
@@ -144,7 +155,7 @@ struct DeviceCommand: AsyncParsableCommand {
     @Flag(help: "Also revoked and expired sign-ins.") var all = false
 
     func run() async throws {
-      let accounts = try openAccounts(data)
+      let accounts = try await openAccounts(data)
       let now = Date()
       print(
         "SIGN-IN   USER          DEVICE                                LABEL                 EXPIRES               LAST USED             STATE"
@@ -173,7 +184,7 @@ struct DeviceCommand: AsyncParsableCommand {
     var device = false
 
     func run() async throws {
-      let accounts = try openAccounts(data)
+      let accounts = try await openAccounts(data)
       do {
         let caller = consoleCaller("device revoke")
         let revoked =
@@ -278,6 +289,7 @@ struct BackupCommand: AsyncParsableCommand {
   func run() async throws {
     umask(0o077)
     let path = URL(fileURLWithPath: out).standardizedFileURL.path
+    _ = try sqliteOnly(data, "backup")
     guard FileManager.default.fileExists(atPath: data.databasePath) else {
       throw ArgumentParser.ValidationError("no database at \(data.databasePath)")
     }
@@ -310,6 +322,7 @@ struct RestoreCommand: AsyncParsableCommand {
   func run() async throws {
     umask(0o077)
     let backup = URL(fileURLWithPath: from).standardizedFileURL.path
+    _ = try sqliteOnly(data, "restore")
     do {
       let summary = try ServerDatabase.inspect(backup)
       try FileManager.default.createDirectory(
@@ -350,9 +363,9 @@ struct AreaCommand: AsyncParsableCommand {
       """,
     subcommands: [List.self, Add.self, Rename.self, Retire.self])
 
-  private static func open(_ data: DataOptions) throws -> ServerRepository {
+  private static func open(_ data: DataOptions) async throws -> ServerRepository {
     umask(0o077)
-    return ServerRepository(database: try ServerDatabase(path: data.databasePath))
+    return ServerRepository(database: try await data.openStore())
   }
 
   struct List: AsyncParsableCommand {
@@ -361,7 +374,7 @@ struct AreaCommand: AsyncParsableCommand {
     @OptionGroup var data: DataOptions
 
     func run() async throws {
-      let repository = try AreaCommand.open(data)
+      let repository = try await AreaCommand.open(data)
       let areas = try await repository.areas()
       guard !areas.isEmpty else {
         print("no areas are stored: add them with assure-server area add CODE --name NAME")
@@ -386,7 +399,7 @@ struct AreaCommand: AsyncParsableCommand {
     @Option(help: "Display name (default: made from the code).") var name: String?
 
     func run() async throws {
-      let repository = try AreaCommand.open(data)
+      let repository = try await AreaCommand.open(data)
       do {
         let area = try await repository.addArea(
           Model.Area(code: code, name: name ?? Model.Area.name(fromCode: code)), by: consoleCaller("area add"))
@@ -403,7 +416,7 @@ struct AreaCommand: AsyncParsableCommand {
     @Argument(help: "The new display name.") var name: String
 
     func run() async throws {
-      let repository = try AreaCommand.open(data)
+      let repository = try await AreaCommand.open(data)
       do {
         let area = try await repository.renameArea(code: code, to: name, by: consoleCaller("area rename"))
         print("area \(area.code) is now \(area.name)")
@@ -419,7 +432,7 @@ struct AreaCommand: AsyncParsableCommand {
     @Argument(help: "The area's code.") var code: String
 
     func run() async throws {
-      let repository = try AreaCommand.open(data)
+      let repository = try await AreaCommand.open(data)
       do {
         let (area, count) = try await repository.retireArea(code: code, by: consoleCaller("area retire"))
         print(

@@ -1,5 +1,7 @@
 import Foundation
 import Glibc
+import PostgresStore
+import StoreTestSupport
 import Synchronization
 
 /// The real `assure` and `assure-server` executables, built by `swift build` / `swift test`
@@ -71,7 +73,42 @@ struct FieldDevice {
 /// Runs `assure-server` with `arguments` (an administration command) and waits for it.
 @discardableResult
 func runServerCommand(_ arguments: [String]) throws -> RunResult {
-  try runToEnd(Binaries.server, arguments)
+  try runToEnd(Binaries.server, arguments + TestStores.arguments(for: arguments))
+}
+
+/// Where a test server keeps its data on the engine of this test process: with PostgreSQL, each
+/// server data folder gets a database of its own, made the first time a command names the
+/// folder, and every `assure-server` command naming that folder is given `--store` for it.
+enum TestStores {
+  private static let databases = Mutex<[String: String]>([:])
+
+  /// `--store ADDRESS` for the data folder that `arguments` name with `--data-dir`, on
+  /// PostgreSQL; nothing on SQLite (the file in the folder is the store).
+  static func arguments(for arguments: [String]) throws -> [String] {
+    guard TestEngine.current == .postgres, let flag = arguments.firstIndex(of: "--data-dir"),
+      flag + 1 < arguments.count, !arguments.contains("--store")
+    else { return [] }
+    return ["--store", try address(forDataDir: arguments[flag + 1])]
+  }
+
+  /// The PostgreSQL database of a server data folder, made on first use.
+  static func address(forDataDir path: String) throws -> String {
+    let folder = URL(fileURLWithPath: path).standardizedFileURL.path
+    if let known = databases.withLock({ $0[folder] }) { return known }
+    guard var admin = TestEngine.postgresAdmin else { throw TestFailure("no PostgreSQL server for the tests") }
+    let name = "assure_e2e_\(UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(20))"
+    let created = try runToEnd(
+      URL(fileURLWithPath: "/usr/bin/psql"),
+      ["-q", "-v", "ON_ERROR_STOP=1", "-c", "CREATE DATABASE \(name)", "\(admin)"])
+    guard created.status == 0 else { throw TestFailure("cannot create a test database: \(created)") }
+    admin.database = name
+    let address = admin.description
+    return databases.withLock { known in
+      if let other = known[folder] { return other }
+      known[folder] = address
+      return address
+    }
+  }
 }
 
 /// Runs a program to its end, collecting what it printed.
@@ -110,6 +147,7 @@ final class ServerProcess: Sendable {
     process.executableURL = Binaries.server
     process.arguments =
       ["--host", "127.0.0.1", "--port", String(port), "--data-dir", dataDir.path] + extraArguments
+    process.arguments! += try TestStores.arguments(for: process.arguments!)
     let err = Pipe()
     process.standardError = err
     process.standardOutput = FileHandle.nullDevice

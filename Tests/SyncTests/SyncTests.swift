@@ -58,7 +58,7 @@ final class FaultyTransport: SyncTransport {
   }
 }
 
-/// Holds chosen pushes until a later one has been applied (for at most 0.3 s: it may never
+/// Holds chosen pushes until a later one has been applied (for at most 3 s: it may never
 /// come), so batches in flight together reach the server in the opposite order; notes any
 /// engagement held by two batches in flight at once.
 final class ReorderingTransport: SyncTransport {
@@ -93,7 +93,7 @@ final class ReorderingTransport: SyncTransport {
     }
     defer { _ = state.withLock { $0.inFlight.removeValue(forKey: call) } }
     if let other = holds[call] {
-      for _ in 0..<30 {
+      for _ in 0..<300 {
         if state.withLock({ $0.applied.contains(other) }) {
           state.withLock { $0.reordered += 1 }
           break

@@ -102,7 +102,6 @@ let package = Package(
     .target(
       name: "StoreTestSupport",
       dependencies: [
-        "Model",
         "PostgresStore",
         "SQLiteStore",
         "Stores",
@@ -121,7 +120,6 @@ let package = Package(
         "PostgresStore",
         "StoreTestSupport",
         "Stores",
-        "TestSupport",
         .product(name: "PostgresNIO", package: "postgres-nio"),
       ],
       swiftSettings: swiftSettings

@@ -21,20 +21,22 @@ SYSTEM = {"Foundation", "FoundationEssentials", "Glibc", "Synchronization", "Tes
 
 # The module graph: for each target, the modules it may import. First-party modules are
 # Model, Stores (the store protocols, no engine), SQLiteStore (the stores on SQLite: the only
-# module that may import GRDB), Sync, Application (what the server does), RPC, Reports,
-# Server (assure-server), FieldClient (assure) and TestSupport. The executables open their
-# SQLite store (they choose the engine) and otherwise speak to Stores' protocols. Tests may
-# import GRDB to look at a file directly.
+# module that may import GRDB), PostgresStore (the server's store on PostgreSQL: the only
+# module that may import PostgresNIO), Sync, Application (what the server does), RPC, Reports,
+# Server (assure-server), FieldClient (assure), TestSupport and StoreTestSupport. The
+# executables open their store (they choose the engine) and otherwise speak to Stores'
+# protocols. Tests may import GRDB or PostgresNIO to look at a database directly.
 GRAPH = {
     "Model": set(),
     "Stores": {"Model", "Crypto"},
     "SQLiteStore": {"Model", "Stores", "Crypto", "GRDB", "Metrics"},
+    "PostgresStore": {"Model", "Stores", "Logging", "Metrics", "NIOCore", "NIOPosix", "PostgresNIO"},
     "Sync": {"Model", "Stores"},
     "Application": {"Model", "Stores", "Sync", "Crypto"},
     "RPC": {"Model", "Sync", "GRPCCore", "GRPCProtobuf", "SwiftProtobuf"},
     "Reports": {"Model"},
     "Server": {
-        "Application", "Model", "Reports", "RPC", "SQLiteStore", "Stores", "Sync", "ArgumentParser", "Configuration", "GRPCCore", "GRPCNIOTransportHTTP2", "Logging",
+        "Application", "Model", "PostgresStore", "Reports", "RPC", "SQLiteStore", "Stores", "Sync", "ArgumentParser", "Configuration", "GRPCCore", "GRPCNIOTransportHTTP2", "Logging",
         "Metrics", "NIOCore", "NIOHTTP1", "NIOHTTP2", "NIOPosix", "Prometheus", "ServiceLifecycle", "SwiftProtobuf",
         "UnixSignals",
     },
@@ -42,18 +44,20 @@ GRAPH = {
         "Model", "Reports", "RPC", "SQLiteStore", "Stores", "Sync", "ArgumentParser", "GRPCCore", "GRPCNIOTransportHTTP2",
     },
     "TestSupport": {"Model"},
+    "StoreTestSupport": {"PostgresStore", "SQLiteStore", "Stores", "TestSupport", "GRDB", "Logging", "PostgresNIO"},
+    "PostgresStoreTests": {"Model", "PostgresStore", "StoreTestSupport", "Stores", "PostgresNIO"},
     "ModelTests": {"Model", "PropertyBased"},
     "SQLiteStoreTests": {"Model", "SQLiteStore", "Stores", "TestSupport", "GRDB"},
-    "SyncTests": {"Application", "Model", "SQLiteStore", "Stores", "Sync", "TestSupport", "GRDB"},
-    "ApplicationTests": {"Application", "Model", "SQLiteStore", "Stores", "Sync", "TestSupport", "GRDB"},
+    "SyncTests": {"Application", "Model", "SQLiteStore", "StoreTestSupport", "Stores", "Sync", "TestSupport", "GRDB"},
+    "ApplicationTests": {"Application", "Model", "SQLiteStore", "StoreTestSupport", "Stores", "Sync", "TestSupport", "GRDB"},
     "RPCTests": {"Model", "RPC", "Sync", "PropertyBased", "SwiftProtobuf"},
     "ServerTests": {
-        "Application", "ArgumentParser", "Model", "RPC", "Server", "SQLiteStore", "Stores", "Sync", "GRPCCore", "GRPCInProcessTransport", "Logging",
+        "Application", "ArgumentParser", "Model", "PostgresStore", "RPC", "Server", "SQLiteStore", "StoreTestSupport", "Stores", "Sync", "GRPCCore", "GRPCInProcessTransport", "Logging",
         "SwiftProtobuf",
     },
     "ReportsTests": {"Model", "Reports"},
     "FieldClientTests": {
-        "ArgumentParser", "FieldClient", "Model", "RPC", "Server", "SQLiteStore", "Stores", "Sync", "GRPCCore",
+        "ArgumentParser", "FieldClient", "Model", "PostgresStore", "RPC", "Server", "SQLiteStore", "StoreTestSupport", "Stores", "Sync", "GRPCCore",
         "GRPCNIOTransportHTTP2",
     },
 }

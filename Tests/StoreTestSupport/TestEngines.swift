@@ -109,3 +109,11 @@ public func queryText(_ store: any ServerStore, _ sql: String) async throws -> [
     }
   }
 }
+
+extension TestEngine {
+  /// Opens a store on an existing PostgreSQL database: one more server on the same data, with
+  /// connections of its own.
+  public static func openServerStore(_ location: PostgresLocation) async throws -> any ServerStore {
+    try await PostgresServerDatabase.open(location, connections: 4)
+  }
+}

@@ -25,9 +25,13 @@ public final class PostgresServerDatabase: Sendable {
   public let identity: ServerIdentity
   let client: PostgresClient
   private let running: Task<Void, Never>
+  let listeners = NoticeListeners()
   private let threads: NIOThreadPool
   let writers: WriterGate
-  private let logger: Logger
+  let logger: Logger
+
+  /// The channel write transactions notify on when they change what servers hold in memory.
+  static let noticeChannel = "assure_notice"
 
   /// The advisory lock every write transaction takes: one writer per database.
   static let writerLock: Int64 = 0x4153_5355_5245_5731  // "ASSUREW1"
@@ -84,6 +88,7 @@ public final class PostgresServerDatabase: Sendable {
 
   /// Closes every connection and stops the store's threads.
   public func close() async {
+    listeners.finish()
     running.cancel()
     try? await threads.shutdownGracefully()
   }

@@ -2,6 +2,7 @@ import Logging
 import Model
 import NIOCore
 public import PostgresNIO
+import Stores
 
 /// One connection, held by one transaction on the thread that runs it: every statement is
 /// sent and waited for in turn, so that a transaction body stays synchronous as the store
@@ -12,6 +13,7 @@ final class Session {
   let connection: PostgresConnection
   let logger: Logger
   private var savepoints = 0
+  private var noticesSent: Set<StoreNotice> = []
 
   init(connection: PostgresConnection, logger: Logger) {
     self.connection = connection
@@ -45,6 +47,13 @@ final class Session {
     guard let row = try row(query) else { return nil }
     let value: T? = try row[0]
     return value
+  }
+
+  /// Tells every server on the database, when this transaction commits, that it changed
+  /// something they may hold in memory (once per kind per transaction).
+  func notify(_ notice: StoreNotice) throws {
+    guard noticesSent.insert(notice).inserted else { return }
+    try execute("SELECT pg_notify(\(PostgresServerDatabase.noticeChannel), \(notice.rawValue))")
   }
 
   /// Runs `body` in a savepoint: its writes are undone when it throws or answers `false`,

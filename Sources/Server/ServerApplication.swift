@@ -8,6 +8,7 @@ import NIOCore
 import Prometheus
 import SQLiteStore
 import ServiceLifecycle
+import Stores
 import Sync
 import Synchronization
 import UnixSignals
@@ -250,6 +251,10 @@ enum ServerApplication {
         service: TombstoneService(repository: repository, days: configuration.tombstoneDays, logger: logger),
         successTerminationBehavior: .ignore, failureTerminationBehavior: .ignore),
     ]
+    if let shared = repository.database as? any SharedStore {
+      services.append(
+        .init(service: StoreNoticeService(store: shared, plan: parts.plan, cache: parts.cache, logger: logger)))
+    }
     if let metrics = configuration.metrics {
       services.append(
         .init(

@@ -57,3 +57,20 @@ public protocol DeviceStore: Sendable {
   /// Runs `body` on a consistent snapshot; it must not write.
   func read<T: Sendable>(_ body: @Sendable (any DeviceTransaction) throws -> T) async throws -> T
 }
+
+/// What another server process changed that this one may hold in memory.
+public enum StoreNotice: String, Sendable, CaseIterable {
+  /// Objectives, elements, areas or the force's profile: a copy of the plan is stale.
+  case plan
+  /// Accounts or device tokens (revoked, expired, replaced, disabled): a cache of sign-ins is
+  /// stale.
+  case accounts
+}
+
+/// A store shared by several server processes tells each of them what the others changed.
+public protocol SharedStore: Sendable {
+  /// Every notice of a change committed by any process on the store, this one included,
+  /// until the store closes. After a lost connection to the database every kind is sent
+  /// once, since notices may have been missed meanwhile.
+  func notices() -> AsyncStream<StoreNotice>
+}

@@ -70,9 +70,10 @@ struct ConcurrentWritersTests {
       #expect(try await device.pending() == 0)
     }
     // The log gives each cursor once, in commit order.
-    let cursors = try await queryText(servers[0].database, "SELECT CAST(cursor AS TEXT) FROM change_log ORDER BY cursor")
-      .compactMap { $0[0].flatMap { Int64($0) } }
+    let cursors = try await queryText(
+      servers[0].database, "SELECT CAST(cursor AS TEXT) FROM change_log ORDER BY cursor"
+    )
+    .compactMap { $0[0].flatMap { Int64($0) } }
     #expect(Set(cursors).count == cursors.count)
   }
 }
-

@@ -9,6 +9,7 @@ extension PostgresServerTransaction: AccountStore {
   // MARK: - Accounts
 
   func saveAccount(_ a: Account) throws {
+    try session.notify(.accounts)
     try session.execute(
       """
       INSERT INTO account (id, name, display_name, role, created_at_ms, created_by, disabled_at_ms)
@@ -124,6 +125,7 @@ extension PostgresServerTransaction: AccountStore {
 
   /// Revokes a token at `time` (a revoked token stays revoked).
   func revokeDeviceToken(id: UUID, at time: Date) throws {
+    try session.notify(.accounts)
     try session.execute(
       """
       UPDATE device_token SET revoked_at_ms = COALESCE(revoked_at_ms, \(time.millisecondsSince1970))
@@ -133,6 +135,7 @@ extension PostgresServerTransaction: AccountStore {
 
   /// Shortens a token's life to end no later than `time` (a refreshed token's grace period).
   func expireDeviceToken(id: UUID, by time: Date) throws {
+    try session.notify(.accounts)
     try session.execute(
       """
       UPDATE device_token SET expires_at_ms = LEAST(expires_at_ms, \(time.millisecondsSince1970))
@@ -143,7 +146,8 @@ extension PostgresServerTransaction: AccountStore {
   /// Marks a token as exchanged for a new one at `time`; `false` when it already was (a token
   /// is refreshed once).
   func markDeviceTokenReplaced(id: UUID, at time: Date) throws -> Bool {
-    try session.execute(
+    try session.notify(.accounts)
+    return try session.execute(
       """
       UPDATE device_token SET replaced_at_ms = \(time.millisecondsSince1970)
       WHERE id = \(id.storageKey) AND replaced_at_ms IS NULL

@@ -17,6 +17,7 @@ extension PostgresServerTransaction: PlanStore {
   }
 
   func saveForceProfile(_ profile: ForceProfile) throws {
+    try session.notify(.plan)
     try session.execute(
       """
       INSERT INTO force_profile (id, profile) VALUES (1, \(try JSONText.encode(profile)))
@@ -25,6 +26,7 @@ extension PostgresServerTransaction: PlanStore {
   }
 
   func saveObjective(_ o: Objective) throws {
+    try session.notify(.plan)
     try session.execute(
       """
       INSERT INTO objective (id, title, description, position) VALUES (\(o.id), \(o.title), \(o.description), \(o.position))
@@ -34,6 +36,7 @@ extension PostgresServerTransaction: PlanStore {
   }
 
   func saveElement(_ e: PlanElement) throws {
+    try session.notify(.plan)
     try session.execute(
       """
       INSERT INTO plan_element (id, objective_id, title, description, opcc_lead, force_lead,
@@ -50,6 +53,7 @@ extension PostgresServerTransaction: PlanStore {
   }
 
   func saveArea(_ a: Area, position: Int) throws {
+    try session.notify(.plan)
     try session.execute(
       """
       INSERT INTO area (code, name, position, retired) VALUES (\(a.code), \(a.name), \(position), \(a.retired))
@@ -64,6 +68,7 @@ extension PostgresServerTransaction: PlanStore {
   }
 
   func deletePlanEntity(_ type: EntityType, id: String) throws {
+    try session.notify(.plan)
     switch type {
     case .objective: try session.execute("DELETE FROM objective WHERE id = \(id)")
     case .element: try session.execute("DELETE FROM plan_element WHERE id = \(id)")

@@ -52,7 +52,7 @@ GRAPH = {
     "ApplicationTests": {"Application", "Model", "SQLiteStore", "StoreTestSupport", "Stores", "Sync", "TestSupport", "GRDB"},
     "RPCTests": {"Model", "RPC", "Sync", "PropertyBased", "SwiftProtobuf"},
     "ServerTests": {
-        "Application", "ArgumentParser", "Model", "PostgresStore", "RPC", "Server", "SQLiteStore", "StoreTestSupport", "Stores", "Sync", "GRPCCore", "GRPCInProcessTransport", "Logging",
+        "Application", "ArgumentParser", "Model", "PostgresStore", "Reports", "RPC", "Server", "SQLiteStore", "StoreTestSupport", "Stores", "Sync", "TestSupport", "GRPCCore", "GRPCInProcessTransport", "Logging",
         "SwiftProtobuf",
     },
     "ReportsTests": {"Model", "Reports"},

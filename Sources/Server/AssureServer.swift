@@ -25,7 +25,7 @@ struct AssureServer: AsyncParsableCommand {
       """,
     subcommands: [
       Serve.self, UserCommand.self, DeviceCommand.self, AreaCommand.self, AuditCommand.self, BackupCommand.self,
-      RestoreCommand.self,
+      RestoreCommand.self, StoreCommand.self,
     ],
     defaultSubcommand: Serve.self)
 }

@@ -31,6 +31,10 @@
 #   N=1000 D=10 M=100 Scripts/bench-sync.sh         smaller
 #   PART=2 Scripts/bench-sync.sh                    only part 2 (PART=1 only part 1; default both)
 #   CONFIG=debug Scripts/bench-sync.sh              debug build (default release)
+#   STORE=postgres PART=1 Scripts/bench-sync.sh     part 1 with the server on PostgreSQL, beside psql
+#                                                   inserting the same rows in one transaction (a
+#                                                   throw-away cluster unless ASSURE_TEST_POSTGRES
+#                                                   names a server to create databases on)
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -41,6 +45,8 @@ per_device=${M:-100}
 runs=${RUNS:-3}
 fill=${FILL:-cli}
 part=${PART:-all}
+store=${STORE:-sqlite}
+case "$store" in sqlite) ;; postgres) [ "$part" = 1 ] || { echo "STORE=postgres measures part 1 only: PART=1" >&2; exit 64; } ;; *) echo "STORE must be sqlite or postgres" >&2; exit 64 ;; esac
 jobs=$(nproc)
 case "$fill" in cli | sql) ;; *) echo "FILL must be cli or sql" >&2; exit 64 ;; esac
 command -v sqlite3 >/dev/null || { echo "sqlite3 CLI missing (Debian: apt-get install -y sqlite3)" >&2; exit 2; }
@@ -54,8 +60,10 @@ stop_server() {
   if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
   server_pid=""
 }
+started_cluster=""
 cleanup() {
   stop_server
+  if [ -n "$started_cluster" ]; then postgres_scratch_stop; fi
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -65,8 +73,32 @@ stats() { sort -n | awk '{v[NR]=$1} END {m=(NR%2)?v[(NR+1)/2]:(v[NR/2]+v[NR/2+1]
 median() { sort -n | awk '{v[NR]=$1} END {printf "%.4f", (NR%2)?v[(NR+1)/2]:(v[NR/2]+v[NR/2+1])/2}'; }
 live() { sqlite3 -readonly "$1" "SELECT COUNT(*) FROM engagement WHERE deleted_at_ms IS NULL"; }
 
+# With STORE=postgres: the database of the server being measured (store_args names it).
+store_args=""
+pg_base=""
+if [ "$store" = postgres ]; then
+  if [ -z "${ASSURE_TEST_POSTGRES:-}" ]; then
+    # shellcheck source=Scripts/postgres-scratch.sh
+    source "$root/Scripts/postgres-scratch.sh"
+    postgres_scratch_start >&2
+    started_cluster=yes
+  fi
+  pg_base=${ASSURE_TEST_POSTGRES%/*}
+fi
+new_database() { # name: a new PostgreSQL database
+  psql -q -v ON_ERROR_STOP=1 "$ASSURE_TEST_POSTGRES" -c "CREATE DATABASE $1" >/dev/null
+}
+server_live() { # data-dir
+  if [ "$store" = postgres ]; then
+    psql -qtA "$pg_base/$pg_db?sslmode=disable" -c "SELECT COUNT(*) FROM engagement WHERE deleted_at_ms IS NULL"
+  else
+    live "$1/assure-server.sqlite"
+  fi
+}
+
 start_server() { # data-dir log
-  "$bin/assure-server" --port 0 --data-dir "$1" >"$2" 2>&1 &
+  # shellcheck disable=SC2086
+  "$bin/assure-server" --port 0 --data-dir "$1" $store_args >"$2" 2>&1 &
   server_pid=$!
   port=""
   for _ in $(seq 1 300); do
@@ -80,7 +112,8 @@ start_server() { # data-dir log
 
 sign_in() { # server-data-dir device-home account: a commissioner's one-time code, then assure login (not timed)
   local code
-  code=$("$bin/assure-server" user add --data-dir "$1" --name "$3" --role commissioner 2>/dev/null)
+  # shellcheck disable=SC2086
+  code=$("$bin/assure-server" user add --data-dir "$1" $store_args --name "$3" --role commissioner 2>/dev/null)
   ASSURE_HOME="$2" "$bin/assure" login --server "$ASSURE_SERVER" --code "$code" >/dev/null
 }
 
@@ -145,6 +178,11 @@ fill "$work/filled" "$count" 1
 printf 'filled one device with %d engagements (FILL=%s%s): %.1f s, not timed below\n' "$count" "$fill" "$how" "$(echo "$(now) - $s" | bc)"
 
 for run in $(seq 1 "$runs"); do
+  if [ "$store" = postgres ]; then
+    pg_db="assure_bench_sync_$$_$run"
+    new_database "$pg_db"
+    store_args="--store $pg_base/$pg_db?sslmode=disable"
+  fi
   start_server "$work/server-$run" "$work/server-$run.log"
   cp -r "$work/filled" "$work/push-$run"
   sign_in "$work/server-$run" "$work/push-$run" push
@@ -154,7 +192,7 @@ for run in $(seq 1 "$runs"); do
   [ "$(sqlite3 -readonly "$work/push-$run/assure.sqlite" "SELECT COUNT(*) FROM outbox")" -eq 0 ] || { echo "outbox not empty after the push" >&2; exit 1; }
   export ASSURE_HOME="$work/pull-$run"
   s=$(now); "$bin/assure" sync --quiet; echo "$(now) - $s" | bc >>"$work/pull.txt"
-  server_live=$(live "$work/server-$run/assure-server.sqlite")
+  server_live=$(server_live "$work/server-$run")
   pulled=$(live "$work/pull-$run/assure.sqlite")
   [ "$server_live" -eq "$count" ] && [ "$pulled" -eq "$count" ] ||
     { echo "server holds $server_live, new device $pulled engagements; expected $count" >&2; exit 1; }
@@ -162,8 +200,8 @@ for run in $(seq 1 "$runs"); do
 done
 paste "$work/push.txt" "$work/pull.txt" | awk '{printf "%.6f\n", $1 + $2}' >"$work/total.txt"
 
-# The same rows through the sqlite3 CLI: the server's engagement table, built from its own schema.
-schema=$(sqlite3 -readonly "$work/server-1/assure-server.sqlite" ".schema engagement")
+# The same rows through the sqlite3 CLI (or psql): the server's engagement table, built from its own schema.
+[ "$store" = postgres ] || schema=$(sqlite3 -readonly "$work/server-1/assure-server.sqlite" ".schema engagement")
 awk -v n="$count" 'BEGIN {
   srand(42)
   print "BEGIN;"
@@ -175,22 +213,33 @@ awk -v n="$count" 'BEGIN {
   print "COMMIT;"
 }' >"$work/insert.sql"
 for run in $(seq 1 5); do
+  if [ "$store" = postgres ]; then
+    # The server's own table definition (collations and indexes included), in a new database.
+    ref="assure_bench_ref_$$_$run"
+    new_database "$ref"
+    pg_dump --schema-only --table=engagement "$pg_base/assure_bench_sync_$$_1?sslmode=disable" |
+      psql -q -v ON_ERROR_STOP=1 "$pg_base/$ref?sslmode=disable" >/dev/null
+    s=$(now); psql -q -v ON_ERROR_STOP=1 "$pg_base/$ref?sslmode=disable" -f "$work/insert.sql" >/dev/null; echo "$(now) - $s" | bc >>"$work/sqlite.txt"
+    [ "$(psql -qtA "$pg_base/$ref?sslmode=disable" -c "SELECT COUNT(*) FROM engagement")" -eq "$count" ] || { echo "psql insert incomplete" >&2; exit 1; }
+    continue
+  fi
   db="$work/sqlite-$run.sqlite"
   sqlite3 "$db" "PRAGMA journal_mode = WAL;" >/dev/null
   sqlite3 "$db" "$schema"
   s=$(now); sqlite3 -cmd "PRAGMA synchronous = FULL" "$db" <"$work/insert.sql"; echo "$(now) - $s" | bc >>"$work/sqlite.txt"
   [ "$(sqlite3 -readonly "$db" "SELECT COUNT(*) FROM engagement")" -eq "$count" ] || { echo "sqlite3 insert incomplete" >&2; exit 1; }
 done
+reference=$([ "$store" = postgres ] && echo "psql inserting $count rows in one transaction (the server's table, synchronous_commit on, whole process)" || echo "sqlite3 CLI inserting $count rows in one transaction (WAL, synchronous FULL, whole process)")
 
 sqlite_median=$(median <"$work/sqlite.txt")
 echo
-echo "Part 1: $count engagements, $runs runs (fresh server and a fresh copy of the filled device each run); load average now $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "Part 1 (server store: $store): $count engagements, $runs runs (fresh server and a fresh copy of the filled device each run); load average now $(cut -d' ' -f1-3 /proc/loadavg)"
 stats <"$work/push.txt" | sed "s/^/  assure sync pushing $count queued engagements (and pulling its own changes back): /"
 stats <"$work/pull.txt" | sed "s/^/  assure sync on a new device pulling $count engagements: /"
 stats <"$work/total.txt" | sed "s/^/  push + pull: /"
-stats <"$work/sqlite.txt" | sed "s/^/  sqlite3 CLI inserting $count rows in one transaction (WAL, synchronous FULL, whole process): /"
+stats <"$work/sqlite.txt" | sed "s/^/  $reference: /"
 for measure in push pull total; do
-  printf '  ratio %s / sqlite3 insert (medians): %.1fx\n' "$measure" "$(echo "$(median <"$work/$measure.txt") / $sqlite_median" | bc -l)"
+  printf '  ratio %s / reference insert (medians): %.1fx\n' "$measure" "$(echo "$(median <"$work/$measure.txt") / $sqlite_median" | bc -l)"
 done
 ratio=$(echo "$(median <"$work/total.txt") / $sqlite_median" | bc -l)
 if [ "$(echo "$ratio <= 10" | bc)" -eq 1 ]; then echo "  target push + pull within 10x: met"; else echo "  target push + pull within 10x: NOT met ($(printf '%.1f' "$ratio")x)"; fi

@@ -38,7 +38,9 @@ def load_stubs():
 
 async def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--server", required=True)
+    parser.add_argument("--server", required=True,
+                        help="HOST:PORT, or several comma-separated: device i starts on the i-th (modulo), "
+                             "and moves to the next when its server stops answering")
     parser.add_argument("--admin-code", required=True)
     parser.add_argument("--devices", type=int, default=200)
     parser.add_argument("--seconds", type=float, default=60)
@@ -52,7 +54,8 @@ async def main():
 
     # Sign in: the administrator creates one commissioner account per device; each device
     # exchanges its code, as `assure login` does.
-    channel = grpc.aio.insecure_channel(args.server)
+    servers = args.server.split(",")
+    channel = grpc.aio.insecure_channel(servers[0])
     accounts = account_grpc.AccountServiceStub(channel)
     admin = await accounts.Enrol(account_pb2.EnrolRequest(code=args.admin_code, device_id="load-admin"), timeout=30)
     admin_md = (("authorization", f"Bearer {admin.token}"),)
@@ -70,10 +73,13 @@ async def main():
     deadline = time.monotonic() + args.seconds
     areas = ["herefordshire", "shropshire", "telford-and-wrekin", "worcestershire"]
 
-    async def device_loop(device, token):
+    moves = []
+
+    async def device_loop(index, device, token):
         # Each device its own connection, as real devices have (gRPC core would otherwise share
         # one connection between the channels of this process).
-        own = grpc.aio.insecure_channel(args.server, options=[("grpc.use_local_subchannel_pool", 1)])
+        at = index % len(servers)
+        own = grpc.aio.insecure_channel(servers[at], options=[("grpc.use_local_subchannel_pool", 1)])
         stub = sync_grpc.SyncServiceStub(own)
         md = (("authorization", f"Bearer {token}"),)
         cursor = 0
@@ -113,12 +119,19 @@ async def main():
                         break
                 durations.append(time.monotonic() - started)
             except grpc.aio.AioRpcError as err:
-                # Unreachable while the server restarts: the mutations stay queued and go again.
+                # Unreachable while the server restarts: the mutations stay queued and go again,
+                # through the next server when there are several.
                 failures.append(f"{device}: {err.code().name}")
+                if len(servers) > 1 and err.code() in (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED):
+                    await own.close()
+                    at = (at + 1) % len(servers)
+                    own = grpc.aio.insecure_channel(servers[at], options=[("grpc.use_local_subchannel_pool", 1)])
+                    stub = sync_grpc.SyncServiceStub(own)
+                    moves.append(device)
                 await asyncio.sleep(0.2)
         await own.close()
 
-    await asyncio.gather(*(device_loop(d, t) for d, t in tokens))
+    await asyncio.gather(*(device_loop(i, d, t) for i, (d, t) in enumerate(tokens)))
     await channel.close()
     with open(args.acknowledged, "w", encoding="utf-8") as fh:
         for eid in sorted(acknowledged):
@@ -132,7 +145,8 @@ async def main():
         kinds[kind] = kinds.get(kind, 0) + 1
     print(f"syncs: {len(durations)} completed by {len(tokens)} devices in {args.seconds:.0f} s; "
           f"sync time p50 {pct(50):.0f} ms, p99 {pct(99):.0f} ms; "
-          f"engagements acknowledged {len(acknowledged)}; failed attempts {len(failures)} {kinds}", flush=True)
+          f"engagements acknowledged {len(acknowledged)}; failed attempts {len(failures)} {kinds}"
+          + (f"; devices moved to another server {len(set(moves))}" if len(servers) > 1 else ""), flush=True)
 
 
 if __name__ == "__main__":

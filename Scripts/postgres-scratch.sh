@@ -4,6 +4,10 @@
 # ASSURE_TEST_POSTGRES with the address to create databases on) and postgres_scratch_stop
 # (stop it and remove the folder). PostgreSQL refuses to run as root, so as root the cluster
 # belongs to the `postgres` user.
+#
+# PG_FAST=1 turns durability off (fsync, synchronous_commit, full_page_writes): for tests, which
+# create a database each (CREATE DATABASE writes and syncs a copy of the template) and never
+# outlive the cluster. Benchmarks leave it unset, so PostgreSQL syncs its commits as SQLite does.
 PG_BIN=${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)}
 
 postgres_scratch_as() {
@@ -20,8 +24,9 @@ postgres_scratch_start() {
   [ "$(id -u)" = 0 ] && chown postgres "$PG_SCRATCH"
   PG_PORT=${PG_PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
   postgres_scratch_as "$PG_BIN/initdb" -D "$PG_SCRATCH/data" -A trust -U postgres -E UTF8 >"$PG_SCRATCH/initdb.log"
-  postgres_scratch_as "$PG_BIN/pg_ctl" -D "$PG_SCRATCH/data" -l "$PG_SCRATCH/server.log" -w \
-    -o "-p $PG_PORT -k $PG_SCRATCH -c listen_addresses=127.0.0.1 -c max_connections=400" start >/dev/null
+  local options="-p $PG_PORT -k $PG_SCRATCH -c listen_addresses=127.0.0.1 -c max_connections=400"
+  if [ "${PG_FAST:-}" = 1 ]; then options="$options -c fsync=off -c synchronous_commit=off -c full_page_writes=off"; fi
+  postgres_scratch_as "$PG_BIN/pg_ctl" -D "$PG_SCRATCH/data" -l "$PG_SCRATCH/server.log" -w -o "$options" start >/dev/null
   export PG_SCRATCH PG_PORT
   export ASSURE_TEST_POSTGRES="postgres://postgres@127.0.0.1:$PG_PORT/postgres?sslmode=disable"
   echo "PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$PG_PORT ($PG_SCRATCH)"

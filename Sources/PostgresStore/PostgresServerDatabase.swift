@@ -53,7 +53,12 @@ public final class PostgresServerDatabase: Sendable {
     configuration.options.maximumConnections = max(1, connections)
     configuration.options.minimumConnections = 0
     configuration.options.connectTimeout = .seconds(10)
-    let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+    // The pool's own log at error level only: it warns on every lease made before `run()` has
+    // been scheduled (the migrations' lease just below, harmlessly); a failed statement or
+    // connection reaches the caller as an error, which the server logs itself.
+    var background = logger
+    background.logLevel = max(logger.logLevel, .error)
+    let client = PostgresClient(configuration: configuration, backgroundLogger: background)
     let running = Task { await client.run() }
     let threads = NIOThreadPool(numberOfThreads: max(1, connections))
     threads.start()

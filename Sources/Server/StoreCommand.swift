@@ -11,7 +11,37 @@ struct StoreCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "store",
     abstract: "Move an office's data from its SQLite file to a PostgreSQL database.",
-    subcommands: [Copy.self])
+    subcommands: [Copy.self, BeginEpoch.self])
+
+  struct BeginEpoch: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "begin-epoch",
+      abstract: "Start a new history of the server after its database was restored by other means.",
+      discussion: """
+        Run once after restoring a PostgreSQL database from pg_dump or a base backup (or any \
+        store from a copy not made by assure-server backup), before any server serves it: \
+        devices then notice the restore at their next sync, send again what the restored \
+        database lacks and pull everything. assure-server restore does this itself.
+        """)
+
+    @OptionGroup var data: DataOptions
+
+    func run() async throws {
+      let store = try await data.openStore()
+      let actor = "console:\(ProcessInfo.processInfo.environment["USER"] ?? "console")"
+      let identity = try await store.write { db in
+        let identity = try db.beginEpoch()
+        try db.appendAudit(
+          AuditEntry(
+            at: Date(), actor: actor, rpc: "assure-server store begin-epoch", entityType: "server",
+            entityID: identity.serverID, beforeDigest: nil, afterDigest: identity.epoch))
+        return identity
+      }
+      print(
+        "\(data.store): new epoch \(identity.epoch) from change \(identity.epochStart); at their next sync devices send again what it lacks and pull everything"
+      )
+    }
+  }
 
   struct Copy: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

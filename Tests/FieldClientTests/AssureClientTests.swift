@@ -55,8 +55,18 @@ import Testing
     let port = try freeLoopbackPort()
     let server = try ServerProcess(port: port, dataDir: root.appendingPathComponent("server"))
     _ = try await server.waitUntilListening()
-    let token = try await signIn(server, port: port, name: "governance-one", role: "governance")
+    do {
+      let token = try await signIn(server, port: port, name: "governance-one", role: "governance")
+      try await planCalls(port: port, token: token)
+    } catch {
+      // What the server said, to tell a failure of the call from one of the server.
+      Issue.record("the server's log:\n\(server.output.suffix(4000))")
+      throw error
+    }
+    _ = try await server.terminate()
+  }
 
+  func planCalls(port: Int, token: String) async throws {
     try await withClient(port: port, token: token) { client in
       // Who the server takes the caller to be
       let current = try await client.whoAmI()
@@ -135,7 +145,6 @@ import Testing
       #expect(review.month == YearMonth("2022-10"))
       #expect(review.meetings.map(\.id) == [recorded.meeting.id])
     }
-    _ = try await server.terminate()
   }
 
   @Test("an invalid value is a ValidationError naming each field; a missing record is StorageError.notFound")

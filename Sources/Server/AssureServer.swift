@@ -333,7 +333,7 @@ struct Serve: AsyncParsableCommand {
       do {
         let summary = try await PostgresServerDatabase.inspect(location)
         print(
-          "database           \(location): \(summary.engagements) engagements, change cursor \(summary.changeHead), \(pending(summary.pending.count))"
+          "database            \(location): \(summary.engagements) engagements, change cursor \(summary.changeHead), \(pending(summary.pending.count))"
         )
       } catch {
         problems.append("store \(location): \(PostgresServerDatabase.describeConnection(error))")
@@ -342,13 +342,13 @@ struct Serve: AsyncParsableCommand {
       do {
         let summary = try ServerDatabase.inspect(databasePath)
         print(
-          "database           \(databasePath): \(summary.engagements) engagements, change cursor \(summary.changeHead), \(pending(ServerSchema.migrationNames.count - summary.migrations.count))"
+          "database            \(databasePath): \(summary.engagements) engagements, change cursor \(summary.changeHead), \(pending(ServerSchema.migrationNames.count - summary.migrations.count))"
         )
       } catch {
         problems.append("database \(databasePath): \(error)")
       }
     case .sqlite(let databasePath):
-      print("database           \(databasePath): none yet (made on first start)")
+      print("database            \(databasePath): none yet (made on first start)")
     }
     guard problems.isEmpty else {
       throw CommandFailure(description: "the configuration has problems:\n  " + problems.joined(separator: "\n  "))
@@ -375,7 +375,7 @@ struct Serve: AsyncParsableCommand {
     ]
     let file = settings.configFile.map { [("config", $0)] } ?? []
     return (file + values).map { name, value in
-      "\(name.padding(toLength: 18, withPad: " ", startingAt: 0)) \(value)   (\(settings.provenance[name] ?? "default"))"
+      "\(name.padding(toLength: 19, withPad: " ", startingAt: 0)) \(value)   (\(settings.provenance[name] ?? "default"))"
     }
   }
 

@@ -31,6 +31,26 @@ struct StoreCopyTests {
   }
 
   @Test(
+    "--check-config reaches a PostgreSQL store and reports its migrations without applying them; an unreachable one is a problem"
+  )
+  func checkConfigOnPostgres() async throws {
+    let location = try await TestEngine.newEmptyDatabase()
+    let settings = try Serve.parse(["--store", location.description]).settings(environment: [:])
+    try await Serve.printChecked(settings)
+    // Nothing was created: the check reads only.
+    #expect(try await TestEngine.count("SELECT COUNT(*) FROM pg_tables WHERE schemaname = 'public'", on: location) == 0)
+
+    var nowhere = location
+    nowhere.port = 1
+    let unreachable = try Serve.parse(["--store", nowhere.description]).settings(environment: [:])
+    await #expect {
+      try await Serve.printChecked(unreachable)
+    } throws: { error in
+      "\(error)".contains("store \(nowhere)") && "\(error)".contains("cannot connect")
+    }
+  }
+
+  @Test(
     "an office copied from SQLite to PostgreSQL serves the same reviews and reports byte for byte, and its devices sync on without a full pull"
   )
   func copiedOffice() async throws {

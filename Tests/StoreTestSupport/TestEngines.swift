@@ -1,7 +1,7 @@
-public import Foundation
+import Foundation
 import GRDB
 import Logging
-public import PostgresNIO
+import PostgresNIO
 public import PostgresStore
 import SQLiteStore
 public import Stores
@@ -82,6 +82,20 @@ public enum TestEngine: String, Sendable, CaseIterable, CustomStringConvertible 
     try await execute(
       "UPDATE server_identity SET server_id = '\(UUID().storageKey)', epoch = '\(UUID().storageKey)'", on: admin)
     return admin
+  }
+
+  /// A new database with nothing in it (no migration applied).
+  public static func newEmptyDatabase() async throws -> PostgresLocation {
+    guard var admin = postgresAdmin else { throw TestEngineError.noPostgres }
+    let name = "assure_empty_\(UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(20))"
+    try await execute("CREATE DATABASE \(name)", on: admin)
+    admin.database = name
+    return admin
+  }
+
+  /// The number a counting query gives on `location`'s database.
+  public static func count(_ sql: String, on location: PostgresLocation) async throws -> Int64 {
+    try await value(sql, on: location)
   }
 
   /// The migrated template of this test process's databases.

@@ -179,18 +179,3 @@ private enum AccountRows {
       revokedAt: (try row["revoked_at_ms"] as Int64?).map(Date.init(millisecondsSince1970:)))
   }
 }
-
-extension Row {
-  /// The UUID stored at `key`, a column of `table` (`column` when the query renamed it, e.g.
-  /// `a.id AS a_id`).
-  ///
-  /// A value that is not a UUID is a corrupt row, reported with the table, the column and the
-  /// value (as the SQLite store reports it): never replaced by a new random id, which would
-  /// detach the record from everything that names it.
-  func storedUUID(_ key: String, table: String, column: String? = nil) throws -> UUID {
-    let text: String? = try self[key]
-    if let text, let id = UUID(text: text) { return id }
-    let shown = text.map { "\"\(DisplayText.escaped($0))\"" } ?? "NULL"
-    throw StorageError(.corrupt, "table \(table), column \(column ?? key): \(shown) is not a UUID")
-  }
-}

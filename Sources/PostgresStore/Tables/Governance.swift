@@ -263,7 +263,7 @@ private enum GovernanceRows {
     let rag = (try row["rag_override"] as String?).flatMap(RAG.init(rawValue:))
     let reason: String? = try row["rag_override_reason"]
     return StatusChange(
-      elementID: try row["element_id"], effectiveOn: try day(row, "effective_on", table: "element_status_change"),
+      elementID: try row["element_id"], effectiveOn: try row.day("effective_on", table: "element_status_change"),
       status: ElementStatus(rawValue: try row["status"]),
       ragOverride: rag.map { RAGOverride(rag: $0, reason: reason ?? "") }, note: try row["note"],
       author: try row["author"], recordedAt: Date(millisecondsSince1970: try row["recorded_at_ms"]))
@@ -272,7 +272,7 @@ private enum GovernanceRows {
   static func milestone(from row: Row) throws -> Milestone {
     Milestone(
       id: try row["id"], elementID: try row["element_id"], title: try row["title"],
-      dueDate: try day(row, "due_date", table: "milestone"),
+      dueDate: try row.day("due_date", table: "milestone"),
       completedOn: (try row["completed_on"] as String?).flatMap(LocalDate.init),
       links: JSONText.list(try row["links"]))
   }
@@ -280,14 +280,14 @@ private enum GovernanceRows {
   static func progressUpdate(from row: Row) throws -> ProgressUpdate {
     ProgressUpdate(
       id: try row.storedUUID("id", table: "progress_update"), elementID: try row["element_id"],
-      date: try day(row, "date", table: "progress_update"), narrative: try row["narrative"],
+      date: try row.day("date", table: "progress_update"), narrative: try row["narrative"],
       author: try row["author"], status: ElementStatus(rawValue: try row["status"]), forPanel: try row["for_panel"],
       links: JSONText.list(try row["links"]), recordedAt: Date(millisecondsSince1970: try row["recorded_at_ms"]))
   }
 
   static func meeting(from row: Row) throws -> Meeting {
     Meeting(
-      id: try row["id"], date: try day(row, "date", table: "meeting"), title: try row["title"],
+      id: try row["id"], date: try row.day("date", table: "meeting"), title: try row["title"],
       attendees: JSONText.list(try row["attendees"]), decisions: JSONText.list(try row["decisions"]),
       notes: try row["notes"], recordedBy: try row["recorded_by"])
   }
@@ -301,15 +301,4 @@ private enum GovernanceRows {
       note: try row["note"])
   }
 
-  /// The day (`YYYY-MM-DD`) stored at `column`, a column of `table`; anything else is a corrupt
-  /// row, reported with the table, the column, the row's id where it has one, and the value.
-  static func day(_ row: Row, _ column: String, table: String) throws -> LocalDate {
-    let text: String? = try row[column]
-    if let text, let day = LocalDate(text) { return day }
-    let id =
-      row.cells.contains("id")
-      ? (try row["id"] as String?).map { " (row \(DisplayText.escaped($0)))" } ?? "" : ""
-    let shown = text.map { "\"\(DisplayText.escaped($0))\"" } ?? "NULL"
-    throw StorageError(.corrupt, "table \(table), column \(column)\(id): \(shown) is not a day (YYYY-MM-DD)")
-  }
 }

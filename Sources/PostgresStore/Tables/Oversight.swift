@@ -357,20 +357,6 @@ extension PostgresServerTransaction: OversightStore {
 
 // MARK: - Rows
 
-/// The day (`YYYY-MM-DD`) stored at `column`, a column of `table`.
-///
-/// A value that is not a day is a corrupt row, reported as the SQLite store reports it: the
-/// table, the column, the row's id where it has one, and the value.
-private func requiredDay(_ row: Row, _ column: String, table: String) throws -> LocalDate {
-  let text: String? = try row[column]
-  if let text, let day = LocalDate(text) { return day }
-  let id =
-    row.cells.contains("id")
-    ? (try row["id"] as String?).map { " (row \(DisplayText.escaped($0)))" } ?? "" : ""
-  let shown = text.map { "\"\(DisplayText.escaped($0))\"" } ?? "NULL"
-  throw StorageError(.corrupt, "table \(table), column \(column)\(id): \(shown) is not a day (YYYY-MM-DD)")
-}
-
 /// An optional day: NULL, or text that is not a day, reads as none (as on SQLite).
 private func optionalDay(_ row: Row, _ column: String) throws -> LocalDate? {
   (try row[column] as String?).flatMap(LocalDate.init)
@@ -385,7 +371,7 @@ private func panelUpdate(_ row: Row) throws -> ProgressUpdate {
     throw StorageError(.corrupt, "table progress_update, column id: \(shown) is not a UUID")
   }
   return ProgressUpdate(
-    id: id, elementID: try row["element_id"], date: try requiredDay(row, "date", table: "progress_update"),
+    id: id, elementID: try row["element_id"], date: try row.day("date", table: "progress_update"),
     narrative: try row["narrative"], author: try row["author"], status: ElementStatus(rawValue: try row["status"]),
     forPanel: try row["for_panel"], links: JSONText.list(try row["links"]),
     recordedAt: Date(millisecondsSince1970: try row["recorded_at_ms"]))
@@ -395,8 +381,8 @@ extension Fund {
   init(row: Row) throws {
     self.init(
       id: try row["id"], name: try row["name"], totalPence: try row["total_pence"],
-      startDate: try requiredDay(row, "start_date", table: "fund"),
-      endDate: try requiredDay(row, "end_date", table: "fund"), source: try row["source"],
+      startDate: try row.day("start_date", table: "fund"),
+      endDate: try row.day("end_date", table: "fund"), source: try row["source"],
       announcedOn: try optionalDay(row, "announced_on"), elementID: try row["element_id"],
       purpose: try row["purpose"])
   }
@@ -406,7 +392,7 @@ extension Award {
   init(row: Row) throws {
     self.init(
       id: try row["id"], fundID: try row["fund_id"], recipient: try row["recipient"],
-      amountPence: try row["amount_pence"], date: try requiredDay(row, "date", table: "award"),
+      amountPence: try row["amount_pence"], date: try row.day("date", table: "award"),
       elementID: try row["element_id"], status: AwardStatus(rawValue: try row["status"]),
       overrideReason: try row["override_reason"], purpose: try row["purpose"])
   }
@@ -426,7 +412,7 @@ extension ScrutinyMeeting {
   init(row: Row) throws {
     self.init(
       id: try row["id"], kind: ScrutinyKind(rawValue: try row["kind"]), topic: try row["topic"],
-      date: try requiredDay(row, "date", table: "scrutiny_meeting"), findings: JSONText.list(try row["findings"]),
+      date: try row.day("date", table: "scrutiny_meeting"), findings: JSONText.list(try row["findings"]),
       actions: JSONText.list(try row["actions"]), notes: try row["notes"])
   }
 }
@@ -446,8 +432,8 @@ extension Indicator {
 extension IndicatorMeasurement {
   init(row: Row) throws {
     self.init(
-      indicatorID: try row["indicator_id"], periodStart: try requiredDay(row, "period_start", table: "measurement"),
-      periodEnd: try requiredDay(row, "period_end", table: "measurement"), value: try row["value"],
+      indicatorID: try row["indicator_id"], periodStart: try row.day("period_start", table: "measurement"),
+      periodEnd: try row.day("period_end", table: "measurement"), value: try row["value"],
       sampleSize: (try row["sample_size"] as Int64?).map(Int.init), rank: (try row["rank"] as Int64?).map(Int.init),
       rankOf: (try row["rank_of"] as Int64?).map(Int.init))
   }
@@ -457,7 +443,7 @@ extension Inspection {
   init(row: Row) throws {
     self.init(
       id: try row["id"], title: try row["title"],
-      publishedOn: try requiredDay(row, "published_on", table: "inspection"),
+      publishedOn: try row.day("published_on", table: "inspection"),
       scope: InspectionScope(rawValue: try row["scope"]), summary: try row["summary"],
       responseSentOn: try optionalDay(row, "response_sent_on"), responseSentTo: try row["response_sent_to"])
   }
@@ -475,7 +461,7 @@ extension InspectionItem {
 extension Correspondence {
   init(row: Row) throws {
     self.init(
-      id: try row["id"], receivedOn: try requiredDay(row, "received_on", table: "correspondence"),
+      id: try row["id"], receivedOn: try row.day("received_on", table: "correspondence"),
       subject: CorrespondenceSubject(rawValue: try row["subject"]), area: try row["area"],
       channel: CorrespondenceChannel(rawValue: try row["channel"]),
       status: CorrespondenceStatus(rawValue: try row["status"]))
@@ -486,6 +472,6 @@ extension ReachMeasurement {
   init(row: Row) throws {
     self.init(
       metric: ReachMetric(rawValue: try row["metric"]), periodStart: try optionalDay(row, "period_start"),
-      asOf: try requiredDay(row, "as_of", table: "reach_measurement"), value: try row["value"])
+      asOf: try row.day("as_of", table: "reach_measurement"), value: try row["value"])
   }
 }

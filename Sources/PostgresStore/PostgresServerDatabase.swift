@@ -6,6 +6,7 @@ import NIOCore
 import NIOPosix
 public import PostgresNIO
 public import Stores
+import Synchronization
 
 /// The server's store on PostgreSQL: every table of the SQLite store, in one database that
 /// several `assure-server` processes may share.
@@ -135,14 +136,44 @@ public final class PostgresServerDatabase: Sendable {
     }
   }
 
+  /// How long a transaction waits for a connection before it gives up: the database is down,
+  /// unreachable or has no connection left, and a caller is better answered "unavailable" at
+  /// once than left waiting for its own deadline.
+  static let leaseTimeout: Duration = .seconds(5)
+
   /// Runs `work` with a pooled connection on one of `threads`.
   static func run<T: Sendable>(
     client: PostgresClient, threads: NIOThreadPool, logger: Logger, _ work: @Sendable @escaping (Session) throws -> T
   ) async throws -> T {
-    try await client.withConnection { connection in
-      try await threads.runIfActive {
-        try work(Session(connection: connection, logger: logger))
+    let leased = LeaseState()
+    return try await withThrowingTaskGroup(of: T?.self) { group in
+      group.addTask {
+        try await client.withConnection { connection in
+          leased.mark()
+          return try await threads.runIfActive {
+            try work(Session(connection: connection, logger: logger))
+          }
+        }
       }
+      group.addTask {
+        try await Task.sleep(for: leaseTimeout)
+        return nil
+      }
+      while let first = try await group.next() {
+        if let result = first {
+          group.cancelAll()
+          return result
+        }
+        // The timer: give up only if no connection was leased meanwhile (a transaction that
+        // has started runs to its end).
+        if !leased.isMarked {
+          group.cancelAll()
+          logger.error("no connection to the database", metadata: ["waited": "\(leaseTimeout)"])
+          throw StorageError(
+            .unavailable, "the server's database cannot be reached (no connection within \(leaseTimeout))")
+        }
+      }
+      throw CancellationError()
     }
   }
 
@@ -327,4 +358,11 @@ extension PostgresServerDatabase {
     if let underlying = error.underlying { return "cannot connect: \(underlying)" }
     return "cannot connect: \(error.code)"
   }
+}
+
+/// Whether a transaction has its connection yet.
+final class LeaseState: Sendable {
+  private let leased = Atomic(false)
+  func mark() { leased.store(true, ordering: .releasing) }
+  var isMarked: Bool { leased.load(ordering: .acquiring) }
 }

@@ -37,4 +37,16 @@ struct MigrationTests {
       "\(error)".contains("v99-from-the-future") && "\(error)".contains("newer assure-server")
     }
   }
+
+  @Test func anUnreachableDatabaseIsUnavailableNotAWait() async throws {
+    var nowhere = try await TestEngine.newDatabase()
+    nowhere.port = 1
+    let started = ContinuousClock.now
+    await #expect {
+      try await PostgresServerDatabase.open(nowhere, connections: 1)
+    } throws: { error in
+      (error as? StorageError)?.code == .unavailable
+    }
+    #expect(ContinuousClock.now - started < PostgresServerDatabase.leaseTimeout + .seconds(5))
+  }
 }

@@ -2,7 +2,7 @@
 public struct StorageError: Error, Sendable, Hashable, CustomStringConvertible {
   public struct Code: Sendable, Hashable, CustomStringConvertible {
     private enum Value: Sendable, Hashable {
-      case notFound, alreadyExists, ambiguous, corrupt
+      case notFound, alreadyExists, ambiguous, corrupt, unavailable
     }
     private let value: Value
     private init(_ value: Value) { self.value = value }
@@ -15,6 +15,9 @@ public struct StorageError: Error, Sendable, Hashable, CustomStringConvertible {
     public static let ambiguous = Code(.ambiguous)
     /// A stored value could not be read back.
     public static let corrupt = Code(.corrupt)
+    /// The store cannot be reached now (a database server down or out of connections): nothing
+    /// was read or written, and the same call may succeed later.
+    public static let unavailable = Code(.unavailable)
 
     public var description: String { String(describing: value) }
   }

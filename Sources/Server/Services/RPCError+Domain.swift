@@ -23,6 +23,7 @@ extension StorageError: RPCErrorConvertible {
     case .notFound: .notFound
     case .alreadyExists: .alreadyExists
     case .ambiguous: .invalidArgument
+    case .unavailable: .unavailable
     default: .internalError
     }
   }

@@ -53,18 +53,21 @@ extension PostgresServerDatabase: SharedStore {
   public func notices() -> AsyncStream<StoreNotice> {
     let (stream, continuation) = AsyncStream.makeStream(of: StoreNotice.self)
     listeners.add(continuation) {
-      Task { [client, listeners, logger] in
+      Task { [client, listeners, logger, instance] in
         var failed = false
         while !Task.isCancelled {
           do {
             try await client.withConnection { connection in
               try await connection.listen(on: Self.noticeChannel) { notifications in
                 if failed {
-                  for notice in StoreNotice.allCases { listeners.send(notice) }
+                  for notice in StoreNotice.invalidations { listeners.send(notice) }
                   failed = false
                 }
                 for try await notification in notifications {
-                  if let notice = StoreNotice(rawValue: notification.payload) { listeners.send(notice) }
+                  // A server's own refusals are counted where they happen.
+                  if let notice = NoticePayload.notice(notification.payload, ignoringFrom: instance) {
+                    listeners.send(notice)
+                  }
                 }
               }
             }
@@ -80,5 +83,43 @@ extension PostgresServerDatabase: SharedStore {
       }
     }
     return stream
+  }
+}
+
+extension PostgresServerDatabase {
+  public func announceFailedSignIn(peer: String) async {
+    let payload = NoticePayload.text(.failedSignIn(peer: peer), from: instance)
+    do {
+      _ = try await Self.run(client: client, threads: threads, logger: logger) { session in
+        try session.execute("SELECT pg_notify(\(Self.noticeChannel), \(payload))")
+      }
+    } catch {
+      logger.warning(
+        "could not tell the other servers of a failed sign-in", metadata: ["error": "\(Self.describeConnection(error))"]
+      )
+    }
+  }
+}
+
+/// A notice as the channel carries it: `plan`, `accounts`, or `signin-failed INSTANCE PEER`.
+enum NoticePayload {
+  static func text(_ notice: StoreNotice, from instance: String) -> String {
+    switch notice {
+    case .plan: "plan"
+    case .accounts: "accounts"
+    case .failedSignIn(let peer): "signin-failed \(instance) \(peer)"
+    }
+  }
+
+  /// The notice in `text`, unless it is a refusal this instance announced itself.
+  static func notice(_ text: String, ignoringFrom instance: String) -> StoreNotice? {
+    switch text {
+    case "plan": return .plan
+    case "accounts": return .accounts
+    default:
+      let parts = text.split(separator: " ", maxSplits: 2).map(String.init)
+      guard parts.count == 3, parts[0] == "signin-failed", parts[1] != instance, !parts[2].isEmpty else { return nil }
+      return .failedSignIn(peer: parts[2])
+    }
   }
 }

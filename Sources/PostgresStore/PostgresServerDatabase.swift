@@ -27,7 +27,9 @@ public final class PostgresServerDatabase: Sendable {
   let client: PostgresClient
   private let running: Task<Void, Never>
   let listeners = NoticeListeners()
-  private let threads: NIOThreadPool
+  /// This store's own name on the notice channel, so that it ignores the refusals it announced.
+  let instance = UUID().uuidString
+  let threads: NIOThreadPool
   let writers: WriterGate
   let logger: Logger
 

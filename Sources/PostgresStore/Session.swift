@@ -53,7 +53,7 @@ final class Session {
   /// something they may hold in memory (once per kind per transaction).
   func notify(_ notice: StoreNotice) throws {
     guard noticesSent.insert(notice).inserted else { return }
-    try execute("SELECT pg_notify(\(PostgresServerDatabase.noticeChannel), \(notice.rawValue))")
+    try execute("SELECT pg_notify(\(PostgresServerDatabase.noticeChannel), \(NoticePayload.text(notice, from: "")))")
   }
 
   /// Runs `body` in a savepoint: its writes are undone when it throws or answers `false`,

@@ -253,7 +253,9 @@ enum ServerApplication {
     ]
     if let shared = repository.database as? any SharedStore {
       services.append(
-        .init(service: StoreNoticeService(store: shared, plan: parts.plan, cache: parts.cache, logger: logger)))
+        .init(
+          service: StoreNoticeService(
+            store: shared, plan: parts.plan, cache: parts.cache, limiter: parts.limiter, logger: logger)))
     }
     if let metrics = configuration.metrics {
       services.append(

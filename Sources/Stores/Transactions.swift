@@ -58,13 +58,18 @@ public protocol DeviceStore: Sendable {
   func read<T: Sendable>(_ body: @Sendable (any DeviceTransaction) throws -> T) async throws -> T
 }
 
-/// What another server process changed that this one may hold in memory.
-public enum StoreNotice: String, Sendable, CaseIterable {
+/// What another server process changed, or saw, that this one may hold in memory.
+public enum StoreNotice: Sendable, Hashable {
   /// Objectives, elements, areas or the force's profile: a copy of the plan is stale.
   case plan
   /// Accounts or device tokens (revoked, expired, replaced, disabled): a cache of sign-ins is
   /// stale.
   case accounts
+  /// Another server refused a sign-in from this address: it counts towards the limit here too.
+  case failedSignIn(peer: String)
+
+  /// The notices that drop what a server holds (sent again after notices may have been lost).
+  public static let invalidations: [StoreNotice] = [.plan, .accounts]
 }
 
 /// A store shared by several server processes tells each of them what the others changed.
@@ -73,4 +78,8 @@ public protocol SharedStore: Sendable {
   /// until the store closes. After a lost connection to the database every kind is sent
   /// once, since notices may have been missed meanwhile.
   func notices() -> AsyncStream<StoreNotice>
+
+  /// Tells the other servers on the store that this one refused a sign-in from `peer`
+  /// (best effort: a failure to tell them is not the caller's).
+  func announceFailedSignIn(peer: String) async
 }

@@ -48,6 +48,12 @@ struct NoticeTests {
     let account = Account(name: "pcc", displayName: "PCC", role: .commissioner, createdAt: Date(), createdBy: "test")
     try await first.write { db in try db.saveAccount(account) }
     #expect(await Self.next(heard) == .accounts)
+    // A refused sign-in reaches the other server, not the one that refused it.
+    let mine = first.notices()
+    try await Task.sleep(for: .milliseconds(500))
+    await first.announceFailedSignIn(peer: "203.0.113.9")
+    #expect(await Self.next(heard) == .failedSignIn(peer: "203.0.113.9"))
+    #expect(await Self.next(mine, within: 1) == nil)
     // Nothing else was said: the rolled-back write sent nothing.
     #expect(await Self.next(heard, within: 1) == nil)
     await first.close()

@@ -278,4 +278,26 @@ final class LogRecords: Sendable {
           metadata: all.map { "\($0)=\($1)" }.sorted().joined(separator: " ")))
     }
   }
+
+  @Test("sign-ins refused by another server count here: spread over two servers, attempts are blocked as on one")
+  func failuresElsewhereCount() {
+    let announced = Mutex<[String]>([])
+    let here = AttemptLimiter(settings: .init(slowAfter: 2, blockAfter: 4))
+    here.share { peer in announced.withLock { $0.append(peer) } }
+    let there = AttemptLimiter(settings: .init(slowAfter: 2, blockAfter: 4))
+    for _ in 0..<2 {
+      #expect(here.begin("198.51.100.4") == .admitted)
+      _ = here.failed("198.51.100.4", rpc: "AccountService.Enrol", reason: "unknown code")
+    }
+    // Each refusal here was announced, once, for the other server to count.
+    #expect(announced.withLock { $0 } == ["198.51.100.4", "198.51.100.4"])
+    for peer in announced.withLock({ $0 }) { there.failedElsewhere(peer) }
+    for _ in 0..<2 {
+      #expect(there.begin("198.51.100.4") == .admitted)
+      _ = there.failed("198.51.100.4", rpc: "AccountService.Enrol", reason: "unknown code")
+    }
+    // Four failures in all, two on each server: the second server blocks the address.
+    #expect(there.begin("198.51.100.4") == .blocked)
+    #expect(there.begin("198.51.100.5") == .admitted)
+  }
 }

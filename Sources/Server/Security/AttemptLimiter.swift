@@ -40,6 +40,13 @@ final class AttemptLimiter: Sendable {
 
   let settings: Settings
   private let logger: Logger
+  /// Tells the other servers on a shared store of each failure here (set when there are any).
+  private let share = Mutex<(@Sendable (String) -> Void)?>(nil)
+
+  /// Failures here are announced through `announce` from now on.
+  func share(with announce: @escaping @Sendable (String) -> Void) {
+    share.withLock { $0 = announce }
+  }
   private let records = Mutex<[String: Record]>([:])
   /// Addresses refused until some time; read on every call without taking the lock.
   private let blocked = Atomic<Int>(0)
@@ -118,9 +125,38 @@ final class AttemptLimiter: Sendable {
   /// An admitted attempt failed (`reason` says how, for the log): counts it and returns how
   /// long to wait before answering. Logged at `notice`, as is the block it may start.
   func failed(_ peer: String, rpc: String, reason: String, now: ContinuousClock.Instant = .now) -> Duration {
-    let (count, startedBlock) = records.withLock { records in
+    share.withLock { $0 }?(peer)
+    let (count, startedBlock) = count(peer, now: now, inFlight: true)
+    logger.notice(
+      "failed sign-in",
+      metadata: ["peer": "\(peer)", "rpc": "\(rpc)", "reason": "\(reason)", "failures": "\(count)"])
+    noteBlock(peer, count: count, started: startedBlock)
+    guard count > settings.slowAfter else { return .zero }
+    return min(settings.delayStep * (count - settings.slowAfter), settings.maxDelay)
+  }
+
+  /// A sign-in from `peer` that another server on the same store refused: it counts towards the
+  /// limits here as one of this server's own would (no delay: nobody here is waiting).
+  func failedElsewhere(_ peer: String, now: ContinuousClock.Instant = .now) {
+    let (count, startedBlock) = count(peer, now: now, inFlight: false)
+    noteBlock(peer, count: count, started: startedBlock)
+  }
+
+  private func noteBlock(_ peer: String, count: Int, started: Bool) {
+    guard started else { return }
+    logger.notice(
+      "address blocked after too many failed sign-ins",
+      metadata: [
+        "peer": "\(peer)", "failures": "\(count)", "blocked_seconds": "\(settings.blockFor.components.seconds)",
+      ])
+  }
+
+  /// Records one failure of `peer` (ending one of its calls in flight when `inFlight`); returns
+  /// the failures in the window and whether this one started a block.
+  private func count(_ peer: String, now: ContinuousClock.Instant, inFlight: Bool) -> (Int, Bool) {
+    records.withLock { records in
       var record = records[peer] ?? Record()
-      record.inFlight = max(0, record.inFlight - 1)
+      if inFlight { record.inFlight = max(0, record.inFlight - 1) }
       record.failures.removeAll { now - $0 > settings.window }
       record.failures.append(now)
       let count = record.failures.count
@@ -135,18 +171,6 @@ final class AttemptLimiter: Sendable {
       records[peer] = record
       return (count, startedBlock)
     }
-    logger.notice(
-      "failed sign-in",
-      metadata: ["peer": "\(peer)", "rpc": "\(rpc)", "reason": "\(reason)", "failures": "\(count)"])
-    if startedBlock {
-      logger.notice(
-        "address blocked after too many failed sign-ins",
-        metadata: [
-          "peer": "\(peer)", "failures": "\(count)", "blocked_seconds": "\(settings.blockFor.components.seconds)",
-        ])
-    }
-    guard count > settings.slowAfter else { return .zero }
-    return min(settings.delayStep * (count - settings.slowAfter), settings.maxDelay)
   }
 
   /// Keeps the table bounded: forgets addresses with nothing in flight and no block, and

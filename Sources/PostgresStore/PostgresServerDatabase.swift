@@ -151,7 +151,9 @@ public final class PostgresServerDatabase: Sendable {
     return try await withThrowingTaskGroup(of: T?.self) { group in
       group.addTask {
         try await client.withConnection { connection in
-          leased.mark()
+          // A connection that comes after the caller was told "unavailable" does no work: the
+          // caller must not be told a write failed that then commits.
+          guard leased.claim() else { throw CancellationError() }
           return try await threads.runIfActive {
             try work(Session(connection: connection, logger: logger))
           }
@@ -168,7 +170,7 @@ public final class PostgresServerDatabase: Sendable {
         }
         // The timer: give up only if no connection was leased meanwhile (a transaction that
         // has started runs to its end).
-        if !leased.isMarked {
+        if leased.giveUp() {
           group.cancelAll()
           logger.error("no connection to the database", metadata: ["waited": "\(leaseTimeout)"])
           throw StorageError(
@@ -362,9 +364,19 @@ extension PostgresServerDatabase {
   }
 }
 
-/// Whether a transaction has its connection yet.
+/// Whether a transaction got its connection before its caller gave up waiting: whichever
+/// comes first wins, once.
 final class LeaseState: Sendable {
-  private let leased = Atomic(false)
-  func mark() { leased.store(true, ordering: .releasing) }
-  var isMarked: Bool { leased.load(ordering: .acquiring) }
+  private static let waiting = 0
+  private let state = Atomic(LeaseState.waiting)
+
+  /// The connection came: true unless the caller already gave up.
+  func claim() -> Bool {
+    state.compareExchange(expected: Self.waiting, desired: 1, ordering: .acquiringAndReleasing).exchanged
+  }
+
+  /// The wait is over: true unless the connection already came.
+  func giveUp() -> Bool {
+    state.compareExchange(expected: Self.waiting, desired: 2, ordering: .acquiringAndReleasing).exchanged
+  }
 }

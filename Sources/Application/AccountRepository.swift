@@ -135,9 +135,10 @@ public struct AccountRepository: Sendable {
   /// account is refused (`AccessError.deviceIDInUse`, and the code stays unused), unless the
   /// device proves it is that device by sending that sign-in's token as `previousToken` (the
   /// same laptop signing in as another user): that sign-in is then revoked.
-  public func enrol(code typed: String, deviceID: String, label: String, rpc: String, previousToken: String? = nil)
-    async throws -> IssuedToken
-  {
+  public func enrol(
+    code typed: String, deviceID: String, label: String, rpc: String, previousToken: String? = nil,
+    lifetime: TimeInterval? = nil
+  ) async throws -> IssuedToken {
     var v = ViolationCollector()
     v.identifier(deviceID, "device_id", max: DeviceToken.maxDeviceIDLength)
     v.identifier(label, "label", max: DeviceToken.maxLabelLength, required: false)
@@ -170,7 +171,8 @@ public struct AccountRepository: Sendable {
         }
       }
       return try issueToken(
-        for: account, deviceID: deviceID, label: label.isEmpty ? deviceID : label, at: time, by: caller, db)
+        for: account, deviceID: deviceID, label: label.isEmpty ? deviceID : label, at: time,
+        lifetime: lifetime ?? settings.tokenLifetime, by: caller, db)
     }
   }
 
@@ -308,12 +310,14 @@ public struct AccountRepository: Sendable {
   }
 
   private func issueToken(
-    for account: Account, deviceID: String, label: String, at time: Date, by caller: Caller, _ db: any ServerTransaction
+    for account: Account, deviceID: String, label: String, at time: Date, lifetime: TimeInterval? = nil,
+    by caller: Caller,
+    _ db: any ServerTransaction
   ) throws -> IssuedToken {
     let token = Secret.newToken()
     let record = DeviceToken(
       accountName: account.name, deviceID: deviceID, label: label, createdAt: time,
-      expiresAt: time.addingTimeInterval(settings.tokenLifetime))
+      expiresAt: time.addingTimeInterval(lifetime ?? settings.tokenLifetime))
     try db.saveDeviceToken(record, hash: Secret.hash(token), accountID: account.id)
     try audit(
       "device_token", record.id.storageKey, before: nil as DeviceToken?, after: record, at: time, by: caller, db)

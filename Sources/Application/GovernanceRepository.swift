@@ -325,6 +325,13 @@ public struct GovernanceRepository: Sendable {
     return try MonthlyReview.build(month: month, today: today, inputs: inputs)
   }
 
+  /// The plan today: each element's standing now and at the end of last month.
+  public func planGlance() async throws -> PlanGlance {
+    let today = self.today
+    let inputs = try await database.read { db in try db.reviewInputs(month: YearMonth(today), asOf: today) }
+    return PlanGlance.build(today: today, inputs: inputs)
+  }
+
   // MARK: - Import
 
   /// What an import did (or, for a dry run, would do).

@@ -201,6 +201,19 @@ struct Serve: AsyncParsableCommand {
   var insecure = false
 
   @Option(
+    help:
+      "Serve the web portal (HTTP/1.1; with --tls-cert, HTTPS with HTTP/2) on this port of --host; off when not given.")
+  var webPort: Int?
+
+  @Flag(
+    name: .customLong("public"),
+    help: "With --web-port: serve the published figures (/public) to anyone, with no sign-in (aggregates only).")
+  var publicPage = false
+
+  @Option(help: "Hours a sign-in in the web portal lasts. (default: \(defaults.webSessionHours))")
+  var webSessionHours: Int?
+
+  @Option(
     help: "Days a device token lasts; a device refreshes it when half has passed. (default: \(defaults.tokenDays))")
   var tokenDays: Int?
 
@@ -244,9 +257,11 @@ struct Serve: AsyncParsableCommand {
       ("enrolment-hours", enrolmentHours.map(String.init)), ("max-request-bytes", maxRequestBytes.map(String.init)),
       ("max-connections", maxConnections.map(String.init)), ("handshake-timeout", handshakeTimeout.map(String.init)),
       ("idle-timeout", idleTimeout.map(String.init)), ("max-connection-age", maxConnectionAge.map(String.init)),
+      ("web-port", webPort.map(String.init)), ("web-session-hours", webSessionHours.map(String.init)),
     ]
     for case (let name, let text?) in texts { values[name] = .string(text) }
     if demo { values["demo"] = .string("true") }
+    if publicPage { values["public"] = .string("true") }
     if insecure { values["insecure"] = .string("true") }
     if !areas.isEmpty { values["area"] = .stringArray(areas) }
     return values
@@ -296,6 +311,7 @@ struct Serve: AsyncParsableCommand {
     if let metricsPort = settings.metricsPort {
       configuration.metrics = .init(host: settings.metricsHost, port: metricsPort, registry: registry)
     }
+    configuration.web = settings.portalSettings
     try await ServerApplication.run(configuration, logger: Logger(label: "assure-server"))
   }
 
@@ -372,6 +388,8 @@ struct Serve: AsyncParsableCommand {
       ("max-request-bytes", "\(settings.maxRequestBytes)"), ("max-connections", "\(settings.maxConnections)"),
       ("handshake-timeout", "\(settings.handshakeTimeout)"), ("idle-timeout", "\(settings.idleTimeout)"),
       ("max-connection-age", "\(settings.maxConnectionAge)"),
+      ("web-port", settings.webPort.map { "\($0) (\(settings.tlsCert == nil ? "http" : "https"))" } ?? "off"),
+      ("public", "\(settings.publicPage)"), ("web-session-hours", "\(settings.webSessionHours)"),
     ]
     let file = settings.configFile.map { [("config", $0)] } ?? []
     return (file + values).map { name, value in

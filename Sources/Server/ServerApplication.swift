@@ -12,6 +12,7 @@ import Stores
 import Sync
 import Synchronization
 import UnixSignals
+import Web
 
 /// What the server runs with.
 struct ServerConfiguration: Sendable {
@@ -41,6 +42,8 @@ struct ServerConfiguration: Sendable {
   var connections = ConnectionLimits()
   /// Where the Prometheus endpoint listens, and what it serves; off when `nil`.
   var metrics: MetricsEndpoint?
+  /// The web portal; off when `nil`.
+  var web: PortalSettings?
 
   struct MetricsEndpoint: Sendable {
     var host: String
@@ -257,6 +260,9 @@ enum ServerApplication {
           service: StoreNoticeService(
             store: shared, plan: parts.plan, cache: parts.cache, limiter: parts.limiter, logger: logger)))
     }
+    if let web = configuration.web {
+      services.append(.init(service: try portal(web, parts, logger: logger)))
+    }
     if let metrics = configuration.metrics {
       services.append(
         .init(
@@ -268,6 +274,20 @@ enum ServerApplication {
       try await group.run()
     } catch  where !listening.load(ordering: .relaxed) {
       throw StartupError("cannot listen on \(configuration.host):\(configuration.port): \(describe(error))")
+    }
+  }
+
+  /// The web portal over the server's parts: its pages under `PermissionTable`, its sign-ins
+  /// under the same limiter and token cache as the gRPC sign-ins.
+  static func portal(_ settings: PortalSettings, _ parts: ServerParts, logger: Logger) throws -> any Service {
+    let repository = parts.repository
+    let services = PortalServices(
+      repository: repository, governance: GovernanceRepository(database: repository.database, now: repository.now),
+      oversight: OversightRepository(database: repository.database, now: repository.now), accounts: parts.accounts,
+      limiter: parts.limiter, allows: { method, role in PermissionTable.rules[method]?.allows(role) ?? false },
+      signInsChanged: { [cache = parts.cache] in cache.removeAll() })
+    return try Portal.application(settings: settings, services: services, logger: logger) { address in
+      logger.notice("web portal listening", metadata: ["address": "\(address)"])
     }
   }
 

@@ -79,23 +79,11 @@ extension MonthlyReview {
     let asOf = try asOf(month: month, today: today)
     let monthStart = month.firstDay
     let before = monthStart.adding(days: -1)
-    let historyByElement = Dictionary(grouping: inputs.history, by: \.elementID).mapValues { changes in
-      changes.sorted { ($0.effectiveOn, $0.recordedAt) < ($1.effectiveOn, $1.recordedAt) }
-    }
+    let standings = PlanStandings(inputs)
+    let historyByElement = standings.historyByElement
     let elementsByID = Dictionary(inputs.elements.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
     let title = { (id: String) in elementsByID[id]?.title ?? id }
-
-    func standing(of element: PlanElement, on day: LocalDate) -> Standing? {
-      guard inputs.elementsWithHistory.contains(element.id) else {
-        return Standing(status: element.status, rag: element.rag(on: day), ragOverridden: element.ragOverride != nil)
-      }
-      guard let change = historyByElement[element.id]?.last(where: { $0.effectiveOn <= day }) else { return nil }
-      let rag =
-        change.ragOverride?.rag
-        ?? PlanElement.derivedRAG(
-          status: change.status, startDate: element.startDate, dueDate: element.dueDate, on: day)
-      return Standing(status: change.status, rag: rag, ragOverridden: change.ragOverride != nil)
-    }
+    func standing(of element: PlanElement, on day: LocalDate) -> Standing? { standings.standing(of: element, on: day) }
 
     var sections: [ObjectiveReview] = []
     for objective in inputs.objectives {
@@ -197,5 +185,35 @@ extension MonthlyReview {
       engagements: EngagementActivity(total: inputs.engagementsByWho.values.reduce(0, +), byWho: byWho, byArea: byArea),
       openActions: openActions,
       meetings: inputs.meetings.filter { month.contains($0.date) && $0.date <= asOf }.sorted { $0.date < $1.date })
+  }
+}
+
+/// Each plan element's standing (status and RAG) on a day, from the status history a review's
+/// inputs hold: the one rule behind the review's "changed in the month" and the plan's RAG
+/// counts month against month.
+public struct PlanStandings: Sendable {
+  /// Each element's status changes, oldest first.
+  let historyByElement: [String: [StatusChange]]
+  let elementsWithHistory: Set<String>
+
+  public init(_ inputs: ReviewInputs) {
+    historyByElement = Dictionary(grouping: inputs.history, by: \.elementID).mapValues { changes in
+      changes.sorted { ($0.effectiveOn, $0.recordedAt) < ($1.effectiveOn, $1.recordedAt) }
+    }
+    elementsWithHistory = inputs.elementsWithHistory
+  }
+
+  /// The element's standing at the end of `day`: its latest status change effective on or
+  /// before it, with the RAG derived from the dates unless the change set an override; its
+  /// current status for an element with no recorded history; `nil` before its first change.
+  public func standing(of element: PlanElement, on day: LocalDate) -> Standing? {
+    guard elementsWithHistory.contains(element.id) else {
+      return Standing(status: element.status, rag: element.rag(on: day), ragOverridden: element.ragOverride != nil)
+    }
+    guard let change = historyByElement[element.id]?.last(where: { $0.effectiveOn <= day }) else { return nil }
+    let rag =
+      change.ragOverride?.rag
+      ?? PlanElement.derivedRAG(status: change.status, startDate: element.startDate, dueDate: element.dueDate, on: day)
+    return Standing(status: change.status, rag: rag, ragOverridden: change.ragOverride != nil)
   }
 }

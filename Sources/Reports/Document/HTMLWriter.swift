@@ -31,9 +31,18 @@ struct HTMLWriter {
       "<main>",
       "<h1>\(title)</h1>",
     ]
-    for block in document.blocks { lines.append(write(block, depth: 2, label: nil)) }
+    if !document.blocks.isEmpty { lines.append(body(document)) }
     lines += ["</main>", "</body>", "</html>"]
     return lines.joined(separator: "\n") + "\n"
+  }
+
+  /// The title and blocks, for a page of its own shell (``DocumentHTML``).
+  mutating func fragment(_ document: Document) -> String {
+    "<h1>\(HTMLEscaping.escape(document.title))</h1>\n" + body(document) + "\n"
+  }
+
+  private mutating func body(_ document: Document) -> String {
+    document.blocks.map { write($0, depth: 2, label: nil) }.joined(separator: "\n")
   }
 
   /// One block; `label` is the id of the heading of the section it is in.
@@ -118,7 +127,9 @@ struct HTMLWriter {
   }
 
   /// A RAG as a worded badge: the word carries the meaning, the colour repeats it.
-  private func badge(_ rag: RAG?, overridden: Bool) -> String {
+  private func badge(_ rag: RAG?, overridden: Bool) -> String { Self.badge(rag, overridden: overridden) }
+
+  static func badge(_ rag: RAG?, overridden: Bool) -> String {
     let style = StyleSheet.badge(for: rag)
     let word = rag?.label ?? StandingWording.noRatingBadge
     let badge = "<span class=\"rag \(style.className)\">\(word)</span>"

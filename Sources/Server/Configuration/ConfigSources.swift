@@ -34,7 +34,7 @@ struct ConfigSources {
     ("metrics-host", .text), ("tls-cert", .text), ("tls-key", .text), ("insecure", .flag),
     ("token-days", .number), ("enrolment-hours", .number), ("max-request-bytes", .number),
     ("max-connections", .number), ("handshake-timeout", .number), ("idle-timeout", .number),
-    ("max-connection-age", .number),
+    ("max-connection-age", .number), ("web-port", .number), ("public", .flag), ("web-session-hours", .number),
   ]
 
   static let kinds = Dictionary(uniqueKeysWithValues: settings.map { ($0.name, $0.kind) })

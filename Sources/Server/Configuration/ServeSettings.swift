@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import Model
 import PostgresStore
+import Web
 
 /// The settings `serve` runs with: each from the command line, the environment, the
 /// configuration file or its default (`ConfigSources`), checked.
@@ -27,6 +28,11 @@ struct ServeSettings {
   var tlsCert: String?
   var tlsKey: String?
   var insecure = false
+  /// The web portal's port, on `host`; off when `nil`.
+  var webPort: Int?
+  /// Serves the portal's published figures to anyone (`/public`).
+  var publicPage = false
+  var webSessionHours = 8
   var tokenDays = 90
   var enrolmentHours = 72
   var maxRequestBytes = 4 * 1024 * 1024
@@ -63,6 +69,9 @@ struct ServeSettings {
     tlsCert = sources.text("tls-cert") ?? tlsCert
     tlsKey = sources.text("tls-key") ?? tlsKey
     insecure = sources.flag("insecure") ?? insecure
+    webPort = sources.number("web-port") ?? webPort
+    publicPage = sources.flag("public") ?? publicPage
+    webSessionHours = sources.number("web-session-hours") ?? webSessionHours
     tokenDays = sources.number("token-days") ?? tokenDays
     enrolmentHours = sources.number("enrolment-hours") ?? enrolmentHours
     maxRequestBytes = sources.number("max-request-bytes") ?? maxRequestBytes
@@ -85,6 +94,16 @@ struct ServeSettings {
       return .defaultSQLite(dataDir: dataDir)
     }
     return try StoreAddress(parsing: store, passwordFile: storePasswordFile, environment: environment)
+  }
+
+  /// The web portal's settings, when `--web-port` turns it on: the gRPC server's address and
+  /// TLS pair (the same rule for an address that is not loopback).
+  var portalSettings: PortalSettings? {
+    webPort.map { port in
+      PortalSettings(
+        host: host, port: port, tlsCertificatePath: tlsCert, tlsKeyPath: tlsKey, publicPage: publicPage,
+        sessionLifetime: Double(webSessionHours) * 3600)
+    }
   }
 
   /// The connection limits the settings give.
@@ -150,6 +169,19 @@ struct ServeSettings {
       }
     default:
       throw invalid("tls-cert", "--tls-cert and --tls-key go together: give both or neither")
+    }
+    if let webPort {
+      guard (0...65535).contains(webPort) else {
+        throw invalid("web-port", "--web-port must be between 0 and 65535 (got \(webPort))")
+      }
+      guard webPort == 0 || webPort != port else {
+        throw invalid("web-port", "--web-port must differ from --port (both are \(port))")
+      }
+    } else if publicPage {
+      throw invalid("public", "--public serves a page of the web portal: give --web-port too")
+    }
+    guard (1...24 * 14).contains(webSessionHours) else {
+      throw invalid("web-session-hours", "--web-session-hours must be between 1 and 336 (got \(webSessionHours))")
     }
     guard (1...3650).contains(tokenDays) else {
       throw invalid("token-days", "--token-days must be between 1 and 3650 (got \(tokenDays))")

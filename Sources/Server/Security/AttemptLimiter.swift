@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Synchronization
+import Web
 
 /// Failed sign-in attempts (bad enrolment codes, unknown or revoked tokens) by network
 /// address: after `slowAfter` failures in `window`, each further answer is delayed; after
@@ -191,5 +192,26 @@ final class AttemptLimiter: Sendable {
     }
     if let colon = text.lastIndex(of: ":"), text.firstIndex(of: ":") == colon { return String(text[..<colon]) }
     return String(text)
+  }
+}
+
+/// The web portal's sign-ins count against the same limit as the gRPC ones.
+extension AttemptLimiter: SignInLimiter {
+  func admitAttempt(from address: String) async -> String? {
+    let admission = await admit(address)
+    switch admission {
+    case .admitted: return nil
+    case .blocked:
+      return "too many failed sign-in attempts from \(address): refused for up to "
+        + "\(settings.blockFor.components.seconds / 60) minutes"
+    case .tooManyInFlight:
+      return "too many sign-in attempts from \(address) are being checked at once: try again in a moment"
+    }
+  }
+
+  func attemptSucceeded(from address: String) { succeeded(address) }
+
+  func attemptFailed(from address: String, reason: String) -> Duration {
+    failed(address, rpc: "Portal", reason: reason)
   }
 }

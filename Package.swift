@@ -223,7 +223,6 @@ let package = Package(
         "Model",
         "Reports",
         "Stores",
-        "Sync",
         .product(name: "Crypto", package: "swift-crypto"),
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -238,17 +237,7 @@ let package = Package(
     ),
     .testTarget(
       name: "WebTests",
-      dependencies: [
-        "Application",
-        "Model",
-        "SQLiteStore",
-        "StoreTestSupport",
-        "Stores",
-        "TestSupport",
-        "Web",
-        .product(name: "Hummingbird", package: "hummingbird"),
-        .product(name: "HummingbirdTesting", package: "hummingbird"),
-      ],
+      dependencies: ["Model", "Web"],
       swiftSettings: swiftSettings
     ),
 
@@ -296,6 +285,7 @@ let package = Package(
         "Stores",
         "Sync",
         "TestSupport",
+        "Web",
         .product(name: "GRPCCore", package: "grpc-swift-2"),
         .product(name: "GRPCInProcessTransport", package: "grpc-swift-2"),
         .product(name: "Logging", package: "swift-log"),

@@ -35,8 +35,13 @@ GRAPH = {
     "Application": {"Model", "Stores", "Sync", "Crypto"},
     "RPC": {"Model", "Sync", "GRPCCore", "GRPCProtobuf", "SwiftProtobuf"},
     "Reports": {"Model"},
+    "Web": {
+        "Application", "Model", "Reports", "Stores", "Crypto", "HTTPTypes", "Hummingbird", "HummingbirdCore",
+        "HummingbirdHTTP2", "Logging", "Mustache", "NIOCore", "NIOSSL",
+    },
+    "WebTests": {"Model", "Web"},
     "Server": {
-        "Application", "Model", "PostgresStore", "Reports", "RPC", "SQLiteStore", "Stores", "Sync", "ArgumentParser", "Configuration", "GRPCCore", "GRPCNIOTransportHTTP2", "Logging",
+        "Application", "Model", "PostgresStore", "Reports", "RPC", "SQLiteStore", "Stores", "Sync", "Web", "ArgumentParser", "Configuration", "GRPCCore", "GRPCNIOTransportHTTP2", "Logging",
         "Metrics", "NIOCore", "NIOHTTP1", "NIOHTTP2", "NIOPosix", "Prometheus", "ServiceLifecycle", "SwiftProtobuf",
         "UnixSignals",
     },
@@ -52,7 +57,7 @@ GRAPH = {
     "ApplicationTests": {"Application", "Model", "SQLiteStore", "StoreTestSupport", "Stores", "Sync", "TestSupport", "GRDB"},
     "RPCTests": {"Model", "RPC", "Sync", "PropertyBased", "SwiftProtobuf"},
     "ServerTests": {
-        "Application", "ArgumentParser", "Model", "PostgresStore", "Reports", "RPC", "Server", "SQLiteStore", "StoreTestSupport", "Stores", "Sync", "TestSupport", "GRPCCore", "GRPCInProcessTransport", "Logging",
+        "Web", "Application", "ArgumentParser", "Model", "PostgresStore", "Reports", "RPC", "Server", "SQLiteStore", "StoreTestSupport", "Stores", "Sync", "TestSupport", "GRPCCore", "GRPCInProcessTransport", "Logging",
         "SwiftProtobuf",
     },
     "ReportsTests": {"Model", "Reports"},

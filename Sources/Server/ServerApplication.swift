@@ -278,8 +278,12 @@ enum ServerApplication {
   }
 
   /// The web portal over the server's parts: its pages under `PermissionTable`, its sign-ins
-  /// under the same limiter and token cache as the gRPC sign-ins.
-  static func portal(_ settings: PortalSettings, _ parts: ServerParts, logger: Logger) throws -> any Service {
+  /// under the same limiter and token cache as the gRPC sign-ins. `onListening` gets the
+  /// portal's address (`http://127.0.0.1:8080`) once it listens.
+  static func portal(
+    _ settings: PortalSettings, _ parts: ServerParts, logger: Logger,
+    onListening: @escaping @Sendable (String) async -> Void = { _ in }
+  ) throws -> any Service {
     let repository = parts.repository
     let services = PortalServices(
       repository: repository, governance: GovernanceRepository(database: repository.database, now: repository.now),
@@ -288,7 +292,16 @@ enum ServerApplication {
       signInsChanged: { [cache = parts.cache] in cache.removeAll() })
     return try Portal.application(settings: settings, services: services, logger: logger) { address in
       logger.notice("web portal listening", metadata: ["address": "\(address)"])
+      await onListening(address)
     }
+  }
+
+  /// Runs the portal alone until cancelled (tests run it beside their own server parts).
+  static func servePortal(
+    _ settings: PortalSettings, _ parts: ServerParts, logger: Logger,
+    onListening: @escaping @Sendable (String) async -> Void = { _ in }
+  ) async throws {
+    try await portal(settings, parts, logger: logger, onListening: onListening).run()
   }
 
   /// Applies `limits` to the transport: its own idle, age, grace and keepalive settings (which

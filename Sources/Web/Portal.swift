@@ -17,6 +17,9 @@ import NIOSSL
 /// let group = ServiceGroup(services: [grpcServer, portal], logger: logger)
 /// ```
 public enum Portal {
+  /// The gRPC calls whose permission rules the portal's pages follow (each must be in the table).
+  public static var methods: [String] { Page.methods }
+
   /// The portal as a service: a Hummingbird application that listens on `settings`' address.
   /// `onListening` gets the address it listens on once it does.
   public static func application(

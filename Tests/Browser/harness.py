@@ -17,6 +17,7 @@ import sys
 import traceback
 import urllib.parse
 
+WINDOW_SIZE = (1280, 1000)
 CHROME_ARGUMENTS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1280,1000"]
 
 
@@ -60,8 +61,9 @@ class Results:
         try:
             function(*arguments)
         except Exception as error:  # noqa: BLE001 - any error is a failed test, reported
-            self.fail(name, None, f"{type(error).__name__}: {error}")
-            traceback.print_exc(limit=4, file=sys.stdout)
+            message = str(error).strip().splitlines()
+            self.fail(name, None, f"{type(error).__name__}: {message[0] if message else ''}")
+            traceback.print_exception(type(error), error, error.__traceback__, limit=-3, file=sys.stdout, chain=False)
 
 
 # --- reading HTML ------------------------------------------------------------------------------
@@ -348,6 +350,9 @@ class Browser:
             options.add_argument("--ignore-certificate-errors")
         options.binary_location = browser_path
         options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+        # Accept-Language and navigator.language of an office in England. (A date input still
+        # shows the operating system's locale, so headless on a C-locale machine writes 10/31/2022.)
+        options.add_experimental_option("prefs", {"intl.accept_languages": "en-GB,en"})
         # An explicit driver path: Selenium Manager is never run, so nothing is fetched.
         self.driver = webdriver.Chrome(service=Service(executable_path=driver_path), options=options)
         self.driver.set_page_load_timeout(60)
@@ -401,25 +406,41 @@ class Browser:
             return []
 
     def screenshot(self, path, max_height=12000):
-        """The whole page (not only the window) as a PNG."""
-        import base64  # noqa: PLC0415
-
+        """The whole page (up to `max_height` CSS pixels) as a PNG: the window is made as tall as
+        the page for the shot, so the page is laid out as a person would see it scrolling (a
+        capture beyond the viewport draws scrolling regions wrongly), then set back."""
         os.makedirs(os.path.dirname(path), exist_ok=True)
-        size = self.driver.execute_script(
-            "return [Math.max(document.documentElement.scrollWidth, window.innerWidth),"
-            " Math.max(document.documentElement.scrollHeight, document.body ? document.body.scrollHeight : 0)]"
-        )
-        width, height = int(size[0]), min(int(size[1]), max_height)
-        shot = self.driver.execute_cdp_cmd(
-            "Page.captureScreenshot",
-            {
-                "format": "png",
-                "captureBeyondViewport": True,
-                "clip": {"x": 0, "y": 0, "width": width, "height": height, "scale": 1},
-            },
-        )
-        with open(path, "wb") as handle:
-            handle.write(base64.b64decode(shot["data"]))
+        width, height = (int(v) for v in self.driver.execute_script(
+            "return [window.outerWidth, Math.max(document.documentElement.scrollHeight,"
+            " document.body ? document.body.scrollHeight : 0)]"))
+        chrome = int(self.driver.execute_script("return window.outerHeight - window.innerHeight"))
+        try:
+            self.driver.set_window_size(width, min(height, max_height) + chrome)
+            self.driver.save_screenshot(path)
+        finally:
+            self.driver.set_window_size(*WINDOW_SIZE)
+
+    def click_and_wait(self, element, keys=None):
+        """Clicks `element` (or types `keys` into it) and waits until the browser has loaded
+        another document: a form answered on the same URL (a 401 on /sign-in) counts too. The
+        page it leaves is marked with a script variable, which the next document does not have."""
+        from selenium.common.exceptions import WebDriverException  # noqa: PLC0415
+        from selenium.webdriver.support.ui import WebDriverWait  # noqa: PLC0415
+
+        self.driver.execute_script("window.__assureLeaving = true;")
+        if keys is None:
+            element.click()
+        else:
+            element.send_keys(*keys)
+
+        def arrived(driver):
+            try:
+                return driver.execute_script(
+                    "return window.__assureLeaving !== true && document.readyState === 'complete'")
+            except WebDriverException:  # the old document is going away: ask again
+                return False
+
+        WebDriverWait(self.driver, 60, poll_frequency=0.05).until(arrived)
 
     def cookie(self, name):
         return self.driver.get_cookie(name)

@@ -32,6 +32,14 @@ def rag_word(label):
     return {"RED": "Red", "AMBER": "Amber", "GREEN": "Green"}.get(label.upper(), "Not rated")
 
 
+def badge_rag(cell):
+    """The rating a page's RAG cell shows, from its badge (the documents' words RED, AMBER,
+    GREEN, NO RATING; "(set by hand)" may follow), in the reference's words."""
+    badge = cell.find("span.rag")
+    word = (badge.text() if badge is not None else cell.text()).strip().upper()
+    return {"RED": "Red", "AMBER": "Amber", "GREEN": "Green", "NO RATING": "Not rated"}.get(word, word)
+
+
 def derived_rag(status, start, due, override, day):
     """PlanElement.rag(on:) in Sources/Model/Plan/PlanElement.swift, for a status held on `day`."""
     if override:

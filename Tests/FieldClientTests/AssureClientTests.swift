@@ -17,8 +17,8 @@ import Testing
   }
 
   /// A one-time code for a new user of the server in `dataDir`, from the administrator's command.
-  func code(_ dataDir: URL, name: String, role: String) throws -> String {
-    let issued = try runServerCommand(["user", "add", "--data-dir", dataDir.path, "--name", name, "--role", role])
+  func code(_ dataDir: URL, name: String, role: String) async throws -> String {
+    let issued = try await runServerCommand(["user", "add", "--data-dir", dataDir.path, "--name", name, "--role", role])
     guard issued.status == 0 else { throw TestFailure("assure-server user add failed: \(issued)") }
     return issued.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
   }
@@ -38,7 +38,7 @@ import Testing
 
   /// Signs a device in as a new user with `role` and returns its token.
   func signIn(_ server: ServerProcess, port: Int, name: String, role: String) async throws -> String {
-    let code = try code(server.dataDir, name: name, role: role)
+    let code = try await code(server.dataDir, name: name, role: role)
     let issued = try await withClient(port: port) { client in
       try await client.enrol(code: code, deviceID: "device-\(name)", label: "test")
     }

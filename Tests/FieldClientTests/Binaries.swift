@@ -29,40 +29,42 @@ struct FieldDevice {
   var user = "pcc-test"
 
   @discardableResult
-  func run(_ arguments: [String]) throws -> RunResult {
+  func run(_ arguments: [String]) async throws -> RunResult {
     var environment = ProcessInfo.processInfo.environment
     environment["ASSURE_HOME"] = home.path
     environment["ASSURE_SERVER"] = server
     environment["ASSURE_USER"] = user
-    return try runToEnd(Binaries.client, arguments, environment: environment)
+    return try await runToEnd(Binaries.client, arguments, environment: environment)
   }
 
   /// Signs this device in to the server whose data folder is `serverDataDir` and which
   /// listens on `address`, as `name` with `role`: the administrator's `assure-server user add`
   /// (or `user code` for an existing user) makes a one-time code, and `assure login` uses it.
-  func signIn(serverDataDir: URL, address: String, name: String? = nil, role: String = "commissioner") throws {
+  func signIn(serverDataDir: URL, address: String, name: String? = nil, role: String = "commissioner") async throws {
     let name = name ?? user
-    var issued = try runServerCommand(["user", "add", "--data-dir", serverDataDir.path, "--name", name, "--role", role])
+    var issued = try await runServerCommand([
+      "user", "add", "--data-dir", serverDataDir.path, "--name", name, "--role", role,
+    ])
     if issued.status != 0 && issued.stderr.contains("already exists") {
-      issued = try runServerCommand(["user", "code", "--data-dir", serverDataDir.path, name])
+      issued = try await runServerCommand(["user", "code", "--data-dir", serverDataDir.path, name])
     }
     guard issued.status == 0 else { throw TestFailure("assure-server user add failed: \(issued)") }
     let code = issued.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-    let login = try run(["login", "--server", address, "--code", code])
+    let login = try await run(["login", "--server", address, "--code", code])
     guard login.status == 0 else { throw TestFailure("assure login failed: \(login)") }
   }
 
   /// `engagement list --format json`, as parsed objects.
-  func listedIDs() throws -> [String] {
-    let result = try run(["engagement", "list", "--format", "json"])
+  func listedIDs() async throws -> [String] {
+    let result = try await run(["engagement", "list", "--format", "json"])
     guard result.status == 0,
       let array = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]]
     else { throw TestFailure("engagement list failed: \(result)") }
     return array.compactMap { $0["id"] as? String }
   }
 
-  func status() throws -> [String: Any] {
-    let result = try run(["status", "--format", "json"])
+  func status() async throws -> [String: Any] {
+    let result = try await run(["status", "--format", "json"])
     guard result.status == 0,
       let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
     else { throw TestFailure("status failed: \(result)") }
@@ -72,8 +74,8 @@ struct FieldDevice {
 
 /// Runs `assure-server` with `arguments` (an administration command) and waits for it.
 @discardableResult
-func runServerCommand(_ arguments: [String]) throws -> RunResult {
-  try runToEnd(Binaries.server, arguments + TestStores.arguments(for: arguments))
+func runServerCommand(_ arguments: [String]) async throws -> RunResult {
+  try await runToEnd(Binaries.server, arguments + TestStores.arguments(for: arguments))
 }
 
 /// Where a test server keeps its data on the engine of this test process: with PostgreSQL, each
@@ -97,7 +99,7 @@ enum TestStores {
     if let known = databases.withLock({ $0[folder] }) { return known }
     guard var admin = TestEngine.postgresAdmin else { throw TestFailure("no PostgreSQL server for the tests") }
     let name = "assure_e2e_\(UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(20))"
-    let created = try runToEnd(
+    let created = try runToEndBlocking(
       URL(fileURLWithPath: "/usr/bin/psql"),
       ["-q", "-v", "ON_ERROR_STOP=1", "-c", "CREATE DATABASE \(name)", "\(admin)"])
     guard created.status == 0 else { throw TestFailure("cannot create a test database: \(created)") }
@@ -111,8 +113,27 @@ enum TestStores {
   }
 }
 
-/// Runs a program to its end, collecting what it printed.
-func runToEnd(_ executable: URL, _ arguments: [String], environment: [String: String]? = nil) throws -> RunResult {
+/// Runs a program to its end, collecting what it printed. The wait happens on a thread of its
+/// own, so that a test waiting for a slow program never holds one of the few threads that
+/// Swift's tasks (and the in-process servers of other tests) run on.
+func runToEnd(_ executable: URL, _ arguments: [String], environment: [String: String]? = nil) async throws
+  -> RunResult
+{
+  try await offThePool { try runToEndBlocking(executable, arguments, environment: environment) }
+}
+
+/// Runs `work`, which blocks, on a thread of its own and waits for it without blocking a task.
+func offThePool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+  try await withCheckedThrowingContinuation { continuation in
+    Thread { continuation.resume(with: Result { try work() }) }.start()
+  }
+}
+
+/// `runToEnd`, blocking the calling thread: for the few callers that cannot wait (a database
+/// made while a data folder's server arguments are worked out).
+func runToEndBlocking(_ executable: URL, _ arguments: [String], environment: [String: String]? = nil) throws
+  -> RunResult
+{
   let process = Process()
   process.executableURL = executable
   process.arguments = arguments

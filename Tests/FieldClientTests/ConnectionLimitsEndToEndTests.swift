@@ -49,8 +49,8 @@ import Testing
     for socket in sockets { socket.close() }
     try await Task.sleep(for: .milliseconds(300))
     let device = FieldDevice(home: root.appendingPathComponent("device"), server: address, user: "pcc")
-    try device.signIn(serverDataDir: serverData, address: address, role: "commissioner")
-    let sync = try device.run(["sync"])
+    try await device.signIn(serverDataDir: serverData, address: address, role: "commissioner")
+    let sync = try await device.run(["sync"])
     #expect(sync.status == 0, "\(sync)")
     _ = try await server.terminate()
   }

@@ -15,7 +15,7 @@ import Testing
   }
 
   @Test("a data folder writable by other users is refused, naming the folder and the rule, and nothing is written")
-  func worldWritableFolderIsRefused() throws {
+  func worldWritableFolderIsRefused() async throws {
     defer { try? FileManager.default.removeItem(at: root) }
     // Given a data folder anyone may write to
     let home = root.appendingPathComponent("shared")
@@ -23,8 +23,8 @@ import Testing
     chmod(home.path, 0o777)
     let device = FieldDevice(home: home, server: "127.0.0.1:1")
     // When a command opens it
-    let status = try device.run(["status"])
-    let add = try device.run([
+    let status = try await device.run(["status"])
+    let add = try await device.run([
       "engagement", "add", "--date", "2022-10-04", "--by", "pcc", "--kind", "school", "--organisation", "X School",
       "--place", "Ludlow", "--area", "shropshire",
     ])
@@ -36,18 +36,18 @@ import Testing
     #expect(!FileManager.default.fileExists(atPath: home.appendingPathComponent("assure.sqlite").path))
     // Made the owner's only, it works.
     chmod(home.path, 0o700)
-    #expect(try device.run(["status"]).status == 0)
+    await #expect(try device.run(["status"]).status == 0)
   }
 
   @Test(
     "a data folder owned by another user is refused", .enabled(if: geteuid() == 0, "needs root to give a folder away"))
-  func foreignFolderIsRefused() throws {
+  func foreignFolderIsRefused() async throws {
     defer { try? FileManager.default.removeItem(at: root) }
     let home = root.appendingPathComponent("theirs")
     try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
     chmod(home.path, 0o700)
     chown(home.path, 65534, 65534)
-    let result = try FieldDevice(home: home, server: "127.0.0.1:1").run(["status"])
+    let result = try await FieldDevice(home: home, server: "127.0.0.1:1").run(["status"])
     #expect(result.status == 77, "\(result)")
     #expect(result.stderr.contains(home.path) && result.stderr.contains("owned by another user"), "\(result)")
   }

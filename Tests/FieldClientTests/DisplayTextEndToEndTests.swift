@@ -25,10 +25,10 @@ import Testing
   }
 
   @Test("an error that quotes what it was given shows control and bidirectional characters as codes")
-  func hostileErrorText() throws {
+  func hostileErrorText() async throws {
     defer { try? FileManager.default.removeItem(at: root) }
     let device = FieldDevice(home: root.appendingPathComponent("device"), server: "127.0.0.1:1")
-    let refused = try device.run([
+    let refused = try await device.run([
       "engagement", "add", "--date", "2022-10-04", "--by", "pcc", "--kind", "school", "--organisation", "Ludlow",
       "--place", "Ludlow", "--area", "shrop\u{1B}[2J\u{202E}shire",
     ])
@@ -45,7 +45,7 @@ import Testing
     // its organisation and notes (as another device's data or an old database may hold them:
     // the command line refuses them)
     let device = FieldDevice(home: root.appendingPathComponent("device"), server: "127.0.0.1:1")
-    let added = try device.run([
+    let added = try await device.run([
       "engagement", "add", "--date", "2022-10-04", "--by", "pcc", "--kind", "school", "--organisation", "Placeholder",
       "--place", "Ludlow", "--area", "shropshire",
     ])
@@ -61,14 +61,14 @@ import Testing
 
     // When the device lists it, then no raw ESC or bidirectional control reaches the terminal,
     // and the escaped form shows what is there
-    let list = try device.run(["engagement", "list"])
+    let list = try await device.run(["engagement", "list"])
     #expect(list.status == 0, "\(list)")
     #expect(Self.rawUnsafe(list.stdout).isEmpty, "\(list.stdout.debugDescription)")
     #expect(list.stdout.contains(#"Ludlow\u{1b}[2J Town\u{202e} Council"#), "\(list.stdout.debugDescription)")
 
     // And the one-engagement view escapes likewise, keeping the notes' line break as an
     // indented line and escaping the carriage return and backspaces
-    let show = try device.run(["engagement", "show", id.uuidString.lowercased()])
+    let show = try await device.run(["engagement", "show", id.uuidString.lowercased()])
     #expect(show.status == 0, "\(show)")
     #expect(Self.rawUnsafe(show.stdout).isEmpty, "\(show.stdout.debugDescription)")
     #expect(show.stdout.contains(#"Ludlow\u{1b}[2J Town\u{202e} Council"#), "\(show.stdout.debugDescription)")
@@ -77,24 +77,24 @@ import Testing
       "\(show.stdout.debugDescription)")
 
     // And JSON carries the exact text (its own escaping makes it safe)
-    let json = try device.run(["engagement", "list", "--format", "json"])
+    let json = try await device.run(["engagement", "list", "--format", "json"])
     let objects = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]]
     #expect(objects?.first?["organisation"] as? String == Self.hostileOrganisation)
     #expect(!json.stdout.contains("\u{1B}"))
   }
 
   @Test("the server's user list escapes a display name holding ESC [2J and U+202E")
-  func hostileDisplayName() throws {
+  func hostileDisplayName() async throws {
     defer { try? FileManager.default.removeItem(at: root) }
     // Given an account whose display name holds an escape sequence and a bidirectional override
     let dataDir = root.appendingPathComponent("server").path
-    let added = try runServerCommand([
+    let added = try await runServerCommand([
       "user", "add", "--data-dir", dataDir, "--name", "hostile", "--role", "analyst", "--display-name",
       Self.hostileOrganisation,
     ])
     #expect(added.status == 0, "\(added)")
     // When the administrator lists users, then the name is shown escaped, with nothing raw
-    let list = try runServerCommand(["user", "list", "--data-dir", dataDir])
+    let list = try await runServerCommand(["user", "list", "--data-dir", dataDir])
     #expect(list.status == 0, "\(list)")
     #expect(Self.rawUnsafe(list.stdout).isEmpty, "\(list.stdout.debugDescription)")
     #expect(list.stdout.contains(#"Ludlow\u{1b}[2J Town\u{202e} Council"#), "\(list.stdout.debugDescription)")

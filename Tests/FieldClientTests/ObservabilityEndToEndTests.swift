@@ -53,20 +53,20 @@ func httpGet(port: Int, path: String) throws -> (status: Int, body: String) {
       extraArguments: ["--metrics-port", "\(metricsPort)", "--log-format", "json", "--log-level", "debug"])
     _ = try await server.waitUntilListening()
     let device = FieldDevice(home: root.appendingPathComponent("device"), server: address, user: "pcc")
-    try device.signIn(serverDataDir: server.dataDir, address: address)
+    try await device.signIn(serverDataDir: server.dataDir, address: address)
 
     let before = try httpGet(port: metricsPort, path: "/metrics")
     #expect(before.status == 200)
     let push = "assure_rpc_requests_total{method=\"assure.v1.SyncService/Push\",code=\"OK\"}"
     let pull = "assure_rpc_requests_total{method=\"assure.v1.SyncService/Pull\",code=\"OK\"}"
-    #expect(
+    await #expect(
       try device.run([
         "engagement", "add", "--date", "2022-10-04", "--by", "pcc", "--kind", "school", "--organisation",
         "Ludlow School",
         "--place", "Ludlow", "--area", "shropshire",
       ]).status == 0)
-    #expect(try device.run(["sync"]).status == 0)
-    let denied = try device.run(["plan", "objective", "add", "7", "--title", "Not for the PCC"])
+    await #expect(try device.run(["sync"]).status == 0)
+    let denied = try await device.run(["plan", "objective", "add", "7", "--title", "Not for the PCC"])
     #expect(denied.status == 77)
     let after = try httpGet(port: metricsPort, path: "/metrics").body
     #expect(value(after, push) == value(before.body, push) + 1, "\(after)")

@@ -31,8 +31,8 @@ import Testing
     return String(rest)
   }
 
-  func report(_ device: FieldDevice, _ extra: [String] = []) throws -> String {
-    let result = try device.run(["report", "panel", "--from", "2022-09-01", "--to", "2022-10-31"] + extra)
+  func report(_ device: FieldDevice, _ extra: [String] = []) async throws -> String {
+    let result = try await device.run(["report", "panel", "--from", "2022-09-01", "--to", "2022-10-31"] + extra)
     #expect(result.status == 0, "\(result)")
     return result.stdout
   }
@@ -46,9 +46,9 @@ import Testing
     _ = try await server.waitUntilListening()
     let office = FieldDevice(
       home: root.appendingPathComponent("office"), server: "127.0.0.1:\(port)", user: "governance")
-    try office.signIn(serverDataDir: server.dataDir, address: "127.0.0.1:\(port)", role: "governance")
+    try await office.signIn(serverDataDir: server.dataDir, address: "127.0.0.1:\(port)", role: "governance")
 
-    let document = try report(office)
+    let document = try await report(office)
     let victims = section(document, "## Putting victims and survivors first")
     #expect(
       victims.contains("£60,000 has been awarded to Barnardo's from the £1m Prevention Fund by the PCC."), "\(victims)")
@@ -104,25 +104,25 @@ import Testing
     #expect(sources.contains("indicator conviction-overall, period ending 2022-09-30 (CPS case outcomes)"))
 
     // Changing an award's amount changes the next report.
-    let update = try office.run(["funding", "award", "update", "barnardos-trauma", "--amount", "£65,000"])
+    let update = try await office.run(["funding", "award", "update", "barnardos-trauma", "--amount", "£65,000"])
     #expect(update.status == 0, "\(update)")
     #expect(update.stdout.contains("fund prevention has £165,000 of £1,000,000 committed"), "\(update)")
-    let changed = try report(office)
+    let changed = try await report(office)
     #expect(changed.contains("£65,000 has been awarded to Barnardo's from the £1m Prevention Fund by the PCC."))
     #expect(!changed.contains("£60,000"), "no other record holds £60,000")
 
     // 101 calls are a concern only while the data says so: an October figure above target lifts it.
-    let measured = try office.run([
+    let measured = try await office.run([
       "indicator", "measure", "calls-101", "--from", "2022-10-01", "--to", "2022-10-31", "--value", "84",
     ])
     #expect(measured.status == 0, "\(measured)")
-    let lifted = section(try report(office), "### Force performance")
+    let lifted = await section(try report(office), "### Force performance")
     #expect(!lifted.contains("101 calls answered within the target time: "), "\(lifted)")
     #expect(lifted.contains("101 calls answered within the target time (55% to 84%)"))
     #expect(lifted.contains("Overall victim satisfaction: 71.8%"))
 
     // Bad input changes nothing and names the field and the rule.
-    let overCommitted = try office.run([
+    let overCommitted = try await office.run([
       "funding", "award", "add", "--fund", "prevention", "--recipient", "Too much", "--amount", "900000", "--date",
       "2022-10-30",
     ])
@@ -130,20 +130,20 @@ import Testing
     #expect(
       overCommitted.stderr.contains("amount: would commit £1,065,000 of the £1,000,000 in fund prevention"),
       "\(overCommitted)")
-    let badDate = try office.run([
+    let badDate = try await office.run([
       "funding", "bid", "add", "--funder", "Home Office", "--amount", "10", "--status", "maybe",
     ])
     #expect(badDate.status == 65, "\(badDate)")
     #expect(
       badDate.stderr.contains("status: must be one of drafting, submitted, awaiting, successful, unsuccessful"),
       "\(badDate)")
-    let forced = try office.run([
+    let forced = try await office.run([
       "funding", "award", "add", "--fund", "prevention", "--recipient", "Harmful sexual behaviour work", "--amount",
       "900000",
       "--date", "2022-10-30", "--override-reason", "PCC decision of 30 October 2022",
     ])
     #expect(forced.status == 0, "\(forced)")
-    #expect(
+    await #expect(
       try report(office).contains(
         "£900,000 has been awarded to Harmful sexual behaviour work from the £1m Prevention Fund"))
 
@@ -157,20 +157,20 @@ import Testing
       2022-10-05,asb,narnia,email
       """.utf8
     ).write(to: csv)
-    let refused = try office.run(["import", "correspondence", csv.path])
+    let refused = try await office.run(["import", "correspondence", csv.path])
     #expect(refused.status == 65, "\(refused)")
     #expect(refused.stderr.contains("line 3, subject: must be one of"), "\(refused)")
     #expect(refused.stderr.contains("line 3, channel: must be one of"), "\(refused)")
     #expect(refused.stderr.contains("line 4, area: must be one of"), "\(refused)")
-    #expect(try report(office).contains("in receipt of 232 pieces of correspondence"))
+    await #expect(try report(office).contains("in receipt of 232 pieces of correspondence"))
     try Data("received_on,subject,area,channel\n2022-10-03,road-safety,herefordshire,email\n".utf8).write(to: csv)
-    let imported = try office.run(["import", "correspondence", csv.path])
+    let imported = try await office.run(["import", "correspondence", csv.path])
     #expect(imported.status == 0, "\(imported)")
-    #expect(try report(office).contains("in receipt of 233 pieces of correspondence"))
+    await #expect(try report(office).contains("in receipt of 233 pieces of correspondence"))
 
     // The HTML form is one file with a chart of each flagged indicator, and nothing it links to.
     let htmlPath = root.appendingPathComponent("panel.html").path
-    _ = try report(office, ["--format", "html", "--out", htmlPath])
+    _ = try await report(office, ["--format", "html", "--out", htmlPath])
     let html = try String(contentsOfFile: htmlPath, encoding: .utf8)
     #expect(html.contains("<svg class=\"chart\""))
     #expect(!html.contains("<link") && !html.contains("src=") && !html.contains("<script"))
@@ -178,10 +178,10 @@ import Testing
       "£65,000", "Barnardo's", "233 pieces of correspondence", "87%", "84.5%", "Homicide Action Plan", "vetting",
     ]
     // An A4 sheet (210 mm) and its printable width inside the report's 18 mm margins (174 mm).
-    try checkInBrowser(htmlPath, width: 794, expecting: figures)
-    try checkInBrowser(htmlPath, width: 658, expecting: figures)
-    try checkPrintsOnA4(htmlPath)
-    #expect(
+    try await checkInBrowser(htmlPath, width: 794, expecting: figures)
+    try await checkInBrowser(htmlPath, width: 658, expecting: figures)
+    try await checkPrintsOnA4(htmlPath)
+    await #expect(
       PanelEndToEndTests.sameDocument(html, try report(office, ["--format", "html"])), "the HTML is the same each time")
     #expect(try await server.terminate() == 0)
   }
@@ -285,8 +285,8 @@ import Testing
     _ = try await server.waitUntilListening()
     let office = FieldDevice(
       home: root.appendingPathComponent("office"), server: "127.0.0.1:\(port)", user: "governance")
-    try office.signIn(serverDataDir: server.dataDir, address: "127.0.0.1:\(port)", role: "governance")
-    let document = try report(office)
+    try await office.signIn(serverDataDir: server.dataDir, address: "127.0.0.1:\(port)", role: "governance")
+    let document = try await report(office)
     // The demo force's own names, from its profile.
     #expect(document.contains("in support of the Safer West Mercia Plan"))
     #expect(document.contains("6,621 people signed up for PCC updates via Neighbourhood Matters."))
@@ -312,7 +312,7 @@ import Testing
 
   /// Prints the report to PDF with headless Chromium and checks that every page is A4
   /// (595 × 842 points).
-  func checkPrintsOnA4(_ htmlPath: String) throws {
+  func checkPrintsOnA4(_ htmlPath: String) async throws {
     guard
       let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first(
         where: FileManager.default.isExecutableFile)
@@ -327,8 +327,10 @@ import Testing
     ]
     process.standardOutput = FileHandle.nullDevice
     process.standardError = FileHandle.nullDevice
-    try process.run()
-    process.waitUntilExit()
+    try await offThePool {
+      try process.run()
+      process.waitUntilExit()
+    }
     let bytes = String(decoding: try Data(contentsOf: pdf), as: UTF8.self)
     let boxes = bytes.components(separatedBy: "/MediaBox").dropFirst().map { $0.prefix { $0 != "]" } }
     #expect(!boxes.isEmpty, "no pages printed")
@@ -342,15 +344,15 @@ import Testing
   /// nothing is wider than the page and that the rendered text holds the figures.
   /// Runs a command that must succeed and returns what it printed.
   @discardableResult
-  func ok(_ device: FieldDevice, _ arguments: [String]) throws -> String {
-    let result = try device.run(arguments)
+  func ok(_ device: FieldDevice, _ arguments: [String]) async throws -> String {
+    let result = try await device.run(arguments)
     #expect(result.status == 0, "\(arguments.joined(separator: " ")): \(result)")
     return result.stdout
   }
 
   /// Runs a command that must be refused as bad data (exit 65) and returns its standard error.
-  func refused(_ device: FieldDevice, _ arguments: [String]) throws -> String {
-    let result = try device.run(arguments)
+  func refused(_ device: FieldDevice, _ arguments: [String]) async throws -> String {
+    let result = try await device.run(arguments)
     #expect(result.status == 65, "\(arguments.joined(separator: " ")): \(result)")
     return result.stderr
   }
@@ -363,15 +365,15 @@ import Testing
     _ = try await server.waitUntilListening()
     let office = FieldDevice(
       home: root.appendingPathComponent("office"), server: "127.0.0.1:\(port)", user: "governance")
-    try office.signIn(serverDataDir: server.dataDir, address: "127.0.0.1:\(port)", role: "governance")
+    try await office.signIn(serverDataDir: server.dataDir, address: "127.0.0.1:\(port)", role: "governance")
 
-    try ok(office, ["plan", "objective", "add", "1", "--title", "Putting victims and survivors first"])
-    try ok(
+    try await ok(office, ["plan", "objective", "add", "1", "--title", "Putting victims and survivors first"])
+    try await ok(
       office,
       ["plan", "element", "add", "1.1", "--objective", "1", "--title", "Prevention Fund", "--start", "2022-04-01"])
 
     // Funding.
-    #expect(
+    await #expect(
       try ok(
         office,
         [
@@ -379,10 +381,10 @@ import Testing
           "2022-04-01", "--end", "2023-03-31", "--element", "1.1",
         ]
       ).contains("saved fund prevention: £1,000,000, £0 committed"))
-    #expect(
+    await #expect(
       try refused(office, ["funding", "award", "add", "--recipient", "X", "--amount", "60k", "--date", "2022-10-06"])
         .contains("--amount: must be an amount in pounds"))
-    #expect(
+    await #expect(
       try refused(
         office,
         [
@@ -391,7 +393,7 @@ import Testing
           "--element", "9.9",
         ]
       ).contains("element: no plan element \"9.9\""))
-    #expect(
+    await #expect(
       try ok(
         office,
         [
@@ -400,67 +402,67 @@ import Testing
           "2022-10-06", "--element", "1.1", "--purpose", "Trauma-informed training.",
         ]
       ).contains("saved award AW1: £60,000 to Barnardo's; fund prevention has £60,000 of £1,000,000 committed"))
-    try ok(
+    try await ok(
       office,
       [
         "funding", "bid", "add", "--funder", "Home Office", "--amount", "100000", "--status", "drafting", "--element",
         "1.1",
       ])
-    #expect(
+    await #expect(
       try refused(office, ["funding", "bid", "update", "B1", "--status", "awaiting"]).contains(
         "submitted_on: is required once a bid is awaiting"))
-    try ok(office, ["funding", "bid", "update", "B1", "--status", "awaiting", "--submitted", "2022-10-07"])
+    try await ok(office, ["funding", "bid", "update", "B1", "--status", "awaiting", "--submitted", "2022-10-07"])
     let funding =
-      try JSONSerialization.jsonObject(with: Data(try ok(office, ["funding", "list", "--format", "json"]).utf8))
+      try await JSONSerialization.jsonObject(with: Data(try ok(office, ["funding", "list", "--format", "json"]).utf8))
       as? [String: Any]
     let funds = funding?["funds"] as? [[String: Any]] ?? []
     #expect(funds.first?["committedPence"] as? Int == 6_000_000, "\(funds)")
     #expect((funding?["bids"] as? [[String: Any]])?.first?["status"] as? String == "awaiting")
 
     // Holding to account: a meeting still to be held has no findings.
-    try ok(
+    try await ok(
       office,
       [
         "scrutiny", "add", "--kind", "thematic", "--topic", "Serious Violence", "--date", "2022-10-12", "--finding",
         "A Homicide Action Plan is in place.", "--action", "Report progress in January.",
       ])
-    #expect(
+    await #expect(
       try refused(
         office,
         ["scrutiny", "add", "--kind", "thematic", "--topic", "VAWG", "--date", "2099-12-13", "--finding", "Early"]
       )
       .contains("findings: a meeting still to be held"))
-    #expect(
+    await #expect(
       try refused(office, ["scrutiny", "add", "--kind", "chat", "--topic", "", "--date", "2022-10-12"])
         .contains("kind: must be one of thematic, virtual, quarterly-performance"))
-    try ok(
+    try await ok(
       office,
       [
         "scrutiny", "add", "--kind", "quarterly-performance", "--topic", "Quarterly Performance", "--date",
         "2022-11-22",
       ])
-    #expect(try ok(office, ["scrutiny", "list"]).contains("Serious Violence"))
+    await #expect(try ok(office, ["scrutiny", "list"]).contains("Serious Violence"))
 
     // Indicators: flags come from the measurements.
-    try ok(
+    try await ok(
       office,
       [
         "indicator", "add", "--id", "seen", "--name", "residents who see an officer weekly", "--unit", "percent",
         "--better",
         "higher", "--frequency", "quarterly", "--survey", "--element", "1.1",
       ])
-    #expect(
+    await #expect(
       try refused(
         office, ["indicator", "measure", "seen", "--from", "2022-04-01", "--to", "2022-06-30", "--value", "21"]
       )
       .contains("sample_size: is required for survey measure seen"))
-    try ok(
+    try await ok(
       office,
       [
         "indicator", "measure", "seen", "--from", "2022-01-01", "--to", "2022-03-31", "--value", "24", "--sample-size",
         "1600",
       ])
-    #expect(
+    await #expect(
       try ok(
         office,
         [
@@ -469,70 +471,70 @@ import Testing
         ]
       )
       .contains("significant-worse"))
-    #expect(try ok(office, ["indicator", "list", "--as-of", "2022-10-31"]).contains("CONCERN"))
-    #expect(!(try ok(office, ["indicator", "list", "--as-of", "2022-03-31"]).contains("CONCERN")))
+    await #expect(try ok(office, ["indicator", "list", "--as-of", "2022-10-31"]).contains("CONCERN"))
+    await #expect(!(try ok(office, ["indicator", "list", "--as-of", "2022-03-31"]).contains("CONCERN")))
 
     // Inspections, correspondence, reach.
-    try ok(
+    try await ok(
       office,
       [
         "inspection", "add", "--id", "vetting-2022", "--title", "Vetting, misconduct and misogyny", "--published",
         "2022-11-02", "--scope", "national",
       ])
-    try ok(
+    try await ok(
       office,
       ["inspection", "item", "vetting-2022", "--kind", "recommendation", "--number", "1", "--text", "Review vetting."])
-    try ok(
+    try await ok(
       office,
       [
         "inspection", "item", "vetting-2022", "--kind", "area-for-improvement", "--number", "1", "--text",
         "Improve data.",
       ])
-    #expect(
+    await #expect(
       try refused(office, ["inspection", "item", "nope", "--kind", "recommendation", "--number", "1", "--text", "x"])
         .contains("inspection: no inspection \"nope\""))
-    #expect(try ok(office, ["inspection", "list"]).contains("vetting-2022"))
-    try ok(
+    await #expect(try ok(office, ["inspection", "list"]).contains("vetting-2022"))
+    try await ok(
       office,
       [
         "correspondence", "add", "--received", "2022-10-03", "--subject", "road-safety", "--area", "worcestershire",
         "--channel", "email",
       ])
-    try ok(
+    try await ok(
       office,
       [
         "correspondence", "add", "--received", "2022-10-04", "--subject", "asb", "--area", "outside", "--channel",
         "letter",
       ])
-    #expect(
+    await #expect(
       try refused(
         office,
         ["correspondence", "add", "--received", "2022-10-04", "--subject", "asb", "--area", "mars", "--channel", "owl"]
       )
       .contains("channel: must be one of email"))
     let totals =
-      try JSONSerialization.jsonObject(
+      try await JSONSerialization.jsonObject(
         with: Data(
           try ok(
             office, ["correspondence", "totals", "--from", "2022-10-01", "--to", "2022-10-31", "--format", "json"]
           ).utf8))
       as? [String: Any]
     #expect(totals?["total"] as? Int == 2)
-    try ok(
+    try await ok(
       office, ["reach", "record", "--metric", "newsletter-subscribers", "--as-of", "2022-10-31", "--value", "2198"])
-    #expect(
+    await #expect(
       try refused(office, ["reach", "record", "--metric", "press-releases", "--as-of", "2022-09-30", "--value", "53"])
         .contains("period_start: is required for press-releases"))
-    try ok(
+    try await ok(
       office,
       [
         "reach", "record", "--metric", "press-releases", "--period-start", "2022-10-01", "--as-of", "2022-10-31",
         "--value", "12",
       ])
-    #expect(try ok(office, ["reach", "list"]).contains("press-releases"))
+    await #expect(try ok(office, ["reach", "list"]).contains("press-releases"))
 
     // The report says what was stored.
-    let document = try ok(office, ["report", "panel", "--from", "2022-10-01", "--to", "2022-10-31"])
+    let document = try await ok(office, ["report", "panel", "--from", "2022-10-01", "--to", "2022-10-31"])
     #expect(
       section(document, "## Putting victims and survivors first").contains(
         "£60,000 has been awarded to Barnardo's from the £1m Prevention Fund by the PCC. Trauma-informed training."))
@@ -548,7 +550,7 @@ import Testing
     #expect(document.contains("12 press releases and statements"))
     #expect(section(document, "### Perception survey").contains("21% – a statistically significant reduction from 24%"))
     #expect(section(document, "### HMICFRS inspection reports").contains("1 area for improvement and 1 recommendation"))
-    #expect(
+    await #expect(
       try refused(office, ["report", "panel", "--from", "2022-10-31", "--to", "2022-10-01"]).contains(
         "--to: must be on or after --from"))
     #expect(try await server.terminate() == 0)
@@ -556,7 +558,7 @@ import Testing
 
   static func sameDocument(_ a: String, _ b: String) -> Bool { a == b }
 
-  func checkInBrowser(_ htmlPath: String, width: Int, expecting figures: [String]) throws {
+  func checkInBrowser(_ htmlPath: String, width: Int, expecting figures: [String]) async throws {
     guard
       let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first(
         where: FileManager.default.isExecutableFile)
@@ -598,9 +600,12 @@ import Testing
     let out = Pipe()
     process.standardOutput = out
     process.standardError = FileHandle.nullDevice
-    try process.run()
-    let dom = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
+    let dom = try await offThePool {
+      try process.run()
+      let dom = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+      process.waitUntilExit()
+      return dom
+    }
     guard let start = dom.range(of: "<pre id=\"layout-probe\">"),
       let end = dom.range(of: "</pre>", range: start.upperBound..<dom.endIndex)
     else {

@@ -121,7 +121,8 @@ func documentedPermissions() throws -> [String: Set<String>] {
   static func call(_ method: MethodDescriptor, on client: GRPCClient<InProcessTransport.Client>) async -> RPCError.Code?
   {
     var options = CallOptions.defaults
-    options.timeout = .seconds(10)
+    // A guard against a hang only: the whole suite shares two cores, and a call may wait.
+    options.timeout = .seconds(60)
     do {
       if method.type == .bidirectionalStreaming {
         try await client.bidirectionalStreaming(

@@ -20,6 +20,9 @@ final class AttemptLimiter: Sendable {
     /// Added per failure past `slowAfter`, up to `maxDelay`.
     var delayStep: Duration = .milliseconds(500)
     var maxDelay: Duration = .seconds(5)
+    /// How long an attempt waits for a place while the address's attempts in flight fill
+    /// them (`admit`), before it is refused as one of too many at once.
+    var admissionWait: Duration = .seconds(5)
   }
 
   /// Whether an attempt may be evaluated.
@@ -97,12 +100,12 @@ final class AttemptLimiter: Sendable {
     }
   }
 
-  /// `begin`, waiting (up to `wait`) for a place while the address's attempts in flight fill
+  /// `begin`, waiting (up to `admissionWait`) for a place while the address's attempts in flight fill
   /// them: a burst of good tokens from one address (many devices behind one gateway, all
   /// unknown to the cache) is checked in turn rather than refused, and guesses still get no
   /// more places than the limit.
-  func admit(_ peer: String, wait: Duration = .seconds(5)) async -> Admission {
-    let deadline = ContinuousClock.now + wait
+  func admit(_ peer: String) async -> Admission {
+    let deadline = ContinuousClock.now + settings.admissionWait
     while true {
       let admission = begin(peer)
       guard admission == .tooManyInFlight, ContinuousClock.now < deadline else { return admission }

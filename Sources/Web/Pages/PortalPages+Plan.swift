@@ -34,7 +34,6 @@ extension PortalPages {
       }
       return [
         "index": index + 1, "title": objective.title, "description": objective.description, "rows": rows,
-        "first": index == 0,
       ]
     }
     let object: [String: Any] = [

@@ -176,7 +176,7 @@ enum ServerApplication {
   }
 
   /// The console text that hands out first-start codes.
-  static func codeBanner(_ codes: [IssuedCode], server: String) -> String {
+  static func codeBanner(_ codes: [IssuedCode], server: String, portal: PortalSettings? = nil) -> String {
     guard !codes.isEmpty else { return "" }
     var lines = ["", "Sign-in codes (each works once; they are not stored and will not be shown again):"]
     for issued in codes {
@@ -185,6 +185,10 @@ enum ServerApplication {
       )
     }
     lines.append("Sign in a device with:  assure login --server \(server) --code CODE")
+    if let portal, portal.port != 0 {
+      let host = portal.host.contains(":") ? "[\(portal.host)]" : portal.host
+      lines.append("Or in a browser at:     \(portal.usesTLS ? "https" : "http")://\(host):\(portal.port)/sign-in")
+    }
     lines.append("A new code for a user:  assure-server user code NAME")
     lines.append("")
     return lines.joined(separator: "\n")
@@ -244,7 +248,8 @@ enum ServerApplication {
     var service = GRPCServerService(server: server, health: parts.health, logger: logger, security: scheme) { address in
       listening.store(true, ordering: .relaxed)
       if !codes.isEmpty {
-        FileHandle.standardOutput.write(Data((codeBanner(codes, server: address) + "\n").utf8))
+        FileHandle.standardOutput.write(
+          Data((codeBanner(codes, server: address, portal: configuration.web) + "\n").utf8))
       }
     }
     service.connectionGuard = connectionGuard

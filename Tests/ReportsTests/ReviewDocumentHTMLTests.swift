@@ -161,7 +161,9 @@ import Testing
     arguments: [
       ("<b>", "&lt;b&gt;"), ("a & b", "a &amp; b"), ("\"q\"", "&quot;q&quot;"), ("it's", "it&#39;s"),
       ("&amp;", "&amp;amp;"), ("£1m – Barnardo’s", "£1m – Barnardo’s"),
-      ("nul\u{0}bell\u{7}", "nul\u{FFFD}bell\u{FFFD}"),
+      ("nul\u{0}bell\u{7}", "nul\u{FFFD}bell\u{FFFD}"), ("del\u{7F}", "del\u{FFFD}"),
+      ("tab\tline\r\nend", "tab\tline\r\nend"), ("Ysgol <Gymraeg> ’ 👩‍👩‍👧 é", "Ysgol &lt;Gymraeg&gt; ’ 👩‍👩‍👧 é"),
+      ("", ""),
     ])
   func escaping(text: String, expected: String) {
     #expect(HTMLEscaping.escape(text) == expected)

@@ -13,7 +13,7 @@ struct BarChart: Sendable {
   var title: String
   var bars: [Bar]
 
-  static let labelWidth = 190.0
+  static let labelWidth = 240.0
   static let barArea = 330.0
   static let rowHeight = 26.0
 
@@ -51,7 +51,7 @@ struct BarChart: Sendable {
   }
 
   private static func clip(_ label: String) -> String {
-    label.count > 26 ? String(label.prefix(25)) + "…" : label
+    label.count > 32 ? String(label.prefix(31)) + "…" : label
   }
 
   private static func escape(_ text: String) -> String { DocumentHTML.escape(text) }

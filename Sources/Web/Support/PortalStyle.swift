@@ -44,6 +44,10 @@ enum PortalStyle {
     .due { padding: 0 0.3rem; border: 1px solid #505a5f; }
     .due-overdue { border: 2px solid #a8201a; font-weight: bold; }
     .due-soon { border: 2px dashed #8a5a00; }
+    /* A row's header may be a long name (an element, an indicator): it wraps, so the figures
+       beside it keep their width and the table fits the page. */
+    tbody th[scope="row"] { white-space: normal; overflow-wrap: normal; min-width: 10rem; }
+    td.flags { min-width: 9rem; }
     figure svg { max-width: 100%; height: auto; }
     .chart-bar { fill: #1d70b8; }
     .chart-label { fill: #0b0c0c; font-size: 13px; }

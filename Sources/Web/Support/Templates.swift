@@ -128,14 +128,7 @@ enum Templates {
     <h2 id="objective-{{index}}">{{title}}</h2>
     {{#description}}<p>{{description}}</p>{{/description}}
     <div class="table-wrap" role="region" aria-labelledby="objective-{{index}}" tabindex="0">
-    <table class="wide elements">
-    <caption>Plan elements of “{{title}}”</caption>
-    <thead><tr><th scope="col">Element</th><th scope="col">Status</th><th scope="col">RAG</th><th scope="col">RAG at the end of last month</th><th scope="col">OPCC lead</th><th scope="col">Force lead</th><th scope="col">Due</th></tr></thead>
-    <tbody>
-    {{#rows}}<tr data-element="{{id}}"><th scope="row"><a href="/plan/elements/{{id}}">{{id}}</a> {{title}}</th><td class="status">{{status}}</td><td class="rag">{{{badge}}}</td><td class="rag-last-month">{{{lastBadge}}}</td><td class="lead">{{lead}}</td><td class="force-lead">{{forceLead}}</td><td class="due">{{#due}}<time datetime="{{due}}">{{dueText}}</time>{{/due}}{{^due}}no date{{/due}}</td></tr>
-    {{/rows}}
-    </tbody>
-    </table>
+    {{{table}}}
     </div>
     </section>
     {{/objectives}}

@@ -233,6 +233,16 @@ import Testing
     let port = try freeLoopbackPort()
     let server = try ServerProcess(port: port, dataDir: root.appendingPathComponent("server"))
     _ = try await server.waitUntilListening()
+    do {
+      try await accountCalls(server, port: port)
+    } catch {
+      Issue.record("the server's log:\n\(server.output.suffix(4000))")
+      throw error
+    }
+    _ = try await server.terminate()
+  }
+
+  func accountCalls(_ server: ServerProcess, port: Int) async throws {
     let admin = try await signIn(server, port: port, name: "admin-one", role: "admin")
 
     let issued = try await withClient(port: port, token: admin) { client in
@@ -284,6 +294,5 @@ import Testing
         #expect(error.code == .unauthenticated, "\(error)")
       }
     }
-    _ = try await server.terminate()
   }
 }

@@ -137,7 +137,8 @@ enum PlanTable {
     html += DocumentHTML.escape(objective)
     html += "”</caption>\n<thead><tr><th scope=\"col\">Element</th><th scope=\"col\">Status</th>"
     html += "<th scope=\"col\">RAG</th><th scope=\"col\">RAG at the end of last month</th>"
-    html += "<th scope=\"col\">OPCC lead</th><th scope=\"col\">Force lead</th><th scope=\"col\">Due</th></tr></thead>\n<tbody>\n"
+    html +=
+      "<th scope=\"col\">OPCC lead</th><th scope=\"col\">Force lead</th><th scope=\"col\">Due</th></tr></thead>\n<tbody>\n"
     for row in rows {
       let id = DocumentHTML.escape(row.element.id)
       html += "<tr data-element=\"\(id)\"><th scope=\"row\"><a href=\"/plan/elements/\(id)\">\(id)</a> "

@@ -32,7 +32,7 @@ func withDemoPortal(
     return logger
   }()
   let parts = try ServerApplication.parts(repository, configuration, logger: quiet)
-  _ = try await ServerApplication.firstStartCodes(parts, demo: true)
+  _ = try await ServerApplication.firstStartCodes(parts, demo: configuration.demo)
   let (addresses, listening) = AsyncStream.makeStream(of: String.self)
   let settings = PortalSettings(host: "127.0.0.1", port: 0, publicPage: publicPage)
   try await withThrowingTaskGroup { group in
@@ -88,6 +88,34 @@ func browserSignIn(_ probe: HTTPProbe, code: String) async throws -> String {
     ("/engagements?from=2022-07-01&to=2022-09-30", "assure.v1.EngagementService/ListEngagements"),
     ("/actions", "assure.v1.GovernanceService/ListActions"),
   ]
+
+  @Test("another force, with no profile set: every page answers in its own areas and words, none of West Mercia's")
+  func secondForce() async throws {
+    let areas = [Area(code: "gwynedd", name: "Gwynedd"), Area(code: "conwy", name: "Conwy")]
+    try await withDemoPortal(configure: {
+      $0.demo = false
+      $0.areas = areas
+    }) { parts, probe in
+      let session = try await browserSignIn(
+        probe, code: try await portalCode(parts, user: "gov-north", role: .governance))
+      for path in [
+        "/", "/plan", "/review/2026-11", "/reports/panel", "/engagements/summary", "/engagements", "/actions",
+        "/public",
+      ] {
+        let page = try await probe.get(path, cookies: [Session.cookieName: session])
+        #expect(page.status == 200, "\(path): \(page.status)")
+        for word in ["West Mercia", "Herefordshire", "Shropshire", "Worcestershire", "Telford"] {
+          #expect(!page.body.contains(word), "\(path) names \(word)")
+        }
+        // A force with no name set is "the office", never an empty name before a colon.
+        #expect(!page.body.contains("<h1>:") && !page.body.contains("Assure: <"), "\(path) has an empty force name")
+      }
+      let summary = try await probe.get("/engagements/summary", cookies: [Session.cookieName: session])
+      #expect(summary.body.contains("Gwynedd") && summary.body.contains("Conwy"))
+      let published = try await probe.get("/public")
+      #expect(published.body.contains("<h1>The office: how the plan is going</h1>"))
+    }
+  }
 
   @Test("every method the portal applies is in the permission table (none falls to 'refused to all' by a typo)")
   func methodsAreInTheTable() {

@@ -236,7 +236,7 @@ extension PortalPages {
         "Engagements \((tables[index]["heading"] as? String ?? "").lowercased()), \(DocumentHTML.longDate(from)) to \(DocumentHTML.longDate(to))"
     }
     let object: [String: Any] = [
-      "forceName": profile.forceName, "planName": profile.planName, "asOf": glance.asOf.description,
+      "forceName": Self.forceName(profile), "planName": profile.planName, "asOf": glance.asOf.description,
       "asOfText": DocumentHTML.longDate(glance.asOf), "counts": counts, "tables": tables, "indicators": indicators,
       "hasIndicators": !indicators.isEmpty,
     ]

@@ -14,7 +14,13 @@ struct PortalPages: Sendable {
   /// The site's name in every page's header: the force's, from its profile.
   func site() async -> String {
     let profile = try? await services.governance.forceProfile()
-    return "Assure: \(profile?.forceName ?? "the office")"
+    return "Assure: \(Self.forceName(profile))"
+  }
+
+  /// The force's name as the pages write it: its profile's, or "the office" until one is set.
+  static func forceName(_ profile: ForceProfile?) -> String {
+    guard let name = profile?.forceName.trimmingCharacters(in: .whitespaces), !name.isEmpty else { return "The office" }
+    return name
   }
 
   /// The session allowed to read `page`: a visitor with none is sent to sign in (and back here

@@ -665,3 +665,13 @@ extension OutboxStore where Self: SQLiteTransaction {
     try db.outboxStateByEntity()
   }
 }
+
+extension PrivacyStore where Self: SQLiteTransaction {
+  func personalDataMatches(_ phrase: String, limit: Int) throws -> [PersonalDataMatch] {
+    try db.personalDataMatches(phrase, limit: limit)
+  }
+
+  func engagementVersions(id: String) throws -> [Change] {
+    try db.engagementVersions(id: id)
+  }
+}

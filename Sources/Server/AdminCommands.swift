@@ -251,7 +251,11 @@ struct AuditCommand: AsyncParsableCommand {
     case .table:
       print("AT                    ACTOR              DEVICE      CALL                                   RECORD")
       for e in entries {
-        let change = e.beforeDigest == nil ? "created" : e.afterDigest == nil ? "removed" : "changed"
+        let change =
+          e.rpc.hasPrefix("assure-server privacy search")
+          ? "searched for"
+          : e.rpc.hasPrefix("assure-server privacy export")
+            ? "disclosed" : e.beforeDigest == nil ? "created" : e.afterDigest == nil ? "removed" : "changed"
         print(
           [
             stamp(e.at).cell(21), e.actor.cell(18), (e.deviceID ?? "-").cell(11), e.rpc.cell(38),

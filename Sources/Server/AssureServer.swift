@@ -25,7 +25,7 @@ struct AssureServer: AsyncParsableCommand {
       """,
     subcommands: [
       Serve.self, UserCommand.self, DeviceCommand.self, AreaCommand.self, AuditCommand.self, BackupCommand.self,
-      RestoreCommand.self, StoreCommand.self,
+      RestoreCommand.self, StoreCommand.self, PrivacyCommand.self,
     ],
     defaultSubcommand: Serve.self)
 }

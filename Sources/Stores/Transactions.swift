@@ -16,7 +16,7 @@ public protocol StoreTransaction {
 /// together, committed together or not at all.
 public protocol ServerTransaction:
   StoreTransaction, EngagementStore, ConflictStore, ChangeLogStore, PlanStore, GovernanceStore, OversightStore,
-  AccountStore, AuditStore
+  AccountStore, AuditStore, PrivacyStore
 {}
 
 /// One transaction on a field device's store: its engagements, conflicts and cached plan, its

@@ -23,7 +23,8 @@ enum PostgresSchema {
   }
 
   static let migrations: [Migration] = [
-    Migration(name: "v1-server", statements: v1.map(bytewise) + appendOnly + [identity])
+    Migration(name: "v1-server", statements: v1.map(bytewise) + appendOnly + [identity]),
+    Migration(name: "v2-personal-text-search", statements: PersonalTextSearch.indexes),
   ]
 
   static let names = migrations.map(\.name)

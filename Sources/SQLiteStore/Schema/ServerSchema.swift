@@ -270,6 +270,9 @@ public enum ServerSchema {
         sql: "INSERT INTO server_identity (id, server_id, epoch, epoch_start) VALUES (1, ?, ?, ?)",
         arguments: [UUID().storageKey, UUID().storageKey, next])
     }
+    migrator.registerMigration("v9-personal-text-search") { db in
+      try db.execute(sql: PersonalTextSearch.schema)
+    }
     return migrator
   }
 }

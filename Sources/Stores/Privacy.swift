@@ -1,0 +1,42 @@
+public import Foundation
+public import Model
+
+/// Where a search for a person found their name: an engagement as it is now (tombstones
+/// included), an earlier version of one in the change log, or a conflict record.
+public struct PersonalDataMatch: Sendable, Hashable {
+  public enum Place: String, Sendable, Hashable, CaseIterable {
+    /// The engagement as stored now (its organisation, place, follow-up actions or notes).
+    case current
+    /// A version of the engagement in the change log (what devices were sent).
+    case earlierVersion = "earlier-version"
+    /// A conflict record of the engagement (either value of a concurrent edit).
+    case conflict
+  }
+
+  /// The engagement's id as stored.
+  public var engagementID: String
+  public var place: Place
+  /// The change log's cursor of a version, or the conflict record's id.
+  public var reference: String?
+
+  public init(engagementID: String, place: Place, reference: String? = nil) {
+    self.engagementID = engagementID
+    self.place = place
+    self.reference = reference
+  }
+}
+
+/// Full-text search of the fields that can name a person, for subject access. Server only.
+///
+/// Every member runs inside the caller's transaction (``ServerStore``).
+public protocol PrivacyStore {
+  /// Where `phrase` (its words in order, each a whole word, case and accents ignored) appears
+  /// in an engagement's organisation, place, follow-up actions or notes: as stored now, in a
+  /// version in the change log, or in a conflict record's values. At most `limit` matches of
+  /// each place, by engagement id.
+  func personalDataMatches(_ phrase: String, limit: Int) throws -> [PersonalDataMatch]
+
+  /// Every version of engagement `id` in the change log (upserts with their payload, and
+  /// deletes), oldest first.
+  func engagementVersions(id: String) throws -> [Change]
+}

@@ -53,7 +53,7 @@ public struct PrivacyRepository: Sendable {
   }
 
   /// Engagements whose organisation, place, follow-up actions or notes mention `phrase`, now,
-  /// in an earlier version or in a conflict record.
+  /// in a version in the change log or in a conflict record.
   public func search(_ phrase: String, by caller: Caller) async throws -> PrivacySearch {
     let phrase = try Self.validPhrase(phrase)
     let time = now()
@@ -68,7 +68,7 @@ public struct PrivacyRepository: Sendable {
             conflicts: [])
         switch match.place {
         case .current: hit.current = true
-        case .earlierVersion: hit.versions.append(match.reference ?? "")
+        case .version: hit.versions.append(match.reference ?? "")
         case .conflict: hit.conflicts.append(match.reference ?? "")
         }
         byID[match.engagementID] = hit

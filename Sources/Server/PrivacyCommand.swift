@@ -20,7 +20,7 @@ struct PrivacyCommand: AsyncParsableCommand {
       abstract: "Engagements whose organisation, place, follow-up actions or notes mention TEXT.",
       discussion: """
         TEXT is a phrase: its words in that order, each a whole word, case ignored (and accents, \
-        on SQLite). Engagements are found as they are now, in earlier versions the change log \
+        on SQLite). Engagements are found as they are now, in every version the change log \
         keeps, and in conflict records; deleted ones too. The search is audited with a digest of \
         the phrase, never the phrase.
         """)
@@ -56,7 +56,7 @@ struct PrivacyCommand: AsyncParsableCommand {
         for hit in found.hits {
           var places: [String] = []
           if hit.current { places.append(hit.deletedAt == nil ? "now" : "now (deleted)") }
-          if !hit.versions.isEmpty { places.append("\(hit.versions.count) earlier version(s)") }
+          if !hit.versions.isEmpty { places.append("\(hit.versions.count) version(s) in the change log") }
           if !hit.conflicts.isEmpty { places.append("\(hit.conflicts.count) conflict record(s)") }
           if hit.engagement == nil { places.append("history only") }
           print(

@@ -2,13 +2,13 @@ public import Foundation
 public import Model
 
 /// Where a search for a person found their name: an engagement as it is now (tombstones
-/// included), an earlier version of one in the change log, or a conflict record.
+/// included), a version of one in the change log, or a conflict record.
 public struct PersonalDataMatch: Sendable, Hashable {
   public enum Place: String, Sendable, Hashable, CaseIterable {
     /// The engagement as stored now (its organisation, place, follow-up actions or notes).
     case current
-    /// A version of the engagement in the change log (what devices were sent).
-    case earlierVersion = "earlier-version"
+    /// A version of the engagement in the change log (what devices were sent), the latest included.
+    case version
     /// A conflict record of the engagement (either value of a concurrent edit).
     case conflict
   }
@@ -33,7 +33,8 @@ public protocol PrivacyStore {
   /// Where `phrase` (its words in order, each a whole word, case and accents ignored) appears
   /// in an engagement's organisation, place, follow-up actions or notes: as stored now, in a
   /// version in the change log, or in a conflict record's values. At most `limit` matches of
-  /// each place, by engagement id.
+  /// each place, by engagement id. An engine whose indexes are brought up to date at search
+  /// time does so first, so this runs in a write transaction.
   func personalDataMatches(_ phrase: String, limit: Int) throws -> [PersonalDataMatch]
 
   /// Every version of engagement `id` in the change log (upserts with their payload, and

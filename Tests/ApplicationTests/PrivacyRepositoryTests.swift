@@ -90,8 +90,36 @@ import Testing
     var e = sampleEngagement()
     e.notes = "Siân Roberts rang."
     let saved = e
-    try await database.write { db in try db.saveEngagement(saved) }
+    try await database.write { [time] db in
+      try db.saveEngagement(saved)
+      _ = try db.appendEngagementChange(saved, at: time, mutationID: UUID(), deviceID: "laptop-1")
+    }
     #expect(try await privacy.search("sian roberts", by: console).hits.map(\.engagementID) == [e.id.storageKey])
+  }
+
+  @Test("what is written after a search is found by the next: an edit adds the name, another removes it from now")
+  func laterWrites() async throws {
+    #expect(try await privacy.search("Bethan Lloyd", by: console).hits.isEmpty)
+    var e = sampleEngagement()
+    e.id = unrelated
+    e.notes = "Bethan Lloyd rang about the bus shelter."
+    let first = e
+    e.notes = "A resident rang about the bus shelter."
+    let second = e
+    try await database.write { [time] db in
+      try db.saveEngagement(first)
+      _ = try db.appendEngagementChange(first, at: time, mutationID: UUID(), deviceID: "laptop-1")
+    }
+    let found = try await privacy.search("Bethan Lloyd", by: console)
+    #expect(found.hits.map(\.engagementID) == [unrelated.storageKey])
+    #expect(found.hits.first?.current == true)
+    try await database.write { [time] db in
+      try db.saveEngagement(second)
+      _ = try db.appendEngagementChange(second, at: time, mutationID: UUID(), deviceID: "laptop-1")
+    }
+    let after = try await privacy.search("Bethan Lloyd", by: console)
+    #expect(after.hits.first?.current == false)
+    #expect(after.hits.first?.versions.count == 1)
   }
 
   @Test("a search and an export are audited with a digest of the phrase and the ids, never the name")

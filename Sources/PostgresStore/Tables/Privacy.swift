@@ -22,7 +22,7 @@ extension PostgresServerTransaction: PrivacyStore {
       """
     ).map { row in
       PersonalDataMatch(
-        engagementID: try row["entity_id"], place: .earlierVersion, reference: String(try row["cursor"] as Int64))
+        engagementID: try row["entity_id"], place: .version, reference: String(try row["cursor"] as Int64))
     }
     let conflicts = try session.rows(
       """

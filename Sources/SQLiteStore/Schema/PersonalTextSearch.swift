@@ -1,80 +1,67 @@
 import Foundation
 
 /// Full-text indexes (FTS5) of the text that can name a person, for subject access
-/// (`PrivacyStore`): an engagement's organisation, place, follow-up actions and notes as
-/// stored now, the same fields of every engagement version in the change log, and both values
-/// of every conflict record.
+/// (`PrivacyStore`): each engagement's organisation, place, follow-up actions and notes as
+/// stored now (`engagement_text`, by the engagement's rowid), the same fields of every version in
+/// the change log (`change_text`, by cursor), and both values of every conflict record
+/// (`conflict_text`, by the conflict's rowid). The tokenizer folds case and accents, so "Sian"
+/// finds "Siân".
 ///
-/// Each index is an external-content table over the rows it indexes (the text is not stored
-/// twice; the versions' and conflicts' text is taken from their JSON by the same expression
-/// when a row is indexed and when it is removed, under the column name `payload` so that the
-/// table still names a column of its content table), kept by triggers in the transaction of each
-/// write; the tokenizer folds case and
-/// accents, so "Sian" finds "Siân". The migration builds each index from the rows already
-/// there.
+/// The engagement and version indexes are brought up to date when a search runs, from the
+/// change log (every engagement write appends to it): the versions after the cursor indexed
+/// last (`server_state.personal_text_through`) are added, and the engagements they changed are
+/// indexed again. A write therefore pays nothing for them (measured: triggers that kept them on
+/// every write made inserting 10,000 engagements 3.4 times slower, Docs/Performance.md); the
+/// first search of a large database pays for all of it once. Rows leave the indexes with their
+/// records (triggers on delete: tombstone purges). Conflict records are few and indexed as they
+/// are written.
 enum PersonalTextSearch {
   static let tokenizer = "tokenize = 'unicode61 remove_diacritics 2'"
 
   static let schema = """
-    CREATE VIRTUAL TABLE engagement_text USING fts5(
-      organisation, place, follow_up_actions, notes, content = 'engagement', content_rowid = 'rowid', \(tokenizer));
-    CREATE TRIGGER engagement_text_insert AFTER INSERT ON engagement BEGIN
-      INSERT INTO engagement_text (rowid, organisation, place, follow_up_actions, notes)
-        VALUES (new.rowid, new.organisation, new.place, new.follow_up_actions, new.notes);
-    END;
+    CREATE VIRTUAL TABLE engagement_text USING fts5(text, \(tokenizer));
     CREATE TRIGGER engagement_text_delete AFTER DELETE ON engagement BEGIN
-      INSERT INTO engagement_text (engagement_text, rowid, organisation, place, follow_up_actions, notes)
-        VALUES ('delete', old.rowid, old.organisation, old.place, old.follow_up_actions, old.notes);
+      DELETE FROM engagement_text WHERE rowid = old.rowid;
     END;
-    CREATE TRIGGER engagement_text_update AFTER UPDATE OF organisation, place, follow_up_actions, notes ON engagement
-    BEGIN
-      INSERT INTO engagement_text (engagement_text, rowid, organisation, place, follow_up_actions, notes)
-        VALUES ('delete', old.rowid, old.organisation, old.place, old.follow_up_actions, old.notes);
-      INSERT INTO engagement_text (rowid, organisation, place, follow_up_actions, notes)
-        VALUES (new.rowid, new.organisation, new.place, new.follow_up_actions, new.notes);
+    CREATE VIRTUAL TABLE change_text USING fts5(text, \(tokenizer));
+    CREATE TRIGGER change_text_delete AFTER DELETE ON change_log BEGIN
+      DELETE FROM change_text WHERE rowid = old.cursor;
     END;
-    INSERT INTO engagement_text (engagement_text) VALUES ('rebuild');
-
-    CREATE VIRTUAL TABLE change_text USING fts5(
-      payload, content = 'change_log', content_rowid = 'cursor', \(tokenizer));
-    CREATE TRIGGER change_text_insert AFTER INSERT ON change_log
-      WHEN new.entity_type = 'engagement' AND new.payload IS NOT NULL
-    BEGIN
-      INSERT INTO change_text (rowid, payload) VALUES (new.cursor, \(versionText("new.payload")));
-    END;
-    CREATE TRIGGER change_text_delete AFTER DELETE ON change_log
-      WHEN old.entity_type = 'engagement' AND old.payload IS NOT NULL
-    BEGIN
-      INSERT INTO change_text (change_text, rowid, payload) VALUES ('delete', old.cursor, \(versionText("old.payload")));
-    END;
-    CREATE TRIGGER change_text_update AFTER UPDATE OF payload ON change_log
-      WHEN old.entity_type = 'engagement'
-    BEGIN
-      INSERT INTO change_text (change_text, rowid, payload)
-        SELECT 'delete', old.cursor, \(versionText("old.payload")) WHERE old.payload IS NOT NULL;
-      INSERT INTO change_text (rowid, payload)
-        SELECT new.cursor, \(versionText("new.payload")) WHERE new.payload IS NOT NULL;
-    END;
-    INSERT INTO change_text (rowid, payload)
-      SELECT cursor, \(versionText("payload")) FROM change_log WHERE entity_type = 'engagement' AND payload IS NOT NULL;
-
-    CREATE VIRTUAL TABLE conflict_text USING fts5(
-      payload, content = 'conflict', content_rowid = 'rowid', \(tokenizer));
+    CREATE VIRTUAL TABLE conflict_text USING fts5(text, \(tokenizer));
     CREATE TRIGGER conflict_text_insert AFTER INSERT ON conflict BEGIN
-      INSERT INTO conflict_text (rowid, payload) VALUES (new.rowid, \(conflictText("new.payload")));
-    END;
-    CREATE TRIGGER conflict_text_delete AFTER DELETE ON conflict BEGIN
-      INSERT INTO conflict_text (conflict_text, rowid, payload) VALUES ('delete', old.rowid, \(conflictText("old.payload")));
+      INSERT INTO conflict_text (rowid, text) VALUES (new.rowid, \(conflictText("new.payload")));
     END;
     CREATE TRIGGER conflict_text_update AFTER UPDATE OF payload ON conflict BEGIN
-      INSERT INTO conflict_text (conflict_text, rowid, payload) VALUES ('delete', old.rowid, \(conflictText("old.payload")));
-      INSERT INTO conflict_text (rowid, payload) VALUES (new.rowid, \(conflictText("new.payload")));
+      DELETE FROM conflict_text WHERE rowid = old.rowid;
+      INSERT INTO conflict_text (rowid, text) VALUES (new.rowid, \(conflictText("new.payload")));
     END;
-    INSERT INTO conflict_text (rowid, payload) SELECT rowid, \(conflictText("payload")) FROM conflict;
+    CREATE TRIGGER conflict_text_delete AFTER DELETE ON conflict BEGIN
+      DELETE FROM conflict_text WHERE rowid = old.rowid;
+    END;
+    INSERT INTO conflict_text (rowid, text) SELECT rowid, \(conflictText("payload")) FROM conflict;
     """
 
-  /// The personal fields of an engagement version (the change log's JSON), as one text. The
-  /// same expression indexes a row and removes it, so the two always agree.
+  /// Brings `engagement_text` and `change_text` up to the change log's head (see above).
+  static let catchUp = [
+    """
+    INSERT INTO change_text (rowid, text)
+      SELECT cursor, \(versionText("payload")) FROM change_log
+      WHERE cursor > ?1 AND entity_type = 'engagement' AND payload IS NOT NULL
+    """,
+    """
+    DELETE FROM engagement_text WHERE rowid IN (
+      SELECT e.rowid FROM engagement e
+      WHERE e.id IN (SELECT entity_id FROM change_log WHERE cursor > ?1 AND entity_type = 'engagement'))
+    """,
+    """
+    INSERT INTO engagement_text (rowid, text)
+      SELECT e.rowid, e.organisation || ' ' || e.place || ' ' || e.follow_up_actions || ' ' || e.notes
+      FROM engagement e
+      WHERE e.id IN (SELECT entity_id FROM change_log WHERE cursor > ?1 AND entity_type = 'engagement')
+    """,
+  ]
+
+  /// The personal fields of an engagement version (the change log's JSON), as one text.
   static func versionText(_ payload: String) -> String {
     ["organisation", "place", "followUpActions", "notes"]
       .map { "coalesce(json_extract(\(payload), '$.\($0)'), '')" }.joined(separator: " || ' ' || ")

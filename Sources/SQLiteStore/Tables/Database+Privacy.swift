@@ -7,6 +7,7 @@ extension Database {
   /// Where `phrase` appears in the personal fields (`PrivacyStore`): the engagements as stored
   /// now (tombstones too), their versions in the change log, their conflict records.
   func personalDataMatches(_ phrase: String, limit: Int) throws -> [PersonalDataMatch] {
+    try catchUpPersonalText()
     let query = PersonalTextSearch.query(phrase)
     let current = try String.fetchAll(
       self,
@@ -21,7 +22,7 @@ extension Database {
         SELECT c.entity_id, c.cursor FROM change_text JOIN change_log c ON c.cursor = change_text.rowid
         WHERE change_text MATCH ? ORDER BY c.entity_id, c.cursor LIMIT ?
         """, arguments: [query, limit]
-    ).map { PersonalDataMatch(engagementID: $0[0], place: .earlierVersion, reference: String($0[1] as Int64)) }
+    ).map { PersonalDataMatch(engagementID: $0[0], place: .version, reference: String($0[1] as Int64)) }
     let conflicts = try Row.fetchAll(
       self,
       sql: """
@@ -30,6 +31,21 @@ extension Database {
         """, arguments: [query, limit]
     ).map { PersonalDataMatch(engagementID: $0[0], place: .conflict, reference: $0[1]) }
     return current + versions + conflicts
+  }
+
+  /// Indexes the engagement versions written since the last search, and the engagements they
+  /// changed (`PersonalTextSearch`).
+  func catchUpPersonalText() throws {
+    let through =
+      try Int64.fetchOne(self, sql: "SELECT value FROM server_state WHERE key = 'personal_text_through'") ?? 0
+    let head = try headCursor()
+    guard head > through else { return }
+    for statement in PersonalTextSearch.catchUp { try execute(sql: statement, arguments: [through]) }
+    try execute(
+      sql: """
+        INSERT INTO server_state (key, value) VALUES ('personal_text_through', ?)
+        ON CONFLICT(key) DO UPDATE SET value = excluded.value
+        """, arguments: [head])
   }
 
   /// Every version of engagement `id` in the change log, oldest first.

@@ -183,6 +183,11 @@ public struct AccountRepository: Sendable {
     guard let (record, account) = try await database.read({ try $0.deviceToken(hash: hash) }) else {
       return .failure(AccessError(.unauthenticated, "the device token is not known: sign in again with assure login"))
     }
+    if record.revokedAt != nil, record.wipeRequestedAt != nil {
+      return .failure(
+        AccessError(
+          .wipeRequested, "this device's sign-in was revoked and the office asked for its local data to be erased"))
+    }
     if record.revokedAt != nil {
       return .failure(
         AccessError(.unauthenticated, "this device's sign-in was revoked: sign in again with assure login"))
@@ -233,7 +238,7 @@ public struct AccountRepository: Sendable {
   /// `assure-server device list` shows them). Never matches a device id: a device chooses its
   /// own id, so a device id that looks like another sign-in's id must not redirect a
   /// revocation. Returns what was revoked.
-  public func revokeSignIn(_ id: String, by caller: Caller) async throws -> [DeviceToken] {
+  public func revokeSignIn(_ id: String, wipe: Bool = false, by caller: Caller) async throws -> [DeviceToken] {
     try caller.requireIdentified()
     let time = now().truncatedToMilliseconds
     let key = id.lowercased()
@@ -248,14 +253,15 @@ public struct AccountRepository: Sendable {
       guard matches.count == 1 else {
         throw StorageError(.ambiguous, "\(id) is the start of \(matches.count) sign-in ids; give more of the id")
       }
-      for token in matches { try revoke(token, at: time, by: caller, db) }
+      for token in matches { try revoke(token, wipe: wipe, at: time, by: caller, db) }
       return try matches.compactMap { try db.deviceToken(id: $0.id) }
     }
   }
 
   /// Revokes the active sign-in of the device with this device id (there is at most one
-  /// account per device id). Returns what was revoked.
-  public func revokeDevice(_ deviceID: String, by caller: Caller) async throws -> [DeviceToken] {
+  /// account per device id). Returns what was revoked. With `wipe`, the device erases its local
+  /// data the next time it reaches the server (a lost or stolen laptop).
+  public func revokeDevice(_ deviceID: String, wipe: Bool = false, by caller: Caller) async throws -> [DeviceToken] {
     try caller.requireIdentified()
     let time = now().truncatedToMilliseconds
     return try await database.write { db in
@@ -263,7 +269,7 @@ public struct AccountRepository: Sendable {
       guard !matches.isEmpty else {
         throw StorageError(.notFound, "no active device sign-in with device id \(deviceID)")
       }
-      for token in matches { try revoke(token, at: time, by: caller, db) }
+      for token in matches { try revoke(token, wipe: wipe, at: time, by: caller, db) }
       return try matches.compactMap { try db.deviceToken(id: $0.id) }
     }
   }
@@ -324,10 +330,16 @@ public struct AccountRepository: Sendable {
     return IssuedToken(token: token, record: record, account: account)
   }
 
-  private func revoke(_ token: DeviceToken, at time: Date, by caller: Caller, _ db: any ServerTransaction) throws {
+  private func revoke(
+    _ token: DeviceToken, wipe: Bool = false, at time: Date, by caller: Caller, _ db: any ServerTransaction
+  ) throws {
     try db.revokeDeviceToken(id: token.id, at: time)
     var after = token
     after.revokedAt = time
+    if wipe {
+      try db.requestDeviceWipe(id: token.id, at: time)
+      after.wipeRequestedAt = time
+    }
     try audit("device_token", token.id.storageKey, before: token, after: after, at: time, by: caller, db)
   }
 

@@ -499,6 +499,10 @@ extension AccountStore where Self: SQLiteTransaction {
     try db.revokeDeviceToken(id: id, at: time)
   }
 
+  func requestDeviceWipe(id: UUID, at time: Date) throws {
+    try db.requestDeviceWipe(id: id, at: time)
+  }
+
   func expireDeviceToken(id: UUID, by time: Date) throws {
     try db.expireDeviceToken(id: id, by: time)
   }

@@ -161,7 +161,9 @@ struct DeviceCommand: AsyncParsableCommand {
         "SIGN-IN   USER          DEVICE                                LABEL                 EXPIRES               LAST USED             STATE"
       )
       for token in try await accounts.devices(accountName: user, includeInactive: all) {
-        let state = token.revokedAt != nil ? "revoked" : token.expiresAt <= now ? "expired" : "active"
+        let state =
+          token.wipeRequestedAt != nil
+          ? "revoked, erase asked" : token.revokedAt != nil ? "revoked" : token.expiresAt <= now ? "expired" : "active"
         print(
           [
             String(token.id.storageKey.prefix(8)) + " ", token.accountName.cell(13), token.deviceID.cell(37),
@@ -182,19 +184,31 @@ struct DeviceCommand: AsyncParsableCommand {
     var id: String
     @Flag(help: "ID is a device id (a device chooses its own id, so it is never read as one unless this is given).")
     var device = false
+    @Flag(
+      help:
+        "Also make the device erase its local data (engagements, queued changes, plan copy, sign-in) the next time it reaches the server: for a lost or stolen laptop."
+    )
+    var wipe = false
 
     func run() async throws {
       let accounts = try await openAccounts(data)
       do {
         let caller = consoleCaller("device revoke")
         let revoked =
-          device ? try await accounts.revokeDevice(id, by: caller) : try await accounts.revokeSignIn(id, by: caller)
+          device
+          ? try await accounts.revokeDevice(id, wipe: wipe, by: caller)
+          : try await accounts.revokeSignIn(id, wipe: wipe, by: caller)
         for token in revoked {
           print(
             "revoked \(token.id.storageKey.prefix(8)) (\(token.accountName.cell()) on \(token.label.cell()), device \(token.deviceID.cell()))"
           )
         }
         print("a running server refuses it within 30 seconds")
+        if wipe {
+          print(
+            "the device erases its local data the next time it reaches this server; until then, its file is protected only by the laptop's disk encryption"
+          )
+        }
       } catch { throw fail(error) }
     }
   }

@@ -35,6 +35,8 @@ public protocol AccountStore {
 
   /// Revokes a token at `time` (a revoked token stays revoked).
   func revokeDeviceToken(id: UUID, at time: Date) throws
+  /// Marks the sign-in `id` as one whose device must erase its local data (set once).
+  func requestDeviceWipe(id: UUID, at time: Date) throws
 
   /// Shortens a token's life to end no later than `time` (a refreshed token's grace period).
   func expireDeviceToken(id: UUID, by time: Date) throws

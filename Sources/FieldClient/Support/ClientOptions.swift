@@ -4,6 +4,7 @@ import GRPCNIOTransportHTTP2
 import Model
 import SQLiteStore
 import Sync
+import Synchronization
 
 /// Options every command takes.
 struct ClientOptions: ParsableArguments {
@@ -23,11 +24,15 @@ struct ClientOptions: ParsableArguments {
   var ca: String?
 
   var resolvedDataDir: String {
-    if let dataDir { return dataDir }
-    let environment = ProcessInfo.processInfo.environment
-    if let home = environment["ASSURE_HOME"], !home.isEmpty { return home }
-    let userHome = environment["HOME"] ?? FileManager.default.homeDirectoryForCurrentUser.path
-    return URL(fileURLWithPath: userHome).appendingPathComponent(".local/share/assure").path
+    let folder = {
+      if let dataDir { return dataDir }
+      let environment = ProcessInfo.processInfo.environment
+      if let home = environment["ASSURE_HOME"], !home.isEmpty { return home }
+      let userHome = environment["HOME"] ?? FileManager.default.homeDirectoryForCurrentUser.path
+      return URL(fileURLWithPath: userHome).appendingPathComponent(".local/share/assure").path
+    }()
+    DeviceWipe.folderInUse.withLock { $0 = folder }
+    return folder
   }
 
   var resolvedServer: String {

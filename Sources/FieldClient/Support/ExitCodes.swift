@@ -3,6 +3,7 @@ import Foundation
 import Model
 import SQLiteStore
 import Sync
+import Synchronization
 
 /// Documented exit codes (sysexits.h where one fits).
 enum Exit {
@@ -31,6 +32,10 @@ func reportingErrors(_ body: () async throws -> Void) async throws {
   } catch let error as StorageError {
     printError("error: \(shown(error.message))")
     throw error.code == .ambiguous ? Exit.invalidData : Exit.failure
+  } catch let error as AccessError where error.code == .wipeRequested {
+    printError("error: \(shown(error.message))")
+    printError(DeviceWipe.perform())
+    throw Exit.noPermission
   } catch let error as AccessError {
     printError("error: \(shown(error.message))")
     throw Exit.noPermission
@@ -50,3 +55,29 @@ func reportingErrors(_ body: () async throws -> Void) async throws {
 /// Text of an error as shown: it may quote what a server or a file sent, so control and
 /// bidirectional characters are shown as codes (line breaks of a message of several lines stay).
 func shown(_ text: String) -> String { DisplayText.escaped(text, keepingLineBreaks: true) }
+
+/// What a device does when the office revoked its sign-in with `--wipe` (a lost or stolen
+/// laptop): it deletes its local data, as `assure logout --wipe` does, whatever is unsent.
+enum DeviceWipe {
+  /// The data folder the command works on (set when it is resolved).
+  static let folderInUse = Mutex<String?>(nil)
+
+  /// Deletes the database (with its journal files) and the sign-in of the folder in use; says
+  /// what was done.
+  static func perform() -> String {
+    guard let folder = folderInUse.withLock({ $0 }) else { return "no data folder was opened: nothing to erase" }
+    let database = URL(fileURLWithPath: folder).appendingPathComponent("assure.sqlite").path
+    var failed: [String] = []
+    for suffix in ["", "-wal", "-shm", ".lock", ".sync"] where FileManager.default.fileExists(atPath: database + suffix)
+    {
+      do { try FileManager.default.removeItem(atPath: database + suffix) } catch { failed.append(database + suffix) }
+    }
+    do { try Credentials.remove(from: folder) } catch { failed.append("the sign-in in \(folder)") }
+    guard failed.isEmpty else {
+      return "the office asked this device to erase its data, but these could not be deleted: "
+        + failed.map(shown).joined(separator: ", ")
+    }
+    return
+      "the office asked this device to erase its data: its engagements, queued changes, plan copy and sign-in in \(shown(folder)) were deleted"
+  }
+}

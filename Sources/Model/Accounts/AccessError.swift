@@ -14,7 +14,13 @@ public struct AccessError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The token was already exchanged for a new one: during its grace period it still
     /// works, but it mints no second token (gRPC `FAILED_PRECONDITION`).
     case alreadyRefreshed
+    /// The device's sign-in was revoked and the office asked for the device's local data to
+    /// be erased (gRPC `UNAUTHENTICATED` with the trailer `assure-wipe`).
+    case wipeRequested
   }
+
+  /// The gRPC trailer that carries `wipeRequested` (value `erase`).
+  public static let wipeTrailer = "assure-wipe"
 
   public let code: Code
   public let message: String

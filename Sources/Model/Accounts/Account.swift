@@ -69,10 +69,13 @@ public struct DeviceToken: Sendable, Hashable, Codable {
   public var expiresAt: Date
   public var lastUsedAt: Date?
   public var revokedAt: Date?
+  /// When the office asked the device to erase its local data (`device revoke --wipe`): the
+  /// device does so the next time it reaches the server.
+  public var wipeRequestedAt: Date?
 
   public init(
     id: UUID = UUID(), accountName: String, deviceID: String, label: String, createdAt: Date, expiresAt: Date,
-    lastUsedAt: Date? = nil, revokedAt: Date? = nil
+    lastUsedAt: Date? = nil, revokedAt: Date? = nil, wipeRequestedAt: Date? = nil
   ) {
     self.id = id
     self.accountName = accountName
@@ -82,6 +85,7 @@ public struct DeviceToken: Sendable, Hashable, Codable {
     self.expiresAt = expiresAt
     self.lastUsedAt = lastUsedAt
     self.revokedAt = revokedAt
+    self.wipeRequestedAt = wipeRequestedAt
   }
 
   /// Whether the token may be used at `time`.

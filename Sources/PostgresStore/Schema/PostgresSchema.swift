@@ -24,7 +24,9 @@ enum PostgresSchema {
 
   static let migrations: [Migration] = [
     Migration(name: "v1-server", statements: v1.map(bytewise) + appendOnly + [identity]),
-    Migration(name: "v2-personal-text-search", statements: PersonalTextSearch.indexes),
+    Migration(
+      name: "v2-personal-data",
+      statements: PersonalTextSearch.indexes + ["ALTER TABLE device_token ADD COLUMN wipe_requested_at_ms BIGINT"]),
   ]
 
   static let names = migrations.map(\.name)

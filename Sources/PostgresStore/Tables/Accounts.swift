@@ -133,6 +133,16 @@ extension PostgresServerTransaction: AccountStore {
       """)
   }
 
+  /// Marks a token's device to erase its local data (set once).
+  func requestDeviceWipe(id: UUID, at time: Date) throws {
+    try session.notify(.accounts)
+    try session.execute(
+      """
+      UPDATE device_token SET wipe_requested_at_ms = COALESCE(wipe_requested_at_ms, \(time.millisecondsSince1970))
+      WHERE id = \(id.storageKey)
+      """)
+  }
+
   /// Shortens a token's life to end no later than `time` (a refreshed token's grace period).
   func expireDeviceToken(id: UUID, by time: Date) throws {
     try session.notify(.accounts)
@@ -176,6 +186,7 @@ private enum AccountRows {
       label: try row["label"], createdAt: Date(millisecondsSince1970: try row["created_at_ms"]),
       expiresAt: Date(millisecondsSince1970: try row["expires_at_ms"]),
       lastUsedAt: (try row["last_used_at_ms"] as Int64?).map(Date.init(millisecondsSince1970:)),
-      revokedAt: (try row["revoked_at_ms"] as Int64?).map(Date.init(millisecondsSince1970:)))
+      revokedAt: (try row["revoked_at_ms"] as Int64?).map(Date.init(millisecondsSince1970:)),
+      wipeRequestedAt: (try row["wipe_requested_at_ms"] as Int64?).map(Date.init(millisecondsSince1970:)))
   }
 }

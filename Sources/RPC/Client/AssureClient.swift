@@ -85,7 +85,9 @@ extension RPCError {
       return violations.isEmpty
         ? ValidationError(field: "request", rule: message) : ValidationError(violations: violations)
     case .unauthenticated:
-      return AccessError(.unauthenticated, "the server at \(server) refused this device's sign-in: \(message)")
+      let wipe = metadata[stringValues: AccessError.wipeTrailer].contains { $0 == "erase" }
+      return AccessError(
+        wipe ? .wipeRequested : .unauthenticated, "the server at \(server) refused this device's sign-in: \(message)")
     case .permissionDenied:
       return AccessError(.permissionDenied, "the server at \(server) refused: \(message)")
     case .resourceExhausted:

@@ -59,7 +59,8 @@ public struct GRPCSyncTransport<Transport: ClientTransport>: SyncTransport {
       case .invalidArgument:
         throw SyncError(.invalidRequest, error.message)
       case .unauthenticated:
-        throw AccessError(.unauthenticated, error.message)
+        let wipe = error.metadata[stringValues: AccessError.wipeTrailer].contains { $0 == "erase" }
+        throw AccessError(wipe ? .wipeRequested : .unauthenticated, error.message)
       case .permissionDenied:
         throw AccessError(.permissionDenied, error.message)
       case .resourceExhausted:

@@ -270,8 +270,10 @@ public enum ServerSchema {
         sql: "INSERT INTO server_identity (id, server_id, epoch, epoch_start) VALUES (1, ?, ?, ?)",
         arguments: [UUID().storageKey, UUID().storageKey, next])
     }
-    migrator.registerMigration("v9-personal-text-search") { db in
+    migrator.registerMigration("v9-personal-data") { db in
       try db.execute(sql: PersonalTextSearch.schema)
+      // When the office asked a device to erase its local data (device revoke --wipe).
+      try db.execute(sql: "ALTER TABLE device_token ADD COLUMN wipe_requested_at_ms INTEGER")
     }
     return migrator
   }

@@ -149,6 +149,13 @@ extension Database {
       arguments: [time.millisecondsSince1970, id.storageKey])
   }
 
+  /// Marks a token's device to erase its local data (set once).
+  public func requestDeviceWipe(id: UUID, at time: Date) throws {
+    try execute(
+      sql: "UPDATE device_token SET wipe_requested_at_ms = COALESCE(wipe_requested_at_ms, ?) WHERE id = ?",
+      arguments: [time.millisecondsSince1970, id.storageKey])
+  }
+
   /// Shortens a token's life to end no later than `time` (a refreshed token's grace period).
   public func expireDeviceToken(id: UUID, by time: Date) throws {
     try execute(
@@ -178,6 +185,7 @@ extension Database {
       createdAt: Date(millisecondsSince1970: row["created_at_ms"]),
       expiresAt: Date(millisecondsSince1970: row["expires_at_ms"]),
       lastUsedAt: (row["last_used_at_ms"] as Int64?).map(Date.init(millisecondsSince1970:)),
-      revokedAt: (row["revoked_at_ms"] as Int64?).map(Date.init(millisecondsSince1970:)))
+      revokedAt: (row["revoked_at_ms"] as Int64?).map(Date.init(millisecondsSince1970:)),
+      wipeRequestedAt: (row["wipe_requested_at_ms"] as Int64?).map(Date.init(millisecondsSince1970:)))
   }
 }

@@ -127,7 +127,7 @@ struct AuthInterceptor: ServerInterceptor {
     case .failure(let error):
       let delay = limiter.failed(peer, rpc: rpc, reason: error.message)
       if delay > .zero { try? await Task.sleep(for: delay) }
-      return .failure(RPCError(code: .unauthenticated, message: error.message))
+      return .failure(RPCError(code: .unauthenticated, message: error.message, metadata: error.rpcErrorMetadata))
     }
   }
 

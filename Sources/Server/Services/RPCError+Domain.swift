@@ -50,7 +50,13 @@ extension AccessError: RPCErrorConvertible {
     case .tooManyAttempts: .resourceExhausted
     case .deviceIDInUse: .alreadyExists
     case .alreadyRefreshed: .failedPrecondition
+    case .wipeRequested: .unauthenticated
     }
   }
   public var rpcErrorMessage: String { message }
+  /// `assure-wipe: erase` when the office asked the device to erase its local data: the
+  /// device does so on seeing it (the code alone is that of any refused sign-in).
+  public var rpcErrorMetadata: Metadata {
+    code == .wipeRequested ? [AccessError.wipeTrailer: "erase"] : [:]
+  }
 }

@@ -24,6 +24,11 @@ import Testing
   }
 
   /// Runs `body` with a typed client of the server on `port`, its calls carrying `token`.
+  /// The whole suite shares two cores: a connection may wait longer than the default 10 s for
+  /// its first call, which the server would count as a peer that never speaks; connection
+  /// closes are logged (debug) so that a failure shows why.
+  static let serverArguments = ["--handshake-timeout", "120", "--log-level", "debug"]
+
   func withClient<T: Sendable>(
     port: Int, token: String? = nil, timeout: Duration = .seconds(60),
     _ body: (AssureClient<HTTP2ClientTransport.Posix>) async throws -> T
@@ -53,7 +58,8 @@ import Testing
   func planRoundTrip() async throws {
     defer { try? FileManager.default.removeItem(at: root) }
     let port = try freeLoopbackPort()
-    let server = try ServerProcess(port: port, dataDir: root.appendingPathComponent("server"))
+    let server = try ServerProcess(
+      port: port, dataDir: root.appendingPathComponent("server"), extraArguments: Self.serverArguments)
     _ = try await server.waitUntilListening()
     do {
       let token = try await signIn(server, port: port, name: "governance-one", role: "governance")
@@ -151,7 +157,8 @@ import Testing
   func errorsMapped() async throws {
     defer { try? FileManager.default.removeItem(at: root) }
     let port = try freeLoopbackPort()
-    let server = try ServerProcess(port: port, dataDir: root.appendingPathComponent("server"))
+    let server = try ServerProcess(
+      port: port, dataDir: root.appendingPathComponent("server"), extraArguments: Self.serverArguments)
     _ = try await server.waitUntilListening()
     let token = try await signIn(server, port: port, name: "governance-two", role: "governance")
 
@@ -208,7 +215,8 @@ import Testing
   func stoppedServerIsOffline() async throws {
     defer { try? FileManager.default.removeItem(at: root) }
     let port = try freeLoopbackPort()
-    let server = try ServerProcess(port: port, dataDir: root.appendingPathComponent("server"))
+    let server = try ServerProcess(
+      port: port, dataDir: root.appendingPathComponent("server"), extraArguments: Self.serverArguments)
     _ = try await server.waitUntilListening()
     let token = try await signIn(server, port: port, name: "governance-three", role: "governance")
     #expect(try await server.terminate() == 0)
@@ -231,7 +239,8 @@ import Testing
   func accounts() async throws {
     defer { try? FileManager.default.removeItem(at: root) }
     let port = try freeLoopbackPort()
-    let server = try ServerProcess(port: port, dataDir: root.appendingPathComponent("server"))
+    let server = try ServerProcess(
+      port: port, dataDir: root.appendingPathComponent("server"), extraArguments: Self.serverArguments)
     _ = try await server.waitUntilListening()
     do {
       try await accountCalls(server, port: port)

@@ -276,6 +276,35 @@ func browserSignIn(_ probe: HTTPProbe, code: String) async throws -> String {
     }
   }
 
+  @Test("visitors share one copy of the published figures for a minute; a signed-in reader sees them as they are now")
+  func publicCopyForVisitors() async throws {
+    try await withDemoPortal { parts, probe in
+      func shropshire(_ page: HTTPProbe.Answer) -> Int? {
+        let marker = "<tr data-key=\"shropshire\"><th scope=\"row\">Shropshire</th><td class=\"num count\">"
+        guard let start = page.body.range(of: marker) else { return nil }
+        return Int(page.body[start.upperBound...].prefix { $0.isNumber })
+      }
+      let first = try await probe.get("/public")
+      #expect(first.status == 200)
+      #expect(first.headers["cache-control"] == "public, max-age=60")
+      let before = try #require(shropshire(first), "no Shropshire row on the published figures")
+      // A new engagement in the period the page shows
+      _ = try await parts.repository.record(
+        Engagement(
+          date: LocalDate("2022-10-20")!, who: .pcc, kind: .school, organisation: "Clun School", place: "Clun",
+          area: "shropshire", createdBy: "pcc"), by: Caller.server("test", rpc: "test"))
+      // A visitor gets the same copy (at most a minute old) ...
+      let again = try await probe.get("/public")
+      #expect(again.body == first.body)
+      // ... and a signed-in reader the figures as they are now, never cached by the browser.
+      let session = try await browserSignIn(
+        probe, code: try await portalCode(parts, user: "gov-public", role: .governance))
+      let now = try await probe.get("/public", cookies: [Session.cookieName: session])
+      #expect(shropshire(now) == before + 1)
+      #expect(now.headers["cache-control"] == "no-store")
+    }
+  }
+
   @Test("the published figures carry counts only: no note, organisation, place, person or topic of any engagement")
   func publicFiguresHoldNothingPersonal() async throws {
     try await withDemoPortal { parts, probe in

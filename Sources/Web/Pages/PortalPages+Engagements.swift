@@ -199,7 +199,26 @@ extension PortalPages {
 
   /// Aggregates anyone may read: the plan's RAG counts, engagements by area and by month, and
   /// the indicators against their targets. Never a note, a name, an organisation or a place.
+  ///
+  /// Visitors (no sign-in) get a copy rendered at most a minute ago, computed once however many
+  /// ask at the same moment: the one page open to anyone cannot be used to keep the server
+  /// busy. A signed-in reader gets the figures as they are now.
   func publicFigures(_ request: Request, _ context: PortalContext) async throws -> Response {
+    guard context.session == nil else {
+      return await page("Published figures", "public", try await publicObject(), context, current: "/public")
+    }
+    let html = try await visitorsPublicPage.html {
+      renderer.pageHTML(
+        title: "Published figures", site: await site(), body: renderer.body("public", try await publicObject()),
+        session: nil, current: "/public")
+    }
+    var response = Response.html(html)
+    response.headers[.cacheControl] = "public, max-age=60"
+    return response
+  }
+
+  /// What the published figures show, read now.
+  private func publicObject() async throws -> [String: Any] {
     let glance = try await services.governance.planGlance()
     let profile = try await services.governance.forceProfile()
     let (from, to) = try await latestYear()
@@ -235,14 +254,10 @@ extension PortalPages {
       tables[index]["heading"] =
         "Engagements \((tables[index]["heading"] as? String ?? "").lowercased()), \(DocumentHTML.longDate(from)) to \(DocumentHTML.longDate(to))"
     }
-    let object: [String: Any] = [
+    return [
       "forceName": Self.forceName(profile), "planName": profile.planName, "asOf": glance.asOf.description,
       "asOfText": DocumentHTML.longDate(glance.asOf), "counts": counts, "tables": tables, "indicators": indicators,
       "hasIndicators": !indicators.isEmpty,
     ]
-    var response = await page("Published figures", "public", object, context, current: "/public")
-    // A signed-in reader's copy carries their name and form token: only a visitor's may be cached.
-    if context.session == nil { response.headers[.cacheControl] = "public, max-age=60" }
-    return response
   }
 }

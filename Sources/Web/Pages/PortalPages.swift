@@ -10,6 +10,8 @@ struct PortalPages: Sendable {
   let services: PortalServices
   let renderer: Renderer
   let settings: PortalSettings
+  /// The published figures as a visitor sees them, rendered at most once a minute.
+  let visitorsPublicPage = RenderedPageCache(lifetime: .seconds(60))
 
   /// The site's name in every page's header: the force's, from its profile.
   func site() async -> String {

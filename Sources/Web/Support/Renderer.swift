@@ -49,6 +49,11 @@ struct Renderer: Sendable {
   func page(
     title: String, site: String, body: String, session: Session?, current: String?, status: HTTPResponse.Status = .ok
   ) -> Response {
+    Response.html(pageHTML(title: title, site: site, body: body, session: session, current: current), status: status)
+  }
+
+  /// The HTML of a whole page.
+  func pageHTML(title: String, site: String, body: String, session: Session?, current: String?) -> String {
     var layout: [String: Any] = [
       "title": title, "site": site, "body": body, "nav": navigation(session, current: current),
     ]
@@ -57,8 +62,7 @@ struct Renderer: Sendable {
         "name": session.account.name, "role": session.account.role.rawValue, "csrf": session.csrf,
       ]
     }
-    let html = library.render(layout, withTemplate: "layout") ?? ""
-    return Response.html(html, status: status)
+    return library.render(layout, withTemplate: "layout") ?? ""
   }
 }
 

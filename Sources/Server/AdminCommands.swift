@@ -7,7 +7,7 @@ import Stores
 import Sync
 
 /// Who the administration commands act as: the operating-system user at the server's console.
-private func consoleCaller(_ command: String) -> Caller {
+func consoleCaller(_ command: String) -> Caller {
   let user = ProcessInfo.processInfo.environment["USER"].flatMap { $0.isEmpty ? nil : $0 } ?? "console"
   return .server("console:\(user)", rpc: "assure-server \(command)")
 }
@@ -58,7 +58,7 @@ struct CommandFailure: Error, CustomStringConvertible {
 
 /// Errors of the administration commands, said in one line: bad input as a usage error
 /// (exit 64), the rest as a failure (exit 1).
-private func fail(_ error: any Error) -> any Error {
+func fail(_ error: any Error) -> any Error {
   switch error {
   case let error as Model.ValidationError: ArgumentParser.ValidationError(error.description)
   case let error as StorageError: CommandFailure(description: error.message)

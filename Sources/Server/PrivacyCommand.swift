@@ -35,10 +35,8 @@ struct PrivacyCommand: AsyncParsableCommand {
       let repository = PrivacyRepository(database: try await data.openStore())
       let found: PrivacySearch
       do {
-        found = try await repository.search(text, by: privacyCaller("privacy search"))
-      } catch let error as Model.ValidationError {
-        throw ArgumentParser.ValidationError(error.description)
-      }
+        found = try await repository.search(text, by: consoleCaller("privacy search"))
+      } catch { throw fail(error) }
       switch format {
       case .json:
         let objects: [[String: Any]] = found.hits.map { hit in
@@ -99,12 +97,8 @@ struct PrivacyCommand: AsyncParsableCommand {
       let repository = PrivacyRepository(database: try await data.openStore())
       let records: [SubjectAccessRecord]
       do {
-        records = try await repository.export(ids, by: privacyCaller("privacy export"))
-      } catch let error as Model.ValidationError {
-        throw ArgumentParser.ValidationError(error.description.replacingOccurrences(of: "id:", with: "--id:"))
-      } catch let error as StorageError {
-        throw CommandFailure(description: error.message)
-      }
+        records = try await repository.export(ids, by: consoleCaller("privacy export"))
+      } catch { throw fail(error) }
       umask(0o077)
       try FileManager.default.createDirectory(
         at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
@@ -116,12 +110,6 @@ struct PrivacyCommand: AsyncParsableCommand {
       FileHandle.standardError.write(Data("\(records.count) engagement(s) exported.\n".utf8))
     }
   }
-}
-
-/// The console user a privacy command acts as (in the audit trail).
-private func privacyCaller(_ command: String) -> Caller {
-  let user = ProcessInfo.processInfo.environment["USER"].flatMap { $0.isEmpty ? nil : $0 } ?? "console"
-  return .server("console:\(user)", rpc: "assure-server \(command)")
 }
 
 /// The files `privacy export` writes.

@@ -162,9 +162,9 @@ struct LogoutCommand: AsyncParsableCommand {
         print("this device was not signed in")
       }
       if wipe {
-        for suffix in ["", "-wal", "-shm", ".lock"] {
-          let path = databasePath + suffix
-          if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
+        let failed = DeviceWipe.deleteDatabase(in: dataDir)
+        guard failed.isEmpty else {
+          throw StorageError(.unavailable, "could not delete \(failed.joined(separator: ", "))")
         }
         print("deleted this device's data in \(dataDir)")
       }

@@ -66,12 +66,7 @@ enum DeviceWipe {
   /// what was done.
   static func perform() -> String {
     guard let folder = folderInUse.withLock({ $0 }) else { return "no data folder was opened: nothing to erase" }
-    let database = URL(fileURLWithPath: folder).appendingPathComponent("assure.sqlite").path
-    var failed: [String] = []
-    for suffix in ["", "-wal", "-shm", ".lock", ".sync"] where FileManager.default.fileExists(atPath: database + suffix)
-    {
-      do { try FileManager.default.removeItem(atPath: database + suffix) } catch { failed.append(database + suffix) }
-    }
+    var failed = deleteDatabase(in: folder)
     do { try Credentials.remove(from: folder) } catch { failed.append("the sign-in in \(folder)") }
     guard failed.isEmpty else {
       return "the office asked this device to erase its data, but these could not be deleted: "
@@ -79,5 +74,17 @@ enum DeviceWipe {
     }
     return
       "the office asked this device to erase its data: its engagements, queued changes, plan copy and sign-in in \(shown(folder)) were deleted"
+  }
+
+  /// Deletes the device's database in `folder` with its WAL, shared-memory and lock files
+  /// (`assure logout --wipe` and the office's wipe); returns the paths that could not be deleted.
+  static func deleteDatabase(in folder: String) -> [String] {
+    let database = URL(fileURLWithPath: folder).appendingPathComponent("assure.sqlite").path
+    var failed: [String] = []
+    for suffix in ["", "-wal", "-shm", ".lock", ".sync"] where FileManager.default.fileExists(atPath: database + suffix)
+    {
+      do { try FileManager.default.removeItem(atPath: database + suffix) } catch { failed.append(database + suffix) }
+    }
+    return failed
   }
 }

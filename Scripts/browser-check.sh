@@ -52,33 +52,7 @@ export PYTHONDONTWRITEBYTECODE=1
 echo "[self-test] chromium, chromedriver and axe-core on local pages (offline)" >&2
 python3 "$root/Tests/Browser/portal_test.py" --self-test
 
-work=$(mktemp -d)
-server_pid=""
-
-stop_server() {
-  if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
-    kill "$server_pid" 2>/dev/null || true
-    for _ in $(seq 1 50); do
-      kill -0 "$server_pid" 2>/dev/null || break
-      sleep 0.1
-    done
-    kill -9 "$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true
-  fi
-  server_pid=""
-}
-cleanup() {
-  stop_server
-  rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-# free_port: a port nothing listens on now (the kernel's pick, released at once).
-free_port() {
-  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
-}
+. "$root/Scripts/server-lifecycle.sh"
 
 # port_open PORT: whether something accepts connections on 127.0.0.1:PORT.
 port_open() {

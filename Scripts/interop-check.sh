@@ -29,28 +29,7 @@ fi
 [ -x "$server_bin" ] || { echo "assure-server not found or not executable: $server_bin" >&2; exit 1; }
 [ -x "$client_bin" ] || { echo "assure not found or not executable: $client_bin" >&2; exit 1; }
 
-work=$(mktemp -d)
-server_pid=""
-
-stop_server() {
-  if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
-    kill "$server_pid" 2>/dev/null || true
-    for _ in $(seq 1 50); do
-      kill -0 "$server_pid" 2>/dev/null || break
-      sleep 0.1
-    done
-    kill -9 "$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true
-  fi
-  server_pid=""
-}
-cleanup() {
-  stop_server
-  rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+. "$root/Scripts/server-lifecycle.sh"
 
 # run NAME [server TLS arguments...]: one full check; the client and Python use TLS when the
 # server does.

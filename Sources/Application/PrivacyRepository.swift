@@ -44,6 +44,8 @@ public struct PrivacyRepository: Sendable {
 
   /// The most matches read of each place (now, versions, conflicts).
   public static let limit = 1000
+  /// Change-log entries indexed per transaction before a search.
+  static let indexBatch = 2000
   /// The longest phrase searched for.
   public static let phraseLength = 200
 
@@ -57,6 +59,9 @@ public struct PrivacyRepository: Sendable {
   public func search(_ phrase: String, by caller: Caller) async throws -> PrivacySearch {
     let phrase = try Self.validPhrase(phrase)
     let time = now()
+    // A backlog of versions to index goes in short transactions, so that pushes wait for none
+    // of them for long; the search's own transaction then finds at most a few more.
+    while try await database.write({ try $0.indexPersonalText(batch: Self.indexBatch) }) {}
     return try await database.write { db in
       let matches = try db.personalDataMatches(phrase, limit: Self.limit)
       var byID: [String: PrivacyHit] = [:]

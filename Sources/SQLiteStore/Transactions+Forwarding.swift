@@ -678,4 +678,8 @@ extension PrivacyStore where Self: SQLiteTransaction {
   func engagementVersions(id: String) throws -> [Change] {
     try db.engagementVersions(id: id)
   }
+
+  func indexPersonalText(batch: Int) throws -> Bool {
+    try db.indexPersonalText(batch: batch)
+  }
 }

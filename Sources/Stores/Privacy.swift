@@ -34,8 +34,14 @@ public protocol PrivacyStore {
   /// in an engagement's organisation, place, follow-up actions or notes: as stored now, in a
   /// version in the change log, or in a conflict record's values. At most `limit` matches of
   /// each place, by engagement id. An engine whose indexes are brought up to date at search
-  /// time does so first, so this runs in a write transaction.
+  /// time does so first (all of what `indexPersonalText` has not done yet), so this runs in a
+  /// write transaction.
   func personalDataMatches(_ phrase: String, limit: Int) throws -> [PersonalDataMatch]
+
+  /// Brings the search indexes up to date by at most `batch` change-log entries, for an engine
+  /// that indexes at search time (so that a large backlog is indexed in short transactions,
+  /// not one that holds the writer); `true` when more remain. Nothing to do elsewhere.
+  func indexPersonalText(batch: Int) throws -> Bool
 
   /// Every version of engagement `id` in the change log (upserts with their payload, and
   /// deletes), oldest first.

@@ -122,6 +122,19 @@ import Testing
     #expect(after.hits.first?.versions.count == 1)
   }
 
+  @Test("a backlog indexed a few entries per transaction leaves nothing for the search to miss")
+  func indexedInBatches() async throws {
+    let head = try await database.read { try $0.headCursor() }
+    var rounds = 0
+    while try await database.write({ try $0.indexPersonalText(batch: 2) }) { rounds += 1 }
+    // Two change-log entries per round on SQLite, each round but the last saying more remain;
+    // PostgreSQL's indexes are the database's own.
+    #expect(rounds == (TestEngine.isSQLite ? Int((head + 1) / 2) - 1 : 0), "head \(head)")
+    let found = try await privacy.search("eira pritchard-jones", by: console)
+    #expect(Set(found.hits.map(\.engagementID)) == Set([now, edited, conflicted, deleted].map(\.storageKey)))
+    #expect(found.hits.first { $0.engagementID == edited.storageKey }?.current == false)
+  }
+
   @Test("a search and an export are audited with a digest of the phrase and the ids, never the name")
   func audited() async throws {
     let found = try await privacy.search("Eira Pritchard-Jones", by: console)

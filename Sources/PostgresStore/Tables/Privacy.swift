@@ -33,6 +33,9 @@ extension PostgresServerTransaction: PrivacyStore {
     return current + versions + conflicts
   }
 
+  /// The indexes are the database's own, kept on every write.
+  func indexPersonalText(batch: Int) throws -> Bool { false }
+
   func engagementVersions(id: String) throws -> [Change] {
     try session.rows(
       """

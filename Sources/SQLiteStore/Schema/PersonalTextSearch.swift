@@ -41,23 +41,24 @@ enum PersonalTextSearch {
     INSERT INTO conflict_text (rowid, text) SELECT rowid, \(conflictText("payload")) FROM conflict;
     """
 
-  /// Brings `engagement_text` and `change_text` up to the change log's head (see above).
+  /// Indexes the change log's engagement versions with a cursor in (?1, ?2], and again the
+  /// engagements they changed (see above).
   static let catchUp = [
     """
     INSERT INTO change_text (rowid, text)
       SELECT cursor, \(versionText("payload")) FROM change_log
-      WHERE cursor > ?1 AND entity_type = 'engagement' AND payload IS NOT NULL
+      WHERE cursor > ?1 AND cursor <= ?2 AND entity_type = 'engagement' AND payload IS NOT NULL
     """,
     """
     DELETE FROM engagement_text WHERE rowid IN (
       SELECT e.rowid FROM engagement e
-      WHERE e.id IN (SELECT entity_id FROM change_log WHERE cursor > ?1 AND entity_type = 'engagement'))
+      WHERE e.id IN (SELECT entity_id FROM change_log WHERE cursor > ?1 AND cursor <= ?2 AND entity_type = 'engagement'))
     """,
     """
     INSERT INTO engagement_text (rowid, text)
       SELECT e.rowid, e.organisation || ' ' || e.place || ' ' || e.follow_up_actions || ' ' || e.notes
       FROM engagement e
-      WHERE e.id IN (SELECT entity_id FROM change_log WHERE cursor > ?1 AND entity_type = 'engagement')
+      WHERE e.id IN (SELECT entity_id FROM change_log WHERE cursor > ?1 AND cursor <= ?2 AND entity_type = 'engagement')
     """,
   ]
 

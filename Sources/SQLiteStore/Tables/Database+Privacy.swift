@@ -7,7 +7,7 @@ extension Database {
   /// Where `phrase` appears in the personal fields (`PrivacyStore`): the engagements as stored
   /// now (tombstones too), their versions in the change log, their conflict records.
   func personalDataMatches(_ phrase: String, limit: Int) throws -> [PersonalDataMatch] {
-    try catchUpPersonalText()
+    while try indexPersonalText(batch: Int.max) {}
     let query = PersonalTextSearch.query(phrase)
     let current = try String.fetchAll(
       self,
@@ -33,19 +33,21 @@ extension Database {
     return current + versions + conflicts
   }
 
-  /// Indexes the engagement versions written since the last search, and the engagements they
-  /// changed (`PersonalTextSearch`).
-  func catchUpPersonalText() throws {
+  /// Indexes up to `batch` cursors of the change log written since the last indexing, and the
+  /// engagements they changed (`PersonalTextSearch`); `true` when more remain.
+  func indexPersonalText(batch: Int) throws -> Bool {
     let through =
       try Int64.fetchOne(self, sql: "SELECT value FROM server_state WHERE key = 'personal_text_through'") ?? 0
     let head = try headCursor()
-    guard head > through else { return }
-    for statement in PersonalTextSearch.catchUp { try execute(sql: statement, arguments: [through]) }
+    guard head > through else { return false }
+    let upTo = Int64(batch) >= head - through ? head : through + Int64(batch)
+    for statement in PersonalTextSearch.catchUp { try execute(sql: statement, arguments: [through, upTo]) }
     try execute(
       sql: """
         INSERT INTO server_state (key, value) VALUES ('personal_text_through', ?)
         ON CONFLICT(key) DO UPDATE SET value = excluded.value
-        """, arguments: [head])
+        """, arguments: [upTo])
+    return upTo < head
   }
 
   /// Every version of engagement `id` in the change log, oldest first.

@@ -138,6 +138,13 @@ public struct ServerRepository: Sendable {
         // Of those, the ones deleted long ago (their tombstone purged): an edit brings one back
         // with a conflict record.
         let purged = absent.isEmpty ? [:] : try db.purgedDeletions(among: Array(absent))
+        // Edits of personal fields whose text the office has removed since: refused below.
+        let personal = request.mutations.compactMap { mutation -> String? in
+          mutation.entityType == .engagement && mutation.operation == .upsert
+            && mutation.changedFields.contains(where: Redaction.personalFields.contains)
+            ? Self.key(mutation.entityID) : nil
+        }
+        let redacted = personal.isEmpty ? [:] : try db.redactedFields(among: personal)
         if try Self.isClone(request, in: db) { return nil }
         var results: [MutationResult] = []
         results.reserveCapacity(request.mutations.count)
@@ -171,6 +178,9 @@ public struct ServerRepository: Sendable {
               )
             }
             try Self.check(mutation, in: context, storedArea: storedArea)
+            if let fields = Self.key(mutation.entityID).flatMap({ redacted[$0] }) {
+              try Self.checkNotRedacted(mutation, redacted: fields)
+            }
             if unknownConflict {
               throw ValidationError(field: "entity_id", rule: "no conflict \(mutation.entityID) on the server")
             }
@@ -239,6 +249,21 @@ public struct ServerRepository: Sendable {
     return PushReply(results: results, serverTime: time, server: identity)
   }
 
+  /// Refuses an edit of a field whose text the office removed (an erasure, a retention period,
+  /// a rectification) after the change the edit was made on: applying it would bring the
+  /// removed text back, and keeping it as a conflict record would keep the text too. The
+  /// device keeps it aside with this reason, so nothing is lost without its user knowing.
+  static func checkNotRedacted(_ mutation: Mutation, redacted: [Engagement.Field: Int64]) throws(ValidationError) {
+    for field in mutation.changedFields {
+      guard let cursor = redacted[field], cursor > mutation.baseCursor else { continue }
+      throw ValidationError(
+        field: field.label,
+        rule:
+          "its text was removed by the office (change \(cursor)) after the copy this change was made on (change \(mutation.baseCursor)): not applied, so that the removed text does not come back; sync, then edit the engagement again if needed, and drop this change (assure sync --drop)"
+      )
+    }
+  }
+
   /// Refuses a caller nobody authenticated: it may change nothing.
   static func requireIdentified(_ caller: Caller) throws {
     guard caller.isIdentified else {
@@ -287,6 +312,30 @@ public struct ServerRepository: Sendable {
     return try await database.write { try $0.purgeTombstones(deletedBefore: cutoff, at: time) }
   }
 
+  /// Stores a device's report of what it holds, if it differs from the last one.
+  func keepReport(_ held: [HeldChange], of deviceID: String, by caller: Caller?) async throws {
+    var violations = ViolationCollector()
+    violations.identifier(deviceID, "device_id", max: 100)
+    try violations.throwIfAny()
+    if let caller, case .account = caller.authority, let signedIn = caller.deviceID, signedIn != deviceID {
+      throw AccessError(
+        .permissionDenied, "device_id: \(deviceID) is not the device this token was issued to (\(signedIn))")
+    }
+    guard held.count <= HeldChange.maxReported else {
+      throw SyncError(.invalidRequest, "held: at most \(HeldChange.maxReported) engagements (got \(held.count))")
+    }
+    if let bad = held.first(where: { UUID(uuidString: $0.engagementID) == nil }) {
+      throw SyncError(
+        .invalidRequest,
+        "held: engagement_id must be a UUID (got \(DisplayText.escaped(String(bad.engagementID.prefix(100)))))")
+    }
+    let report = held.map { HeldChange(engagementID: $0.engagementID.lowercased(), fields: $0.fields) }
+      .sorted { $0.engagementID < $1.engagementID }
+    if try await database.read({ try $0.heldChanges(deviceID: deviceID) }) == report { return }
+    let time = now().truncatedToMilliseconds
+    try await database.write { try $0.replaceHeldChanges(deviceID: deviceID, report, at: time) }
+  }
+
   /// Conflict records kept by the server, newest first.
   public func conflicts(engagementID: UUID?, includeResolved: Bool, limit: Int = 1000) async throws -> [Conflict] {
     try await database.read { db in
@@ -294,9 +343,12 @@ public struct ServerRepository: Sendable {
     }
   }
 
-  /// One page of the change log after the request's cursor.
-  public func pull(_ request: PullRequest) async throws -> PullPage {
+  /// One page of the change log after the request's cursor. A device's report of the
+  /// changes it still holds (with the first page) is kept, for erasure to refuse fields a
+  /// device would send again; a signed-in device reports only for itself.
+  public func pull(_ request: PullRequest, by caller: Caller? = nil) async throws -> PullPage {
     try Self.checkProtocol(request.protocolVersion)
+    if let held = request.held { try await keepReport(held, of: request.deviceID, by: caller) }
     let size = request.pageSize == 0 ? 500 : request.pageSize
     guard (1...SyncProtocol.maxPageSize).contains(size), request.afterCursor >= 0 else {
       throw SyncError(.invalidRequest, "page_size: must be between 1 and \(SyncProtocol.maxPageSize) (got \(size))")

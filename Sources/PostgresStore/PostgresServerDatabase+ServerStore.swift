@@ -20,4 +20,8 @@ extension PostgresServerDatabase: ServerStore {
     defer { Self.record("read", since: started) }
     return try await transaction(write: false) { try body(PostgresServerTransaction(session: $0)) }
   }
+
+  /// Nothing the server can do from a transaction: PostgreSQL keeps a rewritten row's old
+  /// version until VACUUM, and its write-ahead log until recycled (Docs/DataProtection.md).
+  public func reclaimErasedSpace() async throws {}
 }

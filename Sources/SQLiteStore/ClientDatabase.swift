@@ -24,6 +24,10 @@ public final class ClientDatabase: DeviceStore {
     try await pool.read { try body(SQLiteDeviceTransaction(db: $0)) }
   }
 
+  public func reclaimErasedSpace() async throws {
+    try Database.truncateLog(of: pool)
+  }
+
   /// Names of the migrations applied to the file, in order.
   public func appliedMigrations() throws -> [String] {
     try pool.read { try ClientSchema.migrator.appliedMigrations($0) }

@@ -57,6 +57,10 @@ public final class ServerDatabase: ServerStore {
     return "SQLite error \(error.extendedResultCode.rawValue): \(error.message ?? "no message")"
   }
 
+  public func reclaimErasedSpace() async throws {
+    try Database.reclaimErasedSpace(in: pool)
+  }
+
   /// Names of the migrations applied to the file, in order.
   public func appliedMigrations() throws -> [String] {
     try pool.read { try ServerSchema.migrator.appliedMigrations($0) }

@@ -531,6 +531,14 @@ extension AuditStore where Self: SQLiteTransaction {
 }
 
 extension DeviceSyncStore where Self: SQLiteTransaction {
+  func applyRedaction(_ redaction: Redaction, engagementID: UUID) throws {
+    try db.applyRedaction(redaction, engagementID: engagementID)
+  }
+
+  func heldChanges(limit: Int) throws -> [HeldChange] {
+    try db.heldChanges(limit: limit)
+  }
+
   func engagementBase(id: UUID) throws -> (engagement: Engagement?, cursor: Int64)? {
     try db.engagementBase(id: id)
   }
@@ -681,5 +689,50 @@ extension PrivacyStore where Self: SQLiteTransaction {
 
   func indexPersonalText(batch: Int) throws -> Bool {
     try db.indexPersonalText(batch: batch)
+  }
+}
+
+extension RedactionStore where Self: SQLiteTransaction {
+  func changePayloads(of type: EntityType, ids: [String]) throws -> [(cursor: Int64, entityID: String, json: String)] {
+    try db.changePayloads(of: type, ids: ids)
+  }
+
+  func replaceChangePayload(cursor: Int64, json: String) throws {
+    try db.replaceChangePayload(cursor: cursor, json: json)
+  }
+
+  func appendRedactionChange(
+    engagementID: String, operation: Model.Operation, payload: Engagement?, redaction: Redaction, at time: Date
+  ) throws -> Int64 {
+    try db.appendRedactionChange(
+      engagementID: engagementID, operation: operation, payload: payload, redaction: redaction, at: time)
+  }
+
+  func recordRedaction(_ record: RedactionRecord) throws {
+    try db.recordRedaction(record)
+  }
+
+  func redactionRecords(engagementID: String?, limit: Int) throws -> [RedactionRecord] {
+    try db.redactionRecords(engagementID: engagementID, limit: limit)
+  }
+
+  func redactedFields(among ids: [String]) throws -> [String: [Engagement.Field: Int64]] {
+    try db.redactedFields(among: ids)
+  }
+
+  func retentionCandidates(datedBefore day: LocalDate, after: String?, limit: Int) throws -> [RetentionCandidate] {
+    try db.retentionCandidates(datedBefore: day, after: after, limit: limit)
+  }
+
+  func heldChanges(deviceID: String) throws -> [HeldChange] {
+    try db.heldChanges(deviceID: deviceID)
+  }
+
+  func replaceHeldChanges(deviceID: String, _ held: [HeldChange], at time: Date) throws {
+    try db.replaceHeldChanges(deviceID: deviceID, held, at: time)
+  }
+
+  func heldReports(engagementIDs: [String]) throws -> [HeldReport] {
+    try db.heldReports(engagementIDs: engagementIDs)
   }
 }

@@ -25,7 +25,7 @@ struct AssureServer: AsyncParsableCommand {
       """,
     subcommands: [
       Serve.self, UserCommand.self, DeviceCommand.self, AreaCommand.self, AuditCommand.self, BackupCommand.self,
-      RestoreCommand.self, StoreCommand.self, PrivacyCommand.self,
+      RestoreCommand.self, StoreCommand.self, PrivacyCommand.self, RetentionCommand.self,
     ],
     defaultSubcommand: Serve.self)
 }
@@ -55,6 +55,8 @@ struct DataOptions: ParsableArguments {
 
   /// The folder in force: set by `validate()` from the command line, the environment or the file.
   private(set) var dataDir = ServeSettings().dataDir
+  /// The retention schedule in force (`retention run`), from the environment or the file.
+  private(set) var retention = RetentionSchedule()
   /// The store in force, set by `validate()` likewise.
   private(set) var store = StoreAddress.defaultSQLite(dataDir: ServeSettings().dataDir)
 
@@ -87,6 +89,16 @@ struct DataOptions: ParsableArguments {
     if let config { commandLine["config"] = .string(config) }
     let sources = try ConfigSources(commandLine: commandLine, environment: environment)
     dataDir = sources.text("data-dir") ?? ServeSettings().dataDir
+    retention = RetentionSchedule(
+      notesDays: sources.number("retention-notes-days"), contactsDays: sources.number("retention-contacts-days"))
+    for (name, days) in [
+      ("retention-notes-days", retention.notesDays), ("retention-contacts-days", retention.contactsDays),
+    ] {
+      if let days, !(1...RetentionSchedule.maxDays).contains(days) {
+        throw ConfigSources.Problem(
+          description: "--\(name) must be between 1 and \(RetentionSchedule.maxDays) (got \(days))")
+      }
+    }
     var settings = ServeSettings()
     settings.dataDir = dataDir
     settings.store = sources.text("store")
@@ -176,6 +188,17 @@ struct Serve: AsyncParsableCommand {
 
   @Option(
     help:
+      "Days notes and follow-up actions are kept, counted from the day of the engagement; the server removes older text daily (assure-server retention run). (default: kept for ever)"
+  )
+  var retentionNotesDays: Int?
+
+  @Option(
+    help:
+      "Days organisation and place are kept, likewise. (default: kept for ever)")
+  var retentionContactsDays: Int?
+
+  @Option(
+    help:
       "Log level: trace, debug, info, notice, warning, error or critical. (default: \(defaults.logLevel))")
   var logLevel: String?
 
@@ -258,6 +281,8 @@ struct Serve: AsyncParsableCommand {
       ("max-connections", maxConnections.map(String.init)), ("handshake-timeout", handshakeTimeout.map(String.init)),
       ("idle-timeout", idleTimeout.map(String.init)), ("max-connection-age", maxConnectionAge.map(String.init)),
       ("web-port", webPort.map(String.init)), ("web-session-hours", webSessionHours.map(String.init)),
+      ("retention-notes-days", retentionNotesDays.map(String.init)),
+      ("retention-contacts-days", retentionContactsDays.map(String.init)),
     ]
     for case (let name, let text?) in texts { values[name] = .string(text) }
     if demo { values["demo"] = .string("true") }
@@ -312,6 +337,8 @@ struct Serve: AsyncParsableCommand {
       configuration.metrics = .init(host: settings.metricsHost, port: metricsPort, registry: registry)
     }
     configuration.web = settings.portalSettings
+    configuration.retention = RetentionSchedule(
+      notesDays: settings.retentionNotesDays, contactsDays: settings.retentionContactsDays)
     try await ServerApplication.run(configuration, logger: Logger(label: "assure-server"))
   }
 
@@ -390,6 +417,8 @@ struct Serve: AsyncParsableCommand {
       ("max-connection-age", "\(settings.maxConnectionAge)"),
       ("web-port", settings.webPort.map { "\($0) (\(settings.tlsCert == nil ? "http" : "https"))" } ?? "off"),
       ("public", "\(settings.publicPage)"), ("web-session-hours", "\(settings.webSessionHours)"),
+      ("retention-notes-days", settings.retentionNotesDays.map(String.init) ?? "kept for ever"),
+      ("retention-contacts-days", settings.retentionContactsDays.map(String.init) ?? "kept for ever"),
     ]
     let file = settings.configFile.map { [("config", $0)] } ?? []
     return (file + values).map { name, value in

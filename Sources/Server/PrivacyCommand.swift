@@ -11,8 +11,8 @@ import Stores
 struct PrivacyCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "privacy",
-    abstract: "Subject access: find the records that mention a person, and export them for disclosure.",
-    subcommands: [Search.self, Export.self])
+    abstract: "Subject access, erasure and rectification of the personal text in engagements.",
+    subcommands: [Search.self, Export.self, Erase.self, Rectify.self, Erasures.self])
 
   struct Search: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

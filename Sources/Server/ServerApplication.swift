@@ -44,6 +44,8 @@ struct ServerConfiguration: Sendable {
   var metrics: MetricsEndpoint?
   /// The web portal; off when `nil`.
   var web: PortalSettings?
+  /// How long personal text is kept; applied at start and daily.
+  var retention = RetentionSchedule()
 
   struct MetricsEndpoint: Sendable {
     var host: String
@@ -259,6 +261,14 @@ enum ServerApplication {
         service: TombstoneService(repository: repository, days: configuration.tombstoneDays, logger: logger),
         successTerminationBehavior: .ignore, failureTerminationBehavior: .ignore),
     ]
+    if !configuration.retention.isEmpty {
+      services.append(
+        .init(
+          service: RetentionService(
+            repository: RedactionRepository(database: repository.database, now: repository.now),
+            schedule: configuration.retention, logger: logger),
+          successTerminationBehavior: .ignore, failureTerminationBehavior: .ignore))
+    }
     if let shared = repository.database as? any SharedStore {
       services.append(
         .init(

@@ -68,6 +68,16 @@ public protocol DeviceSyncStore {
 
   /// Records the outcome of a sync attempt: success clears the error and sets `lastSyncAt`.
   func recordSyncAttempt(server: String, at time: Date, error: String?) throws
+
+  /// Removes the text of `redaction`'s fields from the copies of an engagement this device
+  /// keeps besides the row it shows: its copy of the server's state, the outbox's payloads (a
+  /// change still waiting keeps the fields it changes itself, its user's unsent work), the
+  /// journal's payloads, its conflict records, and the fields of a tombstone.
+  func applyRedaction(_ redaction: Redaction, engagementID: UUID) throws
+
+  /// The engagements whose personal fields this device holds unsent edits of (waiting or
+  /// refused), and those fields: at most `limit` engagements.
+  func heldChanges(limit: Int) throws -> [HeldChange]
 }
 
 /// A device's outbox (changes not yet acknowledged) and journal (acknowledged changes kept in

@@ -16,7 +16,7 @@ public protocol StoreTransaction {
 /// together, committed together or not at all.
 public protocol ServerTransaction:
   StoreTransaction, EngagementStore, ConflictStore, ChangeLogStore, PlanStore, GovernanceStore, OversightStore,
-  AccountStore, AuditStore, PrivacyStore
+  AccountStore, AuditStore, PrivacyStore, RedactionStore
 {}
 
 /// One transaction on a field device's store: its engagements, conflicts and cached plan, its
@@ -45,6 +45,11 @@ public protocol ServerStore: Sendable {
   /// An error in words for a device: the engine's without its statement (the server's schema
   /// is not the device's business), any other as it describes itself.
   func describe(_ error: any Error) -> String
+  /// After personal text was removed (an erasure, a retention run): brings the engine's search
+  /// indexes up to date and lets go of the bytes the removed text still occupies where the
+  /// engine allows (SQLite: merged full-text indexes, zeroed free pages, an emptied
+  /// write-ahead log). Outside any transaction.
+  func reclaimErasedSpace() async throws
 }
 
 /// A field device's store (the field store and its outbox).
@@ -56,6 +61,10 @@ public protocol DeviceStore: Sendable {
   func write<T: Sendable>(_ body: @Sendable (any DeviceTransaction) throws -> T) async throws -> T
   /// Runs `body` on a consistent snapshot; it must not write.
   func read<T: Sendable>(_ body: @Sendable (any DeviceTransaction) throws -> T) async throws -> T
+  /// After a pulled redaction removed personal text: lets go of the bytes it still occupies
+  /// (the write-ahead log emptied; free pages are zeroed as they are freed). Outside any
+  /// transaction.
+  func reclaimErasedSpace() async throws
 }
 
 /// What another server process changed, or saw, that this one may hold in memory.

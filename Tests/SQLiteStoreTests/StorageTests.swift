@@ -17,7 +17,7 @@ import Testing
         "v1-plan-engagements-change-log", "v2-plan-governance-audit", "v3-field-merge-conflicts", "v4-accounts-devices",
         "v5-oversight-records", "v6-change-stored-as-sent", "v7-access-token-replaced", "v7-force-area-retired",
         "v7-force-indicator-baseline-rank-inspection-response", "v7-force-profile",
-        "v8-server-identity-device-seq-deleted-ids", "v9-personal-data",
+        "v8-server-identity-device-seq-deleted-ids", "v9-personal-data", "v10-redaction",
       ])
     let mode = try database.pool.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") }
     #expect(mode == "wal")

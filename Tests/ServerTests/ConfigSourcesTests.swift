@@ -151,7 +151,8 @@ import Testing
       "token-days": "5", "enrolment-hours": "6", "max-request-bytes": "100000", "max-connections": "10",
       "handshake-timeout": "7", "idle-timeout": "60", "max-connection-age": "100",
       "store": "postgres://assure@db.example:6543/office", "store-password-file": certificate,
-      "web-port": "8443", "public": "true", "web-session-hours": "4",
+      "web-port": "8443", "public": "true", "web-session-hours": "4", "retention-notes-days": "730",
+      "retention-contacts-days": "2190",
     ]
     #expect(Set(values.keys) == Set(ConfigSources.settings.map(\.name)))
     let arguments = ConfigSources.settings.flatMap { name, kind in
@@ -181,6 +182,7 @@ import Testing
       #expect(serve.tlsKey == certificate)
       #expect(serve.maxConnectionAge == 100)
       #expect(serve.webPort == 8443 && serve.publicPage && serve.webSessionHours == 4)
+      #expect(serve.retentionNotesDays == 730 && serve.retentionContactsDays == 2190)
       #expect(serve.store == "postgres://assure@db.example:6543/office")
       #expect(
         try serve.storeAddress()

@@ -52,6 +52,7 @@ struct SyncCommand: AsyncParsableCommand {
     var rebaselined = false
     var serverRestored = false
     var resent = 0
+    var redacted = 0
     let error: String?
     struct Rejected: Encodable {
       let mutationId: String
@@ -133,7 +134,7 @@ struct SyncCommand: AsyncParsableCommand {
                 .init(mutationId: $0.mutationID.uuidString.lowercased(), entityId: $0.entityID, error: $0.error)
               }, pulled: report.pulled, pending: pending, cursor: cursor, newConflicts: report.newConflicts,
               rebaselined: report.rebaselined, serverRestored: report.serverRestored, resent: report.resent,
-              error: message))
+              redacted: report.redacted, error: message))
         }
         let done =
           report.pushed + report.pulled > 0 ? " after pushing \(report.pushed) and pulling \(report.pulled)" : ""
@@ -154,7 +155,8 @@ struct SyncCommand: AsyncParsableCommand {
           rejected: report.rejected.map {
             .init(mutationId: $0.mutationID.uuidString.lowercased(), entityId: $0.entityID, error: $0.error)
           }, pulled: report.pulled, pending: report.pending, cursor: report.cursor, newConflicts: report.newConflicts,
-          rebaselined: report.rebaselined, serverRestored: report.serverRestored, resent: report.resent, error: nil))
+          rebaselined: report.rebaselined, serverRestored: report.serverRestored, resent: report.resent,
+          redacted: report.redacted, error: nil))
       return
     }
     for rejected in report.rejected {
@@ -175,6 +177,11 @@ struct SyncCommand: AsyncParsableCommand {
     } else if report.rebaselined {
       printError(
         "note: this device was offline longer than the server keeps deletes, so it pulled everything again; its own changes were kept"
+      )
+    }
+    if report.redacted > 0 {
+      printError(
+        "note: the office removed personal text from \(report.redacted) engagement\(report.redacted == 1 ? "" : "s") (an erasure, a retention period or a correction); this device's copies no longer hold it"
       )
     }
     if report.newConflicts > 0 {

@@ -14,6 +14,10 @@ public struct Change: Sendable, Hashable {
   /// An engagement upsert by the pulling device, stored exactly as the device sent it: the
   /// payload is left out (the device asked for that and holds the state already).
   public var payloadOmitted: Bool
+  /// Set on the change that removed personal text from the engagement (an erasure, a
+  /// retention period, a rectification): its payload is the engagement as it is now, and the
+  /// device applies the same redaction to every copy of the engagement it holds.
+  public var redaction: Redaction?
 
   /// The entity's state after a change.
   public enum Payload: Sendable, Hashable {
@@ -26,9 +30,10 @@ public struct Change: Sendable, Hashable {
 
   public init(
     cursor: Int64, entityType: EntityType, entityID: String, operation: Operation,
-    payload: Payload?, changedAt: Date, payloadOmitted: Bool = false
+    payload: Payload?, changedAt: Date, payloadOmitted: Bool = false, redaction: Redaction? = nil
   ) {
     self.payloadOmitted = payloadOmitted
+    self.redaction = redaction
     self.cursor = cursor
     self.entityType = entityType
     self.entityID = entityID

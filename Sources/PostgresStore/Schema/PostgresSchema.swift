@@ -27,6 +27,35 @@ enum PostgresSchema {
     Migration(
       name: "v2-personal-data",
       statements: PersonalTextSearch.indexes + ["ALTER TABLE device_token ADD COLUMN wipe_requested_at_ms BIGINT"]),
+    Migration(name: "v3-redaction", statements: redaction.map(bytewise)),
+  ]
+
+  /// Redaction of personal text (the SQLite store's `v10-redaction`).
+  private static let redaction = [
+    "ALTER TABLE change_log ADD COLUMN redaction TEXT",
+    """
+    CREATE TABLE redaction (
+      id TEXT PRIMARY KEY,
+      engagement_id TEXT NOT NULL,
+      kind TEXT NOT NULL,
+      fields TEXT NOT NULL,
+      cursor BIGINT NOT NULL,
+      at_ms BIGINT NOT NULL,
+      actor TEXT NOT NULL,
+      reason TEXT NOT NULL
+    )
+    """,
+    "CREATE INDEX redaction_by_engagement ON redaction(engagement_id)",
+    """
+    CREATE TABLE held_change (
+      device_id TEXT NOT NULL,
+      engagement_id TEXT NOT NULL,
+      fields TEXT NOT NULL,
+      reported_at_ms BIGINT NOT NULL,
+      PRIMARY KEY (device_id, engagement_id)
+    )
+    """,
+    "CREATE INDEX held_change_by_engagement ON held_change(engagement_id)",
   ]
 
   static let names = migrations.map(\.name)

@@ -51,7 +51,7 @@ extension PostgresServerTransaction: ChangeLogStore {
       """
       SELECT cursor, entity_type, entity_id, operation,
              CASE WHEN as_sent AND device_id = \(deviceID) THEN NULL ELSE payload END,
-             changed_at_ms, COALESCE(as_sent AND device_id = \(deviceID), FALSE)
+             changed_at_ms, COALESCE(as_sent AND device_id = \(deviceID), FALSE), redaction
       FROM change_log WHERE cursor > \(cursor) ORDER BY cursor LIMIT \(limit)
       """
     ).map { row in
@@ -62,7 +62,8 @@ extension PostgresServerTransaction: ChangeLogStore {
       return Change(
         cursor: cursor, entityType: type, entityID: try row[2], operation: operation,
         payload: try (try row[4] as String?).map { try ChangePayloadJSON.decode(type, $0) },
-        changedAt: Date(millisecondsSince1970: try row[5]), payloadOmitted: try row[6])
+        changedAt: Date(millisecondsSince1970: try row[5]), payloadOmitted: try row[6],
+        redaction: try (try row[7] as String?).map { try JSONText.decode($0) as Redaction })
     }
   }
 

@@ -291,7 +291,12 @@ extension PullRequest {
     self.init(
       afterCursor: Int64(clamping: p.afterCursor), pageSize: Int(p.pageSize), deviceID: p.deviceID,
       protocolVersion: p.protocolVersion, fullPull: p.fullPull, omitOwnAsSent: p.omitOwnAsSent,
-      epoch: p.epoch.isEmpty ? nil : p.epoch)
+      epoch: p.epoch.isEmpty ? nil : p.epoch,
+      held: p.reportsHeld
+        ? p.held.map { held in
+          // Names the server does not know are left out: nothing to refuse for them.
+          HeldChange(engagementID: held.engagementID, fields: held.fields.compactMap(Engagement.Field.init(rawValue:)))
+        } : nil)
   }
 
   public var proto: Assure_V1_PullRequest {
@@ -303,6 +308,15 @@ extension PullRequest {
       $0.fullPull = fullPull
       $0.omitOwnAsSent = omitOwnAsSent
       $0.epoch = epoch ?? ""
+      if let held {
+        $0.reportsHeld = true
+        $0.held = held.map { change in
+          .with {
+            $0.engagementID = change.engagementID
+            $0.fields = change.fields.map(\.rawValue)
+          }
+        }
+      }
     }
   }
 }
@@ -326,9 +340,22 @@ extension Change {
     case .conflict(let c)?: payload = .conflict(try Conflict(proto: c))
     case nil: payload = nil
     }
+    var redaction: Redaction?
+    if p.hasRedaction {
+      guard let kind = Redaction.Kind(rawValue: p.redaction.kind) else {
+        throw SyncError(.server, "change \(p.cursor) carries a redaction of unknown kind \"\(p.redaction.kind)\"")
+      }
+      let fields = p.redaction.fields.compactMap(Engagement.Field.init(rawValue:))
+      guard fields.count == p.redaction.fields.count else {
+        throw SyncError(
+          .server, "change \(p.cursor) redacts an unknown field (\(p.redaction.fields.joined(separator: ", ")))")
+      }
+      redaction = Redaction(kind: kind, fields: fields)
+    }
     self.init(
       cursor: Int64(clamping: p.cursor), entityType: type, entityID: p.entityID, operation: operation,
-      payload: payload, changedAt: p.changedAt.millisecondDate, payloadOmitted: p.payloadOmitted)
+      payload: payload, changedAt: p.changedAt.millisecondDate, payloadOmitted: p.payloadOmitted,
+      redaction: redaction)
   }
 
   public var proto: Assure_V1_Change {
@@ -347,6 +374,12 @@ extension Change {
       }
       $0.changedAt = Google_Protobuf_Timestamp(milliseconds: changedAt)
       $0.payloadOmitted = payloadOmitted
+      if let redaction {
+        $0.redaction = .with {
+          $0.kind = redaction.kind.rawValue
+          $0.fields = redaction.fields.map(\.rawValue)
+        }
+      }
     }
   }
 }

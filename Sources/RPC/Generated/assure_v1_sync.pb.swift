@@ -500,6 +500,49 @@ public nonisolated struct Assure_V1_PullRequest: Sendable {
   /// `rebaseline_required`. Protocol 3.
   public var epoch: String = String()
 
+  /// The engagement fields this device holds unsent changes to (waiting or refused), sent
+  /// with the first page of a pull when `reports_held` is set: the server refuses to erase a
+  /// field a device would send again. At most 10000 engagements.
+  public var held: [Assure_V1_HeldChange] = []
+
+  /// The device reports `held` (a device that does not leaves the server's last report as it is).
+  public var reportsHeld: Bool = false
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// One engagement with changes still on a device, and the personal fields they change.
+public nonisolated struct Assure_V1_HeldChange: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var engagementID: String = String()
+
+  /// `organisation`, `place`, `follow_up_actions`, `notes`.
+  public var fields: [String] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// Personal text removed from an engagement: the change's payload is the engagement as it is
+/// now, and the device removes the same fields' text from every copy it holds (outbox and
+/// journal payloads, conflict records, a tombstone).
+public nonisolated struct Assure_V1_Redaction: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// `erasure`, `retention` or `rectification`.
+  public var kind: String = String()
+
+  /// `organisation`, `place`, `follow_up_actions`, `notes`.
+  public var fields: [String] = []
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -517,7 +560,7 @@ public nonisolated struct Assure_V1_Change: @unchecked Sendable {
     set {_uniqueStorage()._cursor = newValue}
   }
 
-  /// `engagement`, `objective`, `element` or `area`.
+  /// `engagement`, `objective`, `element`, `area` or `conflict`.
   public var entityType: String {
     get {_storage._entityType}
     set {_uniqueStorage()._entityType = newValue}
@@ -596,6 +639,17 @@ public nonisolated struct Assure_V1_Change: @unchecked Sendable {
     get {_storage._payloadOmitted}
     set {_uniqueStorage()._payloadOmitted = newValue}
   }
+
+  /// Set on the change that removed personal text from the engagement; a device that does
+  /// not know it applies the change as an ordinary upsert or delete.
+  public var redaction: Assure_V1_Redaction {
+    get {_storage._redaction ?? Assure_V1_Redaction()}
+    set {_uniqueStorage()._redaction = newValue}
+  }
+  /// Returns true if `redaction` has been explicitly set.
+  public var hasRedaction: Bool {_storage._redaction != nil}
+  /// Clears the value of `redaction`. Subsequent reads from it will return its default value.
+  public mutating func clearRedaction() {_uniqueStorage()._redaction = nil}
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -1230,7 +1284,7 @@ nonisolated extension Assure_V1_PushResponse: SwiftProtobuf.Message, SwiftProtob
 
 nonisolated extension Assure_V1_PullRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".PullRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}after_cursor\0\u{3}page_size\0\u{3}device_id\0\u{3}protocol_version\0\u{3}full_pull\0\u{3}omit_own_as_sent\0\u{1}epoch\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}after_cursor\0\u{3}page_size\0\u{3}device_id\0\u{3}protocol_version\0\u{3}full_pull\0\u{3}omit_own_as_sent\0\u{1}epoch\0\u{1}held\0\u{3}reports_held\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1245,6 +1299,8 @@ nonisolated extension Assure_V1_PullRequest: SwiftProtobuf.Message, SwiftProtobu
       case 5: try { try decoder.decodeSingularBoolField(value: &self.fullPull) }()
       case 6: try { try decoder.decodeSingularBoolField(value: &self.omitOwnAsSent) }()
       case 7: try { try decoder.decodeSingularStringField(value: &self.epoch) }()
+      case 8: try { try decoder.decodeRepeatedMessageField(value: &self.held) }()
+      case 9: try { try decoder.decodeSingularBoolField(value: &self.reportsHeld) }()
       default: break
       }
     }
@@ -1272,6 +1328,12 @@ nonisolated extension Assure_V1_PullRequest: SwiftProtobuf.Message, SwiftProtobu
     if !self.epoch.isEmpty {
       try visitor.visitSingularStringField(value: self.epoch, fieldNumber: 7)
     }
+    if !self.held.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.held, fieldNumber: 8)
+    }
+    if self.reportsHeld != false {
+      try visitor.visitSingularBoolField(value: self.reportsHeld, fieldNumber: 9)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1283,6 +1345,78 @@ nonisolated extension Assure_V1_PullRequest: SwiftProtobuf.Message, SwiftProtobu
     if lhs.fullPull != rhs.fullPull {return false}
     if lhs.omitOwnAsSent != rhs.omitOwnAsSent {return false}
     if lhs.epoch != rhs.epoch {return false}
+    if lhs.held != rhs.held {return false}
+    if lhs.reportsHeld != rhs.reportsHeld {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Assure_V1_HeldChange: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".HeldChange"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}engagement_id\0\u{1}fields\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.engagementID) }()
+      case 2: try { try decoder.decodeRepeatedStringField(value: &self.fields) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.engagementID.isEmpty {
+      try visitor.visitSingularStringField(value: self.engagementID, fieldNumber: 1)
+    }
+    if !self.fields.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.fields, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Assure_V1_HeldChange, rhs: Assure_V1_HeldChange) -> Bool {
+    if lhs.engagementID != rhs.engagementID {return false}
+    if lhs.fields != rhs.fields {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Assure_V1_Redaction: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".Redaction"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}kind\0\u{1}fields\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.kind) }()
+      case 2: try { try decoder.decodeRepeatedStringField(value: &self.fields) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.kind.isEmpty {
+      try visitor.visitSingularStringField(value: self.kind, fieldNumber: 1)
+    }
+    if !self.fields.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.fields, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Assure_V1_Redaction, rhs: Assure_V1_Redaction) -> Bool {
+    if lhs.kind != rhs.kind {return false}
+    if lhs.fields != rhs.fields {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -1290,7 +1424,7 @@ nonisolated extension Assure_V1_PullRequest: SwiftProtobuf.Message, SwiftProtobu
 
 nonisolated extension Assure_V1_Change: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Change"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}cursor\0\u{3}entity_type\0\u{3}entity_id\0\u{1}operation\0\u{1}engagement\0\u{1}objective\0\u{1}element\0\u{1}area\0\u{3}changed_at\0\u{1}conflict\0\u{3}payload_omitted\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}cursor\0\u{3}entity_type\0\u{3}entity_id\0\u{1}operation\0\u{1}engagement\0\u{1}objective\0\u{1}element\0\u{1}area\0\u{3}changed_at\0\u{1}conflict\0\u{3}payload_omitted\0\u{1}redaction\0")
 
   fileprivate class _StorageClass {
     var _cursor: UInt64 = 0
@@ -1300,6 +1434,7 @@ nonisolated extension Assure_V1_Change: SwiftProtobuf.Message, SwiftProtobuf._Me
     var _payload: Assure_V1_Change.OneOf_Payload?
     var _changedAt: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
     var _payloadOmitted: Bool = false
+    var _redaction: Assure_V1_Redaction? = nil
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -1317,6 +1452,7 @@ nonisolated extension Assure_V1_Change: SwiftProtobuf.Message, SwiftProtobuf._Me
       _payload = source._payload
       _changedAt = source._changedAt
       _payloadOmitted = source._payloadOmitted
+      _redaction = source._redaction
     }
   }
 
@@ -1406,6 +1542,7 @@ nonisolated extension Assure_V1_Change: SwiftProtobuf.Message, SwiftProtobuf._Me
           }
         }()
         case 11: try { try decoder.decodeSingularBoolField(value: &_storage._payloadOmitted) }()
+        case 12: try { try decoder.decodeSingularMessageField(value: &_storage._redaction) }()
         default: break
         }
       }
@@ -1458,6 +1595,9 @@ nonisolated extension Assure_V1_Change: SwiftProtobuf.Message, SwiftProtobuf._Me
       if _storage._payloadOmitted != false {
         try visitor.visitSingularBoolField(value: _storage._payloadOmitted, fieldNumber: 11)
       }
+      try { if let v = _storage._redaction {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 12)
+      } }()
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -1474,6 +1614,7 @@ nonisolated extension Assure_V1_Change: SwiftProtobuf.Message, SwiftProtobuf._Me
         if _storage._payload != rhs_storage._payload {return false}
         if _storage._changedAt != rhs_storage._changedAt {return false}
         if _storage._payloadOmitted != rhs_storage._payloadOmitted {return false}
+        if _storage._redaction != rhs_storage._redaction {return false}
         return true
       }
       if !storagesAreEqual {return false}

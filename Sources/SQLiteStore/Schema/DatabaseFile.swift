@@ -24,6 +24,9 @@ enum DatabaseFile {
     configuration.prepareDatabase { db in
       // FULL: a transaction acknowledged to the user survives power loss, not only a crash.
       try db.execute(sql: "PRAGMA synchronous = FULL")
+      // Deleted and overwritten content is zeroed, not left in free space: personal text that
+      // was erased is gone from the file's bytes once the write-ahead log is checkpointed.
+      try db.execute(sql: "PRAGMA secure_delete = ON")
     }
     // Two processes opening a new file at once (two `assure` commands, say) would both see
     // the migrations pending and both run them; an exclusive lock on a file beside the

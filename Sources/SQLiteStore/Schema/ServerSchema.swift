@@ -275,6 +275,36 @@ public enum ServerSchema {
       // When the office asked a device to erase its local data (device revoke --wipe).
       try db.execute(sql: "ALTER TABLE device_token ADD COLUMN wipe_requested_at_ms INTEGER")
     }
+    migrator.registerMigration("v10-redaction") { db in
+      try db.execute(
+        sql: """
+          -- Set on the change that removed personal text from an engagement (JSON: kind, fields).
+          ALTER TABLE change_log ADD COLUMN redaction TEXT;
+          -- Who removed which personal text from an engagement, when, why (never the text), and
+          -- the change that carries it to devices.
+          CREATE TABLE redaction (
+            id TEXT PRIMARY KEY NOT NULL,
+            engagement_id TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            fields TEXT NOT NULL,
+            cursor INTEGER NOT NULL,
+            at_ms INTEGER NOT NULL,
+            actor TEXT NOT NULL,
+            reason TEXT NOT NULL
+          );
+          CREATE INDEX redaction_by_engagement ON redaction(engagement_id);
+          -- Each device's last report of engagements whose personal fields it holds unsent
+          -- changes to.
+          CREATE TABLE held_change (
+            device_id TEXT NOT NULL,
+            engagement_id TEXT NOT NULL,
+            fields TEXT NOT NULL,
+            reported_at_ms INTEGER NOT NULL,
+            PRIMARY KEY (device_id, engagement_id)
+          ) WITHOUT ROWID;
+          CREATE INDEX held_change_by_engagement ON held_change(engagement_id);
+          """)
+    }
     return migrator
   }
 }

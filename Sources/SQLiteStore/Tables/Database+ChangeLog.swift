@@ -57,7 +57,7 @@ extension Database {
         sql: """
           SELECT cursor, entity_type, entity_id, operation,
                  CASE WHEN as_sent = 1 AND device_id = ?3 THEN NULL ELSE payload END,
-                 changed_at_ms, COALESCE(as_sent = 1 AND device_id = ?3, 0)
+                 changed_at_ms, COALESCE(as_sent = 1 AND device_id = ?3, 0), redaction
           FROM change_log WHERE cursor > ?1 ORDER BY cursor LIMIT ?2
           """),
       arguments: [cursor, limit, deviceID]
@@ -69,7 +69,8 @@ extension Database {
       return Change(
         cursor: row[0], entityType: type, entityID: row[2], operation: operation,
         payload: try (row[4] as String?).map { try ChangePayloadJSON.decode(type, $0) },
-        changedAt: Date(millisecondsSince1970: row[5]), payloadOmitted: row[6])
+        changedAt: Date(millisecondsSince1970: row[5]), payloadOmitted: row[6],
+        redaction: try (row[7] as String?).map { try JSONText.decode($0) as Redaction })
     }
   }
 

@@ -35,6 +35,7 @@ struct ConfigSources {
     ("token-days", .number), ("enrolment-hours", .number), ("max-request-bytes", .number),
     ("max-connections", .number), ("handshake-timeout", .number), ("idle-timeout", .number),
     ("max-connection-age", .number), ("web-port", .number), ("public", .flag), ("web-session-hours", .number),
+    ("retention-notes-days", .number), ("retention-contacts-days", .number),
   ]
 
   static let kinds = Dictionary(uniqueKeysWithValues: settings.map { ($0.name, $0.kind) })

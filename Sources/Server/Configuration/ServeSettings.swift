@@ -1,3 +1,4 @@
+import Application
 import ArgumentParser
 import Configuration
 import Foundation
@@ -33,6 +34,10 @@ struct ServeSettings {
   /// Serves the portal's published figures to anyone (`/public`).
   var publicPage = false
   var webSessionHours = 8
+  /// Days notes and follow-up actions are kept, from the day of the engagement; for ever when `nil`.
+  var retentionNotesDays: Int?
+  /// Days organisation and place are kept, likewise.
+  var retentionContactsDays: Int?
   var tokenDays = 90
   var enrolmentHours = 72
   var maxRequestBytes = 4 * 1024 * 1024
@@ -72,6 +77,8 @@ struct ServeSettings {
     webPort = sources.number("web-port") ?? webPort
     publicPage = sources.flag("public") ?? publicPage
     webSessionHours = sources.number("web-session-hours") ?? webSessionHours
+    retentionNotesDays = sources.number("retention-notes-days") ?? retentionNotesDays
+    retentionContactsDays = sources.number("retention-contacts-days") ?? retentionContactsDays
     tokenDays = sources.number("token-days") ?? tokenDays
     enrolmentHours = sources.number("enrolment-hours") ?? enrolmentHours
     maxRequestBytes = sources.number("max-request-bytes") ?? maxRequestBytes
@@ -182,6 +189,13 @@ struct ServeSettings {
     }
     guard (1...24 * 14).contains(webSessionHours) else {
       throw invalid("web-session-hours", "--web-session-hours must be between 1 and 336 (got \(webSessionHours))")
+    }
+    for (name, days) in [
+      ("retention-notes-days", retentionNotesDays), ("retention-contacts-days", retentionContactsDays),
+    ] {
+      if let days, !(1...RetentionSchedule.maxDays).contains(days) {
+        throw invalid(name, "--\(name) must be between 1 and \(RetentionSchedule.maxDays) (got \(days))")
+      }
     }
     guard (1...3650).contains(tokenDays) else {
       throw invalid("token-days", "--token-days must be between 1 and 3650 (got \(tokenDays))")

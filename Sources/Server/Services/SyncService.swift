@@ -37,8 +37,8 @@ struct SyncService: Assure_V1_SyncService.SimpleServiceProtocol {
   }
 
   func pull(request: Assure_V1_PullRequest, context: ServerContext) async throws -> Assure_V1_PullResponse {
-    try AuthInterceptor.requireCaller()
-    let page = try await repository.pull(PullRequest(proto: request))
+    let caller = try AuthInterceptor.requireCaller()
+    let page = try await repository.pull(PullRequest(proto: request), by: caller)
     Counter(label: "assure_sync_pull_pages_total").increment()
     Counter(label: "assure_sync_pulled_changes_total").increment(by: page.changes.count)
     return page.proto

@@ -27,6 +27,9 @@ public struct SyncReport: Sendable, Hashable {
   /// Acknowledged mutations sent again after the server's restore (those it still had are
   /// recognised and counted as duplicates).
   public var resent = 0
+  /// Engagements whose personal text the office removed (an erasure, a retention period, a
+  /// rectification), removed here too in this pull.
+  public var redacted = 0
 
   public init() {}
 }
@@ -413,6 +416,9 @@ public struct SyncClient: Sendable {
     // The next page is asked for while this one is applied; it is applied only after this
     // one and its cursor are committed, so a page lost either way is asked for again.
     var next: Task<(PullPage, Date), any Error>?
+    // What this device still holds unsent, reported with the first page: the office cannot
+    // erase a field that a device would send again.
+    var held: [HeldChange]? = try await database.read { try $0.heldChanges(limit: HeldChange.maxReported) }
     do {
       while true {
         let (page, receivedAt): (PullPage, Date)
@@ -423,7 +429,8 @@ public struct SyncClient: Sendable {
           (page, receivedAt) = try await fetch(
             PullRequest(
               afterCursor: cursor, pageSize: pageSize, deviceID: deviceID, protocolVersion: protocolVersion,
-              fullPull: fullPull, omitOwnAsSent: omitOwn, epoch: known?.epoch))
+              fullPull: fullPull, omitOwnAsSent: omitOwn, epoch: known?.epoch, held: held))
+          held = nil
         }
         do {
           try await check(page.server, known: &known)
@@ -475,6 +482,7 @@ public struct SyncClient: Sendable {
         }
         cursor = page.nextCursor
         report.pulled += page.changes.count
+        report.redacted += page.changes.count { $0.redaction != nil }
         report.newConflicts += page.changes.count { change in
           if case .conflict(let conflict)? = change.payload { !conflict.isResolved } else { false }
         }
@@ -486,6 +494,8 @@ public struct SyncClient: Sendable {
             guard try db.isRebaselining() else { return }
             for id in try db.finishRebaseline() { try db.rebuildEngagement(id: id, at: finishedAt) }
           }
+          // Removed text still sits in the write-ahead log's frames until it is emptied.
+          if report.redacted > 0 { try await database.reclaimErasedSpace() }
           return
         }
       }
@@ -566,6 +576,14 @@ public struct SyncClient: Sendable {
     case (.upsert, _):
       throw SyncError(
         .server, "change \(change.cursor) is an upsert of \(change.entityType.rawValue) without its payload")
+    }
+    // The office removed personal text: the row shown and the copy of the server's state came
+    // with the change above; every other copy held here loses it too.
+    if let redaction = change.redaction, change.entityType == .engagement {
+      guard let id = UUID(text: change.entityID) else {
+        throw SyncError(.server, "change \(change.cursor) redacts an engagement with an unreadable id")
+      }
+      try db.applyRedaction(redaction, engagementID: id)
     }
   }
 }

@@ -109,11 +109,15 @@ public struct PullRequest: Sendable, Hashable {
   public var omitOwnAsSent: Bool
   /// The server epoch the device last synced with; another answers `rebaselineRequired`.
   public var epoch: String?
+  /// The engagement fields this device holds unsent changes to (waiting or refused), reported
+  /// with the first page of a pull; `nil`: not reported (an older device, or a later page).
+  public var held: [HeldChange]?
 
   public init(
     afterCursor: Int64, pageSize: Int, deviceID: String, protocolVersion: UInt32 = SyncProtocol.version,
-    fullPull: Bool = false, omitOwnAsSent: Bool = false, epoch: String? = nil
+    fullPull: Bool = false, omitOwnAsSent: Bool = false, epoch: String? = nil, held: [HeldChange]? = nil
   ) {
+    self.held = held
     self.epoch = epoch
     self.omitOwnAsSent = omitOwnAsSent
     self.afterCursor = afterCursor

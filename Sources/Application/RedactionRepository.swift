@@ -284,13 +284,14 @@ public struct RedactionRepository: Sendable {
   static func refuseIfHeld(_ ids: [String], redaction: Redaction, in db: any ServerTransaction, at time: Date) throws {
     let reports = try liveReports(ids, in: db, at: time)
     var violations: [ValidationError.Violation] = []
-    for report in reports {
+    for (report, users) in reports {
+      let whose = users.isEmpty ? "" : " (signed in as \(users.joined(separator: ", ")))"
       for field in report.fields where redaction.fields.contains(field) {
         violations.append(
           ValidationError.Violation(
             field: field.label,
             rule:
-              "device \(report.deviceID) holds an unsent change to it (reported \(report.reportedAt.formatted(.iso8601))): it must sync, or drop the change with assure sync --drop, before the text can be removed"
+              "device \(report.deviceID)\(whose) holds an unsent change to it (reported \(report.reportedAt.formatted(.iso8601))): it must sync, or drop the change with assure sync --drop, before the text can be removed"
           ))
       }
     }
@@ -302,16 +303,21 @@ public struct RedactionRepository: Sendable {
     -> [String: [Engagement.Field]]
   {
     var held: [String: [Engagement.Field]] = [:]
-    for report in try liveReports(ids, in: db, at: time) { held[report.engagementID, default: []] += report.fields }
+    for (report, _) in try liveReports(ids, in: db, at: time) {
+      held[report.engagementID, default: []] += report.fields
+    }
     return held
   }
 
-  /// Devices' reports about these engagements, except those of devices whose every sign-in the
-  /// office revoked (a lost laptop will not send its changes).
-  static func liveReports(_ ids: [String], in db: any ServerTransaction, at time: Date) throws -> [HeldReport] {
-    try db.heldReports(engagementIDs: ids).filter { report in
+  /// Devices' reports about these engagements, with the users signed in on each, except those
+  /// of devices whose every sign-in the office revoked (a lost laptop will not send its changes).
+  static func liveReports(_ ids: [String], in db: any ServerTransaction, at time: Date) throws
+    -> [(report: HeldReport, users: [String])]
+  {
+    try db.heldReports(engagementIDs: ids).compactMap { report in
       let tokens = try db.deviceTokens(deviceID: report.deviceID, includeInactive: true, at: time)
-      return tokens.isEmpty || tokens.contains { $0.revokedAt == nil }
+      guard tokens.isEmpty || tokens.contains(where: { $0.revokedAt == nil }) else { return nil }
+      return (report, Array(Set(tokens.map(\.accountName))).sorted())
     }
   }
 

@@ -422,7 +422,7 @@ struct Serve: AsyncParsableCommand {
     ]
     let file = settings.configFile.map { [("config", $0)] } ?? []
     return (file + values).map { name, value in
-      "\(name.padding(toLength: 19, withPad: " ", startingAt: 0)) \(value)   (\(settings.provenance[name] ?? "default"))"
+      "\(name.padding(toLength: 23, withPad: " ", startingAt: 0)) \(value)   (\(settings.provenance[name] ?? "default"))"
     }
   }
 

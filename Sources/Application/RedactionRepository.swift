@@ -106,7 +106,7 @@ public struct RedactionRepository: Sendable {
         throw StorageError(
           .notFound,
           purged
-            ? "engagement \(uuid.storageKey) was deleted and its tombstone purged: the server holds no text of it (devices dropped theirs when they synced the deletion)"
+            ? "engagement \(uuid.storageKey) was deleted and its tombstone purged: the server holds no text of it (devices drop theirs when they sync the deletion)"
             : "no engagement \(uuid.storageKey) on this server")
       }
       try Self.refuseIfHeld([uuid.storageKey], redaction: redaction, in: db, at: time)

@@ -539,6 +539,10 @@ extension DeviceSyncStore where Self: SQLiteTransaction {
     try db.heldChanges(limit: limit)
   }
 
+  func forgetDeletedText(id: UUID) throws {
+    try db.forgetDeletedText(id: id)
+  }
+
   func engagementBase(id: UUID) throws -> (engagement: Engagement?, cursor: Int64)? {
     try db.engagementBase(id: id)
   }

@@ -75,6 +75,10 @@ public protocol DeviceSyncStore {
   /// journal's payloads, its conflict records, and the fields of a tombstone.
   func applyRedaction(_ redaction: Redaction, engagementID: UUID) throws
 
+  /// Removes the personal text of engagement `id`'s tombstone here, if it is one: the server
+  /// deleted it and nothing here waits on it, so the device needs none of its text.
+  func forgetDeletedText(id: UUID) throws
+
   /// The engagements whose personal fields this device holds unsent edits of (waiting or
   /// refused), and those fields: at most `limit` engagements.
   func heldChanges(limit: Int) throws -> [HeldChange]

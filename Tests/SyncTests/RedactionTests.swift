@@ -277,3 +277,36 @@ func columnsHolding(_ needle: String, in pool: DatabasePool) throws -> [String] 
     #expect(try await summary() == before, "every count stays")
   }
 }
+
+@Suite struct DeletedTextTests {
+  @Test("a device keeps no text of an engagement the server deleted, unless a change of its own waits on it")
+  func deletedTextIsForgotten() async throws {
+    let world = try await SyncWorld()
+    let a = try world.device("a")
+    let b = try world.device("b")
+    let c = try world.device("c")
+    let first = try await a.repository.record(
+      Engagement(
+        date: LocalDate("2022-07-14")!, who: .apcc, kind: .communityGroup, organisation: "Tamsin Polglase",
+        place: "Telford", area: "telford-and-wrekin", notes: "Tamsin Polglase raised parking.", createdBy: "x"))
+    let second = try await a.add("Kept by c's edit")
+    for device in [a, b, c] { _ = try await device.client.sync() }
+    try await a.repository.delete(id: first.id)
+    try await a.repository.delete(id: second.id)
+    // c edits the second before it hears of the delete: its edit waits, and wins.
+    try await c.repository.edit(id: second.id) { $0.notes = "c's notes" }
+    _ = try await a.client.sync()
+    for device in [b, c, a, b] { _ = try await device.client.sync() }
+    for device in [a, b, c] {
+      // The device that recorded it keeps its own acknowledged change in its journal (90 days,
+      // to send again should the server be restored from a backup); nothing else holds it.
+      let holding = try columnsHolding("polglase", in: device.database.pool)
+      #expect(holding == (device.repository.user == "a" ? ["journal.payload"] : []), "on \(device.repository.user)")
+      let shown = try await device.engagements()
+      #expect(shown.map(\.id) == [second.id], "\(shown)")
+    }
+    #expect(try await world.serverEngagements().map(\.notes) == ["c's notes"])
+    let stored = try await world.server.database.read { try $0.engagementIncludingDeleted(id: first.id) }
+    #expect(stored?.engagement.notes == first.notes, "the server keeps its tombstone's text for the window")
+  }
+}

@@ -17,6 +17,9 @@ public struct Redaction: Sendable, Hashable, Codable {
     case retention
     /// The text was wrong: the engagement holds the corrected text, the history none.
     case rectification
+    /// The engagement was deleted on the server: a device keeps it as a hidden tombstone, and
+    /// needs none of its text (never sent; the server keeps its own for the tombstone window).
+    case deletion
 
     /// What takes the place of each removed text.
     public var marker: String {
@@ -24,6 +27,7 @@ public struct Redaction: Sendable, Hashable, Codable {
       case .erasure: "[erased]"
       case .retention: "[expired]"
       case .rectification: "[rectified]"
+      case .deletion: "[deleted]"
       }
     }
   }

@@ -218,17 +218,37 @@ extension Database {
       let redacted = redaction.redacting(conflict)
       if redacted != conflict { try saveConflict(redacted) }
     }
-    if let (engagement, deletedAt) = try engagementIncludingDeleted(id: id), let deletedAt {
-      let redacted = redaction.redacting(engagement)
-      if redacted != engagement {
-        try saveEngagement(redacted)
-        try tombstoneEngagement(id: id, at: deletedAt)
-      }
-    }
+    try redactTombstone(id: id, with: redaction)
     if let base = try engagementBase(id: id), let engagement = base.engagement {
       let redacted = redaction.redacting(engagement)
       if redacted != engagement { try saveEngagementBase(id: id, redacted, cursor: base.cursor) }
     }
+  }
+
+  func forgetDeletedText(id: UUID) throws {
+    let redaction = Redaction(kind: .deletion, fields: Redaction.personalFields)
+    try redactTombstone(id: id, with: redaction)
+    // The copy of the server's state keeps the columns of its last state when deleted there.
+    try execute(
+      sql: """
+        UPDATE engagement_base SET
+          organisation = CASE WHEN organisation <> '' THEN ?1 ELSE organisation END,
+          place = CASE WHEN place <> '' THEN ?1 ELSE place END,
+          notes = CASE WHEN notes <> '' THEN ?1 ELSE notes END,
+          follow_up_actions = CASE WHEN follow_up_actions IS NOT NULL AND json_valid(follow_up_actions)
+            THEN (SELECT json_group_array(?1) FROM json_each(engagement_base.follow_up_actions))
+            ELSE follow_up_actions END
+        WHERE id = ?2 AND deleted = 1
+        """, arguments: [redaction.marker, id.storageKey])
+  }
+
+  /// Redacts engagement `id`'s row if it is a tombstone (it stays one, with its time).
+  private func redactTombstone(id: UUID, with redaction: Redaction) throws {
+    guard let (engagement, deletedAt) = try engagementIncludingDeleted(id: id), let deletedAt else { return }
+    let redacted = redaction.redacting(engagement)
+    guard redacted != engagement else { return }
+    try saveEngagement(redacted)
+    try tombstoneEngagement(id: id, at: deletedAt)
   }
 
   func heldChanges(limit: Int) throws -> [HeldChange] {

@@ -21,6 +21,12 @@ extension DeviceTransaction {
     }
     var state = base ?? nil
     for entry in waiting { state = entry.mutation.applied(to: state) }
-    if let state { try saveEngagement(state) } else { try tombstoneEngagement(id: id, at: time) }
+    if let state {
+      try saveEngagement(state)
+    } else {
+      try tombstoneEngagement(id: id, at: time)
+      // Deleted on the server with nothing waiting here: its text is needed nowhere here.
+      if waiting.isEmpty, case .some(.none) = base { try forgetDeletedText(id: id) }
+    }
   }
 }

@@ -567,6 +567,9 @@ public struct SyncClient: Sendable {
         try db.rebuildEngagement(id: id, at: change.changedAt, base: .some(nil))
       } else {
         try db.tombstoneEngagement(id: id, at: change.changedAt)
+        // Nothing here needs a deleted engagement's text; the server keeps its own for the
+        // tombstone window.
+        try db.forgetDeletedText(id: id)
       }
     case (.upsert, .conflict(let conflict)?): try db.saveConflict(conflict)
     case (.upsert, .objective(let objective)?): try db.saveObjective(objective)

@@ -144,7 +144,9 @@ public struct ServerRepository: Sendable {
             && mutation.changedFields.contains(where: Redaction.personalFields.contains)
             ? Self.key(mutation.entityID) : nil
         }
-        let redacted = personal.isEmpty ? [:] : try db.redactedFields(among: personal)
+        // An engagement purged and brought back by an edit keeps the removals of its text too.
+        let revived = personal + purged.keys
+        let redacted = revived.isEmpty ? [:] : try db.redactedFields(among: revived)
         if try Self.isClone(request, in: db) { return nil }
         var results: [MutationResult] = []
         results.reserveCapacity(request.mutations.count)
@@ -204,14 +206,14 @@ public struct ServerRepository: Sendable {
           do {
             if isolating {
               try db.inSavepoint {
-                outcome = try apply(edit, absent: &absent, purged: purged, in: db)
+                outcome = try apply(edit, absent: &absent, purged: purged, redacted: redacted, in: db)
                 try db.recordApplied(
                   mutationID: mutation.id, deviceID: request.deviceID, deviceSeq: mutation.deviceSeq,
                   cursor: outcome.cursor, at: time)
                 return .commit
               }
             } else {
-              outcome = try apply(edit, absent: &absent, purged: purged, in: db)
+              outcome = try apply(edit, absent: &absent, purged: purged, redacted: redacted, in: db)
               try db.recordApplied(
                 mutationID: mutation.id, deviceID: request.deviceID, deviceSeq: mutation.deviceSeq,
                 cursor: outcome.cursor,
@@ -253,9 +255,11 @@ public struct ServerRepository: Sendable {
   /// a rectification) after the change the edit was made on: applying it would bring the
   /// removed text back, and keeping it as a conflict record would keep the text too. The
   /// device keeps it aside with this reason, so nothing is lost without its user knowing.
-  static func checkNotRedacted(_ mutation: Mutation, redacted: [Engagement.Field: Int64]) throws(ValidationError) {
+  static func checkNotRedacted(_ mutation: Mutation, redacted: [Engagement.Field: RedactedField])
+    throws(ValidationError)
+  {
     for field in mutation.changedFields {
-      guard let cursor = redacted[field], cursor > mutation.baseCursor else { continue }
+      guard let cursor = redacted[field]?.cursor, cursor > mutation.baseCursor else { continue }
       throw ValidationError(
         field: field.label,
         rule:
@@ -460,16 +464,32 @@ public struct ServerRepository: Sendable {
   /// mutation's engagement stored exactly as sent. `absent` holds ids of engagements known to
   /// have no row (not even a tombstone); an upsert that stores one takes it out.
   private func apply(
-    _ edit: Edit, absent: inout Set<String>, purged: [String: FieldStamp], in db: any ServerTransaction
+    _ edit: Edit, absent: inout Set<String>, purged: [String: FieldStamp],
+    redacted: [String: [Engagement.Field: RedactedField]], in db: any ServerTransaction
   ) throws -> (Int64, asSent: Bool) {
     let mutation = edit.mutation
     switch (mutation.entityType, mutation.operation) {
     case (.conflict, _):
       return (try applyResolution(edit, in: db), false)
     case (_, .upsert):
-      guard let engagement = mutation.engagement else { return (try db.headCursor(), false) }
+      guard var engagement = mutation.engagement else { return (try db.headCursor(), false) }
       if absent.remove(engagement.id.storageKey) != nil {
+        // Brought back after its purge from the device's copy, whose fields the edit did not
+        // change may hold text the office removed since that copy was made: removed again.
+        var removals: [Redaction.Kind: [Engagement.Field]] = [:]
+        for (field, removal) in redacted[engagement.id.storageKey] ?? [:]
+        where removal.cursor > mutation.baseCursor && !mutation.changedFields.contains(field) {
+          engagement = Redaction(kind: removal.kind, fields: [field]).redacting(engagement)
+          removals[removal.kind, default: []].append(field)
+        }
         let cursor = try applyCreation(edit, engagement, in: db)
+        // The device that sent it still holds that text in its other copies (the journal of
+        // this very change): the removal goes to devices again.
+        for (kind, fields) in removals.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+          _ = try db.appendRedactionChange(
+            engagementID: engagement.id.storageKey, operation: .upsert, payload: engagement,
+            redaction: Redaction(kind: kind, fields: fields), at: edit.time)
+        }
         guard let deletion = purged[engagement.id.storageKey] else { return (cursor, true) }
         // Deleted long ago by a device this edit never heard from: the edit wins, as it does
         // before the purge, and the delete is kept as a conflict record.

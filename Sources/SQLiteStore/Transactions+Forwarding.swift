@@ -720,7 +720,7 @@ extension RedactionStore where Self: SQLiteTransaction {
     try db.redactionRecords(engagementID: engagementID, limit: limit)
   }
 
-  func redactedFields(among ids: [String]) throws -> [String: [Engagement.Field: Int64]] {
+  func redactedFields(among ids: [String]) throws -> [String: [Engagement.Field: RedactedField]] {
     try db.redactedFields(among: ids)
   }
 

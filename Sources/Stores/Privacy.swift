@@ -75,6 +75,17 @@ public struct RedactionRecord: Sendable, Hashable {
   }
 }
 
+/// The newest redaction of one field of an engagement: the cursor of its change, and its kind.
+public struct RedactedField: Sendable, Hashable {
+  public var cursor: Int64
+  public var kind: Redaction.Kind
+
+  public init(cursor: Int64, kind: Redaction.Kind) {
+    self.cursor = cursor
+    self.kind = kind
+  }
+}
+
 /// A device's last report of unsent changes to an engagement's personal fields.
 public struct HeldReport: Sendable, Hashable {
   public var deviceID: String
@@ -132,8 +143,8 @@ public protocol RedactionStore {
   func redactionRecords(engagementID: String?, limit: Int) throws -> [RedactionRecord]
 
   /// For each of these engagements (ids as stored) that has been redacted: each field and the
-  /// newest cursor that redacted it.
-  func redactedFields(among ids: [String]) throws -> [String: [Engagement.Field: Int64]]
+  /// newest redaction of it.
+  func redactedFields(among ids: [String]) throws -> [String: [Engagement.Field: RedactedField]]
 
   /// Engagements (tombstones too) dated before `day`, by id after `after`, at most `limit`.
   func retentionCandidates(datedBefore day: LocalDate, after: String?, limit: Int) throws -> [RetentionCandidate]

@@ -310,3 +310,35 @@ func columnsHolding(_ needle: String, in pool: DatabasePool) throws -> [String] 
     #expect(stored?.engagement.notes == first.notes, "the server keeps its tombstone's text for the window")
   }
 }
+
+@Suite struct RevivedRedactionTests {
+  @Test("an engagement erased, deleted and purged, brought back by a device that was away, keeps its text erased")
+  func revivedStaysErased() async throws {
+    let world = try await SyncWorld()
+    let a = try world.device("a")
+    let away = try world.device("away")
+    let recorded = try await a.repository.record(
+      Engagement(
+        date: LocalDate("2022-07-14")!, who: .apcc, kind: .communityGroup, organisation: "Hedd Wynne-Price",
+        place: "Telford", area: "telford-and-wrekin", notes: "Hedd Wynne-Price asked for a meeting.", createdBy: "x"))
+    for device in [a, away] { _ = try await device.client.sync() }
+    try await away.repository.edit(id: recorded.id) { $0.attendees = 12 }
+    let redactions = RedactionRepository(database: world.server.database, now: { world.clock.now })
+    _ = try await redactions.redact(
+      recorded.id.storageKey, fields: Redaction.personalFields, kind: .erasure, reason: "ER-9",
+      by: .server("dpo", rpc: "t"))
+    _ = try await a.client.sync()
+    try await a.repository.delete(id: recorded.id)
+    _ = try await a.client.sync()
+    world.clock.advance(200 * 86_400)
+    #expect(try await world.server.purgeTombstones(olderThanDays: 180) == [recorded.id])
+
+    _ = try await away.client.sync()
+    _ = try await a.client.sync()
+    let server = try #require(try await world.serverEngagements().first)
+    #expect(server.attendees == 12, "the edit brings it back")
+    #expect(server.notes == "[erased]" && server.organisation == "[erased]", "\(server)")
+    #expect(try columnsHolding("wynne-price", in: away.database.pool) == [])
+    #expect(try await away.engagements() == [server])
+  }
+}

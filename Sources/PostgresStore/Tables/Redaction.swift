@@ -64,16 +64,16 @@ extension PostgresServerTransaction: RedactionStore {
     }
   }
 
-  func redactedFields(among ids: [String]) throws -> [String: [Engagement.Field: Int64]] {
+  func redactedFields(among ids: [String]) throws -> [String: [Engagement.Field: RedactedField]] {
     guard !ids.isEmpty else { return [:] }
-    var redacted: [String: [Engagement.Field: Int64]] = [:]
+    var redacted: [String: [Engagement.Field: RedactedField]] = [:]
     for row in try session.rows(
-      "SELECT engagement_id, fields, cursor FROM redaction WHERE engagement_id = ANY(\(ids))")
+      "SELECT engagement_id, fields, cursor, kind FROM redaction WHERE engagement_id = ANY(\(ids)) ORDER BY cursor")
     {
       let id: String = try row[0]
       let fields: [Engagement.Field] = try JSONText.decode(try row[1] as String)
-      let cursor: Int64 = try row[2]
-      for field in fields { redacted[id, default: [:]][field] = max(cursor, redacted[id]?[field] ?? 0) }
+      let kind = Redaction.Kind(rawValue: try row[3]) ?? .erasure
+      for field in fields { redacted[id, default: [:]][field] = RedactedField(cursor: try row[2], kind: kind) }
     }
     return redacted
   }

@@ -89,18 +89,20 @@ extension Database {
       reason: row["reason"])
   }
 
-  func redactedFields(among ids: [String]) throws -> [String: [Engagement.Field: Int64]] {
-    var redacted: [String: [Engagement.Field: Int64]] = [:]
+  func redactedFields(among ids: [String]) throws -> [String: [Engagement.Field: RedactedField]] {
+    var redacted: [String: [Engagement.Field: RedactedField]] = [:]
     for chunk in ids.chunked(Self.maxParameters) {
       let rows = try Row.fetchCursor(
         self,
-        sql:
-          "SELECT engagement_id, fields, cursor FROM redaction WHERE engagement_id IN (\(Self.placeholders(chunk.count)))",
+        sql: """
+          SELECT engagement_id, fields, cursor, kind FROM redaction
+          WHERE engagement_id IN (\(Self.placeholders(chunk.count))) ORDER BY cursor
+          """,
         arguments: StatementArguments(chunk))
       while let row = try rows.next() {
         let fields: [Engagement.Field] = try JSONText.decode(row[1])
-        let cursor: Int64 = row[2]
-        for field in fields { redacted[row[0], default: [:]][field] = max(cursor, redacted[row[0]]?[field] ?? 0) }
+        let kind = Redaction.Kind(rawValue: row[3]) ?? .erasure
+        for field in fields { redacted[row[0], default: [:]][field] = RedactedField(cursor: row[2], kind: kind) }
       }
     }
     return redacted

@@ -89,5 +89,7 @@ public enum ServerTables {
     Table(name: "inspection_item", key: ["inspection_id", "kind", "number"], generated: []),
     Table(name: "correspondence", key: ["id"], generated: []),
     Table(name: "reach_measurement", key: ["metric", "as_of"], generated: []),
+    Table(name: "redaction", key: ["id"], generated: []),
+    Table(name: "held_change", key: ["device_id", "engagement_id"], generated: []),
   ]
 }

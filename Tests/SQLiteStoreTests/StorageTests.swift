@@ -27,6 +27,23 @@ import Testing
     #expect(try reopened.pool.read { try $0.engagementCount(matching: EngagementQuery()) } == 1)
   }
 
+  @Test("a store copy moves every table the server keeps (only search indexes are made again)")
+  func copyCoversEveryTable() throws {
+    let folder = try TemporaryFolder()
+    let database = try ServerDatabase(path: folder.path("server.sqlite"))
+    let tables = try database.pool.read { db in
+      try String.fetchAll(
+        db,
+        sql: """
+          SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
+          AND name NOT LIKE 'grdb_%' AND sql NOT LIKE 'CREATE VIRTUAL TABLE%'
+          AND name NOT IN (SELECT m.name FROM sqlite_master m, sqlite_master v
+                           WHERE v.sql LIKE 'CREATE VIRTUAL TABLE%' AND m.name LIKE v.name || '_%')
+          """)
+    }
+    #expect(Set(tables) == Set(ServerTables.all.map(\.name)), "\(Set(tables).symmetricDifference(ServerTables.all.map(\.name)))")
+  }
+
   @Test("a server file made by the first release upgrades with its plan, engagements and change log intact")
   func serverUpgrade() async throws {
     // Given a file migrated only as far as the first release, holding a plan and an engagement.

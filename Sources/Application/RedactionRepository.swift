@@ -171,16 +171,22 @@ public struct RedactionRepository: Sendable {
       .joined(separator: "; ")
     while true {
       let from = after
-      let page = try await database.read { db in
-        try db.retentionCandidates(datedBefore: latest, after: from, limit: Self.batch)
+      // Each engagement of the page, with when each of its fields was last removed and last set.
+      let (page, removed, stamps) = try await database.read { db in
+        let page = try db.retentionCandidates(datedBefore: latest, after: from, limit: Self.batch)
+        let ids = page.map(\.engagementID)
+        let stamps = try ids.map { id in try UUID(uuidString: id).map { try db.fieldStamps(engagementID: $0) } ?? [:] }
+        return (page, try db.redactedFields(among: ids), Dictionary(uniqueKeysWithValues: zip(ids, stamps)))
       }
       guard let last = page.last else { break }
       after = last.engagementID
-      // Each engagement's expired fields, unless its newest change already removed them.
+      // Each engagement's expired fields, but those removed already and not set again since.
       let due: [(String, Redaction)] = page.compactMap { candidate in
-        let fields = cutoffs.filter { candidate.date < $0.0 }.flatMap(\.1)
+        let fields = cutoffs.filter { candidate.date < $0.0 }.flatMap(\.1).filter { field in
+          guard let removal = removed[candidate.engagementID]?[field] else { return true }
+          return (stamps[candidate.engagementID]?[field.rawValue]?.cursor ?? 0) > removal.cursor
+        }
         if fields.isEmpty { return nil }
-        if let newest = candidate.newest, Set(fields).isSubset(of: newest.fields) { return nil }
         return (candidate.engagementID, Redaction(kind: .retention, fields: fields))
       }
       guard !due.isEmpty else { continue }

@@ -101,19 +101,15 @@ public struct HeldReport: Sendable, Hashable {
   }
 }
 
-/// An engagement dated before a retention cut-off (tombstones included), and the redaction
-/// its newest change made, if its newest change is one: then every copy of those fields
-/// already holds no text.
+/// An engagement dated before a retention cut-off (tombstones included).
 public struct RetentionCandidate: Sendable, Hashable {
   public var engagementID: String
   /// The day the engagement took place: what its retention periods count from.
   public var date: LocalDate
-  public var newest: Redaction?
 
-  public init(engagementID: String, date: LocalDate, newest: Redaction?) {
+  public init(engagementID: String, date: LocalDate) {
     self.engagementID = engagementID
     self.date = date
-    self.newest = newest
   }
 }
 

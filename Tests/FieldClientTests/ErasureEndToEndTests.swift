@@ -166,4 +166,29 @@ import Testing
     #expect(after.stdout == before.stdout, "the Panel report's counts are unchanged")
     _ = try await server.terminate()
   }
+
+  @Test("a server given a retention period applies it at start, and the audit trail shows the schedule did it")
+  func retentionAtStart() async throws {
+    defer { try? FileManager.default.removeItem(at: root) }
+    let port = try freeLoopbackPort()
+    let server = try ServerProcess(
+      port: port, dataDir: root.appendingPathComponent("server"),
+      extraArguments: ["--demo", "--retention-notes-days", "365", "--retention-contacts-days", "3650"])
+    _ = try await server.waitUntilListening()
+    let data = ["--data-dir", server.dataDir.path]
+    var records: [[String: Any]] = []
+    for _ in 0..<100 {
+      let register = try await runServerCommand(["privacy", "erasures", "--format", "json"] + data)
+      records = (try? JSONSerialization.jsonObject(with: Data(register.stdout.utf8)) as? [[String: Any]]) ?? []
+      if !records.isEmpty { break }
+      try await Task.sleep(for: .milliseconds(200))
+    }
+    // The demo's engagements are of 2022: older than a year, not ten.
+    #expect(!records.isEmpty && records.allSatisfy { $0["kind"] as? String == "retention" })
+    #expect(records.allSatisfy { $0["fields"] as? [String] == ["follow_up_actions", "notes"] }, "\(records.prefix(2))")
+    #expect(records.allSatisfy { $0["actor"] as? String == "retention" })
+    let dry = try await runServerCommand(["retention", "run", "--dry-run"] + data)
+    #expect(dry.status == 64, "no period from the command line or settings: \(dry)")
+    _ = try await server.terminate()
+  }
 }

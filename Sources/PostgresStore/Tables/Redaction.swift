@@ -81,18 +81,15 @@ extension PostgresServerTransaction: RedactionStore {
   func retentionCandidates(datedBefore day: LocalDate, after: String?, limit: Int) throws -> [RetentionCandidate] {
     try session.rows(
       """
-      SELECT e.id, e.date, (SELECT c.redaction FROM change_log c
-                    WHERE c.entity_type = 'engagement' AND c.entity_id = e.id ORDER BY c.cursor DESC LIMIT 1)
-      FROM engagement e WHERE e.date < \(day.description) AND e.id > \(after ?? "") ORDER BY e.id LIMIT \(limit)
+      SELECT id, date FROM engagement WHERE date < \(day.description) AND id > \(after ?? "")
+      ORDER BY id LIMIT \(limit)
       """
     ).map { row in
       let dateText: String = try row[1]
       guard let date = LocalDate(dateText) else {
         throw StorageError(.corrupt, "engagement \(try row[0] as String) has an unreadable date")
       }
-      return RetentionCandidate(
-        engagementID: try row[0], date: date,
-        newest: try (try row[2] as String?).map { try JSONText.decode($0) as Redaction })
+      return RetentionCandidate(engagementID: try row[0], date: date)
     }
   }
 

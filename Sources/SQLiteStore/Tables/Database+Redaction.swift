@@ -110,19 +110,14 @@ extension Database {
 
   func retentionCandidates(datedBefore day: LocalDate, after: String?, limit: Int) throws -> [RetentionCandidate] {
     try Row.fetchAll(
-      self,
-      sql: """
-        SELECT e.id, e.date, (SELECT c.redaction FROM change_log c
-                      WHERE c.entity_type = 'engagement' AND c.entity_id = e.id ORDER BY c.cursor DESC LIMIT 1)
-        FROM engagement e WHERE e.date < ? AND e.id > ? ORDER BY e.id LIMIT ?
-        """, arguments: [day.description, after ?? "", limit]
+      self, sql: "SELECT id, date FROM engagement WHERE date < ? AND id > ? ORDER BY id LIMIT ?",
+      arguments: [day.description, after ?? "", limit]
     ).map { row in
       let dateText: String = row[1]
       guard let date = LocalDate(dateText) else {
         throw StorageError(.corrupt, "engagement \(row[0] as String) has an unreadable date")
       }
-      return RetentionCandidate(
-        engagementID: row[0], date: date, newest: try (row[2] as String?).map { try JSONText.decode($0) as Redaction })
+      return RetentionCandidate(engagementID: row[0], date: date)
     }
   }
 

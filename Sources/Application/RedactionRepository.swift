@@ -171,28 +171,17 @@ public struct RedactionRepository: Sendable {
       .joined(separator: "; ")
     while true {
       let from = after
-      // Each engagement of the page, with when each of its fields was last removed and last set.
-      let (page, removed, stamps) = try await database.read { db in
-        let page = try db.retentionCandidates(datedBefore: latest, after: from, limit: Self.batch)
-        let ids = page.map(\.engagementID)
-        let stamps = try ids.map { id in try UUID(uuidString: id).map { try db.fieldStamps(engagementID: $0) } ?? [:] }
-        return (page, try db.redactedFields(among: ids), Dictionary(uniqueKeysWithValues: zip(ids, stamps)))
+      let page = try await database.read { db in
+        try db.retentionCandidates(datedBefore: latest, after: from, limit: Self.batch)
       }
       guard let last = page.last else { break }
       after = last.engagementID
-      // Each engagement's expired fields, but those removed already and not set again since.
-      let due: [(String, Redaction)] = page.compactMap { candidate in
-        let fields = cutoffs.filter { candidate.date < $0.0 }.flatMap(\.1).filter { field in
-          guard let removal = removed[candidate.engagementID]?[field] else { return true }
-          return (stamps[candidate.engagementID]?[field.rawValue]?.cursor ?? 0) > removal.cursor
-        }
-        if fields.isEmpty { return nil }
-        return (candidate.engagementID, Redaction(kind: .retention, fields: fields))
-      }
-      guard !due.isEmpty else { continue }
+      // What is due is worked out in the write transaction, so that two servers on one
+      // database running the schedule at once do not both remove the same text.
       if dryRun {
-        let held = try await database.read { db in
-          try Self.heldFields(due.map(\.0), in: db, at: time)
+        let (due, held) = try await database.read { db in
+          let due = try Self.due(page, cutoffs: cutoffs, in: db)
+          return (due, try Self.heldFields(due.map(\.0), in: db, at: time))
         }
         for (id, redaction) in due {
           if let fields = held[id], !Set(fields).isDisjoint(with: redaction.fields) {
@@ -205,6 +194,8 @@ public struct RedactionRepository: Sendable {
       }
       let done = try await database.write { db -> RetentionReport in
         var part = RetentionReport()
+        let due = try Self.due(page, cutoffs: cutoffs, in: db)
+        guard !due.isEmpty else { return part }
         let held = try Self.heldFields(due.map(\.0), in: db, at: time)
         var work: [(Engagement, Date?, Engagement)] = []
         var redactions: [String: Redaction] = [:]
@@ -237,6 +228,30 @@ public struct RedactionRepository: Sendable {
     }
     if !dryRun, report.total > 0 { try await database.reclaimErasedSpace() }
     return report
+  }
+
+  /// Of `page`, each engagement's fields whose period ended before its date (`cutoffs`), but
+  /// those removed already and not set again since (the register against the field stamps).
+  static func due(
+    _ page: [RetentionCandidate], cutoffs: [(LocalDate, [Engagement.Field])], in db: any ServerTransaction
+  ) throws -> [(String, Redaction)] {
+    let ids = page.map(\.engagementID)
+    let removed = try db.redactedFields(among: ids)
+    var due: [(String, Redaction)] = []
+    for candidate in page {
+      let expired = cutoffs.filter { candidate.date < $0.0 }.flatMap(\.1)
+      guard !expired.isEmpty else { continue }
+      let removals = removed[candidate.engagementID] ?? [:]
+      let stamps =
+        removals.isEmpty
+        ? [:] : try UUID(uuidString: candidate.engagementID).map { try db.fieldStamps(engagementID: $0) } ?? [:]
+      let fields = expired.filter { field in
+        guard let removal = removals[field] else { return true }
+        return (stamps[field.rawValue]?.cursor ?? 0) > removal.cursor
+      }
+      if !fields.isEmpty { due.append((candidate.engagementID, Redaction(kind: .retention, fields: fields))) }
+    }
+    return due
   }
 
   /// Every redaction kept in the register, newest first (of one engagement when given).

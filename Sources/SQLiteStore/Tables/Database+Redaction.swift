@@ -162,6 +162,8 @@ extension Database {
   /// removed text leave the index's pages, which `secure_delete` zeroes as they are freed),
   /// and empties the write-ahead log into the database (old frames hold the removed text).
   static func reclaimErasedSpace(in pool: DatabasePool) throws {
+    // A backlog is indexed in short transactions, so that pushes wait for none of them long.
+    while try pool.write({ try $0.indexPersonalText(batch: 2_000) }) {}
     try pool.write { db in
       while try db.indexPersonalText(batch: 2_000) {}
       for table in ["engagement_text", "change_text", "conflict_text"] {

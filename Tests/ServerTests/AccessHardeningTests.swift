@@ -128,7 +128,29 @@ import Testing
           $0.byDevice = true
         })
       #expect(revoked.revoked.map(\.accountName) == ["field"])
+      #expect(!revoked.revoked[0].hasWipeRequestedAt, "no wipe unless asked")
       await #expect(throws: AccessError.self) { try await parts.accounts.authenticate(token: fieldToken).get() }
+    }
+  }
+
+  @Test("RevokeDevice with wipe: the device's next call is refused with the erase trailer's reason")
+  func revokeWithWipeOverTheWire() async throws {
+    try await withDemoServerParts { parts, client, token in
+      let fieldToken = try await signIn(parts.accounts, role: .deputy, name: "field", deviceID: "lost-laptop")
+      token.use(try await signIn(parts.accounts, role: .admin, name: "an-admin", deviceID: "admin-desk"))
+      let revoked = try await Assure_V1_AccountService.Client(wrapping: client).revokeDevice(
+        .with {
+          $0.id = "lost-laptop"
+          $0.byDevice = true
+          $0.wipe = true
+        })
+      #expect(revoked.revoked.map(\.deviceID) == ["lost-laptop"] && revoked.revoked[0].hasWipeRequestedAt)
+      do {
+        _ = try await parts.accounts.authenticate(token: fieldToken).get()
+        Issue.record("a wiped device's token still works")
+      } catch let error as AccessError {
+        #expect(error.code == .wipeRequested, "\(error)")
+      }
     }
   }
 

@@ -79,11 +79,13 @@ extension AssureClient {
   }
 
   /// Revokes a sign-in by its id, or with `byDevice` every sign-in of a device id; returns
-  /// those revoked.
-  public func revokeDevice(id: String, byDevice: Bool = false) async throws -> [DeviceToken] {
+  /// those revoked. With `wipe` (a lost device) the device also erases its local data the next
+  /// time it reaches the server.
+  public func revokeDevice(id: String, byDevice: Bool = false, wipe: Bool = false) async throws -> [DeviceToken] {
     let request = Assure_V1_RevokeDeviceRequest.with {
       $0.id = id
       $0.byDevice = byDevice
+      $0.wipe = wipe
     }
     let response = try await call { try await accounts.revokeDevice(request, options: $0) }
     return try response.revoked.map { try DeviceToken(proto: $0) }

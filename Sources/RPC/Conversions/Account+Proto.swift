@@ -35,6 +35,7 @@ extension DeviceToken {
       $0.expiresAt = .init(milliseconds: expiresAt)
       if let lastUsedAt { $0.lastUsedAt = .init(milliseconds: lastUsedAt) }
       if let revokedAt { $0.revokedAt = .init(milliseconds: revokedAt) }
+      if let wipeRequestedAt { $0.wipeRequestedAt = .init(milliseconds: wipeRequestedAt) }
     }
   }
 
@@ -44,6 +45,7 @@ extension DeviceToken {
       id: try UUID(wire: proto.id, field: "sign_in.id"), accountName: proto.accountName, deviceID: proto.deviceID,
       label: proto.label, createdAt: proto.createdAt.millisecondDate, expiresAt: proto.expiresAt.millisecondDate,
       lastUsedAt: proto.hasLastUsedAt ? proto.lastUsedAt.millisecondDate : nil,
-      revokedAt: proto.hasRevokedAt ? proto.revokedAt.millisecondDate : nil)
+      revokedAt: proto.hasRevokedAt ? proto.revokedAt.millisecondDate : nil,
+      wipeRequestedAt: proto.hasWipeRequestedAt ? proto.wipeRequestedAt.millisecondDate : nil)
   }
 }

@@ -120,6 +120,16 @@ public nonisolated struct Assure_V1_DeviceSignIn: Sendable {
   /// Clears the value of `revokedAt`. Subsequent reads from it will return its default value.
   public mutating func clearRevokedAt() {self._revokedAt = nil}
 
+  /// When the office asked the device to erase its local data (revoked with `wipe`).
+  public var wipeRequestedAt: SwiftProtobuf.Google_Protobuf_Timestamp {
+    get {_wipeRequestedAt ?? SwiftProtobuf.Google_Protobuf_Timestamp()}
+    set {_wipeRequestedAt = newValue}
+  }
+  /// Returns true if `wipeRequestedAt` has been explicitly set.
+  public var hasWipeRequestedAt: Bool {self._wipeRequestedAt != nil}
+  /// Clears the value of `wipeRequestedAt`. Subsequent reads from it will return its default value.
+  public mutating func clearWipeRequestedAt() {self._wipeRequestedAt = nil}
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -128,6 +138,7 @@ public nonisolated struct Assure_V1_DeviceSignIn: Sendable {
   fileprivate var _expiresAt: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
   fileprivate var _lastUsedAt: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
   fileprivate var _revokedAt: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
+  fileprivate var _wipeRequestedAt: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
 }
 
 public nonisolated struct Assure_V1_EnrolRequest: Sendable {
@@ -418,6 +429,10 @@ public nonisolated struct Assure_V1_RevokeDeviceRequest: Sendable {
   /// so an id is never read as a device id unless this says so.
   public var byDevice: Bool = false
 
+  /// A lost device: it also erases its local data (database and sign-in) the next time it
+  /// reaches the server, which refuses it with the `assure-wipe: erase` trailer.
+  public var wipe: Bool = false
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -578,7 +593,7 @@ nonisolated extension Assure_V1_Account: SwiftProtobuf.Message, SwiftProtobuf._M
 
 nonisolated extension Assure_V1_DeviceSignIn: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".DeviceSignIn"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{3}account_name\0\u{3}device_id\0\u{1}label\0\u{3}created_at\0\u{3}expires_at\0\u{3}last_used_at\0\u{3}revoked_at\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{3}account_name\0\u{3}device_id\0\u{1}label\0\u{3}created_at\0\u{3}expires_at\0\u{3}last_used_at\0\u{3}revoked_at\0\u{3}wipe_requested_at\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -594,6 +609,7 @@ nonisolated extension Assure_V1_DeviceSignIn: SwiftProtobuf.Message, SwiftProtob
       case 6: try { try decoder.decodeSingularMessageField(value: &self._expiresAt) }()
       case 7: try { try decoder.decodeSingularMessageField(value: &self._lastUsedAt) }()
       case 8: try { try decoder.decodeSingularMessageField(value: &self._revokedAt) }()
+      case 9: try { try decoder.decodeSingularMessageField(value: &self._wipeRequestedAt) }()
       default: break
       }
     }
@@ -628,6 +644,9 @@ nonisolated extension Assure_V1_DeviceSignIn: SwiftProtobuf.Message, SwiftProtob
     try { if let v = self._revokedAt {
       try visitor.visitSingularMessageField(value: v, fieldNumber: 8)
     } }()
+    try { if let v = self._wipeRequestedAt {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 9)
+    } }()
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -640,6 +659,7 @@ nonisolated extension Assure_V1_DeviceSignIn: SwiftProtobuf.Message, SwiftProtob
     if lhs._expiresAt != rhs._expiresAt {return false}
     if lhs._lastUsedAt != rhs._lastUsedAt {return false}
     if lhs._revokedAt != rhs._revokedAt {return false}
+    if lhs._wipeRequestedAt != rhs._wipeRequestedAt {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -1221,7 +1241,7 @@ nonisolated extension Assure_V1_ListDevicesResponse: SwiftProtobuf.Message, Swif
 
 nonisolated extension Assure_V1_RevokeDeviceRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".RevokeDeviceRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{3}by_device\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{3}by_device\0\u{1}wipe\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1231,6 +1251,7 @@ nonisolated extension Assure_V1_RevokeDeviceRequest: SwiftProtobuf.Message, Swif
       switch fieldNumber {
       case 1: try { try decoder.decodeSingularStringField(value: &self.id) }()
       case 2: try { try decoder.decodeSingularBoolField(value: &self.byDevice) }()
+      case 3: try { try decoder.decodeSingularBoolField(value: &self.wipe) }()
       default: break
       }
     }
@@ -1243,12 +1264,16 @@ nonisolated extension Assure_V1_RevokeDeviceRequest: SwiftProtobuf.Message, Swif
     if self.byDevice != false {
       try visitor.visitSingularBoolField(value: self.byDevice, fieldNumber: 2)
     }
+    if self.wipe != false {
+      try visitor.visitSingularBoolField(value: self.wipe, fieldNumber: 3)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: Assure_V1_RevokeDeviceRequest, rhs: Assure_V1_RevokeDeviceRequest) -> Bool {
     if lhs.id != rhs.id {return false}
     if lhs.byDevice != rhs.byDevice {return false}
+    if lhs.wipe != rhs.wipe {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -125,8 +125,8 @@ struct AccountService: Assure_V1_AccountService.SimpleServiceProtocol {
     }
     let revoked =
       request.byDevice
-      ? try await accounts.revokeDevice(request.id, by: try caller)
-      : try await accounts.revokeSignIn(request.id, by: try caller)
+      ? try await accounts.revokeDevice(request.id, wipe: request.wipe, by: try caller)
+      : try await accounts.revokeSignIn(request.id, wipe: request.wipe, by: try caller)
     cache.removeAll()
     return .with { $0.revoked = revoked.map(\.proto) }
   }

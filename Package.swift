@@ -22,6 +22,8 @@ let package = Package(
   products: [
     .executable(name: "assure-server", targets: ["Server"]),
     .executable(name: "assure", targets: ["FieldClient"]),
+    // The bare grpc-swift-2 reference of Scripts/bench-rpc.sh (no Assure code at all).
+    .executable(name: "assure-bench-echo", targets: ["BenchEcho"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -306,6 +308,14 @@ let package = Package(
       swiftSettings: swiftSettings
     ),
 
+    .executableTarget(
+      name: "BenchEcho",
+      dependencies: [
+        .product(name: "GRPCCore", package: "grpc-swift-2"),
+        .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+      ],
+      swiftSettings: swiftSettings
+    ),
     .executableTarget(
       name: "FieldClient",
       dependencies: [

@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
-# RPC throughput and latency of a small unary read, assure-server against three references on
+# RPC throughput and latency of a small unary read, assure-server against its references on
 # the same machine, in one run with the same h2load settings:
 #
 #   assure   assure.v1.DeliveryPlanService/GetElement {id: "2.3"} on assure-server (release
 #            build, demo data, a signed-in device's token in the authorization header)
-#   c++      a minimal C++ gRPC server (Debian's libgrpc++-dev) answering a message of the same
-#            size with no work: the gRPC ceiling of this machine
+#   swift    assure-bench-echo: bare grpc-swift-2 on the same transport and transport settings,
+#            no interceptor, no store, no protobuf, answering a message of the same size: what
+#            the library costs (assure / swift is what Assure adds)
+#   c++cb    a C++ gRPC server on the callback API (Debian's libgrpc++-dev), the same answer
+#            with no work: the gRPC ceiling of this machine
+#   c++sync  the same on the synchronous API with one completion queue per core
 #   python   the same GetElement served by Python grpcio, reading SQLite on every call
 #   nghttpd  nghttpd serving a static body of the same size: the HTTP/2 ceiling
 #
@@ -37,7 +41,8 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 python3 -c 'import grpc, grpc_tools' 2>/dev/null || python3 -m pip install --quiet grpcio grpcio-tools
 
-(cd "$root" && swift build -c "$config" --product assure-server >&2 && swift build -c "$config" --product assure >&2)
+(cd "$root" && swift build -c "$config" --product assure-server >&2 && swift build -c "$config" --product assure >&2 &&
+  swift build -c "$config" --product assure-bench-echo >&2)
 bin=$(cd "$root" && swift build -c "$config" --show-bin-path)
 
 work=$(mktemp -d)
@@ -90,16 +95,28 @@ PY
 )
 echo "answer: GetElementResponse of $size bytes (plan element 2.3)"
 
-# The C++ reference, built here from Scripts/bench/.
+# The C++ references, built here from Scripts/bench/.
 mkdir -p "$work/cpp"
 protoc -I "$root/Scripts/bench" --cpp_out="$work/cpp" --grpc_out="$work/cpp" \
   --plugin=protoc-gen-grpc="$(command -v grpc_cpp_plugin)" "$root/Scripts/bench/echo.proto"
-g++ -O2 -std=c++17 -I"$work/cpp" "$root/Scripts/bench/echo_server.cc" "$work/cpp/echo.pb.cc" "$work/cpp/echo.grpc.pb.cc" \
-  $(pkg-config --cflags --libs grpc++ protobuf) -o "$work/echo_server"
+for server in echo_server echo_callback_server; do
+  g++ -O2 -std=c++17 -I"$work/cpp" "$root/Scripts/bench/$server.cc" "$work/cpp/echo.pb.cc" "$work/cpp/echo.grpc.pb.cc" \
+    $(pkg-config --cflags --libs grpc++ protobuf) -o "$work/$server"
+done
 cpp_port=$(free_port)
 "$work/echo_server" "$cpp_port" $((size - 3)) "$(nproc)" 2>"$work/cpp.log" &
 pids+=($!)
 wait_for "$work/cpp.log" "listening"
+cppcb_port=$(free_port)
+"$work/echo_callback_server" "$cppcb_port" $((size - 3)) 2>"$work/cppcb.log" &
+pids+=($!)
+wait_for "$work/cppcb.log" "listening"
+
+# Bare grpc-swift-2, the same answer size.
+swift_port=$(free_port)
+"$bin/assure-bench-echo" "$swift_port" $((size - 3)) 2>"$work/swift.log" &
+pids+=($!)
+wait_for "$work/swift.log" "listening"
 
 # The Python reference, on a copy of the same database.
 "$bin/assure-server" backup --data-dir "$work/data" --out "$work/python.sqlite" >/dev/null
@@ -149,7 +166,9 @@ grpc_headers=(-H 'content-type: application/grpc' -H 'te: trailers' -d "$work/re
 {
   run assure "http://127.0.0.1:$assure_port/assure.v1.DeliveryPlanService/GetElement" "${grpc_headers[@]}" \
     -H "authorization: Bearer $token"
-  run c++ "http://127.0.0.1:$cpp_port/bench.Echo/Get" "${grpc_headers[@]}"
+  run swift "http://127.0.0.1:$swift_port/bench.Echo/Get" "${grpc_headers[@]}"
+  run c++cb "http://127.0.0.1:$cppcb_port/bench.Echo/Get" "${grpc_headers[@]}"
+  run c++sync "http://127.0.0.1:$cpp_port/bench.Echo/Get" "${grpc_headers[@]}"
   run python "http://127.0.0.1:$python_port/assure.v1.DeliveryPlanService/GetElement" "${grpc_headers[@]}"
   run nghttpd "http://127.0.0.1:$nghttp_port/element"
 } | tee "$work/summary.txt"
@@ -161,7 +180,11 @@ for line in open(sys.argv[1]):
     m = re.match(r"(\S+)\s+(\d+) req/s", line)
     if m: rates[m.group(1)] = float(m.group(2))
 a = rates["assure"]
-print(f"assure / c++ = {a / rates['c++']:.2f} (target 0.25); assure / python = {a / rates['python']:.1f} (target 3); "
+cpp = max(rates["c++cb"], rates["c++sync"])
+best = "c++cb" if rates["c++cb"] >= rates["c++sync"] else "c++sync"
+print(f"assure / swift = {a / rates['swift']:.2f} (target 0.90: Assure's own cost); "
+      f"swift / {best} = {rates['swift'] / cpp:.2f} (the library against C++)")
+print(f"assure / {best} = {a / cpp:.2f} (target 0.25); assure / python = {a / rates['python']:.1f} (target 3); "
       f"assure / nghttpd = {a / rates['nghttpd']:.3f}")
 PY
 # h2load counts HTTP 200s; gRPC puts its status in trailers. The server's own counters show

@@ -48,6 +48,8 @@ GRAPH = {
     "FieldClient": {
         "Model", "Reports", "RPC", "SQLiteStore", "Stores", "Sync", "ArgumentParser", "GRPCCore", "GRPCNIOTransportHTTP2",
     },
+    # The bare grpc-swift-2 reference server of Scripts/bench-rpc.sh: the library, nothing of Assure.
+    "BenchEcho": {"GRPCCore", "GRPCNIOTransportHTTP2"},
     "TestSupport": {"Model"},
     "StoreTestSupport": {"PostgresStore", "SQLiteStore", "Stores", "TestSupport", "GRDB", "Logging", "PostgresNIO"},
     "PostgresStoreTests": {"Model", "PostgresStore", "StoreTestSupport", "Stores", "PostgresNIO"},

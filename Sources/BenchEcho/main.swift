@@ -68,6 +68,7 @@ let server = GRPCServer(
 try await withThrowingDiscardingTaskGroup { group in
   group.addTask { try await server.serve() }
   if let address = try await server.listeningAddress {
-    fputs("assure-bench-echo listening on \(address)\n", stderr)
+    let line = Array("assure-bench-echo listening on \(address)\n".utf8)
+    _ = line.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
   }
 }

@@ -258,14 +258,14 @@ enum ServerApplication {
     var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
       .init(service: service),
       .init(
-        service: TombstoneService(repository: repository, days: configuration.tombstoneDays, logger: logger),
+        service: MaintenanceService.tombstones(repository, days: configuration.tombstoneDays, logger: logger),
         successTerminationBehavior: .ignore, failureTerminationBehavior: .ignore),
     ]
     if !configuration.retention.isEmpty {
       services.append(
         .init(
-          service: RetentionService(
-            repository: RedactionRepository(database: repository.database, now: repository.now),
+          service: MaintenanceService.retention(
+            RedactionRepository(database: repository.database, now: repository.now),
             schedule: configuration.retention, logger: logger),
           successTerminationBehavior: .ignore, failureTerminationBehavior: .ignore))
     }

@@ -333,8 +333,16 @@ public struct ServerRepository: Sendable {
         .invalidRequest,
         "held: engagement_id must be a UUID (got \(DisplayText.escaped(String(bad.engagementID.prefix(100)))))")
     }
-    let report = held.map { HeldChange(engagementID: $0.engagementID.lowercased(), fields: $0.fields) }
-      .sorted { $0.engagementID < $1.engagementID }
+    // One entry per engagement (a repeated id adds its fields), personal fields only, each
+    // once and in one order: the same report compares equal to the last and writes nothing.
+    var fields: [String: Set<Engagement.Field>] = [:]
+    for change in held {
+      guard let id = UUID(uuidString: change.engagementID)?.storageKey else { continue }
+      fields[id, default: []].formUnion(change.fields.filter(Redaction.personalFields.contains))
+    }
+    let report = fields.filter { !$0.value.isEmpty }.keys.sorted().map { id in
+      HeldChange(engagementID: id, fields: Redaction.personalFields.filter { fields[id]?.contains($0) == true })
+    }
     if try await database.read({ try $0.heldChanges(deviceID: deviceID) }) == report { return }
     let time = now().truncatedToMilliseconds
     try await database.write { try $0.replaceHeldChanges(deviceID: deviceID, report, at: time) }

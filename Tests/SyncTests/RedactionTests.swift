@@ -342,3 +342,34 @@ func columnsHolding(_ needle: String, in pool: DatabasePool) throws -> [String] 
     #expect(try await away.engagements() == [server])
   }
 }
+
+@Suite struct HeldReportTests {
+  @Test("a device's report is kept once per engagement, personal fields only; the same report again writes nothing")
+  func normalised() async throws {
+    let world = try await SyncWorld()
+    let id = UUID()
+    let upper = id.uuidString.uppercased()
+    let report: [HeldChange] = [
+      HeldChange(engagementID: upper, fields: [.notes, .area]),
+      HeldChange(engagementID: id.storageKey, fields: [.place, .notes]),
+      HeldChange(engagementID: UUID().uuidString, fields: [.attendees]),
+    ]
+    _ = try await world.server.pull(PullRequest(afterCursor: 0, pageSize: 1, deviceID: "tablet-3", held: report))
+    #expect(
+      try await world.server.database.read { try $0.heldChanges(deviceID: "tablet-3") }
+        == [HeldChange(engagementID: id.storageKey, fields: [.place, .notes])])
+    // Anything not a UUID is refused whole, naming the field.
+    await #expect(throws: SyncError.self) {
+      _ = try await world.server.pull(
+        PullRequest(
+          afterCursor: 0, pageSize: 1, deviceID: "tablet-3", held: [HeldChange(engagementID: "x", fields: [.notes])]))
+    }
+    await #expect(throws: SyncError.self) {
+      _ = try await world.server.pull(
+        PullRequest(
+          afterCursor: 0, pageSize: 1, deviceID: "tablet-3",
+          held: Array(repeating: HeldChange(engagementID: upper, fields: [.notes]), count: HeldChange.maxReported + 1)))
+    }
+    #expect(try await world.server.database.read { try $0.heldChanges(deviceID: "tablet-3") }.count == 1)
+  }
+}

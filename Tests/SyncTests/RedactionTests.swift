@@ -373,3 +373,26 @@ func columnsHolding(_ needle: String, in pool: DatabasePool) throws -> [String] 
     #expect(try await world.server.database.read { try $0.heldChanges(deviceID: "tablet-3") }.count == 1)
   }
 }
+
+@Suite struct RedactedSearchTests {
+  @Test("versions indexed before an erasure of one field are indexed again: the other fields are still found")
+  func reindexed() async throws {
+    let world = try await SyncWorld()
+    let a = try world.device("a")
+    let recorded = try await a.repository.record(
+      Engagement(
+        date: LocalDate("2022-07-14")!, who: .apcc, kind: .communityGroup, organisation: "Bryher Penrose Trust",
+        place: "Telford", area: "telford-and-wrekin", notes: "Lowenna Tremayne asked about buses.", createdBy: "x"))
+    _ = try await a.client.sync()
+    try await a.repository.edit(id: recorded.id) { $0.notes = "Lowenna Tremayne asked again." }
+    _ = try await a.client.sync()
+    let office = Caller.server("dpo", rpc: "t")
+    let privacy = PrivacyRepository(database: world.server.database)
+    #expect(try await privacy.search("Lowenna Tremayne", by: office).hits.first?.versions.count == 2)
+    _ = try await RedactionRepository(database: world.server.database).redact(
+      recorded.id.storageKey, fields: [.notes], kind: .erasure, reason: "ER-2", by: office)
+    #expect(try await privacy.search("Lowenna Tremayne", by: office).hits.isEmpty)
+    let trust = try #require(try await privacy.search("Bryher Penrose", by: office).hits.first)
+    #expect(trust.current && trust.versions.count == 3, "both old versions and the erasure's change: \(trust)")
+  }
+}

@@ -25,18 +25,15 @@ extension Database {
   /// The version's search text goes with it: removed, and written again from the new payload
   /// when the version had been indexed (a later one is indexed at the next search).
   func replaceChangePayload(cursor: Int64, json: String) throws {
-    try execute(sql: "UPDATE change_log SET payload = ? WHERE cursor = ?", arguments: [json, cursor])
-    try execute(sql: "DELETE FROM change_text WHERE rowid = ?", arguments: [cursor])
-    let through =
-      try Int64.fetchOne(self, sql: "SELECT value FROM server_state WHERE key = 'personal_text_through'") ?? 0
-    if cursor <= through {
-      try execute(
-        sql: """
-          INSERT INTO change_text (rowid, text)
-          SELECT cursor, \(PersonalTextSearch.versionText("payload")) FROM change_log
-          WHERE cursor = ? AND entity_type = 'engagement'
-          """, arguments: [cursor])
-    }
+    try executeCached(sql: "UPDATE change_log SET payload = ? WHERE cursor = ?", arguments: [json, cursor])
+    try executeCached(sql: "DELETE FROM change_text WHERE rowid = ?", arguments: [cursor])
+    try executeCached(
+      sql: """
+        INSERT INTO change_text (rowid, text)
+        SELECT cursor, \(PersonalTextSearch.versionText("payload")) FROM change_log
+        WHERE cursor = ?1 AND entity_type = 'engagement'
+          AND ?1 <= (SELECT value FROM server_state WHERE key = 'personal_text_through')
+        """, arguments: [cursor])
   }
 
   func appendRedactionChange(

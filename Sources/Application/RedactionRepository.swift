@@ -43,6 +43,15 @@ public struct RetentionSchedule: Sendable, Hashable {
 
   /// The longest period the settings accept: 100 years.
   public static let maxDays = 36_500
+
+  /// Refuses a period outside 1...`maxDays`, naming it as `names` says (the option or setting).
+  public func check(names: (notes: String, contacts: String)) throws(ValidationError) {
+    for (name, days) in [(names.notes, notesDays), (names.contacts, contactsDays)] {
+      if let days, !(1...Self.maxDays).contains(days) {
+        throw ValidationError(field: name, rule: "must be between 1 and \(Self.maxDays) (got \(days))")
+      }
+    }
+  }
 }
 
 /// What a retention run did, or would do.

@@ -91,13 +91,10 @@ struct DataOptions: ParsableArguments {
     dataDir = sources.text("data-dir") ?? ServeSettings().dataDir
     retention = RetentionSchedule(
       notesDays: sources.number("retention-notes-days"), contactsDays: sources.number("retention-contacts-days"))
-    for (name, days) in [
-      ("retention-notes-days", retention.notesDays), ("retention-contacts-days", retention.contactsDays),
-    ] {
-      if let days, !(1...RetentionSchedule.maxDays).contains(days) {
-        throw ConfigSources.Problem(
-          description: "--\(name) must be between 1 and \(RetentionSchedule.maxDays) (got \(days))")
-      }
+    do {
+      try retention.check(names: ("--retention-notes-days", "--retention-contacts-days"))
+    } catch {
+      throw ConfigSources.Problem(description: error.description)
     }
     var settings = ServeSettings()
     settings.dataDir = dataDir

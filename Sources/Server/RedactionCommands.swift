@@ -198,11 +198,10 @@ struct RetentionCommand: AsyncParsableCommand {
 
     func validate() throws {
       guard dryRun != yes else { throw ValidationError("give one of --dry-run (count) or --yes (remove)") }
-      for (option, days) in [("--notes-days", notesDays), ("--contacts-days", contactsDays)] {
-        if let days, !(1...RetentionSchedule.maxDays).contains(days) {
-          throw ValidationError("\(option) must be between 1 and \(RetentionSchedule.maxDays) (got \(days))")
-        }
-      }
+      do {
+        try RetentionSchedule(notesDays: notesDays, contactsDays: contactsDays)
+          .check(names: ("--notes-days", "--contacts-days"))
+      } catch { throw fail(error) }
     }
 
     func run() async throws {

@@ -190,12 +190,12 @@ struct ServeSettings {
     guard (1...24 * 14).contains(webSessionHours) else {
       throw invalid("web-session-hours", "--web-session-hours must be between 1 and 336 (got \(webSessionHours))")
     }
-    for (name, days) in [
-      ("retention-notes-days", retentionNotesDays), ("retention-contacts-days", retentionContactsDays),
-    ] {
-      if let days, !(1...RetentionSchedule.maxDays).contains(days) {
-        throw invalid(name, "--\(name) must be between 1 and \(RetentionSchedule.maxDays) (got \(days))")
-      }
+    do {
+      try RetentionSchedule(notesDays: retentionNotesDays, contactsDays: retentionContactsDays)
+        .check(names: ("retention-notes-days", "retention-contacts-days"))
+    } catch {
+      let name = error.violations.first?.field ?? "retention-notes-days"
+      throw invalid(name, "--\(name) \(error.violations.first?.rule ?? "")")
     }
     guard (1...3650).contains(tokenDays) else {
       throw invalid("token-days", "--token-days must be between 1 and 3650 (got \(tokenDays))")

@@ -91,11 +91,41 @@ public struct RedactionRepository: Sendable {
   /// and, at their next sync, on every device. A rectification sets `values` (the corrected
   /// text of each field, checked by the engagement's rules) on the engagement and removes the
   /// old text from its history. Refused, changing nothing, while a device reports an unsent
-  /// change to one of the fields. With `dryRun` nothing is kept: the outcome says what would
-  /// change.
+  /// change to one of the fields.
   public func redact(
     _ id: String, fields: [Engagement.Field], kind: Redaction.Kind, values: [Engagement.Field: String] = [:],
-    reason: String, dryRun: Bool = false, by caller: Caller
+    reason: String, by caller: Caller
+  ) async throws -> RedactionOutcome {
+    let outcome = try await perform(
+      id, fields: fields, kind: kind, values: values, reason: reason, dryRun: false, by: caller)
+    try await database.reclaimErasedSpace()
+    return outcome
+  }
+
+  /// The same, without keeping anything: what `redact` would change (the work is done in a
+  /// transaction that is then rolled back).
+  public func preview(
+    _ id: String, fields: [Engagement.Field], kind: Redaction.Kind, values: [Engagement.Field: String] = [:],
+    reason: String, by caller: Caller
+  ) async throws -> RedactionOutcome {
+    do {
+      return try await perform(id, fields: fields, kind: kind, values: values, reason: reason, dryRun: true, by: caller)
+    } catch let dryRun as DryRun {
+      var outcome = dryRun.outcome
+      outcome.cursor = 0
+      return outcome
+    }
+  }
+
+  /// Thrown out of a dry run's transaction, so that it is rolled back, with what it did.
+  private struct DryRun: Error {
+    var outcome: RedactionOutcome
+  }
+
+  /// `redact`'s transaction; with `dryRun` it ends by throwing `DryRun`.
+  private func perform(
+    _ id: String, fields: [Engagement.Field], kind: Redaction.Kind, values: [Engagement.Field: String],
+    reason: String, dryRun: Bool, by caller: Caller
   ) async throws -> RedactionOutcome {
     guard let uuid = UUID(uuidString: id) else {
       throw ValidationError(field: "id", rule: "must be an engagement's id, a UUID (got \(DisplayText.escaped(id)))")
@@ -109,7 +139,7 @@ public struct RedactionRepository: Sendable {
       throw ValidationError(field: "value", rule: "must give the corrected text of \(missing.label)")
     }
     let time = now().truncatedToMilliseconds
-    let outcome = try await database.write { db -> RedactionOutcome in
+    return try await database.write { db -> RedactionOutcome in
       guard let (stored, deletedAt) = try db.engagementIncludingDeleted(id: uuid) else {
         let purged = try db.purgedDeletions(among: [uuid.storageKey])[uuid.storageKey] != nil
         throw StorageError(
@@ -137,27 +167,6 @@ public struct RedactionRepository: Sendable {
       }
       return outcome
     }
-    try await database.reclaimErasedSpace()
-    return outcome
-  }
-
-  /// The same, without keeping anything: what `redact` would change.
-  public func preview(
-    _ id: String, fields: [Engagement.Field], kind: Redaction.Kind, values: [Engagement.Field: String] = [:],
-    reason: String, by caller: Caller
-  ) async throws -> RedactionOutcome {
-    do {
-      return try await redact(id, fields: fields, kind: kind, values: values, reason: reason, dryRun: true, by: caller)
-    } catch let dryRun as DryRun {
-      var outcome = dryRun.outcome
-      outcome.cursor = 0
-      return outcome
-    }
-  }
-
-  /// Thrown out of a dry run's transaction, so that it is rolled back, with what it did.
-  struct DryRun: Error {
-    var outcome: RedactionOutcome
   }
 
   /// Removes the text that `schedule` says has expired by `today` (the server's own day, UTC, when

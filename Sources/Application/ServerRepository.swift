@@ -328,16 +328,15 @@ public struct ServerRepository: Sendable {
     guard held.count <= HeldChange.maxReported else {
       throw SyncError(.invalidRequest, "held: at most \(HeldChange.maxReported) engagements (got \(held.count))")
     }
-    if let bad = held.first(where: { UUID(uuidString: $0.engagementID) == nil }) {
-      throw SyncError(
-        .invalidRequest,
-        "held: engagement_id must be a UUID (got \(DisplayText.escaped(String(bad.engagementID.prefix(100)))))")
-    }
     // One entry per engagement (a repeated id adds its fields), personal fields only, each
     // once and in one order: the same report compares equal to the last and writes nothing.
     var fields: [String: Set<Engagement.Field>] = [:]
     for change in held {
-      guard let id = UUID(uuidString: change.engagementID)?.storageKey else { continue }
+      guard let id = UUID(uuidString: change.engagementID)?.storageKey else {
+        throw SyncError(
+          .invalidRequest,
+          "held: engagement_id must be a UUID (got \(DisplayText.escaped(String(change.engagementID.prefix(100)))))")
+      }
       fields[id, default: []].formUnion(change.fields.filter(Redaction.personalFields.contains))
     }
     let report = fields.filter { !$0.value.isEmpty }.keys.sorted().map { id in

@@ -95,7 +95,7 @@ import Testing
     #expect(
       try database.appliedMigrations() == [
         "v1-engagements-outbox-sync-state-plan-cache", "v2-plan-rag-override", "v3-field-merge-conflicts",
-        "v7-force-area-retired", "v7-force-profile", "v8-journal-server-identity-boot-clock",
+        "v7-force-area-retired", "v7-force-profile", "v8-journal-server-identity-boot-clock", "v10-journal-by-entity",
       ])
     let first = try database.pool.write { try $0.syncState() }
     let second = try database.pool.write { try $0.syncState() }

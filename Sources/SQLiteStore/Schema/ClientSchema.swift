@@ -142,6 +142,11 @@ enum ClientSchema {
           ALTER TABLE sync_state ADD COLUMN epoch_start INTEGER;
           """)
     }
+    migrator.registerMigration("v10-journal-by-entity") { db in
+      // A pulled redaction rewrites the journal's payloads of one engagement: found by index,
+      // not by reading the whole journal once per redacted engagement.
+      try db.execute(sql: "CREATE INDEX journal_by_entity ON journal(entity_id)")
+    }
     return migrator
   }
 }

@@ -94,6 +94,10 @@ extension PrivacyCommand {
       if organisation == nil, place == nil, notes == nil, followUps.isEmpty {
         throw ValidationError("give the corrected text: --organisation, --place, --notes or --follow-up")
       }
+      // The actions travel as one text, "; " between them: one inside an action would split it.
+      if let action = followUps.first(where: { $0.contains("; ") }) {
+        throw ValidationError("--follow-up: one action per option, with no \"; \" inside (got \"\(action)\")")
+      }
     }
 
     func run() async throws {
